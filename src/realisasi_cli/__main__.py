@@ -1,0 +1,5 @@
+"""Allow ``python -m realisasi_cli``."""
+
+from realisasi_cli.cli import main
+
+main()

@@ -1,0 +1,358 @@
+"""The command-line layer: parse options, call the core, show results, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from realisasi_cli import __version__
+from realisasi_cli.errors import ExitCode, RealisasiError, UsageError
+
+if TYPE_CHECKING:
+    from realisasi_cli.load import Dataset
+    from realisasi_cli.metrics import Ranking
+
+app = typer.Typer(
+    name="realisasi",
+    help="Rank perangkat daerah by budget absorption, straight from realization exports.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals can hold credentials
+    add_completion=False,
+)
+# Piped output (cron, redirect) gets a width that fits a ranking rather than Rich's 80.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+err = Console(stderr=True, highlight=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Format(str, Enum):
+    """Output formats of ``rank``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+
+
+class Lang(str, Enum):
+    """Languages for what people read."""
+
+    id = "id"
+    en = "en"
+
+
+@dataclass
+class _State:
+    debug: bool = False
+    config: Path | None = None
+
+
+state = _State()
+
+LABELS = {
+    "id": {
+        "title": "Peringkat Realisasi Belanja Perangkat Daerah",
+        "rank": "Peringkat", "code": "Kode", "unit": "Perangkat Daerah", "budget": "Pagu",
+        "realized": "Realisasi", "total": "Total", "below": "perangkat daerah di bawah",
+        "unranked": "Tidak diperingkat (pagu nol)", "as_of": "Data per", "category": "Kategori",
+        "modal": "Modal %", "warnings": "peringatan", "more": "lainnya",
+    },
+    "en": {
+        "title": "Spending Absorption Ranking of Government Units",
+        "rank": "Rank", "code": "Code", "unit": "Unit", "budget": "Budget",
+        "realized": "Realized", "total": "Total", "below": "units below",
+        "unranked": "Not ranked (zero budget)", "as_of": "Data as of", "category": "Category",
+        "modal": "Capital %", "warnings": "warnings", "more": "more",
+    },
+}
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """The one place where expected failures become a short message and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except RealisasiError as exc:
+            if state.debug:
+                raise
+            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"realisasi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Config file (realisasi.toml).",
+                                                dir_okay=False)] = None,
+) -> None:
+    """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
+    state.debug = debug
+    state.config = config
+
+
+Inputs = Annotated[list[Path], typer.Argument(exists=True, help="Export files or folders.",
+                                              show_default=False)]
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of {value!r}: expected a date like 2023-09-30.") from None
+
+
+def _check_output(output: Path | None, inputs: list[Path]) -> None:
+    if output is None:
+        return
+    target = output.resolve()
+    for path in inputs:
+        resolved = path.resolve()
+        if target == resolved or (resolved.is_dir() and resolved in target.parents and False):
+            raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
+    if output.exists() and output.is_dir():
+        raise UsageError(f"{output}: is a folder; give a file name.")
+    if not output.parent.exists():
+        raise UsageError(f"{output.parent}: no such folder for the output.")
+
+
+def _load(inputs: list[Path], as_of: str | None, strict: bool) -> tuple[Dataset, Any]:
+    from realisasi_cli.config import load_config
+    from realisasi_cli.load import expand_inputs, load
+
+    config = load_config(state.config)
+    files = expand_inputs(inputs)
+    dataset = load(files, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for)
+    return dataset, config
+
+
+def _print_warnings(dataset: Dataset, quiet: bool, lang: str) -> None:
+    if quiet or not dataset.warnings:
+        return
+    limit = 8
+    for w in dataset.warnings[:limit]:
+        where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
+        err.print(f"[yellow]warning:[/] {where}: {w.message}", soft_wrap=True)
+    if len(dataset.warnings) > limit:
+        err.print(f"[yellow]… {len(dataset.warnings) - limit} {LABELS[lang]['more']} "
+                  f"{LABELS[lang]['warnings']} (--format json lists all)[/]")
+
+
+def _format_for(fmt: Format | None, output: Path | None) -> Format:
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in Format if f is not Format.table}:
+            return Format(suffix)
+        if suffix == "markdown":
+            return Format.md
+        raise UsageError(f"{output}: cannot tell the format from the suffix; add --format.")
+    return Format.table
+
+
+def _emit(text: str | bytes, output: Path | None) -> None:
+    from realisasi_cli.export import write_atomic
+
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+def _bar(pct: float | None, width: int = 12) -> str:
+    if pct is None:
+        return ""
+    filled = max(0, min(width, round(pct / 100 * width)))
+    return "█" * filled + "·" * (width - filled)
+
+
+def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_modal: bool) -> None:
+    from rich.table import Table
+
+    from realisasi_cli import fmt
+
+    labels = LABELS[lang]
+    title = labels["title"] + (f" · {ranking.category}" if ranking.category else "")
+    caption = f"{labels['as_of']} {fmt.long_date(ranking.as_of, lang)}" if ranking.as_of else None
+    table = Table(title=title, caption=caption, header_style="bold")
+    show_code = any(u["code"] for u in units) and out.width >= 120
+    show_bar = out.width >= 110
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    if show_code:
+        table.add_column(labels["code"], style="dim", no_wrap=True)
+    table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
+    table.add_column(labels["budget"], justify="right", no_wrap=True)
+    table.add_column(labels["realized"], justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    if show_modal:
+        table.add_column(labels["modal"], justify="right", no_wrap=True)
+    if show_bar:
+        table.add_column("", no_wrap=True)
+    modal = {}
+    if show_modal and ranking.categories is not None:
+        modal = {
+            r["unit"]: r["absorption_pct"]
+            for r in ranking.categories.filter(ranking.categories["top"] == "modal").iter_rows(named=True)
+        }
+    for u in units:
+        style = "red" if u["below_threshold"] else None
+        row = [str(u["rank"])] + ([u["code"] or ""] if show_code else []) + [
+            u["name"], fmt.rupiah(u["budget"], lang), fmt.rupiah(u["realized"], lang),
+            fmt.percent(u["absorption_pct"], lang, 2)]
+        if show_modal:
+            row.append(fmt.percent(modal.get(u["unit"]), lang))
+        if show_bar:
+            row.append(_bar(u["absorption_pct"]))
+        table.add_row(*row, style=style)
+    out.print(table)
+    below = ranking.below_count
+    out.print(
+        f"[bold]{labels['total']}[/]: {fmt.rupiah(ranking.total_realized, lang)} / "
+        f"{fmt.rupiah(ranking.total_budget, lang)} = [bold]{fmt.percent(ranking.total_pct, lang, 2)}[/]"
+        f" · [red]{below}[/] {labels['below']} {fmt.percent(ranking.threshold, lang, 0)}"
+    )
+    if ranking.unranked.height:
+        names = ", ".join(ranking.unranked["name"].to_list())
+        out.print(f"{labels['unranked']}: {names}", soft_wrap=True)
+
+
+@dataclass
+class RankContext:
+    """What ``rank.md.j2`` receives."""
+
+    title: str
+    lang: str
+    labels: dict[str, str]
+    as_of: date | None
+    category: str | None
+    units: list[dict[str, Any]]
+    total_budget: float
+    total_realized: float
+    total_pct: float | None
+    threshold: float
+    below_count: int
+    unranked: list[dict[str, Any]]
+
+
+@app.command()
+@handle_errors
+def rank(
+    inputs: Inputs,
+    bottom: Annotated[int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="Show every unit.")] = False,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, transfer.")] = None,
+    fmt_: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")] = None,
+    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+) -> None:
+    """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
+    from realisasi_cli.export import csv_bytes, xlsx_bytes
+    from realisasi_cli.metrics import RankOptions
+    from realisasi_cli.metrics import rank as compute_rank
+    from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
+    fmt_chosen = _format_for(fmt_, output)
+    _check_output(output, inputs)
+    dataset, config = _load(inputs, as_of, strict)
+    language = (lang.value if lang else config.lang) if (lang or config.lang in LABELS) else "id"
+    options = RankOptions(
+        category=category,
+        threshold=threshold if threshold is not None else config.threshold,
+        aliases=config.units,
+        rollup=rollup,
+    )
+    ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options)
+    selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
+    _print_warnings(dataset, quiet, language)
+    if fmt_chosen is Format.table:
+        _rank_table(ranking, selected_units(ranking, selection), language,
+                    show_modal=ranking.categories is not None)
+        return
+    if fmt_chosen is Format.json:
+        _emit(json.dumps(rank_json(ranking, dataset, selection), ensure_ascii=False, indent=2), output)
+    elif fmt_chosen is Format.csv:
+        _emit(csv_bytes(RANK_COLUMNS, rank_rows(ranking, selection)), output)
+    elif fmt_chosen is Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx needs -o FILE.xlsx.")
+        _emit(xlsx_bytes([("Peringkat", RANK_COLUMNS, rank_rows(ranking, selection))]), output)
+    else:
+        context = RankContext(
+            title=LABELS[language]["title"], lang=language, labels=LABELS[language],
+            as_of=ranking.as_of, category=ranking.category, units=selected_units(ranking, selection),
+            total_budget=ranking.total_budget, total_realized=ranking.total_realized,
+            total_pct=ranking.total_pct, threshold=ranking.threshold,
+            below_count=ranking.below_count, unranked=ranking.unranked.to_dicts(),
+        )
+        _emit(render("rank.md.j2", context), output)
+    if output is not None and not quiet:
+        err.print(f"written: {output}")
+
+
+@app.command()
+@handle_errors
+def inspect(
+    inputs: Inputs,
+    fmt_: Annotated[Format | None, typer.Option("--format", "-f", help="table (default) or json.")] = None,
+) -> None:
+    """Show how each file and sheet was understood: header, column roles, context, rows used."""
+    from realisasi_cli.inspect import inspect_json, inspect_tables
+
+    dataset, _config = _load(inputs, None, strict=False)
+    if fmt_ is Format.json:
+        _emit(json.dumps(inspect_json(dataset), ensure_ascii=False, indent=2, default=str), None)
+    else:
+        for renderable in inspect_tables(dataset):
+            out.print(renderable)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if sys.platform == "win32":  # the Windows console is not UTF-8 by default
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure:
+                reconfigure(encoding="utf-8", errors="replace")
+    app()

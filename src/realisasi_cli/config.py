@@ -1,0 +1,91 @@
+"""``realisasi.toml``: looked up from --config, $REALISASI_CONFIG, ./realisasi.toml, the user dir."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from realisasi_cli.errors import UsageError
+
+DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
+
+
+@dataclass
+class Config:
+    """Settings from the config file (command-line options override them)."""
+
+    path: Path | None = None
+    government: str | None = None
+    lang: str = "id"
+    threshold: float = 57.0
+    bottom: int = 10
+    targets: tuple[float, ...] = DEFAULT_TARGETS
+    units: dict[str, str] = field(default_factory=dict)
+    layouts: list[dict[str, Any]] = field(default_factory=list)
+    smtp: dict[str, Any] = field(default_factory=dict)
+
+    def layout_for(self, path: Path) -> dict[str, object]:
+        """The ``[[layout]]`` override whose ``match`` pattern fits ``path``, if any."""
+        for layout in self.layouts:
+            pattern = str(layout.get("match", "*"))
+            if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(path), pattern):
+                return layout
+        return {}
+
+
+def _user_config() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("realisasi", appauthor=False)) / "realisasi.toml"
+
+
+def find_config(explicit: Path | None) -> Path | None:
+    """The config file in force, in DESIGN order; None when there is none."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("REALISASI_CONFIG")
+    if env:
+        return Path(env)
+    local = Path("realisasi.toml")
+    if local.is_file():
+        return local
+    user = _user_config()
+    return user if user.is_file() else None
+
+
+def load_config(explicit: Path | None = None) -> Config:
+    """Read the config file in force; a broken file is a usage error naming it."""
+    path = find_config(explicit)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: config file not found.") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise UsageError(f"{path}: cannot read the config file ({exc}).",
+                         "Fix the TOML syntax; see README, section Configuration.") from exc
+    try:
+        targets = tuple(float(t) for t in data.get("targets", DEFAULT_TARGETS))
+        if len(targets) != 4:
+            raise ValueError("targets needs four numbers (TW I–IV)")
+        smtp = dict(data.get("smtp", {}))
+        if "password" in smtp:
+            raise ValueError("the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file")
+        return Config(
+            path=path,
+            government=data.get("government"),
+            lang=str(data.get("lang", "id")),
+            threshold=float(data.get("threshold", 57)),
+            bottom=int(data.get("bottom", 10)),
+            targets=targets,
+            units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
+            layouts=[dict(x) for x in data.get("layout", [])],
+            smtp=smtp,
+        )
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{path}: {exc}.") from exc

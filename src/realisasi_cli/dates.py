@@ -1,0 +1,103 @@
+"""Indonesian month names and the as-of dates that exports write in titles and file names."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+MONTHS: dict[str, int] = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agt": 8, "agu": 8, "ags": 8, "agst": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+_MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(rf"\b(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\.?\s*[-/ ]?\s*(\d{{4}})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{4}})\b", re.I)
+_UNTIL = re.compile(r"\b(s\s*\.?\s*/?\s*d\s*\.?|sd|sampai\s+dengan|hingga|per|keadaan|posisi|tanggal|tgl)\b", re.I)
+_YEAR = re.compile(r"\b(?:tahun\s+anggaran|ta\.?|tahun|apbd(?:\s+\w+)*?)\s*(20\d{2})\b", re.I)
+_MONTH_TOKEN = re.compile(rf"(?<![a-z])({_MONTH_WORD})(?![a-z])", re.I)
+
+
+def month_number(word: str) -> int | None:
+    """``"Pebruari"`` → 2; ``None`` when the word is not a month."""
+    return MONTHS.get(word.strip().lower().rstrip("."))
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def dates_in(text: str) -> list[date]:
+    """Every full date written in ``text`` (``10 November 2023``, ``30/09/2023``, ISO)."""
+    found: list[tuple[int, date]] = []
+    for m in _DATE.finditer(text):
+        month = month_number(m.group(2))
+        d = _valid(int(m.group(3)), month, int(m.group(1))) if month else None
+        if d:
+            found.append((m.start(), d))
+    for m in _NUMERIC_DATE.finditer(text):
+        d = _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if d:
+            found.append((m.start(), d))
+    for m in _ISO_DATE.finditer(text):
+        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            found.append((m.start(), d))
+    return [d for _, d in sorted(found, key=lambda item: item[0])]
+
+
+def as_of_in(text: str) -> date | None:
+    """The as-of date a title line states, if it states one.
+
+    ``s.d. 30 September 2023``, ``Per 10 November 2023``, ``Periode : 1 Januari 2023 s.d.
+    30 September 2023`` (the end), ``SAMPAI DENGAN FEBRUARI 2023`` (the month's end).
+    """
+    full = dates_in(text)
+    if full:
+        return full[-1]
+    if _UNTIL.search(text) or re.search(r"\bbulan\b|\bperiode\b", text, re.I):
+        months = list(_MONTH_YEAR.finditer(text))
+        if months:
+            last = months[-1]
+            month = month_number(last.group(1))
+            if month:
+                return month_end(int(last.group(2)), month)
+    return None
+
+
+def year_in(text: str) -> int | None:
+    """The fiscal year a title states (``TAHUN ANGGARAN 2026``)."""
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
+def month_in_name(name: str) -> int | None:
+    """A month written in a file or sheet name (``lra_maret``) — the last one wins."""
+    tokens = _MONTH_TOKEN.findall(name.replace("_", " ").replace("-", " "))
+    return month_number(tokens[-1]) if tokens else None
+
+
+def year_in_name(name: str) -> int | None:
+    """A four-digit year in a file or sheet name."""
+    years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", name)
+    return int(years[-1]) if years else None

@@ -1,0 +1,61 @@
+"""One error type for every expected failure, each carrying its exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The documented exit codes of the command-line tool."""
+
+    OK = 0
+    INPUT = 1  # the input exists but cannot be used
+    USAGE = 2  # wrong arguments, missing path, output equal to an input
+    DELIVERY = 3  # the e-mail could not be delivered
+    INTERRUPTED = 130
+
+
+class RealisasiError(Exception):
+    """Base of all expected failures; the CLI prints ``str(self)`` and exits with ``exit_code``."""
+
+    exit_code: ExitCode = ExitCode.INPUT
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class InputError(RealisasiError):
+    """An input file exists but cannot be used."""
+
+
+class UnreadableWorkbookError(InputError):
+    """The file is not a readable spreadsheet (corrupt, encrypted, empty, not a spreadsheet)."""
+
+
+class NoTableError(InputError):
+    """No sheet of the file holds a recognisable realization table."""
+
+
+class MissingColumnError(InputError):
+    """A table was found but lacks a budget or realization column."""
+
+
+class FormulaWithoutValueError(InputError):
+    """Amounts are formulas whose results were never calculated and saved."""
+
+
+class UsageError(RealisasiError):
+    """The command line or configuration is wrong."""
+
+    exit_code = ExitCode.USAGE
+
+
+class DeliveryError(RealisasiError):
+    """The summary e-mail could not be delivered."""
+
+    exit_code = ExitCode.DELIVERY

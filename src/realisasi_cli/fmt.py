@@ -1,0 +1,44 @@
+"""Numbers and dates for people, the Indonesian way (babel's ``id`` locale), or English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+def rupiah(value: float | None, lang: str = "id") -> str:
+    """``Rp1.234.567`` (whole rupiah)."""
+    if value is None:
+        return "-"
+    return str(format_currency(round(value), "IDR", locale=LOCALES[lang], format="¤#,##0",
+                               currency_digits=False))
+
+
+def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:
+    """``56,6%``; ``-`` when undefined."""
+    if value is None:
+        return "-"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return f"{format_decimal(value, format=pattern, locale=LOCALES[lang])}%"
+
+
+def points(value: float | None, lang: str = "id") -> str:
+    """``+13,9 pp``."""
+    if value is None:
+        return "-"
+    sign = "+" if value > 0 else ""
+    return f"{sign}{format_decimal(value, format='#,##0.0', locale=LOCALES[lang])} pp"
+
+
+def long_date(value: date | None, lang: str = "id") -> str:
+    """``10 November 2023``."""
+    return "-" if value is None else str(format_date(value, format="long", locale=LOCALES[lang]))
+
+
+def full_date(value: date | None, lang: str = "id") -> str:
+    """``Rabu, 15 November 2023``."""
+    return "-" if value is None else str(format_date(value, format="full", locale=LOCALES[lang]))

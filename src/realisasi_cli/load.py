@@ -1,0 +1,229 @@
+"""Read, detect and normalize a set of input files into one dataset of facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from realisasi_cli.dates import as_of_in, month_end, month_in_name, year_in, year_in_name
+from realisasi_cli.detect import Layout, detect
+from realisasi_cli.errors import (
+    InputError,
+    MissingColumnError,
+    NoTableError,
+    RealisasiError,
+    UsageError,
+)
+from realisasi_cli.normalize import (
+    BUDGET_SCHEMA,
+    REALIZATION_SCHEMA,
+    Facts,
+    Warning_,
+    normalize,
+)
+from realisasi_cli.read import SUPPORTED_SUFFIXES, read_grids
+
+
+@dataclass
+class SheetResult:
+    """One sheet: how it was understood and what it gave."""
+
+    file: Path
+    sheet: str
+    layout: Layout | None
+    facts: Facts | None
+    as_of: date | None
+    as_of_source: str | None
+    note: str | None = None
+
+
+@dataclass
+class Dataset:
+    """All facts from the inputs, with one source per sheet that gave facts."""
+
+    budget: pl.DataFrame
+    realization: pl.DataFrame
+    sources: pl.DataFrame  # source, file, sheet, as_of, order
+    sheets: list[SheetResult]
+    warnings: list[Warning_]
+    skipped_files: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> date | None:
+        """The latest as-of date of any source."""
+        values = self.sources["as_of"].drop_nulls()
+        return values.max() if values.len() else None  # type: ignore[return-value]
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside folders (sorted by name)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+            if not found:
+                raise UsageError(f"{path}: the folder holds no spreadsheet (.xlsx, .xls, .ods, .csv).")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder.")
+    return files
+
+
+def _as_of(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
+    ctx = layout.context
+    if ctx.as_of is not None:
+        return ctx.as_of, ctx.as_of_source
+    for column in layout.columns:
+        if column.role == "realized":
+            found = as_of_in(column.header)
+            if found:
+                return found, "header"
+    for name, where in ((sheet, "sheet name"), (file.stem, "file name")):
+        spaced = name.replace("_", " ").replace("-", " ")
+        found = as_of_in(spaced)
+        if found:
+            return found, where
+        month = month_in_name(name)
+        name_year = year or year_in_name(name) or year_in(spaced)
+        if month and name_year:
+            return month_end(name_year, month), where
+    return None, None
+
+
+def load(paths: list[Path], *, as_of: date | None = None, strict: bool = False,
+         overrides: Callable[[Path], dict[str, object]] | None = None,
+         progress: Callable[[Path], None] | None = None) -> Dataset:
+    """Read every input; skip unusable files with a warning, fail only when none can be used."""
+    files = expand_inputs(paths)
+    sheets: list[SheetResult] = []
+    warnings: list[Warning_] = []
+    skipped: list[tuple[Path, str]] = []
+    budgets: list[pl.DataFrame] = []
+    realizations: list[pl.DataFrame] = []
+    source_rows: list[dict[str, object]] = []
+    errors: list[RealisasiError] = []
+    for order, path in enumerate(files):
+        if progress:
+            progress(path)
+        try:
+            results = _load_file(path, len(source_rows), as_of, overrides(path) if overrides else {})
+        except InputError as exc:
+            if strict or len(files) == 1:
+                raise
+            errors.append(exc)
+            skipped.append((path, exc.message))
+            warnings.append(Warning_(str(path), None, None, f"skipped: {exc.message}"))
+            continue
+        for result in results:
+            sheets.append(result)
+            if result.facts is None:
+                continue
+            source = len(source_rows)
+            source_rows.append(
+                {"source": source, "file": str(path), "sheet": result.sheet, "as_of": result.as_of, "order": order}
+            )
+            budgets.append(result.facts.budget.with_columns(source=pl.lit(source, pl.Int32)))
+            realizations.append(result.facts.realization.with_columns(source=pl.lit(source, pl.Int32)))
+            warnings.extend(result.facts.warnings)
+    if not source_rows:
+        if errors:
+            raise errors[0] if len(errors) == 1 else NoTableError(
+                "none of the inputs could be used:\n" + "\n".join(f"  {e.message}" for e in errors)
+            )
+        raise NoTableError("none of the inputs holds a realization table.")
+    sources = pl.DataFrame(
+        source_rows,
+        schema={"source": pl.Int32, "file": pl.String, "sheet": pl.String, "as_of": pl.Date, "order": pl.Int32},
+    )
+    return Dataset(
+        budget=pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA),
+        realization=pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA),
+        sources=sources,
+        sheets=sheets,
+        warnings=warnings,
+        skipped_files=skipped,
+    )
+
+
+def _load_file(path: Path, first_source: int, as_of_override: date | None,
+               override: dict[str, object]) -> list[SheetResult]:
+    grids = read_grids(path)
+    wanted_sheet = override.get("sheet")
+    if wanted_sheet is not None:
+        grids = [g for g in grids if g.sheet == wanted_sheet]
+        if not grids:
+            raise NoTableError(f"{path}: has no sheet named {wanted_sheet!r} (from realisasi.toml).")
+    header_row = override.get("header_row")
+    layouts: list[tuple[object, Layout | None]] = []
+    for grid in grids:
+        layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
+        if layout is not None and isinstance(override.get("columns"), dict):
+            _apply_column_override(layout, override["columns"])  # type: ignore[arg-type]
+        layouts.append((grid, layout))
+    usable = [(g, lay) for g, lay in layouts if lay is not None and lay.has_budget and lay.has_realized]
+    if not usable:
+        partial = [lay for _g, lay in layouts if lay is not None]
+        if partial:
+            lay = max(partial, key=lambda lay_: lay_.score)
+            found = ", ".join(
+                f"{c.role} ({c.header!r})" for c in lay.columns if c.role in ("budget", "realized")
+            )
+            missing = "realization" if lay.has_budget else "budget"
+            raise MissingColumnError(
+                f"{path} (sheet {lay.grid.sheet!r}): no {missing} column found "
+                f"(found {found or 'no amount columns'}).",
+                f"Add a {missing} column, or name it in realisasi.toml [[layout]] columns.",
+            )
+        raise NoTableError(
+            f"{path}: no realization table found in {len(grids)} sheet(s).",
+            "Expected a header with e.g. 'Pagu/Anggaran' and 'Realisasi'; "
+            "run 'realisasi inspect' to see what was read, or set [[layout]] in realisasi.toml.",
+        )
+    results: list[SheetResult] = []
+    multi = len(usable) > 1
+    source = first_source
+    for grid, layout in layouts:
+        if layout is None or not (layout.has_budget and layout.has_realized):
+            results.append(SheetResult(path, grid.sheet, layout, None, None, None,  # type: ignore[attr-defined]
+                                       note="no realization table"))
+            continue
+        year = layout.context.year
+        as_of, as_of_source = (as_of_override, "--as-of") if as_of_override else _as_of(
+            layout, path, grid.sheet, year  # type: ignore[attr-defined]
+        )
+        fallback = grid.sheet if multi else path.stem  # type: ignore[attr-defined]
+        facts = normalize(layout, source, fallback, as_of, year or (as_of.year if as_of else None))
+        has_unit = any(c.role in ("unit", "unit_code", "unit_name") for c in layout.columns)
+        if not has_unit and layout.context.unit_name is None:
+            facts.warnings.insert(0, Warning_(
+                str(path), grid.sheet, None,  # type: ignore[attr-defined]
+                f"nothing names the unit of this {'sheet' if multi else 'file'}; "
+                f"it is called {fallback!r} after the {'sheet' if multi else 'file'} name",
+            ))
+        results.append(SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source))  # type: ignore[attr-defined]
+        source += 1
+    return results
+
+
+def _apply_column_override(layout: Layout, columns: dict[str, str]) -> None:
+    """Give the columns named in realisasi.toml their role, whatever detection thought."""
+    wanted = {str(v).strip().lower(): role for role, v in columns.items()}
+    role_names = {"unit": "unit_name", "code": "unit_code", "budget": "budget", "realized": "realized",
+                  "account": "account"}
+    for column in layout.columns:
+        header = column.header.strip().lower()
+        last = header.split(" / ")[-1]
+        role = wanted.get(header) or wanted.get(last)
+        if role:
+            column.role = role_names.get(role, role)
+            column.variant = None
+            column.group_total = False

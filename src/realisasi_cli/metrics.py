@@ -1,0 +1,216 @@
+"""Absorption, ranking and the other metrics: pure Polars on the canonical facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from realisasi_cli.vocabulary import CATEGORY_PARENT, categories_within
+
+DEFAULT_THRESHOLD = 57.0
+DEFAULT_BOTTOM = 10
+TOP_LEVEL = ("operasi", "modal", "tidak_terduga", "transfer")
+
+
+def normalized_name(expr: pl.Expr) -> pl.Expr:
+    """Unit names compared without case, spacing or punctuation."""
+    return (
+        expr.str.to_uppercase()
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        .str.strip_chars()
+    )
+
+
+def absorption(realized: pl.Expr, budget: pl.Expr) -> pl.Expr:
+    """100 × realized / budget; null where the budget is zero."""
+    return pl.when(budget != 0).then(100.0 * realized / budget).otherwise(None)
+
+
+def _with_unit_key(frame: pl.DataFrame, code_of_name: pl.DataFrame) -> pl.DataFrame:
+    named = frame.with_columns(norm=normalized_name(pl.col("unit_name").fill_null("")))
+    named = named.join(code_of_name, on="norm", how="left", suffix="_known")
+    return named.with_columns(
+        unit_code=pl.coalesce("unit_code", "code_known"),
+    ).with_columns(
+        unit=pl.coalesce(pl.col("unit_code"), pl.lit("name:") + pl.col("norm")),
+    ).drop("code_known")
+
+
+def _apply_aliases(frame: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
+    """Map other spellings or codes to one unit, as realisasi.toml's [units] table says."""
+    if not aliases:
+        return frame
+    table = pl.DataFrame({"alias": list(aliases), "target": list(aliases.values())}).with_columns(
+        alias_norm=normalized_name(pl.col("alias"))
+    )
+    code_like = pl.col("target").str.contains(r"^\d+(\.\d+)+$")
+    table = table.with_columns(
+        target_code=pl.when(code_like).then(pl.col("target")),
+        target_name=pl.when(~code_like).then(pl.col("target")),
+    )
+    by_name = table.select(norm=pl.col("alias_norm"), t_code=pl.col("target_code"), t_name=pl.col("target_name"))
+    by_code = table.select(unit_code=pl.col("alias"), c_code=pl.col("target_code"), c_name=pl.col("target_name"))
+    out = frame.with_columns(norm=normalized_name(pl.col("unit_name").fill_null("")))
+    out = out.join(by_name, on="norm", how="left").join(by_code, on="unit_code", how="left")
+    return out.with_columns(
+        unit_code=pl.coalesce("t_code", "c_code", pl.when(pl.col("t_name").is_null() & pl.col("c_name").is_null()).then(pl.col("unit_code"))),
+        unit_name=pl.coalesce("t_name", "c_name", "unit_name"),
+    ).drop("norm", "t_code", "t_name", "c_code", "c_name")
+
+
+def rollup_code(expr: pl.Expr) -> pl.Expr:
+    """A sub-unit code (``….0001``) folded into its SKPD (``….0000``)."""
+    return pl.when(expr.str.contains(r"\.\d{4}$")).then(expr.str.replace(r"\.\d{4}$", ".0000")).otherwise(expr)
+
+
+def identify_units(budget: pl.DataFrame, realization: pl.DataFrame, aliases: dict[str, str] | None = None,
+                   rollup: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Give every fact a ``unit`` key: its code, else a code known for its name, else its name."""
+    aliases = aliases or {}
+    budget = _apply_aliases(budget, aliases)
+    realization = _apply_aliases(realization, aliases)
+    if rollup:
+        budget = budget.with_columns(unit_code=rollup_code(pl.col("unit_code")))
+        realization = realization.with_columns(unit_code=rollup_code(pl.col("unit_code")))
+    pairs = (
+        pl.concat([budget.select("unit_code", "unit_name"), realization.select("unit_code", "unit_name")])
+        .drop_nulls()
+        .with_columns(norm=normalized_name(pl.col("unit_name")))
+        .unique(["norm"], keep="first")
+        .select("norm", code_known=pl.col("unit_code"))
+    )
+    return _with_unit_key(budget, pairs), _with_unit_key(realization, pairs)
+
+
+@dataclass(frozen=True)
+class RankOptions:
+    """What to rank and how."""
+
+    category: str | None = None
+    threshold: float = DEFAULT_THRESHOLD
+    aliases: dict[str, str] | None = None
+    rollup: bool = False
+
+
+def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """For each unit, the source (file/sheet) of its latest snapshot: by as-of date, then order given."""
+    seen = pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]).unique()
+    return (
+        seen.join(sources.select("source", "as_of", "order"), on="source")
+        .sort(["unit", "as_of", "order", "source"], nulls_last=False)
+        .group_by("unit", maintain_order=True)
+        .last()
+        .select("unit", "source")
+    )
+
+
+def unit_totals(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
+                category: str | None = None) -> pl.DataFrame:
+    """Budget and realization per unit, from each unit's latest snapshot (one row per unit)."""
+    latest = latest_sources(budget, realization, sources)
+    if category is not None:
+        wanted = categories_within(category)
+        budget = budget.filter(pl.col("category").is_in(wanted))
+        realization = realization.filter(pl.col("category").is_in(wanted))
+    names = (
+        pl.concat([budget.select("unit", "unit_code", "unit_name", "source"),
+                   realization.select("unit", "unit_code", "unit_name", "source")])
+        .join(latest, on=["unit", "source"])
+        .group_by("unit")
+        .agg(code=pl.col("unit_code").drop_nulls().first(), name=pl.col("unit_name").drop_nulls().first())
+    )
+    b = budget.join(latest, on=["unit", "source"]).group_by("unit").agg(budget=pl.col("budget").sum())
+    r = realization.join(latest, on=["unit", "source"]).group_by("unit").agg(realized=pl.col("realized").sum())
+    return (
+        latest.select("unit")
+        .join(names, on="unit", how="left")
+        .join(b, on="unit", how="left")
+        .join(r, on="unit", how="left")
+        .with_columns(
+            pl.col("budget").fill_null(0.0),
+            pl.col("realized").fill_null(0.0),
+            name=pl.coalesce("name", "code", pl.col("unit").str.replace("^name:", "")),
+        )
+    )
+
+
+def category_breakdown(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and top-level category (operasi, modal, …): budget, realized, absorption."""
+    latest = latest_sources(budget, realization, sources)
+    top = pl.col("category").replace(CATEGORY_PARENT)
+    b = (
+        budget.join(latest, on=["unit", "source"]).filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top")).agg(budget=pl.col("budget").sum())
+    )
+    r = (
+        realization.join(latest, on=["unit", "source"]).filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top")).agg(realized=pl.col("realized").sum())
+    )
+    return (
+        b.join(r, on=["unit", "top"], how="full", coalesce=True)
+        .with_columns(pl.col("budget").fill_null(0.0), pl.col("realized").fill_null(0.0))
+        .with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
+        .sort("unit", "top")
+    )
+
+
+@dataclass
+class Ranking:
+    """Every unit ranked (lowest absorption first), the unranked, and the total."""
+
+    units: pl.DataFrame  # rank, code, name, budget, realized, absorption_pct, below_threshold
+    unranked: pl.DataFrame  # code, name, reason
+    total_budget: float
+    total_realized: float
+    threshold: float
+    category: str | None
+    as_of: date | None
+    categories: pl.DataFrame | None  # per unit and top-level category
+
+    @property
+    def total_pct(self) -> float | None:
+        """The whole government's absorption."""
+        return 100.0 * self.total_realized / self.total_budget if self.total_budget else None
+
+    @property
+    def below_count(self) -> int:
+        """How many ranked units are under the threshold."""
+        return int(self.units["below_threshold"].sum())
+
+
+def rank(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
+         options: RankOptions) -> Ranking:
+    """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
+    budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    totals = unit_totals(budget, realization, sources, options.category)
+    totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
+    ranked = (
+        totals.filter(pl.col("budget") != 0)
+        .with_columns(
+            rank=pl.col("absorption_pct").rank(method="min", descending=True).cast(pl.Int64),
+            below_threshold=pl.col("absorption_pct") < options.threshold,
+        )
+        .sort(["absorption_pct", "name"])
+        .select("unit", "rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold")
+    )
+    unranked = (
+        totals.filter(pl.col("budget") == 0)
+        .sort("name")
+        .select("unit", "code", "name", "realized", reason=pl.lit("no_budget"))
+    )
+    has_categories = budget["category"].drop_nulls().len() > 0
+    breakdown = category_breakdown(budget, realization, sources) if has_categories and options.category is None else None
+    used = sources.filter(pl.col("source").is_in(latest_sources(budget, realization, sources)["source"].implode()))
+    as_of = used["as_of"].drop_nulls().max() if used["as_of"].drop_nulls().len() else None
+    return Ranking(
+        units=ranked,
+        unranked=unranked,
+        total_budget=float(totals["budget"].sum()),
+        total_realized=float(totals["realized"].sum()),
+        threshold=options.threshold,
+        category=options.category,
+        as_of=as_of,  # type: ignore[arg-type]
+        categories=breakdown,
+    )

@@ -1,0 +1,527 @@
+"""Turn a detected sheet into canonical facts: budget lines and realizations.
+
+Budget and realization stay separate facts so that no layout counts a budget twice (a row
+with quarter columns has one budget and four realizations). Amounts are parsed here and
+only here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from realisasi_cli import vocabulary as vocab
+from realisasi_cli.dates import month_end
+from realisasi_cli.detect import Column, Layout
+from realisasi_cli.errors import FormulaWithoutValueError
+from realisasi_cli.numbers import amount_expr, detect_notation
+
+BUDGET_SCHEMA = {
+    "source": pl.Int32,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "account_code": pl.String,
+    "category": pl.String,
+    "budget": pl.Float64,
+}
+REALIZATION_SCHEMA = {
+    "source": pl.Int32,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "account_code": pl.String,
+    "category": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "realized": pl.Float64,
+}
+_TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
+
+
+@dataclass
+class Warning_:
+    """A problem worth telling the user about, with where it was found."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of DESIGN.md's ``warnings``."""
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "message": self.message}
+
+
+@dataclass
+class Facts:
+    """The canonical facts read from one sheet, and what happened to its rows."""
+
+    budget: pl.DataFrame
+    realization: pl.DataFrame
+    warnings: list[Warning_] = field(default_factory=list)
+    rows_used: int = 0
+    rows_skipped: dict[str, int] = field(default_factory=dict)
+    slots: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    category: str | None
+    period: tuple[str, int] | None
+    budget: Column | None
+    realized: Column | None
+
+
+def _choose(columns: list[Column], order: list[str | None]) -> Column | None:
+    for variant in order:
+        for c in columns:
+            if c.variant == variant:
+                return c
+    return None
+
+
+def plan_slots(layout: Layout) -> list[_Slot]:
+    """Group the amount columns into (category, period) slots, one budget and realization each."""
+    money = [c for c in layout.columns if c.role in ("budget", "realized", "period") and not c.physical]
+    period_columns = [c for c in money if c.role == "period"]
+    if period_columns:
+        title = " ".join(layout.context.title).lower()
+        holds_plan = bool(re.search(r"anggaran kas|rencana|target|\brak\b", title))
+        for c in period_columns:
+            c.role = "plan" if holds_plan else "realized"
+            c.variant = c.variant or "flow"
+        money = [c for c in money if c.role in ("budget", "realized")]
+    has_months = any(c.period and c.period[0] == "month" for c in money if c.role == "realized")
+    if has_months:
+        # quarter subtotal columns between the months would count every amount twice
+        for c in money:
+            if c.role == "realized" and c.period and c.period[0] == "quarter":
+                c.role = "check"
+        money = [c for c in money if c.role in ("budget", "realized")]
+    categorized = any(c.category and not c.group_total for c in money)
+    if categorized:
+        money = [c for c in money if not c.group_total]
+    groups: dict[tuple[str | None, tuple[str, int] | None], list[Column]] = {}
+    for c in money:
+        groups.setdefault((c.category, c.period), []).append(c)
+    slots = []
+    flows_by_category = {cat for (cat, period) in groups if period is not None}
+    for (category, period), cols in groups.items():
+        budget = _choose([c for c in cols if c.role == "budget"], ["changed", None, "original"])
+        realized = _choose(
+            [c for c in cols if c.role == "realized"], ["cumulative", None, "flow"]
+        )
+        if period is None and category in flows_by_category and realized is not None:
+            realized.role = "check"  # the periods carry the realization; this is their sum
+            realized = None
+        if budget is None and realized is None:
+            continue
+        slots.append(_Slot(category=category, period=period, budget=budget, realized=realized))
+    return slots
+
+
+def _physical(column: Column | None) -> str | None:
+    if column is None:
+        return None
+    lo, _hi = column.span
+    return f"c{lo}"
+
+
+def _span_source(layout: Layout, column: Column) -> str:
+    """The physical column a merged header's values are read from: the first that has data."""
+    lo, hi = column.span
+    frame = layout.grid.frame.slice(layout.data_start)
+    for index in range(lo, hi + 1):
+        name = f"c{index}"
+        if name in frame.columns and frame[name].null_count() < frame.height:
+            return name
+    return f"c{lo}"
+
+
+def _fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.DataFrame:
+    """A value in a merged range belongs to every cell the range covers."""
+    patches: dict[str, tuple[list[int], list[object]]] = {}
+    start = layout.data_start
+    for r0, c0, r1, c1 in layout.grid.merges:
+        if r1 < start or (r0 == r1 and c0 == c1):
+            continue
+        anchor = f"c{c0}"
+        if anchor not in frame.columns or r0 < start or r0 - start >= frame.height:
+            continue
+        value = frame[anchor][r0 - start]
+        if value is None:
+            continue
+        for c in range(c0, c1 + 1):
+            name = f"c{c}"
+            if name not in needed or name not in frame.columns:
+                continue
+            idx, vals = patches.setdefault(name, ([], []))
+            for r in range(max(r0, start), r1 + 1):
+                if (r, c) != (r0, c0) and r - start < frame.height:
+                    idx.append(r - start)
+                    vals.append(value)
+    if not patches:
+        return frame
+    updates = []
+    for name, (idx, vals) in patches.items():
+        series = frame[name]
+        if series.dtype != pl.String and any(isinstance(v, str) for v in vals):
+            series = series.cast(pl.String)
+            vals = [str(v) for v in vals]
+        elif series.dtype == pl.String:
+            vals = [str(v) for v in vals]
+        updates.append(series.clone().scatter(idx, pl.Series(vals, dtype=series.dtype)))
+    return frame.with_columns(updates)
+
+
+def _code_expr(name: str) -> pl.Expr:
+    """A code cell as a clean code (``5.1.02.``→``5.1.02``, ``5.1.02 Belanja``→``5.1.02``)."""
+    text = pl.col(name).cast(pl.String).str.strip_chars()
+    return text.str.extract(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)", 1)
+
+
+def _name_after_code(name: str) -> pl.Expr:
+    text = pl.col(name).cast(pl.String).str.strip_chars()
+    return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
+
+
+def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None,
+              year: int | None) -> Facts:
+    """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does."""
+    grid = layout.grid
+    warnings: list[Warning_] = []
+    slots = plan_slots(layout)
+    measure_columns = [c for s in slots for c in (s.budget, s.realized) if c is not None]
+    source_of = {id(c): _span_source(layout, c) for c in measure_columns}
+    _check_formulas(layout, measure_columns, source_of, warnings)
+
+    frame = grid.frame.slice(layout.data_start).with_row_index("row", offset=layout.data_start)
+    frame = frame.with_columns(pl.col("row").cast(pl.Int64))
+    needed = set(source_of.values())
+    for c in layout.columns:
+        if c.role in ("unit", "unit_code", "unit_name", "account", "code", "description"):
+            needed.update(f"c{i}" for i in range(c.span[0], c.span[1] + 1))
+    frame = _fill_merges(layout, frame, needed)
+
+    def present(name: str) -> bool:
+        return name in frame.columns
+
+    unit_col = next((c for c in layout.columns if c.role in ("unit", "unit_code")), None)
+    name_col = next((c for c in layout.columns if c.role == "unit_name"), None)
+    account_col = next((c for c in layout.columns if c.role == "account"), None)
+    code_cols = [c for c in layout.columns if c.role == "code" and present(f"c{c.index}")]
+    desc_names = [
+        f"c{i}"
+        for c in layout.columns
+        if c.role == "description"
+        for i in range(c.span[0], c.span[1] + 1)
+        if present(f"c{i}")
+    ]
+    null = pl.lit(None, dtype=pl.String)
+    exprs: dict[str, pl.Expr] = {}
+    exprs["unit_code"] = (
+        _code_expr(f"c{unit_col.index}") if unit_col and present(f"c{unit_col.index}") else null
+    )
+    if name_col and present(f"c{name_col.index}"):
+        exprs["unit_name"] = _name_after_code(f"c{name_col.index}")
+    elif unit_col and unit_col.role == "unit" and present(f"c{unit_col.index}"):
+        exprs["unit_name"] = _name_after_code(f"c{unit_col.index}")
+    else:
+        exprs["unit_name"] = null
+    exprs["account_code"] = (
+        _code_expr(f"c{account_col.index}") if account_col and present(f"c{account_col.index}") else null
+    )
+    exprs["description"] = (
+        pl.coalesce([pl.col(n).cast(pl.String).str.strip_chars() for n in desc_names])
+        if desc_names
+        else null
+    )
+    exprs["activity"] = (
+        pl.concat_str([pl.col(f"c{c.index}").cast(pl.String).fill_null("") for c in code_cols], separator="|")
+        if code_cols
+        else pl.lit("")
+    )
+    for c in measure_columns:
+        name = source_of[id(c)]
+        if present(name):
+            notation = detect_notation(frame[name])
+            exprs[f"m{c.index}"] = amount_expr(name, frame.schema[name], notation)
+            exprs[f"raw{c.index}"] = pl.col(name).cast(pl.String)
+        else:
+            exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
+            exprs[f"raw{c.index}"] = null
+    rows = frame.select(pl.col("row"), **exprs)
+
+    # Unit names on their own organisation rows (SIPD rekap): the row that carries the unit
+    # code but no deeper code names the unit in its description.
+    if unit_col is not None and unit_col.role == "unit_code" and name_col is None:
+        deeper = [pl.col(f"c{c.index}").is_null() for c in code_cols if c.index > unit_col.index]
+        org_rows = frame.select(
+            unit_code=exprs["unit_code"],
+            name=exprs["description"],
+            org=pl.all_horizontal([exprs["account_code"].is_null(), *deeper]),
+        ).filter(pl.col("org") & pl.col("unit_code").is_not_null() & pl.col("name").is_not_null())
+        lookup = org_rows.unique("unit_code", keep="first").select("unit_code", "name")
+        rows = rows.join(lookup, on="unit_code", how="left").with_columns(
+            unit_name=pl.coalesce("unit_name", "name")
+        ).drop("name")
+        rows = rows.sort("row")
+
+    ctx = layout.context
+    no_key = unit_col is None and name_col is None
+    if no_key:
+        rows = rows.with_columns(
+            unit_code=pl.lit(ctx.unit_code, dtype=pl.String),
+            unit_name=pl.lit(ctx.unit_name or fallback_unit, dtype=pl.String),
+        )
+    amounts = [pl.col(f"m{c.index}") for c in measure_columns]
+    has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
+    label = pl.coalesce(pl.col("unit_name"), pl.col("description"), pl.col("unit_code"))
+    is_total = label.str.strip_chars().str.contains(r"(?i)^(jumlah|total|sub ?total|grand total)\b") & (
+        pl.col("account_code").is_null()
+    )
+    reason = (
+        pl.when(is_total)
+        .then(pl.lit("total"))
+        .when(~has_amount)
+        .then(pl.lit("no amounts"))
+    )
+    if account_col is not None:
+        reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
+        reason = reason.when(~pl.col("account_code").str.starts_with("5")).then(
+            pl.lit("not spending (pendapatan/pembiayaan)")
+        )
+    else:
+        reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
+            pl.lit("no unit")
+        )
+    rows = rows.with_columns(reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
+    if account_col is not None:
+        rows = _mark_subtotals(rows, layout, measure_columns, warnings)
+
+    skipped = rows.filter(pl.col("reason").is_not_null())
+    counts = dict(skipped.group_by("reason").len().iter_rows())
+    data = rows.filter(pl.col("reason").is_null())
+    _warn_unparsed(layout, data, measure_columns, warnings)
+    if account_col is None and not no_key:
+        _warn_duplicates(layout, data, warnings)
+
+    file, sheet = str(grid.file), grid.sheet
+    category_expr = (
+        pl.col("account_code").map_batches(_categories_of_codes, return_dtype=pl.String)
+        if account_col is not None
+        else None
+    )
+    budgets, realizations = [], []
+    for slot in slots:
+        category = pl.lit(slot.category, dtype=pl.String)
+        if category_expr is not None:
+            category = pl.coalesce(category_expr, category)
+        base = data.select(
+            source=pl.lit(source, dtype=pl.Int32),
+            file=pl.lit(file),
+            sheet=pl.lit(sheet),
+            row=pl.col("row"),
+            unit_code=pl.col("unit_code"),
+            unit_name=pl.col("unit_name"),
+            account_code=pl.col("account_code"),
+            category=category,
+            budget=pl.col(f"m{slot.budget.index}").fill_null(0.0) if slot.budget else pl.lit(None, pl.Float64),
+            realized=pl.col(f"m{slot.realized.index}").fill_null(0.0) if slot.realized else pl.lit(None, pl.Float64),
+        )
+        if slot.budget is not None:
+            budgets.append(base.select(list(BUDGET_SCHEMA)))
+        if slot.realized is not None:
+            start, end = _period_bounds(slot.period, as_of, year)
+            realizations.append(
+                base.with_columns(
+                    period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
+                ).select(list(REALIZATION_SCHEMA))
+            )
+    budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
+    realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
+    _warn_amounts(layout, budget, realization, warnings)
+    return Facts(
+        budget=budget,
+        realization=realization,
+        warnings=warnings,
+        rows_used=data.height,
+        rows_skipped=counts,
+        slots=[
+            {
+                "category": s.category,
+                "period": None if s.period is None else f"{s.period[0]}:{s.period[1]}",
+                "budget": s.budget.letter if s.budget else None,
+                "realized": s.realized.letter if s.realized else None,
+            }
+            for s in slots
+        ],
+    )
+
+
+def _categories_of_codes(codes: pl.Series) -> pl.Series:
+    # Few distinct codes even in large exports: map the distinct ones, then join back.
+    distinct = codes.unique().drop_nulls()
+    mapping = {c: vocab.category_of_account(c) for c in distinct.to_list()}
+    return codes.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def _period_bounds(period: tuple[str, int] | None, as_of: date | None,
+                   year: int | None) -> tuple[date | None, date | None]:
+    if period is None:
+        if as_of is None:
+            return None, None
+        return date(as_of.year, 1, 1), as_of
+    fiscal = year or (as_of.year if as_of else None)
+    if fiscal is None:
+        return None, None
+    kind, number = period
+    if kind == "quarter":
+        return date(fiscal, 3 * number - 2, 1), month_end(fiscal, 3 * number)
+    return date(fiscal, number, 1), month_end(fiscal, number)
+
+
+def _check_formulas(layout: Layout, columns: list[Column], source_of: dict[int, str],
+                    warnings: list[Warning_]) -> None:
+    grid = layout.grid
+    if not grid.formula_cells:
+        return
+    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
+    below = [(r, c) for r, c in grid.formula_cells if r >= layout.data_start]
+    in_amounts = [(r, c) for r, c in below if c in amount_cols]
+    if in_amounts:
+        r, c = in_amounts[0]
+        raise FormulaWithoutValueError(
+            f"{grid.file} ({grid.where(r, c)}): {len(in_amounts)} budget/realization cell(s) are "
+            "formulas saved without their results.",
+            "Open the file in Excel or LibreOffice and save it again, so the results are stored.",
+        )
+    if below:
+        r, c = below[0]
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, r + 1,
+                     f"{len(below)} formula cell(s) without saved results outside the amount "
+                     f"columns (first at {grid.where(r, c)}); they were ignored")
+        )
+
+
+def _mark_subtotals(rows: pl.DataFrame, layout: Layout, measures: list[Column],
+                    warnings: list[Warning_]) -> pl.DataFrame:
+    """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
+    grid = layout.grid
+    spending = rows.filter(pl.col("reason").is_null()).with_columns(
+        group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
+    )
+    spending = spending.with_columns(
+        parent=(
+            pl.col("account_code").shift(-1).str.starts_with(pl.col("account_code") + ".")
+            & (pl.col("group").shift(-1) == pl.col("group"))
+        ).fill_null(False),
+        depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
+    )
+    parents = spending.filter(pl.col("parent"))
+    if parents.height:
+        names = [f"m{c.index}" for c in measures]
+        max_depth = int(spending["depth"].max() or 1)
+        mismatches: list[tuple[int, str, float, float]] = []
+        for level in range(1, max_depth):
+            keyed = spending.with_columns(
+                key=pl.when(pl.col("depth") >= level).then(
+                    pl.col("group") + "#" + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
+                )
+            ).with_columns(run=pl.col("key").rle_id())
+            leaf_sums = (
+                keyed.filter(~pl.col("parent") & (pl.col("depth") > level))
+                .group_by("run")
+                .agg([pl.col(n).fill_null(0).sum().alias(n) for n in names])
+            )
+            level_parents = keyed.filter(pl.col("parent") & (pl.col("depth") == level)).join(
+                leaf_sums, on="run", how="left", suffix="_leaves"
+            )
+            for column, name in zip(measures, names, strict=True):
+                bad = level_parents.filter(
+                    (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() > _TOLERANCE
+                )
+                for row, code, shown, summed in bad.select(
+                    "row", "account_code", name, f"{name}_leaves"
+                ).iter_rows():
+                    mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
+        for row, what, shown, summed in sorted(mismatches)[:20]:
+            warnings.append(
+                Warning_(str(grid.file), grid.sheet, row + 1,
+                         f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; "
+                         "the rows were used")
+            )
+        if len(mismatches) > 20:
+            warnings.append(Warning_(str(grid.file), grid.sheet, None,
+                                     f"{len(mismatches) - 20} more subtotal mismatches"))
+    subtotal_rows = parents.select("row").with_columns(is_sub=pl.lit(True))
+    return rows.join(subtotal_rows, on="row", how="left").with_columns(
+        reason=pl.when(pl.col("is_sub")).then(pl.lit("subtotal")).otherwise(pl.col("reason"))
+    ).drop("is_sub").sort("row")
+
+
+def _warn_unparsed(layout: Layout, data: pl.DataFrame, measures: list[Column],
+                   warnings: list[Warning_]) -> None:
+    grid = layout.grid
+    for c in measures:
+        bad = data.filter(pl.col(f"m{c.index}").is_null() & pl.col(f"raw{c.index}").is_not_null())
+        if bad.height:
+            row, raw = bad.select("row", f"raw{c.index}").row(0)
+            warnings.append(
+                Warning_(str(grid.file), grid.sheet, row + 1,
+                         f"{bad.height} cell(s) in column {c.letter} ({c.header}) are not amounts, "
+                         f"e.g. {raw!r} at {grid.where(row, c.index)}; counted as 0")
+            )
+
+
+def _warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_]) -> None:
+    grid = layout.grid
+    dupes = (
+        data.with_columns(key=pl.coalesce("unit_code", pl.col("unit_name").str.to_lowercase()))
+        .group_by("key")
+        .agg(pl.col("row").sort(), pl.col("unit_name").first())
+        .filter(pl.col("row").list.len() > 1)
+        .sort(pl.col("row").list.first())
+    )
+    for _key, rows, name in dupes.iter_rows():
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, rows[1] + 1,
+                     f"unit {name!r} appears {len(rows)} times (rows "
+                     f"{', '.join(str(r + 1) for r in rows[:5])}); its amounts were added")
+        )
+
+
+def _warn_amounts(layout: Layout, budget: pl.DataFrame, realization: pl.DataFrame,
+                  warnings: list[Warning_]) -> None:
+    grid = layout.grid
+    negative = realization.filter(pl.col("realized") < 0)
+    if negative.height:
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, int(negative["row"][0]) + 1,
+                     f"{negative.height} negative realization amount(s) (first at row "
+                     f"{int(negative['row'][0]) + 1})")
+        )
+    keys = ["row", "category"]
+    over = (
+        realization.group_by(keys)
+        .agg(pl.col("realized").sum())
+        .join(budget.group_by(keys).agg(pl.col("budget").sum()), on=keys, how="inner")
+        .filter(pl.col("realized") > pl.col("budget") + _TOLERANCE)
+        .sort("row")
+    )
+    if over.height:
+        first = over.row(0, named=True)
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, int(first["row"]) + 1,
+                     f"realization above budget on {over.height} row(s) (first at row "
+                     f"{int(first['row']) + 1}: {first['realized']:,.2f} > {first['budget']:,.2f})")
+        )

@@ -1,0 +1,109 @@
+"""Parse amounts in every notation Indonesian exports use, as Polars expressions.
+
+A column that mixes numeric cells and text comes back from the reader as text, numeric
+cells written in English notation ("1234567.89") next to text typed the Indonesian way
+("1.234.567,89"). Only a few shapes are ambiguous between the two ("1.234", "1,234");
+those are decided once per column from the unambiguous cells around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+_ID_GROUPED = r"^\d{1,3}(\.\d{3})+(,\d*)?$"
+_ID_DECIMAL = r"^\d+,\d+$"
+_EN_GROUPED = r"^\d{1,3}(,\d{3})+(\.\d*)?$"
+_PLAIN = r"^\d*\.?\d+([eE][+-]?\d+)?$"
+_AMBIGUOUS_DOT = r"^\d{1,3}\.\d{3}$"
+_AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
+_ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
+
+
+@dataclass(frozen=True)
+class Notation:
+    """How one column writes its text amounts, decided from its unambiguous cells."""
+
+    dot_thousands: bool  # "1.234" is one thousand two hundred thirty-four
+    comma_thousands: bool  # "1,234" is one thousand two hundred thirty-four
+
+
+def _body(col: pl.Expr) -> pl.Expr:
+    """The digits and separators of a text amount: no currency, sign, percent or spaces."""
+    return (
+        col.str.to_lowercase()
+        .str.replace_all(r"rp\.?|idr|%|\s|\u00a0|[()+]", "")
+        .str.strip_chars("-")
+    )
+
+
+def _negative(col: pl.Expr) -> pl.Expr:
+    stripped = col.str.strip_chars()
+    return stripped.str.starts_with("(") | stripped.str.contains(r"^(rp\.?\s*)?-\s*\d", literal=False)
+
+
+def detect_notation(values: pl.Series) -> Notation:
+    """Decide a text column's notation from the cells that can only be read one way."""
+    if values.dtype != pl.String:
+        return Notation(dot_thousands=False, comma_thousands=False)
+    body = _body(pl.col("v"))
+    stats = (
+        values.rename("v")
+        .to_frame()
+        .select(
+            id_grouped=(body.str.contains(_ID_GROUPED) & ~body.str.contains(_AMBIGUOUS_DOT)).sum(),
+            id_decimal=(body.str.contains(_ID_DECIMAL) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
+            id_comma=(body.str.contains(_ID_GROUPED) & body.str.contains(",", literal=True)).sum(),
+            en_grouped=(body.str.contains(_EN_GROUPED) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
+        )
+        .row(0, named=True)
+    )
+    indonesian = stats["id_grouped"] + stats["id_decimal"]
+    english = stats["en_grouped"]
+    # An Indonesian column whose text amounts carry ",00" leaves bare "123.456" to numeric
+    # cells (a decimal point); one whose amounts are written "1.234.567" uses the dot for
+    # thousands throughout.
+    dot_thousands = indonesian > english and stats["id_comma"] == 0 and stats["id_decimal"] == 0
+    return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
+
+
+def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
+    """An expression turning column ``name`` into Float64 rupiah (``-``/empty → 0, bad text → null)."""
+    col = pl.col(name)
+    if dtype.is_numeric():
+        return col.cast(pl.Float64)
+    if dtype == pl.Boolean or dtype.is_temporal():
+        return pl.lit(None, dtype=pl.Float64)
+    col = col.cast(pl.String)
+    body = _body(col)
+    dot_amb = body.str.replace_all(".", "", literal=True) if notation.dot_thousands else body
+    comma_amb = (
+        body.str.replace_all(",", "", literal=True)
+        if notation.comma_thousands
+        else body.str.replace_all(",", ".", literal=True)
+    )
+    value = (
+        pl.when(body.is_in(_ZERO_MARKS))
+        .then(pl.lit("0"))
+        .when(body.str.contains(_AMBIGUOUS_DOT))
+        .then(dot_amb)
+        .when(body.str.contains(_AMBIGUOUS_COMMA))
+        .then(comma_amb)
+        .when(body.str.contains(_PLAIN))
+        .then(body)
+        .when(body.str.contains(_ID_GROUPED) | body.str.contains(_ID_DECIMAL))
+        .then(body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True))
+        .when(body.str.contains(_EN_GROUPED))
+        .then(body.str.replace_all(",", "", literal=True))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .cast(pl.Float64, strict=False)
+    )
+    return pl.when(_negative(col)).then(-value).otherwise(value)
+
+
+def parse_amounts(values: pl.Series) -> pl.Series:
+    """Parse one column of amounts (convenience for tests and small inputs)."""
+    notation = detect_notation(values)
+    frame = values.rename("v").to_frame()
+    return frame.select(amount_expr("v", values.dtype, notation)).to_series().rename(values.name)

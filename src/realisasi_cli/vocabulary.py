@@ -1,0 +1,150 @@
+"""The words exports use for columns, spending categories and periods.
+
+Detection is one mechanism: each header cell is matched against this vocabulary, and the
+header candidate whose columns say the most wins. A new layout should mostly need new
+words here, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from realisasi_cli.dates import MONTHS
+
+# Spending categories under Permendagri 77/2020; the code prefix of each.
+CATEGORY_PREFIXES: dict[str, str] = {
+    "operasi": "5.1",
+    "pegawai": "5.1.01",
+    "barang_jasa": "5.1.02",
+    "bunga": "5.1.03",
+    "subsidi": "5.1.04",
+    "hibah": "5.1.05",
+    "bansos": "5.1.06",
+    "modal": "5.2",
+    "tidak_terduga": "5.3",
+    "transfer": "5.4",
+}
+CATEGORY_PARENT: dict[str, str] = {
+    "pegawai": "operasi",
+    "barang_jasa": "operasi",
+    "bunga": "operasi",
+    "subsidi": "operasi",
+    "hibah": "operasi",
+    "bansos": "operasi",
+}
+CATEGORIES = tuple(CATEGORY_PREFIXES)
+
+# Most specific first: the first pattern that matches names the category.
+CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("pegawai", re.compile(r"\bpegawai\b")),
+    ("barang_jasa", re.compile(r"\bbarang (dan |& )?jasa\b|\bbarjas\b")),
+    ("bunga", re.compile(r"\bbunga\b")),
+    ("subsidi", re.compile(r"\bsubsidi\b")),
+    ("hibah", re.compile(r"\bhibah\b")),
+    ("bansos", re.compile(r"\bbantuan sosial\b|\bbansos\b")),
+    ("modal", re.compile(r"\bmodal\b")),
+    ("tidak_terduga", re.compile(r"\b(tidak|tak) terduga\b|\bbtt\b")),
+    ("transfer", re.compile(r"\btransfer\b|\bbagi hasil\b|\bbantuan keuangan\b")),
+    ("operasi", re.compile(r"\boperasi(onal)?\b")),
+]
+
+ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$")),
+    ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
+    ("remaining", re.compile(r"\bsisa\b|\bselisih\b|\bdeviasi\b|\bsilpa\b|\blebih\b")),
+    ("unit_code", re.compile(
+        r"\b(kode|kd)\b.*\b(skpd|opd|unit|organisasi|satker|pd|perangkat daerah|instansi|sub unit)\b"
+    )),
+    ("account", re.compile(r"\b(kode )?(rekening|akun)\b|\bkd rek\b|^kode rek")),
+    ("code", re.compile(r"^(kode|kd|kode urusan|kode program|kode kegiatan)$")),
+    ("description", re.compile(
+        r"\buraian\b|\bnama rekening\b|\bketerangan\b|\bjenis belanja\b|\bsub kegiatan\b|"
+        r"\bkegiatan\b|\bprogram\b|\bnama akun\b"
+    )),
+    ("unit_name", re.compile(
+        r"\b(skpd|opd|perangkat daerah|unit kerja|satuan kerja|satker|unit organisasi|"
+        r"organisasi|sub unit|instansi|dinas|nama pd|pd)\b|^nama$"
+    )),
+    ("realized", re.compile(
+        r"\brealisasi\b|\breal\b|\bspj\b|\bsp2d\b|\bpenyerapan\b|\bserapan\b|\bterealisasi\b"
+    )),
+    ("plan", re.compile(r"\btarget\b|\brencana\b|\brenc\b|\brak\b|\banggaran kas\b")),
+    ("budget", re.compile(r"\b(pagu|anggaran|dpa|apbd|apbdp|alokasi|plafon)\b")),
+]
+
+ORIGINAL_BUDGET = re.compile(r"\bmurni\b|\bsebelum perubahan\b|\binduk\b|\bpenetapan\b|\bawal\b")
+CHANGED_BUDGET = re.compile(
+    r"\bsetelah perubahan\b|\bperubahan\b|\bpak\b|\bapbd ?p\b|\bp ?apbd\b|\bpergeseran\b"
+)
+CUMULATIVE = re.compile(r"\bsd\b|\bsampai dengan\b|\bkumulatif\b|\bhingga\b|\btotal realisasi\b")
+PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
+FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
+PHYSICAL = re.compile(r"\bfisik\b")
+GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
+TOTAL_ROW = re.compile(
+    r"^(jumlah|total|sub ?total|grand total|jumlah total|total keseluruhan)\b", re.I
+)
+
+_QUARTER = re.compile(
+    r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+
+# Codes: SIPD organisation codes (x.xx.x.xx.x.xx.xx.xxxx) and accounts (5, 5.1, 5.1.02, …).
+UNIT_CODE = re.compile(r"^\d{1,2}\.\d{2}\.\d{1,2}\.\d{2}\.\d{1,2}\.\d{2}\.\d{2}\.\d{4}$")
+UNIT_CODE_LOOSE = re.compile(r"^\d{1,2}(\.\d{1,4}){3,8}$")
+ACCOUNT_CODE = re.compile(r"^[1-9](\.\d{1,2}(\.\d{1,3}(\.\d{1,3}(\.\d{1,4}(\.\d{1,5})*)?)?)?)?\.?$")
+CODE_AND_NAME = re.compile(r"^\s*(\d+(?:\.\d+)+\.?)\s+[-–:]?\s*(\S.*)$")
+
+
+def normalize(text: str) -> str:
+    """Lower-case header text with ``s.d.``/``s/d`` as ``sd`` and punctuation as spaces."""
+    text = text.lower().replace("\n", " ")
+    text = re.sub(r"\bs\s*[./]\s*d\b\.?|\bs\.d\.?", " sd ", text)
+    text = re.sub(r"[^\w%]+", " ", text)
+    return " ".join(text.split())
+
+
+def role_of(text: str) -> str | None:
+    """The role a header text names, or None."""
+    for role, pattern in ROLE_WORDS:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def category_of(text: str) -> str | None:
+    """The spending category a label names (``BELANJA MODAL`` → ``modal``)."""
+    for category, pattern in CATEGORY_WORDS:
+        if pattern.search(text):
+            return category
+    return None
+
+
+def period_of(text: str) -> tuple[str, int] | None:
+    """``("quarter", 3)`` for ``TW III``/``Triwulan 3``; ``("month", 2)`` for ``Pebruari``."""
+    m = _QUARTER.search(text)
+    if m:
+        token = m.group(1)
+        return ("quarter", _ROMAN.get(token) or int(token))
+    m = _MONTH.search(text)
+    if m:
+        return ("month", MONTHS[m.group(1)])
+    return None
+
+
+def category_of_account(code: str) -> str | None:
+    """The most specific category of a Permendagri 77/2020 belanja account code."""
+    best: str | None = None
+    for category, prefix in CATEGORY_PREFIXES.items():
+        if (code == prefix or code.startswith(prefix + ".")) and (
+            best is None or len(prefix) > len(CATEGORY_PREFIXES[best])
+        ):
+            best = category
+    return best
+
+
+def categories_within(category: str) -> list[str]:
+    """A category and every category nested in it (``operasi`` → operasi, pegawai, …)."""
+    return [category] + [child for child, parent in CATEGORY_PARENT.items() if parent == category]
