@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -37,7 +37,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of ``rank``."""
 
     table = "table"
@@ -47,7 +47,7 @@ class Format(str, Enum):
     md = "md"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     """Languages for what people read."""
 
     id = "id"
@@ -65,17 +65,35 @@ state = _State()
 LABELS = {
     "id": {
         "title": "Peringkat Realisasi Belanja Perangkat Daerah",
-        "rank": "Peringkat", "code": "Kode", "unit": "Perangkat Daerah", "budget": "Pagu",
-        "realized": "Realisasi", "total": "Total", "below": "perangkat daerah di bawah",
-        "unranked": "Tidak diperingkat (pagu nol)", "as_of": "Data per", "category": "Kategori",
-        "modal": "Modal %", "warnings": "peringatan", "more": "lainnya",
+        "rank": "Peringkat",
+        "code": "Kode",
+        "unit": "Perangkat Daerah",
+        "budget": "Pagu",
+        "realized": "Realisasi",
+        "total": "Total",
+        "below": "perangkat daerah di bawah",
+        "unranked": "Tidak diperingkat (pagu nol)",
+        "as_of": "Data per",
+        "category": "Kategori",
+        "modal": "Modal %",
+        "warnings": "peringatan",
+        "more": "lainnya",
     },
     "en": {
         "title": "Spending Absorption Ranking of Government Units",
-        "rank": "Rank", "code": "Code", "unit": "Unit", "budget": "Budget",
-        "realized": "Realized", "total": "Total", "below": "units below",
-        "unranked": "Not ranked (zero budget)", "as_of": "Data as of", "category": "Category",
-        "modal": "Capital %", "warnings": "warnings", "more": "more",
+        "rank": "Rank",
+        "code": "Code",
+        "unit": "Unit",
+        "budget": "Budget",
+        "realized": "Realized",
+        "total": "Total",
+        "below": "units below",
+        "unranked": "Not ranked (zero budget)",
+        "as_of": "Data as of",
+        "category": "Category",
+        "modal": "Capital %",
+        "warnings": "warnings",
+        "more": "more",
     },
 }
 
@@ -107,19 +125,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="Config file (realisasi.toml).",
-                                                dir_okay=False)] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Config file (realisasi.toml).", dir_okay=False)
+    ] = None,
 ) -> None:
     """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
     state.debug = debug
     state.config = config
 
 
-Inputs = Annotated[list[Path], typer.Argument(exists=True, help="Export files or folders.",
-                                              show_default=False)]
+Inputs = Annotated[
+    list[Path], typer.Argument(exists=True, help="Export files or folders.", show_default=False)
+]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -137,7 +158,7 @@ def _check_output(output: Path | None, inputs: list[Path]) -> None:
     target = output.resolve()
     for path in inputs:
         resolved = path.resolve()
-        if target == resolved or (resolved.is_dir() and resolved in target.parents and False):
+        if target == resolved:
             raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
     if output.exists() and output.is_dir():
         raise UsageError(f"{output}: is a folder; give a file name.")
@@ -163,8 +184,10 @@ def _print_warnings(dataset: Dataset, quiet: bool, lang: str) -> None:
         where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
         err.print(f"[yellow]warning:[/] {where}: {w.message}", soft_wrap=True)
     if len(dataset.warnings) > limit:
-        err.print(f"[yellow]… {len(dataset.warnings) - limit} {LABELS[lang]['more']} "
-                  f"{LABELS[lang]['warnings']} (--format json lists all)[/]")
+        err.print(
+            f"[yellow]… {len(dataset.warnings) - limit} {LABELS[lang]['more']} "
+            f"{LABELS[lang]['warnings']} (--format json lists all)[/]"
+        )
 
 
 def _format_for(fmt: Format | None, output: Path | None) -> Format:
@@ -229,9 +252,16 @@ def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_m
         }
     for u in units:
         style = "red" if u["below_threshold"] else None
-        row = [str(u["rank"])] + ([u["code"] or ""] if show_code else []) + [
-            u["name"], fmt.rupiah(u["budget"], lang), fmt.rupiah(u["realized"], lang),
-            fmt.percent(u["absorption_pct"], lang, 2)]
+        row = (
+            [str(u["rank"])]
+            + ([u["code"] or ""] if show_code else [])
+            + [
+                u["name"],
+                fmt.rupiah(u["budget"], lang),
+                fmt.rupiah(u["realized"], lang),
+                fmt.percent(u["absorption_pct"], lang, 2),
+            ]
+        )
         if show_modal:
             row.append(fmt.percent(modal.get(u["unit"]), lang))
         if show_bar:
@@ -271,16 +301,40 @@ class RankContext:
 @handle_errors
 def rank(
     inputs: Inputs,
-    bottom: Annotated[int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")] = None,
+    bottom: Annotated[
+        int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
+    ] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Show every unit.")] = False,
-    threshold: Annotated[float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c", help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, transfer.")] = None,
-    fmt_: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)] = None,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")] = None,
-    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")] = False,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
+            "modal, tidak_terduga, transfer.",
+        ),
+    ] = None,
+    fmt_: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
+    ] = None,
+    rollup: Annotated[
+        bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
 ) -> None:
@@ -307,8 +361,9 @@ def rank(
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
     _print_warnings(dataset, quiet, language)
     if fmt_chosen is Format.table:
-        _rank_table(ranking, selected_units(ranking, selection), language,
-                    show_modal=ranking.categories is not None)
+        _rank_table(
+            ranking, selected_units(ranking, selection), language, show_modal=ranking.categories is not None
+        )
         return
     if fmt_chosen is Format.json:
         _emit(json.dumps(rank_json(ranking, dataset, selection), ensure_ascii=False, indent=2), output)
@@ -320,11 +375,18 @@ def rank(
         _emit(xlsx_bytes([("Peringkat", RANK_COLUMNS, rank_rows(ranking, selection))]), output)
     else:
         context = RankContext(
-            title=LABELS[language]["title"], lang=language, labels=LABELS[language],
-            as_of=ranking.as_of, category=ranking.category, units=selected_units(ranking, selection),
-            total_budget=ranking.total_budget, total_realized=ranking.total_realized,
-            total_pct=ranking.total_pct, threshold=ranking.threshold,
-            below_count=ranking.below_count, unranked=ranking.unranked.to_dicts(),
+            title=LABELS[language]["title"],
+            lang=language,
+            labels=LABELS[language],
+            as_of=ranking.as_of,
+            category=ranking.category,
+            units=selected_units(ranking, selection),
+            total_budget=ranking.total_budget,
+            total_realized=ranking.total_realized,
+            total_pct=ranking.total_pct,
+            threshold=ranking.threshold,
+            below_count=ranking.below_count,
+            unranked=ranking.unranked.to_dicts(),
         )
         _emit(render("rank.md.j2", context), output)
     if output is not None and not quiet:

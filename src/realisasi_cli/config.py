@@ -67,8 +67,10 @@ def load_config(explicit: Path | None = None) -> Config:
     except FileNotFoundError as exc:
         raise UsageError(f"{path}: config file not found.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise UsageError(f"{path}: cannot read the config file ({exc}).",
-                         "Fix the TOML syntax; see README, section Configuration.") from exc
+        raise UsageError(
+            f"{path}: cannot read the config file ({exc}).",
+            "Fix the TOML syntax; see README, section Configuration.",
+        ) from exc
     try:
         targets = tuple(float(t) for t in data.get("targets", DEFAULT_TARGETS))
         if len(targets) != 4:

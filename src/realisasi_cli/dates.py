@@ -7,25 +7,58 @@ import re
 from datetime import date
 
 MONTHS: dict[str, int] = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agt": 8, "agu": 8, "ags": 8, "agst": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
-    "desember": 12, "des": 12, "dec": 12, "december": 12,
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "feb": 2,
+    "peb": 2,
+    "february": 2,
+    "maret": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "agustus": 8,
+    "agt": 8,
+    "agu": 8,
+    "ags": 8,
+    "agst": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nopember": 11,
+    "nov": 11,
+    "nop": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+    "december": 12,
 }
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\.?\s*[-/ ]?\s*(\d{{4}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{4}})\b", re.I)
-_UNTIL = re.compile(r"\b(s\s*\.?\s*/?\s*d\s*\.?|sd|sampai\s+dengan|hingga|per|keadaan|posisi|tanggal|tgl)\b", re.I)
+_UNTIL = re.compile(
+    r"\b(s\s*\.?\s*/?\s*d\s*\.?|sd|sampai\s+dengan|hingga|per|keadaan|posisi|tanggal|tgl)\b", re.I
+)
 _YEAR = re.compile(r"\b(?:tahun\s+anggaran|ta\.?|tahun|apbd(?:\s+\w+)*?)\s*(20\d{2})\b", re.I)
 _MONTH_TOKEN = re.compile(rf"(?<![a-z])({_MONTH_WORD})(?![a-z])", re.I)
 

@@ -247,8 +247,13 @@ def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], f
     return best
 
 
-def _merge_spans(columns: list[Column], rows: list[list[str | None]], first: int, last: int,
-                 merges: list[tuple[int, int, int, int]]) -> list[Column]:
+def _merge_spans(
+    columns: list[Column],
+    rows: list[list[str | None]],
+    first: int,
+    last: int,
+    merges: list[tuple[int, int, int, int]],
+) -> list[Column]:
     """Columns under one merged header cell, with the same header path, become one column."""
     spans: dict[int, tuple[int, int]] = {}
     for r0, c0, r1, c1 in merges:
@@ -309,6 +314,11 @@ def _context(grid: Grid, rows: list[list[str | None]], header_first: int) -> Con
     return context
 
 
+def _leading_code(value: str) -> str:
+    match = vocab.CODE_AND_NAME.match(value)
+    return match.group(1) if match else value
+
+
 def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[Column]:
     """Decide from their contents which code columns hold unit codes, accounts or other codes."""
     candidates = [c for c in columns if c.role in ("code", "account", "unit_code", "unit_name", "unit")]
@@ -330,7 +340,10 @@ def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[
         combined = sum(1 for v in values if vocab.CODE_AND_NAME.match(v)) / len(values)
         unit_share = sum(1 for c in codes if vocab.UNIT_CODE.match(c)) / len(values)
         account_share = sum(
-            1 for c in codes if vocab.ACCOUNT_CODE.match(c) and c[0] in "456"
+            1
+            for c in codes
+            if vocab.ACCOUNT_CODE.match(c)
+            and c[0] in "456"
             and (len(c) == 1 or re.match(r"^\d\.\d(\.|$)", c))
         ) / len(values)
         scored.append((column, unit_share, account_share, combined))
@@ -345,10 +358,10 @@ def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[
     # Several account columns (akun, kelompok, jenis, …): the deepest one carries the leaves.
     accounts = [c for c in columns if c.role == "account"]
     if len(accounts) > 1:
+
         def depth(c: Column) -> float:
             vals = [_text(x) for x in sample[f"c{c.index}"].to_list()]
-            segs = [len((vocab.CODE_AND_NAME.match(v) or re.match(r"(.*)", v)).group(1).split("."))
-                    for v in vals if v]
+            segs = [len(_leading_code(v).split(".")) for v in vals if v]
             return sum(segs) / max(len(segs), 1)
 
         keep = max(accounts, key=depth)
@@ -388,9 +401,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
     columns = _merge_spans(columns, rows, first, last, grid.merges)
     data_start = last + 1
     skipped: dict[int, str] = {}
-    while data_start < len(rows) and (
-        not any(rows[data_start]) or is_column_number_row(rows[data_start])
-    ):
+    while data_start < len(rows) and (not any(rows[data_start]) or is_column_number_row(rows[data_start])):
         if any(rows[data_start]):
             skipped[data_start] = "column numbers"
         data_start += 1

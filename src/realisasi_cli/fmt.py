@@ -14,8 +14,9 @@ def rupiah(value: float | None, lang: str = "id") -> str:
     """``Rp1.234.567`` (whole rupiah)."""
     if value is None:
         return "-"
-    return str(format_currency(round(value), "IDR", locale=LOCALES[lang], format="¤#,##0",
-                               currency_digits=False))
+    return str(
+        format_currency(round(value), "IDR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False)
+    )
 
 
 def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:

@@ -23,8 +23,11 @@ def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
         data_start_row=layout.data_start + 1,
         columns=[c.as_dict() for c in layout.columns if c.role != "ignore"],
         context={
-            "unit_code": ctx.unit_code, "unit_name": ctx.unit_name, "government": ctx.government,
-            "year": ctx.year, "title": ctx.title,
+            "unit_code": ctx.unit_code,
+            "unit_name": ctx.unit_name,
+            "government": ctx.government,
+            "year": ctx.year,
+            "title": ctx.title,
         },
         as_of=sheet.as_of.isoformat() if sheet.as_of else None,
         as_of_source=sheet.as_of_source,
@@ -62,20 +65,37 @@ def inspect_tables(dataset: Dataset) -> list[RenderableType]:
             continue
         lines = [
             head,
-            Text(f"  header rows {d['header_rows'][0]}–{d['header_rows'][1]}, data from row {d['data_start_row']}"),
-            Text(f"  unit: {d['context']['unit_code'] or ''} {d['context']['unit_name'] or '(from the table)'}"),
-            Text(f"  as of: {d['as_of'] or 'unknown'}" + (f" (from {d['as_of_source']})" if d["as_of_source"] else "")),
-            Text(f"  rows used: {d['rows_used']}; skipped: "
-                 + (", ".join(f"{n} {why}" for why, n in sorted(d["rows_skipped"].items())) or "none")),
+            Text(
+                f"  header rows {d['header_rows'][0]}–{d['header_rows'][1]}, "
+                f"data from row {d['data_start_row']}"
+            ),
+            Text(
+                f"  unit: {d['context']['unit_code'] or ''} {d['context']['unit_name'] or '(from the table)'}"
+            ),
+            Text(
+                f"  as of: {d['as_of'] or 'unknown'}"
+                + (f" (from {d['as_of_source']})" if d["as_of_source"] else "")
+            ),
+            Text(
+                f"  rows used: {d['rows_used']}; skipped: "
+                + (", ".join(f"{n} {why}" for why, n in sorted(d["rows_skipped"].items())) or "none")
+            ),
         ]
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         for name in ("column", "header", "role", "category", "period", "variant"):
             table.add_column(name)
         for c in d["columns"]:
-            table.add_row(c["column"], c["header"], c["role"], c["category"] or "", c["period"] or "",
-                          c["variant"] or "")
-        warn = [Text(f"  warning: row {w['row'] or '-'}: {w['message']}", style="yellow")
-                for w in d["warnings"]]
+            table.add_row(
+                c["column"],
+                c["header"],
+                c["role"],
+                c["category"] or "",
+                c["period"] or "",
+                c["variant"] or "",
+            )
+        warn = [
+            Text(f"  warning: row {w['row'] or '-'}: {w['message']}", style="yellow") for w in d["warnings"]
+        ]
         blocks.append(Group(*lines, table, *warn, Text("")))
     for path, why in dataset.skipped_files:
         blocks.append(Text(f"{path}: skipped: {why}", style="red"))

@@ -25,7 +25,7 @@ from realisasi_cli.normalize import (
     Warning_,
     normalize,
 )
-from realisasi_cli.read import SUPPORTED_SUFFIXES, read_grids
+from realisasi_cli.read import SUPPORTED_SUFFIXES, Grid, read_grids
 
 
 @dataclass
@@ -65,8 +65,11 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not p.name.startswith(("~$", "."))
             )
             if not found:
                 raise UsageError(f"{path}: the folder holds no spreadsheet (.xlsx, .xls, .ods, .csv).")
@@ -99,9 +102,14 @@ def _as_of(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[da
     return None, None
 
 
-def load(paths: list[Path], *, as_of: date | None = None, strict: bool = False,
-         overrides: Callable[[Path], dict[str, object]] | None = None,
-         progress: Callable[[Path], None] | None = None) -> Dataset:
+def load(
+    paths: list[Path],
+    *,
+    as_of: date | None = None,
+    strict: bool = False,
+    overrides: Callable[[Path], dict[str, object]] | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used."""
     files = expand_inputs(paths)
     sheets: list[SheetResult] = []
@@ -129,20 +137,36 @@ def load(paths: list[Path], *, as_of: date | None = None, strict: bool = False,
                 continue
             source = len(source_rows)
             source_rows.append(
-                {"source": source, "file": str(path), "sheet": result.sheet, "as_of": result.as_of, "order": order}
+                {
+                    "source": source,
+                    "file": str(path),
+                    "sheet": result.sheet,
+                    "as_of": result.as_of,
+                    "order": order,
+                }
             )
             budgets.append(result.facts.budget.with_columns(source=pl.lit(source, pl.Int32)))
             realizations.append(result.facts.realization.with_columns(source=pl.lit(source, pl.Int32)))
             warnings.extend(result.facts.warnings)
     if not source_rows:
         if errors:
-            raise errors[0] if len(errors) == 1 else NoTableError(
-                "none of the inputs could be used:\n" + "\n".join(f"  {e.message}" for e in errors)
+            raise (
+                errors[0]
+                if len(errors) == 1
+                else NoTableError(
+                    "none of the inputs could be used:\n" + "\n".join(f"  {e.message}" for e in errors)
+                )
             )
         raise NoTableError("none of the inputs holds a realization table.")
     sources = pl.DataFrame(
         source_rows,
-        schema={"source": pl.Int32, "file": pl.String, "sheet": pl.String, "as_of": pl.Date, "order": pl.Int32},
+        schema={
+            "source": pl.Int32,
+            "file": pl.String,
+            "sheet": pl.String,
+            "as_of": pl.Date,
+            "order": pl.Int32,
+        },
     )
     return Dataset(
         budget=pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA),
@@ -154,8 +178,9 @@ def load(paths: list[Path], *, as_of: date | None = None, strict: bool = False,
     )
 
 
-def _load_file(path: Path, first_source: int, as_of_override: date | None,
-               override: dict[str, object]) -> list[SheetResult]:
+def _load_file(
+    path: Path, first_source: int, as_of_override: date | None, override: dict[str, object]
+) -> list[SheetResult]:
     grids = read_grids(path)
     wanted_sheet = override.get("sheet")
     if wanted_sheet is not None:
@@ -163,7 +188,7 @@ def _load_file(path: Path, first_source: int, as_of_override: date | None,
         if not grids:
             raise NoTableError(f"{path}: has no sheet named {wanted_sheet!r} (from realisasi.toml).")
     header_row = override.get("header_row")
-    layouts: list[tuple[object, Layout | None]] = []
+    layouts: list[tuple[Grid, Layout | None]] = []
     for grid in grids:
         layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
         if layout is not None and isinstance(override.get("columns"), dict):
@@ -193,23 +218,44 @@ def _load_file(path: Path, first_source: int, as_of_override: date | None,
     source = first_source
     for grid, layout in layouts:
         if layout is None or not (layout.has_budget and layout.has_realized):
-            results.append(SheetResult(path, grid.sheet, layout, None, None, None,  # type: ignore[attr-defined]
-                                       note="no realization table"))
+            results.append(
+                SheetResult(
+                    path,
+                    grid.sheet,
+                    layout,
+                    None,
+                    None,
+                    None,
+                    note="no realization table",
+                )
+            )
             continue
         year = layout.context.year
-        as_of, as_of_source = (as_of_override, "--as-of") if as_of_override else _as_of(
-            layout, path, grid.sheet, year  # type: ignore[attr-defined]
+        as_of, as_of_source = (
+            (as_of_override, "--as-of")
+            if as_of_override
+            else _as_of(
+                layout,
+                path,
+                grid.sheet,
+                year,
+            )
         )
-        fallback = grid.sheet if multi else path.stem  # type: ignore[attr-defined]
+        fallback = grid.sheet if multi else path.stem
         facts = normalize(layout, source, fallback, as_of, year or (as_of.year if as_of else None))
         has_unit = any(c.role in ("unit", "unit_code", "unit_name") for c in layout.columns)
         if not has_unit and layout.context.unit_name is None:
-            facts.warnings.insert(0, Warning_(
-                str(path), grid.sheet, None,  # type: ignore[attr-defined]
-                f"nothing names the unit of this {'sheet' if multi else 'file'}; "
-                f"it is called {fallback!r} after the {'sheet' if multi else 'file'} name",
-            ))
-        results.append(SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source))  # type: ignore[attr-defined]
+            facts.warnings.insert(
+                0,
+                Warning_(
+                    str(path),
+                    grid.sheet,
+                    None,
+                    f"nothing names the unit of this {'sheet' if multi else 'file'}; "
+                    f"it is called {fallback!r} after the {'sheet' if multi else 'file'} name",
+                ),
+            )
+        results.append(SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source))
         source += 1
     return results
 
@@ -217,8 +263,13 @@ def _load_file(path: Path, first_source: int, as_of_override: date | None,
 def _apply_column_override(layout: Layout, columns: dict[str, str]) -> None:
     """Give the columns named in realisasi.toml their role, whatever detection thought."""
     wanted = {str(v).strip().lower(): role for role, v in columns.items()}
-    role_names = {"unit": "unit_name", "code": "unit_code", "budget": "budget", "realized": "realized",
-                  "account": "account"}
+    role_names = {
+        "unit": "unit_name",
+        "code": "unit_code",
+        "budget": "budget",
+        "realized": "realized",
+        "account": "account",
+    }
     for column in layout.columns:
         header = column.header.strip().lower()
         last = header.split(" / ")[-1]

@@ -16,11 +16,7 @@ TOP_LEVEL = ("operasi", "modal", "tidak_terduga", "transfer")
 
 def normalized_name(expr: pl.Expr) -> pl.Expr:
     """Unit names compared without case, spacing or punctuation."""
-    return (
-        expr.str.to_uppercase()
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-    )
+    return expr.str.to_uppercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
 
 
 def absorption(realized: pl.Expr, budget: pl.Expr) -> pl.Expr:
@@ -31,11 +27,15 @@ def absorption(realized: pl.Expr, budget: pl.Expr) -> pl.Expr:
 def _with_unit_key(frame: pl.DataFrame, code_of_name: pl.DataFrame) -> pl.DataFrame:
     named = frame.with_columns(norm=normalized_name(pl.col("unit_name").fill_null("")))
     named = named.join(code_of_name, on="norm", how="left", suffix="_known")
-    return named.with_columns(
-        unit_code=pl.coalesce("unit_code", "code_known"),
-    ).with_columns(
-        unit=pl.coalesce(pl.col("unit_code"), pl.lit("name:") + pl.col("norm")),
-    ).drop("code_known")
+    return (
+        named.with_columns(
+            unit_code=pl.coalesce("unit_code", "code_known"),
+        )
+        .with_columns(
+            unit=pl.coalesce(pl.col("unit_code"), pl.lit("name:") + pl.col("norm")),
+        )
+        .drop("code_known")
+    )
 
 
 def _apply_aliases(frame: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
@@ -50,23 +50,37 @@ def _apply_aliases(frame: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame
         target_code=pl.when(code_like).then(pl.col("target")),
         target_name=pl.when(~code_like).then(pl.col("target")),
     )
-    by_name = table.select(norm=pl.col("alias_norm"), t_code=pl.col("target_code"), t_name=pl.col("target_name"))
-    by_code = table.select(unit_code=pl.col("alias"), c_code=pl.col("target_code"), c_name=pl.col("target_name"))
+    by_name = table.select(
+        norm=pl.col("alias_norm"), t_code=pl.col("target_code"), t_name=pl.col("target_name")
+    )
+    by_code = table.select(
+        unit_code=pl.col("alias"), c_code=pl.col("target_code"), c_name=pl.col("target_name")
+    )
     out = frame.with_columns(norm=normalized_name(pl.col("unit_name").fill_null("")))
     out = out.join(by_name, on="norm", how="left").join(by_code, on="unit_code", how="left")
     return out.with_columns(
-        unit_code=pl.coalesce("t_code", "c_code", pl.when(pl.col("t_name").is_null() & pl.col("c_name").is_null()).then(pl.col("unit_code"))),
+        unit_code=pl.coalesce(
+            "t_code",
+            "c_code",
+            pl.when(pl.col("t_name").is_null() & pl.col("c_name").is_null()).then(pl.col("unit_code")),
+        ),
         unit_name=pl.coalesce("t_name", "c_name", "unit_name"),
     ).drop("norm", "t_code", "t_name", "c_code", "c_name")
 
 
 def rollup_code(expr: pl.Expr) -> pl.Expr:
     """A sub-unit code (``….0001``) folded into its SKPD (``….0000``)."""
-    return pl.when(expr.str.contains(r"\.\d{4}$")).then(expr.str.replace(r"\.\d{4}$", ".0000")).otherwise(expr)
+    return (
+        pl.when(expr.str.contains(r"\.\d{4}$")).then(expr.str.replace(r"\.\d{4}$", ".0000")).otherwise(expr)
+    )
 
 
-def identify_units(budget: pl.DataFrame, realization: pl.DataFrame, aliases: dict[str, str] | None = None,
-                   rollup: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+def identify_units(
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    aliases: dict[str, str] | None = None,
+    rollup: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Give every fact a ``unit`` key: its code, else a code known for its name, else its name."""
     aliases = aliases or {}
     budget = _apply_aliases(budget, aliases)
@@ -106,8 +120,9 @@ def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.
     )
 
 
-def unit_totals(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
-                category: str | None = None) -> pl.DataFrame:
+def unit_totals(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, category: str | None = None
+) -> pl.DataFrame:
     """Budget and realization per unit, from each unit's latest snapshot (one row per unit)."""
     latest = latest_sources(budget, realization, sources)
     if category is not None:
@@ -115,14 +130,22 @@ def unit_totals(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.Dat
         budget = budget.filter(pl.col("category").is_in(wanted))
         realization = realization.filter(pl.col("category").is_in(wanted))
     names = (
-        pl.concat([budget.select("unit", "unit_code", "unit_name", "source"),
-                   realization.select("unit", "unit_code", "unit_name", "source")])
+        pl.concat(
+            [
+                budget.select("unit", "unit_code", "unit_name", "source"),
+                realization.select("unit", "unit_code", "unit_name", "source"),
+            ]
+        )
         .join(latest, on=["unit", "source"])
         .group_by("unit")
         .agg(code=pl.col("unit_code").drop_nulls().first(), name=pl.col("unit_name").drop_nulls().first())
     )
     b = budget.join(latest, on=["unit", "source"]).group_by("unit").agg(budget=pl.col("budget").sum())
-    r = realization.join(latest, on=["unit", "source"]).group_by("unit").agg(realized=pl.col("realized").sum())
+    r = (
+        realization.join(latest, on=["unit", "source"])
+        .group_by("unit")
+        .agg(realized=pl.col("realized").sum())
+    )
     return (
         latest.select("unit")
         .join(names, on="unit", how="left")
@@ -136,17 +159,23 @@ def unit_totals(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.Dat
     )
 
 
-def category_breakdown(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+def category_breakdown(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame
+) -> pl.DataFrame:
     """Per unit and top-level category (operasi, modal, …): budget, realized, absorption."""
     latest = latest_sources(budget, realization, sources)
     top = pl.col("category").replace(CATEGORY_PARENT)
     b = (
-        budget.join(latest, on=["unit", "source"]).filter(pl.col("category").is_not_null())
-        .group_by("unit", top.alias("top")).agg(budget=pl.col("budget").sum())
+        budget.join(latest, on=["unit", "source"])
+        .filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top"))
+        .agg(budget=pl.col("budget").sum())
     )
     r = (
-        realization.join(latest, on=["unit", "source"]).filter(pl.col("category").is_not_null())
-        .group_by("unit", top.alias("top")).agg(realized=pl.col("realized").sum())
+        realization.join(latest, on=["unit", "source"])
+        .filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top"))
+        .agg(realized=pl.col("realized").sum())
     )
     return (
         b.join(r, on=["unit", "top"], how="full", coalesce=True)
@@ -180,8 +209,9 @@ class Ranking:
         return int(self.units["below_threshold"].sum())
 
 
-def rank(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
-         options: RankOptions) -> Ranking:
+def rank(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
+) -> Ranking:
     """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
     budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
     totals = unit_totals(budget, realization, sources, options.category)
@@ -201,8 +231,14 @@ def rank(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
         .select("unit", "code", "name", "realized", reason=pl.lit("no_budget"))
     )
     has_categories = budget["category"].drop_nulls().len() > 0
-    breakdown = category_breakdown(budget, realization, sources) if has_categories and options.category is None else None
-    used = sources.filter(pl.col("source").is_in(latest_sources(budget, realization, sources)["source"].implode()))
+    breakdown = (
+        category_breakdown(budget, realization, sources)
+        if has_categories and options.category is None
+        else None
+    )
+    used = sources.filter(
+        pl.col("source").is_in(latest_sources(budget, realization, sources)["source"].implode())
+    )
     as_of = used["as_of"].drop_nulls().max() if used["as_of"].drop_nulls().len() else None
     return Ranking(
         units=ranked,

@@ -116,9 +116,7 @@ def plan_slots(layout: Layout) -> list[_Slot]:
     flows_by_category = {cat for (cat, period) in groups if period is not None}
     for (category, period), cols in groups.items():
         budget = _choose([c for c in cols if c.role == "budget"], ["changed", None, "original"])
-        realized = _choose(
-            [c for c in cols if c.role == "realized"], ["cumulative", None, "flow"]
-        )
+        realized = _choose([c for c in cols if c.role == "realized"], ["cumulative", None, "flow"])
         if period is None and category in flows_by_category and realized is not None:
             realized.role = "check"  # the periods carry the realization; this is their sum
             realized = None
@@ -193,8 +191,7 @@ def _name_after_code(name: str) -> pl.Expr:
     return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
 
 
-def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None,
-              year: int | None) -> Facts:
+def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None, year: int | None) -> Facts:
     """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does."""
     grid = layout.grid
     warnings: list[Warning_] = []
@@ -240,9 +237,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         _code_expr(f"c{account_col.index}") if account_col and present(f"c{account_col.index}") else null
     )
     exprs["description"] = (
-        pl.coalesce([pl.col(n).cast(pl.String).str.strip_chars() for n in desc_names])
-        if desc_names
-        else null
+        pl.coalesce([pl.col(n).cast(pl.String).str.strip_chars() for n in desc_names]) if desc_names else null
     )
     exprs["activity"] = (
         pl.concat_str([pl.col(f"c{c.index}").cast(pl.String).fill_null("") for c in code_cols], separator="|")
@@ -270,9 +265,11 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             org=pl.all_horizontal([exprs["account_code"].is_null(), *deeper]),
         ).filter(pl.col("org") & pl.col("unit_code").is_not_null() & pl.col("name").is_not_null())
         lookup = org_rows.unique("unit_code", keep="first").select("unit_code", "name")
-        rows = rows.join(lookup, on="unit_code", how="left").with_columns(
-            unit_name=pl.coalesce("unit_name", "name")
-        ).drop("name")
+        rows = (
+            rows.join(lookup, on="unit_code", how="left")
+            .with_columns(unit_name=pl.coalesce("unit_name", "name"))
+            .drop("name")
+        )
         rows = rows.sort("row")
 
     ctx = layout.context
@@ -288,12 +285,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     is_total = label.str.strip_chars().str.contains(r"(?i)^(jumlah|total|sub ?total|grand total)\b") & (
         pl.col("account_code").is_null()
     )
-    reason = (
-        pl.when(is_total)
-        .then(pl.lit("total"))
-        .when(~has_amount)
-        .then(pl.lit("no amounts"))
-    )
+    reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if account_col is not None:
         reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
         reason = reason.when(~pl.col("account_code").str.starts_with("5")).then(
@@ -334,8 +326,12 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             unit_name=pl.col("unit_name"),
             account_code=pl.col("account_code"),
             category=category,
-            budget=pl.col(f"m{slot.budget.index}").fill_null(0.0) if slot.budget else pl.lit(None, pl.Float64),
-            realized=pl.col(f"m{slot.realized.index}").fill_null(0.0) if slot.realized else pl.lit(None, pl.Float64),
+            budget=pl.col(f"m{slot.budget.index}").fill_null(0.0)
+            if slot.budget
+            else pl.lit(None, pl.Float64),
+            realized=pl.col(f"m{slot.realized.index}").fill_null(0.0)
+            if slot.realized
+            else pl.lit(None, pl.Float64),
         )
         if slot.budget is not None:
             budgets.append(base.select(list(BUDGET_SCHEMA)))
@@ -374,8 +370,9 @@ def _categories_of_codes(codes: pl.Series) -> pl.Series:
     return codes.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def _period_bounds(period: tuple[str, int] | None, as_of: date | None,
-                   year: int | None) -> tuple[date | None, date | None]:
+def _period_bounds(
+    period: tuple[str, int] | None, as_of: date | None, year: int | None
+) -> tuple[date | None, date | None]:
     if period is None:
         if as_of is None:
             return None, None
@@ -389,8 +386,9 @@ def _period_bounds(period: tuple[str, int] | None, as_of: date | None,
     return date(fiscal, number, 1), month_end(fiscal, number)
 
 
-def _check_formulas(layout: Layout, columns: list[Column], source_of: dict[int, str],
-                    warnings: list[Warning_]) -> None:
+def _check_formulas(
+    layout: Layout, columns: list[Column], source_of: dict[int, str], warnings: list[Warning_]
+) -> None:
     grid = layout.grid
     if not grid.formula_cells:
         return
@@ -407,14 +405,19 @@ def _check_formulas(layout: Layout, columns: list[Column], source_of: dict[int, 
     if below:
         r, c = below[0]
         warnings.append(
-            Warning_(str(grid.file), grid.sheet, r + 1,
-                     f"{len(below)} formula cell(s) without saved results outside the amount "
-                     f"columns (first at {grid.where(r, c)}); they were ignored")
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                r + 1,
+                f"{len(below)} formula cell(s) without saved results outside the amount "
+                f"columns (first at {grid.where(r, c)}); they were ignored",
+            )
         )
 
 
-def _mark_subtotals(rows: pl.DataFrame, layout: Layout, measures: list[Column],
-                    warnings: list[Warning_]) -> pl.DataFrame:
+def _mark_subtotals(
+    rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
+) -> pl.DataFrame:
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
     spending = rows.filter(pl.col("reason").is_null()).with_columns(
@@ -430,12 +433,14 @@ def _mark_subtotals(rows: pl.DataFrame, layout: Layout, measures: list[Column],
     parents = spending.filter(pl.col("parent"))
     if parents.height:
         names = [f"m{c.index}" for c in measures]
-        max_depth = int(spending["depth"].max() or 1)
+        max_depth = int(spending.select(pl.col("depth").max()).item() or 1)
         mismatches: list[tuple[int, str, float, float]] = []
         for level in range(1, max_depth):
             keyed = spending.with_columns(
                 key=pl.when(pl.col("depth") >= level).then(
-                    pl.col("group") + "#" + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
+                    pl.col("group")
+                    + "#"
+                    + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
                 )
             ).with_columns(run=pl.col("key").rle_id())
             leaf_sums = (
@@ -456,30 +461,43 @@ def _mark_subtotals(rows: pl.DataFrame, layout: Layout, measures: list[Column],
                     mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
         for row, what, shown, summed in sorted(mismatches)[:20]:
             warnings.append(
-                Warning_(str(grid.file), grid.sheet, row + 1,
-                         f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; "
-                         "the rows were used")
+                Warning_(
+                    str(grid.file),
+                    grid.sheet,
+                    row + 1,
+                    f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; "
+                    "the rows were used",
+                )
             )
         if len(mismatches) > 20:
-            warnings.append(Warning_(str(grid.file), grid.sheet, None,
-                                     f"{len(mismatches) - 20} more subtotal mismatches"))
+            warnings.append(
+                Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
+            )
     subtotal_rows = parents.select("row").with_columns(is_sub=pl.lit(True))
-    return rows.join(subtotal_rows, on="row", how="left").with_columns(
-        reason=pl.when(pl.col("is_sub")).then(pl.lit("subtotal")).otherwise(pl.col("reason"))
-    ).drop("is_sub").sort("row")
+    return (
+        rows.join(subtotal_rows, on="row", how="left")
+        .with_columns(reason=pl.when(pl.col("is_sub")).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
+        .drop("is_sub")
+        .sort("row")
+    )
 
 
-def _warn_unparsed(layout: Layout, data: pl.DataFrame, measures: list[Column],
-                   warnings: list[Warning_]) -> None:
+def _warn_unparsed(
+    layout: Layout, data: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
+) -> None:
     grid = layout.grid
     for c in measures:
         bad = data.filter(pl.col(f"m{c.index}").is_null() & pl.col(f"raw{c.index}").is_not_null())
         if bad.height:
             row, raw = bad.select("row", f"raw{c.index}").row(0)
             warnings.append(
-                Warning_(str(grid.file), grid.sheet, row + 1,
-                         f"{bad.height} cell(s) in column {c.letter} ({c.header}) are not amounts, "
-                         f"e.g. {raw!r} at {grid.where(row, c.index)}; counted as 0")
+                Warning_(
+                    str(grid.file),
+                    grid.sheet,
+                    row + 1,
+                    f"{bad.height} cell(s) in column {c.letter} ({c.header}) are not amounts, "
+                    f"e.g. {raw!r} at {grid.where(row, c.index)}; counted as 0",
+                )
             )
 
 
@@ -494,21 +512,30 @@ def _warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_
     )
     for _key, rows, name in dupes.iter_rows():
         warnings.append(
-            Warning_(str(grid.file), grid.sheet, rows[1] + 1,
-                     f"unit {name!r} appears {len(rows)} times (rows "
-                     f"{', '.join(str(r + 1) for r in rows[:5])}); its amounts were added")
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                rows[1] + 1,
+                f"unit {name!r} appears {len(rows)} times (rows "
+                f"{', '.join(str(r + 1) for r in rows[:5])}); its amounts were added",
+            )
         )
 
 
-def _warn_amounts(layout: Layout, budget: pl.DataFrame, realization: pl.DataFrame,
-                  warnings: list[Warning_]) -> None:
+def _warn_amounts(
+    layout: Layout, budget: pl.DataFrame, realization: pl.DataFrame, warnings: list[Warning_]
+) -> None:
     grid = layout.grid
     negative = realization.filter(pl.col("realized") < 0)
     if negative.height:
         warnings.append(
-            Warning_(str(grid.file), grid.sheet, int(negative["row"][0]) + 1,
-                     f"{negative.height} negative realization amount(s) (first at row "
-                     f"{int(negative['row'][0]) + 1})")
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                int(negative["row"][0]) + 1,
+                f"{negative.height} negative realization amount(s) (first at row "
+                f"{int(negative['row'][0]) + 1})",
+            )
         )
     keys = ["row", "category"]
     over = (
@@ -521,7 +548,11 @@ def _warn_amounts(layout: Layout, budget: pl.DataFrame, realization: pl.DataFram
     if over.height:
         first = over.row(0, named=True)
         warnings.append(
-            Warning_(str(grid.file), grid.sheet, int(first["row"]) + 1,
-                     f"realization above budget on {over.height} row(s) (first at row "
-                     f"{int(first['row']) + 1}: {first['realized']:,.2f} > {first['budget']:,.2f})")
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                int(first["row"]) + 1,
+                f"realization above budget on {over.height} row(s) (first at row "
+                f"{int(first['row']) + 1}: {first['realized']:,.2f} > {first['budget']:,.2f})",
+            )
         )

@@ -31,11 +31,7 @@ class Notation:
 
 def _body(col: pl.Expr) -> pl.Expr:
     """The digits and separators of a text amount: no currency, sign, percent or spaces."""
-    return (
-        col.str.to_lowercase()
-        .str.replace_all(r"rp\.?|idr|%|\s|\u00a0|[()+]", "")
-        .str.strip_chars("-")
-    )
+    return col.str.to_lowercase().str.replace_all(r"rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
 
 
 def _negative(col: pl.Expr) -> pl.Expr:
@@ -77,7 +73,16 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
         return pl.lit(None, dtype=pl.Float64)
     col = col.cast(pl.String)
     body = _body(col)
-    dot_amb = body.str.replace_all(".", "", literal=True) if notation.dot_thousands else body
+    # A calamine-rendered numeric cell never carries "Rp": such text was typed, with dots
+    # for thousands unless the column writes English notation.
+    typed = col.str.to_lowercase().str.contains("rp", literal=True)
+    dot_amb = (
+        body.str.replace_all(".", "", literal=True)
+        if notation.dot_thousands
+        else pl.when(typed & pl.lit(not notation.comma_thousands))
+        .then(body.str.replace_all(".", "", literal=True))
+        .otherwise(body)
+    )
     comma_amb = (
         body.str.replace_all(",", "", literal=True)
         if notation.comma_thousands

@@ -111,7 +111,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _is_encrypted_ole(path: Path) -> bool:
-    data = path.read_bytes()[:1 << 20]
+    data = path.read_bytes()[: 1 << 20]
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
@@ -152,9 +152,7 @@ def _read_workbook(path: Path) -> list[Grid]:
     grids = []
     for name in names:
         try:
-            sheet = reader.load_sheet(
-                name, header_row=None, schema_sample_rows=None, whitespace_as_null=True
-            )
+            sheet = reader.load_sheet(name, header_row=None, schema_sample_rows=None, whitespace_as_null=True)
             frame = sheet.to_polars()
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -193,8 +191,9 @@ def _unreadable(path: Path, exc: BaseException, sheet: str | None = None) -> Unr
             f"{where}: the workbook is password-protected.",
             "Open it in a spreadsheet program, remove the password and save it again.",
         )
+    reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
     return UnreadableWorkbookError(
-        f"{where}: cannot be read as a spreadsheet ({str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}).",
+        f"{where}: cannot be read as a spreadsheet ({reason}).",
         "Open it in a spreadsheet program and save it again as .xlsx, or export it again.",
     )
 
@@ -203,7 +202,9 @@ def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
     """Rename columns to absolute sheet columns and pad the rows above the first cell."""
     frame = frame.rename({name: f"c{col0 + j}" for j, name in enumerate(frame.columns)})
     if row0:
-        pad = pl.DataFrame({name: pl.Series([None] * row0, dtype=frame.schema[name]) for name in frame.columns})
+        pad = pl.DataFrame(
+            {name: pl.Series([None] * row0, dtype=frame.schema[name]) for name in frame.columns}
+        )
         frame = pl.concat([pad, frame], rechunk=False)
     return frame
 
@@ -292,8 +293,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _xml_unescape(text: str) -> str:
     return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
     )
 
 
@@ -355,7 +359,7 @@ def _read_csv(path: Path) -> Grid:
 
 def _decode(raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", "replace")
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", "replace")
     try:

@@ -71,8 +71,7 @@ def rank_json(ranking: Ranking, dataset: Dataset, selection: Selection) -> dict[
         "threshold_pct": ranking.threshold,
         "units": units,
         "unranked": [
-            {"code": u["code"], "name": u["name"], "reason": u["reason"]}
-            for u in ranking.unranked.to_dicts()
+            {"code": u["code"], "name": u["name"], "reason": u["reason"]} for u in ranking.unranked.to_dicts()
         ],
         "warnings": [w.as_dict() for w in dataset.warnings],
     }
@@ -97,9 +96,19 @@ def render(name: str, context: object, *, html: bool = False, source: str | None
 
     from realisasi_cli import fmt
 
-    env = Environment(undefined=StrictUndefined, autoescape=html, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(rupiah=fmt.rupiah, percent=fmt.percent, points=fmt.points,
-                       long_date=fmt.long_date, full_date=fmt.full_date)
+    env = Environment(
+        undefined=StrictUndefined,
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        rupiah=fmt.rupiah,
+        percent=fmt.percent,
+        points=fmt.points,
+        long_date=fmt.long_date,
+        full_date=fmt.full_date,
+    )
     template = env.from_string(source if source is not None else template_text(name))
     return template.render(ctx=context)

@@ -52,22 +52,32 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$")),
     ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
     ("remaining", re.compile(r"\bsisa\b|\bselisih\b|\bdeviasi\b|\bsilpa\b|\blebih\b")),
-    ("unit_code", re.compile(
-        r"\b(kode|kd)\b.*\b(skpd|opd|unit|organisasi|satker|pd|perangkat daerah|instansi|sub unit)\b"
-    )),
+    (
+        "unit_code",
+        re.compile(
+            r"\b(kode|kd)\b.*\b(skpd|opd|unit|organisasi|satker|pd|perangkat daerah|instansi|sub unit)\b"
+        ),
+    ),
     ("account", re.compile(r"\b(kode )?(rekening|akun)\b|\bkd rek\b|^kode rek")),
     ("code", re.compile(r"^(kode|kd|kode urusan|kode program|kode kegiatan)$")),
-    ("description", re.compile(
-        r"\buraian\b|\bnama rekening\b|\bketerangan\b|\bjenis belanja\b|\bsub kegiatan\b|"
-        r"\bkegiatan\b|\bprogram\b|\bnama akun\b"
-    )),
-    ("unit_name", re.compile(
-        r"\b(skpd|opd|perangkat daerah|unit kerja|satuan kerja|satker|unit organisasi|"
-        r"organisasi|sub unit|instansi|dinas|nama pd|pd)\b|^nama$"
-    )),
-    ("realized", re.compile(
-        r"\brealisasi\b|\breal\b|\bspj\b|\bsp2d\b|\bpenyerapan\b|\bserapan\b|\bterealisasi\b"
-    )),
+    (
+        "description",
+        re.compile(
+            r"\buraian\b|\bnama rekening\b|\bketerangan\b|\bjenis belanja\b|\bsub kegiatan\b|"
+            r"\bkegiatan\b|\bprogram\b|\bnama akun\b"
+        ),
+    ),
+    (
+        "unit_name",
+        re.compile(
+            r"\b(skpd|opd|perangkat daerah|unit kerja|satuan kerja|satker|unit organisasi|"
+            r"organisasi|sub unit|instansi|dinas|nama pd|pd)\b|^nama$"
+        ),
+    ),
+    (
+        "realized",
+        re.compile(r"\brealisasi\b|\breal\b|\bspj\b|\bsp2d\b|\bpenyerapan\b|\bserapan\b|\bterealisasi\b"),
+    ),
     ("plan", re.compile(r"\btarget\b|\brencana\b|\brenc\b|\brak\b|\banggaran kas\b")),
     ("budget", re.compile(r"\b(pagu|anggaran|dpa|apbd|apbdp|alokasi|plafon)\b")),
 ]
@@ -81,13 +91,9 @@ PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
 PHYSICAL = re.compile(r"\bfisik\b")
 GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
-TOTAL_ROW = re.compile(
-    r"^(jumlah|total|sub ?total|grand total|jumlah total|total keseluruhan)\b", re.I
-)
+TOTAL_ROW = re.compile(r"^(jumlah|total|sub ?total|grand total|jumlah total|total keseluruhan)\b", re.I)
 
-_QUARTER = re.compile(
-    r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b"
-)
+_QUARTER = re.compile(r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
 

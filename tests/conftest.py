@@ -1,0 +1,27 @@
+"""Shared fixtures: paths to the bundled samples and to the real exports (when present)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+REAL = ROOT.parent / "shared" / "real_data"
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict[str, Any]:
+    """Right answers written by scripts/make_sample_data.py from its own source numbers."""
+    return json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The real exports beside the repository; tests using them skip when absent."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/real_data is not present")
+    return REAL

@@ -1,0 +1,205 @@
+"""The command line: exit codes, stdout and stderr kept apart, every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import openpyxl_book
+from conftest import SAMPLES
+from realisasi_cli.cli import app
+
+runner = CliRunner()
+SAMPLE_FILES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".xlsx", ".xls", ".csv"})
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_every_sample_ranks_every_unit_right(name: str, expected: dict[str, Any]) -> None:
+    result = invoke("rank", str(SAMPLES / name), "--all", "--format", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    truth = expected[name]
+    assert doc["as_of"] == truth["as_of"]
+    assert doc["total"]["absorption_pct"] == pytest.approx(truth["total"]["absorption_pct"], abs=0.01)
+    want = sorted(truth["units"], key=lambda u: (u["absorption_pct"], u["name"]))
+    assert [u["name"] for u in doc["units"]] == [u["name"] for u in want]
+    for got, right in zip(doc["units"], want, strict=True):
+        assert got["absorption_pct"] == pytest.approx(right["absorption_pct"], abs=0.01)
+        assert got["budget"] == pytest.approx(right["budget"], abs=0.5)
+
+
+def test_json_follows_the_contract() -> None:
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--format", "json")
+    doc = json.loads(result.stdout)
+    assert set(doc) >= {"as_of", "category", "total", "threshold_pct", "units", "unranked", "warnings"}
+    assert len(doc["units"]) == 10
+    assert set(doc["units"][0]) >= {
+        "rank",
+        "code",
+        "name",
+        "budget",
+        "realized",
+        "absorption_pct",
+        "below_threshold",
+    }
+    pcts = [u["absorption_pct"] for u in doc["units"]]
+    assert pcts == sorted(pcts)
+    assert doc["threshold_pct"] == 57
+
+
+def test_story_ten_units_under_57_on_10_november(expected: dict[str, Any]) -> None:
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--all", "-f", "json", "-q")
+    below = [u["name"] for u in json.loads(result.stdout)["units"] if u["below_threshold"]]
+    assert sorted(below) == sorted(expected["story"]["units_under_threshold_10nov"])
+
+
+def test_top_lists_highest_first() -> None:
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--top", "3", "-f", "json", "-q")
+    pcts = [u["absorption_pct"] for u in json.loads(result.stdout)["units"]]
+    assert len(pcts) == 3 and pcts == sorted(pcts, reverse=True)
+    assert json.loads(result.stdout)["units"][0]["rank"] == 1
+
+
+def test_table_shows_total_and_count_under_threshold(expected: dict[str, Any]) -> None:
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"))
+    assert result.exit_code == 0
+    assert "Total" in result.stdout and "10 perangkat daerah di bawah 57%" in result.stdout
+    total = expected["rekap_pd_10nov2023.xlsx"]["total"]["budget"]
+    assert f"Rp{total:,.0f}".replace(",", ".") in result.stdout
+
+
+def test_english_labels() -> None:
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--lang", "en")
+    assert "10 units below 57%" in result.stdout
+
+
+def test_markdown_output_is_a_table(tmp_path: Path) -> None:
+    out = tmp_path / "rank.md"
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("\n| ") >= 11 and "|---:|" in text
+
+
+def test_csv_and_xlsx_make_formula_text_inert(tmp_path: Path) -> None:
+    source = tmp_path / "evil.csv"
+    source.write_text(
+        'Nama OPD;Pagu;Realisasi\n"=HYPERLINK(""http://x"",""klik"")";100;50\n', encoding="utf-8"
+    )
+    out_csv = tmp_path / "out.csv"
+    assert invoke("rank", str(source), "-o", str(out_csv), "-q").exit_code == 0
+    table = list(csv.reader(io.StringIO(out_csv.read_text(encoding="utf-8-sig"))))
+    assert table[1][2] == '\'=HYPERLINK("http://x","klik")' and table[1][5] == "50.0"
+    out_xlsx = tmp_path / "out.xlsx"
+    assert invoke("rank", str(source), "-o", str(out_xlsx), "-q").exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out_xlsx).active
+    assert sheet.cell(2, 3).value.startswith("'=") and sheet.cell(2, 3).data_type == "s"
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("rank", str(tmp_path / "nope.xlsx"))
+    assert result.exit_code == 2
+
+
+def test_output_equal_to_input_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    source.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    before = source.read_bytes()
+    result = invoke("rank", str(source), "-o", str(source), "-f", "csv")
+    assert result.exit_code == 2 and "overwrite an input" in result.stderr
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.xlsx", b"", "empty"),
+        ("notes.xlsx", b"PK\x03\x04 this is not really a zip", "damaged"),
+        ("photo.ods", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "damaged"),
+        ("readme.docx", b"hello", "not a spreadsheet"),
+    ],
+)
+def test_broken_inputs_exit_1_naming_the_file(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1, result.output
+    assert name in result.stderr and message in result.stderr
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == content
+
+
+def test_a_sheet_without_a_table_exits_1(tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "memo.xlsx", {"S": [["Catatan rapat"], ["tidak ada tabel"]]})
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1 and "no realization table" in result.stderr
+
+
+def test_formulas_without_saved_results_are_named(tmp_path: Path) -> None:
+    rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 100, "=B2*0.5"], ["Dinas B", 100, "=B3*0.2"]]
+    path = openpyxl_book(tmp_path / "formula.xlsx", {"S": rows})
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1
+    assert "formula.xlsx" in result.stderr and "save it again" in result.stderr
+
+
+def test_one_broken_file_among_several_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+    result = invoke("rank", str(tmp_path), "-f", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [u["name"] for u in doc["units"]] == ["Dinas A"]
+    assert any("bad.xlsx" in w["file"] and "skipped" in w["message"] for w in doc["warnings"])
+    strict = invoke("rank", str(tmp_path), "--strict")
+    assert strict.exit_code == 1
+
+
+def test_zero_budget_units_are_unranked(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\nDinas B;0;0\n", encoding="utf-8")
+    doc = json.loads(invoke("rank", str(path), "-f", "json").stdout)
+    assert doc["unranked"] == [{"code": None, "name": "Dinas B", "reason": "no_budget"}]
+
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (200 * 1024 * 1024))
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1 and "refused" in result.stderr
+
+
+def test_inspect_explains_the_columns() -> None:
+    result = invoke("inspect", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--format", "json")
+    doc = json.loads(result.stdout)
+    sheet = doc["sheets"][0]
+    roles = {c["header"]: c["role"] for c in sheet["columns"]}
+    assert roles["BELANJA MODAL / Anggaran (Rp)"] == "budget"
+    assert sheet["as_of"] == "2023-11-10"
+    assert sheet["rows_skipped"]["total"] == 1
+    table = invoke("inspect", str(SAMPLES / "rekap_pd_10nov2023.xlsx"))
+    assert table.exit_code == 0 and "header rows" in table.stdout
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("realisasi ")

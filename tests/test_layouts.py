@@ -1,0 +1,213 @@
+"""Each layout of DESIGN.md is understood without configuration, with answers worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders import openpyxl_book, xlsxwriter_book
+from realisasi_cli.load import load
+from realisasi_cli.metrics import RankOptions, rank
+
+
+def ranked(*paths: Path, **options: object) -> dict[str, tuple[float, float, float]]:
+    dataset = load(list(paths))
+    result = rank(dataset.budget, dataset.realization, dataset.sources, RankOptions(**options))  # type: ignore[arg-type]
+    return {u["name"]: (u["budget"], u["realized"], u["absorption_pct"]) for u in result.units.to_dicts()}
+
+
+def test_toba_trap_budget_from_q_and_realization_from_merged_r_s(tmp_path: Path) -> None:
+    # ANGGARAN merged over Q:R, REALISASI over S alone; data realization sits in merged R:S
+    # (value in R) or in S alone. R lies under ANGGARAN yet holds realization amounts.
+    rows: list[list[object]] = [[None] * 19 for _ in range(24)]
+    rows[2][4] = "PEMERINTAH KABUPATEN CONTOH"
+    rows[4][4] = "periode Januari s.d Oktober 2022"
+    rows[8][3], rows[8][10] = "Unit Organisasi :", "Dinas Contoh"
+    rows[13][1], rows[13][6], rows[13][16], rows[13][18] = "KODE REKENING", "URAIAN", "ANGGARAN", "REALISASI"
+    data = [
+        ("4", "PENDAPATAN DAERAH", 500.0, 400.0, False),
+        ("5", "BELANJA DAERAH", 1000.0, 700.0, True),
+        ("5.1", "BELANJA OPERASI", 800.0, 600.0, False),  # realization in S alone
+        ("5.2", "BELANJA MODAL", 200.0, 100.0, True),
+    ]
+    merges = ["B14:F15", "G14:O15", "Q14:R15"]
+    for i, (code, name, budget, real, merged) in enumerate(data, start=17):
+        rows[i][3], rows[i][7], rows[i][16] = code, name, budget
+        if merged:
+            rows[i][17] = real
+            merges.append(f"R{i + 1}:S{i + 1}")
+        else:
+            rows[i][18] = real
+    path = openpyxl_book(tmp_path / "lra.xlsx", {"Sheet1": rows}, {"Sheet1": merges})
+    assert ranked(path) == {"Dinas Contoh": (1000.0, 700.0, 70.0)}
+
+
+def test_grouped_two_row_header_with_column_numbers_total_and_signature(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["PEMERINTAH KOTA CONTOH"],
+        ["Keadaan s.d. Tanggal 10 November 2023"],
+        [],
+        [
+            "No",
+            "Perangkat Daerah",
+            "BELANJA OPERASI",
+            None,
+            None,
+            "BELANJA MODAL",
+            None,
+            None,
+            "JUMLAH",
+            None,
+            None,
+        ],
+        [
+            None,
+            None,
+            "Anggaran (Rp)",
+            "Realisasi (Rp)",
+            "%",
+            "Anggaran (Rp)",
+            "Realisasi (Rp)",
+            "%",
+            "Anggaran (Rp)",
+            "Realisasi (Rp)",
+            "%",
+        ],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        [1, "Dinas A", 300, 150, 50, 100, 10, 10, 400, 160, 40],
+        [2, "Dinas B", 200, "180", 90, "-", "-", "-", 200, 180, 90],
+        [None, "JUMLAH", 500, 330, 66, 100, 10, 10, 600, 340, 56.67],
+        [],
+        [None, None, None, None, None, None, None, "Batu, 10 November 2023"],
+        [None, None, None, None, None, None, None, "NIP. 19750101 200003 1 001"],
+    ]
+    merges = [
+        (3, 0, 4, 0, "No"),
+        (3, 1, 4, 1, "Perangkat Daerah"),
+        (3, 2, 3, 4, "BELANJA OPERASI"),
+        (3, 5, 3, 7, "BELANJA MODAL"),
+        (3, 8, 3, 10, "JUMLAH"),
+    ]
+    path = xlsxwriter_book(tmp_path / "rekap.xlsx", rows, merges)
+    assert ranked(path) == {"Dinas A": (400.0, 160.0, 40.0), "Dinas B": (200.0, 180.0, 90.0)}
+    modal = ranked(path, category="modal")
+    assert modal["Dinas A"] == (100.0, 10.0, 10.0)
+
+
+def test_lra_sums_leaves_and_prefers_the_changed_budget(tmp_path: Path) -> None:
+    rows = [
+        ["LAPORAN REALISASI ANGGARAN"],
+        ["SKPD : 1.02.0.00.0.00.01.0000 DINAS KESEHATAN"],
+        [],
+        ["Kode Rekening", "Uraian", "Anggaran Murni", "Anggaran Setelah Perubahan", "Realisasi"],
+        ["5", "BELANJA DAERAH", "9.999,00", "1.000.000,00", "500.000,00"],
+        ["5.1", "BELANJA OPERASI", "1,00", "700.000,00", "500.000,00"],
+        ["5.1.02.01.01.0024", "ATK", "1,00", "300.000,00", "200.000,00"],
+        ["5.1.02.01.01.0025", "Kertas", "1,00", "400.000,00", "300.000,00"],
+        ["5.2", "BELANJA MODAL", "1,00", "300.000,00", "-"],
+        ["5.2.02.01.01.0001", "Alat berat", "1,00", "300.000,00", "-"],
+    ]
+    path = openpyxl_book(tmp_path / "lra_dinkes.xlsx", {"Dinkes": rows})
+    dataset = load([path])
+    assert dataset.warnings == []
+    result = rank(dataset.budget, dataset.realization, dataset.sources, RankOptions())
+    unit = result.units.to_dicts()[0]
+    assert (unit["code"], unit["name"]) == ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN")
+    assert (unit["budget"], unit["realized"]) == (1_000_000.0, 500_000.0)
+
+
+def test_subtotal_that_disagrees_is_reported_with_its_row(tmp_path: Path) -> None:
+    rows = [
+        ["SKPD : DINAS A"],
+        ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"],
+        ["5", "BELANJA", 999, 50],
+        ["5.1", "OPERASI", 100, 50],
+        ["5.1.01", "Pegawai", 100, 50],
+    ]
+    path = openpyxl_book(tmp_path / "a.xlsx", {"S": rows})
+    dataset = load([path])
+    messages = [(w.row, w.message) for w in dataset.warnings]
+    assert len(messages) == 1 and messages[0][0] == 3 and "999.00" in messages[0][1]
+    assert ranked(path) == {"DINAS A": (100.0, 50.0, 50.0)}
+
+
+def test_mixed_numeric_and_text_amounts_in_one_column(tmp_path: Path) -> None:
+    rows = [
+        ["REKAP REALISASI"],
+        ["Nama OPD", "Pagu", "Realisasi"],
+        ["Dinas A", 1234567.5, "1.000.000,50"],
+        ["Dinas B", "2.000.000,00", 500000],
+    ]
+    path = openpyxl_book(tmp_path / "mixed.xlsx", {"Rekap": rows})
+    result = ranked(path)
+    assert result["Dinas A"][:2] == (1234567.5, 1000000.5)
+    assert result["Dinas B"][:2] == (2000000.0, 500000.0)
+
+
+def test_unit_named_after_the_file_when_nothing_names_it(tmp_path: Path) -> None:
+    rows = [["Kode Rekening", "Uraian", "Pagu", "Realisasi"], ["5.1.02", "Barang", 100, 25]]
+    path = openpyxl_book(tmp_path / "kecamatan_x.xlsx", {"Sheet1": rows})
+    dataset = load([path])
+    assert any("kecamatan_x" in w.message for w in dataset.warnings)
+    assert ranked(path) == {"kecamatan_x": (100.0, 25.0, 25.0)}
+
+
+def test_later_snapshot_of_the_same_unit_wins(tmp_path: Path) -> None:
+    def snapshot(name: str, title: str, real: int) -> Path:
+        rows = [
+            [title],
+            ["Kode SKPD", "Nama SKPD", "Pagu", "Realisasi"],
+            ["1.01.0.00.0.00.01.0000", "DINAS PENDIDIKAN", 1000, real],
+        ]
+        return openpyxl_book(tmp_path / name, {"S": rows})
+
+    late = snapshot("b.xlsx", "s.d. 30 September 2023", 600)
+    early = snapshot("a.xlsx", "s.d. 30 Juni 2023", 300)
+    assert ranked(late, early) == {"DINAS PENDIDIKAN": (1000.0, 600.0, 60.0)}
+
+
+def test_pendapatan_and_pembiayaan_rows_are_not_spending(tmp_path: Path) -> None:
+    rows = [
+        ["SKPD : BPKAD"],
+        ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"],
+        ["4.1.01", "Pajak", 5000, 4000],
+        ["5.1.01", "Pegawai", 100, 80],
+        ["6.1.01", "SiLPA", 700, 700],
+    ]
+    path = openpyxl_book(tmp_path / "bpkad.xlsx", {"S": rows})
+    assert ranked(path) == {"BPKAD": (100.0, 80.0, 80.0)}
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_csv_with_bom_or_cp1252(tmp_path: Path, delimiter: str) -> None:
+    amount = ("1.500.000,00", "750.000,00") if delimiter == ";" else ("1500000.00", "750000.00")
+    text = (
+        f"Nama OPD{delimiter}Pagu{delimiter}Realisasi\r\n"
+        f"Dinas Pariwisata dan Kebudayaan – Bidang Seni{delimiter}"
+        f'"{amount[0]}"{delimiter}"{amount[1]}"\r\n'
+    )
+    path = tmp_path / "rekap.csv"
+    path.write_bytes(text.encode("cp1252") if delimiter == "," else "\ufeff".encode() + text.encode())
+    ((name, values),) = ranked(path).items()
+    assert name.startswith("Dinas Pariwisata") and values == (1_500_000.0, 750_000.0, 50.0)
+
+
+def test_old_xls_written_by_xlwt(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Rekap")
+    for i, row in enumerate(
+        [
+            ["REKAP OPD"],
+            ["Nama OPD", "Pagu Anggaran", "Realisasi"],
+            ["Dinas A", 400.0, 100.0],
+            ["TOTAL", 400.0, 100.0],
+        ]
+    ):
+        for j, value in enumerate(row):
+            sheet.write(i, j, value)
+    path = tmp_path / "rekap.xls"
+    book.save(str(path))
+    assert ranked(path) == {"Dinas A": (400.0, 100.0, 25.0)}
