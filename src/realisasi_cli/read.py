@@ -335,7 +335,7 @@ def _scan_part(archive: zipfile.ZipFile, part: str) -> _SheetScan:
                 (int(m.group(2)) - 1, _column_index(m.group(1).decode()))
                 for m in _FORMULA_NO_VALUE.finditer(body)
             )
-        for m in _MERGE.finditer(body):
+        for m in _MERGE.finditer(body) if b"<mergeCell " in body else ():
             first_col, first_row = _column_index(m.group(1).decode()), int(m.group(2)) - 1
             last_col = _column_index(m.group(3).decode()) if m.group(3) else first_col
             last_row = int(m.group(4)) - 1 if m.group(4) else first_row
