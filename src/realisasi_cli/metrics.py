@@ -98,6 +98,16 @@ def identify_units(
     return _with_unit_key(budget, pairs), _with_unit_key(realization, pairs)
 
 
+def condense(budget: pl.DataFrame, realization: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Line items summed per source, unit, category (and period): what every metric needs."""
+    keys = ["source", "unit_code", "unit_name", "category"]
+    periods = ["period_start", "period_end"]
+    return (
+        budget.group_by(keys).agg(pl.col("budget").sum()),
+        realization.group_by(keys + periods).agg(pl.col("realized").sum()),
+    )
+
+
 @dataclass(frozen=True)
 class RankOptions:
     """What to rank and how."""
@@ -213,6 +223,7 @@ def rank(
     budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
 ) -> Ranking:
     """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
+    budget, realization = condense(budget, realization)
     budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
     totals = unit_totals(budget, realization, sources, options.category)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))

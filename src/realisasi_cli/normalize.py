@@ -303,6 +303,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     counts = dict(skipped.group_by("reason").len().iter_rows())
     data = rows.filter(pl.col("reason").is_null())
     _warn_unparsed(layout, data, measure_columns, warnings)
+    _warn_amounts(layout, data, slots, warnings)
     if account_col is None and not no_key:
         _warn_duplicates(layout, data, warnings)
 
@@ -344,7 +345,6 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             )
     budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
     realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
-    _warn_amounts(layout, budget, realization, warnings)
     return Facts(
         budget=budget,
         realization=realization,
@@ -522,37 +522,25 @@ def _warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_
         )
 
 
-def _warn_amounts(
-    layout: Layout, budget: pl.DataFrame, realization: pl.DataFrame, warnings: list[Warning_]
-) -> None:
+def _warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[_Slot], warnings: list[Warning_]) -> None:
+    """Negative realization, and realization above the budget of the same row and slot."""
     grid = layout.grid
-    negative = realization.filter(pl.col("realized") < 0)
-    if negative.height:
+    realized = [pl.col(f"m{s.realized.index}") for s in slots if s.realized is not None]
+    pairs = [
+        pl.col(f"m{s.realized.index}").fill_null(0) > pl.col(f"m{s.budget.index}").fill_null(0) + _TOLERANCE
+        for s in slots
+        if s.realized is not None and s.budget is not None and s.period is None
+    ]
+    checks = {
+        "negative": pl.any_horizontal([r < 0 for r in realized]) if realized else pl.lit(False),
+        "over": pl.any_horizontal(pairs) if pairs else pl.lit(False),
+    }
+    for kind, condition in checks.items():
+        rows = data.filter(condition)["row"]
+        if rows.len() == 0:
+            continue
+        first = int(rows[0]) + 1
+        what = "negative realization amount(s)" if kind == "negative" else "row(s) with realization above budget"
         warnings.append(
-            Warning_(
-                str(grid.file),
-                grid.sheet,
-                int(negative["row"][0]) + 1,
-                f"{negative.height} negative realization amount(s) (first at row "
-                f"{int(negative['row'][0]) + 1})",
-            )
-        )
-    keys = ["row", "category"]
-    over = (
-        realization.group_by(keys)
-        .agg(pl.col("realized").sum())
-        .join(budget.group_by(keys).agg(pl.col("budget").sum()), on=keys, how="inner")
-        .filter(pl.col("realized") > pl.col("budget") + _TOLERANCE)
-        .sort("row")
-    )
-    if over.height:
-        first = over.row(0, named=True)
-        warnings.append(
-            Warning_(
-                str(grid.file),
-                grid.sheet,
-                int(first["row"]) + 1,
-                f"realization above budget on {over.height} row(s) (first at row "
-                f"{int(first['row']) + 1}: {first['realized']:,.2f} > {first['budget']:,.2f})",
-            )
+            Warning_(str(grid.file), grid.sheet, first, f"{rows.len()} {what} (first at row {first})")
         )

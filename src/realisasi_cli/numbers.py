@@ -31,12 +31,11 @@ class Notation:
 
 def _body(col: pl.Expr) -> pl.Expr:
     """The digits and separators of a text amount: no currency, sign, percent or spaces."""
-    return col.str.to_lowercase().str.replace_all(r"rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
+    return col.str.replace_all(r"(?i)rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
 
 
 def _negative(col: pl.Expr) -> pl.Expr:
-    stripped = col.str.strip_chars()
-    return stripped.str.starts_with("(") | stripped.str.contains(r"^(rp\.?\s*)?-\s*\d", literal=False)
+    return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?-\s*\d)")
 
 
 def detect_notation(values: pl.Series) -> Notation:
@@ -47,8 +46,8 @@ def detect_notation(values: pl.Series) -> Notation:
     # The notation shows in any large sample of typed amounts; no need to scan a whole
     # line-item column four times.
     sample = values.drop_nulls()
-    if sample.len() > 50_000:
-        sample = sample.gather_every(sample.len() // 50_000)
+    if sample.len() > 20_000:
+        sample = sample.gather_every(sample.len() // 20_000)
     stats = (
         sample.rename("v")
         .to_frame()
@@ -78,36 +77,23 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
         return pl.lit(None, dtype=pl.Float64)
     col = col.cast(pl.String)
     body = _body(col)
-    # A calamine-rendered numeric cell never carries "Rp": such text was typed, with dots
-    # for thousands unless the column writes English notation.
-    typed = col.str.to_lowercase().str.contains("rp", literal=True)
-    dot_amb = (
-        body.str.replace_all(".", "", literal=True)
-        if notation.dot_thousands
-        else pl.when(typed & pl.lit(not notation.comma_thousands))
-        .then(body.str.replace_all(".", "", literal=True))
-        .otherwise(body)
-    )
-    comma_amb = (
-        body.str.replace_all(",", "", literal=True)
-        if notation.comma_thousands
-        else body.str.replace_all(",", ".", literal=True)
-    )
+    if notation.comma_thousands:
+        # English text; numeric cells ("1234567.89") carry no comma and pass unchanged
+        text = body.str.replace_all(",", "", literal=True)
+    else:
+        # Numeric cells come as plain "1234567.89"; typed Indonesian text has dots for
+        # thousands and a decimal comma. A bare "123.456" is a numeric cell unless the column
+        # writes thousands that way, or the cell was typed with "Rp".
+        plain = body.str.contains(_PLAIN)
+        thousands = body.str.contains(_AMBIGUOUS_DOT) & (
+            pl.lit(notation.dot_thousands) | col.str.contains(r"(?i)rp")
+        )
+        indonesian = body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
+        text = pl.when(plain & ~thousands).then(body).otherwise(indonesian)
     value = (
         pl.when(body.is_in(_ZERO_MARKS))
-        .then(pl.lit("0"))
-        .when(body.str.contains(_AMBIGUOUS_DOT))
-        .then(dot_amb)
-        .when(body.str.contains(_AMBIGUOUS_COMMA))
-        .then(comma_amb)
-        .when(body.str.contains(_PLAIN))
-        .then(body)
-        .when(body.str.contains(_ID_GROUPED) | body.str.contains(_ID_DECIMAL))
-        .then(body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True))
-        .when(body.str.contains(_EN_GROUPED))
-        .then(body.str.replace_all(",", "", literal=True))
-        .otherwise(pl.lit(None, dtype=pl.String))
-        .cast(pl.Float64, strict=False)
+        .then(pl.lit(0.0))
+        .otherwise(text.cast(pl.Float64, strict=False))
     )
     return pl.when(_negative(col)).then(-value).otherwise(value)
 

@@ -15,6 +15,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,21 +149,16 @@ def _read_workbook(path: Path) -> list[Grid]:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise _unreadable(path, exc) from exc
-    scans = _scan_xlsx(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
+    # The XML scan (a decompression) runs beside calamine's parse, which releases the GIL.
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(_scan_xlsx, path) if path.suffix.lower() in {".xlsx", ".xlsm"} else None
+    try:
+        frames = _load_frames(reader, path, names)
+    finally:
+        scans = pending.result() if pending is not None else {}
+        pool.shutdown()
     grids = []
-    for name in names:
-        try:
-            sheet = reader.load_sheet(name, header_row=None, schema_sample_rows=None, whitespace_as_null=True)
-            frame = sheet.to_polars()
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            raise _unreadable(path, exc, name) from exc
-        if frame.height * max(frame.width, 1) > MAX_CELLS:
-            raise UnreadableWorkbookError(
-                f"{path}: sheet {name!r} has {frame.height:,} rows × {frame.width:,} columns; "
-                "refused as absurdly large."
-            )
+    for name, frame in frames:
         scan = scans.get(name)
         if scan is not None:
             row0, col0 = scan.origin(frame)
@@ -181,6 +177,25 @@ def _read_workbook(path: Path) -> list[Grid]:
             )
         )
     return grids
+
+
+def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, pl.DataFrame]]:
+    frames = []
+    for name in names:
+        try:
+            sheet = reader.load_sheet(name, header_row=None, schema_sample_rows=None, whitespace_as_null=True)
+            frame = sheet.to_polars()
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise _unreadable(path, exc, name) from exc
+        if frame.height * max(frame.width, 1) > MAX_CELLS:
+            raise UnreadableWorkbookError(
+                f"{path}: sheet {name!r} has {frame.height:,} rows × {frame.width:,} columns; "
+                "refused as absurdly large."
+            )
+        frames.append((name, frame))
+    return frames
 
 
 def _unreadable(path: Path, exc: BaseException, sheet: str | None = None) -> UnreadableWorkbookError:
