@@ -25,7 +25,7 @@ from realisasi_cli.normalize import (
     Warning_,
     normalize,
 )
-from realisasi_cli.read import SUPPORTED_SUFFIXES, Grid, read_grids
+from realisasi_cli.read import FOLDER_SUFFIXES, Grid, read_grids
 
 
 @dataclass
@@ -68,7 +68,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
                 p
                 for p in path.iterdir()
                 if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.suffix.lower() in FOLDER_SUFFIXES
                 and not p.name.startswith(("~$", "."))
             )
             if not found:

@@ -261,3 +261,124 @@ def rank(
         as_of=as_of,  # type: ignore[arg-type]
         categories=breakdown,
     )
+
+
+@dataclass
+class Quarters:
+    """Per unit and in total, each quarter's realization against the cumulative target."""
+
+    units: pl.DataFrame  # unit, code, name, budget, quarter, realized, cumulative, cumulative_pct, target_pct, gap_pp
+    total: pl.DataFrame  # quarter, budget, realized, cumulative, cumulative_pct, target_pct, gap_pp
+    last_quarter: int
+    targets: tuple[float, ...] | None
+    as_of: date | None
+    warnings: list[tuple[str, str]]  # (file, message)
+
+
+def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """Cumulative realization per unit at each date a source reports (flows summed in order)."""
+    return (
+        realization.filter(pl.col("period_end").is_not_null())
+        .group_by("unit", "source", "period_end")
+        .agg(flow=pl.col("realized").sum())
+        .sort("period_end")
+        .with_columns(cumulative=pl.col("flow").cum_sum().over("unit", "source"))
+        .join(sources.select("source", "file", "order"), on="source")
+        .sort("unit", "period_end", "order")
+    )
+
+
+def snapshot_decreases(points: pl.DataFrame) -> list[tuple[str, str]]:
+    """Where a later snapshot of a unit shows less cumulative realization than an earlier one."""
+    per_date = points.group_by("unit", "period_end", maintain_order=True).last().sort("unit", "period_end")
+    drops = per_date.with_columns(
+        before=pl.col("cumulative").shift(1).over("unit"),
+        before_file=pl.col("file").shift(1).over("unit"),
+        before_date=pl.col("period_end").shift(1).over("unit"),
+    ).filter(pl.col("cumulative") < pl.col("before") - 1.0)
+    return [
+        (
+            row["file"],
+            f"cumulative realization of {row['unit'].removeprefix('name:')} fell from "
+            f"{row['before']:,.0f} ({row['before_date']}) to {row['cumulative']:,.0f} ({row['period_end']}); "
+            "the export's period may not be cumulative from 1 January",
+        )
+        for row in drops.iter_rows(named=True)
+    ]
+
+
+def quarters(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
+             options: RankOptions, targets: tuple[float, ...] | None) -> Quarters:
+    """Realized within each quarter, cumulative, % of budget, target and gap, per unit and in total."""
+    budget, realization = condense(budget, realization)
+    budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    totals = unit_totals(budget, realization, sources, options.category)
+    if options.category is not None:
+        realization = realization.filter(pl.col("category").is_in(categories_within(options.category)))
+    points = cumulative_points(realization, sources)
+    warnings = snapshot_decreases(points)
+    if points.height:
+        year = int(points.select(pl.col("period_end").dt.year().max()).item())
+        points = points.filter(pl.col("period_end").dt.year() == year)
+    per_quarter = (
+        points.with_columns(quarter=((pl.col("period_end").dt.month() - 1) // 3 + 1).cast(pl.Int64))
+        .sort("period_end", "order")
+        .group_by("unit", "quarter")
+        .agg(cumulative=pl.col("cumulative").last())
+    )
+    last = int(per_quarter["quarter"].max() or 0) if per_quarter.height else 0  # type: ignore[arg-type]
+    grid = totals.select("unit", "code", "name", "budget").join(
+        pl.DataFrame({"quarter": list(range(1, last + 1))}, schema={"quarter": pl.Int64}), how="cross"
+    )
+    target = pl.lit(None, dtype=pl.Float64)
+    if targets is not None and last:
+        target = pl.col("quarter").replace_strict(
+            {q: float(targets[q - 1]) for q in range(1, last + 1)}, return_dtype=pl.Float64
+        )
+    units = (
+        grid.join(per_quarter, on=["unit", "quarter"], how="left")
+        .sort("unit", "quarter")
+        .with_columns(
+            realized=pl.when(pl.col("quarter") == 1)
+            .then(pl.col("cumulative"))
+            .otherwise(pl.col("cumulative") - pl.col("cumulative").shift(1).over("unit")),
+            cumulative_pct=absorption(pl.col("cumulative"), pl.col("budget")),
+            target_pct=target,
+        )
+        .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
+    )
+    total = (
+        units.group_by("quarter")
+        .agg(
+            budget=pl.col("budget").sum(),
+            cumulative=pl.when(pl.col("cumulative").is_not_null().any()).then(pl.col("cumulative").sum()),
+        )
+        .sort("quarter")
+        .with_columns(
+            realized=pl.col("cumulative") - pl.col("cumulative").shift(1, fill_value=0.0),
+            cumulative_pct=absorption(pl.col("cumulative"), pl.col("budget")),
+            target_pct=target,
+        )
+        .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
+    )
+    as_of = points["period_end"].max() if points.height else None
+    return Quarters(units=units, total=total, last_quarter=last, targets=targets,
+                    as_of=as_of, warnings=warnings)  # type: ignore[arg-type]
+
+
+def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
+    """Average monthly absorption so far, the year-end projection, and the monthly pace needed."""
+    if as_of is None:
+        none = pl.lit(None, dtype=pl.Float64)
+        return {"monthly_pct": none, "projected_pct": none, "needed_monthly_pct": none}
+    import calendar
+
+    elapsed = as_of.month - 1 + as_of.day / calendar.monthrange(as_of.year, as_of.month)[1]
+    remaining = 12 - elapsed
+    monthly = cumulative_pct / elapsed if elapsed > 0 else pl.lit(None, dtype=pl.Float64)
+    needed = (
+        ((pl.lit(year_end_target) - cumulative_pct) / remaining).clip(lower_bound=0.0)
+        if remaining > 0
+        else pl.lit(None, dtype=pl.Float64)
+    )
+    return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}

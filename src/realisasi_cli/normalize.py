@@ -17,7 +17,7 @@ from realisasi_cli import vocabulary as vocab
 from realisasi_cli.dates import month_end
 from realisasi_cli.detect import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
-from realisasi_cli.numbers import amount_expr, detect_notation
+from realisasi_cli.numbers import amount_expr, body_expr, detect_notation
 
 BUDGET_SCHEMA = {
     "source": pl.Int32,
@@ -244,16 +244,24 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         if code_cols
         else pl.lit("")
     )
+    text_columns = {
+        f"_body{c.index}": body_expr(source_of[id(c)])
+        for c in measure_columns
+        if present(source_of[id(c)]) and frame.schema[source_of[id(c)]] == pl.String
+    }
+    frame = frame.with_columns(**text_columns)
     for c in measure_columns:
         name = source_of[id(c)]
         if present(name):
             notation = detect_notation(frame[name])
-            exprs[f"m{c.index}"] = amount_expr(name, frame.schema[name], notation)
+            body = pl.col(f"_body{c.index}") if f"_body{c.index}" in text_columns else None
+            exprs[f"m{c.index}"] = amount_expr(name, frame.schema[name], notation, body)
             exprs[f"raw{c.index}"] = pl.col(name).cast(pl.String)
         else:
             exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
             exprs[f"raw{c.index}"] = null
-    rows = frame.select(pl.col("row"), **exprs)
+    # lazy, so that the cleaned text shared by several amount expressions is computed once
+    rows = frame.lazy().select(pl.col("row"), **exprs).collect()
 
     # Unit names on their own organisation rows (SIPD rekap): the row that carries the unit
     # code but no deeper code names the unit in its description.
@@ -442,7 +450,13 @@ def _mark_subtotals(
                     + "#"
                     + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
                 )
-            ).with_columns(run=pl.col("key").rle_id())
+            ).with_columns(
+                # a run starts where the key changes or a parent at this level opens a new block
+                run=(
+                    (pl.col("key") != pl.col("key").shift(1)).fill_null(True)
+                    | (pl.col("parent") & (pl.col("depth") == level))
+                ).cum_sum()
+            )
             leaf_sums = (
                 keyed.filter(~pl.col("parent") & (pl.col("depth") > level))
                 .group_by("run")

@@ -68,15 +68,24 @@ def detect_notation(values: pl.Series) -> Notation:
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
 
 
-def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
-    """An expression turning column ``name`` into Float64 rupiah (``-``/empty → 0, bad text → null)."""
+def body_expr(name: str) -> pl.Expr:
+    """The cleaned text of column ``name``, computed once and passed to ``amount_expr``."""
+    return _body(pl.col(name).cast(pl.String))
+
+
+def amount_expr(name: str, dtype: pl.DataType, notation: Notation, body: pl.Expr | None = None) -> pl.Expr:
+    """An expression turning column ``name`` into Float64 rupiah (``-``/empty → 0, bad text → null).
+
+    ``body`` may name a column already holding ``body_expr(name)``, so that a large column's
+    text is cleaned once rather than once per use.
+    """
     col = pl.col(name)
     if dtype.is_numeric():
         return col.cast(pl.Float64)
     if dtype == pl.Boolean or dtype.is_temporal():
         return pl.lit(None, dtype=pl.Float64)
     col = col.cast(pl.String)
-    body = _body(col)
+    body = _body(col) if body is None else body
     if notation.comma_thousands:
         # English text; numeric cells ("1234567.89") carry no comma and pass unchanged
         text = body.str.replace_all(",", "", literal=True)

@@ -25,7 +25,8 @@ import polars as pl
 from realisasi_cli.errors import FormulaWithoutValueError, UnreadableWorkbookError
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold notes too
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 
 # Limits against archives that inflate absurdly (zip bombs) and absurd sheet sizes.
