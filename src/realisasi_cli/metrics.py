@@ -267,7 +267,8 @@ def rank(
 class Quarters:
     """Per unit and in total, each quarter's realization against the cumulative target."""
 
-    units: pl.DataFrame  # unit, code, name, budget, quarter, realized, cumulative, cumulative_pct, target_pct, gap_pp
+    # unit, code, name, budget, quarter, realized, cumulative, cumulative_pct, target_pct, gap_pp
+    units: pl.DataFrame
     total: pl.DataFrame  # quarter, budget, realized, cumulative, cumulative_pct, target_pct, gap_pp
     last_quarter: int
     targets: tuple[float, ...] | None
@@ -307,8 +308,13 @@ def snapshot_decreases(points: pl.DataFrame) -> list[tuple[str, str]]:
     ]
 
 
-def quarters(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame,
-             options: RankOptions, targets: tuple[float, ...] | None) -> Quarters:
+def quarters(
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    sources: pl.DataFrame,
+    options: RankOptions,
+    targets: tuple[float, ...] | None,
+) -> Quarters:
     """Realized within each quarter, cumulative, % of budget, target and gap, per unit and in total."""
     budget, realization = condense(budget, realization)
     budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
@@ -362,8 +368,9 @@ def quarters(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFr
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
     )
     as_of = points["period_end"].max() if points.height else None
-    return Quarters(units=units, total=total, last_quarter=last, targets=targets,
-                    as_of=as_of, warnings=warnings)  # type: ignore[arg-type]
+    return Quarters(
+        units=units, total=total, last_quarter=last, targets=targets, as_of=as_of, warnings=warnings
+    )  # type: ignore[arg-type]
 
 
 def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:

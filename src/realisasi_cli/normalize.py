@@ -554,7 +554,9 @@ def _warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[_Slot], warnin
         if rows.len() == 0:
             continue
         first = int(rows[0]) + 1
-        what = "negative realization amount(s)" if kind == "negative" else "row(s) with realization above budget"
+        what = (
+            "negative realization amount(s)" if kind == "negative" else "row(s) with realization above budget"
+        )
         warnings.append(
             Warning_(str(grid.file), grid.sheet, first, f"{rows.len()} {what} (first at row {first})")
         )

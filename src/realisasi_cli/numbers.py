@@ -99,11 +99,7 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation, body: pl.Expr
         )
         indonesian = body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
         text = pl.when(plain & ~thousands).then(body).otherwise(indonesian)
-    value = (
-        pl.when(body.is_in(_ZERO_MARKS))
-        .then(pl.lit(0.0))
-        .otherwise(text.cast(pl.Float64, strict=False))
-    )
+    value = pl.when(body.is_in(_ZERO_MARKS)).then(pl.lit(0.0)).otherwise(text.cast(pl.Float64, strict=False))
     return pl.when(_negative(col)).then(-value).otherwise(value)
 
 
