@@ -20,7 +20,7 @@ from realisasi_cli.errors import ExitCode, RealisasiError, UsageError
 
 if TYPE_CHECKING:
     from realisasi_cli.load import Dataset
-    from realisasi_cli.metrics import Ranking
+    from realisasi_cli.metrics import Changes, Ranking
 
 app = typer.Typer(
     name="realisasi",
@@ -78,6 +78,15 @@ LABELS = {
         "modal": "Modal %",
         "warnings": "peringatan",
         "more": "lainnya",
+        "pace": "Laju/bln",
+        "projected": "Proyeksi",
+        "needed": "Perlu/bln",
+        "since": "Perubahan sejak",
+        "entered": "Masuk daftar terbawah",
+        "left": "Keluar dari daftar terbawah",
+        "quarters_title": "Realisasi Kumulatif per Triwulan terhadap Target",
+        "target": "Target",
+        "gap": "Selisih",
     },
     "en": {
         "title": "Spending Absorption Ranking of Government Units",
@@ -94,6 +103,15 @@ LABELS = {
         "modal": "Capital %",
         "warnings": "warnings",
         "more": "more",
+        "pace": "Pace/mo",
+        "projected": "Projected",
+        "needed": "Needed/mo",
+        "since": "Change since",
+        "entered": "Entered the bottom list",
+        "left": "Left the bottom list",
+        "quarters_title": "Cumulative Realization per Quarter against Target",
+        "target": "Target",
+        "gap": "Gap",
     },
 }
 
@@ -222,7 +240,23 @@ def _bar(pct: float | None, width: int = 12) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_modal: bool) -> None:
+def _arrow(value: float | None, lang: str) -> str:
+    from realisasi_cli import fmt
+
+    if value is None:
+        return ""
+    mark = "▲" if value > 0.005 else "▼" if value < -0.005 else "="
+    return f"{mark} {fmt.points(value, lang)}"
+
+
+def _rank_table(
+    ranking: Ranking,
+    units: list[dict[str, Any]],
+    lang: str,
+    show_modal: bool,
+    changes: Changes | None = None,
+    total_pace: dict[str, Any] | None = None,
+) -> None:
     from rich.table import Table
 
     from realisasi_cli import fmt
@@ -231,8 +265,9 @@ def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_m
     title = labels["title"] + (f" · {ranking.category}" if ranking.category else "")
     caption = f"{labels['as_of']} {fmt.long_date(ranking.as_of, lang)}" if ranking.as_of else None
     table = Table(title=title, caption=caption, header_style="bold")
-    show_code = any(u["code"] for u in units) and out.width >= 120
-    show_bar = out.width >= 110
+    extras = (changes is not None) + 3 * (total_pace is not None)
+    show_code = any(u["code"] for u in units) and out.width >= 120 + 20 * extras
+    show_bar = out.width >= 110 + 20 * extras
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     if show_code:
         table.add_column(labels["code"], style="dim", no_wrap=True)
@@ -242,6 +277,11 @@ def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_m
     table.add_column("%", justify="right", no_wrap=True)
     if show_modal:
         table.add_column(labels["modal"], justify="right", no_wrap=True)
+    if changes is not None:
+        table.add_column("Δ", justify="right", no_wrap=True)
+    if total_pace is not None:
+        for key in ("pace", "projected", "needed"):
+            table.add_column(labels[key], justify="right", no_wrap=True)
     if show_bar:
         table.add_column("", no_wrap=True)
     modal = {}
@@ -264,6 +304,10 @@ def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_m
         )
         if show_modal:
             row.append(fmt.percent(modal.get(u["unit"]), lang))
+        if changes is not None:
+            row.append(_arrow(changes.change_pp.get(u["unit"]), lang))
+        if total_pace is not None:
+            row += [fmt.percent(u[k], lang) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")]
         if show_bar:
             row.append(_bar(u["absorption_pct"]))
         table.add_row(*row, style=style)
@@ -274,9 +318,73 @@ def _rank_table(ranking: Ranking, units: list[dict[str, Any]], lang: str, show_m
         f"{fmt.rupiah(ranking.total_budget, lang)} = [bold]{fmt.percent(ranking.total_pct, lang, 2)}[/]"
         f" · [red]{below}[/] {labels['below']} {fmt.percent(ranking.threshold, lang, 0)}"
     )
+    if changes is not None:
+        since = fmt.long_date(changes.previous_as_of, lang)
+        out.print(f"{labels['since']} {since}: {_arrow(changes.total_change_pp, lang)}")
+        for key, items in (("entered", changes.entered_bottom), ("left", changes.left_bottom)):
+            if items:
+                out.print(f"{labels[key]}: " + ", ".join(str(i["name"]) for i in items), soft_wrap=True)
+    if total_pace is not None:
+        out.print(
+            f"{labels['pace']}: {fmt.percent(total_pace['monthly_pct'], lang)} · "
+            f"{labels['projected']}: {fmt.percent(total_pace['projected_pct'], lang)} · "
+            f"{labels['needed']}: {fmt.percent(total_pace['needed_monthly_pct'], lang)}"
+        )
     if ranking.unranked.height:
         names = ", ".join(ranking.unranked["name"].to_list())
         out.print(f"{labels['unranked']}: {names}", soft_wrap=True)
+
+
+def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[float, ...]:
+    """``--targets 15,40,65,95``: four rising cumulative percentages for TW I–IV."""
+    if option is None:
+        return configured
+    try:
+        values = tuple(float(v) for v in option.replace(";", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or any(not 0 <= v <= 100 for v in values) or list(values) != sorted(values):
+        raise UsageError(f"--targets {option!r}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.")
+    return values
+
+
+def _changes(
+    ranking: Ranking, dataset: Dataset, previous: Path | None, options: Any, bottom: int, strict: bool
+) -> Changes | None:
+    import polars as pl
+
+    from realisasi_cli.load import load
+    from realisasi_cli.metrics import compare, previous_sources
+    from realisasi_cli.metrics import rank as compute_rank
+
+    if previous is not None:
+        earlier = load([previous], strict=strict)
+        before = compute_rank(earlier.budget, earlier.realization, earlier.sources, options)
+        return compare(ranking, before, bottom)
+    older = previous_sources(dataset.sources)
+    if older is None:
+        return None
+    keep = older["source"].implode()
+    before = compute_rank(
+        dataset.budget.filter(pl.col("source").is_in(keep)),
+        dataset.realization.filter(pl.col("source").is_in(keep)),
+        older,
+        options,
+    )
+    return compare(ranking, before, bottom)
+
+
+def _add_pace(ranking: Ranking, year_end_target: float) -> dict[str, Any]:
+    import polars as pl
+
+    from realisasi_cli.metrics import pace
+
+    ranking.units = ranking.units.with_columns(
+        **pace(pl.col("absorption_pct"), ranking.as_of, year_end_target)
+    )
+    exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
+    total = pl.DataFrame({"x": [0]}).select(**exprs)
+    return dict(total.row(0, named=True))
 
 
 @dataclass
@@ -337,6 +445,16 @@ def rank(
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", exists=True, help="An earlier export: show each unit's change in pp."),
+    ] = None,
+    with_pace: Annotated[
+        bool, typer.Option("--pace", help="Add the monthly pace, year-end projection and pace needed.")
+    ] = False,
+    targets: Annotated[
+        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV, e.g. 15,40,65,95.")
+    ] = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     from realisasi_cli.export import csv_bytes, xlsx_bytes
@@ -359,14 +477,18 @@ def rank(
     )
     ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options)
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
+    goals = parse_targets(targets, config.targets)
+    changes = _changes(ranking, dataset, previous, options, selection.bottom, strict)
+    total_pace = _add_pace(ranking, goals[-1]) if with_pace else None
     _print_warnings(dataset, quiet, language)
     if fmt_chosen is Format.table:
-        _rank_table(
-            ranking, selected_units(ranking, selection), language, show_modal=ranking.categories is not None
-        )
+        units = selected_units(ranking, selection)
+        show_modal = ranking.categories is not None
+        _rank_table(ranking, units, language, show_modal, changes=changes, total_pace=total_pace)
         return
     if fmt_chosen is Format.json:
-        _emit(json.dumps(rank_json(ranking, dataset, selection), ensure_ascii=False, indent=2), output)
+        document = rank_json(ranking, dataset, selection, changes, total_pace)
+        _emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif fmt_chosen is Format.csv:
         _emit(csv_bytes(RANK_COLUMNS, rank_rows(ranking, selection)), output)
     elif fmt_chosen is Format.xlsx:
@@ -389,6 +511,145 @@ def rank(
             unranked=ranking.unranked.to_dicts(),
         )
         _emit(render("rank.md.j2", context), output)
+    if output is not None and not quiet:
+        err.print(f"written: {output}")
+
+
+_ROMAN = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
+
+
+@dataclass
+class QuartersContext:
+    """What ``quarters.md.j2`` receives."""
+
+    title: str
+    lang: str
+    labels: dict[str, str]
+    as_of: date | None
+    category: str | None
+    quarter_names: list[str]
+    units: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+def _quarters_table(document: dict[str, Any], lang: str, category: str | None) -> None:
+    from rich.table import Table
+
+    from realisasi_cli import fmt
+
+    labels = LABELS[lang]
+    title = labels["quarters_title"] + (f" · {category}" if category else "")
+    as_of = date.fromisoformat(document["as_of"]) if document["as_of"] else None
+    table = Table(title=title, caption=f"{labels['as_of']} {fmt.long_date(as_of, lang)}", header_style="bold")
+    table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
+    table.add_column(labels["budget"], justify="right", no_wrap=True)
+    quarters = [q["quarter"] for q in document["total"]["quarters"]]
+    for q in quarters:
+        target = document["total"]["quarters"][q - 1]["target_pct"]
+        suffix = f" ({labels['target']} {fmt.percent(target, lang, 0)})" if target is not None else ""
+        table.add_column(_ROMAN[q] + suffix, justify="right", no_wrap=True)
+
+    def cell(entry: dict[str, Any]) -> str:
+        if entry["cumulative_pct"] is None:
+            return "-"
+        text = fmt.percent(entry["cumulative_pct"], lang)
+        if entry["gap_pp"] is None:
+            return text
+        colour = "green" if entry["gap_pp"] >= 0 else "red"
+        return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]"
+
+    for unit in document["units"]:
+        table.add_row(unit["name"], fmt.rupiah(unit["budget"], lang), *[cell(q) for q in unit["quarters"]])
+    total = document["total"]
+    table.add_row(
+        f"[bold]{labels['total']}[/]",
+        fmt.rupiah(total["budget"], lang),
+        *[cell(q) for q in total["quarters"]],
+    )
+    out.print(table)
+
+
+@app.command()
+@handle_errors
+def quarters(
+    inputs: Inputs,
+    bottom: Annotated[
+        int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="Show every unit.")] = False,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only one spending category (as for rank).")
+    ] = None,
+    targets: Annotated[
+        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
+    ] = None,
+    fmt_: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD).")] = None,
+    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units into their SKPD.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+) -> None:
+    """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
+    from realisasi_cli.export import csv_bytes, xlsx_bytes
+    from realisasi_cli.metrics import RankOptions
+    from realisasi_cli.metrics import quarters as compute_quarters
+    from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
+    fmt_chosen = _format_for(fmt_, output)
+    _check_output(output, inputs)
+    dataset, config = _load(inputs, as_of, strict)
+    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
+    goals = parse_targets(targets, config.targets)
+    options = RankOptions(category=category, aliases=config.units, rollup=rollup)
+    result = compute_quarters(dataset.budget, dataset.realization, dataset.sources, options, goals)
+    if result.last_quarter == 0:
+        from realisasi_cli.errors import InputError
+
+        raise InputError(
+            "no realization with a known date: cannot place it in a quarter.",
+            "Give the export date with --as-of YYYY-MM-DD, or use files whose title says 's.d. <tanggal>'.",
+        )
+    selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
+    document = quarters_json(result, dataset, selection)
+    if not quiet:
+        for f, message in result.warnings:
+            err.print(f"[yellow]warning:[/] {Path(f).name}: {message}", soft_wrap=True)
+    _print_warnings(dataset, quiet, language)
+    if fmt_chosen is Format.table:
+        _quarters_table(document, language, category)
+    elif fmt_chosen is Format.json:
+        _emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+    elif fmt_chosen is Format.csv:
+        _emit(csv_bytes(QUARTER_COLUMNS, quarter_rows(result, selection)), output)
+    elif fmt_chosen is Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx needs -o FILE.xlsx.")
+        _emit(xlsx_bytes([("Triwulan", QUARTER_COLUMNS, quarter_rows(result, selection))]), output)
+    else:
+        context = QuartersContext(
+            title=LABELS[language]["quarters_title"],
+            lang=language,
+            labels=LABELS[language],
+            as_of=result.as_of,
+            category=category,
+            quarter_names=[_ROMAN[q] for q in range(1, result.last_quarter + 1)],
+            units=document["units"],
+            total=document["total"],
+        )
+        _emit(render("quarters.md.j2", context), output)
     if output is not None and not quiet:
         err.print(f"written: {output}")
 

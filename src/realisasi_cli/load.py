@@ -67,9 +67,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
-                and not p.name.startswith(("~$", "."))
+                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(("~$", "."))
             )
             if not found:
                 raise UsageError(f"{path}: the folder holds no spreadsheet (.xlsx, .xls, .ods, .csv).")
@@ -158,6 +156,24 @@ def load(
                 )
             )
         raise NoTableError("none of the inputs holds a realization table.")
+    dated = [(row, row["as_of"]) for row in source_rows if isinstance(row["as_of"], date)]
+    years = {as_of.year for _row, as_of in dated}
+    if len(years) > 1:
+        latest = max(years)
+        dropped = [row for row, as_of in dated if as_of.year != latest]
+        warnings.append(
+            Warning_(
+                str(dropped[0]["file"]),
+                None,
+                None,
+                f"the inputs mix fiscal years {sorted(years)}; only {latest} is used "
+                f"({len(dropped)} sheet(s) of other years left out)",
+            )
+        )
+        keep = {row["source"] for row in source_rows} - {row["source"] for row in dropped}
+        source_rows = [row for row in source_rows if row["source"] in keep]
+        budgets = [b.filter(pl.col("source").is_in(list(keep))) for b in budgets]
+        realizations = [r.filter(pl.col("source").is_in(list(keep))) for r in realizations]
     sources = pl.DataFrame(
         source_rows,
         schema={

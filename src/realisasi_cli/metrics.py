@@ -367,10 +367,11 @@ def quarters(
         )
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
     )
-    as_of = points["period_end"].max() if points.height else None
+    latest = points.select(pl.col("period_end").max()).item() if points.height else None
+    as_of = latest if isinstance(latest, date) else None
     return Quarters(
         units=units, total=total, last_quarter=last, targets=targets, as_of=as_of, warnings=warnings
-    )  # type: ignore[arg-type]
+    )
 
 
 def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
@@ -389,3 +390,59 @@ def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) ->
         else pl.lit(None, dtype=pl.Float64)
     )
     return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}
+
+
+@dataclass
+class Changes:
+    """What moved since a previous snapshot: pp per unit, who entered or left the bottom list."""
+
+    change_pp: dict[str, float | None]  # unit key → percentage points gained
+    entered_bottom: list[dict[str, str | None]]
+    left_bottom: list[dict[str, str | None]]
+    previous_as_of: date | None
+    total_change_pp: float | None
+
+
+def _match_previous(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """Previous units keyed like the current ones: same key, else the same normalized name."""
+    names = current.select("unit", norm=normalized_name(pl.col("name")))
+    prev = previous.with_columns(norm=normalized_name(pl.col("name")))
+    by_key = prev.join(current.select("unit"), on="unit", how="semi")
+    rest = (
+        prev.join(current.select("unit"), on="unit", how="anti")
+        .join(names.rename({"unit": "matched"}), on="norm", how="left")
+        .with_columns(unit=pl.coalesce("matched", "unit"))
+        .drop("matched")
+    )
+    return pl.concat([by_key, rest], how="diagonal").drop("norm")
+
+
+def compare(current: Ranking, previous: Ranking, bottom: int) -> Changes:
+    """Each unit's change in absorption since ``previous`` and the moves in and out of the bottom N."""
+    before_units = _match_previous(current.units, previous.units)
+    joined = current.units.select("unit", "absorption_pct").join(
+        before_units.select("unit", before=pl.col("absorption_pct")), on="unit", how="left"
+    )
+    change = {
+        row["unit"]: (None if row["before"] is None else row["absorption_pct"] - row["before"])
+        for row in joined.iter_rows(named=True)
+    }
+    now = current.units.head(bottom).select("unit", "code", "name")
+    before = before_units.sort(["absorption_pct", "name"]).head(bottom).select("unit", "code", "name")
+    entered = now.join(before, on="unit", how="anti").select("code", "name").to_dicts()
+    left = before.join(now, on="unit", how="anti").select("code", "name").to_dicts()
+    total = (
+        current.total_pct - previous.total_pct
+        if current.total_pct is not None and previous.total_pct is not None
+        else None
+    )
+    return Changes(change, entered, left, previous.as_of, total)
+
+
+def previous_sources(sources: pl.DataFrame) -> pl.DataFrame | None:
+    """The sources before the newest snapshot date, when the inputs hold more than one date."""
+    dates = sources["as_of"].drop_nulls().unique()
+    if dates.len() < 2:
+        return None
+    newest = dates.max()
+    return sources.filter(pl.col("as_of").is_null() | (pl.col("as_of") < newest))

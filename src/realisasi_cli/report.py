@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 from realisasi_cli.load import Dataset
-from realisasi_cli.metrics import Ranking
+from realisasi_cli.metrics import Changes, Quarters, Ranking
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,17 @@ def selected_units(ranking: Ranking, selection: Selection) -> list[dict[str, Any
     return chosen.to_dicts()
 
 
-def rank_json(ranking: Ranking, dataset: Dataset, selection: Selection) -> dict[str, Any]:
+def _pace_dict(row: dict[str, Any]) -> dict[str, float | None]:
+    return {k: _num(row[k], 4) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")}
+
+
+def rank_json(
+    ranking: Ranking,
+    dataset: Dataset,
+    selection: Selection,
+    changes: Changes | None = None,
+    pace: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The ``rank --format json`` document, exactly as DESIGN.md's contract."""
     categories: dict[str, dict[str, dict[str, float | None]]] = {}
     if ranking.categories is not None:
@@ -59,7 +69,19 @@ def rank_json(ranking: Ranking, dataset: Dataset, selection: Selection) -> dict[
         }
         if ranking.categories is not None:
             entry["categories"] = categories.get(u["unit"], {})
+        if changes is not None:
+            entry["change_pp"] = _num(changes.change_pp.get(u["unit"]), 4)
+        if "monthly_pct" in u:
+            entry["pace"] = _pace_dict(u)
         units.append(entry)
+    extra: dict[str, Any] = {}
+    if changes is not None:
+        extra["previous_as_of"] = changes.previous_as_of.isoformat() if changes.previous_as_of else None
+        extra["total_change_pp"] = _num(changes.total_change_pp, 4)
+        extra["entered_bottom"] = changes.entered_bottom
+        extra["left_bottom"] = changes.left_bottom
+    if pace is not None:
+        extra["pace"] = _pace_dict(pace)
     return {
         "as_of": ranking.as_of.isoformat() if isinstance(ranking.as_of, date) else None,
         "category": ranking.category,
@@ -74,7 +96,95 @@ def rank_json(ranking: Ranking, dataset: Dataset, selection: Selection) -> dict[
             {"code": u["code"], "name": u["name"], "reason": u["reason"]} for u in ranking.unranked.to_dicts()
         ],
         "warnings": [w.as_dict() for w in dataset.warnings],
+        **extra,
     }
+
+
+def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "quarter": r["quarter"],
+            "realized": _num(r["realized"]),
+            "cumulative": _num(r["cumulative"]),
+            "cumulative_pct": _num(r["cumulative_pct"], 4),
+            "target_pct": _num(r["target_pct"], 4),
+            "gap_pp": _num(r["gap_pp"], 4),
+        }
+        for r in rows
+    ]
+
+
+def quarter_order(result: Quarters) -> list[str]:
+    """Units ordered like ``rank``: by the last quarter's cumulative %, lowest first, ties by name."""
+    last = result.units.filter(result.units["quarter"] == result.last_quarter)
+    ordered = last.sort(["cumulative_pct", "name"], nulls_last=True)
+    return list(ordered["unit"].to_list())
+
+
+def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> dict[str, Any]:
+    """The ``quarters --format json`` document, as DESIGN.md's contract."""
+    order = quarter_order(result)
+    if selection.top is not None:
+        order = list(reversed(order))[: selection.top]
+    elif not selection.all:
+        order = order[: selection.bottom]
+    by_unit = {u: rows for (u,), rows in _group(result.units.to_dicts(), "unit").items()}
+    units = []
+    for key in order:
+        rows = by_unit[key]
+        units.append(
+            {
+                "code": rows[0]["code"],
+                "name": rows[0]["name"],
+                "budget": _num(rows[0]["budget"]),
+                "quarters": _quarter_list(rows),
+            }
+        )
+    total_rows = result.total.to_dicts()
+    return {
+        "as_of": result.as_of.isoformat() if isinstance(result.as_of, date) else None,
+        "targets_pct": list(result.targets) if result.targets is not None else None,
+        "total": {
+            "budget": _num(total_rows[0]["budget"]) if total_rows else None,
+            "quarters": _quarter_list(total_rows),
+        },
+        "units": units,
+        "warnings": [w.as_dict() for w in dataset.warnings]
+        + [{"file": f, "sheet": None, "row": None, "message": m} for f, m in result.warnings],
+    }
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row[key],), []).append(row)
+    return groups
+
+
+QUARTER_COLUMNS = [
+    "code",
+    "name",
+    "budget",
+    "quarter",
+    "realized",
+    "cumulative",
+    "cumulative_pct",
+    "target_pct",
+    "gap_pp",
+]
+
+
+def quarter_rows(result: Quarters, selection: Selection) -> list[list[Any]]:
+    """Long rows (unit × quarter, then the total) for CSV/XLSX."""
+    doc_order = quarter_order(result)
+    if selection.top is not None:
+        doc_order = list(reversed(doc_order))[: selection.top]
+    elif not selection.all:
+        doc_order = doc_order[: selection.bottom]
+    by_unit = _group(result.units.to_dicts(), "unit")
+    rows = [[r[c] for c in QUARTER_COLUMNS] for u in doc_order for r in by_unit[(u,)]]
+    rows += [[None, "TOTAL"] + [r[c] for c in QUARTER_COLUMNS[2:]] for r in result.total.to_dicts()]
+    return rows
 
 
 RANK_COLUMNS = ["rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold"]
