@@ -8,6 +8,7 @@ only here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -289,9 +290,15 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         )
     amounts = [pl.col(f"m{c.index}") for c in measure_columns]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
-    label = pl.coalesce(pl.col("unit_name"), pl.col("description"), pl.col("unit_code"))
-    is_total = label.str.strip_chars().str.contains(r"(?i)^(jumlah|total|sub ?total|grand total)\b") & (
-        pl.col("account_code").is_null()
+    total_word = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
+    is_total = (
+        pl.any_horizontal(
+            [
+                pl.col(c).str.contains(total_word).fill_null(False)
+                for c in ("unit_name", "description", "unit_code")
+            ]
+        )
+        & pl.col("account_code").is_null()
     )
     reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if account_col is not None:
@@ -312,15 +319,17 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     data = rows.filter(pl.col("reason").is_null())
     _warn_unparsed(layout, data, measure_columns, warnings)
     _warn_amounts(layout, data, slots, warnings)
-    if account_col is None and not no_key:
-        _warn_duplicates(layout, data, warnings)
-
     file, sheet = str(grid.file), grid.sheet
-    category_expr = (
-        pl.col("account_code").map_batches(_categories_of_codes, return_dtype=pl.String)
-        if account_col is not None
-        else None
-    )
+    if account_col is not None:
+        category_expr: pl.Expr | None = _account_categories(data, rows, warnings, layout)
+    else:
+        # jenis-belanja rows ("Belanja Modal") under a unit merged over them
+        category_expr = pl.col("description").map_batches(_categories_of_labels, return_dtype=pl.String)
+        labelled = data.select(category_expr.is_not_null().any()).item()
+        if not labelled:
+            category_expr = None
+        if not no_key:
+            _warn_duplicates(layout, data, warnings, by_label=bool(labelled))
     budgets, realizations = [], []
     for slot in slots:
         category = pl.lit(slot.category, dtype=pl.String)
@@ -371,11 +380,37 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     )
 
 
-def _categories_of_codes(codes: pl.Series) -> pl.Series:
-    # Few distinct codes even in large exports: map the distinct ones, then join back.
-    distinct = codes.unique().drop_nulls()
-    mapping = {c: vocab.category_of_account(c) for c in distinct.to_list()}
-    return codes.replace_strict(mapping, default=None, return_dtype=pl.String)
+def _map_distinct(values: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
+    # Few distinct values even in large exports: map the distinct ones, then look them up.
+    mapping = {v: function(v) for v in values.unique().drop_nulls().to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def _categories_of_labels(labels: pl.Series) -> pl.Series:
+    return _map_distinct(labels, lambda text: vocab.category_of(vocab.normalize(text)))
+
+
+def _account_categories(
+    data: pl.DataFrame, rows: pl.DataFrame, warnings: list[Warning_], layout: Layout
+) -> pl.Expr:
+    """Categories from account codes, in the scheme (2021 or pre-2021) the sheet uses."""
+    headings = rows.filter(pl.col("account_code").is_in(["5.1", "5.2"])).select("account_code", "description")
+    labels = {code: text for code, text in headings.iter_rows() if text}
+    codes = data["account_code"].unique().drop_nulls().to_list()
+    if vocab.is_old_scheme(codes, labels):
+        warnings.append(
+            Warning_(
+                str(layout.grid.file),
+                layout.grid.sheet,
+                None,
+                "accounts follow the pre-2021 scheme (5.1 tidak langsung, 5.2 langsung); "
+                "modal is read from 5.2.3",
+            )
+        )
+        function = vocab.category_of_old_account
+    else:
+        function = vocab.category_of_account
+    return pl.col("account_code").map_batches(lambda s: _map_distinct(s, function), return_dtype=pl.String)
 
 
 def _period_bounds(
@@ -515,10 +550,12 @@ def _warn_unparsed(
             )
 
 
-def _warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_]) -> None:
+def _warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_], by_label: bool) -> None:
     grid = layout.grid
+    unit = pl.coalesce("unit_code", pl.col("unit_name").str.to_lowercase())
+    key = pl.concat_str([unit, pl.col("description").fill_null("")], separator="|") if by_label else unit
     dupes = (
-        data.with_columns(key=pl.coalesce("unit_code", pl.col("unit_name").str.to_lowercase()))
+        data.with_columns(key=key)
         .group_by("key")
         .agg(pl.col("row").sort(), pl.col("unit_name").first())
         .filter(pl.col("row").list.len() > 1)

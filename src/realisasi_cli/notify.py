@@ -16,6 +16,7 @@ and with ``--dry-run`` writes ``write_eml(message)`` instead of sending.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import email.policy
 import email.utils
@@ -250,7 +251,10 @@ def write_eml(message: EmailMessage) -> bytes:
 
 @dataclass
 class DeliveryReport:
-    """What the server accepted: refused holds ``address -> (code, reply)`` for permanent refusals."""
+    """Who got the message; ``refused`` maps each address that did not to ``(SMTP code, reply)``.
+
+    The code is -1 where the connection failed after others were served.
+    """
 
     message_id: str
     server: str
@@ -358,7 +362,7 @@ def _deliver_once(
             if not isinstance(smtp.sock, ssl.SSLSocket) and settings.security != "none":
                 raise _Permanent("refusing to send the password over an unencrypted connection")
             try:
-                smtp.login(settings.user, settings.password or "")
+                _login(smtp, settings.user, settings.password or "")
             except smtplib.SMTPAuthenticationError as exc:
                 raise _Permanent(
                     f"login as {settings.user!r} refused ({exc.smtp_code} {_one_line(exc.smtp_error)}); "
@@ -374,6 +378,21 @@ def _deliver_once(
         smtp.quit()
     smtp.close()
     return refused
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    if not smtp.has_extn("auth"):
+        raise _Permanent(f"the server offers no AUTH; unset {_ENV['user']} to send without a login")
+    if f"{user}{password}".isascii():
+        smtp.login(user, password)
+        return
+    # smtplib encodes credentials as ASCII; AUTH PLAIN (RFC 4616) carries UTF-8, so send that by hand
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise _Permanent("the server offers no AUTH PLAIN, which a non-ASCII user name or password needs")
+    blob = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {blob}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _temporary(exc: BaseException) -> bool:
@@ -395,9 +414,12 @@ def _reason(exc: BaseException) -> str:
             f"TLS certificate verification failed ({exc.verify_message}); "
             f"set {_ENV['cafile']} to the PEM file of the server's CA"
         )
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake failed ({exc.reason or exc}); check {_ENV['security']} and the port"
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_one_line(exc.smtp_error)}"
-    if isinstance(exc, TimeoutError):
+    # smtplib reports a read that timed out as a disconnection
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
         return "the server did not answer in time"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused (is the server running on that port?)"

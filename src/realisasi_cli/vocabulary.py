@@ -151,6 +151,41 @@ def category_of_account(code: str) -> str | None:
     return best
 
 
+# Before 2021 (Permendagri 13/2006): 5.1 Belanja Tidak Langsung, 5.2 Belanja Langsung, and
+# modal under 5.2.3 — a 5.2 there is not modal.
+OLD_SCHEME_PREFIXES: dict[str, str] = {
+    "5.1.1": "pegawai",
+    "5.1.2": "bunga",
+    "5.1.3": "subsidi",
+    "5.1.4": "hibah",
+    "5.1.5": "bansos",
+    "5.1.6": "transfer",
+    "5.1.7": "transfer",
+    "5.1.8": "tidak_terduga",
+    "5.2.1": "pegawai",
+    "5.2.2": "barang_jasa",
+    "5.2.3": "modal",
+}
+OLD_SCHEME_LABEL = re.compile(r"\b(belanja )?(tidak langsung|langsung)\b")
+_OLD_SHAPE = re.compile(r"^5\.[12]\.\d(\.|$)")
+
+
+def is_old_scheme(codes: list[str], labels: dict[str, str]) -> bool:
+    """Whether accounts follow the pre-2021 scheme: by the labels of 5.1/5.2, else by code shape."""
+    for code in ("5.1", "5.2"):
+        label = labels.get(code)
+        if label and OLD_SCHEME_LABEL.search(normalize(label)):
+            return True
+    deep = [c for c in codes if c.count(".") >= 2]
+    return bool(deep) and sum(1 for c in deep if _OLD_SHAPE.match(c)) > len(deep) / 2
+
+
+def category_of_old_account(code: str) -> str | None:
+    """The category of a pre-2021 account code (``5.2.3.01`` → modal)."""
+    prefix = ".".join(code.split(".")[:3])
+    return OLD_SCHEME_PREFIXES.get(prefix)
+
+
 def categories_within(category: str) -> list[str]:
     """A category and every category nested in it (``operasi`` → operasi, pegawai, …)."""
     return [category] + [child for child, parent in CATEGORY_PARENT.items() if parent == category]
