@@ -203,3 +203,10 @@ def test_inspect_explains_the_columns() -> None:
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout.startswith("realisasi ")
+
+
+def test_markup_in_a_unit_name_is_shown_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Nama OPD;Pagu;Realisasi\n[bold]Dinas [A];100;50\n", encoding="utf-8")
+    result = invoke("rank", str(path))
+    assert result.exit_code == 0 and "[bold]Dinas [A]" in result.stdout

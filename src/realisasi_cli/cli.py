@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from realisasi_cli import __version__
 from realisasi_cli.errors import ExitCode, RealisasiError, UsageError
@@ -126,7 +127,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except RealisasiError as exc:
             if state.debug:
                 raise
-            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("interrupted")
@@ -200,7 +201,7 @@ def _print_warnings(dataset: Dataset, quiet: bool, lang: str) -> None:
     limit = 8
     for w in dataset.warnings[:limit]:
         where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
-        err.print(f"[yellow]warning:[/] {where}: {w.message}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/] {escape(where)}: {escape(w.message)}", soft_wrap=True)
     if len(dataset.warnings) > limit:
         err.print(
             f"[yellow]… {len(dataset.warnings) - limit} {LABELS[lang]['more']} "
@@ -294,9 +295,9 @@ def _rank_table(
         style = "red" if u["below_threshold"] else None
         row = (
             [str(u["rank"])]
-            + ([u["code"] or ""] if show_code else [])
+            + ([escape(u["code"] or "")] if show_code else [])
             + [
-                u["name"],
+                escape(u["name"]),
                 fmt.rupiah(u["budget"], lang),
                 fmt.rupiah(u["realized"], lang),
                 fmt.percent(u["absorption_pct"], lang, 2),
@@ -559,7 +560,9 @@ def _quarters_table(document: dict[str, Any], lang: str, category: str | None) -
         return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]"
 
     for unit in document["units"]:
-        table.add_row(unit["name"], fmt.rupiah(unit["budget"], lang), *[cell(q) for q in unit["quarters"]])
+        table.add_row(
+            escape(unit["name"]), fmt.rupiah(unit["budget"], lang), *[cell(q) for q in unit["quarters"]]
+        )
     total = document["total"]
     table.add_row(
         f"[bold]{labels['total']}[/]",
@@ -626,7 +629,7 @@ def quarters(
     document = quarters_json(result, dataset, selection)
     if not quiet:
         for f, message in result.warnings:
-            err.print(f"[yellow]warning:[/] {Path(f).name}: {message}", soft_wrap=True)
+            err.print(f"[yellow]warning:[/] {escape(Path(f).name)}: {escape(message)}", soft_wrap=True)
     _print_warnings(dataset, quiet, language)
     if fmt_chosen is Format.table:
         _quarters_table(document, language, category)

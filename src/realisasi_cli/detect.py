@@ -407,6 +407,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         data_start += 1
     columns = _classify_codes(grid, columns, data_start)
     context = _context(grid, rows, first)
+    _resolve_periods(columns, context)
     return Layout(
         grid=grid,
         header_first=first,
@@ -417,6 +418,16 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         score=score,
         skipped_rows=skipped,
     )
+
+
+def _resolve_periods(columns: list[Column], context: Context) -> None:
+    """Bare month or quarter columns hold a plan under an anggaran-kas title, else realization."""
+    title = " ".join(context.title).lower()
+    holds_plan = bool(re.search(r"anggaran kas|rencana|target|\brak\b", title))
+    for column in columns:
+        if column.role == "period":
+            column.role = "plan" if holds_plan else "realized"
+            column.variant = column.variant or "flow"
 
 
 def _score_columns(rows: list[list[str | None]], first: int, depth: int) -> tuple[list[Column], float]:

@@ -7,7 +7,6 @@ only here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,15 +90,7 @@ def _choose(columns: list[Column], order: list[str | None]) -> Column | None:
 
 def plan_slots(layout: Layout) -> list[_Slot]:
     """Group the amount columns into (category, period) slots, one budget and realization each."""
-    money = [c for c in layout.columns if c.role in ("budget", "realized", "period") and not c.physical]
-    period_columns = [c for c in money if c.role == "period"]
-    if period_columns:
-        title = " ".join(layout.context.title).lower()
-        holds_plan = bool(re.search(r"anggaran kas|rencana|target|\brak\b", title))
-        for c in period_columns:
-            c.role = "plan" if holds_plan else "realized"
-            c.variant = c.variant or "flow"
-        money = [c for c in money if c.role in ("budget", "realized")]
+    money = [c for c in layout.columns if c.role in ("budget", "realized") and not c.physical]
     has_months = any(c.period and c.period[0] == "month" for c in money if c.role == "realized")
     if has_months:
         # quarter subtotal columns between the months would count every amount twice

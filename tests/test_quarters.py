@@ -1,0 +1,224 @@
+"""Quarters, categories, targets, pace and changes, with answers worked out independently."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import openpyxl_book, xlsxwriter_book
+from conftest import SAMPLES
+from realisasi_cli.cli import app
+from realisasi_cli.dates import as_of_in, month_in_name
+
+runner = CliRunner()
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, [*args, "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_quarter_columns_give_each_quarters_own_and_cumulative_amounts(expected: dict[str, Any]) -> None:
+    doc = run_json("quarters", str(SAMPLES / "realisasi_rinci_tw_2023.xlsx"), "--all")
+    truth = expected["realisasi_rinci_tw_2023.xlsx"]["quarters"]
+    assert doc["targets_pct"] == [15, 40, 65, 95]
+    for got, want in zip(doc["total"]["quarters"], truth["total"], strict=True):
+        assert got["quarter"] == want["quarter"]
+        assert got["realized"] == pytest.approx(want["realized"], abs=0.5)
+        assert got["cumulative_pct"] == pytest.approx(want["absorption_pct"], abs=0.01)
+        assert got["gap_pp"] == pytest.approx(
+            want["absorption_pct"] - [15, 40, 65][got["quarter"] - 1], abs=0.01
+        )
+    by_name = {u["name"]: u for u in doc["units"]}
+    for unit in truth["units"]:
+        got_quarters = by_name[unit["name"]]["quarters"]
+        for got, want in zip(got_quarters, unit["by_quarter"], strict=True):
+            assert got["cumulative_pct"] == pytest.approx(want["absorption_pct"], abs=0.01)
+            assert got["realized"] == pytest.approx(want["realized"], abs=0.5)
+    last = [u["quarters"][-1]["cumulative_pct"] for u in doc["units"]]
+    assert last == sorted(last)
+
+
+def test_month_columns_with_quarter_subtotals_between_them_count_once(tmp_path: Path) -> None:
+    months = ["Januari", "Februari", "Maret", "Triwulan I", "April", "Mei", "Juni", "Triwulan II"]
+    rows: list[list[object]] = [
+        ["REALISASI BELANJA PER BULAN TAHUN ANGGARAN 2023"],
+        ["Nama OPD", "Pagu", *months],
+        ["Dinas A", 1200, 10, 20, 30, 60, 40, 50, 60, 150],
+        ["Dinas B", 1000, 0, 0, 100, 100, 0, 0, 0, 0],
+    ]
+    path = openpyxl_book(tmp_path / "bulanan.xlsx", {"S": rows})
+    doc = run_json("quarters", str(path), "--all")
+    units = {u["name"]: u["quarters"] for u in doc["units"]}
+    assert [q["realized"] for q in units["Dinas A"]] == [60, 150]
+    assert [q["cumulative"] for q in units["Dinas A"]] == [60, 210]
+    assert units["Dinas A"][1]["cumulative_pct"] == pytest.approx(17.5)
+    assert [q["cumulative"] for q in units["Dinas B"]] == [100, 100]
+    rank = run_json("rank", str(path), "--all")
+    assert {u["name"]: u["realized"] for u in rank["units"]} == {"Dinas A": 210, "Dinas B": 100}
+
+
+def test_units_merged_over_their_jenis_belanja_rows(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAP s.d. 30 Juni 2023"],
+        [],
+        ["Perangkat Daerah", "Jenis Belanja", "Pagu", "Realisasi"],
+        ["DINAS A", "Belanja Operasi", 800, 400],
+        [None, "Belanja Modal", 200, 20],
+        ["DINAS B", "Belanja Operasi", 500, 100],
+        [None, "Belanja Modal", 500, 400],
+    ]
+    merges = [(3, 0, 4, 0, "DINAS A"), (5, 0, 6, 0, "DINAS B")]
+    path = xlsxwriter_book(tmp_path / "jenis.xlsx", rows, merges)
+    doc = run_json("rank", str(path), "--all")
+    assert {u["name"]: u["absorption_pct"] for u in doc["units"]} == {"DINAS A": 42.0, "DINAS B": 50.0}
+    assert doc["warnings"] == []
+    modal = run_json("rank", str(path), "--all", "--category", "modal")
+    assert [(u["name"], u["absorption_pct"]) for u in modal["units"]] == [
+        ("DINAS A", 10.0),
+        ("DINAS B", 80.0),
+    ]
+
+
+def test_modal_ranking_on_the_sample(expected: dict[str, Any]) -> None:
+    doc = run_json("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--all", "-c", "modal")
+    truth = {
+        u["name"]: 100 * u["modal_realized"] / u["modal_budget"]
+        for u in expected["rekap_pd_10nov2023.xlsx"]["units"]
+        if u["modal_budget"]
+    }
+    assert [u["name"] for u in doc["units"]] == sorted(truth, key=lambda n: (truth[n], n))
+    for unit in doc["units"]:
+        assert unit["absorption_pct"] == pytest.approx(truth[unit["name"]], abs=0.01)
+    assert {u["reason"] for u in doc["unranked"]} == {"no_budget"}
+    assert doc["category"] == "modal"
+
+
+def test_pre_2021_accounts_put_modal_under_5_2_3(tmp_path: Path) -> None:
+    rows = [
+        ["SKPD : DINAS LAMA"],
+        ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"],
+        ["5", "BELANJA", 1000, 500],
+        ["5.1", "BELANJA TIDAK LANGSUNG", 400, 300],
+        ["5.1.1", "Belanja Pegawai", 400, 300],
+        ["5.2", "BELANJA LANGSUNG", 600, 200],
+        ["5.2.2", "Belanja Barang dan Jasa", 350, 150],
+        ["5.2.3", "Belanja Modal", 250, 50],
+    ]
+    path = openpyxl_book(tmp_path / "lra_2019.xlsx", {"S": rows})
+    modal = run_json("rank", str(path), "--all", "-c", "modal")
+    assert [(u["budget"], u["realized"]) for u in modal["units"]] == [(250, 50)]
+    operasi = run_json("rank", str(path), "--all", "-c", "operasi")
+    assert [(u["budget"], u["realized"]) for u in operasi["units"]] == [(750, 450)]
+
+
+def test_lampung_selatan_monthly_exports_give_q1_from_march_and_q2_from_june(real_data: Path) -> None:
+    folder = real_data / "lamsel_diskominfo_sipd"
+    files = sorted(str(p) for p in folder.glob("lra_*.xlsx"))
+    assert len(files) == 7
+    result = runner.invoke(app, ["quarters", *files, "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    cumulative = [q["cumulative"] for q in doc["total"]["quarters"]]
+    # the 'Jumlah' row, column G (Operasi realisasi) of lra_maret and lra_juni; modal realized 0
+    assert cumulative[:2] == [637_656_722, 977_101_743]
+    assert "lra_juni.xlsx" in result.stderr and "fell" in result.stderr
+    assert any("lra_juni.xlsx" in w["file"] for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("s.d. 30 September 2023", date(2023, 9, 30)),
+        ("Keadaan s.d. Tanggal 10 November 2023", date(2023, 11, 10)),
+        ("Per 10 November 2023", date(2023, 11, 10)),
+        ("Periode : 1 Januari 2023 s.d. 30 September 2023", date(2023, 9, 30)),
+        ("SAMPAI DENGAN FEBRUARI 2023", date(2023, 2, 28)),
+        ("periode Januari s.d Oktober 2022", date(2022, 10, 31)),
+        ("periode …………. s.d ………….. 2022", None),
+    ],
+)
+def test_as_of_from_title_rows(text: str, day: date | None) -> None:
+    assert as_of_in(text) == day
+
+
+def test_as_of_from_the_file_name_and_the_fiscal_year(tmp_path: Path) -> None:
+    rows = [["TAHUN ANGGARAN 2026"], ["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 100, 10]]
+    path = openpyxl_book(tmp_path / "lra_maret.xlsx", {"S": rows})
+    assert run_json("rank", str(path))["as_of"] == "2026-03-31"
+    assert month_in_name("lra_pebruari") == 2
+    assert run_json("rank", str(path), "--as-of", "2026-04-15")["as_of"] == "2026-04-15"
+
+
+def test_pace_and_change_since_the_previous_export(expected: dict[str, Any]) -> None:
+    now = SAMPLES / "rekap_pd_10nov2023.xlsx"
+    before = SAMPLES / "rekap_opd_30sep2023.xls"
+    doc = run_json("rank", str(now), "--previous", str(before), "--pace", "--all")
+    total_now = expected[now.name]["total"]["absorption_pct"]
+    total_before = expected[before.name]["total"]["absorption_pct"]
+    assert doc["total_change_pp"] == pytest.approx(total_now - total_before, abs=0.01)
+    # 10 November: 10 months and 10 of November's 30 days elapsed; 1 2/3 months remain
+    elapsed = 10 + 10 / 30
+    assert doc["pace"]["monthly_pct"] == pytest.approx(total_now / elapsed, abs=0.01)
+    assert doc["pace"]["projected_pct"] == pytest.approx(12 * total_now / elapsed, abs=0.01)
+    assert doc["pace"]["needed_monthly_pct"] == pytest.approx((95 - total_now) / (12 - elapsed), abs=0.01)
+    earlier = {u["name"]: u["absorption_pct"] for u in expected[before.name]["units"]}
+    for unit in doc["units"]:
+        assert unit["change_pp"] == pytest.approx(unit["absorption_pct"] - earlier[unit["name"]], abs=0.01)
+    bottom_now = {
+        u["name"] for u in sorted(expected[now.name]["units"], key=lambda u: u["absorption_pct"])[:10]
+    }
+    bottom_before = set(sorted(earlier, key=lambda n: earlier[n])[:10])
+    assert {u["name"] for u in doc["entered_bottom"]} == bottom_now - bottom_before
+    assert {u["name"] for u in doc["left_bottom"]} == bottom_before - bottom_now
+
+
+def test_targets_option_and_its_validation() -> None:
+    doc = run_json("quarters", str(SAMPLES / "realisasi_rinci_tw_2023.xlsx"), "--targets", "10,30,50,90")
+    assert doc["targets_pct"] == [10, 30, 50, 90]
+    assert doc["total"]["quarters"][2]["target_pct"] == 50
+    bad = runner.invoke(
+        app, ["quarters", str(SAMPLES / "realisasi_rinci_tw_2023.xlsx"), "--targets", "90,10"]
+    )
+    assert bad.exit_code == 2 and "--targets" in bad.stderr
+
+
+def test_quarters_outputs(tmp_path: Path) -> None:
+    source = str(SAMPLES / "realisasi_rinci_tw_2023.xlsx")
+    table = runner.invoke(app, ["quarters", source])
+    assert table.exit_code == 0 and "TW III" in table.stdout
+    for suffix in ("csv", "xlsx", "md"):
+        out = tmp_path / f"q.{suffix}"
+        assert runner.invoke(app, ["quarters", source, "-o", str(out), "-q"]).exit_code == 0
+        assert out.stat().st_size > 0
+    assert "| **Total** |" in (tmp_path / "q.md").read_text(encoding="utf-8")
+
+
+def test_aliases_and_rollup(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Kode SKPD;Nama SKPD;Pagu;Realisasi\n"
+        "1.02.0.00.0.00.01.0000;DINAS KESEHATAN;100;50\n"
+        "1.02.0.00.0.00.01.0001;RSUD KOTA;300;250\n"
+        ";DINKES;100;10\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "realisasi.toml"
+    config.write_text('[units]\n"DINKES" = "1.02.0.00.0.00.01.0000"\n', encoding="utf-8")
+    result = runner.invoke(app, ["--config", str(config), "rank", str(path), "--all", "-f", "json", "-q"])
+    doc = json.loads(result.stdout)
+    assert {u["code"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "1.02.0.00.0.00.01.0000": (200, 60),
+        "1.02.0.00.0.00.01.0001": (300, 250),
+    }
+    rolled = runner.invoke(
+        app, ["--config", str(config), "rank", str(path), "--all", "--rollup", "-f", "json"]
+    )
+    units = json.loads(rolled.stdout)["units"]
+    assert [(u["code"], u["budget"], u["realized"]) for u in units] == [("1.02.0.00.0.00.01.0000", 500, 310)]
