@@ -349,45 +349,6 @@ def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[fl
     return values
 
 
-def _changes(
-    ranking: Ranking, dataset: Dataset, previous: Path | None, options: Any, bottom: int, strict: bool
-) -> Changes | None:
-    import polars as pl
-
-    from realisasi_cli.load import load
-    from realisasi_cli.metrics import compare, previous_sources
-    from realisasi_cli.metrics import rank as compute_rank
-
-    if previous is not None:
-        earlier = load([previous], strict=strict)
-        before = compute_rank(earlier.budget, earlier.realization, earlier.sources, options)
-        return compare(ranking, before, bottom)
-    older = previous_sources(dataset.sources)
-    if older is None:
-        return None
-    keep = older["source"].implode()
-    before = compute_rank(
-        dataset.budget.filter(pl.col("source").is_in(keep)),
-        dataset.realization.filter(pl.col("source").is_in(keep)),
-        older,
-        options,
-    )
-    return compare(ranking, before, bottom)
-
-
-def _add_pace(ranking: Ranking, year_end_target: float) -> dict[str, Any]:
-    import polars as pl
-
-    from realisasi_cli.metrics import pace
-
-    ranking.units = ranking.units.with_columns(
-        **pace(pl.col("absorption_pct"), ranking.as_of, year_end_target)
-    )
-    exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
-    total = pl.DataFrame({"x": [0]}).select(**exprs)
-    return dict(total.row(0, named=True))
-
-
 @dataclass
 class RankContext:
     """What ``rank.md.j2`` receives."""
@@ -458,7 +419,9 @@ def rank(
     ] = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
+    from realisasi_cli.analysis import add_pace, changes_since
     from realisasi_cli.export import csv_bytes, xlsx_bytes
+    from realisasi_cli.load import expand_inputs, load
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.metrics import rank as compute_rank
     from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
@@ -479,8 +442,9 @@ def rank(
     ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options)
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
     goals = parse_targets(targets, config.targets)
-    changes = _changes(ranking, dataset, previous, options, selection.bottom, strict)
-    total_pace = _add_pace(ranking, goals[-1]) if with_pace else None
+    earlier = load(expand_inputs([previous]), strict=strict) if previous is not None else None
+    changes = changes_since(ranking, dataset, earlier, options, selection.bottom)
+    total_pace = add_pace(ranking, goals[-1]) if with_pace else None
     _print_warnings(dataset, quiet, language)
     if fmt_chosen is Format.table:
         units = selected_units(ranking, selection)
