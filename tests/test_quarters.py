@@ -222,3 +222,39 @@ def test_aliases_and_rollup(tmp_path: Path) -> None:
     )
     units = json.loads(rolled.stdout)["units"]
     assert [(u["code"], u["budget"], u["realized"]) for u in units] == [("1.02.0.00.0.00.01.0000", 500, 310)]
+
+
+def test_plan_gives_each_unit_its_own_targets(tmp_path: Path) -> None:
+    plan_rows: list[list[object]] = [
+        ["RENCANA ANGGARAN KAS TAHUN ANGGARAN 2023"],
+        ["Nama OPD", "Januari", "Februari", "Maret", "April", "Mei", "Juni"],
+        ["Dinas A", 100, 100, 100, 200, 200, 200],
+        ["Dinas B", 0, 0, 50, 0, 0, 50],
+    ]
+    plan = openpyxl_book(tmp_path / "rak.xlsx", {"RAK": plan_rows})
+    real_rows: list[list[object]] = [
+        ["REALISASI s.d. 30 Juni 2023"],
+        ["Nama OPD", "Pagu", "Realisasi TW I", "Realisasi TW II"],
+        ["Dinas A", 2000, 150, 450],
+        ["Dinas B", 500, 10, 0],
+    ]
+    real = openpyxl_book(tmp_path / "realisasi.xlsx", {"S": real_rows})
+    doc = run_json("quarters", str(real), "--plan", str(plan), "--all")
+    assert doc["targets_pct"] is None
+    units = {u["name"]: u["quarters"] for u in doc["units"]}
+    # Dinas A: plan 300 by March, 900 by June, of a 2000 budget; realized 150, then 600
+    assert [q["target_pct"] for q in units["Dinas A"]] == [15.0, 45.0]
+    assert [q["gap_pp"] for q in units["Dinas A"]] == [7.5 - 15.0, 30.0 - 45.0]
+    assert [q["deviation_pct"] for q in units["Dinas A"]] == [50.0, pytest.approx(100 * 300 / 900, abs=1e-4)]
+    assert [q["target_pct"] for q in units["Dinas B"]] == [10.0, 20.0]
+    assert doc["total"]["quarters"][1]["target_pct"] == pytest.approx(100 * 1000 / 2500)
+
+
+def test_plan_from_the_real_sipd_rak_export(real_data: Path) -> None:
+    folder = real_data / "lamsel_diskominfo_sipd"
+    rak = next(folder.glob("RAK_Belanja_*.xlsx"))
+    doc = run_json("quarters", str(folder / "lra_maret.xlsx"), "--plan", str(rak))
+    (q1,) = doc["total"]["quarters"]
+    # the unit's RAK row: Januari 940.984.719 + Februari 1.532.480.122 + Maret 1.342.084.725
+    assert q1["plan"] == 940_984_719 + 1_532_480_122 + 1_342_084_725
+    assert q1["target_pct"] == pytest.approx(100 * q1["plan"] / (10_701_893_800 + 109_048_100), abs=1e-3)

@@ -551,6 +551,10 @@ def quarters(
     targets: Annotated[
         str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
     ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's targets."),
+    ] = None,
     fmt_: Annotated[
         Format | None,
         typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
@@ -567,6 +571,7 @@ def quarters(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
+    plan_dataset = None
     from realisasi_cli.export import csv_bytes, xlsx_bytes
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.metrics import quarters as compute_quarters
@@ -581,7 +586,19 @@ def quarters(
     language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
     goals = parse_targets(targets, config.targets)
     options = RankOptions(category=category, aliases=config.units, rollup=rollup)
-    result = compute_quarters(dataset.budget, dataset.realization, dataset.sources, options, goals)
+    if plan is not None:
+        from realisasi_cli.load import expand_inputs, load
+
+        plan_dataset = load(expand_inputs([plan]), strict=strict, plan=True)
+        dataset.warnings.extend(plan_dataset.warnings)
+    result = compute_quarters(
+        dataset.budget,
+        dataset.realization,
+        dataset.sources,
+        options,
+        None if plan_dataset is not None else goals,
+        plan=plan_dataset.plan if plan_dataset is not None else None,
+    )
     if result.last_quarter == 0:
         from realisasi_cli.errors import InputError
 

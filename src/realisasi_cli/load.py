@@ -20,6 +20,7 @@ from realisasi_cli.errors import (
 )
 from realisasi_cli.normalize import (
     BUDGET_SCHEMA,
+    PLAN_SCHEMA,
     REALIZATION_SCHEMA,
     Facts,
     Warning_,
@@ -47,6 +48,7 @@ class Dataset:
 
     budget: pl.DataFrame
     realization: pl.DataFrame
+    plan: pl.DataFrame  # monthly planned amounts, from cash-plan inputs
     sources: pl.DataFrame  # source, file, sheet, as_of, order
     sheets: list[SheetResult]
     warnings: list[Warning_]
@@ -107,21 +109,27 @@ def load(
     strict: bool = False,
     overrides: Callable[[Path], dict[str, object]] | None = None,
     progress: Callable[[Path], None] | None = None,
+    plan: bool = False,
 ) -> Dataset:
-    """Read every input; skip unusable files with a warning, fail only when none can be used."""
+    """Read every input; skip unusable files with a warning, fail only when none can be used.
+
+    With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
+    amounts are used, whether or not they also carry realization.
+    """
     files = expand_inputs(paths)
     sheets: list[SheetResult] = []
     warnings: list[Warning_] = []
     skipped: list[tuple[Path, str]] = []
     budgets: list[pl.DataFrame] = []
     realizations: list[pl.DataFrame] = []
+    plans: list[pl.DataFrame] = []
     source_rows: list[dict[str, object]] = []
     errors: list[RealisasiError] = []
     for order, path in enumerate(files):
         if progress:
             progress(path)
         try:
-            results = _load_file(path, len(source_rows), as_of, overrides(path) if overrides else {})
+            results = _load_file(path, len(source_rows), as_of, overrides(path) if overrides else {}, plan)
         except InputError as exc:
             if strict or len(files) == 1:
                 raise
@@ -145,6 +153,7 @@ def load(
             )
             budgets.append(result.facts.budget.with_columns(source=pl.lit(source, pl.Int32)))
             realizations.append(result.facts.realization.with_columns(source=pl.lit(source, pl.Int32)))
+            plans.append(result.facts.plan.with_columns(source=pl.lit(source, pl.Int32)))
             warnings.extend(result.facts.warnings)
     if not source_rows:
         if errors:
@@ -174,6 +183,7 @@ def load(
         source_rows = [row for row in source_rows if row["source"] in keep]
         budgets = [b.filter(pl.col("source").is_in(list(keep))) for b in budgets]
         realizations = [r.filter(pl.col("source").is_in(list(keep))) for r in realizations]
+        plans = [p.filter(pl.col("source").is_in(list(keep))) for p in plans]
     sources = pl.DataFrame(
         source_rows,
         schema={
@@ -187,6 +197,7 @@ def load(
     return Dataset(
         budget=pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA),
         realization=pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA),
+        plan=pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA),
         sources=sources,
         sheets=sheets,
         warnings=warnings,
@@ -194,8 +205,16 @@ def load(
     )
 
 
+def _usable(layout: Layout | None, plan: bool) -> bool:
+    if layout is None:
+        return False
+    if plan:
+        return any(c.role == "plan" and c.period for c in layout.columns)
+    return layout.has_budget and layout.has_realized
+
+
 def _load_file(
-    path: Path, first_source: int, as_of_override: date | None, override: dict[str, object]
+    path: Path, first_source: int, as_of_override: date | None, override: dict[str, object], plan: bool
 ) -> list[SheetResult]:
     grids = read_grids(path)
     wanted_sheet = override.get("sheet")
@@ -210,9 +229,15 @@ def _load_file(
         if layout is not None and isinstance(override.get("columns"), dict):
             _apply_column_override(layout, override["columns"])  # type: ignore[arg-type]
         layouts.append((grid, layout))
-    usable = [(g, lay) for g, lay in layouts if lay is not None and lay.has_budget and lay.has_realized]
+    usable = [(g, lay) for g, lay in layouts if _usable(lay, plan)]
     if not usable:
         partial = [lay for _g, lay in layouts if lay is not None]
+        if plan:
+            raise MissingColumnError(
+                f"{path}: no monthly plan found (expected Januari … Desember columns under a "
+                "'Rencana Anggaran Kas' or 'Target' title).",
+                "Use the anggaran kas / RAK export of SIPD, or name the columns in realisasi.toml.",
+            )
         if partial:
             lay = max(partial, key=lambda lay_: lay_.score)
             found = ", ".join(
@@ -233,7 +258,7 @@ def _load_file(
     multi = len(usable) > 1
     source = first_source
     for grid, layout in layouts:
-        if layout is None or not (layout.has_budget and layout.has_realized):
+        if layout is None or not _usable(layout, plan):
             results.append(
                 SheetResult(
                     path,

@@ -82,20 +82,25 @@ def identify_units(
     rollup: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Give every fact a ``unit`` key: its code, else a code known for its name, else its name."""
-    aliases = aliases or {}
-    budget = _apply_aliases(budget, aliases)
-    realization = _apply_aliases(realization, aliases)
+    keyed = identify(budget, realization, aliases=aliases, rollup=rollup)
+    return keyed[0], keyed[1]
+
+
+def identify(
+    *frames: pl.DataFrame, aliases: dict[str, str] | None = None, rollup: bool = False
+) -> list[pl.DataFrame]:
+    """``identify_units`` for any number of fact tables sharing one unit identity."""
+    aliased = [_apply_aliases(frame, aliases or {}) for frame in frames]
     if rollup:
-        budget = budget.with_columns(unit_code=rollup_code(pl.col("unit_code")))
-        realization = realization.with_columns(unit_code=rollup_code(pl.col("unit_code")))
+        aliased = [frame.with_columns(unit_code=rollup_code(pl.col("unit_code"))) for frame in aliased]
     pairs = (
-        pl.concat([budget.select("unit_code", "unit_name"), realization.select("unit_code", "unit_name")])
+        pl.concat([frame.select("unit_code", "unit_name") for frame in aliased])
         .drop_nulls()
         .with_columns(norm=normalized_name(pl.col("unit_name")))
         .unique(["norm"], keep="first")
         .select("norm", code_known=pl.col("unit_code"))
     )
-    return _with_unit_key(budget, pairs), _with_unit_key(realization, pairs)
+    return [_with_unit_key(frame, pairs) for frame in aliased]
 
 
 def condense(budget: pl.DataFrame, realization: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -314,13 +319,30 @@ def quarters(
     sources: pl.DataFrame,
     options: RankOptions,
     targets: tuple[float, ...] | None,
+    plan: pl.DataFrame | None = None,
 ) -> Quarters:
-    """Realized within each quarter, cumulative, % of budget, target and gap, per unit and in total."""
+    """Realized within each quarter, cumulative, % of budget, target and gap, per unit and in total.
+
+    With a ``plan`` (monthly cash-plan facts), each unit's target is its own cumulative plan as
+    a % of its budget, and the deviation from plan is reported too.
+    """
     budget, realization = condense(budget, realization)
-    budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    planned = None
+    if plan is not None:
+        planned = plan.group_by("source", "unit_code", "unit_name", "category", "period_end").agg(
+            pl.col("planned").sum()
+        )
+        budget, realization, planned = identify(
+            budget, realization, planned, aliases=options.aliases, rollup=options.rollup
+        )
+    else:
+        budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
     totals = unit_totals(budget, realization, sources, options.category)
     if options.category is not None:
-        realization = realization.filter(pl.col("category").is_in(categories_within(options.category)))
+        wanted = categories_within(options.category)
+        realization = realization.filter(pl.col("category").is_in(wanted))
+        if planned is not None:
+            planned = planned.filter(pl.col("category").is_in(wanted))
     points = cumulative_points(realization, sources)
     warnings = snapshot_decreases(points)
     if points.height:
@@ -337,7 +359,10 @@ def quarters(
         pl.DataFrame({"quarter": list(range(1, last + 1))}, schema={"quarter": pl.Int64}), how="cross"
     )
     target = pl.lit(None, dtype=pl.Float64)
-    if targets is not None and last:
+    if planned is not None:
+        grid = grid.join(_plan_by_quarter(planned, last), on=["unit", "quarter"], how="left")
+        target = absorption(pl.col("plan"), pl.col("budget"))
+    elif targets is not None and last:
         target = pl.col("quarter").replace_strict(
             {q: float(targets[q - 1]) for q in range(1, last + 1)}, return_dtype=pl.Float64
         )
@@ -353,9 +378,12 @@ def quarters(
         )
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
     )
+    if planned is not None:
+        units = units.with_columns(deviation_pct=_deviation())
     total = (
         units.group_by("quarter")
         .agg(
+            *([pl.col("plan").sum()] if planned is not None else []),
             budget=pl.col("budget").sum(),
             cumulative=pl.when(pl.col("cumulative").is_not_null().any()).then(pl.col("cumulative").sum()),
         )
@@ -367,11 +395,33 @@ def quarters(
         )
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
     )
+    if planned is not None:
+        total = total.with_columns(target_pct=absorption(pl.col("plan"), pl.col("budget"))).with_columns(
+            gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"), deviation_pct=_deviation()
+        )
     latest = points.select(pl.col("period_end").max()).item() if points.height else None
     as_of = latest if isinstance(latest, date) else None
     return Quarters(
         units=units, total=total, last_quarter=last, targets=targets, as_of=as_of, warnings=warnings
     )
+
+
+def _plan_by_quarter(planned: pl.DataFrame, last: int) -> pl.DataFrame:
+    """Each unit's cumulative plan at the end of quarters 1..last, from its latest plan source."""
+    latest = planned.group_by("unit").agg(pl.col("source").max())
+    monthly = planned.join(latest, on=["unit", "source"]).filter(pl.col("period_end").is_not_null())
+    ends = pl.DataFrame({"quarter": list(range(1, last + 1))}, schema={"quarter": pl.Int64})
+    return (
+        monthly.join(ends, how="cross")
+        .filter(pl.col("period_end").dt.month() <= 3 * pl.col("quarter"))
+        .group_by("unit", "quarter")
+        .agg(plan=pl.col("planned").sum())
+    )
+
+
+def _deviation() -> pl.Expr:
+    """(plan − realized) ÷ plan, in %: how far realization is behind its own plan."""
+    return pl.when(pl.col("plan") != 0).then(100 * (pl.col("plan") - pl.col("cumulative")) / pl.col("plan"))
 
 
 def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:

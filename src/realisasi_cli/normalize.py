@@ -30,6 +30,19 @@ BUDGET_SCHEMA = {
     "category": pl.String,
     "budget": pl.Float64,
 }
+PLAN_SCHEMA = {
+    "source": pl.Int32,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "account_code": pl.String,
+    "category": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "planned": pl.Float64,
+}
 REALIZATION_SCHEMA = {
     "source": pl.Int32,
     "file": pl.String,
@@ -66,6 +79,7 @@ class Facts:
 
     budget: pl.DataFrame
     realization: pl.DataFrame
+    plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
     warnings: list[Warning_] = field(default_factory=list)
     rows_used: int = 0
     rows_skipped: dict[str, int] = field(default_factory=dict)
@@ -78,6 +92,7 @@ class _Slot:
     period: tuple[str, int] | None
     budget: Column | None
     realized: Column | None
+    plan: Column | None = None
 
 
 def _choose(columns: list[Column], order: list[str | None]) -> Column | None:
@@ -90,14 +105,18 @@ def _choose(columns: list[Column], order: list[str | None]) -> Column | None:
 
 def plan_slots(layout: Layout) -> list[_Slot]:
     """Group the amount columns into (category, period) slots, one budget and realization each."""
-    money = [c for c in layout.columns if c.role in ("budget", "realized") and not c.physical]
-    has_months = any(c.period and c.period[0] == "month" for c in money if c.role == "realized")
-    if has_months:
-        # quarter subtotal columns between the months would count every amount twice
-        for c in money:
-            if c.role == "realized" and c.period and c.period[0] == "quarter":
-                c.role = "check"
-        money = [c for c in money if c.role in ("budget", "realized")]
+    money = [
+        c
+        for c in layout.columns
+        if (c.role in ("budget", "realized") or (c.role == "plan" and c.period)) and not c.physical
+    ]
+    for role in ("realized", "plan"):
+        if any(c.period and c.period[0] == "month" for c in money if c.role == role):
+            # quarter subtotal columns between the months would count every amount twice
+            for c in money:
+                if c.role == role and c.period and c.period[0] == "quarter":
+                    c.role = "check"
+    money = [c for c in money if c.role in ("budget", "realized", "plan")]
     categorized = any(c.category and not c.group_total for c in money)
     if categorized:
         money = [c for c in money if not c.group_total]
@@ -109,13 +128,28 @@ def plan_slots(layout: Layout) -> list[_Slot]:
     for (category, period), cols in groups.items():
         budget = _choose([c for c in cols if c.role == "budget"], ["changed", None, "original"])
         realized = _choose([c for c in cols if c.role == "realized"], ["cumulative", None, "flow"])
+        plan = _choose([c for c in cols if c.role == "plan"], [None, "flow", "cumulative"])
         if period is None and category in flows_by_category and realized is not None:
-            realized.role = "check"  # the periods carry the realization; this is their sum
-            realized = None
-        if budget is None and realized is None:
+            flows = groups_have_realized(groups, category)
+            if flows:
+                realized.role = "check"  # the periods carry the realization; this is their sum
+                realized = None
+        if budget is None and realized is None and plan is None:
             continue
-        slots.append(_Slot(category=category, period=period, budget=budget, realized=realized))
+        slots.append(_Slot(category=category, period=period, budget=budget, realized=realized, plan=plan))
     return slots
+
+
+def groups_have_realized(
+    groups: dict[tuple[str | None, tuple[str, int] | None], list[Column]], category: str | None
+) -> bool:
+    """Whether some period slot of ``category`` holds realization (not only a plan)."""
+    return any(
+        c.role == "realized"
+        for (cat, period), cols in groups.items()
+        if cat == category and period
+        for c in cols
+    )
 
 
 def _physical(column: Column | None) -> str | None:
@@ -188,7 +222,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     grid = layout.grid
     warnings: list[Warning_] = []
     slots = plan_slots(layout)
-    measure_columns = [c for s in slots for c in (s.budget, s.realized) if c is not None]
+    measure_columns = [c for s in slots for c in (s.budget, s.realized, s.plan) if c is not None]
     source_of = {id(c): _span_source(layout, c) for c in measure_columns}
     _check_formulas(layout, measure_columns, source_of, warnings)
 
@@ -273,6 +307,10 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         rows = rows.sort("row")
 
     ctx = layout.context
+    if unit_col is None and name_col is None and account_col is not None:
+        rows = _units_from_section_rows(rows, frame, account_col)
+        if rows["unit_code"].null_count() < rows.height:
+            unit_col = account_col  # the table names its units; no fallback needed
     no_key = unit_col is None and name_col is None
     if no_key:
         rows = rows.with_columns(
@@ -321,7 +359,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             category_expr = None
         if not no_key:
             _warn_duplicates(layout, data, warnings, by_label=bool(labelled))
-    budgets, realizations = [], []
+    budgets, realizations, plans = [], [], []
     for slot in slots:
         category = pl.lit(slot.category, dtype=pl.String)
         if category_expr is not None:
@@ -341,6 +379,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             realized=pl.col(f"m{slot.realized.index}").fill_null(0.0)
             if slot.realized
             else pl.lit(None, pl.Float64),
+            planned=pl.col(f"m{slot.plan.index}").fill_null(0.0) if slot.plan else pl.lit(None, pl.Float64),
         )
         if slot.budget is not None:
             budgets.append(base.select(list(BUDGET_SCHEMA)))
@@ -351,11 +390,20 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
                     period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
                 ).select(list(REALIZATION_SCHEMA))
             )
+        if slot.plan is not None:
+            start, end = _period_bounds(slot.period, as_of, year)
+            plans.append(
+                base.with_columns(
+                    period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
+                ).select(list(PLAN_SCHEMA))
+            )
     budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
     realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
+    plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
     return Facts(
         budget=budget,
         realization=realization,
+        plan=plan,
         warnings=warnings,
         rows_used=data.height,
         rows_skipped=counts,
@@ -368,6 +416,17 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             }
             for s in slots
         ],
+    )
+
+
+def _units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col: Column) -> pl.DataFrame:
+    """A unit code in the account column (``2.16.2.20.2.21.01.0000 Dinas …``) opens that unit's rows."""
+    raw = frame.select(code=_code_expr(f"c{account_col.index}"))["code"]
+    is_unit = raw.str.contains(vocab.UNIT_CODE.pattern).fill_null(False)
+    return rows.with_columns(
+        unit_code=pl.when(is_unit).then(raw).forward_fill(),
+        unit_name=pl.when(is_unit).then(pl.col("description")).forward_fill(),
+        account_code=pl.when(is_unit).then(None).otherwise(pl.col("account_code")),
     )
 
 

@@ -109,6 +109,9 @@ def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "cumulative_pct": _num(r["cumulative_pct"], 4),
             "target_pct": _num(r["target_pct"], 4),
             "gap_pp": _num(r["gap_pp"], 4),
+            **(
+                {"plan": _num(r["plan"]), "deviation_pct": _num(r["deviation_pct"], 4)} if "plan" in r else {}
+            ),
         }
         for r in rows
     ]
