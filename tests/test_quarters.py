@@ -258,3 +258,19 @@ def test_plan_from_the_real_sipd_rak_export(real_data: Path) -> None:
     # the unit's RAK row: Januari 940.984.719 + Februari 1.532.480.122 + Maret 1.342.084.725
     assert q1["plan"] == 940_984_719 + 1_532_480_122 + 1_342_084_725
     assert q1["target_pct"] == pytest.approx(100 * q1["plan"] / (10_701_893_800 + 109_048_100), abs=1e-3)
+
+
+def test_physical_progress_beside_financial_absorption(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI FISIK DAN KEUANGAN s.d. 30 September 2023"],
+        ["Perangkat Daerah", "Pagu", "Realisasi", "Realisasi", "Target Fisik"],
+        [None, None, "Keuangan", "Fisik (%)", None],
+        ["Dinas A", 1000, 400, "55,5", 60],
+        ["Dinas B", 2000, 1500, "70", 80],
+    ]
+    path = openpyxl_book(tmp_path / "rfk.xlsx", {"S": rows}, {"S": ["A2:A3", "B2:B3", "E2:E3"]})
+    doc = run_json("rank", str(path), "--all")
+    by_name = {u["name"]: u for u in doc["units"]}
+    assert by_name["Dinas A"]["absorption_pct"] == 40.0
+    assert by_name["Dinas A"]["physical"] == {"realized_pct": 55.5, "target_pct": 60.0, "deviation_pp": 15.5}
+    assert by_name["Dinas B"]["physical"]["deviation_pp"] == -5.0

@@ -107,7 +107,7 @@ def evaluate(
     bottom: int = 10,
 ) -> Evaluation:
     """Rank, compare with the previous snapshot, build the quarter series and the pace."""
-    ranking = rank(dataset.budget, dataset.realization, dataset.sources, options)
+    ranking = rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     changes = changes_since(ranking, dataset, previous, options, bottom)
     total_pace = add_pace(ranking, targets[-1])
     series = quarters(dataset.budget, dataset.realization, dataset.sources, options, targets)

@@ -88,6 +88,7 @@ LABELS = {
         "quarters_title": "Realisasi Kumulatif per Triwulan terhadap Target",
         "target": "Target",
         "gap": "Selisih",
+        "physical": "Fisik %",
     },
     "en": {
         "title": "Spending Absorption Ranking of Government Units",
@@ -113,6 +114,7 @@ LABELS = {
         "quarters_title": "Cumulative Realization per Quarter against Target",
         "target": "Target",
         "gap": "Gap",
+        "physical": "Physical %",
     },
 }
 
@@ -278,6 +280,10 @@ def _rank_table(
     table.add_column("%", justify="right", no_wrap=True)
     if show_modal:
         table.add_column(labels["modal"], justify="right", no_wrap=True)
+    physical = {}
+    if ranking.physical is not None:
+        physical = {r["unit"]: r["realized_pct"] for r in ranking.physical.iter_rows(named=True)}
+        table.add_column(labels["physical"], justify="right", no_wrap=True)
     if changes is not None:
         table.add_column("Δ", justify="right", no_wrap=True)
     if total_pace is not None:
@@ -305,6 +311,8 @@ def _rank_table(
         )
         if show_modal:
             row.append(fmt.percent(modal.get(u["unit"]), lang))
+        if ranking.physical is not None:
+            row.append(fmt.percent(physical.get(u["unit"]), lang))
         if changes is not None:
             row.append(_arrow(changes.change_pp.get(u["unit"]), lang))
         if total_pace is not None:
@@ -439,7 +447,7 @@ def rank(
         aliases=config.units,
         rollup=rollup,
     )
-    ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options)
+    ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
     goals = parse_targets(targets, config.targets)
     earlier = load(expand_inputs([previous]), strict=strict) if previous is not None else None

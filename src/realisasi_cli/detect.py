@@ -25,10 +25,12 @@ KEYS = ("unit_code", "unit_name", "unit", "account", "code")
 _NUMERIC_TEXT = re.compile(r"^[\s\d.,()%+\-]*\d[\s\d.,()%+\-]*$|^(rp\.?\s*)[\d.,]+$", re.I)
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?(\s*[-=x×/*+:]\s*\(?\d{1,2}\)?)*$|^\(?[a-z]\)?$", re.I)
 _UNIT_LINE = re.compile(
-    r"^\s*(?:nama\s+)?(sub\s+unit(?:\s+organisasi)?|unit\s+organisasi|skpd|opd|perangkat\s+daerah|"
+    r"^\s*(?:nama\s+)?(sub\s+unit(?:\s+(?:organisasi|kerja))?|unit\s+organisasi|skpd|opd|perangkat\s+daerah|"
     r"satuan\s+kerja|unit\s+kerja|organisasi|instansi)\s*:?\s*(.*)$",
     re.I,
 )
+# Labels of neighbouring fields, not unit names ("SUB UNIT KERJA :          KEGIATAN")
+_NOT_A_NAME = re.compile(r"^(program|kegiatan|sub kegiatan|pptk|status|sub bagian|bidang|urusan)\b", re.I)
 _GOVERNMENT = re.compile(r"^\s*(pemerintah|pemkot|pemkab|pemprov|kab\.|kabupaten|kota|provinsi)\b", re.I)
 
 
@@ -291,7 +293,7 @@ def _context(grid: Grid, rows: list[list[str | None]], header_first: int) -> Con
         unit = _UNIT_LINE.match(line)
         if unit:
             value = unit.group(2).strip(" :")
-            if re.search(r"[A-Za-z0-9]", value):
+            if re.search(r"[A-Za-z0-9]", value) and not _NOT_A_NAME.match(value):
                 is_sub = unit.group(1).lower().startswith("sub")
                 if (context.unit_name is None and context.unit_code is None) or is_sub:
                     code_name = vocab.CODE_AND_NAME.match(value)

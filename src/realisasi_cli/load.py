@@ -20,6 +20,7 @@ from realisasi_cli.errors import (
 )
 from realisasi_cli.normalize import (
     BUDGET_SCHEMA,
+    PHYSICAL_SCHEMA,
     PLAN_SCHEMA,
     REALIZATION_SCHEMA,
     Facts,
@@ -49,6 +50,7 @@ class Dataset:
     budget: pl.DataFrame
     realization: pl.DataFrame
     plan: pl.DataFrame  # monthly planned amounts, from cash-plan inputs
+    physical: pl.DataFrame  # physical progress (realisasi fisik) per row, where exports carry it
     sources: pl.DataFrame  # source, file, sheet, as_of, order
     sheets: list[SheetResult]
     warnings: list[Warning_]
@@ -123,6 +125,7 @@ def load(
     budgets: list[pl.DataFrame] = []
     realizations: list[pl.DataFrame] = []
     plans: list[pl.DataFrame] = []
+    physicals: list[pl.DataFrame] = []
     source_rows: list[dict[str, object]] = []
     errors: list[RealisasiError] = []
     for order, path in enumerate(files):
@@ -154,6 +157,7 @@ def load(
             budgets.append(result.facts.budget.with_columns(source=pl.lit(source, pl.Int32)))
             realizations.append(result.facts.realization.with_columns(source=pl.lit(source, pl.Int32)))
             plans.append(result.facts.plan.with_columns(source=pl.lit(source, pl.Int32)))
+            physicals.append(result.facts.physical.with_columns(source=pl.lit(source, pl.Int32)))
             warnings.extend(result.facts.warnings)
     if not source_rows:
         if errors:
@@ -184,6 +188,7 @@ def load(
         budgets = [b.filter(pl.col("source").is_in(list(keep))) for b in budgets]
         realizations = [r.filter(pl.col("source").is_in(list(keep))) for r in realizations]
         plans = [p.filter(pl.col("source").is_in(list(keep))) for p in plans]
+        physicals = [p.filter(pl.col("source").is_in(list(keep))) for p in physicals]
     sources = pl.DataFrame(
         source_rows,
         schema={
@@ -198,6 +203,7 @@ def load(
         budget=pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA),
         realization=pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA),
         plan=pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA),
+        physical=pl.concat(physicals) if physicals else pl.DataFrame(schema=PHYSICAL_SCHEMA),
         sources=sources,
         sheets=sheets,
         warnings=warnings,

@@ -200,6 +200,23 @@ def category_breakdown(
     )
 
 
+def physical_progress(physical: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """Physical progress per unit from its latest snapshot, weighted by each row's budget."""
+    weighted = pl.col("weight").sum() > 0
+    return (
+        physical.join(latest, on=["unit", "source"])
+        .group_by("unit")
+        .agg(
+            realized_pct=pl.when(weighted)
+            .then((pl.col("realized_pct") * pl.col("weight")).sum() / pl.col("weight").sum())
+            .otherwise(pl.col("realized_pct").mean()),
+            target_pct=pl.when(weighted & pl.col("target_pct").is_not_null().any())
+            .then((pl.col("target_pct") * pl.col("weight")).sum() / pl.col("weight").sum())
+            .otherwise(pl.col("target_pct").mean()),
+        )
+    )
+
+
 @dataclass
 class Ranking:
     """Every unit ranked (lowest absorption first), the unranked, and the total."""
@@ -212,6 +229,7 @@ class Ranking:
     category: str | None
     as_of: date | None
     categories: pl.DataFrame | None  # per unit and top-level category
+    physical: pl.DataFrame | None = None  # unit, realized_pct, target_pct (realisasi fisik)
 
     @property
     def total_pct(self) -> float | None:
@@ -225,11 +243,22 @@ class Ranking:
 
 
 def rank(
-    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    sources: pl.DataFrame,
+    options: RankOptions,
+    physical: pl.DataFrame | None = None,
 ) -> Ranking:
     """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
     budget, realization = condense(budget, realization)
-    budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    progress = None
+    if physical is not None and physical.height:
+        budget, realization, physical = identify(
+            budget, realization, physical, aliases=options.aliases, rollup=options.rollup
+        )
+        progress = physical_progress(physical, latest_sources(budget, realization, sources))
+    else:
+        budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
     totals = unit_totals(budget, realization, sources, options.category)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
     ranked = (
@@ -265,6 +294,7 @@ def rank(
         category=options.category,
         as_of=as_of,  # type: ignore[arg-type]
         categories=breakdown,
+        physical=progress,
     )
 
 

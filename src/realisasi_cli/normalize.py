@@ -30,6 +30,15 @@ BUDGET_SCHEMA = {
     "category": pl.String,
     "budget": pl.Float64,
 }
+PHYSICAL_SCHEMA = {
+    "source": pl.Int32,
+    "row": pl.Int64,
+    "unit_code": pl.String,
+    "unit_name": pl.String,
+    "weight": pl.Float64,
+    "target_pct": pl.Float64,
+    "realized_pct": pl.Float64,
+}
 PLAN_SCHEMA = {
     "source": pl.Int32,
     "file": pl.String,
@@ -80,6 +89,7 @@ class Facts:
     budget: pl.DataFrame
     realization: pl.DataFrame
     plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
+    physical: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PHYSICAL_SCHEMA))
     warnings: list[Warning_] = field(default_factory=list)
     rows_used: int = 0
     rows_skipped: dict[str, int] = field(default_factory=dict)
@@ -286,6 +296,11 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         else:
             exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
             exprs[f"raw{c.index}"] = null
+    physical = _physical_columns(layout)
+    for key, column in physical.items():
+        name = f"c{column.index}"
+        if present(name):
+            exprs[key] = amount_expr(name, frame.schema[name], detect_notation(frame[name]))
     # lazy, so that the cleaned text shared by several amount expressions is computed once
     rows = frame.lazy().select(pl.col("row"), **exprs).collect()
 
@@ -404,6 +419,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         budget=budget,
         realization=realization,
         plan=plan,
+        physical=_physical_facts(data, physical, slots, source),
         warnings=warnings,
         rows_used=data.height,
         rows_skipped=counts,
@@ -416,6 +432,44 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             }
             for s in slots
         ],
+    )
+
+
+def _physical_columns(layout: Layout) -> dict[str, Column]:
+    """Realisasi fisik and target fisik columns (percentages of work done), when the export has them."""
+    found: dict[str, Column] = {}
+    for column in layout.columns:
+        if not column.physical:
+            continue
+        if column.role in ("realized", "pct") and "phys_real" not in found:
+            found["phys_real"] = column
+        elif column.role == "plan" and "phys_target" not in found:
+            found["phys_target"] = column
+    return found
+
+
+def _physical_facts(
+    data: pl.DataFrame, physical: dict[str, Column], slots: list[_Slot], source: int
+) -> pl.DataFrame:
+    """One physical-progress fact per row, weighted by the row's budget."""
+    if "phys_real" not in physical or "phys_real" not in data.columns:
+        return pl.DataFrame(schema=PHYSICAL_SCHEMA)
+    budgets = [pl.col(f"m{s.budget.index}").fill_null(0) for s in slots if s.budget is not None]
+
+    # Percent-formatted cells hold fractions (0,45 for 45 %): a column never above 1 is scaled.
+    def as_pct(name: str) -> pl.Expr:
+        column = pl.col(name)
+        return pl.when(column.max() <= 1.0).then(column * 100).otherwise(column)
+
+    target = as_pct("phys_target") if "phys_target" in data.columns else pl.lit(None, dtype=pl.Float64)
+    return data.filter(pl.col("phys_real").is_not_null()).select(
+        source=pl.lit(source, dtype=pl.Int32),
+        row=pl.col("row"),
+        unit_code=pl.col("unit_code"),
+        unit_name=pl.col("unit_name"),
+        weight=pl.sum_horizontal(budgets) if budgets else pl.lit(0.0),
+        target_pct=target,
+        realized_pct=as_pct("phys_real"),
     )
 
 

@@ -40,6 +40,16 @@ def _pace_dict(row: dict[str, Any]) -> dict[str, float | None]:
     return {k: _num(row[k], 4) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")}
 
 
+_NO_PHYSICAL: dict[str, float | None] = {"realized_pct": None, "target_pct": None}
+
+
+def _deviation_pp(physical: dict[str, float | None] | None, financial: float | None) -> float | None:
+    """Physical minus financial progress, in percentage points."""
+    if not physical or physical["realized_pct"] is None or financial is None:
+        return None
+    return _num(physical["realized_pct"] - financial, 4)
+
+
 def rank_json(
     ranking: Ranking,
     dataset: Dataset,
@@ -56,6 +66,15 @@ def rank_json(
                 "realized": _num(row["realized"]),
                 "absorption_pct": _num(row["absorption_pct"], 4),
             }
+    physical: dict[str, dict[str, float | None]] = {}
+    if ranking.physical is not None:
+        physical = {
+            row["unit"]: {
+                "realized_pct": _num(row["realized_pct"], 4),
+                "target_pct": _num(row["target_pct"], 4),
+            }
+            for row in ranking.physical.iter_rows(named=True)
+        }
     units = []
     for u in selected_units(ranking, selection):
         entry: dict[str, Any] = {
@@ -71,6 +90,10 @@ def rank_json(
             entry["categories"] = categories.get(u["unit"], {})
         if changes is not None:
             entry["change_pp"] = _num(changes.change_pp.get(u["unit"]), 4)
+        if ranking.physical is not None:
+            entry["physical"] = physical.get(u["unit"], _NO_PHYSICAL) | {
+                "deviation_pp": _deviation_pp(physical.get(u["unit"]), u["absorption_pct"])
+            }
         if "monthly_pct" in u:
             entry["pace"] = _pace_dict(u)
         units.append(entry)
