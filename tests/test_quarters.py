@@ -274,3 +274,58 @@ def test_physical_progress_beside_financial_absorption(tmp_path: Path) -> None:
     assert by_name["Dinas A"]["absorption_pct"] == 40.0
     assert by_name["Dinas A"]["physical"] == {"realized_pct": 55.5, "target_pct": 60.0, "deviation_pp": 15.5}
     assert by_name["Dinas B"]["physical"]["deviation_pp"] == -5.0
+
+
+def test_long_table_with_a_month_column_counts_the_budget_once(tmp_path: Path) -> None:
+    path = tmp_path / "bulanan.csv"
+    path.write_text(
+        "Kode OPD;Nama OPD;Bulan;Pagu;Realisasi\n"
+        "1.01.0.00.0.00.01.0000;DINAS A;Januari;1.000,00;50,00\n"
+        "1.01.0.00.0.00.01.0000;DINAS A;Februari;1.000,00;100,00\n"
+        "1.01.0.00.0.00.01.0000;DINAS A;April;1.000,00;200,00\n"
+        "1.02.0.00.0.00.01.0000;DINAS B;Maret;400,00;40,00\n",
+        encoding="utf-8",
+    )
+    doc = run_json("quarters", str(path), "--as-of", "2023-04-30", "--all")
+    units = {u["name"]: u for u in doc["units"]}
+    assert units["DINAS A"]["budget"] == 1000
+    assert [q["realized"] for q in units["DINAS A"]["quarters"]] == [150, 200]
+    assert [q["cumulative_pct"] for q in units["DINAS A"]["quarters"]] == [15.0, 35.0]
+    # no row for DINAS B after March: nothing paid, its total stands until the table ends
+    assert [q["cumulative"] for q in units["DINAS B"]["quarters"]] == [40, 40]
+    rank = run_json("rank", str(path), "--as-of", "2023-04-30", "--all")
+    assert {u["name"]: (u["budget"], u["realized"]) for u in rank["units"]} == {
+        "DINAS A": (1000, 350),
+        "DINAS B": (400, 40),
+    }
+
+
+def test_sp2d_register_by_date_with_budgets_from_another_file(tmp_path: Path) -> None:
+    import datetime as dt
+
+    register = openpyxl_book(
+        tmp_path / "sp2d.xlsx",
+        {
+            "SP2D": [
+                ["REGISTER SP2D TAHUN ANGGARAN 2023"],
+                ["No", "Tanggal SP2D", "Nama SKPD", "Nilai SP2D"],
+                [1, dt.datetime(2023, 2, 10), "DINAS A", 100],
+                [2, dt.datetime(2023, 5, 3), "DINAS A", 300],
+                [3, dt.datetime(2023, 3, 31), "DINAS B", 50],
+            ]
+        },
+    )
+    budgets = tmp_path / "dpa.csv"
+    budgets.write_text("Nama SKPD;Pagu\nDINAS A;1000\nDINAS B;500\n", encoding="utf-8")
+    doc = run_json("quarters", str(register), str(budgets), "--all")
+    assert [q["cumulative"] for q in doc["total"]["quarters"]] == [150, 450]
+    assert {u["name"]: [q["cumulative"] for q in u["quarters"]] for u in doc["units"]} == {
+        "DINAS A": [100, 400],
+        "DINAS B": [50, 50],
+    }
+    assert {u["name"]: u["quarters"][-1]["cumulative_pct"] for u in doc["units"]} == {
+        "DINAS A": 40.0,
+        "DINAS B": 10.0,
+    }
+    alone = runner.invoke(app, ["rank", str(budgets)])
+    assert alone.exit_code == 1 and "no realization column" in alone.stderr

@@ -104,6 +104,11 @@ class Layout:
         return any(c.role == "budget" and not c.physical for c in self.columns)
 
     @property
+    def has_period_key(self) -> bool:
+        """Whether a column says when each row happened (month, quarter or date)."""
+        return any(c.role == "period_key" for c in self.columns)
+
+    @property
     def has_realized(self) -> bool:
         """Whether some column holds realized amounts."""
         return any(c.role == "realized" and not c.physical for c in self.columns)

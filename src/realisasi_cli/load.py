@@ -132,7 +132,9 @@ def load(
         if progress:
             progress(path)
         try:
-            results = _load_file(path, len(source_rows), as_of, overrides(path) if overrides else {}, plan)
+            results = _load_file(
+                path, len(source_rows), as_of, overrides(path) if overrides else {}, plan, len(files) > 1
+            )
         except InputError as exc:
             if strict or len(files) == 1:
                 raise
@@ -189,6 +191,8 @@ def load(
         realizations = [r.filter(pl.col("source").is_in(list(keep))) for r in realizations]
         plans = [p.filter(pl.col("source").is_in(list(keep))) for p in plans]
         physicals = [p.filter(pl.col("source").is_in(list(keep))) for p in physicals]
+    if not plan:
+        _require_both(budgets, realizations, sheets)
     sources = pl.DataFrame(
         source_rows,
         schema={
@@ -211,16 +215,42 @@ def load(
     )
 
 
-def _usable(layout: Layout | None, plan: bool) -> bool:
+def _require_both(
+    budgets: list[pl.DataFrame], realizations: list[pl.DataFrame], sheets: list[SheetResult]
+) -> None:
+    """Several inputs may each lack one side, but together they need budgets and realization."""
+    has_budget = any(frame.height for frame in budgets)
+    has_realized = any(frame.height for frame in realizations)
+    if has_budget and has_realized:
+        return
+    missing = "realization" if has_budget else "budget"
+    files = ", ".join(sorted({s.file.name for s in sheets if s.facts is not None}))
+    raise MissingColumnError(
+        f"none of the inputs has a {missing} column ({files}).",
+        f"Add an export with {missing} amounts, or name the column in realisasi.toml [[layout]].",
+    )
+
+
+def _usable(layout: Layout | None, plan: bool, partial: bool = False) -> bool:
+    """Whether a sheet gives facts; with ``partial``, budget-only or realization-only sheets do."""
     if layout is None:
         return False
     if plan:
         return any(c.role == "plan" and c.period for c in layout.columns)
-    return layout.has_budget and layout.has_realized
+    if partial:
+        # a DPA without realization beside a register of payments without budgets
+        return layout.has_budget or layout.has_realized
+    # a register (SP2D by date) may carry no budget: the other inputs give it
+    return layout.has_realized and (layout.has_budget or layout.has_period_key)
 
 
 def _load_file(
-    path: Path, first_source: int, as_of_override: date | None, override: dict[str, object], plan: bool
+    path: Path,
+    first_source: int,
+    as_of_override: date | None,
+    override: dict[str, object],
+    plan: bool,
+    partial: bool = False,
 ) -> list[SheetResult]:
     grids = read_grids(path)
     wanted_sheet = override.get("sheet")
@@ -235,17 +265,18 @@ def _load_file(
         if layout is not None and isinstance(override.get("columns"), dict):
             _apply_column_override(layout, override["columns"])  # type: ignore[arg-type]
         layouts.append((grid, layout))
-    usable = [(g, lay) for g, lay in layouts if _usable(lay, plan)]
+    complete = [(g, lay) for g, lay in layouts if _usable(lay, plan)]
+    usable = complete or [(g, lay) for g, lay in layouts if partial and _usable(lay, plan, partial=True)]
     if not usable:
-        partial = [lay for _g, lay in layouts if lay is not None]
+        found_tables = [lay for _g, lay in layouts if lay is not None]
         if plan:
             raise MissingColumnError(
                 f"{path}: no monthly plan found (expected Januari … Desember columns under a "
                 "'Rencana Anggaran Kas' or 'Target' title).",
                 "Use the anggaran kas / RAK export of SIPD, or name the columns in realisasi.toml.",
             )
-        if partial:
-            lay = max(partial, key=lambda lay_: lay_.score)
+        if found_tables:
+            lay = max(found_tables, key=lambda lay_: lay_.score)
             found = ", ".join(
                 f"{c.role} ({c.header!r})" for c in lay.columns if c.role in ("budget", "realized")
             )
@@ -264,7 +295,7 @@ def _load_file(
     multi = len(usable) > 1
     source = first_source
     for grid, layout in layouts:
-        if layout is None or not _usable(layout, plan):
+        if layout is None or (grid, layout) not in usable:
             results.append(
                 SheetResult(
                     path,

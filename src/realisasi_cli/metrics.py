@@ -125,7 +125,14 @@ class RankOptions:
 
 def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
     """For each unit, the source (file/sheet) of its latest snapshot: by as-of date, then order given."""
-    seen = pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]).unique()
+    return latest_of(
+        pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]), sources
+    )
+
+
+def latest_of(facts: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """For each unit, the latest source among ``facts`` (one kind of fact: budget or realization)."""
+    seen = facts.select("unit", "source").unique()
     return (
         seen.join(sources.select("source", "as_of", "order"), on="source")
         .sort(["unit", "as_of", "order", "source"], nulls_last=False)
@@ -138,8 +145,13 @@ def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.
 def unit_totals(
     budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, category: str | None = None
 ) -> pl.DataFrame:
-    """Budget and realization per unit, from each unit's latest snapshot (one row per unit)."""
+    """Budget and realization per unit, each from the unit's latest source that has it (one row per unit).
+
+    A register of payments without budgets, next to a DPA without realization, gives both.
+    """
     latest = latest_sources(budget, realization, sources)
+    latest_budget = latest_of(budget, sources)
+    latest_realized = latest_of(realization, sources)
     if category is not None:
         wanted = categories_within(category)
         budget = budget.filter(pl.col("category").is_in(wanted))
@@ -155,9 +167,9 @@ def unit_totals(
         .group_by("unit")
         .agg(code=pl.col("unit_code").drop_nulls().first(), name=pl.col("unit_name").drop_nulls().first())
     )
-    b = budget.join(latest, on=["unit", "source"]).group_by("unit").agg(budget=pl.col("budget").sum())
+    b = budget.join(latest_budget, on=["unit", "source"]).group_by("unit").agg(budget=pl.col("budget").sum())
     r = (
-        realization.join(latest, on=["unit", "source"])
+        realization.join(latest_realized, on=["unit", "source"])
         .group_by("unit")
         .agg(realized=pl.col("realized").sum())
     )
@@ -313,12 +325,28 @@ class Quarters:
 
 def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
     """Cumulative realization per unit at each date a source reports (flows summed in order)."""
-    return (
+    points = (
         realization.filter(pl.col("period_end").is_not_null())
         .group_by("unit", "source", "period_end")
         .agg(flow=pl.col("realized").sum())
         .sort("period_end")
         .with_columns(cumulative=pl.col("flow").cum_sum().over("unit", "source"))
+    )
+    # A register's unit with no payment after March still stands at its March total when the
+    # register ends: carry each unit's cumulative to its source's last date.
+    ends = points.group_by("source").agg(last_end=pl.col("period_end").max())
+    carried = (
+        points.sort("period_end")
+        .group_by("unit", "source")
+        .agg(pl.col("cumulative").last(), last_seen=pl.col("period_end").max())
+        .join(ends, on="source")
+        .filter(pl.col("last_seen") < pl.col("last_end"))
+        .select(
+            "unit", "source", period_end=pl.col("last_end"), flow=pl.lit(0.0), cumulative=pl.col("cumulative")
+        )
+    )
+    return (
+        pl.concat([points, carried], how="diagonal_relaxed")
         .join(sources.select("source", "file", "order"), on="source")
         .sort("unit", "period_end", "order")
     )

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from realisasi_cli import vocabulary as vocab
-from realisasi_cli.dates import month_end
+from realisasi_cli.dates import MONTHS, month_end
 from realisasi_cli.detect import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.numbers import amount_expr, body_expr, detect_notation
@@ -296,6 +296,13 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         else:
             exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
             exprs[f"raw{c.index}"] = null
+    period_col = next((c for c in layout.columns if c.role == "period_key"), None)
+    if period_col is not None and present(f"c{period_col.index}"):
+        exprs["period_start"], exprs["period_end"] = _row_period(
+            f"c{period_col.index}",
+            frame.schema[f"c{period_col.index}"],
+            year or (as_of.year if as_of else None),
+        )
     physical = _physical_columns(layout)
     for key, column in physical.items():
         name = f"c{column.index}"
@@ -400,11 +407,14 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             budgets.append(base.select(list(BUDGET_SCHEMA)))
         if slot.realized is not None:
             start, end = _period_bounds(slot.period, as_of, year)
-            realizations.append(
-                base.with_columns(
-                    period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
-                ).select(list(REALIZATION_SCHEMA))
-            )
+            if "period_end" in data.columns and slot.period is None:
+                bounds = data.select("period_start", "period_end")  # each row's own month or date
+            else:
+                bounds = pl.DataFrame(
+                    {"period_start": [start] * data.height, "period_end": [end] * data.height},
+                    schema={"period_start": pl.Date, "period_end": pl.Date},
+                )
+            realizations.append(base.hstack(bounds).select(list(REALIZATION_SCHEMA)))
         if slot.plan is not None:
             start, end = _period_bounds(slot.period, as_of, year)
             plans.append(
@@ -413,6 +423,13 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
                 ).select(list(PLAN_SCHEMA))
             )
     budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
+    if period_col is not None and budget.height:
+        # a long table repeats the budget on every period row: count it once per line
+        budget = (
+            budget.group_by("unit_code", "unit_name", "account_code", "category", maintain_order=True)
+            .last()
+            .select(list(BUDGET_SCHEMA))
+        )
     realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
     plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
     return Facts(
@@ -433,6 +450,38 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             for s in slots
         ],
     )
+
+
+def _row_period(name: str, dtype: pl.DataType, year: int | None) -> tuple[pl.Expr, pl.Expr]:
+    """Each row's period from a month, quarter or date cell: (start, end) dates."""
+    col = pl.col(name)
+    if dtype.is_temporal():
+        day = col.cast(pl.Date)
+        return day, day
+    text = col.cast(pl.String).str.strip_chars()
+    day = pl.coalesce(
+        text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        text.str.to_date("%d/%m/%Y", strict=False),
+        text.str.to_date("%d-%m-%Y", strict=False),
+    )
+    month_words = dict(MONTHS)
+    lowered = text.str.to_lowercase().str.replace(r"\s*\d{4}$", "")
+    month = pl.coalesce(
+        lowered.replace_strict(month_words, default=None, return_dtype=pl.Int32),
+        lowered.cast(pl.Int32, strict=False),
+    )
+    quarter = lowered.str.extract(r"^(?:tw|triwulan|trw|q)?\s*(iv|iii|ii|i|[1-4])$", 1).replace_strict(
+        {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4},
+        default=None,
+        return_dtype=pl.Int32,
+    )
+    is_quarter = lowered.str.contains(r"^(tw|triwulan|trw|q)")
+    fiscal = pl.lit(year if year is not None else None, dtype=pl.Int32)
+    first_month = pl.when(is_quarter).then(quarter * 3 - 2).otherwise(month)
+    last_month = pl.when(is_quarter).then(quarter * 3).otherwise(month)
+    start = pl.date(fiscal, first_month, 1)
+    end = start.dt.offset_by(pl.format("{}mo", last_month - first_month + 1)).dt.offset_by("-1d")
+    return pl.coalesce(day, start), pl.coalesce(day, end)
 
 
 def _physical_columns(layout: Layout) -> dict[str, Column]:

@@ -50,6 +50,8 @@ CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
 
 ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$")),
+    # a column saying when each row happened (an SP2D register, a long monthly table)
+    ("period_key", re.compile(r"^(bulan|triwulan|periode|masa|tanggal|tgl)( sp2d| transaksi| bayar)?$")),
     ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
     ("remaining", re.compile(r"\bsisa\b|\bselisih\b|\bdeviasi\b|\bsilpa\b|\blebih\b")),
     (
