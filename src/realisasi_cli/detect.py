@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -156,23 +157,31 @@ def is_column_number_row(row: list[str | None]) -> bool:
 
 
 def _classify(index: int, path: list[str]) -> Column:
+    role, category, period, variant, physical, group_total = _meaning(tuple(path))
+    return Column(
+        index=index,
+        header=" / ".join(path),
+        role=role,
+        category=category,
+        period=period,
+        variant=variant,
+        physical=physical,
+        group_total=group_total,
+        span=(index, index),
+    )
+
+
+_Meaning = tuple[str, str | None, tuple[str, int] | None, str | None, bool, bool]
+
+
+@lru_cache(maxsize=16384)
+def _meaning(path: tuple[str, ...]) -> _Meaning:
+    """What a header path says; cached, since every header candidate re-reads the same cells."""
     normalized = [vocab.normalize(p) for p in path]
-    role = None
-    for text in reversed(normalized):
-        role = vocab.role_of(text)
-        if role:
-            break
     joined = " ".join(normalized)
-    category = None
-    for text in reversed(normalized):
-        category = vocab.category_of(text)
-        if category:
-            break
-    period = None
-    for text in reversed(normalized):
-        period = vocab.period_of(text)
-        if period:
-            break
+    role = next((r for r in map(vocab.role_of, reversed(normalized)) if r), None)
+    category = next((c for c in map(vocab.category_of, reversed(normalized)) if c), None)
+    period = next((p for p in map(vocab.period_of, reversed(normalized)) if p), None)
     variant = None
     if role == "budget":
         if vocab.ORIGINAL_BUDGET.search(joined):
@@ -193,19 +202,8 @@ def _classify(index: int, path: list[str]) -> Column:
         role in MEASURES and bool(vocab.GROUP_TOTAL.match(normalized[-1]))
     )
     if role is None and normalized and vocab.GROUP_TOTAL.match(normalized[-1]):
-        role, group_total = "budget", True  # a lone JUMLAH column is a total of amounts
-        role = "total"
-    return Column(
-        index=index,
-        header=" / ".join(path),
-        role=role or "ignore",
-        category=category,
-        period=period,
-        variant=variant,
-        physical=bool(vocab.PHYSICAL.search(joined)),
-        group_total=group_total,
-        span=(index, index),
-    )
+        role, group_total = "total", True  # a lone JUMLAH column: the sum of the others
+    return role or "ignore", category, period, variant, bool(vocab.PHYSICAL.search(joined)), group_total
 
 
 def _paths(rows: list[list[str | None]], first: int, depth: int) -> list[list[str]]:

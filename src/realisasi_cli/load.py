@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -28,6 +31,8 @@ from realisasi_cli.normalize import (
     normalize,
 )
 from realisasi_cli.read import FOLDER_SUFFIXES, Grid, read_grids
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -128,21 +133,23 @@ def load(
     physicals: list[pl.DataFrame] = []
     source_rows: list[dict[str, object]] = []
     errors: list[RealisasiError] = []
-    for order, path in enumerate(files):
-        if progress:
-            progress(path)
+
+    def read_one(path: Path) -> list[SheetResult] | InputError:
         try:
-            results = _load_file(
-                path, len(source_rows), as_of, overrides(path) if overrides else {}, plan, len(files) > 1
-            )
+            return _load_file(path, 0, as_of, overrides(path) if overrides else {}, plan, len(files) > 1)
         except InputError as exc:
+            return exc
+
+    for order, (path, outcome) in enumerate(zip(files, _map_files(read_one, files, progress), strict=True)):
+        if isinstance(outcome, InputError):
+            exc = outcome
             if strict or len(files) == 1:
-                raise
+                raise exc
             errors.append(exc)
             skipped.append((path, exc.message))
             warnings.append(Warning_(str(path), None, None, f"skipped: {exc.message}"))
             continue
-        for result in results:
+        for result in outcome:
             sheets.append(result)
             if result.facts is None:
                 continue
@@ -213,6 +220,31 @@ def load(
         warnings=warnings,
         skipped_files=skipped,
     )
+
+
+def _map_files(
+    function: Callable[[Path], R], files: list[Path], progress: Callable[[Path], None] | None
+) -> list[R]:
+    """``function`` over the files, in their order; several files are read two at a time.
+
+    calamine and Polars release the GIL, so a second thread overlaps one file's parse with
+    another's; more threads than cores would only raise the peak memory.
+    """
+    if len(files) < 2:
+        results = []
+        for path in files:
+            results.append(function(path))
+            if progress:
+                progress(path)
+        return results
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(function, path) for path in files]
+        results = []
+        for path, future in zip(files, futures, strict=True):
+            results.append(future.result())
+            if progress:
+                progress(path)
+        return results
 
 
 def _require_both(

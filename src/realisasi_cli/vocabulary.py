@@ -8,6 +8,7 @@ words here, not new code.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from realisasi_cli.dates import MONTHS
 
@@ -106,6 +107,7 @@ ACCOUNT_CODE = re.compile(r"^[1-9](\.\d{1,2}(\.\d{1,3}(\.\d{1,3}(\.\d{1,4}(\.\d{
 CODE_AND_NAME = re.compile(r"^\s*(\d+(?:\.\d+)+\.?)\s+[-–:]?\s*(\S.*)$")
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Lower-case header text with ``s.d.``/``s/d`` as ``sd`` and punctuation as spaces."""
     text = text.lower().replace("\n", " ")
@@ -114,6 +116,7 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def role_of(text: str) -> str | None:
     """The role a header text names, or None."""
     for role, pattern in ROLE_WORDS:
@@ -122,6 +125,7 @@ def role_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def category_of(text: str) -> str | None:
     """The spending category a label names (``BELANJA MODAL`` → ``modal``)."""
     for category, pattern in CATEGORY_WORDS:
@@ -130,6 +134,7 @@ def category_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def period_of(text: str) -> tuple[str, int] | None:
     """``("quarter", 3)`` for ``TW III``/``Triwulan 3``; ``("month", 2)`` for ``Pebruari``."""
     m = _QUARTER.search(text)
