@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,33 @@ def test_markup_in_a_unit_name_is_shown_as_text(tmp_path: Path) -> None:
     path.write_text("Nama OPD;Pagu;Realisasi\n[bold]Dinas [A];100;50\n", encoding="utf-8")
     result = invoke("rank", str(path))
     assert result.exit_code == 0 and "[bold]Dinas [A]" in result.stdout
+
+
+def test_facts_are_written_as_parquet_for_other_tools(tmp_path: Path, expected: dict[str, Any]) -> None:
+    import polars as pl
+
+    out = tmp_path / "facts"
+    result = invoke("facts", str(SAMPLES / "realisasi_rinci_tw_2023.xlsx"), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    budget = pl.read_parquet(out / "budget.parquet")
+    realization = pl.read_parquet(out / "realization.parquet")
+    truth = expected["realisasi_rinci_tw_2023.xlsx"]["total"]
+    assert budget["budget"].sum() == truth["budget"]
+    assert realization["realized"].sum() == truth["realized"]
+    # three quarters per line item, each with its own period
+    assert realization["period_end"].unique().sort().to_list() == [
+        date(2023, 3, 31),
+        date(2023, 6, 30),
+        date(2023, 9, 30),
+    ]
+
+
+def test_rank_as_parquet(tmp_path: Path) -> None:
+    import polars as pl
+
+    out = tmp_path / "rank.parquet"
+    assert (
+        invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "--all", "-o", str(out), "-q").exit_code == 0
+    )
+    frame = pl.read_parquet(out)
+    assert frame.height == 32 and frame["absorption_pct"].is_sorted()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -46,6 +47,7 @@ class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     md = "md"
+    parquet = "parquet"
 
 
 class Lang(StrEnum):
@@ -428,7 +430,7 @@ def rank(
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     from realisasi_cli.analysis import add_pace, changes_since
-    from realisasi_cli.export import csv_bytes, xlsx_bytes
+    from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
     from realisasi_cli.load import expand_inputs, load
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.metrics import rank as compute_rank
@@ -468,6 +470,10 @@ def rank(
         if output is None:
             raise UsageError("--format xlsx needs -o FILE.xlsx.")
         _emit(xlsx_bytes([("Peringkat", RANK_COLUMNS, rank_rows(ranking, selection))]), output)
+    elif fmt_chosen is Format.parquet:
+        if output is None:
+            raise UsageError("--format parquet needs -o FILE.parquet.")
+        _emit(parquet_bytes(RANK_COLUMNS, rank_rows(ranking, selection)), output)
     else:
         context = RankContext(
             title=LABELS[language]["title"],
@@ -580,7 +586,7 @@ def quarters(
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
     plan_dataset = None
-    from realisasi_cli.export import csv_bytes, xlsx_bytes
+    from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
@@ -630,6 +636,10 @@ def quarters(
         if output is None:
             raise UsageError("--format xlsx needs -o FILE.xlsx.")
         _emit(xlsx_bytes([("Triwulan", QUARTER_COLUMNS, quarter_rows(result, selection))]), output)
+    elif fmt_chosen is Format.parquet:
+        if output is None:
+            raise UsageError("--format parquet needs -o FILE.parquet.")
+        _emit(parquet_bytes(QUARTER_COLUMNS, quarter_rows(result, selection)), output)
     else:
         context = QuartersContext(
             title=LABELS[language]["quarters_title"],
@@ -644,6 +654,43 @@ def quarters(
         _emit(render("quarters.md.j2", context), output)
     if output is not None and not quiet:
         err.print(f"written: {output}")
+
+
+@app.command()
+@handle_errors
+def facts(
+    inputs: Inputs,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Folder for the Parquet files.", file_okay=False),
+    ],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+) -> None:
+    """Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars."""
+    from realisasi_cli.export import write_atomic
+
+    _check_output(output, inputs)
+    dataset, _config = _load(inputs, as_of, strict)
+    output.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "budget": dataset.budget,
+        "realization": dataset.realization,
+        "plan": dataset.plan,
+        "physical": dataset.physical,
+        "sources": dataset.sources,
+    }
+    for name, frame in tables.items():
+        if name in ("plan", "physical") and frame.height == 0:
+            continue
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        write_atomic(output / f"{name}.parquet", buffer.getvalue())
+    _print_warnings(dataset, quiet, "id")
+    if not quiet:
+        counts = ", ".join(f"{name}: {frame.height:,}" for name, frame in tables.items() if frame.height)
+        err.print(f"written: {escape(str(output))} ({counts})")
 
 
 @app.command()
@@ -671,3 +718,4 @@ def main() -> None:
             if reconfigure:
                 reconfigure(encoding="utf-8", errors="replace")
     app()
+

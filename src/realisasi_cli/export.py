@@ -84,3 +84,13 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
         sheet.set_column(0, len(header), 16)
     book.close()
     return buffer.getvalue()
+
+
+def parquet_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A Parquet file of the rows (column names from ``header``), for DuckDB, Spark or Polars."""
+    import polars as pl
+
+    frame = pl.DataFrame([list(r) for r in rows], schema=list(header), orient="row", infer_schema_length=None)
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
