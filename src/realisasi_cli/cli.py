@@ -718,4 +718,3 @@ def main() -> None:
             if reconfigure:
                 reconfigure(encoding="utf-8", errors="replace")
     app()
-
