@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -189,14 +191,47 @@ def _check_output(output: Path | None, inputs: list[Path]) -> None:
         raise UsageError(f"{output.parent}: no such folder for the output.")
 
 
-def _load(inputs: list[Path], as_of: str | None, strict: bool) -> tuple[Dataset, Any]:
+def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = False) -> tuple[Dataset, Any]:
     from realisasi_cli.config import load_config
     from realisasi_cli.load import expand_inputs, load
 
     config = load_config(state.config)
     files = expand_inputs(inputs)
-    dataset = load(files, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for)
+    with _reading_progress(files, quiet) as tick:
+        dataset = load(
+            files, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for, progress=tick
+        )
     return dataset, config
+
+
+@contextlib.contextmanager
+def _reading_progress(files: list[Path], quiet: bool) -> Iterator[Callable[[Path], None] | None]:
+    """A progress bar on stderr, shown only on a terminal and only once reading takes over a second."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("membaca", total=len(files))
+    timer = threading.Timer(1.0, progress.start)
+    timer.start()
+
+    def tick(path: Path) -> None:
+        progress.update(task, advance=1, description=f"membaca {path.name}")
+
+    try:
+        yield tick
+    finally:
+        timer.cancel()
+        progress.stop()
 
 
 def _print_warnings(dataset: Dataset, quiet: bool, lang: str) -> None:
@@ -441,7 +476,7 @@ def rank(
         raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs)
-    dataset, config = _load(inputs, as_of, strict)
+    dataset, config = _load(inputs, as_of, strict, quiet)
     language = (lang.value if lang else config.lang) if (lang or config.lang in LABELS) else "id"
     options = RankOptions(
         category=category,
@@ -596,7 +631,7 @@ def quarters(
         raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs)
-    dataset, config = _load(inputs, as_of, strict)
+    dataset, config = _load(inputs, as_of, strict, quiet)
     language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
     goals = parse_targets(targets, config.targets)
     options = RankOptions(category=category, aliases=config.units, rollup=rollup)
@@ -672,7 +707,7 @@ def facts(
     from realisasi_cli.export import write_atomic
 
     _check_output(output, inputs)
-    dataset, _config = _load(inputs, as_of, strict)
+    dataset, _config = _load(inputs, as_of, strict, quiet)
     output.mkdir(parents=True, exist_ok=True)
     tables = {
         "budget": dataset.budget,
