@@ -19,51 +19,29 @@ from realisasi_cli.detect import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.numbers import amount_expr, body_expr, detect_notation
 
-BUDGET_SCHEMA = {
-    "source": pl.Int32,
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "unit_code": pl.String,
-    "unit_name": pl.String,
-    "account_code": pl.String,
-    "category": pl.String,
-    "budget": pl.Float64,
+# Every fact says where it came from, which unit and account it belongs to, and its category.
+_LINE: dict[str, pl.DataType] = {
+    "source": pl.Int32(),
+    "file": pl.String(),
+    "sheet": pl.String(),
+    "row": pl.Int64(),
+    "unit_code": pl.String(),
+    "unit_name": pl.String(),
+    "account_code": pl.String(),
+    "category": pl.String(),
 }
+_PERIOD: dict[str, pl.DataType] = {"period_start": pl.Date(), "period_end": pl.Date()}
+BUDGET_SCHEMA = {**_LINE, "budget": pl.Float64()}
+REALIZATION_SCHEMA = {**_LINE, **_PERIOD, "realized": pl.Float64()}
+PLAN_SCHEMA = {**_LINE, **_PERIOD, "planned": pl.Float64()}
 PHYSICAL_SCHEMA = {
-    "source": pl.Int32,
-    "row": pl.Int64,
-    "unit_code": pl.String,
-    "unit_name": pl.String,
-    "weight": pl.Float64,
-    "target_pct": pl.Float64,
-    "realized_pct": pl.Float64,
-}
-PLAN_SCHEMA = {
-    "source": pl.Int32,
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "unit_code": pl.String,
-    "unit_name": pl.String,
-    "account_code": pl.String,
-    "category": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "planned": pl.Float64,
-}
-REALIZATION_SCHEMA = {
-    "source": pl.Int32,
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "unit_code": pl.String,
-    "unit_name": pl.String,
-    "account_code": pl.String,
-    "category": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "realized": pl.Float64,
+    "source": pl.Int32(),
+    "row": pl.Int64(),
+    "unit_code": pl.String(),
+    "unit_name": pl.String(),
+    "weight": pl.Float64(),
+    "target_pct": pl.Float64(),
+    "realized_pct": pl.Float64(),
 }
 _TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
 
@@ -160,13 +138,6 @@ def groups_have_realized(
         if cat == category and period
         for c in cols
     )
-
-
-def _physical(column: Column | None) -> str | None:
-    if column is None:
-        return None
-    lo, _hi = column.span
-    return f"c{lo}"
 
 
 def _span_source(layout: Layout, column: Column) -> str:
