@@ -211,3 +211,32 @@ def test_old_xls_written_by_xlwt(tmp_path: Path) -> None:
     path = tmp_path / "rekap.xls"
     book.save(str(path))
     assert ranked(path) == {"Dinas A": (400.0, 100.0, 25.0)}
+
+
+def test_a_layout_the_detector_does_not_know_is_read_with_realisasi_toml(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from realisasi_cli.cli import app
+
+    rows = [
+        ["Catatan bagian keuangan"],
+        [],
+        ["Pelaksana", "Plafond Kegiatan", "Terbayar"],
+        ["Bidang A", 200, 50],
+        ["Bidang B", 100, 80],
+    ]
+    path = openpyxl_book(tmp_path / "aneh_2023.xlsx", {"Lembar": rows})
+    runner = CliRunner()
+    assert runner.invoke(app, ["rank", str(path)]).exit_code == 1
+    config = tmp_path / "realisasi.toml"
+    config.write_text(
+        '[[layout]]\nmatch = "aneh_*.xlsx"\nsheet = "Lembar"\nheader_row = 3\n'
+        'columns = { unit = "Pelaksana", budget = "Plafond Kegiatan", realized = "Terbayar" }\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["--config", str(config), "rank", str(path), "-f", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    units = json.loads(result.stdout)["units"]
+    assert [(u["name"], u["absorption_pct"]) for u in units] == [("Bidang A", 25.0), ("Bidang B", 80.0)]

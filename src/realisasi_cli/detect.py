@@ -394,9 +394,11 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
             for d in range(1, MAX_DEPTH + 1)
             if header_row + d <= len(rows)
         ]
-        first, depth, (columns, score) = max(candidates, key=lambda c: c[2][1] - 0.25 * c[1])
-        if score <= 0:
+        if not candidates:
             return None
+        # the configured row is the header even when its words are unknown: the config's
+        # column names give the roles
+        first, depth, (columns, score) = max(candidates, key=lambda c: c[2][1] - 0.25 * c[1])
     else:
         found = find_header(rows)
         if found is None:
