@@ -25,3 +25,13 @@ def real_data() -> Path:
     if not REAL.is_dir():
         pytest.skip("../shared/real_data is not present")
     return REAL
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite the golden files in tests/golden/ instead of comparing with them."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current output (also: REALISASI_UPDATE_GOLDEN=1)",
+    )

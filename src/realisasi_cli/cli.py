@@ -753,3 +753,7 @@ def main() -> None:
             if reconfigure:
                 reconfigure(encoding="utf-8", errors="replace")
     app()
+
+
+from realisasi_cli import cli_brief as _cli_brief  # noqa: E402,F401  (registers "brief")
+from realisasi_cli import cli_summary as _cli_summary  # noqa: E402,F401  (registers "summary")
