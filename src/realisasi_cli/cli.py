@@ -81,8 +81,7 @@ LABELS = {
         "as_of": "Data per",
         "category": "Kategori",
         "modal": "Modal %",
-        "warnings": "peringatan",
-        "more": "lainnya",
+        "more_warnings": "{n} peringatan lainnya",
         "pace": "Laju/bln",
         "projected": "Proyeksi",
         "needed": "Perlu/bln",
@@ -107,8 +106,7 @@ LABELS = {
         "as_of": "Data as of",
         "category": "Category",
         "modal": "Capital %",
-        "warnings": "warnings",
-        "more": "more",
+        "more_warnings": "{n} more warnings",
         "pace": "Pace/mo",
         "projected": "Projected",
         "needed": "Needed/mo",
@@ -242,10 +240,8 @@ def _print_warnings(dataset: Dataset, quiet: bool, lang: str) -> None:
         where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
         err.print(f"[yellow]warning:[/] {escape(where)}: {escape(w.message)}", soft_wrap=True)
     if len(dataset.warnings) > limit:
-        err.print(
-            f"[yellow]… {len(dataset.warnings) - limit} {LABELS[lang]['more']} "
-            f"{LABELS[lang]['warnings']} (--format json lists all)[/]"
-        )
+        more = LABELS[lang]["more_warnings"].format(n=len(dataset.warnings) - limit)
+        err.print(f"[yellow]… {more} (--format json lists all)[/]")
 
 
 def _format_for(fmt: Format | None, output: Path | None) -> Format:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -403,6 +404,17 @@ def quarters(
             planned = planned.filter(pl.col("category").is_in(wanted))
     points = cumulative_points(realization, sources)
     warnings = snapshot_decreases(points)
+    undated = realization.filter(pl.col("period_end").is_null())["unit"].unique()
+    undated = undated.filter(~undated.is_in(points["unit"].unique().implode()))
+    if undated.len():
+        files = sources.filter(
+            pl.col("source").is_in(realization.filter(pl.col("unit").is_in(undated.implode()))["source"].implode())
+        )["file"].unique().sort().to_list()
+        warnings.append((
+            files[0],
+            f"{undated.len()} unit(s) have no as-of date and are left out of the quarters "
+            f"(e.g. {', '.join(Path(f).name for f in files[:3])}); give the date with --as-of",
+        ))
     if points.height:
         year = int(points.select(pl.col("period_end").dt.year().max()).item())
         points = points.filter(pl.col("period_end").dt.year() == year)
@@ -443,12 +455,15 @@ def quarters(
         .agg(
             *([pl.col("plan").sum()] if planned is not None else []),
             budget=pl.col("budget").sum(),
+            # units whose exports reach this quarter; the total's % is over their budgets
+            reporting_budget=pl.col("budget").filter(pl.col("cumulative").is_not_null()).sum(),
+            units_reporting=pl.col("cumulative").is_not_null().sum().cast(pl.Int64),
             cumulative=pl.when(pl.col("cumulative").is_not_null().any()).then(pl.col("cumulative").sum()),
         )
         .sort("quarter")
         .with_columns(
             realized=pl.col("cumulative") - pl.col("cumulative").shift(1, fill_value=0.0),
-            cumulative_pct=absorption(pl.col("cumulative"), pl.col("budget")),
+            cumulative_pct=absorption(pl.col("cumulative"), pl.col("reporting_budget")),
             target_pct=target,
         )
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))

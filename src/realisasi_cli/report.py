@@ -167,12 +167,16 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
             }
         )
     total_rows = result.total.to_dicts()
+    total_quarters = [
+        entry | {"units_reporting": row["units_reporting"]}
+        for entry, row in zip(_quarter_list(total_rows), total_rows, strict=True)
+    ]
     return {
         "as_of": result.as_of.isoformat() if isinstance(result.as_of, date) else None,
         "targets_pct": list(result.targets) if result.targets is not None else None,
         "total": {
             "budget": _num(total_rows[0]["budget"]) if total_rows else None,
-            "quarters": _quarter_list(total_rows),
+            "quarters": total_quarters,
         },
         "units": units,
         "warnings": [w.as_dict() for w in dataset.warnings]
