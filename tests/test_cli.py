@@ -241,3 +241,15 @@ def test_rank_as_parquet(tmp_path: Path) -> None:
     )
     frame = pl.read_parquet(out)
     assert frame.height == 32 and frame["absorption_pct"].is_sorted()
+
+
+def test_realization_above_budget_is_reported_at_its_row(expected: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    name = "realisasi_rinci_tw_2023.xlsx"
+    (truth,) = [w for w in expected[name]["warnings"] if w["kind"] == "realized_exceeds_budget"]
+    doc = json.loads(invoke("rank", str(SAMPLES / name), "-f", "json", "-q").stdout)
+    (warning,) = [w for w in doc["warnings"] if "above budget" in w["message"]]
+    sheet = load_workbook(SAMPLES / name, read_only=True)[warning["sheet"]]
+    row = next(sheet.iter_rows(min_row=warning["row"], max_row=warning["row"], values_only=True))
+    assert truth["account"] in row and truth["unit_code"] in row

@@ -701,10 +701,15 @@ def _warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[_Slot], warnin
     """Negative realization, and realization above the budget of the same row and slot."""
     grid = layout.grid
     realized = [pl.col(f"m{s.realized.index}") for s in slots if s.realized is not None]
+    # a category's realization (all its periods) against its budget on the same row
+    budgets = {s.category: s.budget for s in slots if s.budget is not None and s.period is None}
     pairs = [
-        pl.col(f"m{s.realized.index}").fill_null(0) > pl.col(f"m{s.budget.index}").fill_null(0) + _TOLERANCE
-        for s in slots
-        if s.realized is not None and s.budget is not None and s.period is None
+        pl.sum_horizontal(
+            [pl.col(f"m{s.realized.index}").fill_null(0) for s in slots if s.category == cat and s.realized]
+        )
+        > pl.col(f"m{budget.index}").fill_null(0) + _TOLERANCE
+        for cat, budget in budgets.items()
+        if any(s.category == cat and s.realized is not None for s in slots)
     ]
     checks = {
         "negative": pl.any_horizontal([r < 0 for r in realized]) if realized else pl.lit(False),
