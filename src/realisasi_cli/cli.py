@@ -23,8 +23,9 @@ from realisasi_cli import __version__
 from realisasi_cli.errors import ExitCode, RealisasiError, UsageError
 
 if TYPE_CHECKING:
+    from realisasi_cli.config import Config
     from realisasi_cli.load import Dataset
-    from realisasi_cli.metrics import Changes, Ranking
+    from realisasi_cli.metrics import Changes, Ranking, RankOptions
 
 app = typer.Typer(
     name="realisasi",
@@ -122,12 +123,16 @@ LABELS = {
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """The one place where expected failures become a short message and an exit code."""
+    """The one place where failures become a short message and an exit code (a traceback with --debug)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        import os
+
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
         except RealisasiError as exc:
             if state.debug:
                 raise
@@ -136,6 +141,22 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader of the pipe (| head) has stopped; nothing is wrong and nothing is left
+            # to say. Point stdout at devnull so that the final flush does not complain.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except BaseException as exc:  # Rust panics from the readers derive from BaseException
+            if state.debug or isinstance(exc, SystemExit | GeneratorExit):
+                raise
+            what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+            err.print(
+                f"[bold red]error:[/] unexpected failure ({escape(what[:300])}).\n"
+                "Run the command again with --debug to see where, and report it.",
+                soft_wrap=True,
+            )
+            raise typer.Exit(int(ExitCode.INPUT)) from None
 
     return wrapper
 
@@ -164,6 +185,86 @@ def _main(
 Inputs = Annotated[
     list[Path], typer.Argument(exists=True, help="Export files or folders.", show_default=False)
 ]
+# Options that several commands share, declared once.
+BottomOption = Annotated[
+    int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
+]
+TopOption = Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Show every unit.")]
+ThresholdOption = Annotated[
+    float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
+        "modal, tidak_terduga, transfer.",
+    ),
+]
+TargetsOption = Annotated[
+    str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
+]
+LangOption = Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
+]
+RollupOption = Annotated[
+    bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")]
+
+
+@dataclass
+class Prepared:
+    """The inputs read, with the settings every report command needs."""
+
+    dataset: Dataset
+    config: Config
+    language: str
+    options: RankOptions
+    previous: Dataset | None
+
+
+def _prepare(
+    inputs: list[Path],
+    *,
+    as_of: str | None,
+    strict: bool,
+    quiet: bool,
+    lang: Lang | None,
+    category: str | None = None,
+    threshold: float | None = None,
+    rollup: bool = False,
+    previous: Path | None = None,
+) -> Prepared:
+    """Check the category, read the inputs (and --previous), and settle language and options."""
+    from realisasi_cli.load import expand_inputs, load
+    from realisasi_cli.metrics import RankOptions
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
+    dataset, config = _load(inputs, as_of, strict, quiet)
+    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
+    options = RankOptions(
+        category=category,
+        threshold=threshold if threshold is not None else config.threshold,
+        aliases=config.units,
+        rollup=rollup,
+    )
+    earlier = (
+        load(expand_inputs([previous]), strict=strict, overrides=config.layout_for)
+        if previous is not None
+        else None
+    )
+    return Prepared(dataset, config, language, options, earlier)
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -176,13 +277,21 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def _check_output(output: Path | None, inputs: list[Path]) -> None:
+    """Refuse an output that is one of the inputs under any spelling (``./a/../a.xlsx``, a link)."""
     if output is None:
         return
     target = output.resolve()
-    for path in inputs:
-        resolved = path.resolve()
-        if target == resolved:
-            raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
+    if output.exists():
+        from realisasi_cli.load import expand_inputs
+
+        # The files of a folder given as input are inputs too; a new file beside them is not.
+        for path in expand_inputs([p for p in inputs if p.exists()]):
+            same = path.resolve() == target
+            if not same:
+                with contextlib.suppress(OSError):
+                    same = path.samefile(output)  # hard links, case-insensitive disks
+            if same:
+                raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
     if output.exists() and output.is_dir():
         raise UsageError(f"{output}: is a folder; give a file name.")
     if not output.parent.exists():
@@ -258,6 +367,7 @@ def _format_for(fmt: Format | None, output: Path | None) -> Format:
 
 
 def _emit(text: str | bytes, output: Path | None) -> None:
+    from realisasi_cli.errors import OutputError
     from realisasi_cli.export import write_atomic
 
     if output is None:
@@ -266,7 +376,13 @@ def _emit(text: str | bytes, output: Path | None) -> None:
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
+    try:
+        write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(
+            f"{output}: cannot be written ({exc.strerror or exc}); nothing was written.",
+            "Close the file if a spreadsheet program has it open, or choose another name or folder.",
+        ) from exc
 
 
 def _bar(pct: float | None, width: int = 12) -> str:
@@ -412,23 +528,11 @@ class RankContext:
 @handle_errors
 def rank(
     inputs: Inputs,
-    bottom: Annotated[
-        int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
-    ] = None,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")] = None,
-    all_units: Annotated[bool, typer.Option("--all", help="Show every unit.")] = False,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option(
-            "--category",
-            "-c",
-            help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
-            "modal, tidak_terduga, transfer.",
-        ),
-    ] = None,
+    bottom: BottomOption = None,
+    top: TopOption = None,
+    all_units: AllOption = False,
+    threshold: ThresholdOption = None,
+    category: CategoryOption = None,
     fmt_: Annotated[
         Format | None,
         typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
@@ -437,54 +541,41 @@ def rank(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
     ] = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
-    ] = None,
-    rollup: Annotated[
-        bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
-    ] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
-    previous: Annotated[
-        Path | None,
-        typer.Option("--previous", exists=True, help="An earlier export: show each unit's change in pp."),
-    ] = None,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    previous: PreviousOption = None,
     with_pace: Annotated[
         bool, typer.Option("--pace", help="Add the monthly pace, year-end projection and pace needed.")
     ] = False,
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV, e.g. 15,40,65,95.")
-    ] = None,
+    targets: TargetsOption = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     from realisasi_cli.analysis import add_pace, changes_since
     from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
-    from realisasi_cli.load import expand_inputs, load
-    from realisasi_cli.metrics import RankOptions
     from realisasi_cli.metrics import rank as compute_rank
     from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
-    from realisasi_cli.vocabulary import CATEGORIES
 
-    if category is not None and category not in CATEGORIES:
-        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     fmt_chosen = _format_for(fmt_, output)
-    _check_output(output, inputs)
-    dataset, config = _load(inputs, as_of, strict, quiet)
-    language = (lang.value if lang else config.lang) if (lang or config.lang in LABELS) else "id"
-    options = RankOptions(
+    _check_output(output, inputs + ([previous] if previous is not None else []))
+    run = _prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
         category=category,
-        threshold=threshold if threshold is not None else config.threshold,
-        aliases=config.units,
+        threshold=threshold,
         rollup=rollup,
+        previous=previous,
     )
+    dataset, config, language, options = run.dataset, run.config, run.language, run.options
     ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)
     goals = parse_targets(targets, config.targets)
-    earlier = load(expand_inputs([previous]), strict=strict) if previous is not None else None
-    changes = changes_since(ranking, dataset, earlier, options, selection.bottom)
+    changes = changes_since(ranking, dataset, run.previous, options, selection.bottom)
     total_pace = add_pace(ranking, goals[-1]) if with_pace else None
     _print_warnings(dataset, quiet, language)
     if fmt_chosen is Format.table:
@@ -585,17 +676,11 @@ def _quarters_table(document: dict[str, Any], lang: str, category: str | None) -
 @handle_errors
 def quarters(
     inputs: Inputs,
-    bottom: Annotated[
-        int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
-    ] = None,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")] = None,
-    all_units: Annotated[bool, typer.Option("--all", help="Show every unit.")] = False,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help="Only one spending category (as for rank).")
-    ] = None,
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
-    ] = None,
+    bottom: BottomOption = None,
+    top: TopOption = None,
+    all_units: AllOption = False,
+    category: CategoryOption = None,
+    targets: TargetsOption = None,
     plan: Annotated[
         Path | None,
         typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's targets."),
@@ -607,33 +692,27 @@ def quarters(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
     ] = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD).")] = None,
-    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units into their SKPD.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
-    plan_dataset = None
     from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
-    from realisasi_cli.metrics import RankOptions
+    from realisasi_cli.load import expand_inputs, load
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
-    from realisasi_cli.vocabulary import CATEGORIES
 
-    if category is not None and category not in CATEGORIES:
-        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     fmt_chosen = _format_for(fmt_, output)
-    _check_output(output, inputs)
-    dataset, config = _load(inputs, as_of, strict, quiet)
-    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
+    _check_output(output, inputs + ([plan] if plan is not None else []))
+    run = _prepare(
+        inputs, as_of=as_of, strict=strict, quiet=quiet, lang=lang, category=category, rollup=rollup
+    )
+    dataset, config, language, options = run.dataset, run.config, run.language, run.options
     goals = parse_targets(targets, config.targets)
-    options = RankOptions(category=category, aliases=config.units, rollup=rollup)
+    plan_dataset = None
     if plan is not None:
-        from realisasi_cli.load import expand_inputs, load
-
         plan_dataset = load(expand_inputs([plan]), strict=strict, plan=True)
         dataset.warnings.extend(plan_dataset.warnings)
     result = compute_quarters(

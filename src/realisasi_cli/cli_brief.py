@@ -10,12 +10,20 @@ from typing import Annotated
 import typer
 
 from realisasi_cli.cli import (
-    LABELS,
+    AsOfOption,
+    BottomOption,
+    CategoryOption,
     Inputs,
-    Lang,
+    LangOption,
+    PreviousOption,
+    QuietOption,
+    RollupOption,
+    StrictOption,
+    TargetsOption,
+    ThresholdOption,
     _check_output,
     _emit,
-    _load,
+    _prepare,
     _print_warnings,
     app,
     err,
@@ -87,68 +95,51 @@ def brief(
     meeting_date: Annotated[
         str | None, typer.Option("--meeting-date", help="Date of the meeting (YYYY-MM-DD; default today).")
     ] = None,
-    previous: Annotated[
-        Path | None,
-        typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
-    ] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help="Only one spending category (as for rank).")
-    ] = None,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language: id (default) or en.")] = None,
+    previous: PreviousOption = None,
+    category: CategoryOption = None,
+    lang: LangOption = None,
     template: Annotated[
         Path | None,
         typer.Option(
             "--template", exists=True, dir_okay=False, help="Your own Jinja2 template (copy a shipped one)."
         ),
     ] = None,
-    bottom: Annotated[
-        int | None,
-        typer.Option("--bottom", "-n", min=1, help="How many lowest units to discuss (default 10)."),
-    ] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
-    ] = None,
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
-    ] = None,
+    bottom: BottomOption = None,
+    threshold: ThresholdOption = None,
+    targets: TargetsOption = None,
     bands: Annotated[
         str | None,
         typer.Option(
             "--bands", help="Colour band limits LOW,HIGH in % (default: threshold, quarter target)."
         ),
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD).")] = None,
-    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units into their SKPD.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")] = False,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts."""
     from realisasi_cli.analysis import evaluate
     from realisasi_cli.briefing import Bands, build_brief, render_brief
-    from realisasi_cli.load import expand_inputs, load
-    from realisasi_cli.metrics import RankOptions
-    from realisasi_cli.vocabulary import CATEGORIES
 
-    if category is not None and category not in CATEGORIES:
-        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     chosen = _brief_format(fmt_, output)
     meeting = _date_option("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
     _check_output(output, [*inputs, *([previous] if previous else []), *([template] if template else [])])
-    dataset, config = _load(inputs, as_of, strict, quiet)
-    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
-    goals = parse_targets(targets, config.targets)
-    options = RankOptions(
+    run = _prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
         category=category,
-        threshold=threshold if threshold is not None else config.threshold,
-        aliases=config.units,
+        threshold=threshold,
         rollup=rollup,
+        previous=previous,
     )
-    earlier = (
-        load(expand_inputs([previous]), strict=strict, overrides=config.layout_for)
-        if previous is not None
-        else None
-    )
+    dataset, config, language, earlier = run.dataset, run.config, run.language, run.previous
+    goals = parse_targets(targets, config.targets)
+    options = run.options
     evaluation = evaluate(dataset, options, goals, previous=earlier, bottom=bottom or config.bottom)
     context = build_brief(
         evaluation,

@@ -9,12 +9,17 @@ import typer
 from rich.markup import escape
 
 from realisasi_cli.cli import (
-    LABELS,
+    AsOfOption,
+    BottomOption,
     Inputs,
-    Lang,
+    LangOption,
+    RollupOption,
+    StrictOption,
+    TargetsOption,
+    ThresholdOption,
     _check_output,
     _emit,
-    _load,
+    _prepare,
     _print_warnings,
     app,
     err,
@@ -104,21 +109,13 @@ def summary(
         int,
         typer.Option("--retries", min=0, help="Tries again after a temporary failure (waits 1, 2, 4 … s)."),
     ] = 3,
-    bottom: Annotated[
-        int | None, typer.Option("--bottom", "-n", min=1, help="List the N lowest (default 10).")
-    ] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
-    ] = None,
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
-    ] = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD).")] = None,
-    rollup: Annotated[bool, typer.Option("--rollup", help="Fold sub-units into their SKPD.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")] = False,
+    bottom: BottomOption = None,
+    threshold: ThresholdOption = None,
+    targets: TargetsOption = None,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="Nothing on the terminal on success (warnings go in the notes)."),
@@ -128,24 +125,27 @@ def summary(
     from realisasi_cli import notify
     from realisasi_cli.analysis import evaluate
     from realisasi_cli.fmt import long_date
-    from realisasi_cli.load import expand_inputs, load
-    from realisasi_cli.metrics import RankOptions
     from realisasi_cli.summary import build_summary, fingerprint, render_summary
 
     if output is not None and send_ and not dry_run:
         raise UsageError("-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.")
     _check_output(output, inputs + ([previous] if previous is not None else []))
-    dataset, config = _load(inputs, as_of, strict)
-    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
-    options = RankOptions(
-        threshold=threshold if threshold is not None else config.threshold,
-        aliases=config.units,
+    run = _prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
+        threshold=threshold,
         rollup=rollup,
+        previous=previous,
     )
-    earlier = (
-        load(expand_inputs([previous]), strict=strict, overrides=config.layout_for)
-        if previous is not None
-        else None
+    dataset, config, language, options, earlier = (
+        run.dataset,
+        run.config,
+        run.language,
+        run.options,
+        run.previous,
     )
     evaluation = evaluate(
         dataset, options, parse_targets(targets, config.targets), earlier, bottom or config.bottom

@@ -55,6 +55,10 @@ class UsageError(RealisasiError):
     exit_code = ExitCode.USAGE
 
 
+class OutputError(UsageError):
+    """The output file cannot be written (no such folder, no permission, open in another program)."""
+
+
 class DeliveryError(RealisasiError):
     """The summary e-mail could not be delivered."""
 

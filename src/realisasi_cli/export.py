@@ -6,34 +6,59 @@ import contextlib
 import csv
 import io
 import os
-import tempfile
+import re
+import secrets
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+# OWASP's CSV-injection guidance: a cell starting with one of these may be run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is just a number ("-12,5", "+62812") is read as a number, never run.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
 
 def neutralize(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with ``'`` (numbers untouched)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.lstrip(" ").startswith(_FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: all or nothing."""
+    """Write ``data`` to ``path`` through a temporary file and a rename: all or nothing.
+
+    A failure leaves the previous file (or none) and no temporary file behind. A new file gets
+    the usual permissions (the umask's), a replaced one keeps its own.
+    """
     path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        if mode is not None:
+            tmp.chmod(mode)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            Path(tmp).unlink()
+            tmp.unlink()
         raise
 
 
@@ -59,6 +84,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "nan_inf_to_errors": True,  # a percentage of a zero budget must not stop the file
         },
     )
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})

@@ -4,21 +4,33 @@ Cells are read once by calamine (fastexcel). What fastexcel does not tell — wh
 range starts, merged ranges, formulas saved without results — comes from a streaming scan
 of the .xlsx XML (or python-calamine for .xls/.ods), which costs a decompression, not a
 second parse.
+
+calamine allocates a sheet's whole rectangle at once, and a failed allocation in Rust aborts
+the process. So every workbook is checked before calamine sees it: archives that inflate
+absurdly (zip bombs, including ones whose declared sizes lie), sheets whose cells span an
+absurd or mostly empty rectangle, password-protected workbooks, and files that are not
+spreadsheets are refused with a message that names the file.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import logging
+import posixpath
 import re
+import struct
+import xml.parsers.expat
 import zipfile
-from collections.abc import Iterator
+import zlib
+from array import array
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
@@ -29,11 +41,23 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold notes too
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 
-# Limits against archives that inflate absurdly (zip bombs) and absurd sheet sizes.
+# Limits against archives that inflate absurdly (zip bombs) and absurd sheet sizes. A real
+# export of 1,048,576 rows × 40 columns stays within them.
 MAX_UNCOMPRESSED_BYTES = 3 * 1024**3
-MAX_COMPRESSION_RATIO = 400
+MAX_COMPRESSION_RATIO = 400  # real workbooks compress 5–20:1, deflate's ceiling is ~1032:1
 MAX_CELLS = 60_000_000
+MAX_COLUMNS = 16_384  # Excel's own limit
+SPARSE_CELLS = 4_000_000  # a sheet larger than this must hold a value in 1 cell of SPARSE_FILL
+SPARSE_FILL = 8
+MAX_SHEETS = 1_000
+MAX_PART_BYTES = 64 * 1024**2  # workbook.xml and its relationships, which are read whole
+_MAX_TAG = 1 << 20  # an XML tag longer than this is not a spreadsheet's
+_CHUNK = 1 << 20
+_HEAD = 8192
 _TOP_ROWS = 300  # rows whose cell positions are taken from the XML to align the grid
+
+_RESAVE = "Open it in a spreadsheet program and save it again as .xlsx, or export it again."
+_PASSWORD = "Open it in a spreadsheet program, remove the password and save it again."
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
 
@@ -75,7 +99,7 @@ def column_letter(index: int) -> str:
 
 def _column_index(letters: str) -> int:
     value = 0
-    for ch in letters:
+    for ch in letters.upper():
         value = value * 26 + ord(ch) - 64
     return value - 1
 
@@ -84,67 +108,856 @@ def read_grids(path: Path) -> list[Grid]:
     """Read every sheet of ``path`` into a grid; raise ``UnreadableWorkbookError`` if it cannot."""
     suffix = path.suffix.lower()
     try:
-        head = path.read_bytes()[:8] if path.stat().st_size else b""
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
     except OSError as exc:
         raise UnreadableWorkbookError(f"{path}: cannot be opened ({exc.strerror}).") from exc
     if not head:
         raise UnreadableWorkbookError(
             f"{path}: the file is empty.", "Export it again from the source system."
         )
-    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix != ".xls" and _is_encrypted_ole(path):
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableWorkbookError(f"{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).")
+    kind = _sniff(head)
+    if kind == "zip":
+        return _read_workbook(path, _check_archive(path))
+    if kind == "ole":
+        _check_ole(path)
+        return _read_workbook(path, "xls")
+    if kind in {"text", "html", "spreadsheetml"}:
+        return _read_text(path, kind)
+    raise UnreadableWorkbookError(
+        f"{path}: damaged or not a spreadsheet ({kind}).",
+        "Check that this is the export you meant, or export it again as .xlsx or .csv.",
+    )
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_FORMATS = (
+    (b"%PDF", "it is a PDF document"),
+    (b"\x89PNG", "it is a PNG image"),
+    (b"\xff\xd8\xff", "it is a JPEG image"),
+    (b"GIF8", "it is a GIF image"),
+    (b"Rar!", "it is a RAR archive"),
+    (b"7z\xbc\xaf", "it is a 7-Zip archive"),
+    (b"\x1f\x8b", "it is a gzip archive"),
+    (b"{\\rtf", "it is an RTF document"),
+)
+
+
+def _sniff(head: bytes) -> str:
+    """What the first bytes say the file is: zip, ole, html, spreadsheetml, text, or a description."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    for magic, what in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return what
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not _utf16_without_bom(head):
+        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+        if b"\x00" in head or controls > len(head) // 20:
+            return "binary content"
+    text = _decode(head).lstrip("\ufeff \t\r\n").lower()
+    if text.startswith("<"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+            return "spreadsheetml"
+        return "html"
+    return "text"
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    # "Unicode text" saved without a byte-order mark: ASCII with a NUL after every byte.
+    odd = head[1::2]
+    return len(odd) >= 8 and odd.count(0) > len(odd) * 0.9 and head[0::2].count(0) < len(odd) * 0.1
+
+
+def _check_extent(path: Path, sheet: str, rows: int, cols: int, filled: int) -> None:
+    """Refuse a sheet whose rectangle is absurd, or mostly empty beyond any real export."""
+    cells = rows * cols
+    if cols > MAX_COLUMNS or cells > MAX_CELLS:
         raise UnreadableWorkbookError(
-            f"{path}: the workbook is password-protected.",
-            "Open it in a spreadsheet program, remove the password and save it again.",
+            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns; refused as absurdly large.",
+            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
         )
-    if suffix in TEXT_SUFFIXES or (suffix in {".xls", ".xlsx"} and _looks_like_text(head)):
-        return [_read_csv(path)]
-    if suffix not in WORKBOOK_SUFFIXES:
+    if cells > SPARSE_CELLS and filled * SPARSE_FILL < cells:
         raise UnreadableWorkbookError(
-            f"{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).",
+            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns but only {filled:,} "
+            "cells hold anything; refused as absurd (a damaged or crafted file).",
+            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
         )
-    if suffix in {".xlsx", ".xlsm", ".ods"}:
-        _check_archive(path)
-    return _read_workbook(path)
 
 
-def _looks_like_text(head: bytes) -> bool:
-    # Some systems save HTML or CSV with an .xls suffix.
-    return not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")) and not head.startswith(b"<")
+# --- zip archives: .xlsx, .xlsm, .xlsb, .ods ---------------------------------------------------
+
+# zipfile's failures on a damaged archive are not all BadZipFile.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    zlib.error,
+)
 
 
-def _is_encrypted_ole(path: Path) -> bool:
-    data = path.read_bytes()[: 1 << 20]
-    return "EncryptedPackage".encode("utf-16-le") in data
+class _Damaged(Exception):
+    """A structural fault found while checking a file; becomes an UnreadableWorkbookError."""
 
 
-def _check_archive(path: Path) -> None:
+def _damaged(path: Path, reason: str) -> UnreadableWorkbookError:
+    return UnreadableWorkbookError(f"{path}: the workbook is damaged ({reason}).", _RESAVE)
+
+
+def _check_archive(path: Path) -> str:
+    """Check a zip workbook before calamine opens it; return its kind (xlsx, xlsb or ods)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+        archive = zipfile.ZipFile(path)
+    except _ZIP_ERRORS as exc:
+        raise _damaged(path, "not a valid archive") from exc
+    try:
+        with archive, path.open("rb") as handle:
+            return _check_members(path, archive, handle)
+    except _Damaged as exc:
+        raise _damaged(path, str(exc)) from exc
+    except _ZIP_ERRORS as exc:
+        raise _damaged(path, "not a valid archive") from exc
+
+
+def _check_members(path: Path, archive: zipfile.ZipFile, handle: IO[bytes]) -> str:
+    infos = archive.infolist()
+    members = {info.filename: info for info in infos}
+    if "xl/workbook.xml" in members:
+        kind = "xlsx"
+    elif "xl/workbook.bin" in members:
+        kind = "xlsb"
+    elif "content.xml" in members:
+        kind = "ods"
+    else:
         raise UnreadableWorkbookError(
-            f"{path}: the workbook is damaged (not a valid archive).",
-            "Open it in a spreadsheet program and save it again, or export it again.",
-        ) from exc
+            f"{path}: a zip archive of {len(infos)} file(s), not a spreadsheet.",
+            "If it holds exports, extract them first; otherwise export the workbook again.",
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", _PASSWORD)
+    unusual = {info.compress_type for info in infos} - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    if unusual:
+        raise _Damaged(f"unusual compression method {min(unusual)}")
     total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
     worst = max(
         (info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1 << 20),
         default=0.0,
     )
+    if total > 16 << 20:
+        worst = max(worst, total / max(packed, 1))
     if total > MAX_UNCOMPRESSED_BYTES or worst > MAX_COMPRESSION_RATIO:
         raise UnreadableWorkbookError(
             f"{path}: refused, the archive would inflate to {total / 1024**2:,.0f} MB "
             f"(compression ratio {worst:,.0f}:1); this is not a normal export.",
             "If the file is genuine, save it again from a spreadsheet program.",
         )
+    sheets = _sheet_members(path, kind, members, handle)
+    if len(sheets) > MAX_SHEETS:
+        raise UnreadableWorkbookError(f"{path}: {len(sheets):,} sheets; refused as absurd.", _RESAVE)
+    work = sum(members[part].file_size for _name, part in sheets if part in members)
+    if work > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableWorkbookError(
+            f"{path}: its sheets would make {work / 1024**2:,.0f} MB of XML to parse; refused as absurd.",
+            _RESAVE,
+        )
+    names = {n: n for n in members if n.startswith("xl/worksheets/") and n.endswith((".xml", ".bin"))}
+    names.update({part: name for name, part in sheets})
+    # Every member is inflated once, in bounded pieces, so that a size that lies is caught
+    # before calamine trusts it; the sheets' cells are measured on the way.
+    for info in infos:
+        sheet = names.get(info.filename)
+        if sheet is None:
+            for _chunk in _inflate(handle, info):
+                pass
+            continue
+        if kind == "ods":
+            ods = _OdsExtent(path)
+            for chunk in _inflate(handle, info):
+                ods.feed(chunk)
+            ods.finish()
+        elif kind == "xlsb":
+            xlsb = _XlsbExtent()
+            for chunk in _inflate(handle, info):
+                xlsb.feed(chunk)
+            _check_extent(path, sheet, xlsb.max_row, xlsb.max_col, xlsb.filled)
+        else:
+            _check_xml_sheet(path, sheet, handle, info)
+    return kind
 
 
-def _read_workbook(path: Path) -> list[Grid]:
+def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes in pieces of at most 1 MB; fails if it inflates beyond its declared size."""
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _Damaged(f"{info.filename} has no local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    remaining = info.compress_size
+    produced = 0
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    while remaining > 0:
+        raw = handle.read(min(remaining, 1 << 16))
+        if not raw:
+            raise _Damaged(f"{info.filename} is cut short")
+        remaining -= len(raw)
+        while raw:
+            if inflater is None:
+                out, raw = raw, b""
+            else:
+                try:
+                    out = inflater.decompress(raw, _CHUNK)
+                except zlib.error as exc:
+                    raise _Damaged(f"{info.filename} cannot be decompressed") from exc
+                raw = inflater.unconsumed_tail
+            produced += len(out)
+            if produced > info.file_size:
+                raise _Damaged(f"{info.filename} inflates beyond its declared size")
+            if out:
+                yield out
+            if inflater is not None and inflater.eof:
+                return
+
+
+def _read_part(handle: IO[bytes], info: zipfile.ZipInfo, limit: int = MAX_PART_BYTES) -> bytes:
+    if info.file_size > limit:
+        raise _Damaged(f"{info.filename} is {info.file_size / 1024**2:,.0f} MB")
+    return b"".join(_inflate(handle, info))
+
+
+def _sheet_members(
+    path: Path, kind: str, members: dict[str, zipfile.ZipInfo], handle: IO[bytes]
+) -> list[tuple[str, str]]:
+    """(sheet name, archive member) for every sheet the workbook lists, as calamine finds them."""
+    if kind == "ods":
+        return [("content.xml", "content.xml")]
+    rels_name = "xl/_rels/workbook.xml.rels" if kind == "xlsx" else "xl/_rels/workbook.bin.rels"
+    if rels_name not in members:
+        return []
+    rels = _read_part(handle, members[rels_name]).decode("utf-8", "replace")
+    book = _read_part(handle, members[f"xl/workbook.{'xml' if kind == 'xlsx' else 'bin'}"])
+    listed = _xml_sheets(book.decode("utf-8", "replace")) if kind == "xlsx" else _xlsb_sheets(book)
+    targets = _relationship_targets(rels)
+    found = []
+    for name, rid in listed:
+        target = targets.get(rid)
+        if target is None:
+            continue
+        for part in _part_names(target):
+            if part in members:
+                found.append((name, part))
+                break
+    return found
+
+
+_REL_TAG = re.compile(r"<(?:[\w.-]+:)?Relationship\b[^<>]*>")
+_ATTR = r"\b{}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+_REL_ID = re.compile(_ATTR.format("Id"))
+_REL_TARGET = re.compile(_ATTR.format("Target"))
+_SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\b[^<>]*>")
+_SHEET_NAME = re.compile(_ATTR.format("name"))
+_SHEET_RID = re.compile(_ATTR.format(r"(?:[\w.-]+:)?id"))
+
+
+def _attr(pattern: re.Pattern[str], tag: str) -> str | None:
+    match = pattern.search(tag)
+    return None if match is None else _xml_unescape(match.group(1) or match.group(2) or "")
+
+
+def _relationship_targets(rels: str) -> dict[str, str]:
+    targets = {}
+    for m in _REL_TAG.finditer(rels):
+        rid, target = _attr(_REL_ID, m.group(0)), _attr(_REL_TARGET, m.group(0))
+        if rid is not None and target is not None:
+            targets[rid] = target
+    return targets
+
+
+def _xml_sheets(book: str) -> list[tuple[str, str]]:
+    sheets = []
+    for m in _SHEET_TAG.finditer(book):
+        name, rid = _attr(_SHEET_NAME, m.group(0)), _attr(_SHEET_RID, m.group(0))
+        if name is not None and rid is not None:
+            sheets.append((name, rid))
+    return sheets
+
+
+def _part_names(target: str) -> list[str]:
+    """The archive names a relationship target may mean (relative to xl/, or absolute)."""
+    if target.startswith("/"):
+        return [posixpath.normpath(target.lstrip("/"))]
+    plain = target if target.startswith("xl/") else f"xl/{target}"
+    return [plain, posixpath.normpath(plain)]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"))
+    names = set(archive.namelist())
+    parts = {}
+    for name, rid in _xml_sheets(book):
+        target = targets.get(rid)
+        if target:
+            candidates = _part_names(target)
+            parts[name] = next((c for c in candidates if c in names), candidates[0])
+    return parts
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+# --- the rectangle of an .xlsx sheet, from its XML ---------------------------------------------
+
+_DIMENSION = re.compile(
+    rb"<(?:[\w.-]+:)?dimension\b[^<>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?[\"']"
+)
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^<>]*)>")
+_CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+)(\d+)")
+_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\b[^<>]*?\br\s*=\s*[\"'](\d+)")
+
+
+def _numbers_above(limit: int) -> str:
+    """A regex for a decimal number greater than ``limit`` (leading zeros allowed)."""
+    digits = str(limit)
+    n = len(digits)
+    branches = [rf"[1-9]\d{{{n},}}"]
+    for i, d in enumerate(digits):
+        if d != "9":
+            branches.append(f"{digits[:i]}[{int(d) + 1}-9]" + rf"\d{{{n - i - 1}}}")
+    return "0*(?:" + "|".join(branches) + r")(?!\d)"
+
+
+def _letters_above(letters: str) -> str:
+    """A regex for column letters after ``letters``, in either case, followed by the row's digits."""
+    n = len(letters)
+    branches = [f"[A-Za-z]{{{n + 1},}}"]
+    for i, ch in enumerate(letters.upper()):
+        if ch != "Z":
+            prefix = "".join(f"[{c}{c.lower()}]" for c in letters[:i].upper())
+            after = chr(ord(ch) + 1)
+            branches.append(f"{prefix}[{after}-Z{after.lower()}-z][A-Za-z]{{{n - i - 1}}}")
+    return "(?:" + "|".join(branches) + r")\d"
+
+
+class _XmlExtent:
+    """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
+
+    Where the sheet declares its ``<dimension>``, a few fast searches confirm that no cell
+    lies beyond it; otherwise (or when one does) every cell reference is read.
+    """
+
+    def __init__(self, trust_dimension: bool = True) -> None:
+        self.trust_dimension = trust_dimension
+        self.used_dimension = False
+        self.exact = not trust_dimension
+        self.started = False
+        self.beyond: re.Pattern[bytes] | None = None
+        self.max_row = self.max_col = self.max_row_tag = 0
+        self.positional = False
+        self.large = False
+        self.filled = 0
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk
+        # a tag cut in two waits for the next chunk
+        lt, gt = data.rfind(b"<"), data.rfind(b">")
+        if lt > gt:
+            body, self.carry = data[:lt], data[lt:]
+            if len(self.carry) > _MAX_TAG:
+                raise _Damaged("an XML tag longer than 1 MB")
+        else:
+            body, self.carry = data, b""
+        self._scan(body)
+
+    def finish(self) -> tuple[int, int]:
+        self._scan(self.carry)
+        self.carry = b""
+        rows = max(self.max_row, self.max_row_tag if self.positional else 0)
+        return rows, self.max_col
+
+    def _scan(self, body: bytes) -> None:
+        if not self.started:
+            self.started = True
+            found = _DIMENSION.search(body) if self.trust_dimension else None
+            if found is None:
+                self.exact = True
+            else:
+                letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
+                self.max_row, self.max_col = int(digits), _column_index(letters.decode()) + 1
+                self.used_dimension = True
+                # A reference beyond the dimension, or an r attribute written unusually
+                # ("r = 'A1'"), sends the scan to read every cell.
+                self.beyond = re.compile(
+                    rb"r(?:=[\"'](?:"
+                    + _letters_above(letters.decode()).encode()
+                    + rb"|[A-Za-z]*"
+                    + _numbers_above(self.max_row).encode()
+                    + rb")|\s+=|=\s)"
+                )
+                self.large = self.max_row * self.max_col > SPARSE_CELLS
+        if not self.exact and self.beyond is not None and self.beyond.search(body):
+            self.exact = True
+        # Counted only where the density rule may apply; a count that starts late errs low,
+        # and a sheet refused on it is measured again from the start.
+        if self.exact or self.large:
+            self.filled += body.count(b"</c>") + body.count(b":c>")
+        if not self.exact:
+            return
+        for m in _CELL_TAG.finditer(body):
+            attrs = m.group(1)
+            if attrs.endswith(b"/"):
+                continue  # a styled empty cell: calamine does not count it
+            ref = _CELL_REF.search(attrs)
+            if ref is None:
+                self.positional = True
+                continue
+            self.max_col = max(self.max_col, _column_index(ref.group(1).decode()) + 1)
+            self.max_row = max(self.max_row, int(ref.group(2)))
+        for m in _ROW_REF.finditer(body):
+            self.max_row_tag = max(self.max_row_tag, int(m.group(1)))
+
+
+def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
+    extent = _XmlExtent()
+    for chunk in _inflate(handle, info):
+        extent.feed(chunk)
+    rows, cols = extent.finish()
+    try:
+        _check_extent(path, sheet, rows, cols, extent.filled)
+    except UnreadableWorkbookError:
+        if not extent.used_dimension:
+            raise
+        # The declared dimension may overstate the sheet; measure the cells themselves.
+        exact = _XmlExtent(trust_dimension=False)
+        for chunk in _inflate(handle, info):
+            exact.feed(chunk)
+        rows, cols = exact.finish()
+        _check_extent(path, sheet, rows, cols, exact.filled)
+
+
+# --- the rectangle of an .ods table ------------------------------------------------------------
+
+_ODS_TAG = re.compile(
+    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table|text:p)(?=[\s/>])([^<>]*)>"
+)
+_ODS_ROWS = re.compile(rb"table:number-rows-repeated\s*=\s*[\"'](\d+)")
+_ODS_COLS = re.compile(rb"table:number-columns-repeated\s*=\s*[\"'](\d+)")
+_ODS_NAME = re.compile(rb"table:name\s*=\s*[\"']([^\"']*)")
+# Real files repeat a value over a few cells (a row of zeros), not over a million.
+_MAX_REPEAT = 100
+_REPEAT_CELLS = 1_000_000
+
+
+class _OdsExtent:
+    """Rows × columns of each table in content.xml, with repeated rows and cells expanded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.carry = b""
+        self.name = "?"
+        # calamine's .ods reader never returns from some XML that is cut short, so the whole
+        # document must be well-formed (expat, in C; it also stops entity expansion bombs).
+        self.wellformed = xml.parsers.expat.ParserCreate()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.row = self.max_row = self.max_col = self.filled = self.written = 0
+        self.repeat = 1
+        self.col = self.row_cells = 0
+        self.row_has = False
+        self.open_cell: tuple[int, int] | None = None  # (column, span) of a cell that may hold text
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self.wellformed.Parse(chunk, False)
+        except xml.parsers.expat.ExpatError as exc:
+            raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
+        data = self.carry + chunk
+        lt, gt = data.rfind(b"<"), data.rfind(b">")
+        if lt > gt:
+            body, self.carry = data[:lt], data[lt:]
+            if len(self.carry) > _MAX_TAG:
+                raise _Damaged("an XML tag longer than 1 MB")
+        else:
+            body, self.carry = data, b""
+        for m in _ODS_TAG.finditer(body):
+            self._tag(m.group(1) == b"/", m.group(2), m.group(3))
+
+    def finish(self) -> None:
+        try:
+            self.wellformed.Parse(b"", True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
+        self._check()
+
+    def _check(self) -> None:
+        _check_extent(self.path, self.name, self.max_row, self.max_col, self.filled)
+        if self.filled > _REPEAT_CELLS and self.filled > _MAX_REPEAT * self.written:
+            raise UnreadableWorkbookError(
+                f"{self.path}: table {self.name!r} repeats {self.written:,} written cells into "
+                f"{self.filled:,}; refused as absurd (a damaged or crafted file).",
+                _RESAVE,
+            )
+
+    def _tag(self, closing: bool, tag: bytes, attrs: bytes) -> None:
+        empty = attrs.endswith(b"/")
+        if tag == b"table:table":
+            if closing:
+                self._check()
+            else:
+                name = _ODS_NAME.search(attrs)
+                self.name = name.group(1).decode("utf-8", "replace") if name else "?"
+            self._reset()
+        elif tag == b"table:table-row":
+            if closing:
+                self._end_row()
+            else:
+                found = _ODS_ROWS.search(attrs)
+                self.repeat = int(found.group(1)) if found else 1
+                self.col = self.row_cells = 0
+                self.row_has = False
+                if empty:
+                    self._end_row()
+        elif tag == b"text:p":
+            if not closing and not empty and self.open_cell is not None:
+                self._value(*self.open_cell)  # text without a value type is a string to calamine
+                self.open_cell = None
+        elif closing:
+            self.open_cell = None
+        else:
+            found = _ODS_COLS.search(attrs)
+            span = int(found.group(1)) if found else 1
+            if b"office:value-type" in attrs:
+                self._value(self.col, span)
+            elif not empty:
+                self.open_cell = (self.col, span)
+            self.col += span
+
+    def _value(self, col: int, span: int) -> None:
+        self.max_col = max(self.max_col, col + span)
+        self.row_cells += span
+        self.row_has = True
+        self.written += 1
+
+    def _end_row(self) -> None:
+        if self.row_has:
+            self.max_row = self.row + self.repeat
+            self.filled += self.row_cells * self.repeat
+        self.row += self.repeat
+        self.repeat = 1
+        self.row_has = False
+        self.open_cell = None
+
+
+# --- the rectangle of an .xlsb sheet -----------------------------------------------------------
+
+_XLSB_ROW = 0x0000
+_XLSB_CELLS = frozenset(range(0x0002, 0x000C))  # number, string, boolean, error and formula cells
+_XLSB_DIMENSION = 0x0094
+
+
+class _XlsbExtent:
+    """Rows × columns of an .xlsb sheet from its BIFF12 records (row headers and cells)."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.skip = 0
+        self.row = 0
+        self.max_row = self.max_col = self.filled = 0
+
+    def feed(self, chunk: bytes) -> None:
+        if self.skip:
+            dropped = min(self.skip, len(chunk))
+            chunk, self.skip = chunk[dropped:], self.skip - dropped
+        data = self.buffer + chunk
+        pos, end = 0, len(data)
+        while pos < end:
+            start = pos
+            rtype = data[pos]
+            pos += 1
+            if rtype & 0x80:
+                if pos >= end:
+                    pos = start
+                    break
+                rtype = (rtype & 0x7F) | ((data[pos] & 0x7F) << 7)
+                pos += 1
+            size = shift = 0
+            complete = False
+            for _ in range(4):
+                if pos >= end:
+                    break
+                byte = data[pos]
+                pos += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    complete = True
+                    break
+            if not complete:
+                if pos - start >= 6:
+                    raise _Damaged("a record header is malformed")
+                pos = start
+                break
+            if pos + min(size, 16) > end:
+                pos = start
+                break
+            self._record(rtype, data[pos : pos + min(size, 16)])
+            if pos + size > end:
+                self.skip = pos + size - end
+                pos = end
+                break
+            pos += size
+        self.buffer = data[pos:]
+
+    def _record(self, rtype: int, body: bytes) -> None:
+        if rtype == _XLSB_ROW and len(body) >= 4:
+            self.row = struct.unpack_from("<I", body)[0]
+        elif rtype in _XLSB_CELLS and len(body) >= 4:
+            self.max_col = max(self.max_col, struct.unpack_from("<I", body)[0] + 1)
+            self.max_row = max(self.max_row, self.row + 1)
+            self.filled += 1
+        elif rtype == _XLSB_DIMENSION and len(body) >= 16:
+            # calamine reserves room for the declared rectangle
+            _r0, r1, _c0, c1 = struct.unpack_from("<4I", body)
+            if (r1 + 1) * (c1 + 1) > MAX_CELLS:
+                raise _Damaged(f"a sheet declares {r1 + 1:,} rows × {c1 + 1:,} columns")
+
+
+def _xlsb_sheets(book: bytes) -> list[tuple[str, str]]:
+    """(name, relationship id) of each BrtBundleSh record in workbook.bin."""
+    sheets: list[tuple[str, str]] = []
+    pos, end = 0, len(book)
+    while pos < end:
+        rtype = book[pos]
+        pos += 1
+        if rtype & 0x80 and pos < end:
+            rtype = (rtype & 0x7F) | ((book[pos] & 0x7F) << 7)
+            pos += 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                return sheets
+            byte = book[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        body = book[pos : pos + size]
+        pos += size
+        if rtype == 0x009C and len(body) >= 12:
+            count = struct.unpack_from("<I", body, 8)[0]
+            if count == 0xFFFFFFFF or 12 + 2 * count + 4 > len(body):
+                continue
+            rid = body[12 : 12 + 2 * count].decode("utf-16-le", "replace")
+            name_at = 12 + 2 * count
+            length = struct.unpack_from("<I", body, name_at)[0]
+            name = body[name_at + 4 : name_at + 4 + 2 * length].decode("utf-16-le", "replace")
+            sheets.append((name, rid))
+    return sheets
+
+
+# --- OLE compound files: .xls, and password-protected .xlsx ------------------------------------
+
+_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+class _Compound:
+    """The streams of an OLE compound file (the container of .xls and of encrypted .xlsx)."""
+
+    def __init__(self, data: bytes) -> None:
+        if len(data) < 512 or not data.startswith(_OLE_MAGIC):
+            raise _Damaged("not a valid OLE container")
+        self.data = data
+        shift = struct.unpack_from("<H", data, 0x1E)[0]
+        if shift not in (9, 12):
+            raise _Damaged("not a valid OLE container")
+        self.sector = 1 << shift
+        self.cutoff = struct.unpack_from("<I", data, 0x38)[0]
+        n_fat, dir_start, _, _, minifat_start, _, difat_start, n_difat = struct.unpack_from("<8I", data, 0x2C)
+        difat = list(struct.unpack_from("<109I", data, 0x4C))
+        sector, hops = difat_start, 0
+        while sector not in (_FREE, _END_OF_CHAIN) and hops < n_difat and hops <= len(data) // self.sector:
+            values = struct.unpack(f"<{self.sector // 4}I", self._sector(sector))
+            difat.extend(values[:-1])
+            sector, hops = values[-1], hops + 1
+        self.fat = array("I")
+        for s in difat[:n_fat]:
+            if s not in (_FREE, _END_OF_CHAIN):
+                self.fat.frombytes(self._sector(s))
+        if self.fat.itemsize != 4:  # array("I") is 4 bytes on every platform Python supports
+            raise _Damaged("unsupported platform")
+        directory = self._chain_bytes(dir_start, self.fat, self.sector, self._sector)
+        self.entries: dict[str, tuple[int, int, int]] = {}
+        for at in range(0, len(directory) - 127, 128):
+            name_length = struct.unpack_from("<H", directory, at + 64)[0]
+            kind = directory[at + 66]
+            start, size = struct.unpack_from("<II", directory, at + 116)
+            name = directory[at : at + max(0, min(name_length, 64) - 2)].decode("utf-16-le", "replace")
+            if kind in (1, 2, 5):
+                self.entries.setdefault(name.lower(), (kind, start, size))
+        root = next((e for e in self.entries.values() if e[0] == 5), None)
+        self.mini = b""
+        self.minifat = array("I")
+        if root is not None:
+            self.mini = self._chain_bytes(root[1], self.fat, self.sector, self._sector)[: root[2]]
+            if minifat_start not in (_FREE, _END_OF_CHAIN):
+                self.minifat.frombytes(self._chain_bytes(minifat_start, self.fat, self.sector, self._sector))
+
+    def _sector(self, index: int) -> bytes:
+        at = (index + 1) * self.sector
+        if at >= len(self.data):
+            raise _Damaged("the file is cut short")
+        return self.data[at : at + self.sector].ljust(self.sector, b"\x00")
+
+    def _mini_sector(self, index: int) -> bytes:
+        at = index * 64
+        if at >= len(self.mini):
+            raise _Damaged("the file is cut short")
+        return self.mini[at : at + 64]
+
+    @staticmethod
+    def _chain_bytes(start: int, table: array[int], size: int, read: Callable[[int], bytes]) -> bytes:
+        parts = []
+        sector, hops = start, 0
+        while sector not in (_FREE, _END_OF_CHAIN):
+            if sector >= len(table) or hops > len(table):
+                raise _Damaged("a broken sector chain")
+            parts.append(read(sector))
+            sector, hops = table[sector], hops + 1
+        return b"".join(parts)
+
+    def names(self) -> set[str]:
+        """Lower-case names of every stream and storage."""
+        return set(self.entries)
+
+    def stream(self, name: str) -> bytes | None:
+        """A stream's bytes by (case-insensitive) name, or None."""
+        entry = self.entries.get(name.lower())
+        if entry is None or entry[0] != 2:
+            return None
+        _kind, start, size = entry
+        if size < self.cutoff and self.mini:
+            return self._chain_bytes(start, self.minifat, 64, self._mini_sector)[:size]
+        return self._chain_bytes(start, self.fat, self.sector, self._sector)[:size]
+
+
+def _check_ole(path: Path) -> None:
+    """Refuse an encrypted or absurd .xls, and OLE files that hold no workbook, before calamine."""
+    try:
+        compound = _Compound(path.read_bytes())
+        names = compound.names()
+        if "encryptedpackage" in names or "encryptioninfo" in names:
+            raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", _PASSWORD)
+        stream = compound.stream("Workbook") or compound.stream("Book")
+    except _Damaged as exc:
+        raise _damaged(path, str(exc)) from exc
+    except (struct.error, ValueError, IndexError, OverflowError) as exc:
+        raise _damaged(path, "not a valid OLE container") from exc
+    if stream is None:
+        raise UnreadableWorkbookError(
+            f"{path}: an Office document (for example a Word .doc) without a workbook; not a spreadsheet."
+        )
+    _check_biff(path, stream)
+
+
+_BOF = frozenset({0x0809, 0x0409, 0x0209, 0x0009})
+_BOUNDSHEET = 0x0085
+_FILEPASS = 0x002F
+_DIMENSIONS = 0x0200
+_MULRK = 0x00BD
+# Cells with a value (blank cells are not counted by calamine): BIFF5/8 and older.
+_BIFF_CELLS = frozenset(
+    {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005, 0x0206, 0x0406}
+)
+
+
+def _check_biff(path: Path, stream: bytes) -> None:
+    """Walk the BIFF records of a workbook stream: encryption, declared and actual sheet sizes."""
+    pos, end = 0, len(stream)
+    names: list[str] = []
+    substream = -1
+    max_row = max_col = filled = 0
+    unpack = struct.unpack_from
+
+    def label(index: int) -> str:
+        return names[index - 1] if 0 < index <= len(names) else f"#{index}"
+
+    while pos + 4 <= end:
+        rtype, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if pos > end:
+            break
+        if rtype in _BOF:
+            _check_extent(path, label(substream), max_row, max_col, filled)
+            substream += 1
+            max_row = max_col = filled = 0
+        elif rtype == _FILEPASS:
+            raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", _PASSWORD)
+        elif rtype in _BIFF_CELLS and length >= 4:
+            row, col = unpack("<HH", stream, body)
+            max_row, max_col, filled = max(max_row, row + 1), max(max_col, col + 1), filled + 1
+        elif rtype == _MULRK and length >= 6:
+            row, first = unpack("<HH", stream, body)
+            last = unpack("<H", stream, pos - 2)[0]
+            max_row, max_col = max(max_row, row + 1), max(max_col, last + 1)
+            filled += max(last - first + 1, 0)
+        elif rtype == _DIMENSIONS and length in (10, 14):
+            # calamine reserves room for the declared rectangle before it reads a cell
+            rows, cols = unpack("<xxxxIxxH" if length == 14 else "<xxHxxH", stream, body)
+            if rows * cols > MAX_CELLS:
+                raise UnreadableWorkbookError(
+                    f"{path}: sheet {label(substream)!r} declares {rows:,} rows × {cols:,} columns; "
+                    "refused as absurd.",
+                    _RESAVE,
+                )
+        elif rtype == _BOUNDSHEET and length >= 8:
+            names.append(_biff_sheet_name(stream[body + 6 : pos]))
+    _check_extent(path, label(substream), max_row, max_col, filled)
+
+
+def _biff_sheet_name(data: bytes) -> str:
+    if len(data) < 2:
+        return "?"
+    count, flags = data[0], data[1]
+    if flags == 1:
+        return data[2 : 2 + 2 * count].decode("utf-16-le", "replace")
+    if flags == 0:
+        return data[2 : 2 + count].decode("cp1252", "replace")
+    return data[1 : 1 + count].decode("cp1252", "replace")  # BIFF5: no flags byte
+
+
+# --- reading a workbook with calamine ----------------------------------------------------------
+
+_SUFFIXES_OF = {"xlsx": {".xlsx", ".xlsm"}, "xlsb": {".xlsb"}, "ods": {".ods"}, "xls": {".xls"}}
+
+
+def _read_workbook(path: Path, kind: str) -> list[Grid]:
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    # calamine picks its reader from the suffix; bytes make it look at the content instead.
+    source: Path | bytes = path if path.suffix.lower() in _SUFFIXES_OF[kind] else path.read_bytes()
     try:
-        reader = fastexcel.read_excel(path)
+        reader = fastexcel.read_excel(source)
         names = list(reader.sheet_names)
     except BaseException as exc:  # the Rust reader raises PanicException (a BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -152,7 +965,7 @@ def _read_workbook(path: Path) -> list[Grid]:
         raise _unreadable(path, exc) from exc
     # The XML scan (a decompression) runs beside calamine's parse, which releases the GIL.
     pool = ThreadPoolExecutor(max_workers=1)
-    pending = pool.submit(_scan_xlsx, path) if path.suffix.lower() in {".xlsx", ".xlsm"} else None
+    pending = pool.submit(_scan_xlsx, path) if kind == "xlsx" else None
     try:
         frames = _load_frames(reader, path, names)
     finally:
@@ -165,14 +978,17 @@ def _read_workbook(path: Path) -> list[Grid]:
             row0, col0 = scan.origin(frame)
             merges, formulas = scan.merges, scan.formulas
         else:
-            row0, col0, merges = _calamine_layout(path, name) if frame.height else (0, 0, [])
+            row0, col0, merges = (
+                _calamine_layout(source, name) if frame.height and kind != "xlsx" else (0, 0, [])
+            )
             formulas = []
+        placed = _place(frame, row0, col0)
         grids.append(
             Grid(
                 file=path,
                 sheet=name,
-                frame=_place(frame, row0, col0),
-                merges=merges,
+                frame=placed,
+                merges=_clip_merges(path, name, merges, placed),
                 formula_cells=formulas,
                 sheet_count=len(names),
             )
@@ -190,11 +1006,7 @@ def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, p
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise _unreadable(path, exc, name) from exc
-        if frame.height * max(frame.width, 1) > MAX_CELLS:
-            raise UnreadableWorkbookError(
-                f"{path}: sheet {name!r} has {frame.height:,} rows × {frame.width:,} columns; "
-                "refused as absurdly large."
-            )
+        _check_extent(path, name, frame.height, frame.width, frame.height * frame.width)
         frames.append((name, frame))
     return frames
 
@@ -203,15 +1015,9 @@ def _unreadable(path: Path, exc: BaseException, sheet: str | None = None) -> Unr
     text = str(exc).lower()
     where = f"{path}" if sheet is None else f"{path} (sheet {sheet!r})"
     if "password" in text or "encrypt" in text:
-        return UnreadableWorkbookError(
-            f"{where}: the workbook is password-protected.",
-            "Open it in a spreadsheet program, remove the password and save it again.",
-        )
+        return UnreadableWorkbookError(f"{where}: the workbook is password-protected.", _PASSWORD)
     reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-    return UnreadableWorkbookError(
-        f"{where}: cannot be read as a spreadsheet ({reason}).",
-        "Open it in a spreadsheet program and save it again as .xlsx, or export it again.",
-    )
+    return UnreadableWorkbookError(f"{where}: cannot be read as a spreadsheet ({reason}).", _RESAVE)
 
 
 def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
@@ -225,29 +1031,62 @@ def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
     return frame
 
 
-def _calamine_layout(path: Path, sheet: str) -> tuple[int, int, list[Merge]]:
+def _clip_merges(path: Path, sheet: str, merges: list[Merge], frame: pl.DataFrame) -> list[Merge]:
+    """Merged ranges cut to the cells the sheet has; overlapping ranges mean a damaged sheet."""
+    if not merges:
+        return []
+    last_row = frame.height - 1
+    last_col = max((int(name[1:]) for name in frame.columns), default=-1)
+    clipped = []
+    area = 0
+    for r0, c0, r1, c1 in merges:
+        r0, c0 = max(r0, 0), max(c0, 0)
+        r1, c1 = min(r1, last_row), min(c1, last_col)
+        if r0 > r1 or c0 > c1:
+            continue
+        clipped.append((r0, c0, r1, c1))
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+    if area > 2 * max(frame.height * (last_col + 1), 1):
+        raise UnreadableWorkbookError(
+            f"{path}: sheet {sheet!r} has merged ranges that overlap; the workbook is damaged.", _RESAVE
+        )
+    return clipped
+
+
+def _calamine_layout(source: Path | bytes, sheet: str) -> tuple[int, int, list[Merge]]:
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        if isinstance(source, bytes):
+            book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            book = CalamineWorkbook.from_path(str(source))
         found = book.get_sheet_by_name(sheet)
         start = found.start or (0, 0)
         ranges = found.merged_cell_ranges or []
-    except BaseException as exc:
+        merges = [(int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in ranges]
+        return int(start[0]), int(start[1]), merges
+    except BaseException as exc:  # PanicException too; the layout is a refinement, not a need
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         return 0, 0, []
-    merges = [(int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in ranges]
-    return int(start[0]), int(start[1]), merges
 
 
 # --- streaming scan of .xlsx sheet XML ------------------------------------------------------
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(/>|>(.*?)</c>)', re.S)
+# Every unbounded repetition stops at "<" or ">", so no pattern can backtrack across a chunk.
+_VALUE_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*(?:<f\b[^<>]*(?:/>|>[^<]*</f>)\s*)?<(?:v|is)\b(?![^<>]*/>)'
+)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>'
+    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*<f(?:\s[^<>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>'
 )
+# Files written by xlsxwriter store 0 as every formula's result and ask for a recalculation.
+_FORMULA_ZERO = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*<f(?:\s[^<>]*)?(?:/>|>[^<]*</f>)\s*<v>0</v>\s*</c>'
+)
+_FULL_CALC = re.compile(r"\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 
 
 @dataclass
@@ -275,101 +1114,75 @@ def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
-            return {name: _scan_part(archive, part) for name, part in parts.items()}
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            recalc = bool(_FULL_CALC.search(archive.read("xl/workbook.xml").decode("utf-8", "replace")))
+            return {name: _scan_part(archive, part, recalc) for name, part in parts.items()}
+    except _ZIP_ERRORS:
+        # the archive was checked before; what it cannot tell here only refines the grid
         return {}
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {
-        m.group(1): m.group(2)
-        for m in re.finditer(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    }
-    targets.update(
-        {
-            m.group(2): m.group(1)
-            for m in re.finditer(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
-        }
-    )
-    parts = {}
-    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
-        tag = m.group(0)
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
-        if not name or not rid:
-            continue
-        target = targets.get(rid.group(1) or rid.group(2) or "")
-        if target:
-            target = target.lstrip("/")
-            parts[_xml_unescape(name.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
-    return parts
-
-
-def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
-def _chunks(archive: zipfile.ZipFile, part: str, size: int = 1 << 20) -> Iterator[bytes]:
+def _chunks(archive: zipfile.ZipFile, part: str, size: int = _CHUNK) -> Iterator[bytes]:
     with archive.open(part) as stream:
         while chunk := stream.read(size):
             yield chunk
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+def _scan_part(archive: zipfile.ZipFile, part: str, recalc: bool = False) -> _SheetScan:
     top: list[tuple[int, int]] = []
     merges: list[Merge] = []
     formulas: list[tuple[int, int]] = []
     carry = b""
     top_done = False
+    patterns = (_FORMULA_NO_VALUE, _FORMULA_ZERO) if recalc else (_FORMULA_NO_VALUE,)
     for chunk in _chunks(archive, part):
         data = carry + chunk
         # keep an incomplete tail for the next chunk so no tag is cut in two
         cut = data.rfind(b"</row>")
         cut = len(data) if cut < 0 else cut + len(b"</row>")
-        if b"<mergeCells" in data:
+        if b"<mergeCells" in data or len(data) - cut > _MAX_TAG:
             cut = len(data)
         body, carry = data[:cut], data[cut:]
         if not top_done:
-            for m in _CELL.finditer(body):
+            for m in _VALUE_CELL.finditer(body):
                 row = int(m.group(2)) - 1
                 if row >= _TOP_ROWS:
                     top_done = True
                     break
-                inner = m.group(4) or b""
-                if b"<v>" in inner or b"<is>" in inner or b"<v " in inner:
-                    top.append((row, _column_index(m.group(1).decode())))
+                top.append((row, _column_index(m.group(1).decode())))
         if b"<f" in body:
-            formulas.extend(
-                (int(m.group(2)) - 1, _column_index(m.group(1).decode()))
-                for m in _FORMULA_NO_VALUE.finditer(body)
-            )
+            for pattern in patterns:
+                formulas.extend(
+                    (int(m.group(2)) - 1, _column_index(m.group(1).decode())) for m in pattern.finditer(body)
+                )
         for m in _MERGE.finditer(body) if b"<mergeCell " in body else ():
             first_col, first_row = _column_index(m.group(1).decode()), int(m.group(2)) - 1
             last_col = _column_index(m.group(3).decode()) if m.group(3) else first_col
             last_row = int(m.group(4)) - 1 if m.group(4) else first_row
             merges.append((first_row, first_col, last_row, last_col))
-    return _SheetScan(top_cells=top, merges=merges, formulas=formulas)
+    return _SheetScan(top_cells=top, merges=merges, formulas=sorted(formulas))
 
 
-# --- CSV -----------------------------------------------------------------------------------
+# --- CSV, and HTML or XML tables saved with a spreadsheet's name ------------------------------
 
 
-def _read_csv(path: Path) -> Grid:
+def _read_text(path: Path, kind: str) -> list[Grid]:
     raw = path.read_bytes()
-    if raw.lstrip()[:1] == b"<" or raw[:200].lower().lstrip().startswith((b"<html", b"<!doctype", b"<table")):
-        return _read_html_table(path, raw)
     text = _decode(raw)
-    sample = text[:20000]
-    delimiter = _sniff_delimiter(sample)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if kind == "html":
+        return [_read_html(path, text)]
+    if kind == "spreadsheetml":
+        return _read_spreadsheetml(path, text)
+    return [_read_csv(path, text)]
+
+
+def _read_csv(path: Path, text: str) -> Grid:
+    try:
+        delimiter = _sniff_delimiter(text[:20000])
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableWorkbookError(f"{path}: cannot be read as CSV ({exc}).", _RESAVE) from exc
+    width = max((len(r) for r in rows), default=0)
+    _check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
     return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
 
 
@@ -378,6 +1191,8 @@ def _decode(raw: bytes) -> str:
         return raw[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", "replace")
+    if _utf16_without_bom(raw[:_HEAD]):
+        return raw.decode("utf-16-le", "replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -411,38 +1226,310 @@ def _rows_frame(rows: list[list[Any]]) -> pl.DataFrame:
     return pl.DataFrame(columns) if columns else pl.DataFrame()
 
 
-def _read_html_table(path: Path, raw: bytes) -> Grid:
-    from html.parser import HTMLParser
+_MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534  # the HTML standard's own limits
 
-    class _Table(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.rows: list[list[str]] = []
-            self._cell: list[str] | None = None
 
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag == "tr":
-                self.rows.append([])
-            elif tag in {"td", "th"}:
-                self._cell = []
-                span = dict(attrs).get("colspan")
-                self._span = int(span) if span and span.isdigit() else 1
+class _Cell:
+    """An open table cell: where it sits, what it spans, and its text so far."""
 
-        def handle_endtag(self, tag: str) -> None:
-            if tag in {"td", "th"} and self._cell is not None and self.rows:
-                self.rows[-1].append(" ".join("".join(self._cell).split()))
-                self.rows[-1].extend([""] * (self._span - 1))
-                self._cell = None
+    def __init__(self, row: int, col: int, rows: int, cols: int) -> None:
+        self.row, self.col, self.rows, self.cols = row, col, rows, cols
+        self.text: list[str] = []
 
-        def handle_data(self, data: str) -> None:
-            if self._cell is not None:
-                self._cell.append(data)
 
-    parser = _Table()
-    parser.feed(_decode(raw))
-    if not parser.rows:
-        raise UnreadableWorkbookError(f"{path}: an HTML file without a table, not a spreadsheet.")
-    return Grid(file=path, sheet=path.stem, frame=_rows_frame(parser.rows))
+class _Table:
+    """A table being parsed: its current row, the cells spanning down into later rows."""
+
+    def __init__(self) -> None:
+        self.row: int | None = None
+        self.col = 0
+        self.busy: dict[int, int] = {}  # column -> last row a rowspan above occupies
+        self.cell: _Cell | None = None
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)([^<>]*)>")
+_TAG_ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))")
+_RAW_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
+
+
+def _markup(text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """("start" | "end" | "empty" | "text", tag, attributes) of HTML or XML, in one linear pass.
+
+    html.parser needs quadratic time on some malformed input (thousands of "<a" without ">"),
+    which a damaged export must not turn into a hang.
+    """
+    pos, end = 0, len(text)
+    while pos < end:
+        lt = text.find("<", pos)
+        if lt < 0:
+            yield "text", "", {"": html.unescape(text[pos:])}
+            return
+        if lt > pos:
+            yield "text", "", {"": html.unescape(text[pos:lt])}
+        if text.startswith("<!--", lt):
+            close = text.find("-->", lt + 4)
+            pos = end if close < 0 else close + 3
+            continue
+        if text.startswith("<![CDATA[", lt):
+            close = text.find("]]>", lt + 9)
+            yield "text", "", {"": text[lt + 9 : end if close < 0 else close]}
+            pos = end if close < 0 else close + 3
+            continue
+        tag = _TAG.match(text, lt)
+        if tag is None:
+            if text.startswith(("<!", "<?"), lt):
+                close = text.find(">", lt)
+                pos = end if close < 0 else close + 1
+            else:
+                yield "text", "", {"": "<"}
+                pos = lt + 1
+            continue
+        pos = tag.end()
+        name, raw = tag.group(2).lower(), tag.group(3)
+        attrs = {}
+        if len(raw) <= 1 << 16:  # longer attribute lists belong to no table
+            for a in _TAG_ATTR.finditer(raw):
+                attrs[a.group(1).lower()] = html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
+        if tag.group(1):
+            yield "end", name, attrs
+        elif raw.endswith("/"):
+            yield "empty", name, attrs
+        else:
+            yield "start", name, attrs
+            if name in _RAW_END:  # script and style text is not data, "<" and all
+                found = _RAW_END[name].search(text, pos)
+                pos = end if found is None else found.end()
+
+
+class _Cells:
+    """Rows of cells placed by their spans; merged ranges where a cell spans several."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: list[list[str | None]] = []
+        self.merges: list[Merge] = []
+        self.slots = 0  # list entries held, against a table of a billion empty cells
+        self.filled = 0
+
+    def _put(self, cell: _Cell) -> None:
+        value = " ".join("".join(cell.text).split()) or None
+        if cell.col + cell.cols > MAX_COLUMNS:
+            raise UnreadableWorkbookError(
+                f"{self.path}: a table wider than {MAX_COLUMNS:,} columns; refused as absurd.", _RESAVE
+            )
+        row = self.rows[cell.row]
+        if len(row) < cell.col + cell.cols:
+            self.slots += cell.col + cell.cols - len(row)
+            if self.slots > MAX_CELLS:
+                raise UnreadableWorkbookError(
+                    f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd."
+                )
+            row.extend([None] * (cell.col + cell.cols - len(row)))
+        row[cell.col] = value
+        self.filled += value is not None
+        if cell.rows > 1 or cell.cols > 1:
+            self.merges.append((cell.row, cell.col, cell.row + cell.rows - 1, cell.col + cell.cols - 1))
+
+    def _new_row(self) -> int:
+        self.rows.append([])
+        self.slots += 1
+        if self.slots > MAX_CELLS:
+            raise UnreadableWorkbookError(f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd.")
+        return len(self.rows) - 1
+
+    def grid(self, sheet: str, rows: list[list[str | None]], merges: list[Merge]) -> Grid:
+        """The grid of one table, once its size is known to be sane."""
+        _check_extent(self.path, sheet, len(rows), max((len(r) for r in rows), default=0), self.filled)
+        frame = _rows_frame(rows)
+        return Grid(
+            file=self.path, sheet=sheet, frame=frame, merges=_clip_merges(self.path, sheet, merges, frame)
+        )
+
+    @staticmethod
+    def _count(value: str | None, limit: int) -> int:
+        """A numeric attribute as a number from 0 to ``limit`` (0 when it is not a number)."""
+        digits = (value or "").strip()
+        return min(int(digits), limit) if digits.isascii() and digits.isdigit() and len(digits) < 12 else 0
+
+    def _span(self, value: str | None, limit: int) -> int:
+        """A span or position attribute (rowspan, colspan, Index) as a number from 1 to ``limit``."""
+        return max(self._count(value, limit), 1)
+
+    def feed(self, text: str) -> None:
+        """Parse a whole document."""
+        for kind, tag, attrs in _markup(text):
+            if kind == "text":
+                self.handle_data(attrs[""])
+            elif kind == "start":
+                self.handle_starttag(tag, attrs)
+            elif kind == "end":
+                self.handle_endtag(tag)
+            else:
+                self.handle_starttag(tag, attrs)
+                self.handle_endtag(tag)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        """An opening tag."""
+
+    def handle_endtag(self, tag: str) -> None:
+        """A closing tag."""
+
+    def handle_data(self, data: str) -> None:
+        """Text between tags."""
+
+    def close(self) -> None:
+        """The end of the document."""
+
+
+class _HtmlTables(_Cells):
+    """Every table row of an HTML page in document order; text between tables as one-cell rows."""
+
+    _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "li", "center", "title"})
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.tables: list[_Table] = []
+        self.outside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "table":
+            self._flush_outside()
+            self.tables.append(_Table())
+        elif tag == "br" or tag in self._BLOCKS:
+            self._text("\n")
+        elif self.tables and tag == "tr":
+            table = self.tables[-1]
+            self._close_cell(table)
+            table.row, table.col = self._new_row(), 0
+        elif self.tables and tag in ("td", "th"):
+            table = self.tables[-1]
+            self._close_cell(table)
+            if table.row is None:
+                table.row, table.col = self._new_row(), 0
+            rows = self._span(attrs.get("rowspan"), _MAX_ROWSPAN)
+            cols = self._span(attrs.get("colspan"), _MAX_COLSPAN)
+            while table.busy.get(table.col, -1) >= table.row:
+                table.col += 1
+            table.cell = _Cell(table.row, table.col, rows, cols)
+            for c in range(table.col, table.col + cols):
+                table.busy[c] = table.row + rows - 1
+            table.col += cols
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS:
+            self._text("\n")
+        elif self.tables and tag in ("td", "th"):
+            self._close_cell(self.tables[-1])
+        elif self.tables and tag == "tr":
+            table = self.tables[-1]
+            self._close_cell(table)
+            table.row = None
+        elif self.tables and tag == "table":
+            self._close_cell(self.tables[-1])
+            self.tables.pop()
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+    def close(self) -> None:
+        while self.tables:
+            self._close_cell(self.tables.pop())
+        self._flush_outside()
+
+    def _text(self, data: str) -> None:
+        if self.tables:
+            cell = self.tables[-1].cell
+            if cell is not None:
+                cell.text.append(data if data != "\n" else " ")
+            return
+        if data == "\n":
+            self._flush_outside()
+        else:
+            self.outside.append(data)
+
+    def _flush_outside(self) -> None:
+        line = " ".join("".join(self.outside).split())
+        self.outside = []
+        if line:
+            self.rows[self._new_row()].append(line)
+            self.filled += 1
+
+    def _close_cell(self, table: _Table) -> None:
+        if table.cell is not None:
+            self._put(table.cell)
+            table.cell = None
+
+
+def _read_html(path: Path, text: str) -> Grid:
+    parser = _HtmlTables(path)
+    parser.feed(text)
+    if not any(len(row) > 1 for row in parser.rows):
+        raise UnreadableWorkbookError(f"{path}: an HTML file without a table; not a spreadsheet.")
+    return parser.grid(path.stem, parser.rows, parser.merges)
+
+
+class _XmlSpreadsheet(_Cells):
+    """The worksheets of an Excel 2003 XML Spreadsheet (Workbook/Worksheet/Table/Row/Cell/Data)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.sheets: list[tuple[str, list[list[str | None]], list[Merge]]] = []
+        self.row: int | None = None
+        self.col = 0
+        self.cell: _Cell | None = None
+        self.busy: dict[int, int] = {}
+        self.in_data = False
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        values = {k.rsplit(":", 1)[-1]: v for k, v in attrs.items()}
+        if name == "worksheet":
+            self.rows, self.merges, self.busy = [], [], {}
+            self.sheets.append((values.get("name") or f"Sheet{len(self.sheets) + 1}", self.rows, self.merges))
+        elif name == "row" and self.sheets:
+            index = self._span(values.get("index"), 1 << 20) - 1
+            while len(self.rows) < index:
+                self._new_row()
+            self.row, self.col = self._new_row(), 0
+        elif name == "cell" and self.row is not None:
+            if values.get("index"):
+                self.col = self._span(values.get("index"), MAX_COLUMNS + 1) - 1
+            while self.busy.get(self.col, -1) >= self.row:
+                self.col += 1
+            rows = 1 + self._count(values.get("mergedown"), _MAX_ROWSPAN - 1)
+            cols = 1 + self._count(values.get("mergeacross"), _MAX_COLSPAN - 1)
+            self.cell = _Cell(self.row, self.col, rows, cols)
+            for c in range(self.col, self.col + cols):
+                self.busy[c] = self.row + rows - 1
+            self.col += cols
+        elif name == "data":
+            self.in_data = True
+
+    def handle_endtag(self, tag: str) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        if name == "data":
+            self.in_data = False
+        elif name == "cell" and self.cell is not None:
+            self._put(self.cell)
+            self.cell = None
+        elif name == "row":
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_data and self.cell is not None:
+            self.cell.text.append(data)
+
+
+def _read_spreadsheetml(path: Path, text: str) -> list[Grid]:
+    parser = _XmlSpreadsheet(path)
+    parser.feed(text)
+    if not parser.sheets:
+        raise UnreadableWorkbookError(f"{path}: an XML file without a worksheet; not a spreadsheet.")
+    grids = [parser.grid(name, rows, merges) for name, rows, merges in parser.sheets]
+    for grid in grids:
+        grid.sheet_count = len(grids)
+    return grids
 
 
 def require_cached_values(grid: Grid, columns: list[int], first_row: int) -> None:

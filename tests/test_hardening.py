@@ -1,0 +1,633 @@
+"""Hostile and broken input is refused with a message; outputs are inert, atomic and never an input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from builders import openpyxl_book
+from conftest import SAMPLES
+from realisasi_cli import export
+from realisasi_cli.cli import app, handle_errors
+from realisasi_cli.export import neutralize
+from realisasi_cli.read import _HtmlTables
+
+runner = CliRunner()
+posix_only = pytest.mark.skipif(not hasattr(os, "wait4"), reason="measures the child with os.wait4")
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def units_of(result: Any) -> dict[str, tuple[float, float]]:
+    assert result.exit_code == 0, result.stderr
+    return {u["name"]: (u["budget"], u["realized"]) for u in json.loads(result.stdout)["units"]}
+
+
+# --- archives that inflate absurdly ------------------------------------------------------------
+
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
+    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nama OPD</t></is></c></row>'
+)
+SHEET_TAIL = b"</sheetData></worksheet>"
+PARTS = {
+    "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+    "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+    b'2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><sheets><sheet name="Rekap" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b"</Relationships>",
+}
+
+
+def zip_bomb(path: Path, megabytes: int, declared: int | None = None) -> Path:
+    """A workbook whose sheet inflates to ``megabytes`` of blanks; its size header may lie.
+
+    The deflate stream repeats one fully flushed block, so building it takes no time.
+    """
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = b" " * (1 << 20)
+    head = deflate.compress(SHEET_HEAD) + deflate.flush(zlib.Z_FULL_FLUSH)
+    body = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    tail = deflate.compress(SHEET_TAIL) + deflate.flush()
+    crc = zlib.crc32(SHEET_HEAD)
+    for _ in range(megabytes):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(SHEET_TAIL, crc)
+    size = len(SHEET_HEAD) + megabytes * len(block) + len(SHEET_TAIL)
+    entries = []
+    for name, content in PARTS.items():
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        entries.append((name, packer.compress(content) + packer.flush(), zlib.crc32(content), len(content)))
+    sheet = head + body * megabytes + tail
+    entries.append(("xl/worksheets/sheet1.xml", sheet, crc, size if declared is None else declared))
+    out, central = io.BytesIO(), []
+    for name, data, checksum, length in entries:
+        offset, encoded = out.tell(), name.encode()
+        fields = (20, 0, 8, 0, 0x21, checksum, len(data), length, len(encoded))
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded + data)
+        central.append(
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset) + encoded
+        )
+    start = out.tell()
+    out.write(b"".join(central))
+    end = out.tell()
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), end - start, start, 0))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def run_measured(*args: str) -> tuple[int, str, float, float]:
+    """Run the installed command; (exit code, stderr, seconds, peak memory in MB) of that process."""
+
+    def cap_memory() -> None:  # should the guard fail, fail inside the child, not the machine
+        resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))
+
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "realisasi_cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=cap_memory,
+    )
+    assert child.stderr is not None
+    stderr = child.stderr.read().decode("utf-8", "replace")
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return child.returncode, stderr, time.perf_counter() - started, peak
+
+
+@posix_only
+def test_a_zip_bomb_is_refused_in_seconds_with_little_memory(tmp_path: Path) -> None:
+    path = zip_bomb(tmp_path / "bomb.xlsx", megabytes=1536)
+    assert path.stat().st_size < 2 << 20  # 1.5 GB of XML in under 2 MB
+    code, stderr, seconds, peak = run_measured("rank", str(path))
+    assert code == 1 and "refused" in stderr and "bomb.xlsx" in stderr
+    assert seconds < 10 and peak < 300, (seconds, peak)
+
+
+@posix_only
+def test_a_bomb_whose_sizes_lie_is_caught_while_inflating(tmp_path: Path) -> None:
+    path = zip_bomb(tmp_path / "liar.xlsx", megabytes=1536, declared=5_000_000)
+    code, stderr, seconds, peak = run_measured("rank", str(path))
+    assert code == 1 and "inflates beyond its declared size" in stderr
+    assert seconds < 10 and peak < 300, (seconds, peak)
+
+
+# --- sheets whose cells span an absurd rectangle ------------------------------------------------
+
+
+def patched_sheet(path: Path, extra: bytes, dimension: bytes | None = None) -> Path:
+    """A small table written by openpyxl, then cells added to (and the dimension set in) its XML."""
+    rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]
+    openpyxl_book(path, {"Rekap": rows})
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].replace(b"</sheetData>", extra + b"</sheetData>")
+    if dimension is not None:
+        start = xml.index(b"<dimension")
+        xml = xml[:start] + b'<dimension ref="' + dimension + b'"/>' + xml[xml.index(b">", start) + 1 :]
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+FAR_CELLS = {
+    "plain": b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "lower case": b'<row r="1048576"><c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "spaced": b'<row r="1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "single quotes": b"<row r='1048576'><c t='inlineStr' r='XFD1048576'><is><t>x</t></is></c></row>",
+    "beyond excel": b'<row r="9"><c r="AAAA99999999"><v>1</v></c></row>',
+}
+
+
+@posix_only
+@pytest.mark.parametrize("variant", list(FAR_CELLS))
+def test_one_cell_far_away_is_refused_before_the_reader_allocates(tmp_path: Path, variant: str) -> None:
+    # calamine would allocate 1,048,576 × 16,384 cells and the process would abort.
+    path = patched_sheet(tmp_path / "far.xlsx", FAR_CELLS[variant])
+    code, stderr, seconds, peak = run_measured("rank", str(path))
+    assert code == 1 and "refused as absurdly large" in stderr and "'Rekap'" in stderr, stderr
+    assert seconds < 10 and peak < 300
+
+
+def test_a_dimension_that_claims_the_whole_sheet_is_not_trusted_blindly(tmp_path: Path) -> None:
+    path = patched_sheet(tmp_path / "claims.xlsx", b"", dimension=b"A1:XFD1048576")
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert units_of(result) == {"Dinas A": (1000.0, 250.0), "Dinas B": (2000.0, 1500.0)}
+
+
+def test_styled_empty_cells_far_away_are_harmless(tmp_path: Path) -> None:
+    path = patched_sheet(tmp_path / "styled.xlsx", b'<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    assert units_of(invoke("rank", str(path), "-f", "json", "-q")) == {
+        "Dinas A": (1000.0, 250.0),
+        "Dinas B": (2000.0, 1500.0),
+    }
+
+
+def test_thousands_of_empty_styled_rows_are_read_quickly(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, PatternFill, Side
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Rekap"
+    for row in [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]:
+        sheet.append(row)
+    fill, thin = PatternFill("solid", fgColor="FFFF00"), Side(style="thin")
+    for r in range(4, 3004):
+        for c in range(1, 9):
+            cell = sheet.cell(r, c)
+            cell.fill, cell.border = fill, Border(top=thin, bottom=thin)
+    book.save(tmp_path / "styled.xlsx")
+    started = time.perf_counter()
+    result = invoke("rank", str(tmp_path / "styled.xlsx"), "-f", "json", "-q")
+    assert units_of(result) == {"Dinas A": (1000.0, 250.0), "Dinas B": (2000.0, 1500.0)}
+    assert time.perf_counter() - started < 10
+
+
+def xls_with_record(path: Path, patch: str) -> Path:
+    """An .xls by xlwt with one record patched: a far cell, a far blank, or absurd DIMENSIONS."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Rekap")
+    for i, row in enumerate(
+        [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]
+    ):
+        for j, value in enumerate(row):
+            sheet.write(i, j, value)
+    sheet.write(5, 0, 1 / 3)  # a NUMBER record (not RK) to move
+    sheet.write(6, 0, None, xlwt.easyxf("font: bold on"))  # a BLANK record
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    if patch == "far cell":
+        at = data.index(struct.pack("<d", 1 / 3)) - 10
+        data[at + 4 : at + 8] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    elif patch == "far blank":
+        at = data.index(struct.pack("<HHHH", 0x0201, 6, 6, 0))
+        data[at + 4 : at + 8] = struct.pack("<HH", 0xFFFF, 0xFFFF)
+    else:
+        at = data.index(struct.pack("<HH", 0x0200, 14))
+        data[at + 4 : at + 18] = struct.pack("<IIHHH", 0, 0xFFFFFFFF, 0, 0xFFFF, 0)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@posix_only
+@pytest.mark.parametrize(("patch", "code"), [("far cell", 1), ("dimensions", 1), ("far blank", 0)])
+def test_old_xls_records_are_measured_before_the_reader_allocates(
+    tmp_path: Path, patch: str, code: int
+) -> None:
+    path = xls_with_record(tmp_path / "rekap.xls", patch)
+    got, stderr, seconds, peak = run_measured("rank", str(path), "-q")
+    assert got == code, stderr
+    assert code == 0 or "absurd" in stderr
+    assert seconds < 10 and peak < 400
+
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods(path: Path, extra_rows: str) -> Path:
+    """A one-table .ods with three units and some extra (possibly repeated) rows."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, str):
+            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+
+    rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Rekap">{body}{extra_rows}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_libreoffice_trailing_empty_rows_are_read(tmp_path: Path) -> None:
+    trailing = (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    result = invoke("rank", str(ods(tmp_path / "rekap.ods", trailing)), "-f", "json", "-q")
+    assert units_of(result) == {"Dinas A": (1000.0, 250.0), "Dinas B": (2000.0, 1500.0)}
+
+
+@posix_only
+def test_a_value_repeated_over_millions_of_ods_cells_is_refused(tmp_path: Path) -> None:
+    repeated = (
+        '<table:table-row table:number-rows-repeated="1000">'
+        '<table:table-cell table:number-columns-repeated="16000" office:value-type="float" '
+        'office:value="1"/></table:table-row>'
+    )
+    code, stderr, seconds, peak = run_measured("rank", str(ods(tmp_path / "rekap.ods", repeated)))
+    assert code == 1 and "repeats" in stderr, stderr
+    assert seconds < 10 and peak < 300
+
+
+# --- recognised and explained ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_a_password_protected_workbook_is_named_as_such(tmp_path: Path, suffix: str) -> None:
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    path = tmp_path / f"rahasia{suffix}"
+    with (SAMPLES / "rekap_pd_10nov2023.xlsx").open("rb") as plain, path.open("wb") as locked:
+        ooxml.OOXMLFile(plain).encrypt("rahasia", locked)
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1
+    assert f"rahasia{suffix}: the workbook is password-protected" in result.stderr
+    assert "remove the password" in result.stderr
+
+
+HTML_EXPORT = """<html><head><meta charset="utf-8"><style>td { color: red }</style>
+<script>var cell = "<td>99</td>";</script></head><body>
+<h3>PEMERINTAH KOTA CONTOH<br>REALISASI BELANJA s.d. 30 September 2023</h3>
+<table border=1>
+<tr><th rowspan=2>No</th><th rowspan="2">Nama&nbsp;OPD</th><th colspan=2>Belanja</th></tr>
+<tr><th>Anggaran<br>Setelah Perubahan</th><th>Realisasi</th></tr>
+<tr><td>1</td><td>Dinas A &amp; B</td><td>1.000.000,00</td><td>500.000,00</td>
+<tr><td>2<td>Dinas C<!-- typed by hand --><td>2.000.000,00<td>1.500.000,00
+</table><p>Kepala BPKAD</p></body></html>
+"""
+
+
+def test_an_html_table_saved_as_xls_is_read_with_its_spans(tmp_path: Path) -> None:
+    path = tmp_path / "rekap.xls"
+    path.write_text(HTML_EXPORT, encoding="utf-8")
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert units_of(result) == {
+        "Dinas A & B": (1_000_000.0, 500_000.0),
+        "Dinas C": (2_000_000.0, 1_500_000.0),
+    }
+    assert json.loads(result.stdout)["as_of"] == "2023-09-30"
+
+
+def test_a_header_over_merged_cells_and_line_breaks_is_understood(tmp_path: Path) -> None:
+    path = tmp_path / "rekap.xls"
+    path.write_text(HTML_EXPORT, encoding="utf-8")
+    sheet = json.loads(invoke("inspect", str(path), "-f", "json").stdout)["sheets"][0]
+    roles = {c["header"].split(" / ")[-1]: c["role"] for c in sheet["columns"]}
+    assert roles["Anggaran Setelah Perubahan"] == "budget"  # "Anggaran<br>Setelah Perubahan"
+    assert roles["Realisasi"] == "realized" and roles["Nama OPD"] in {"unit", "unit_name"}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ";"), ("cp1252", ";"), ("utf-16", "\t")],
+    ids=["csv", "cp1252", "unicode"],
+)
+def test_delimited_text_saved_as_xls_is_read(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    path = tmp_path / "rekap.xls"
+    lines = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas Pariwisata – Seni", "1.500.000,00", "750.000,00"]]
+    path.write_bytes("\r\n".join(delimiter.join(line) for line in lines).encode(encoding))
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert units_of(result) == {"Dinas Pariwisata – Seni": (1_500_000.0, 750_000.0)}
+
+
+def test_an_excel_2003_xml_spreadsheet_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "rekap.xls"
+    cells = {
+        "title": '<Cell ss:MergeAcross="2"><Data ss:Type="String">REALISASI s.d. 30 September 2023</Data>'
+        "</Cell>",
+        "header": "".join(
+            f'<Cell><Data ss:Type="String">{h}</Data></Cell>' for h in ("Nama OPD", "Pagu", "Realisasi")
+        ),
+        "unit": '<Cell><Data ss:Type="String">Dinas A</Data></Cell>'
+        '<Cell><Data ss:Type="Number">1000</Data></Cell>',
+        "skip": '<Cell ss:Index="3"><Data ss:Type="Number">250.5</Data></Cell>',
+    }
+    path.write_text(
+        '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Rekap"><Table>'
+        f'<Row>{cells["title"]}</Row><Row ss:Index="3">{cells["header"]}</Row>'
+        f"<Row>{cells['unit']}{cells['skip']}</Row></Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert units_of(result) == {"Dinas A": (1000.0, 250.5)}
+    assert json.loads(result.stdout)["as_of"] == "2023-09-30"
+
+
+def test_malformed_html_takes_linear_time() -> None:
+    # html.parser needs minutes for this; a damaged export must not hang the weekly run
+    started = time.perf_counter()
+    _HtmlTables(Path("x.xls")).feed("<html><table><tr><td>" + "<a" * 200_000 + '<td a="' * 50_000)
+    assert time.perf_counter() - started < 5
+
+
+def truncated(path: Path) -> bytes:
+    data = (SAMPLES / "rekap_pd_10nov2023.xlsx").read_bytes()
+    return data[: len(data) // 2]
+
+
+def other_zip(path: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("rekap_januari.xlsx", b"...")
+        archive.writestr("rekap_februari.xlsx", b"...")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cut.xlsx", truncated, "damaged"),
+        ("exports.xlsx", other_zip, "a zip archive of 2 file(s), not a spreadsheet"),
+        ("scan.xlsx", lambda _p: b"%PDF-1.7\n" + bytes(range(256)) * 8, "it is a PDF document"),
+        ("noise.xls", lambda _p: bytes(range(256)) * 16, "not a spreadsheet (binary content)"),
+        (
+            "page.xls",
+            lambda _p: b"<html><body><p>Sesi Anda telah habis.</p></body></html>",
+            "without a table",
+        ),
+        (
+            "huge_field.csv",
+            lambda _p: b"Nama OPD;Pagu\n" + b'"' + b"x" * 200_000 + b'";1\n',
+            "cannot be read as CSV",
+        ),
+    ],
+)
+def test_broken_and_foreign_files_are_explained(
+    tmp_path: Path, name: str, content: Any, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content(path))
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: ") and name in result.stderr and message in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("sample", "renamed"),
+    [("rekap_pd_10nov2023.xlsx", "rekap.xls"), ("rekap_opd_30sep2023.xls", "rekap.xlsx")],
+)
+def test_a_workbook_saved_under_the_other_suffix_is_read(tmp_path: Path, sample: str, renamed: str) -> None:
+    (tmp_path / renamed).write_bytes((SAMPLES / sample).read_bytes())
+    assert invoke("rank", str(tmp_path / renamed), "-q").exit_code == 0
+
+
+def test_formulas_saved_by_xlsxwriter_with_no_result_are_named(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "rumus.xlsx"))
+    sheet = book.add_worksheet("Rekap")
+    for i, row in enumerate(
+        [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, None], ["Dinas B", 2000, None]]
+    ):
+        sheet.write_row(i, 0, row)
+    sheet.write_formula("C2", "=B2*0.5")  # xlsxwriter stores 0 as the result until recalculated
+    sheet.write_formula("C3", "=B3*0.25")
+    book.close()
+    result = invoke("rank", str(tmp_path / "rumus.xlsx"))
+    assert result.exit_code == 1
+    assert "formulas saved without their results" in result.stderr and "save it again" in result.stderr
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://x","klik")',
+        "+SUM(1,2)",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "  =1+1",
+    ],
+)
+def test_text_a_spreadsheet_would_run_is_made_inert(text: str) -> None:
+    assert neutralize(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [-1250.5, -3, 0, 12.5, "-12,5", "+62812345", "-10%", "Dinas A", None, True])
+def test_numbers_and_plain_text_are_left_alone(value: object) -> None:
+    assert neutralize(value) == value
+
+
+EVIL = '=HYPERLINK("http://x","klik")'
+
+
+def evil_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "evil.csv"
+    path.write_text(
+        "Nama OPD;Pagu;Realisasi\n"
+        f'"{EVIL.replace(chr(34), chr(34) * 2)}";100;50\n'
+        "@SUM(1+1);200;-20\n"
+        "<script>alert(1)</script>;300;150\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_csv_output_is_inert_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert invoke("rank", str(evil_csv(tmp_path)), "-o", str(out), "--all", "-q").exit_code == 0
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    names = {row[2]: row for row in table[1:]}
+    assert set(names) == {"'" + EVIL, "'@SUM(1+1)", "<script>alert(1)</script>"}
+    assert names["'@SUM(1+1)"][4] == "-20.0"  # a negative amount is a number, not neutralized text
+
+
+def test_xlsx_output_is_inert_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out.xlsx"
+    assert invoke("rank", str(evil_csv(tmp_path)), "-o", str(out), "--all", "-q").exit_code == 0
+    sheet = load_workbook(out).active
+    rows = {sheet.cell(r, 3).value: r for r in range(2, sheet.max_row + 1)}
+    assert set(rows) == {"'" + EVIL, "'@SUM(1+1)", "<script>alert(1)</script>"}
+    for r in rows.values():
+        assert sheet.cell(r, 3).data_type == "s"
+    realized = sheet.cell(rows["'@SUM(1+1)"], 5)
+    assert realized.data_type == "n" and realized.value == -20
+
+
+def test_the_html_briefing_escapes_names(tmp_path: Path) -> None:
+    out = tmp_path / "rapat.html"
+    result = invoke("brief", str(evil_csv(tmp_path)), "-o", str(out), "--meeting-date", "2023-11-15", "-q")
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "peringkat.csv"
+    out.write_text("last week\n", encoding="utf-8")
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "fsync", disk_full)
+    result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
+    assert result.exit_code == 2
+    assert "peringkat.csv: cannot be written (No space left on device)" in result.stderr
+    assert out.read_text(encoding="utf-8") == "last week\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["peringkat.csv"]
+
+
+def test_a_failed_command_leaves_no_output(tmp_path: Path) -> None:
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    out = tmp_path / "peringkat.xlsx"
+    assert invoke("rank", str(broken), "-o", str(out)).exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rusak.xlsx"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_new_output_gets_the_usual_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "peringkat.csv"
+    assert invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q").exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def spellings(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
+    """Inputs, and an output that is one of them, spelled another way."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    source = folder / "a.csv"
+    source.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(source)
+    os.link(source, tmp_path / "hard.csv")
+    return {
+        "dot-dot": ([str(source)], folder / ".." / "exports" / "a.csv"),
+        "symlink": ([str(source)], tmp_path / "link.csv"),
+        "hard link": ([str(source)], tmp_path / "hard.csv"),
+        "in a folder given": ([str(folder)], source),
+    }
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic and hard links")
+@pytest.mark.parametrize("spelling", ["dot-dot", "symlink", "hard link", "in a folder given"])
+def test_an_input_spelled_another_way_is_not_overwritten(tmp_path: Path, spelling: str) -> None:
+    inputs, output = spellings(tmp_path)[spelling]
+    before = (tmp_path / "exports" / "a.csv").read_bytes()
+    result = invoke("rank", *inputs, "-o", str(output), "-f", "csv")
+    assert result.exit_code == 2 and "overwrite an input" in result.stderr
+    assert (tmp_path / "exports" / "a.csv").read_bytes() == before
+
+
+def test_a_new_output_inside_an_input_folder_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    result = invoke("rank", str(tmp_path), "-o", str(tmp_path / "peringkat.xlsx"), "-q")
+    assert result.exit_code == 0 and (tmp_path / "peringkat.xlsx").exists()
+
+
+# --- the one place where failures become messages ----------------------------------------------
+
+
+def failing(exc: BaseException) -> typer.Typer:
+    """A one-command app whose command raises ``exc`` through handle_errors."""
+    small = typer.Typer()
+
+    @small.command()
+    @handle_errors
+    def run() -> None:
+        raise exc
+
+    return small
+
+
+def test_an_unexpected_failure_is_one_message_without_a_traceback() -> None:
+    result = runner.invoke(failing(ValueError("boom")), [])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unexpected failure (ValueError: boom)")
+    assert "--debug" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    result = runner.invoke(failing(BrokenPipeError()), [])
+    assert result.exit_code == 0 and result.stderr == ""
