@@ -253,3 +253,21 @@ def test_realization_above_budget_is_reported_at_its_row(expected: dict[str, Any
     sheet = load_workbook(SAMPLES / name, read_only=True)[warning["sheet"]]
     row = next(sheet.iter_rows(min_row=warning["row"], max_row=warning["row"], values_only=True))
     assert truth["account"] in row and truth["unit_code"] in row
+
+
+def test_markup_in_a_unit_name_stays_text_in_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Nama OPD;Pagu;Realisasi\n<script>alert(1)</script> & co;100;50\n", encoding="utf-8")
+    result = invoke("rank", str(path), "-f", "md")
+    assert result.exit_code == 0
+    assert "&lt;script>alert(1)&lt;/script> & co" in result.stdout
+    assert "<script>" not in result.stdout
+
+
+def test_facts_into_an_existing_folder(tmp_path: Path) -> None:
+    out = tmp_path / "facts"
+    out.mkdir()
+    for _ in range(2):  # the weekly run writes into the same folder again
+        result = invoke("facts", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
+        assert result.exit_code == 0, result.stderr
+    assert (out / "budget.parquet").exists()

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +31,7 @@ from conftest import SAMPLES
 from realisasi_cli.cli import app
 from realisasi_cli.load import load
 from realisasi_cli.metrics import RankOptions, rank
+from realisasi_cli.read import _letters_above, _numbers_above, column_letter
 
 runner = CliRunner()
 
@@ -52,8 +54,11 @@ def tables(draw: st.DrawFn) -> tuple[list[list[object]], dict[str, tuple[float, 
         budget = draw(st.integers(min_value=1_000, max_value=10**12))
         realized = draw(st.integers(min_value=0, max_value=budget))
         units[f"DINAS CONTOH {string.ascii_uppercase[i]}"] = (float(budget), float(realized))
+    numbered = draw(st.booleans())  # a "No" column, a "1 2 3" row under the header, a JUMLAH row
     order = draw(st.permutations(["unit", "budget", "realized"]))
+    order = ["no", *order] if numbered else order
     headers = {
+        "no": "No",
         "unit": draw(st.sampled_from(UNIT_HEADERS)),
         "budget": draw(st.sampled_from(BUDGET_HEADERS)),
         "realized": draw(st.sampled_from(REALIZED_HEADERS)),
@@ -74,8 +79,22 @@ def tables(draw: st.DrawFn) -> tuple[list[list[object]], dict[str, tuple[float, 
     rows: list[list[object]] = [[title] for title in draw(st.lists(TITLES, max_size=4))]
     rows.extend([[]] * draw(st.integers(min_value=0, max_value=2)))
     rows.append(line(headers))
-    for name, (budget, realized) in units.items():
-        rows.append(line({"unit": name, "budget": amount(budget), "realized": amount(realized)}))
+    if numbered:
+        rows.append(line({role: str(i + 1) for i, role in enumerate(order)}))
+    for i, (name, (budget, realized)) in enumerate(units.items(), start=1):
+        rows.append(line({"no": i, "unit": name, "budget": amount(budget), "realized": amount(realized)}))
+    if numbered:
+        total = {"budget": sum(b for b, _ in units.values()), "realized": sum(r for _, r in units.values())}
+        rows.append(
+            line(
+                {
+                    "no": None,
+                    "unit": "JUMLAH",
+                    "budget": amount(total["budget"]),
+                    "realized": amount(total["realized"]),
+                }
+            )
+        )
     return rows, units
 
 
@@ -90,6 +109,41 @@ def test_title_rows_column_order_and_blank_columns_do_not_change_the_answer(
     result = rank(dataset.budget, dataset.realization, dataset.sources, RankOptions())
     got = {u["name"]: (u["budget"], u["realized"]) for u in result.units.to_dicts()}
     assert got == units
+
+
+# --- the search for cells beyond a sheet's declared dimension ---------------------------------
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` matches at the start of ``text``, in Python's engine and in Polars'."""
+    python = re.match(pattern, text) is not None
+    rust = bool(pl.Series([text]).str.contains("^(?:" + pattern + ")").item())
+    assert python == rust, (pattern, text)
+    return python
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    limit=st.integers(min_value=1, max_value=2**31),
+    row=st.integers(min_value=0, max_value=2**33),
+    zeros=st.booleans(),
+)
+def test_a_row_number_is_found_beyond_the_limit_exactly(limit: int, row: int, zeros: bool) -> None:
+    text = ("00" if zeros else "") + str(row) + '"'
+    assert matches(_numbers_above(limit), text) == (row > limit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    limit=st.integers(min_value=0, max_value=20_000),
+    col=st.integers(min_value=0, max_value=500_000),
+    lower=st.booleans(),
+)
+def test_a_column_is_found_beyond_the_limit_exactly(limit: int, col: int, lower: bool) -> None:
+    letters = column_letter(col)
+    assert matches(_letters_above(column_letter(limit)), (letters.lower() if lower else letters) + "7") == (
+        col > limit
+    )
 
 
 # --- a corpus of broken files -------------------------------------------------------------------
@@ -268,7 +322,7 @@ def test_broken_files_end_in_exit_0_or_1_and_are_left_unchanged(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("index", [0, 23, 47, 71, 97, 131, 155])
-def test_broken_files_through_the_installed_command(tmp_path: Path, index: int) -> None:
+def test_broken_files_in_a_separate_process(tmp_path: Path, index: int) -> None:
     label, name, data = CORPUS[index % len(CORPUS)]
     source = tmp_path / name
     source.write_bytes(data)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import random
 import resource
 import struct
 import subprocess
@@ -64,13 +65,14 @@ PARTS = {
 }
 
 
-def zip_bomb(path: Path, megabytes: int, declared: int | None = None) -> Path:
-    """A workbook whose sheet inflates to ``megabytes`` of blanks; its size header may lie.
+def zip_bomb(
+    path: Path, megabytes: int, declared: int | None = None, block: bytes = b" " * (1 << 20)
+) -> Path:
+    """A workbook whose sheet inflates to ``megabytes`` of ``block``; its size header may lie.
 
     The deflate stream repeats one fully flushed block, so building it takes no time.
     """
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = b" " * (1 << 20)
     head = deflate.compress(SHEET_HEAD) + deflate.flush(zlib.Z_FULL_FLUSH)
     body = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
     tail = deflate.compress(SHEET_TAIL) + deflate.flush()
@@ -136,6 +138,17 @@ def test_a_bomb_whose_sizes_lie_is_caught_while_inflating(tmp_path: Path) -> Non
     path = zip_bomb(tmp_path / "liar.xlsx", megabytes=1536, declared=5_000_000)
     code, stderr, seconds, peak = run_measured("rank", str(path))
     assert code == 1 and "inflates beyond its declared size" in stderr
+    assert seconds < 10 and peak < 300, (seconds, peak)
+
+
+@posix_only
+def test_an_archive_of_text_without_markup_is_refused_even_at_a_modest_ratio(tmp_path: Path) -> None:
+    # 30:1 passes the ratio limit, but the reader would hold 512 MB of text in one buffer
+    rng = random.Random(7)
+    block = bytes(rng.choice(b"abcdefghij") if rng.random() < 0.02 else 32 for _ in range(1 << 20))
+    path = zip_bomb(tmp_path / "text.xlsx", megabytes=512, block=block)
+    code, stderr, seconds, peak = run_measured("rank", str(path))
+    assert code == 1 and "megabytes of text without markup" in stderr, stderr
     assert seconds < 10 and peak < 300, (seconds, peak)
 
 
@@ -309,6 +322,51 @@ def test_a_value_repeated_over_millions_of_ods_cells_is_refused(tmp_path: Path) 
     assert seconds < 10 and peak < 300
 
 
+def biff12(rtype: int, body: bytes) -> bytes:
+    """One .xlsb record: type and size as 7-bit varints, then the body."""
+    head = bytes([rtype & 0x7F | 0x80, rtype >> 7]) if rtype > 0x7F else bytes([rtype])
+    size, out = len(body), bytearray()
+    while True:
+        out.append(size & 0x7F | (0x80 if size > 0x7F else 0))
+        size >>= 7
+        if not size:
+            break
+    return head + bytes(out) + body
+
+
+def xlsb_sheet(cells: list[tuple[int, int]], dimension: tuple[int, int] = (2, 2)) -> bytes:
+    stream = biff12(0x0094, struct.pack("<4I", 0, dimension[0], 0, dimension[1]))
+    for row in sorted({r for r, _ in cells}):
+        stream += biff12(0x0000, struct.pack("<I", row) + bytes(8))
+        for r, c in cells:
+            if r == row:
+                stream += biff12(0x0005, struct.pack("<II", c, 0) + struct.pack("<d", 1.5))
+    return stream
+
+
+@pytest.mark.parametrize("piece", [1, 3, 7, 1 << 20])
+def test_xlsb_records_are_measured_whatever_the_chunks(piece: int) -> None:
+    from realisasi_cli.read import _XlsbExtent
+
+    stream = xlsb_sheet([(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)])
+    extent = _XlsbExtent()
+    for at in range(0, len(stream), piece):
+        extent.feed(stream[at : at + piece])
+    assert (extent.max_row, extent.max_col, extent.filled) == (3, 3, 5)
+
+
+def test_an_xlsb_cell_or_dimension_far_away_is_caught() -> None:
+    from realisasi_cli.errors import UnreadableWorkbookError
+    from realisasi_cli.read import _check_extent, _Damaged, _XlsbExtent
+
+    far = _XlsbExtent()
+    far.feed(xlsb_sheet([(0, 0), (1_048_575, 16_383)]))
+    with pytest.raises(UnreadableWorkbookError, match="absurdly large"):
+        _check_extent(Path("x.xlsb"), "S", far.max_row, far.max_col, far.filled)
+    with pytest.raises(_Damaged, match="declares"):
+        _XlsbExtent().feed(xlsb_sheet([(0, 0)], dimension=(1_048_575, 16_383)))
+
+
 # --- recognised and explained ------------------------------------------------------------------
 
 
@@ -453,7 +511,7 @@ def test_a_workbook_saved_under_the_other_suffix_is_read(tmp_path: Path, sample:
     assert invoke("rank", str(tmp_path / renamed), "-q").exit_code == 0
 
 
-def test_formulas_saved_by_xlsxwriter_with_no_result_are_named(tmp_path: Path) -> None:
+def xlsxwriter_formulas(tmp_path: Path) -> Path:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(tmp_path / "rumus.xlsx"))
@@ -465,8 +523,24 @@ def test_formulas_saved_by_xlsxwriter_with_no_result_are_named(tmp_path: Path) -
     sheet.write_formula("C2", "=B2*0.5")  # xlsxwriter stores 0 as the result until recalculated
     sheet.write_formula("C3", "=B3*0.25")
     book.close()
-    result = invoke("rank", str(tmp_path / "rumus.xlsx"))
+    return tmp_path / "rumus.xlsx"
+
+
+def ods_formulas(tmp_path: Path) -> Path:
+    row = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Dinas C</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="float" office:value="400"/>'
+        '<table:table-cell table:formula="of:=[.B4]*0.5"/></table:table-row>'
+    )
+    return ods(tmp_path / "rumus.ods", row)
+
+
+@pytest.mark.parametrize("build", [xlsxwriter_formulas, ods_formulas], ids=["xlsxwriter", "ods"])
+def test_formulas_saved_without_results_are_named(tmp_path: Path, build: Any) -> None:
+    path = build(tmp_path)
+    result = invoke("rank", str(path))
     assert result.exit_code == 1
+    assert f"{path.name} (Rekap!C" in result.stderr
     assert "formulas saved without their results" in result.stderr and "save it again" in result.stderr
 
 
@@ -626,6 +700,15 @@ def test_an_unexpected_failure_is_one_message_without_a_traceback() -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: unexpected failure (ValueError: boom)")
     assert "--debug" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_panic_of_the_rust_reader_is_one_message_too() -> None:
+    class PanicException(BaseException):  # what pyo3 raises: not an Exception
+        pass
+
+    result = runner.invoke(failing(PanicException("index out of bounds")), [])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unexpected failure (PanicException: index out of bounds)")
 
 
 def test_a_closed_pipe_ends_quietly() -> None:

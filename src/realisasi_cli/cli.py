@@ -276,9 +276,16 @@ def _parse_date(value: str | None) -> date | None:
         raise UsageError(f"--as-of {value!r}: expected a date like 2023-09-30.") from None
 
 
-def _check_output(output: Path | None, inputs: list[Path]) -> None:
-    """Refuse an output that is one of the inputs under any spelling (``./a/../a.xlsx``, a link)."""
+def _check_output(output: Path | None, inputs: list[Path], *, folder: bool = False) -> None:
+    """Refuse an output that is one of the inputs under any spelling (``./a/../a.xlsx``, a link).
+
+    With ``folder``, the output is a folder to write files into (created when missing).
+    """
     if output is None:
+        return
+    if folder:
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"{output}: is a file; give a folder for the output files.")
         return
     target = output.resolve()
     if output.exists():
@@ -781,7 +788,7 @@ def facts(
     """Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars."""
     from realisasi_cli.export import write_atomic
 
-    _check_output(output, inputs)
+    _check_output(output, inputs, folder=True)
     dataset, _config = _load(inputs, as_of, strict, quiet)
     output.mkdir(parents=True, exist_ok=True)
     tables = {

@@ -42,7 +42,7 @@ FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 
 # Limits against archives that inflate absurdly (zip bombs) and absurd sheet sizes. A real
-# export of 1,048,576 rows × 40 columns stays within them.
+# export of a million line items stays well within them.
 MAX_UNCOMPRESSED_BYTES = 3 * 1024**3
 MAX_COMPRESSION_RATIO = 400  # real workbooks compress 5–20:1, deflate's ceiling is ~1032:1
 MAX_CELLS = 60_000_000
@@ -52,6 +52,8 @@ SPARSE_FILL = 8
 MAX_SHEETS = 1_000
 MAX_PART_BYTES = 64 * 1024**2  # workbook.xml and its relationships, which are read whole
 _MAX_TAG = 1 << 20  # an XML tag longer than this is not a spreadsheet's
+_MAX_TEXT_RUN = 4 << 20  # nor text this long between tags (a cell holds at most 32,767 characters)
+_MAX_RECORD = 16 << 20  # nor an .xlsb record this long
 _CHUNK = 1 << 20
 _HEAD = 8192
 _TOP_ROWS = 300  # rows whose cell positions are taken from the XML to align the grid
@@ -120,7 +122,8 @@ def read_grids(path: Path) -> list[Grid]:
         raise UnreadableWorkbookError(f"{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).")
     kind = _sniff(head)
     if kind == "zip":
-        return _read_workbook(path, _check_archive(path))
+        kind, formulas = _check_archive(path)
+        return _read_workbook(path, kind, formulas)
     if kind == "ole":
         _check_ole(path)
         return _read_workbook(path, "xls")
@@ -159,7 +162,7 @@ def _sniff(head: bytes) -> str:
         if b"\x00" in head or controls > len(head) // 20:
             return "binary content"
     text = _decode(head).lstrip("\ufeff \t\r\n").lower()
-    if text.startswith("<"):
+    if re.match(r"<[a-z!?]", text):  # markup; a CSV may well start with "<10 juta"
         if "urn:schemas-microsoft-com:office:spreadsheet" in text:
             return "spreadsheetml"
         return "html"
@@ -212,8 +215,11 @@ def _damaged(path: Path, reason: str) -> UnreadableWorkbookError:
     return UnreadableWorkbookError(f"{path}: the workbook is damaged ({reason}).", _RESAVE)
 
 
-def _check_archive(path: Path) -> str:
-    """Check a zip workbook before calamine opens it; return its kind (xlsx, xlsb or ods)."""
+def _check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    """Check a zip workbook before calamine opens it.
+
+    Returns its kind (xlsx, xlsb or ods) and, for .ods, the formula cells saved without a result.
+    """
     try:
         archive = zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
@@ -227,7 +233,9 @@ def _check_archive(path: Path) -> str:
         raise _damaged(path, "not a valid archive") from exc
 
 
-def _check_members(path: Path, archive: zipfile.ZipFile, handle: IO[bytes]) -> str:
+def _check_members(
+    path: Path, archive: zipfile.ZipFile, handle: IO[bytes]
+) -> tuple[str, dict[str, list[tuple[int, int]]]]:
     infos = archive.infolist()
     members = {info.filename: info for info in infos}
     if "xl/workbook.xml" in members:
@@ -273,6 +281,7 @@ def _check_members(path: Path, archive: zipfile.ZipFile, handle: IO[bytes]) -> s
     names.update({part: name for name, part in sheets})
     # Every member is inflated once, in bounded pieces, so that a size that lies is caught
     # before calamine trusts it; the sheets' cells are measured on the way.
+    formulas: dict[str, list[tuple[int, int]]] = {}
     for info in infos:
         sheet = names.get(info.filename)
         if sheet is None:
@@ -284,6 +293,7 @@ def _check_members(path: Path, archive: zipfile.ZipFile, handle: IO[bytes]) -> s
             for chunk in _inflate(handle, info):
                 ods.feed(chunk)
             ods.finish()
+            formulas = ods.formulas
         elif kind == "xlsb":
             xlsb = _XlsbExtent()
             for chunk in _inflate(handle, info):
@@ -291,11 +301,16 @@ def _check_members(path: Path, archive: zipfile.ZipFile, handle: IO[bytes]) -> s
             _check_extent(path, sheet, xlsb.max_row, xlsb.max_col, xlsb.filled)
         else:
             _check_xml_sheet(path, sheet, handle, info)
-    return kind
+    return kind, formulas
 
 
 def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A member's bytes in pieces of at most 1 MB; fails if it inflates beyond its declared size."""
+    """A member's bytes in pieces of at most 1 MB; fails if it inflates beyond its declared size.
+
+    In XML, megabytes of text without a tag (which the reader would hold in one buffer) fail too.
+    """
+    markup = info.filename.endswith((".xml", ".rels"))
+    run = 0
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -322,6 +337,11 @@ def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
             produced += len(out)
             if produced > info.file_size:
                 raise _Damaged(f"{info.filename} inflates beyond its declared size")
+            if markup:
+                at = out.rfind(b"<")
+                run = run + len(out) if at < 0 else len(out) - at
+                if run > _MAX_TEXT_RUN:
+                    raise _Damaged(f"{info.filename} holds megabytes of text without markup")
             if out:
                 yield out
             if inflater is not None and inflater.eof:
@@ -440,7 +460,7 @@ def _numbers_above(limit: int) -> str:
     for i, d in enumerate(digits):
         if d != "9":
             branches.append(f"{digits[:i]}[{int(d) + 1}-9]" + rf"\d{{{n - i - 1}}}")
-    return "0*(?:" + "|".join(branches) + r")(?!\d)"
+    return "0*(?:" + "|".join(branches) + r")(?:[^0-9]|$)"
 
 
 def _letters_above(letters: str) -> str:
@@ -455,11 +475,14 @@ def _letters_above(letters: str) -> str:
     return "(?:" + "|".join(branches) + r")\d"
 
 
+_BATCH = 32 << 20  # bytes of sheet XML searched at once, by Polars' regex engine on all cores
+
+
 class _XmlExtent:
     """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
 
-    Where the sheet declares its ``<dimension>``, a few fast searches confirm that no cell
-    lies beyond it; otherwise (or when one does) every cell reference is read.
+    Where the sheet declares its ``<dimension>``, one search confirms that no cell lies
+    beyond it; otherwise (or when one does) every cell reference is read.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -467,12 +490,14 @@ class _XmlExtent:
         self.used_dimension = False
         self.exact = not trust_dimension
         self.started = False
-        self.beyond: re.Pattern[bytes] | None = None
+        self.beyond = ""
         self.max_row = self.max_col = self.max_row_tag = 0
         self.positional = False
         self.large = False
         self.filled = 0
         self.carry = b""
+        self.batch: list[bytes] = []
+        self.batch_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
         data = self.carry + chunk
@@ -489,6 +514,7 @@ class _XmlExtent:
     def finish(self) -> tuple[int, int]:
         self._scan(self.carry)
         self.carry = b""
+        self._search()
         rows = max(self.max_row, self.max_row_tag if self.positional else 0)
         return rows, self.max_col
 
@@ -502,24 +528,41 @@ class _XmlExtent:
                 letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
                 self.max_row, self.max_col = int(digits), _column_index(letters.decode()) + 1
                 self.used_dimension = True
+                self.large = self.max_row * self.max_col > SPARSE_CELLS
                 # A reference beyond the dimension, or an r attribute written unusually
                 # ("r = 'A1'"), sends the scan to read every cell.
-                self.beyond = re.compile(
-                    rb"r(?:=[\"'](?:"
-                    + _letters_above(letters.decode()).encode()
-                    + rb"|[A-Za-z]*"
-                    + _numbers_above(self.max_row).encode()
-                    + rb")|\s+=|=\s)"
+                self.beyond = (
+                    r"r(?:=[\"'](?:"
+                    + _letters_above(letters.decode())
+                    + r"|[A-Za-z]*"
+                    + _numbers_above(self.max_row)
+                    + r")|\s+=|=\s)"
                 )
-                self.large = self.max_row * self.max_col > SPARSE_CELLS
-        if not self.exact and self.beyond is not None and self.beyond.search(body):
-            self.exact = True
-        # Counted only where the density rule may apply; a count that starts late errs low,
-        # and a sheet refused on it is measured again from the start.
-        if self.exact or self.large:
-            self.filled += body.count(b"</c>") + body.count(b":c>")
-        if not self.exact:
+        if self.exact:
+            self._cells(body)
             return
+        self.batch.append(body)
+        self.batch_bytes += len(body)
+        if self.batch_bytes >= _BATCH:
+            self._search()
+
+    def _search(self) -> None:
+        bodies, self.batch, self.batch_bytes = self.batch, [], 0
+        if not bodies:
+            return
+        # Only ASCII matters to the search, so undecodable bytes may become U+FFFD.
+        text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
+        if self.large:  # only where the density rule may apply
+            self.filled += int(text.str.count_matches("</c>", literal=True).sum())
+            self.filled += int(text.str.count_matches(":c>", literal=True).sum())
+        if text.str.contains(self.beyond).any():
+            # A count that starts here errs low; a sheet refused on it is measured again.
+            self.exact = True
+            for body in bodies:
+                self._cells(body)
+
+    def _cells(self, body: bytes) -> None:
+        self.filled += body.count(b"</c>") + body.count(b":c>")
         for m in _CELL_TAG.finditer(body):
             attrs = m.group(1)
             if attrs.endswith(b"/"):
@@ -572,9 +615,10 @@ class _OdsExtent:
         self.path = path
         self.carry = b""
         self.name = "?"
+        self.formulas: dict[str, list[tuple[int, int]]] = {}
         # calamine's .ods reader never returns from some XML that is cut short, so the whole
         # document must be well-formed (expat, in C; it also stops entity expansion bombs).
-        self.wellformed = xml.parsers.expat.ParserCreate()
+        self.wellformed = xml.parsers.expat.ParserCreate("utf-8")  # as calamine reads it
         self._reset()
 
     def _reset(self) -> None:
@@ -587,7 +631,7 @@ class _OdsExtent:
     def feed(self, chunk: bytes) -> None:
         try:
             self.wellformed.Parse(chunk, False)
-        except xml.parsers.expat.ExpatError as exc:
+        except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
         data = self.carry + chunk
         lt, gt = data.rfind(b"<"), data.rfind(b">")
@@ -603,7 +647,7 @@ class _OdsExtent:
     def finish(self) -> None:
         try:
             self.wellformed.Parse(b"", True)
-        except xml.parsers.expat.ExpatError as exc:
+        except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
         self._check()
 
@@ -646,6 +690,8 @@ class _OdsExtent:
             span = int(found.group(1)) if found else 1
             if b"office:value-type" in attrs:
                 self._value(self.col, span)
+            elif b"table:formula" in attrs:
+                self.formulas.setdefault(self.name, []).append((self.row, self.col))
             elif not empty:
                 self.open_cell = (self.col, span)
             self.col += span
@@ -715,6 +761,8 @@ class _XlsbExtent:
                     raise _Damaged("a record header is malformed")
                 pos = start
                 break
+            if size > _MAX_RECORD:
+                raise _Damaged(f"a record of {size / 1024**2:,.0f} MB")
             if pos + min(size, 16) > end:
                 pos = start
                 break
@@ -798,13 +846,13 @@ class _Compound:
             values = struct.unpack(f"<{self.sector // 4}I", self._sector(sector))
             difat.extend(values[:-1])
             sector, hops = values[-1], hops + 1
-        self.fat = array("I")
-        for s in difat[:n_fat]:
+        # no more FAT sectors than the file has sectors, so that a crafted header cannot
+        # make the table (and the chains through it) larger than the file
+        self.fat = array("I")  # 4 bytes on every platform CPython supports
+        for s in difat[: min(n_fat, len(data) // self.sector + 1)]:
             if s not in (_FREE, _END_OF_CHAIN):
                 self.fat.frombytes(self._sector(s))
-        if self.fat.itemsize != 4:  # array("I") is 4 bytes on every platform Python supports
-            raise _Damaged("unsupported platform")
-        directory = self._chain_bytes(dir_start, self.fat, self.sector, self._sector)
+        directory = self._chain_bytes(dir_start, self.fat, self._sector)
         self.entries: dict[str, tuple[int, int, int]] = {}
         for at in range(0, len(directory) - 127, 128):
             name_length = struct.unpack_from("<H", directory, at + 64)[0]
@@ -817,9 +865,9 @@ class _Compound:
         self.mini = b""
         self.minifat = array("I")
         if root is not None:
-            self.mini = self._chain_bytes(root[1], self.fat, self.sector, self._sector)[: root[2]]
+            self.mini = self._chain_bytes(root[1], self.fat, self._sector)[: root[2]]
             if minifat_start not in (_FREE, _END_OF_CHAIN):
-                self.minifat.frombytes(self._chain_bytes(minifat_start, self.fat, self.sector, self._sector))
+                self.minifat.frombytes(self._chain_bytes(minifat_start, self.fat, self._sector))
 
     def _sector(self, index: int) -> bytes:
         at = (index + 1) * self.sector
@@ -834,14 +882,17 @@ class _Compound:
         return self.mini[at : at + 64]
 
     @staticmethod
-    def _chain_bytes(start: int, table: array[int], size: int, read: Callable[[int], bytes]) -> bytes:
+    def _chain_bytes(start: int, table: array[int], read: Callable[[int], bytes]) -> bytes:
+        """The sectors of a chain, each at most once (a chain that loops is damaged)."""
         parts = []
-        sector, hops = start, 0
+        seen: set[int] = set()
+        sector = start
         while sector not in (_FREE, _END_OF_CHAIN):
-            if sector >= len(table) or hops > len(table):
+            if sector >= len(table) or sector in seen:
                 raise _Damaged("a broken sector chain")
+            seen.add(sector)
             parts.append(read(sector))
-            sector, hops = table[sector], hops + 1
+            sector = table[sector]
         return b"".join(parts)
 
     def names(self) -> set[str]:
@@ -855,8 +906,8 @@ class _Compound:
             return None
         _kind, start, size = entry
         if size < self.cutoff and self.mini:
-            return self._chain_bytes(start, self.minifat, 64, self._mini_sector)[:size]
-        return self._chain_bytes(start, self.fat, self.sector, self._sector)[:size]
+            return self._chain_bytes(start, self.minifat, self._mini_sector)[:size]
+        return self._chain_bytes(start, self.fat, self._sector)[:size]
 
 
 def _check_ole(path: Path) -> None:
@@ -950,7 +1001,9 @@ def _biff_sheet_name(data: bytes) -> str:
 _SUFFIXES_OF = {"xlsx": {".xlsx", ".xlsm"}, "xlsb": {".xlsb"}, "ods": {".ods"}, "xls": {".xls"}}
 
 
-def _read_workbook(path: Path, kind: str) -> list[Grid]:
+def _read_workbook(
+    path: Path, kind: str, formulas_of: dict[str, list[tuple[int, int]]] | None = None
+) -> list[Grid]:
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -978,10 +1031,8 @@ def _read_workbook(path: Path, kind: str) -> list[Grid]:
             row0, col0 = scan.origin(frame)
             merges, formulas = scan.merges, scan.formulas
         else:
-            row0, col0, merges = (
-                _calamine_layout(source, name) if frame.height and kind != "xlsx" else (0, 0, [])
-            )
-            formulas = []
+            row0, col0, merges = _calamine_layout(source, name) if frame.height else (0, 0, [])
+            formulas = (formulas_of or {}).get(name, [])
         placed = _place(frame, row0, col0)
         grids.append(
             Grid(
