@@ -392,6 +392,24 @@ def _emit(text: str | bytes, output: Path | None) -> None:
         ) from exc
 
 
+_TABULAR = (Format.csv, Format.xlsx, Format.parquet)
+
+
+def _emit_rows(
+    fmt: Format, sheet: str, header: list[str], rows: list[list[Any]], output: Path | None
+) -> None:
+    """Rows as CSV (stdout or file), or as an .xlsx / .parquet file (which needs -o)."""
+    from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
+
+    if fmt is Format.csv:
+        _emit(csv_bytes(header, rows), output)
+        return
+    if output is None:
+        raise UsageError(f"--format {fmt.value} needs -o FILE.{fmt.value}.")
+    data = xlsx_bytes([(sheet, header, rows)]) if fmt is Format.xlsx else parquet_bytes(header, rows)
+    _emit(data, output)
+
+
 def _bar(pct: float | None, width: int = 12) -> str:
     if pct is None:
         return ""
@@ -561,7 +579,6 @@ def rank(
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     from realisasi_cli.analysis import add_pace, changes_since
-    from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
     from realisasi_cli.metrics import rank as compute_rank
     from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
 
@@ -593,16 +610,8 @@ def rank(
     if fmt_chosen is Format.json:
         document = rank_json(ranking, dataset, selection, changes, total_pace)
         _emit(json.dumps(document, ensure_ascii=False, indent=2), output)
-    elif fmt_chosen is Format.csv:
-        _emit(csv_bytes(RANK_COLUMNS, rank_rows(ranking, selection)), output)
-    elif fmt_chosen is Format.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx needs -o FILE.xlsx.")
-        _emit(xlsx_bytes([("Peringkat", RANK_COLUMNS, rank_rows(ranking, selection))]), output)
-    elif fmt_chosen is Format.parquet:
-        if output is None:
-            raise UsageError("--format parquet needs -o FILE.parquet.")
-        _emit(parquet_bytes(RANK_COLUMNS, rank_rows(ranking, selection)), output)
+    elif fmt_chosen in _TABULAR:
+        _emit_rows(fmt_chosen, "Peringkat", RANK_COLUMNS, rank_rows(ranking, selection), output)
     else:
         context = RankContext(
             title=LABELS[language]["title"],
@@ -706,7 +715,6 @@ def quarters(
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
-    from realisasi_cli.export import csv_bytes, parquet_bytes, xlsx_bytes
     from realisasi_cli.load import expand_inputs, load
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
@@ -747,16 +755,8 @@ def quarters(
         _quarters_table(document, language, category)
     elif fmt_chosen is Format.json:
         _emit(json.dumps(document, ensure_ascii=False, indent=2), output)
-    elif fmt_chosen is Format.csv:
-        _emit(csv_bytes(QUARTER_COLUMNS, quarter_rows(result, selection)), output)
-    elif fmt_chosen is Format.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx needs -o FILE.xlsx.")
-        _emit(xlsx_bytes([("Triwulan", QUARTER_COLUMNS, quarter_rows(result, selection))]), output)
-    elif fmt_chosen is Format.parquet:
-        if output is None:
-            raise UsageError("--format parquet needs -o FILE.parquet.")
-        _emit(parquet_bytes(QUARTER_COLUMNS, quarter_rows(result, selection)), output)
+    elif fmt_chosen in _TABULAR:
+        _emit_rows(fmt_chosen, "Triwulan", QUARTER_COLUMNS, quarter_rows(result, selection), output)
     else:
         context = QuartersContext(
             title=LABELS[language]["quarters_title"],
