@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from realisasi_cli import fmt
+from realisasi_cli.dates import month_end
 from realisasi_cli.errors import UsageError
+from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.analysis import Evaluation
     from realisasi_cli.load import Dataset
 
-QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 # Strong colours for bars and marks, light ones for table cells; all readable on white paper.
 BAND_COLOURS = {"good": "#2e7d32", "warn": "#f9a825", "bad": "#c62828"}
@@ -440,7 +441,7 @@ def _quarter_rows(evaluation: Evaluation) -> list[QuarterRow]:
         known = {int(r["quarter"]): r for r in evaluation.quarters.total.to_dicts()}
         as_of = evaluation.quarters.as_of
         last = evaluation.quarters.last_quarter
-        if as_of is not None and as_of < _quarter_end(as_of.year, last):
+        if as_of is not None and as_of < month_end(as_of.year, 3 * last):
             through = as_of
     rows = []
     for q in range(1, 5):
@@ -459,10 +460,6 @@ def _quarter_rows(evaluation: Evaluation) -> list[QuarterRow]:
             )
         )
     return rows
-
-
-def _quarter_end(year: int, quarter: int) -> date:
-    return date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
 def _unique(items: list[str]) -> list[str]:

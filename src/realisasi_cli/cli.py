@@ -210,6 +210,10 @@ PreviousOption = Annotated[
     Path | None,
     typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
 ]
+FormatOption = Annotated[
+    Format | None,
+    typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
+]
 LangOption = Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
@@ -422,8 +426,7 @@ def _arrow(value: float | None, lang: str) -> str:
 
     if value is None:
         return ""
-    mark = "▲" if value > 0.005 else "▼" if value < -0.005 else "="
-    return f"{mark} {fmt.points(value, lang)}"
+    return f"{fmt.arrow(value)} {fmt.points(value, lang)}"
 
 
 def _rank_table(
@@ -558,10 +561,7 @@ def rank(
     all_units: AllOption = False,
     threshold: ThresholdOption = None,
     category: CategoryOption = None,
-    fmt_: Annotated[
-        Format | None,
-        typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
-    ] = None,
+    fmt_: FormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
@@ -632,9 +632,6 @@ def rank(
         err.print(f"written: {output}")
 
 
-_ROMAN = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
-
-
 @dataclass
 class QuartersContext:
     """What ``quarters.md.j2`` receives."""
@@ -653,6 +650,7 @@ def _quarters_table(document: dict[str, Any], lang: str, category: str | None) -
     from rich.table import Table
 
     from realisasi_cli import fmt
+    from realisasi_cli.vocabulary import QUARTER_NAMES
 
     labels = LABELS[lang]
     title = labels["quarters_title"] + (f" · {category}" if category else "")
@@ -664,7 +662,7 @@ def _quarters_table(document: dict[str, Any], lang: str, category: str | None) -
     for q in quarters:
         target = document["total"]["quarters"][q - 1]["target_pct"]
         suffix = f" ({labels['target']} {fmt.percent(target, lang, 0)})" if target is not None else ""
-        table.add_column(_ROMAN[q] + suffix, justify="right", no_wrap=True)
+        table.add_column(QUARTER_NAMES[q] + suffix, justify="right", no_wrap=True)
 
     def cell(entry: dict[str, Any]) -> str:
         if entry["cumulative_pct"] is None:
@@ -701,10 +699,7 @@ def quarters(
         Path | None,
         typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's targets."),
     ] = None,
-    fmt_: Annotated[
-        Format | None,
-        typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
-    ] = None,
+    fmt_: FormatOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
     ] = None,
@@ -718,6 +713,7 @@ def quarters(
     from realisasi_cli.load import expand_inputs, load
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
+    from realisasi_cli.vocabulary import QUARTER_NAMES
 
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs + ([plan] if plan is not None else []))
@@ -764,7 +760,7 @@ def quarters(
             labels=LABELS[language],
             as_of=result.as_of,
             category=category,
-            quarter_names=[_ROMAN[q] for q in range(1, result.last_quarter + 1)],
+            quarter_names=[QUARTER_NAMES[q] for q in range(1, result.last_quarter + 1)],
             units=document["units"],
             total=document["total"],
         )

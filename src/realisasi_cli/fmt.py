@@ -35,6 +35,14 @@ def points(value: float | None, lang: str = "id") -> str:
     return f"{sign}{format_decimal(value, format='#,##0.0', locale=LOCALES[lang])} pp"
 
 
+def arrow(change_pp: float | None) -> str:
+    """``▲`` for a gain, ``▼`` for a loss, ``=`` within rounding, empty when unknown."""
+    if change_pp is None:
+        return ""
+    # within what one decimal shows, a change is no change
+    return "▲" if change_pp >= 0.05 else "▼" if change_pp <= -0.05 else "="
+
+
 def long_date(value: date | None, lang: str = "id") -> str:
     """``10 November 2023``."""
     return "-" if value is None else str(format_date(value, format="long", locale=LOCALES[lang]))

@@ -76,21 +76,13 @@ def rollup_code(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def identify_units(
-    budget: pl.DataFrame,
-    realization: pl.DataFrame,
-    aliases: dict[str, str] | None = None,
-    rollup: bool = False,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Give every fact a ``unit`` key: its code, else a code known for its name, else its name."""
-    keyed = identify(budget, realization, aliases=aliases, rollup=rollup)
-    return keyed[0], keyed[1]
-
-
 def identify(
     *frames: pl.DataFrame, aliases: dict[str, str] | None = None, rollup: bool = False
 ) -> list[pl.DataFrame]:
-    """``identify_units`` for any number of fact tables sharing one unit identity."""
+    """Give every fact a ``unit`` key: its code, else a code known for its name, else its name.
+
+    All the tables share one identity, so a name in one is matched to a code in another.
+    """
     aliased = [_apply_aliases(frame, aliases or {}) for frame in frames]
     if rollup:
         aliased = [frame.with_columns(unit_code=rollup_code(pl.col("unit_code"))) for frame in aliased]
@@ -264,14 +256,11 @@ def rank(
 ) -> Ranking:
     """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
     budget, realization = condense(budget, realization)
-    progress = None
-    if physical is not None and physical.height:
-        budget, realization, physical = identify(
-            budget, realization, physical, aliases=options.aliases, rollup=options.rollup
-        )
-        progress = physical_progress(physical, latest_sources(budget, realization, sources))
-    else:
-        budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    extra = [physical] if physical is not None and physical.height else []
+    budget, realization, *keyed = identify(
+        budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
+    )
+    progress = physical_progress(keyed[0], latest_sources(budget, realization, sources)) if keyed else None
     totals = unit_totals(budget, realization, sources, options.category)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
     ranked = (
@@ -386,16 +375,19 @@ def quarters(
     a % of its budget, and the deviation from plan is reported too.
     """
     budget, realization = condense(budget, realization)
-    planned = None
-    if plan is not None:
-        planned = plan.group_by("source", "unit_code", "unit_name", "category", "period_end").agg(
-            pl.col("planned").sum()
-        )
-        budget, realization, planned = identify(
-            budget, realization, planned, aliases=options.aliases, rollup=options.rollup
-        )
-    else:
-        budget, realization = identify_units(budget, realization, options.aliases, options.rollup)
+    extra = (
+        [
+            plan.group_by("source", "unit_code", "unit_name", "category", "period_end").agg(
+                pl.col("planned").sum()
+            )
+        ]
+        if plan is not None
+        else []
+    )
+    budget, realization, *keyed = identify(
+        budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
+    )
+    planned = keyed[0] if keyed else None
     totals = unit_totals(budget, realization, sources, options.category)
     if options.category is not None:
         wanted = categories_within(options.category)
@@ -407,14 +399,23 @@ def quarters(
     undated = realization.filter(pl.col("period_end").is_null())["unit"].unique()
     undated = undated.filter(~undated.is_in(points["unit"].unique().implode()))
     if undated.len():
-        files = sources.filter(
-            pl.col("source").is_in(realization.filter(pl.col("unit").is_in(undated.implode()))["source"].implode())
-        )["file"].unique().sort().to_list()
-        warnings.append((
-            files[0],
-            f"{undated.len()} unit(s) have no as-of date and are left out of the quarters "
-            f"(e.g. {', '.join(Path(f).name for f in files[:3])}); give the date with --as-of",
-        ))
+        files = (
+            sources.filter(
+                pl.col("source").is_in(
+                    realization.filter(pl.col("unit").is_in(undated.implode()))["source"].implode()
+                )
+            )["file"]
+            .unique()
+            .sort()
+            .to_list()
+        )
+        warnings.append(
+            (
+                files[0],
+                f"{undated.len()} unit(s) have no as-of date and are left out of the quarters "
+                f"(e.g. {', '.join(Path(f).name for f in files[:3])}); give the date with --as-of",
+            )
+        )
     if points.height:
         year = int(points.select(pl.col("period_end").dt.year().max()).item())
         points = points.filter(pl.col("period_end").dt.year() == year)

@@ -478,6 +478,20 @@ def _letters_above(letters: str) -> str:
 _BATCH = 32 << 20  # bytes of sheet XML searched at once, by Polars' regex engine on all cores
 
 
+def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
+    """Split streamed XML where its last tag is complete: (what can be scanned, what waits).
+
+    A tag cut in two by a chunk boundary waits for the next chunk; one longer than 1 MB is
+    not XML any spreadsheet writes.
+    """
+    lt, gt = data.rfind(b"<"), data.rfind(b">")
+    if lt <= gt:
+        return data, b""
+    if len(data) - lt > _MAX_TAG:
+        raise _Damaged("an XML tag longer than 1 MB")
+    return data[:lt], data[lt:]
+
+
 class _XmlExtent:
     """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
 
@@ -500,15 +514,7 @@ class _XmlExtent:
         self.batch_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
-        data = self.carry + chunk
-        # a tag cut in two waits for the next chunk
-        lt, gt = data.rfind(b"<"), data.rfind(b">")
-        if lt > gt:
-            body, self.carry = data[:lt], data[lt:]
-            if len(self.carry) > _MAX_TAG:
-                raise _Damaged("an XML tag longer than 1 MB")
-        else:
-            body, self.carry = data, b""
+        body, self.carry = _complete_tags(self.carry + chunk)
         self._scan(body)
 
     def finish(self) -> tuple[int, int]:
@@ -633,14 +639,7 @@ class _OdsExtent:
             self.wellformed.Parse(chunk, False)
         except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
-        data = self.carry + chunk
-        lt, gt = data.rfind(b"<"), data.rfind(b">")
-        if lt > gt:
-            body, self.carry = data[:lt], data[lt:]
-            if len(self.carry) > _MAX_TAG:
-                raise _Damaged("an XML tag longer than 1 MB")
-        else:
-            body, self.carry = data, b""
+        body, self.carry = _complete_tags(self.carry + chunk)
         for m in _ODS_TAG.finditer(body):
             self._tag(m.group(1) == b"/", m.group(2), m.group(3))
 

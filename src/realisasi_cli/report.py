@@ -141,23 +141,20 @@ def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def quarter_order(result: Quarters) -> list[str]:
-    """Units ordered like ``rank``: by the last quarter's cumulative %, lowest first, ties by name."""
+def quarter_order(result: Quarters, selection: Selection) -> list[str]:
+    """The units to show, ordered like ``rank`` by the last quarter's cumulative % (ties by name)."""
     last = result.units.filter(result.units["quarter"] == result.last_quarter)
-    ordered = last.sort(["cumulative_pct", "name"], nulls_last=True)
-    return list(ordered["unit"].to_list())
+    order: list[str] = last.sort(["cumulative_pct", "name"], nulls_last=True)["unit"].to_list()
+    if selection.top is not None:
+        return list(reversed(order))[: selection.top]
+    return order if selection.all else order[: selection.bottom]
 
 
 def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> dict[str, Any]:
     """The ``quarters --format json`` document, as DESIGN.md's contract."""
-    order = quarter_order(result)
-    if selection.top is not None:
-        order = list(reversed(order))[: selection.top]
-    elif not selection.all:
-        order = order[: selection.bottom]
-    by_unit = {u: rows for (u,), rows in _group(result.units.to_dicts(), "unit").items()}
+    by_unit = _group(result.units.to_dicts(), "unit")
     units = []
-    for key in order:
+    for key in quarter_order(result, selection):
         rows = by_unit[key]
         units.append(
             {
@@ -185,10 +182,10 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
     }
 
 
-def _group(rows: list[dict[str, Any]], key: str) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault((row[key],), []).append(row)
+        groups.setdefault(row[key], []).append(row)
     return groups
 
 
@@ -207,13 +204,8 @@ QUARTER_COLUMNS = [
 
 def quarter_rows(result: Quarters, selection: Selection) -> list[list[Any]]:
     """Long rows (unit × quarter, then the total) for CSV/XLSX."""
-    doc_order = quarter_order(result)
-    if selection.top is not None:
-        doc_order = list(reversed(doc_order))[: selection.top]
-    elif not selection.all:
-        doc_order = doc_order[: selection.bottom]
     by_unit = _group(result.units.to_dicts(), "unit")
-    rows = [[r[c] for c in QUARTER_COLUMNS] for u in doc_order for r in by_unit[(u,)]]
+    rows = [[r[c] for c in QUARTER_COLUMNS] for u in quarter_order(result, selection) for r in by_unit[u]]
     rows += [[None, "TOTAL"] + [r[c] for c in QUARTER_COLUMNS[2:]] for r in result.total.to_dicts()]
     return rows
 

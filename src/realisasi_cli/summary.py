@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from realisasi_cli import fmt
 from realisasi_cli.analysis import Evaluation
+from realisasi_cli.dates import month_end
 from realisasi_cli.load import Dataset
 from realisasi_cli.report import Selection, rank_json, render
 
@@ -161,14 +161,6 @@ class SummaryContext:
     notes: list[str] = field(default_factory=list)
 
 
-def arrow(change_pp: float | None) -> str:
-    """``▲`` for a gain, ``▼`` for a loss, ``=`` within rounding, empty when unknown."""
-    if change_pp is None:
-        return ""
-    # within what one decimal shows, a change is no change
-    return "▲" if change_pp >= 0.05 else "▼" if change_pp <= -0.05 else "="
-
-
 def subject_line(as_of: date | None, total_pct: float | None, change_pp: float | None, lang: str) -> str:
     """``Realisasi belanja s.d. 10 November 2023: 62,5% (+5,9 pp)``."""
     head = "Realisasi belanja" if lang == "id" else "Spending realization"
@@ -222,7 +214,7 @@ def build_summary(
             name=u["name"],
             absorption_pct=u["absorption_pct"],
             change_pp=change_pp.get(u["unit"]),
-            arrow=arrow(change_pp.get(u["unit"])),
+            arrow=fmt.arrow(change_pp.get(u["unit"])),
             below_threshold=bool(u["below_threshold"]),
         )
         for u in ranking.units.head(evaluation.bottom).iter_rows(named=True)
@@ -235,8 +227,7 @@ def build_summary(
     if current is not None and evaluation.as_of is not None:
         quarter, target = current
         quarter_name = _QUARTER_NAMES[lang][quarter - 1]
-        year, month = evaluation.as_of.year, 3 * quarter
-        quarter_end = date(year, month, calendar.monthrange(year, month)[1])
+        quarter_end = month_end(evaluation.as_of.year, 3 * quarter)
         gap = ranking.total_pct - target if ranking.total_pct is not None else None
     modal = evaluation.categories.filter(evaluation.categories["category"] == "modal")["absorption_pct"]
     total_change = changes.total_change_pp if changes is not None else None
@@ -250,7 +241,7 @@ def build_summary(
         has_previous=changes is not None,
         total_pct=ranking.total_pct,
         total_change_pp=total_change,
-        total_arrow=arrow(total_change),
+        total_arrow=fmt.arrow(total_change),
         total_budget=ranking.total_budget,
         total_realized=ranking.total_realized,
         quarter_name=quarter_name,

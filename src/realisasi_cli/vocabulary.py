@@ -34,6 +34,7 @@ CATEGORY_PARENT: dict[str, str] = {
     "bansos": "operasi",
 }
 CATEGORIES = tuple(CATEGORY_PREFIXES)
+QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 # Most specific first: the first pattern that matches names the category.
 CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
