@@ -42,6 +42,10 @@ PY = sys.executable
 _VENV_CLI = Path(PY).with_name("realisasi")
 CLI = str(_VENV_CLI) if _VENV_CLI.exists() else shutil.which("realisasi") or "realisasi"
 N_UNITS = 40
+# Python caches compiled modules unless told not to; some shells and containers set
+# PYTHONDONTWRITEBYTECODE, which would time a recompilation of the package on every run
+# instead of the tool as an installed user runs it. check_rank's first run writes the cache.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 HEADER = ["Kode SKPD", "Nama SKPD", "Kode Rekening", "Uraian", "Pagu", "Realisasi"]
 
 # (account code, uraian): mostly operasi, a few 5.2 modal so category detection has work.
@@ -135,7 +139,7 @@ def run(cmd: Sequence[str]) -> tuple[float, float]:
     without /usr/bin/time's extra process or RUSAGE_CHILDREN's high-water mark.
     """
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     assert proc.stderr is not None
     err = proc.stderr.read()  # drain before waiting so a chatty child cannot block
     _, status, usage = os.wait4(proc.pid, 0)
@@ -154,6 +158,7 @@ def check_rank(path: Path, rows: int) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     ).stdout
     data = json.loads(out)
     budget = realized = 0

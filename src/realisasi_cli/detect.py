@@ -324,6 +324,16 @@ def _leading_code(value: str) -> str:
     return match.group(1) if match else value
 
 
+def _value_counts(sample: pl.DataFrame, name: str) -> list[tuple[str, int]]:
+    """Each distinct non-empty text of a column with how often it occurs, in order of appearance."""
+    counts: dict[str, int] = {}
+    for value, n in sample.group_by(name, maintain_order=True).len().iter_rows():
+        text = _text(value)
+        if text:
+            counts[text] = counts.get(text, 0) + n
+    return list(counts.items())
+
+
 def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[Column]:
     """Decide from their contents which code columns hold unit codes, accounts or other codes."""
     candidates = [c for c in columns if c.role in ("code", "account", "unit_code", "unit_name", "unit")]
@@ -333,25 +343,25 @@ def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[
         name = f"c{column.index}"
         if name not in sample.columns:
             continue
-        values = [v for v in (_text(x) for x in sample[name].to_list()) if v]
-        if not values:
+        # Line items repeat a few codes thousands of times: each distinct value is looked at once.
+        values = _value_counts(sample, name)
+        total = sum(n for _, n in values)
+        if not total:
             if column.role in ("code", "account") and column.span == (column.index, column.index):
                 column.role = "ignore"
             continue
-        codes = []
-        for v in values:
+        combined = unit_share = account_share = 0.0
+        for v, n in values:
             m = vocab.CODE_AND_NAME.match(v)
-            codes.append(m.group(1).rstrip(".") if m else v.rstrip("."))
-        combined = sum(1 for v in values if vocab.CODE_AND_NAME.match(v)) / len(values)
-        unit_share = sum(1 for c in codes if vocab.UNIT_CODE.match(c)) / len(values)
-        account_share = sum(
-            1
-            for c in codes
-            if vocab.ACCOUNT_CODE.match(c)
-            and c[0] in "456"
-            and (len(c) == 1 or re.match(r"^\d\.\d(\.|$)", c))
-        ) / len(values)
-        scored.append((column, unit_share, account_share, combined))
+            code = m.group(1).rstrip(".") if m else v.rstrip(".")
+            combined += n * (m is not None)
+            unit_share += n * (vocab.UNIT_CODE.match(code) is not None)
+            account_share += n * bool(
+                vocab.ACCOUNT_CODE.match(code)
+                and code[0] in "456"
+                and (len(code) == 1 or re.match(r"^\d\.\d(\.|$)", code))
+            )
+        scored.append((column, unit_share / total, account_share / total, combined / total))
     for column, unit_share, account_share, combined in scored:
         if unit_share >= 0.5:
             column.role = "unit" if combined >= 0.5 else "unit_code"
@@ -365,9 +375,9 @@ def _classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[
     if len(accounts) > 1:
 
         def depth(c: Column) -> float:
-            vals = [_text(x) for x in sample[f"c{c.index}"].to_list()]
-            segs = [len(_leading_code(v).split(".")) for v in vals if v]
-            return sum(segs) / max(len(segs), 1)
+            values = _value_counts(sample, f"c{c.index}")
+            segments = sum(n * len(_leading_code(v).split(".")) for v, n in values)
+            return segments / max(sum(n for _, n in values), 1)
 
         keep = max(accounts, key=depth)
         for c in accounts:

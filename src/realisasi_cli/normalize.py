@@ -187,15 +187,29 @@ def _fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.Da
     return frame.with_columns(updates)
 
 
-def _code_expr(name: str) -> pl.Expr:
+def _clean_code(text: pl.Expr) -> pl.Expr:
     """A code cell as a clean code (``5.1.02.``→``5.1.02``, ``5.1.02 Belanja``→``5.1.02``)."""
-    text = pl.col(name).cast(pl.String).str.strip_chars()
-    return text.str.extract(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)", 1)
+    return text.str.strip_chars().str.extract(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)", 1)
 
 
-def _name_after_code(name: str) -> pl.Expr:
-    text = pl.col(name).cast(pl.String).str.strip_chars()
+def _clean_name(text: pl.Expr) -> pl.Expr:
+    """A unit name without a leading code (``1.01.0.00 Dinas Pendidikan``→``Dinas Pendidikan``)."""
+    text = text.str.strip_chars()
     return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
+
+
+def _per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``clean`` of column ``name`` as text, worked out once per distinct value where values repeat.
+
+    Codes and unit names repeat on every line item of an export, so their regexes run on
+    a few hundred texts instead of every row.
+    """
+    text = pl.col(name).cast(pl.String)
+    distinct = frame.select(text.unique().drop_nulls()).to_series()
+    if distinct.len() * 4 > frame.height:
+        return clean(text)
+    cleaned = distinct.to_frame().select(clean(pl.col(name))).to_series()
+    return text.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
 def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None, year: int | None) -> Facts:
@@ -232,16 +246,20 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     null = pl.lit(None, dtype=pl.String)
     exprs: dict[str, pl.Expr] = {}
     exprs["unit_code"] = (
-        _code_expr(f"c{unit_col.index}") if unit_col and present(f"c{unit_col.index}") else null
+        _per_distinct(frame, f"c{unit_col.index}", _clean_code)
+        if unit_col and present(f"c{unit_col.index}")
+        else null
     )
     if name_col and present(f"c{name_col.index}"):
-        exprs["unit_name"] = _name_after_code(f"c{name_col.index}")
+        exprs["unit_name"] = _per_distinct(frame, f"c{name_col.index}", _clean_name)
     elif unit_col and unit_col.role == "unit" and present(f"c{unit_col.index}"):
-        exprs["unit_name"] = _name_after_code(f"c{unit_col.index}")
+        exprs["unit_name"] = _per_distinct(frame, f"c{unit_col.index}", _clean_name)
     else:
         exprs["unit_name"] = null
     exprs["account_code"] = (
-        _code_expr(f"c{account_col.index}") if account_col and present(f"c{account_col.index}") else null
+        _per_distinct(frame, f"c{account_col.index}", _clean_code)
+        if account_col and present(f"c{account_col.index}")
+        else null
     )
     exprs["description"] = (
         pl.coalesce([pl.col(n).cast(pl.String).str.strip_chars() for n in desc_names]) if desc_names else null
@@ -380,12 +398,12 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             start, end = _period_bounds(slot.period, as_of, year)
             if "period_end" in data.columns and slot.period is None:
                 bounds = data.select("period_start", "period_end")  # each row's own month or date
+                realized_facts = base.hstack(bounds)
             else:
-                bounds = pl.DataFrame(
-                    {"period_start": [start] * data.height, "period_end": [end] * data.height},
-                    schema={"period_start": pl.Date, "period_end": pl.Date},
+                realized_facts = base.with_columns(
+                    period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
                 )
-            realizations.append(base.hstack(bounds).select(list(REALIZATION_SCHEMA)))
+            realizations.append(realized_facts.select(list(REALIZATION_SCHEMA)))
         if slot.plan is not None:
             start, end = _period_bounds(slot.period, as_of, year)
             plans.append(
@@ -495,7 +513,7 @@ def _physical_facts(
 
 def _units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col: Column) -> pl.DataFrame:
     """A unit code in the account column (``2.16.2.20.2.21.01.0000 Dinas …``) opens that unit's rows."""
-    raw = frame.select(code=_code_expr(f"c{account_col.index}"))["code"]
+    raw = frame.select(code=_per_distinct(frame, f"c{account_col.index}", _clean_code))["code"]
     is_unit = raw.str.contains(vocab.UNIT_CODE.pattern).fill_null(False)
     return rows.with_columns(
         unit_code=pl.when(is_unit).then(raw).forward_fill(),

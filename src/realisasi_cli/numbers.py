@@ -43,9 +43,9 @@ def detect_notation(values: pl.Series) -> Notation:
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
     body = _body(pl.col("v"))
-    # The notation shows in any large sample of typed amounts; no need to scan a whole
-    # line-item column four times.
-    sample = values.drop_nulls()
+    # Cells that read as a plain number (numeric cells among text) count for no notation;
+    # the notation of the rest shows in any large sample, no need to scan them all four times.
+    sample = values.filter(values.cast(pl.Float64, strict=False).is_null()).drop_nulls()
     if sample.len() > 20_000:
         sample = sample.gather_every(sample.len() // 20_000)
     stats = (

@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -456,10 +456,10 @@ def _numbers_above(limit: int) -> str:
     """A regex for a decimal number greater than ``limit`` (leading zeros allowed)."""
     digits = str(limit)
     n = len(digits)
-    branches = [rf"[1-9]\d{{{n},}}"]
+    branches = [rf"[1-9][0-9]{{{n},}}"]
     for i, d in enumerate(digits):
         if d != "9":
-            branches.append(f"{digits[:i]}[{int(d) + 1}-9]" + rf"\d{{{n - i - 1}}}")
+            branches.append(f"{digits[:i]}[{int(d) + 1}-9]" + rf"[0-9]{{{n - i - 1}}}")
     return "0*(?:" + "|".join(branches) + r")(?:[^0-9]|$)"
 
 
@@ -472,10 +472,10 @@ def _letters_above(letters: str) -> str:
             prefix = "".join(f"[{c}{c.lower()}]" for c in letters[:i].upper())
             after = chr(ord(ch) + 1)
             branches.append(f"{prefix}[{after}-Z{after.lower()}-z][A-Za-z]{{{n - i - 1}}}")
-    return "(?:" + "|".join(branches) + r")\d"
+    return "(?:" + "|".join(branches) + r")[0-9]"
 
 
-_BATCH = 32 << 20  # bytes of sheet XML searched at once, by Polars' regex engine on all cores
+_BATCH = 4 << 20  # bytes of sheet XML searched at once, by Polars' regex engine
 
 
 def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
@@ -495,8 +495,10 @@ def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
 class _XmlExtent:
     """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
 
-    Where the sheet declares its ``<dimension>``, one search confirms that no cell lies
-    beyond it; otherwise (or when one does) every cell reference is read.
+    Where the sheet declares its ``<dimension>``, a search confirms that no cell lies beyond
+    it; otherwise (or when one does) every cell reference is read. The search of one batch
+    runs in a worker thread while the next is inflated (both release the GIL); at most two
+    batches are held at a time.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -512,15 +514,22 @@ class _XmlExtent:
         self.carry = b""
         self.batch: list[bytes] = []
         self.batch_bytes = 0
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: tuple[list[bytes], Future[tuple[int, bool]]] | None = None
 
     def feed(self, chunk: bytes) -> None:
         body, self.carry = _complete_tags(self.carry + chunk)
         self._scan(body)
 
     def finish(self) -> tuple[int, int]:
-        self._scan(self.carry)
-        self.carry = b""
-        self._search()
+        try:
+            self._scan(self.carry)
+            self.carry = b""
+            self._search()
+            self._collect()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
         rows = max(self.max_row, self.max_row_tag if self.positional else 0)
         return rows, self.max_col
 
@@ -542,7 +551,7 @@ class _XmlExtent:
                     + _letters_above(letters.decode())
                     + r"|[A-Za-z]*"
                     + _numbers_above(self.max_row)
-                    + r")|\s+=|=\s)"
+                    + r")|[ \t\r\n]+=|=[ \t\r\n])"
                 )
         if self.exact:
             self._cells(body)
@@ -556,12 +565,18 @@ class _XmlExtent:
         bodies, self.batch, self.batch_bytes = self.batch, [], 0
         if not bodies:
             return
-        # Only ASCII matters to the search, so undecodable bytes may become U+FFFD.
-        text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
-        if self.large:  # only where the density rule may apply
-            self.filled += int(text.str.count_matches("</c>", literal=True).sum())
-            self.filled += int(text.str.count_matches(":c>", literal=True).sum())
-        if text.str.contains(self.beyond).any():
+        self._collect()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending = bodies, self.pool.submit(_search_batch, bodies, self.beyond, self.large)
+
+    def _collect(self) -> None:
+        if self.pending is None:
+            return
+        (bodies, future), self.pending = self.pending, None
+        filled, beyond = future.result()
+        self.filled += filled
+        if beyond or self.exact:
             # A count that starts here errs low; a sheet refused on it is measured again.
             self.exact = True
             for body in bodies:
@@ -581,6 +596,17 @@ class _XmlExtent:
             self.max_row = max(self.max_row, int(ref.group(2)))
         for m in _ROW_REF.finditer(body):
             self.max_row_tag = max(self.max_row_tag, int(m.group(1)))
+
+
+def _search_batch(bodies: list[bytes], beyond: str, count: bool) -> tuple[int, bool]:
+    """(filled cells if ``count``, else 0; whether any text matches ``beyond``) of XML pieces."""
+    # Only ASCII matters to the search, so undecodable bytes may become U+FFFD.
+    text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
+    filled = 0
+    if count:  # only where the density rule may apply
+        filled += int(text.str.count_matches("</c>", literal=True).sum())
+        filled += int(text.str.count_matches(":c>", literal=True).sum())
+    return filled, bool(text.str.contains(beyond).any())
 
 
 def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
