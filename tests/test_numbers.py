@@ -82,3 +82,26 @@ def test_every_amount_written_in_a_columns_notation_reads_back(
     sign = -1 if negative else 1
     for (value, cents), got in zip(values, parsed, strict=True):
         assert got == pytest.approx(sign * (value + cents / 100), abs=0.005)
+
+
+cells = st.tuples(st.integers(min_value=0, max_value=10**13), st.sampled_from(["numeric", "text", "dash"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, min_size=1, max_size=60))
+def test_numeric_cells_mixed_with_typed_text_read_back(values: list[tuple[int, str]]) -> None:
+    # A column read as text: numeric cells rendered in English notation, as the reader does,
+    # typed amounts in Indonesian notation with sen, "-" for zero. Mostly-numeric and
+    # mostly-text columns take different paths through the parser; both must agree.
+    texts, expected = [], []
+    for sen, form in values:
+        if form == "numeric":
+            texts.append(repr(sen / 100))
+            expected.append(sen / 100)
+        elif form == "text":
+            texts.append(indonesian(sen // 100, sen % 100))
+            expected.append(sen / 100)
+        else:
+            texts.append("-")
+            expected.append(0.0)
+    assert parse(texts) == pytest.approx(expected, abs=0.005)

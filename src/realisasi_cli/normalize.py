@@ -17,7 +17,7 @@ from realisasi_cli import vocabulary as vocab
 from realisasi_cli.dates import MONTHS, month_end
 from realisasi_cli.detect import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
-from realisasi_cli.numbers import amount_expr, body_expr, detect_notation
+from realisasi_cli.numbers import parse_amounts
 
 # Every fact says where it came from, which unit and account it belongs to, and its category.
 _LINE: dict[str, pl.DataType] = {
@@ -269,18 +269,12 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         if code_cols
         else pl.lit("")
     )
-    text_columns = {
-        f"_body{c.index}": body_expr(source_of[id(c)])
-        for c in measure_columns
-        if present(source_of[id(c)]) and frame.schema[source_of[id(c)]] == pl.String
-    }
-    frame = frame.with_columns(**text_columns)
+    parsed: dict[str, pl.Series] = {}
     for c in measure_columns:
         name = source_of[id(c)]
         if present(name):
-            notation = detect_notation(frame[name])
-            body = pl.col(f"_body{c.index}") if f"_body{c.index}" in text_columns else None
-            exprs[f"m{c.index}"] = amount_expr(name, frame.schema[name], notation, body)
+            parsed[f"m{c.index}"] = parse_amounts(frame[name])
+            exprs[f"m{c.index}"] = pl.col(f"m{c.index}")
             exprs[f"raw{c.index}"] = pl.col(name).cast(pl.String)
         else:
             exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
@@ -296,9 +290,9 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     for key, column in physical.items():
         name = f"c{column.index}"
         if present(name):
-            exprs[key] = amount_expr(name, frame.schema[name], detect_notation(frame[name]))
-    # lazy, so that the cleaned text shared by several amount expressions is computed once
-    rows = frame.lazy().select(pl.col("row"), **exprs).collect()
+            parsed[key] = parse_amounts(frame[name])
+            exprs[key] = pl.col(key)
+    rows = frame.with_columns(**parsed).select(pl.col("row"), **exprs)
 
     # Unit names on their own organisation rows (SIPD rekap): the row that carries the unit
     # code but no deeper code names the unit in its description.
@@ -664,13 +658,10 @@ def _mark_subtotals(
             warnings.append(
                 Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
             )
-    subtotal_rows = parents.select("row").with_columns(is_sub=pl.lit(True))
-    return (
-        rows.join(subtotal_rows, on="row", how="left")
-        .with_columns(reason=pl.when(pl.col("is_sub")).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
-        .drop("is_sub")
-        .sort("row")
-    )
+    if not parents.height:
+        return rows
+    is_subtotal = pl.col("row").is_in(parents["row"].implode())
+    return rows.with_columns(reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
 
 
 def _warn_unparsed(

@@ -68,24 +68,15 @@ def detect_notation(values: pl.Series) -> Notation:
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
 
 
-def body_expr(name: str) -> pl.Expr:
-    """The cleaned text of column ``name``, computed once and passed to ``amount_expr``."""
-    return _body(pl.col(name).cast(pl.String))
-
-
-def amount_expr(name: str, dtype: pl.DataType, notation: Notation, body: pl.Expr | None = None) -> pl.Expr:
-    """An expression turning column ``name`` into Float64 rupiah (``-``/empty → 0, bad text → null).
-
-    ``body`` may name a column already holding ``body_expr(name)``, so that a large column's
-    text is cleaned once rather than once per use.
-    """
+def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
+    """An expression turning column ``name`` into Float64 rupiah (``-``/empty → 0, bad text → null)."""
     col = pl.col(name)
     if dtype.is_numeric():
         return col.cast(pl.Float64)
     if dtype == pl.Boolean or dtype.is_temporal():
         return pl.lit(None, dtype=pl.Float64)
     col = col.cast(pl.String)
-    body = _body(col) if body is None else body
+    body = _body(col)
     if notation.comma_thousands:
         # English text; numeric cells ("1234567.89") carry no comma and pass unchanged
         text = body.str.replace_all(",", "", literal=True)
@@ -104,7 +95,26 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation, body: pl.Expr
 
 
 def parse_amounts(values: pl.Series) -> pl.Series:
-    """Parse one column of amounts (convenience for tests and small inputs)."""
-    notation = detect_notation(values)
+    """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``.
+
+    Cells that read as a plain number ("1234567.89": numeric cells in a column read as
+    text) mean that number under every rule, unless the column writes thousands as
+    "1.234"; they are cast directly and only the other cells go through the text rules.
+    """
     frame = values.rename("v").to_frame()
-    return frame.select(amount_expr("v", values.dtype, notation)).to_series().rename(values.name)
+    if values.dtype != pl.String:
+        numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
+        return frame.select(numeric).to_series().rename(values.name)
+    notation = detect_notation(values)
+    direct = values.cast(pl.Float64, strict=False)
+    rest = direct.is_null() & values.is_not_null()
+    if notation.dot_thousands:
+        rest = rest | values.str.contains(_AMBIGUOUS_DOT).fill_null(False)
+    count = int(rest.sum())
+    if count == 0:
+        return direct
+    if count * 2 > values.len():  # mostly text: the rules over the whole column
+        return frame.select(amount_expr("v", pl.String(), notation)).to_series().rename(values.name)
+    at = rest.arg_true()
+    parsed = frame[at].select(amount_expr("v", pl.String(), notation)).to_series()
+    return direct.scatter(at, parsed)

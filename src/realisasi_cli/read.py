@@ -600,8 +600,12 @@ class _XmlExtent:
 
 def _search_batch(bodies: list[bytes], beyond: str, count: bool) -> tuple[int, bool]:
     """(filled cells if ``count``, else 0; whether any text matches ``beyond``) of XML pieces."""
-    # Only ASCII matters to the search, so undecodable bytes may become U+FFFD.
-    text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
+    # Pieces end at a tag, never inside a character. Only ASCII matters to the search, so
+    # text that is not UTF-8 is searched with U+FFFD in place of its undecodable bytes.
+    try:
+        text = pl.Series(bodies, dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:
+        text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
     filled = 0
     if count:  # only where the density rule may apply
         filled += int(text.str.count_matches("</c>", literal=True).sum())
