@@ -84,24 +84,41 @@ def test_every_amount_written_in_a_columns_notation_reads_back(
         assert got == pytest.approx(sign * (value + cents / 100), abs=0.005)
 
 
-cells = st.tuples(st.integers(min_value=0, max_value=10**13), st.sampled_from(["numeric", "text", "dash"]))
+cells = st.tuples(
+    st.integers(min_value=0, max_value=10**13),
+    st.sampled_from(["numeric", "text", "rp", "minus", "brackets", "dash"]),
+)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(cells, min_size=1, max_size=60))
 def test_numeric_cells_mixed_with_typed_text_read_back(values: list[tuple[int, str]]) -> None:
     # A column read as text: numeric cells rendered in English notation, as the reader does,
-    # typed amounts in Indonesian notation with sen, "-" for zero. Mostly-numeric and
-    # mostly-text columns take different paths through the parser; both must agree.
+    # next to amounts typed in Indonesian notation with sen, with Rp, a sign or brackets, and
+    # "-" for zero. The parser takes different paths for each; all must give the amount.
     texts, expected = [], []
     for sen, form in values:
-        if form == "numeric":
-            texts.append(repr(sen / 100))
-            expected.append(sen / 100)
-        elif form == "text":
-            texts.append(indonesian(sen // 100, sen % 100))
-            expected.append(sen / 100)
-        else:
-            texts.append("-")
-            expected.append(0.0)
+        typed = indonesian(sen // 100, sen % 100)
+        text, value = {
+            "numeric": (repr(sen / 100), sen / 100),
+            "text": (typed, sen / 100),
+            "rp": (f"Rp{typed}", sen / 100),
+            "minus": (f"-{typed}", -sen / 100),
+            "brackets": (f"({typed})", -sen / 100),
+            "dash": ("-", 0.0),
+        }[form]
+        texts.append(text)
+        expected.append(value)
     assert parse(texts) == pytest.approx(expected, abs=0.005)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**12), st.booleans()), min_size=1, max_size=40))
+def test_a_column_of_whole_rupiah_reads_every_dot_as_thousands(values: list[tuple[int, bool]]) -> None:
+    # "1.234.567" and "-123.456" without sen: the column writes thousands with dots, so a
+    # lone "123.456" is 123456, not 123.456.
+    texts = [("-" if negative else "") + f"{value:,}".replace(",", ".") for value, negative in values]
+    if not any(value >= 1_000_000 for value, _ in values):
+        texts.append("1.234.567")  # one cell that can only be read one way
+        values = [*values, (1_234_567, False)]
+    assert parse(texts) == [float(-v if negative else v) for v, negative in values]

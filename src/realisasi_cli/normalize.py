@@ -198,6 +198,10 @@ def _clean_name(text: pl.Expr) -> pl.Expr:
     return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
 
 
+def _stripped(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars()
+
+
 def _per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``clean`` of column ``name`` as text, worked out once per distinct value where values repeat.
 
@@ -262,7 +266,7 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         else null
     )
     exprs["description"] = (
-        pl.coalesce([pl.col(n).cast(pl.String).str.strip_chars() for n in desc_names]) if desc_names else null
+        pl.coalesce([_per_distinct(frame, n, _stripped) for n in desc_names]) if desc_names else null
     )
     exprs["activity"] = (
         pl.concat_str([pl.col(f"c{c.index}").cast(pl.String).fill_null("") for c in code_cols], separator="|")
@@ -599,18 +603,24 @@ def _mark_subtotals(
 ) -> pl.DataFrame:
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
+
+    def following(name: str) -> pl.Expr:
+        return pl.col(name).shift(-1)
+
     spending = rows.filter(pl.col("reason").is_null()).with_columns(
-        group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
-    )
-    spending = spending.with_columns(
+        # a parent is followed, in its unit and activity, by an account under it
         parent=(
-            pl.col("account_code").shift(-1).str.starts_with(pl.col("account_code") + ".")
-            & (pl.col("group").shift(-1) == pl.col("group"))
+            following("account_code").str.starts_with(pl.col("account_code") + ".")
+            & following("unit_code").eq_missing(pl.col("unit_code"))
+            & (following("activity") == pl.col("activity"))
         ).fill_null(False),
-        depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
     )
     parents = spending.filter(pl.col("parent"))
     if parents.height:
+        spending = spending.with_columns(
+            group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
+            depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
+        )
         names = [f"m{c.index}" for c in measures]
         max_depth = int(spending.select(pl.col("depth").max()).item() or 1)
         mismatches: list[tuple[int, str, float, float]] = []

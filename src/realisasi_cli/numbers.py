@@ -18,6 +18,7 @@ _EN_GROUPED = r"^\d{1,3}(,\d{3})+(\.\d*)?$"
 _PLAIN = r"^\d*\.?\d+([eE][+-]?\d+)?$"
 _AMBIGUOUS_DOT = r"^\d{1,3}\.\d{3}$"
 _AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
+_SIGNED_AMBIGUOUS_DOT = r"^[+-]?\d{1,3}\.\d{3}$"
 _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
 
 
@@ -38,14 +39,19 @@ def _negative(col: pl.Expr) -> pl.Expr:
     return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?-\s*\d)")
 
 
-def detect_notation(values: pl.Series) -> Notation:
-    """Decide a text column's notation from the cells that can only be read one way."""
+def detect_notation(values: pl.Series, plain: pl.Series | None = None) -> Notation:
+    """Decide a text column's notation from the cells that can only be read one way.
+
+    ``plain`` may give the column already cast to numbers, where a cell reads as one.
+    """
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
     body = _body(pl.col("v"))
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
-    sample = values.filter(values.cast(pl.Float64, strict=False).is_null()).drop_nulls()
+    if plain is None:
+        plain = values.cast(pl.Float64, strict=False)
+    sample = values.filter(plain.is_null()).drop_nulls()
     if sample.len() > 20_000:
         sample = sample.gather_every(sample.len() // 20_000)
     stats = (
@@ -97,24 +103,34 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
 def parse_amounts(values: pl.Series) -> pl.Series:
     """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``.
 
-    Cells that read as a plain number ("1234567.89": numeric cells in a column read as
-    text) mean that number under every rule, unless the column writes thousands as
-    "1.234"; they are cast directly and only the other cells go through the text rules.
+    Most cells need less than all the rules, and a line-item column has a million of them:
+    a cell that reads as a plain number ("1234567.89", a numeric cell in a column read as
+    text) is that number unless the column writes thousands as "1.234"; a cell of digits,
+    separators and a sign ("1.234.567,89") is its digits once the column's thousands
+    separators are dropped. Only what is left (Rp, brackets, "-", stray text) goes through
+    the rules.
     """
     frame = values.rename("v").to_frame()
     if values.dtype != pl.String:
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
         return frame.select(numeric).to_series().rename(values.name)
-    notation = detect_notation(values)
-    direct = values.cast(pl.Float64, strict=False)
-    rest = direct.is_null() & values.is_not_null()
+    parsed = values.cast(pl.Float64, strict=False)
+    notation = detect_notation(values, parsed)
+    rest = parsed.is_null() & values.is_not_null()
     if notation.dot_thousands:
-        rest = rest | values.str.contains(_AMBIGUOUS_DOT).fill_null(False)
-    count = int(rest.sum())
-    if count == 0:
-        return direct
-    if count * 2 > values.len():  # mostly text: the rules over the whole column
-        return frame.select(amount_expr("v", pl.String(), notation)).to_series().rename(values.name)
+        rest = rest | values.str.contains(_SIGNED_AMBIGUOUS_DOT).fill_null(False)
+    if not rest.any():
+        return parsed
     at = rest.arg_true()
-    parsed = frame[at].select(amount_expr("v", pl.String(), notation)).to_series()
-    return direct.scatter(at, parsed)
+    typed = values if at.len() == values.len() else values.gather(at)
+    if notation.comma_thousands:
+        digits = typed.str.replace_all(",", "", literal=True)
+    else:
+        digits = typed.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
+    grouped = digits.cast(pl.Float64, strict=False)
+    left = grouped.is_null()
+    if left.any():
+        at_left = left.arg_true()
+        ruled = typed.gather(at_left).rename("v").to_frame().select(amount_expr("v", pl.String(), notation))
+        grouped = grouped.scatter(at_left, ruled.to_series())
+    return parsed.scatter(at, grouped)
