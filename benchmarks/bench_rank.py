@@ -220,7 +220,7 @@ def fmt_row(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.1f}x" if a is not None and b else "-"
+    return f"{a / b:.2f}x" if a is not None and b else "-"
 
 
 def have_pandas() -> bool:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from realisasi_cli.cli import (
     AsOfOption,
@@ -23,6 +22,7 @@ from realisasi_cli.cli import (
     _print_warnings,
     app,
     err,
+    escape,
     handle_errors,
     parse_targets,
 )

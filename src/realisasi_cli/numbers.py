@@ -52,8 +52,8 @@ def detect_notation(values: pl.Series, plain: pl.Series | None = None) -> Notati
     if plain is None:
         plain = values.cast(pl.Float64, strict=False)
     sample = values.filter(plain.is_null()).drop_nulls()
-    if sample.len() > 20_000:
-        sample = sample.gather_every(sample.len() // 20_000)
+    if sample.len() > 5_000:
+        sample = sample.gather_every(sample.len() // 5_000)
     stats = (
         sample.rename("v")
         .to_frame()
