@@ -191,6 +191,16 @@ def test_one_cell_far_away_is_refused_before_the_reader_allocates(tmp_path: Path
     assert seconds < 10 and peak < 300
 
 
+def test_a_large_sheet_that_is_almost_empty_is_refused(tmp_path: Path) -> None:
+    # 200,000 rows × 26 columns (5.2 million cells for the reader to allocate) held by a
+    # dozen cells: no export looks like this.
+    far = b'<row r="200000"><c r="Z200000"><v>1</v></c></row>'
+    path = patched_sheet(tmp_path / "sparse.xlsx", far, dimension=b"A1:Z200000")
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1
+    assert "200,000 rows × 26 columns but only" in result.stderr and "hold anything" in result.stderr
+
+
 def test_a_dimension_that_claims_the_whole_sheet_is_not_trusted_blindly(tmp_path: Path) -> None:
     path = patched_sheet(tmp_path / "claims.xlsx", b"", dimension=b"A1:XFD1048576")
     result = invoke("rank", str(path), "-f", "json", "-q")

@@ -449,6 +449,9 @@ _DIMENSION = re.compile(
 )
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^<>]*)>")
 _CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+)(\d+)")
+# The end of a cell, </c> or </x:c> (and <c>, which only errs towards a fuller sheet).
+_CELL_END = b"c>"
+_CELL_BYTES = len(b'<c r="A1"><v>1</v></c>')
 _ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\b[^<>]*?\br\s*=\s*[\"'](\d+)")
 
 
@@ -498,7 +501,9 @@ class _XmlExtent:
     Where the sheet declares its ``<dimension>``, a search confirms that no cell lies beyond
     it; otherwise (or when one does) every cell reference is read. The search of one batch
     runs in a worker thread while the next is inflated (both release the GIL); at most two
-    batches are held at a time.
+    batches are held at a time. Searched XML counts as one filled cell per ``_CELL_BYTES``,
+    the least XML a cell with a value takes: an upper bound, so a sheet that fails the
+    density rule on it is measured again, cell by cell.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -509,13 +514,13 @@ class _XmlExtent:
         self.beyond = ""
         self.max_row = self.max_col = self.max_row_tag = 0
         self.positional = False
-        self.large = False
         self.filled = 0
+        self.searched_bytes = 0
         self.carry = b""
         self.batch: list[bytes] = []
         self.batch_bytes = 0
         self.pool: ThreadPoolExecutor | None = None
-        self.pending: tuple[list[bytes], Future[tuple[int, bool]]] | None = None
+        self.pending: tuple[list[bytes], Future[bool]] | None = None
 
     def feed(self, chunk: bytes) -> None:
         body, self.carry = _complete_tags(self.carry + chunk)
@@ -530,6 +535,7 @@ class _XmlExtent:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
+        self.filled += self.searched_bytes // _CELL_BYTES
         rows = max(self.max_row, self.max_row_tag if self.positional else 0)
         return rows, self.max_col
 
@@ -543,7 +549,6 @@ class _XmlExtent:
                 letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
                 self.max_row, self.max_col = int(digits), _column_index(letters.decode()) + 1
                 self.used_dimension = True
-                self.large = self.max_row * self.max_col > SPARSE_CELLS
                 # A reference beyond the dimension, or an r attribute written unusually
                 # ("r = 'A1'"), sends the scan to read every cell.
                 self.beyond = (
@@ -568,22 +573,21 @@ class _XmlExtent:
         self._collect()
         if self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pending = bodies, self.pool.submit(_search_batch, bodies, self.beyond, self.large)
+        self.pending = bodies, self.pool.submit(_search_batch, bodies, self.beyond)
 
     def _collect(self) -> None:
         if self.pending is None:
             return
         (bodies, future), self.pending = self.pending, None
-        filled, beyond = future.result()
-        self.filled += filled
-        if beyond or self.exact:
-            # A count that starts here errs low; a sheet refused on it is measured again.
+        if future.result() or self.exact:
             self.exact = True
             for body in bodies:
                 self._cells(body)
+        else:
+            self.searched_bytes += sum(len(body) for body in bodies)
 
     def _cells(self, body: bytes) -> None:
-        self.filled += body.count(b"</c>") + body.count(b":c>")
+        self.filled += body.count(_CELL_END)
         for m in _CELL_TAG.finditer(body):
             attrs = m.group(1)
             if attrs.endswith(b"/"):
@@ -598,19 +602,15 @@ class _XmlExtent:
             self.max_row_tag = max(self.max_row_tag, int(m.group(1)))
 
 
-def _search_batch(bodies: list[bytes], beyond: str, count: bool) -> tuple[int, bool]:
-    """(filled cells if ``count``, else 0; whether any text matches ``beyond``) of XML pieces."""
+def _search_batch(bodies: list[bytes], beyond: str) -> bool:
+    """Whether any of these pieces of XML matches ``beyond``."""
     # Pieces end at a tag, never inside a character. Only ASCII matters to the search, so
     # text that is not UTF-8 is searched with U+FFFD in place of its undecodable bytes.
     try:
         text = pl.Series(bodies, dtype=pl.Binary).cast(pl.String)
     except pl.exceptions.PolarsError:
         text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
-    filled = 0
-    if count:  # only where the density rule may apply
-        filled += int(text.str.count_matches("</c>", literal=True).sum())
-        filled += int(text.str.count_matches(":c>", literal=True).sum())
-    return filled, bool(text.str.contains(beyond).any())
+    return bool(text.str.contains(beyond).any())
 
 
 def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
