@@ -123,11 +123,12 @@ def parse_amounts(values: pl.Series) -> pl.Series:
         return parsed
     at = rest.arg_true()
     typed = values if at.len() == values.len() else values.gather(at)
+    text = pl.col("v")
     if notation.comma_thousands:
-        digits = typed.str.replace_all(",", "", literal=True)
-    else:
-        digits = typed.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
-    grouped = digits.cast(pl.Float64, strict=False)
+        digits = text.str.replace_all(",", "", literal=True)
+    else:  # a number that casts has one decimal comma at most: the first is the one
+        digits = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    grouped = typed.rename("v").to_frame().select(digits.cast(pl.Float64, strict=False)).to_series()
     left = grouped.is_null()
     if left.any():
         at_left = left.arg_true()
