@@ -29,9 +29,10 @@ from typer.testing import CliRunner
 from builders import openpyxl_book
 from conftest import SAMPLES
 from realisasi_cli.cli import app
+from realisasi_cli.guard import _letters_above, _numbers_above
 from realisasi_cli.load import load
 from realisasi_cli.metrics import RankOptions, rank
-from realisasi_cli.read import _letters_above, _numbers_above, column_letter
+from realisasi_cli.read import column_letter
 
 runner = CliRunner()
 

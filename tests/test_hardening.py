@@ -356,7 +356,7 @@ def xlsb_sheet(cells: list[tuple[int, int]], dimension: tuple[int, int] = (2, 2)
 
 @pytest.mark.parametrize("piece", [1, 3, 7, 1 << 20])
 def test_xlsb_records_are_measured_whatever_the_chunks(piece: int) -> None:
-    from realisasi_cli.read import _XlsbExtent
+    from realisasi_cli.guard import _XlsbExtent
 
     stream = xlsb_sheet([(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)])
     extent = _XlsbExtent()
@@ -367,12 +367,12 @@ def test_xlsb_records_are_measured_whatever_the_chunks(piece: int) -> None:
 
 def test_an_xlsb_cell_or_dimension_far_away_is_caught() -> None:
     from realisasi_cli.errors import UnreadableWorkbookError
-    from realisasi_cli.read import _check_extent, _Damaged, _XlsbExtent
+    from realisasi_cli.guard import _Damaged, _XlsbExtent, check_extent
 
     far = _XlsbExtent()
     far.feed(xlsb_sheet([(0, 0), (1_048_575, 16_383)]))
     with pytest.raises(UnreadableWorkbookError, match="absurdly large"):
-        _check_extent(Path("x.xlsb"), "S", far.max_row, far.max_col, far.filled)
+        check_extent(Path("x.xlsb"), "S", far.max_row, far.max_col, far.filled)
     with pytest.raises(_Damaged, match="declares"):
         _XlsbExtent().feed(xlsb_sheet([(0, 0)], dimension=(1_048_575, 16_383)))
 

@@ -22,7 +22,8 @@ from conftest import SAMPLES
 from realisasi_cli.analysis import Evaluation, evaluate
 from realisasi_cli.cli import app
 from realisasi_cli.config import DEFAULT_TARGETS
-from realisasi_cli.load import Dataset, expand_inputs, load
+from realisasi_cli.guard import expand_inputs
+from realisasi_cli.load import Dataset, load
 from realisasi_cli.metrics import RankOptions
 from realisasi_cli.report import RANK_COLUMNS
 from realisasi_cli.summary import (

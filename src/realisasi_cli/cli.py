@@ -285,7 +285,8 @@ def _prepare(
     previous: Path | None = None,
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options."""
-    from realisasi_cli.load import expand_inputs, load
+    from realisasi_cli.guard import expand_inputs
+    from realisasi_cli.load import load
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.vocabulary import CATEGORIES
 
@@ -329,7 +330,7 @@ def _check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fal
         return
     target = output.resolve()
     if output.exists():
-        from realisasi_cli.load import expand_inputs
+        from realisasi_cli.guard import expand_inputs
 
         # The files of a folder given as input are inputs too; a new file beside them is not.
         for path in expand_inputs([p for p in inputs if p.exists()]):
@@ -347,7 +348,8 @@ def _check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fal
 
 def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = False) -> tuple[Dataset, Any]:
     from realisasi_cli.config import load_config
-    from realisasi_cli.load import expand_inputs, load
+    from realisasi_cli.guard import expand_inputs
+    from realisasi_cli.load import load
 
     config = load_config(state.config)
     files = expand_inputs(inputs)
@@ -746,7 +748,8 @@ def quarters(
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
-    from realisasi_cli.load import expand_inputs, load
+    from realisasi_cli.guard import expand_inputs
+    from realisasi_cli.load import load
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
     from realisasi_cli.vocabulary import QUARTER_NAMES

@@ -19,8 +19,8 @@ from realisasi_cli.errors import (
     MissingColumnError,
     NoTableError,
     RealisasiError,
-    UsageError,
 )
+from realisasi_cli.guard import expand_inputs
 from realisasi_cli.normalize import (
     BUDGET_SCHEMA,
     PHYSICAL_SCHEMA,
@@ -30,7 +30,7 @@ from realisasi_cli.normalize import (
     Warning_,
     normalize,
 )
-from realisasi_cli.read import FOLDER_SUFFIXES, Grid, read_grids
+from realisasi_cli.read import Grid, read_grids
 
 R = TypeVar("R")
 
@@ -66,26 +66,6 @@ class Dataset:
         """The latest as-of date of any source."""
         values = self.sources["as_of"].drop_nulls()
         return values.max() if values.len() else None  # type: ignore[return-value]
-
-
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, and the spreadsheets inside folders (sorted by name)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(("~$", "."))
-            )
-            if not found:
-                raise UsageError(f"{path}: the folder holds no spreadsheet (.xlsx, .xls, .ods, .csv).")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or folder.")
-    return files
 
 
 def _as_of(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
