@@ -191,10 +191,18 @@ def test_one_cell_far_away_is_refused_before_the_reader_allocates(tmp_path: Path
     assert seconds < 10 and peak < 300
 
 
-def test_a_large_sheet_that_is_almost_empty_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("padded", [False, True])
+def test_a_large_sheet_that_is_almost_empty_is_refused(tmp_path: Path, padded: bool) -> None:
     # 200,000 rows × 26 columns (5.2 million cells for the reader to allocate) held by a
-    # dozen cells: no export looks like this.
-    far = b'<row r="200000"><c r="Z200000"><v>1</v></c></row>'
+    # dozen cells: no export looks like this. Padded, its XML is 17 MB of styled empty
+    # cells, which the reader skips and which must not pass for content.
+    padding = b"".join(
+        b'<row r="%d">' % r
+        + b"".join(b'<c r="%s%d" s="1"/>' % (bytes([66 + k]), r) for k in range(20))
+        + b"</row>"
+        for r in range(5, 40_000)
+    )
+    far = (padding if padded else b"") + b'<row r="200000"><c r="Z200000"><v>1</v></c></row>'
     path = patched_sheet(tmp_path / "sparse.xlsx", far, dimension=b"A1:Z200000")
     result = invoke("rank", str(path))
     assert result.exit_code == 1

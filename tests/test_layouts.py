@@ -240,3 +240,24 @@ def test_a_layout_the_detector_does_not_know_is_read_with_realisasi_toml(tmp_pat
 
     units = json.loads(result.stdout)["units"]
     assert [(u["name"], u["absorption_pct"]) for u in units] == [("Bidang A", 25.0), ("Bidang B", 80.0)]
+
+
+@pytest.mark.parametrize("value", [True, "date"])
+def test_a_realization_column_of_dates_or_checkboxes_counts_as_zero_with_a_warning(
+    tmp_path: Path, value: object
+) -> None:
+    # "Realisasi" merged over C:D, where D holds dates (or TRUE) and no amounts: the column
+    # is read, its cells are not amounts, and the file is still ranked.
+    import datetime
+
+    cell = datetime.datetime(2024, 1, 5) if value == "date" else value
+    rows = [
+        ["REKAP REALISASI"],
+        ["Nama OPD", "Pagu", "Realisasi", None],
+        ["Dinas A", 1000, None, cell],
+        ["Dinas B", 2000, None, cell],
+    ]
+    path = openpyxl_book(tmp_path / "flags.xlsx", {"Rekap": rows}, {"Rekap": ["C2:D2"]})
+    dataset = load([path])
+    assert any("are not amounts" in w.message for w in dataset.warnings)
+    assert ranked(path) == {"Dinas A": (1000.0, 0.0, 0.0), "Dinas B": (2000.0, 0.0, 0.0)}

@@ -122,3 +122,21 @@ def test_a_column_of_whole_rupiah_reads_every_dot_as_thousands(values: list[tupl
         texts.append("1.234.567")  # one cell that can only be read one way
         values = [*values, (1_234_567, False)]
     assert parse(texts) == [float(-v if negative else v) for v, negative in values]
+
+
+def test_one_decimal_comma_anywhere_in_a_long_column_decides_its_notation() -> None:
+    # 30,000 amounts "1.250.000" without sen would make the dot a thousands separator, but
+    # one "1.250.000,50" shows that the column writes sen after a comma: a bare "250.000" is
+    # then a numeric cell, 250.
+    values: list[object] = ["1.250.000"] * 30_000
+    values[7] = "1.250.000,50"
+    values.append("250.000")
+    assert parse(values)[-1] == 250.0
+    assert parse(values)[7] == 1250000.5
+
+
+def test_checkboxes_and_dates_are_not_amounts() -> None:
+    from datetime import date
+
+    assert parse([True, False, None]) == [None, None, None]
+    assert parse([date(2024, 1, 5), None]) == [None, None]

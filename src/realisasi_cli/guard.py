@@ -376,10 +376,12 @@ _DIMENSION = re.compile(
 )
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^<>]*)>")
 _CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+)(\d+)")
-# The end of a cell, </c> or </x:c> (and <c>, which only errs towards a fuller sheet).
-_CELL_END = b"c>"
-_CELL_BYTES = len(b'<c r="A1"><v>1</v></c>')
 _ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\b[^<>]*?\br\s*=\s*[\"'](\d+)")
+
+
+def _cells_ended(body: bytes) -> int:
+    """Cells that hold something: their end tags, </c> or </x:c> (an empty cell is <c …/>)."""
+    return body.count(b"</c>") + body.count(b":c>")
 
 
 def _numbers_above(limit: int) -> str:
@@ -429,9 +431,8 @@ class _XmlExtent:
     Where the sheet declares its ``<dimension>``, a search confirms that no cell lies beyond
     it; otherwise (or when one does) every cell reference is read. The search of one batch
     runs in a worker thread while the next is inflated (both release the GIL); at most
-    ``_QUEUED`` bytes wait for it. Searched XML counts as one filled cell per ``_CELL_BYTES``,
-    the least XML a cell with a value takes: an upper bound, so a sheet that fails the
-    density rule on it is measured again, cell by cell.
+    ``_QUEUED`` bytes wait for it. Filled cells are counted only until there are enough of
+    them for the density rule, which a real export reaches early in its XML.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -443,7 +444,7 @@ class _XmlExtent:
         self.max_row = self.max_col = self.max_row_tag = 0
         self.positional = False
         self.filled = 0
-        self.searched_bytes = 0
+        self.needed = 0  # filled cells that satisfy the density rule for the declared rectangle
         self.carry = b""
         self.batch: list[bytes] = []
         self.batch_bytes = 0
@@ -465,7 +466,6 @@ class _XmlExtent:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
-        self.filled += self.searched_bytes // _CELL_BYTES
         rows = max(self.max_row, self.max_row_tag if self.positional else 0)
         return rows, self.max_col
 
@@ -479,6 +479,8 @@ class _XmlExtent:
                 letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
                 self.max_row, self.max_col = int(digits), column_index(letters.decode()) + 1
                 self.used_dimension = True
+                cells = self.max_row * self.max_col
+                self.needed = -(-cells // SPARSE_FILL) if cells > SPARSE_CELLS else 0
                 # A reference beyond the dimension, or an r attribute written unusually
                 # ("r = 'A1'"), sends the scan to read every cell.
                 self.beyond = (
@@ -491,6 +493,8 @@ class _XmlExtent:
         if self.exact:
             self._cells(body)
             return
+        if self.filled < self.needed:
+            self.filled += _cells_ended(body)
         self.batch.append(body)
         self.batch_bytes += len(body)
         if self.batch_bytes >= _BATCH:
@@ -514,12 +518,11 @@ class _XmlExtent:
         if future.result() or self.exact:
             self.exact = True
             for body in bodies:
-                self._cells(body)
-        else:
-            self.searched_bytes += sum(len(body) for body in bodies)
+                self._cells(body, count=False)  # counted as they were fed
 
-    def _cells(self, body: bytes) -> None:
-        self.filled += body.count(_CELL_END)
+    def _cells(self, body: bytes, count: bool = True) -> None:
+        if count:
+            self.filled += _cells_ended(body)
         for m in _CELL_TAG.finditer(body):
             attrs = m.group(1)
             if attrs.endswith(b"/"):

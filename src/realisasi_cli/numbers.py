@@ -51,17 +51,19 @@ def detect_notation(values: pl.Series, plain: pl.Series | None = None) -> Notati
     # the notation of the rest shows in any large sample, no need to scan them all four times.
     if plain is None:
         plain = values.cast(pl.Float64, strict=False)
-    sample = values.filter(plain.is_null()).drop_nulls()
-    if sample.len() > 5_000:
-        sample = sample.gather_every(sample.len() // 5_000)
+    typed = values.filter(plain.is_null()).drop_nulls()
+    sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
+    decimal_comma = {
+        "id_decimal": body.str.contains(_ID_DECIMAL) & ~body.str.contains(_AMBIGUOUS_COMMA),
+        "id_comma": body.str.contains(_ID_GROUPED) & body.str.contains(",", literal=True),
+    }
     stats = (
         sample.rename("v")
         .to_frame()
         .select(
             id_grouped=(body.str.contains(_ID_GROUPED) & ~body.str.contains(_AMBIGUOUS_DOT)).sum(),
-            id_decimal=(body.str.contains(_ID_DECIMAL) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
-            id_comma=(body.str.contains(_ID_GROUPED) & body.str.contains(",", literal=True)).sum(),
             en_grouped=(body.str.contains(_EN_GROUPED) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
+            **{name: shape.sum() for name, shape in decimal_comma.items()},
         )
         .row(0, named=True)
     )
@@ -71,6 +73,11 @@ def detect_notation(values: pl.Series, plain: pl.Series | None = None) -> Notati
     # cells (a decimal point); one whose amounts are written "1.234.567" uses the dot for
     # thousands throughout.
     dot_thousands = indonesian > english and stats["id_comma"] == 0 and stats["id_decimal"] == 0
+    if dot_thousands and sample.len() < typed.len():
+        # One decimal comma anywhere decides otherwise; the sample may have missed it.
+        commas = typed.filter(typed.str.contains(",", literal=True))
+        found = commas.rename("v").to_frame().select(pl.any_horizontal(*decimal_comma.values()).any())
+        dot_thousands = not found.item()
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
 
 
@@ -113,7 +120,7 @@ def parse_amounts(values: pl.Series) -> pl.Series:
     frame = values.rename("v").to_frame()
     if values.dtype != pl.String:
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
-        return frame.select(numeric).to_series().rename(values.name)
+        return frame.with_columns(numeric.alias("v")).to_series().rename(values.name)
     parsed = values.cast(pl.Float64, strict=False)
     notation = detect_notation(values, parsed)
     rest = parsed.is_null() & values.is_not_null()
