@@ -4,13 +4,14 @@
 Generates line-item realization exports (numeric amounts, and a variant with amounts as
 Indonesian text like ``1.234.567,00``) into ``benchmarks/data/`` (git-ignored, reused on
 later runs), then times each method as a separate process, alternating methods within each
-repetition, and prints medians of wall time and peak RSS plus CLI startup figures.
+repetition, and prints medians of wall time and peak RSS, the median of the ratios taken
+within each repetition, and CLI startup figures.
 
 Usage (from the repository root, with the project's venv):
 
-    /work/venv/bin/python benchmarks/bench_rank.py
-    /work/venv/bin/python benchmarks/bench_rank.py --rows 10000,100000,1000000 --repeat 3
-    /work/venv/bin/python benchmarks/bench_rank.py \
+    python benchmarks/bench_rank.py
+    python benchmarks/bench_rank.py --rows 10000,100000,1000000 --repeat 3
+    python benchmarks/bench_rank.py \
         --toba ../shared/real_data/toba_2022_lra_per_skpd/lra
 
 1,000,000 rows take minutes to generate and about 8 s per read. pandas is optional
@@ -174,18 +175,34 @@ def check_rank(path: Path, rows: int) -> None:
         )
 
 
-def measure(methods: dict[str, list[str]], repeat: int, once: set[str]) -> dict[str, tuple[float, float]]:
-    """Median (seconds, MB) per method, interleaving methods so drift hits all alike."""
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in methods}
+Samples = dict[str, list[tuple[float, float]]]
+
+
+def measure(methods: dict[str, list[str]], repeat: int, once: set[str]) -> Samples:
+    """(seconds, MB) of each run per method, interleaving methods so drift hits all alike."""
+    samples: Samples = {name: [] for name in methods}
     for i in range(repeat):
         for name, cmd in methods.items():
             if name in once and i > 0:
                 continue
             samples[name].append(run(cmd))
-    return {
-        name: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got))
-        for name, got in samples.items()
-    }
+    return samples
+
+
+def median(samples: list[tuple[float, float]], field: int) -> float:
+    return statistics.median(s[field] for s in samples)
+
+
+def paired_ratio(a: list[tuple[float, float]], b: list[tuple[float, float]], field: int) -> str:
+    """The median of a/b over the repetitions, each ratio taken within one repetition.
+
+    Runs of one repetition follow each other, so a slow spell of the machine slows both
+    sides of a ratio; a ratio of medians would mix repetitions. Falls back to the ratio
+    of medians where one side ran once (pandas at 1M rows).
+    """
+    if len(a) != len(b):
+        return ratio(median(a, field), median(b, field))
+    return f"{statistics.median(x[field] / y[field] for x, y in zip(a, b, strict=True)):.2f}x"
 
 
 def startup(label: str, cmd: list[str], n: int = 5) -> str:
@@ -243,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine())
     print(f"cli: {CLI}\nrepeat: {args.repeat}, pandas: {'yes' if use_pandas else 'no'}\n")
 
-    results: list[tuple[int, str, dict[str, tuple[float, float]]]] = []
+    results: list[tuple[int, str, Samples]] = []
     for rows in sizes:
         for variant in ("num", "text"):
             path = ensure_file(rows, variant)
@@ -275,22 +292,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n" + fmt_row(head, widths))
     print(fmt_row(["-" * w for w in widths], widths))
     for rows, variant, res in results:
-        rank_s, rank_mb = res["rank"]
-        floor_s, floor_mb = res["floor"]
-        pandas_s = res["pandas"][0] if "pandas" in res else None
+        rank, floor, pandas = res["rank"], res["floor"], res.get("pandas")
         print(
             fmt_row(
                 [
                     f"{rows:,}",
                     variant,
-                    f"{rank_s:.2f}",
-                    f"{floor_s:.2f}",
-                    f"{pandas_s:.2f}" if pandas_s is not None else "-",
-                    ratio(rank_s, floor_s),
-                    ratio(pandas_s, rank_s),
-                    f"{rank_mb:.0f}",
-                    f"{floor_mb:.0f}",
-                    ratio(rank_mb, floor_mb),
+                    f"{median(rank, 0):.2f}",
+                    f"{median(floor, 0):.2f}",
+                    f"{median(pandas, 0):.2f}" if pandas else "-",
+                    paired_ratio(rank, floor, 0),
+                    paired_ratio(pandas, rank, 0) if pandas else "-",
+                    f"{median(rank, 1):.0f}",
+                    f"{median(floor, 1):.0f}",
+                    paired_ratio(rank, floor, 1),
                 ],
                 widths,
             )
@@ -311,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.toba is not None:
         cmd = [CLI, "rank", str(args.toba), "--all", "-f", "json", "-q"]
-        toba_s, toba_mb = measure({"toba": cmd}, args.repeat, set())["toba"]
+        toba = measure({"toba": cmd}, args.repeat, set())["toba"]
+        toba_s, toba_mb = median(toba, 0), median(toba, 1)
         n_files = sum(1 for p in args.toba.iterdir() if p.is_file())
         print(f"\ntoba folder ({n_files} files, {args.toba}):")
         print(f"  rank --all -f json       {toba_s:6.2f} s  {toba_mb:.0f} MB peak (median of {args.repeat})")
