@@ -271,3 +271,21 @@ def test_facts_into_an_existing_folder(tmp_path: Path) -> None:
         result = invoke("facts", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
         assert result.exit_code == 0, result.stderr
     assert (out / "budget.parquet").exists()
+
+
+def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path: Path) -> None:
+    # The weekly job ranks a folder of exports and writes its ranking beside them; next week
+    # that workbook must not be read as one more export (nor block writing it again).
+    import shutil
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "rekap_pd_10nov2023.xlsx", folder)
+    first = invoke("rank", str(folder), "--all", "-f", "json", "-q")
+    output = folder / "peringkat.xlsx"
+    assert invoke("rank", str(folder), "--all", "-o", str(output), "-q").exit_code == 0
+    again = invoke("rank", str(folder), "--all", "-f", "json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["units"] == json.loads(first.stdout)["units"]
+    assert "peringkat.xlsx" in again.stderr and "written by realisasi" in again.stderr
+    assert invoke("rank", str(folder), "--all", "-o", str(output), "-q").exit_code == 0

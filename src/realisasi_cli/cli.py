@@ -285,7 +285,6 @@ def _prepare(
     previous: Path | None = None,
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options."""
-    from realisasi_cli.guard import expand_inputs
     from realisasi_cli.load import load
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.vocabulary import CATEGORIES
@@ -300,11 +299,7 @@ def _prepare(
         aliases=config.units,
         rollup=rollup,
     )
-    earlier = (
-        load(expand_inputs([previous]), strict=strict, overrides=config.layout_for)
-        if previous is not None
-        else None
-    )
+    earlier = load([previous], strict=strict, overrides=config.layout_for) if previous is not None else None
     return Prepared(dataset, config, language, options, earlier)
 
 
@@ -352,10 +347,10 @@ def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = Fal
     from realisasi_cli.load import load
 
     config = load_config(state.config)
-    files = expand_inputs(inputs)
+    files = expand_inputs(inputs)  # for the progress bar; load lists the folders again
     with _reading_progress(files, quiet) as tick:
         dataset = load(
-            files, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for, progress=tick
+            inputs, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for, progress=tick
         )
     return dataset, config
 
@@ -748,7 +743,6 @@ def quarters(
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
-    from realisasi_cli.guard import expand_inputs
     from realisasi_cli.load import load
     from realisasi_cli.metrics import quarters as compute_quarters
     from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
@@ -763,7 +757,7 @@ def quarters(
     goals = parse_targets(targets, config.targets)
     plan_dataset = None
     if plan is not None:
-        plan_dataset = load(expand_inputs([plan]), strict=strict, plan=True)
+        plan_dataset = load([plan], strict=strict, plan=True)
         dataset.warnings.extend(plan_dataset.warnings)
     result = compute_quarters(
         dataset.budget,

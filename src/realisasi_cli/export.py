@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from realisasi_cli import __version__
+from realisasi_cli.guard import OUTPUT_PROPERTY
+
 # OWASP's CSV-injection guidance: a cell starting with one of these may be run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text that is just a number ("-12,5", "+62812") is read as a number, never run.
@@ -87,6 +90,8 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
             "nan_inf_to_errors": True,  # a percentage of a zero budget must not stop the file
         },
     )
+    # Marks the workbook as an output, so that a folder of exports holding it reads it no more.
+    book.set_custom_property(OUTPUT_PROPERTY, __version__)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     money = book.add_format({"num_format": "#,##0"})
     pct = book.add_format({"num_format": "0.00"})

@@ -1015,18 +1015,48 @@ def check_file(path: Path) -> Checked:
     )
 
 
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, and the spreadsheets inside folders (sorted by name)."""
+# The custom document property every workbook this tool writes carries (export.xlsx_bytes).
+OUTPUT_PROPERTY = "realisasi"
+
+
+def written_by_realisasi(path: Path) -> bool:
+    """Whether ``path`` is a workbook this tool wrote (``-o peringkat.xlsx``, an e-mail attachment)."""
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > MAX_PART_BYTES:
+                return False
+            return f'name="{OUTPUT_PROPERTY}"'.encode() in archive.read(info)
+    except ZIP_ERRORS:
+        return False
+
+
+def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets inside folders (sorted by name).
+
+    A folder's workbooks that this tool wrote (last week's ``-o exports/peringkat.xlsx``)
+    are not exports: they are left out, and added to ``left_out``.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(("~$", "."))
-            )
+            found = []
+            for p in sorted(path.iterdir()):
+                if (
+                    not p.is_file()
+                    or p.suffix.lower() not in FOLDER_SUFFIXES
+                    or p.name.startswith(("~$", "."))
+                ):
+                    continue
+                if written_by_realisasi(p):
+                    if left_out is not None:
+                        left_out.append(p)
+                    continue
+                found.append(p)
             if not found:
-                raise UsageError(f"{path}: the folder holds no spreadsheet (.xlsx, .xls, .ods, .csv).")
+                raise UsageError(f"{path}: the folder holds no export (.xlsx, .xls, .ods, .csv).")
             files.extend(found)
         elif path.exists():
             files.append(path)

@@ -103,9 +103,13 @@ def load(
     With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
     amounts are used, whether or not they also carry realization.
     """
-    files = expand_inputs(paths)
+    left_out: list[Path] = []
+    files = expand_inputs(paths, left_out)
     sheets: list[SheetResult] = []
-    warnings: list[Warning_] = []
+    warnings = [
+        Warning_(str(path), None, None, "left out: written by realisasi (an earlier output), not an export")
+        for path in left_out
+    ]
     skipped: list[tuple[Path, str]] = []
     budgets: list[pl.DataFrame] = []
     realizations: list[pl.DataFrame] = []
