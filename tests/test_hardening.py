@@ -66,9 +66,14 @@ PARTS = {
 
 
 def zip_bomb(
-    path: Path, megabytes: int, declared: int | None = None, block: bytes = b" " * (1 << 20)
+    path: Path,
+    megabytes: int,
+    declared: int | None = None,
+    block: bytes = b" " * (1 << 20),
+    member: str = "xl/worksheets/sheet1.xml",
 ) -> Path:
-    """A workbook whose sheet inflates to ``megabytes`` of ``block``; its size header may lie.
+    """A workbook whose ``member`` (its sheet) inflates to ``megabytes`` of ``block``; its size
+    header may lie.
 
     The deflate stream repeats one fully flushed block, so building it takes no time.
     """
@@ -86,7 +91,7 @@ def zip_bomb(
         packer = zlib.compressobj(9, zlib.DEFLATED, -15)
         entries.append((name, packer.compress(content) + packer.flush(), zlib.crc32(content), len(content)))
     sheet = head + body * megabytes + tail
-    entries.append(("xl/worksheets/sheet1.xml", sheet, crc, size if declared is None else declared))
+    entries.append((member, sheet, crc, size if declared is None else declared))
     out, central = io.BytesIO(), []
     for name, data, checksum, length in entries:
         offset, encoded = out.tell(), name.encode()
@@ -137,6 +142,18 @@ def test_a_zip_bomb_is_refused_in_seconds_with_little_memory(tmp_path: Path) -> 
 def test_a_bomb_whose_sizes_lie_is_caught_while_inflating(tmp_path: Path) -> None:
     path = zip_bomb(tmp_path / "liar.xlsx", megabytes=1536, declared=5_000_000)
     code, stderr, seconds, peak = run_measured("rank", str(path))
+    assert code == 1 and "inflates beyond its declared size" in stderr
+    assert seconds < 10 and peak < 300, (seconds, peak)
+
+
+@posix_only
+def test_a_bomb_in_the_document_properties_of_a_folder_is_caught_too(tmp_path: Path) -> None:
+    # A folder's workbooks are looked into (for the mark of the tool's own outputs) before
+    # their checks: that look is bounded as well.
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    zip_bomb(folder / "liar.xlsx", megabytes=1536, declared=500, member="docProps/custom.xml")
+    code, stderr, seconds, peak = run_measured("rank", str(folder))
     assert code == 1 and "inflates beyond its declared size" in stderr
     assert seconds < 10 and peak < 300, (seconds, peak)
 

@@ -1024,12 +1024,11 @@ def written_by_realisasi(path: Path) -> bool:
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
         return False
     try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
-            if info.file_size > MAX_PART_BYTES:
-                return False
-            return f'name="{OUTPUT_PROPERTY}"'.encode() in archive.read(info)
-    except ZIP_ERRORS:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+            # inflated in bounded pieces: this runs before the file's checks
+            custom = _read_part(handle, archive.getinfo("docProps/custom.xml"), limit=1 << 20)
+        return f'name="{OUTPUT_PROPERTY}"'.encode() in custom
+    except (_Damaged, *ZIP_ERRORS):
         return False
 
 
