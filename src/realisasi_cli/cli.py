@@ -347,10 +347,16 @@ def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = Fal
     from realisasi_cli.load import load
 
     config = load_config(state.config)
-    files = expand_inputs(inputs)  # for the progress bar; load lists the folders again
+    left_out: list[Path] = []
+    files = expand_inputs(inputs, left_out)
     with _reading_progress(files, quiet) as tick:
         dataset = load(
-            inputs, as_of=_parse_date(as_of), strict=strict, overrides=config.layout_for, progress=tick
+            files,
+            as_of=_parse_date(as_of),
+            strict=strict,
+            overrides=config.layout_for,
+            progress=tick,
+            left_out=left_out,
         )
     return dataset, config
 

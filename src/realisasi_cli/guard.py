@@ -449,7 +449,7 @@ class _XmlExtent:
         self.batch: list[bytes] = []
         self.batch_bytes = 0
         self.pool: ThreadPoolExecutor | None = None
-        self.pending: deque[tuple[list[bytes], Future[bool]]] = deque()
+        self.pending: deque[tuple[list[bytes], int, Future[bool]]] = deque()  # pieces, bytes, search
         self.pending_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
@@ -506,15 +506,15 @@ class _XmlExtent:
             return
         if self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pending.append((bodies, self.pool.submit(_search_batch, bodies, self.beyond)))
+        self.pending.append((bodies, size, self.pool.submit(_search_batch, bodies, self.beyond)))
         self.pending_bytes += size
-        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][1].done()):
+        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][2].done()):
             self._collect()
 
     def _collect(self) -> None:
         """Take the oldest search's answer."""
-        bodies, future = self.pending.popleft()
-        self.pending_bytes -= sum(len(body) for body in bodies)
+        bodies, size, future = self.pending.popleft()
+        self.pending_bytes -= size
         if future.result() or self.exact:
             self.exact = True
             for body in bodies:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,13 +97,15 @@ def load(
     overrides: Callable[[Path], dict[str, object]] | None = None,
     progress: Callable[[Path], None] | None = None,
     plan: bool = False,
+    left_out: Sequence[Path] = (),
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
     With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
-    amounts are used, whether or not they also carry realization.
+    amounts are used, whether or not they also carry realization. ``left_out`` names the
+    tool's own outputs that the caller's ``expand_inputs`` left out of ``paths``.
     """
-    left_out: list[Path] = []
+    left_out = list(left_out)
     files = expand_inputs(paths, left_out)
     sheets: list[SheetResult] = []
     warnings = [

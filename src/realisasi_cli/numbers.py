@@ -39,18 +39,16 @@ def _negative(col: pl.Expr) -> pl.Expr:
     return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?-\s*\d)")
 
 
-def detect_notation(values: pl.Series, plain: pl.Series | None = None) -> Notation:
+def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     """Decide a text column's notation from the cells that can only be read one way.
 
-    ``plain`` may give the column already cast to numbers, where a cell reads as one.
+    ``plain`` is the column cast to numbers, null where a cell does not read as one.
     """
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
     body = _body(pl.col("v"))
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
-    if plain is None:
-        plain = values.cast(pl.Float64, strict=False)
     typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
     decimal_comma = {
