@@ -647,6 +647,15 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
     )
 
 
+def _svg_start(kind: str, width: int, height: int, title: str) -> list[str]:
+    """The opening of a chart's SVG and its accessible title."""
+    return [
+        f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" {_FONT} fill="{_INK}">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
 def _clip(pct: float | None) -> float:
     return 0.0 if pct is None else max(0.0, min(100.0, pct))
 
@@ -665,12 +674,7 @@ def quarters_svg(quarters: list[QuarterRow], lang: str = "id") -> Markup:
     def y(pct: float | None) -> float:
         return bottom - (bottom - top) * _clip(pct) / 100
 
-    parts = [
-        f'<svg class="chart chart-quarters" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(labels["quarters_chart"])}" '
-        f'{_FONT} fill="{_INK}">',
-        f"<title>{escape(labels['quarters_chart'])}</title>",
-    ]
+    parts = _svg_start("chart-quarters", width, height, labels["quarters_chart"])
     for tick in (0, 25, 50, 75, 100):
         parts.append(
             f'<line x1="{_f(left)}" y1="{_f(y(tick))}" x2="{_f(right)}" y2="{_f(y(tick))}" '
@@ -756,12 +760,7 @@ def units_svg(units: list[UnitRow], markers: list[tuple[float, str]], lang: str 
     def x(pct: float | None) -> float:
         return bar_left + bar_width * _clip(pct) / 100
 
-    parts = [
-        f'<svg class="chart chart-units" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(labels["units_chart"])}" '
-        f'{_FONT} fill="{_INK}">',
-        f"<title>{escape(labels['units_chart'])}</title>",
-    ]
+    parts = _svg_start("chart-units", width, height, labels["units_chart"])
     for tick in (0, 25, 50, 75, 100):
         parts.append(
             f'<line x1="{_f(x(tick))}" y1="{_f(top - 4)}" x2="{_f(x(tick))}" y2="{_f(height - 12)}" '
