@@ -261,3 +261,19 @@ def test_a_realization_column_of_dates_or_checkboxes_counts_as_zero_with_a_warni
     dataset = load([path])
     assert any("are not amounts" in w.message for w in dataset.warnings)
     assert ranked(path) == {"Dinas A": (1000.0, 0.0, 0.0), "Dinas B": (2000.0, 0.0, 0.0)}
+
+
+def test_text_in_an_amount_column_is_counted_as_zero_and_shown_in_the_warning(tmp_path: Path) -> None:
+    rows = [
+        ["Nama OPD", "Pagu", "Realisasi"],
+        ["Dinas A", 1000, 400],
+        ["Dinas B", 2000, "belum ada"],
+        ["Dinas C", 3000, "lihat lampiran"],
+    ]
+    path = openpyxl_book(tmp_path / "stray.xlsx", {"Rekap": rows})
+    dataset = load([path])
+    messages = [w.message for w in dataset.warnings if "are not amounts" in w.message]
+    assert messages == [
+        "2 cell(s) in column C (Realisasi) are not amounts, e.g. 'belum ada' at Rekap!C3; counted as 0"
+    ]
+    assert ranked(path)["Dinas B"] == (2000.0, 0.0, 0.0)

@@ -213,6 +213,8 @@ def _per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.
     if distinct.len() * 4 > frame.height:
         return clean(text)
     cleaned = distinct.to_frame().select(clean(pl.col(name))).to_series()
+    if cleaned.equals(distinct):
+        return text  # already clean, as most exports' codes and names are: no copy
     return text.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
@@ -279,10 +281,10 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         if present(name):
             parsed[f"m{c.index}"] = parse_amounts(frame[name])
             exprs[f"m{c.index}"] = pl.col(f"m{c.index}")
-            exprs[f"raw{c.index}"] = pl.col(name).cast(pl.String)
+            exprs[f"raw{c.index}"] = pl.col(name)  # as read; only a warning's example is shown
         else:
             exprs[f"m{c.index}"] = pl.lit(None, dtype=pl.Float64)
-            exprs[f"raw{c.index}"] = null
+            exprs[f"raw{c.index}"] = pl.lit(None)
     period_col = next((c for c in layout.columns if c.role == "period_key"), None)
     if period_col is not None and present(f"c{period_col.index}"):
         exprs["period_start"], exprs["period_end"] = _row_period(
@@ -329,15 +331,15 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     amounts = [pl.col(f"m{c.index}") for c in measure_columns]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
     total_word = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
-    is_total = (
-        pl.any_horizontal(
-            [
-                pl.col(c).str.contains(total_word).fill_null(False)
-                for c in ("unit_name", "description", "unit_code")
-            ]
-        )
-        & pl.col("account_code").is_null()
+    labelled = ("unit_name", "description", "unit_code")
+    # Totals carry no account code; only those rows are searched for the word.
+    totals = (
+        rows.select("row", "account_code", *labelled)
+        .filter(pl.col("account_code").is_null())
+        .filter(pl.any_horizontal([pl.col(c).str.contains(total_word).fill_null(False) for c in labelled]))
+        .get_column("row")
     )
+    is_total = pl.col("row").is_in(totals.implode()) if totals.len() else pl.lit(False)
     reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if account_col is not None:
         reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
@@ -603,25 +605,26 @@ def _mark_subtotals(
 ) -> pl.DataFrame:
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
-
-    def following(name: str) -> pl.Expr:
-        return pl.col(name).shift(-1)
-
-    spending = rows.filter(pl.col("reason").is_null()).with_columns(
-        # a parent is followed, in its unit and activity, by an account under it
-        parent=(
-            following("account_code").str.starts_with(pl.col("account_code") + ".")
-            & following("unit_code").eq_missing(pl.col("unit_code"))
-            & (following("activity") == pl.col("activity"))
-        ).fill_null(False),
+    names = [f"m{c.index}" for c in measures]
+    keys = ["row", "account_code", "unit_code", "activity"]
+    spending = rows.select(*keys, *names, "reason").filter(pl.col("reason").is_null())
+    # A parent is followed, in its unit and activity, by an account under it; only a row
+    # followed by a longer code can be one.
+    code = pl.col("account_code")
+    following = spending.select(*keys, **{f"next_{k}": pl.col(k).shift(-1) for k in keys[1:]}).filter(
+        pl.col("next_account_code").str.len_bytes() > code.str.len_bytes()
     )
-    parents = spending.filter(pl.col("parent"))
+    parents = following.filter(
+        pl.col("next_account_code").str.starts_with(code + ".")
+        & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
+        & (pl.col("next_activity") == pl.col("activity"))
+    )
     if parents.height:
         spending = spending.with_columns(
+            parent=pl.col("row").is_in(parents["row"].implode()),
             group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
             depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
         )
-        names = [f"m{c.index}" for c in measures]
         max_depth = int(spending.select(pl.col("depth").max()).item() or 1)
         mismatches: list[tuple[int, str, float, float]] = []
         for level in range(1, max_depth):
@@ -681,7 +684,7 @@ def _warn_unparsed(
     for c in measures:
         bad = data.filter(pl.col(f"m{c.index}").is_null() & pl.col(f"raw{c.index}").is_not_null())
         if bad.height:
-            row, raw = bad.select("row", f"raw{c.index}").row(0)
+            row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
             warnings.append(
                 Warning_(
                     str(grid.file),

@@ -39,6 +39,11 @@ def _negative(col: pl.Expr) -> pl.Expr:
     return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?-\s*\d)")
 
 
+def _bodies(values: pl.Series) -> pl.DataFrame:
+    """A frame whose column ``v`` holds the body of each text amount."""
+    return values.rename("v").to_frame().select(_body(pl.col("v")))
+
+
 def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     """Decide a text column's notation from the cells that can only be read one way.
 
@@ -46,18 +51,17 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     """
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
-    body = _body(pl.col("v"))
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
     typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
+    body = pl.col("v")  # of a frame of bodies, each worked out once
     decimal_comma = {
         "id_decimal": body.str.contains(_ID_DECIMAL) & ~body.str.contains(_AMBIGUOUS_COMMA),
         "id_comma": body.str.contains(_ID_GROUPED) & body.str.contains(",", literal=True),
     }
     stats = (
-        sample.rename("v")
-        .to_frame()
+        _bodies(sample)
         .select(
             id_grouped=(body.str.contains(_ID_GROUPED) & ~body.str.contains(_AMBIGUOUS_DOT)).sum(),
             en_grouped=(body.str.contains(_EN_GROUPED) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
@@ -74,7 +78,7 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     if dot_thousands and sample.len() < typed.len():
         # One decimal comma anywhere decides otherwise; the sample may have missed it.
         commas = typed.filter(typed.str.contains(",", literal=True))
-        found = commas.rename("v").to_frame().select(pl.any_horizontal(*decimal_comma.values()).any())
+        found = _bodies(commas).select(pl.any_horizontal(*decimal_comma.values()).any())
         dot_thousands = not found.item()
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
 
