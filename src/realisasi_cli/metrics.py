@@ -100,10 +100,14 @@ def condense(budget: pl.DataFrame, realization: pl.DataFrame) -> tuple[pl.DataFr
     """Line items summed per source, unit, category (and period): what every metric needs."""
     keys = ["source", "unit_code", "unit_name", "category"]
     periods = ["period_start", "period_end"]
-    return (
-        budget.group_by(keys).agg(pl.col("budget").sum()),
-        realization.group_by(keys + periods).agg(pl.col("realized").sum()),
+    # one query each, run side by side
+    condensed_budget, condensed_realization = pl.collect_all(
+        [
+            budget.lazy().group_by(keys).agg(pl.col("budget").sum()),
+            realization.lazy().group_by(keys + periods).agg(pl.col("realized").sum()),
+        ]
     )
+    return condensed_budget, condensed_realization
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.
 def latest_of(facts: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
     """For each unit, the latest source among ``facts`` (one kind of fact: budget or realization)."""
     seen = facts.select("unit", "source").unique()
+    if sources.height == 1:  # one file or sheet: the latest of every unit
+        return seen.sort("unit")
     return (
         seen.join(sources.select("source", "as_of", "order"), on="source")
         .sort(["unit", "as_of", "order", "source"], nulls_last=False)
@@ -136,13 +142,19 @@ def latest_of(facts: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
 
 
 def unit_totals(
-    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, category: str | None = None
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    sources: pl.DataFrame,
+    category: str | None = None,
+    latest: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Budget and realization per unit, each from the unit's latest source that has it (one row per unit).
 
     A register of payments without budgets, next to a DPA without realization, gives both.
+    ``latest`` is ``latest_sources`` of these facts, where the caller has it already.
     """
-    latest = latest_sources(budget, realization, sources)
+    if latest is None:
+        latest = latest_sources(budget, realization, sources)
     latest_budget = latest_of(budget, sources)
     latest_realized = latest_of(realization, sources)
     if category is not None:
@@ -179,11 +191,11 @@ def unit_totals(
     )
 
 
-def category_breakdown(
-    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame
-) -> pl.DataFrame:
-    """Per unit and top-level category (operasi, modal, …): budget, realized, absorption."""
-    latest = latest_sources(budget, realization, sources)
+def category_breakdown(budget: pl.DataFrame, realization: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and top-level category (operasi, modal, …): budget, realized, absorption.
+
+    ``latest`` is ``latest_sources`` of these facts.
+    """
     top = pl.col("category").replace(CATEGORY_PARENT)
     b = (
         budget.join(latest, on=["unit", "source"])
@@ -260,8 +272,9 @@ def rank(
     budget, realization, *keyed = identify(
         budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
     )
-    progress = physical_progress(keyed[0], latest_sources(budget, realization, sources)) if keyed else None
-    totals = unit_totals(budget, realization, sources, options.category)
+    latest = latest_sources(budget, realization, sources)
+    progress = physical_progress(keyed[0], latest) if keyed else None
+    totals = unit_totals(budget, realization, sources, options.category, latest)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
     ranked = (
         totals.filter(pl.col("budget") != 0)
@@ -279,13 +292,11 @@ def rank(
     )
     has_categories = budget["category"].drop_nulls().len() > 0
     breakdown = (
-        category_breakdown(budget, realization, sources)
+        category_breakdown(budget, realization, latest)
         if has_categories and options.category is None
         else None
     )
-    used = sources.filter(
-        pl.col("source").is_in(latest_sources(budget, realization, sources)["source"].implode())
-    )
+    used = sources.filter(pl.col("source").is_in(latest["source"].implode()))
     as_of = used["as_of"].drop_nulls().max() if used["as_of"].drop_nulls().len() else None
     return Ranking(
         units=ranked,
