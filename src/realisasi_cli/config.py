@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,8 @@ def load_config(explicit: Path | None = None) -> Config:
     path = find_config(explicit)
     if path is None:
         return Config()
+    import tomllib  # only where there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:

@@ -16,7 +16,6 @@ import codecs
 import posixpath
 import re
 import struct
-import xml.parsers.expat
 import zipfile
 import zlib
 from array import array
@@ -591,7 +590,10 @@ class _OdsExtent:
         self.formulas: dict[str, list[tuple[int, int]]] = {}
         # calamine's .ods reader never returns from some XML that is cut short, so the whole
         # document must be well-formed (expat, in C; it also stops entity expansion bombs).
-        self.wellformed = xml.parsers.expat.ParserCreate("utf-8")  # as calamine reads it
+        from xml.parsers import expat  # for .ods only
+
+        self.wellformed = expat.ParserCreate("utf-8")  # as calamine reads it
+        self.malformed = (expat.ExpatError, LookupError, ValueError)
         self._reset()
 
     def _reset(self) -> None:
@@ -604,7 +606,7 @@ class _OdsExtent:
     def feed(self, chunk: bytes) -> None:
         try:
             self.wellformed.Parse(chunk, False)
-        except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:
+        except self.malformed as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
         body, self.carry = _complete_tags(self.carry + chunk)
         for m in _ODS_TAG.finditer(body):
@@ -613,7 +615,7 @@ class _OdsExtent:
     def finish(self) -> None:
         try:
             self.wellformed.Parse(b"", True)
-        except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:
+        except self.malformed as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
         self._check()
 

@@ -370,11 +370,13 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
             category_expr = None
         if not no_key:
             _warn_duplicates(layout, data, warnings, by_label=bool(labelled))
+    if category_expr is not None:  # once, not once per slot
+        data = data.with_columns(category_of_row=category_expr)
     budgets, realizations, plans = [], [], []
     for slot in slots:
         category = pl.lit(slot.category, dtype=pl.String)
         if category_expr is not None:
-            category = pl.coalesce(category_expr, category)
+            category = pl.coalesce(pl.col("category_of_row"), category)
         base = data.select(
             source=pl.lit(source, dtype=pl.Int32),
             file=pl.lit(file),

@@ -11,7 +11,6 @@ Every file passes ``guard.check_file`` before a reader opens it.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import logging
 import re
@@ -388,6 +387,8 @@ def _markup(text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
     html.parser needs quadratic time on some malformed input (thousands of "<a" without ">"),
     which a damaged export must not turn into a hang.
     """
+    import html  # for the text of HTML tables only
+
     pos, end = 0, len(text)
     while pos < end:
         lt = text.find("<", pos)
