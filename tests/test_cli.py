@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -289,3 +291,31 @@ def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path:
     assert json.loads(again.stdout)["units"] == json.loads(first.stdout)["units"]
     assert "peringkat.xlsx" in again.stderr and "written by realisasi" in again.stderr
     assert invoke("rank", str(folder), "--all", "-o", str(output), "-q").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [
+        (["rank", "x.xlsx"], ["rank"]),
+        (["--debug", "--config", "rank", "quarters", "x.xlsx"], ["quarters"]),  # "rank" is a path here
+        (["--config=realisasi.toml", "brief", "x.xlsx"], ["brief"]),
+        (["rnak", "x.xlsx"], ["rank", "quarters", "facts", "inspect", "brief", "summary"]),
+        (["--help"], ["rank", "quarters", "facts", "inspect", "brief", "summary"]),
+    ],
+)
+def test_a_run_builds_only_the_command_it_names(args: list[str], kept: list[str]) -> None:
+    # In a child process: the choice changes the app for the rest of the process.
+    code = (
+        "import sys; from realisasi_cli import cli; cli._keep_invoked_command(sys.argv[1:]); "
+        "print(' '.join(cli._command_name(c) for c in cli.app.registered_commands))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == kept
+
+
+def test_a_misspelt_command_is_answered_with_the_right_one() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "realisasi_cli", "rnak", "x.xlsx"], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "Did you mean 'rank'?" in done.stderr
