@@ -26,6 +26,7 @@ from conftest import SAMPLES
 from realisasi_cli import export
 from realisasi_cli.cli import app, handle_errors
 from realisasi_cli.export import neutralize
+from realisasi_cli.guard import _search_batch
 from realisasi_cli.read import _HtmlTables
 
 runner = CliRunner()
@@ -194,6 +195,7 @@ FAR_CELLS = {
     "lower case": b'<row r="1048576"><c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "spaced": b'<row r="1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "single quotes": b"<row r='1048576'><c t='inlineStr' r='XFD1048576'><is><t>x</t></is></c></row>",
+    "tab after =": b'<row r="1048576"><c r=\t"XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "beyond excel": b'<row r="9"><c r="AAAA99999999"><v>1</v></c></row>',
 }
 
@@ -721,3 +723,19 @@ def test_a_panic_of_the_rust_reader_is_one_message_too() -> None:
 def test_a_closed_pipe_ends_quietly() -> None:
     result = runner.invoke(failing(BrokenPipeError()), [])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("xml", "unusual"),
+    [
+        (b'<c r="A1" t="inlineStr"><is><t>pagu = realisasi</t></is></c>', False),
+        (b'<c r="A1" t="inlineStr"><is><t>x</t></is></c>', False),
+        (b'<c r = "A1"><v>1</v></c>', True),
+        (b"<c r\n=\n'A1'><v>1</v></c>", True),
+        (b'<c r=\t"A1"><v>1</v></c>', True),
+    ],
+)
+def test_an_r_attribute_with_spaces_around_its_equals_sign_is_found(xml: bytes, unusual: bool) -> None:
+    # Such a reference is read cell by cell; "=" between spaces in a cell's text is not one.
+    never = r"r=[\"']ZZZ"
+    assert _search_batch([b'<row r="1">', xml, b"</row>"], never) is unusual

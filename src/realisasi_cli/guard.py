@@ -13,6 +13,7 @@ imports it when it runs.
 from __future__ import annotations
 
 import codecs
+import functools
 import posixpath
 import re
 import struct
@@ -24,9 +25,21 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from realisasi_cli.errors import UnreadableWorkbookError, UsageError
+
+
+@functools.cache
+def _zlib() -> Any:
+    """zlib-ng, which inflates sheets more than twice as fast as zlib, behind zlib's interface."""
+    try:
+        from zlib_ng import zlib_ng
+
+        return zlib_ng
+    except ImportError:  # pragma: no cover - a platform without its wheel
+        return zlib
+
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -245,9 +258,9 @@ def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     remaining = info.compress_size
     produced = 0
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    inflater = _zlib().decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     while remaining > 0:
-        raw = handle.read(min(remaining, 1 << 16))
+        raw = handle.read(min(remaining, 1 << 18))
         if not raw:
             raise _Damaged(f"{info.filename} is cut short")
         remaining -= len(raw)
@@ -257,7 +270,7 @@ def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
             else:
                 try:
                     out = inflater.decompress(raw, CHUNK)
-                except zlib.error as exc:
+                except (zlib.error, _zlib().error) as exc:
                     raise _Damaged(f"{info.filename} cannot be decompressed") from exc
                 raw = inflater.unconsumed_tail
             produced += len(out)
@@ -481,13 +494,13 @@ class _XmlExtent:
                 cells = self.max_row * self.max_col
                 self.needed = -(-cells // SPARSE_FILL) if cells > SPARSE_CELLS else 0
                 # A reference beyond the dimension, or an r attribute written unusually
-                # ("r = 'A1'"), sends the scan to read every cell.
+                # ("r = 'A1'", see _search_batch), sends the scan to read every cell.
                 self.beyond = (
-                    r"r(?:=[\"'](?:"
+                    r"r=[\"'](?:"
                     + _letters_above(letters.decode())
                     + r"|[A-Za-z]*"
                     + _numbers_above(self.max_row)
-                    + r")|[ \t\r\n]+=|=[ \t\r\n])"
+                    + ")"
                 )
         if self.exact:
             self._cells(body)
@@ -537,7 +550,7 @@ class _XmlExtent:
 
 
 def _search_batch(bodies: list[bytes], beyond: str) -> bool:
-    """Whether any of these pieces of XML matches ``beyond``."""
+    """Whether any of these pieces of XML matches ``beyond`` or spaces an r attribute's "="."""
     # Pieces end at a tag, never inside a character. Only ASCII matters to the search, so
     # text that is not UTF-8 is searched with U+FFFD in place of its undecodable bytes.
     import polars as pl
@@ -546,7 +559,13 @@ def _search_batch(bodies: list[bytes], beyond: str) -> bool:
         text = pl.Series(bodies, dtype=pl.Binary).cast(pl.String)
     except pl.exceptions.PolarsError:
         text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
-    return bool(text.str.contains(beyond).any())
+    if text.str.contains(beyond).any():
+        return True
+    # One regex for both would run at half the speed; "=" beside a space is rare in sheet XML,
+    # so the narrower search runs only where the quick one finds some.
+    return bool(text.str.contains(r"[ \t\r\n]=|=[ \t\r\n]").any()) and bool(
+        text.str.contains(r"r[ \t\r\n]+=|r=[ \t\r\n]").any()
+    )
 
 
 def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
