@@ -196,6 +196,9 @@ FAR_CELLS = {
     "spaced": b'<row r="1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "single quotes": b"<row r='1048576'><c t='inlineStr' r='XFD1048576'><is><t>x</t></is></c></row>",
     "tab after =": b'<row r="1048576"><c r=\t"XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    # ">" is allowed inside an attribute's value, and so is text that looks like an attribute
+    "> in a value": b'<row r="1048576"><c x="a>b" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "r in a value": b'<row r="1048576"><c x=" r=\'A1\'" r="XFD1048576"><v>1</v></c></row>',
     "beyond excel": b'<row r="9"><c r="AAAA99999999"><v>1</v></c></row>',
 }
 
@@ -320,10 +323,15 @@ def test_libreoffice_trailing_empty_rows_are_read(tmp_path: Path) -> None:
 
 
 @posix_only
-def test_a_value_repeated_over_millions_of_ods_cells_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "before",
+    ["", 'table:style-name="a>b" ', "table:style-name=\" table:number-columns-repeated='1'\" "],
+    ids=["plain", "> in a value", "attribute in a value"],
+)
+def test_a_value_repeated_over_millions_of_ods_cells_is_refused(tmp_path: Path, before: str) -> None:
     repeated = (
         '<table:table-row table:number-rows-repeated="1000">'
-        '<table:table-cell table:number-columns-repeated="16000" office:value-type="float" '
+        f'<table:table-cell {before}table:number-columns-repeated="16000" office:value-type="float" '
         'office:value="1"/></table:table-row>'
     )
     code, stderr, seconds, peak = run_measured("rank", str(ods(tmp_path / "rekap.ods", repeated)))

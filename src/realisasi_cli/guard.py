@@ -386,9 +386,23 @@ def _xml_unescape(text: str) -> str:
 _DIMENSION = re.compile(
     rb"<(?:[\w.-]+:)?dimension\b[^<>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?[\"']"
 )
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^<>]*)>")
-_CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+)(\d+)")
-_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\b[^<>]*?\br\s*=\s*[\"'](\d+)")
+# A tag's attributes: ">" may stand inside a quoted value, so quotes are skipped whole.
+_ATTRS = rb"((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)"
+_ATTRIBUTE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b" + _ATTRS + rb">")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b" + _ATTRS + rb">")
+# The r attribute of a cell or row, reached by skipping the attributes before it whole.
+_BEFORE_R = rb"\s*(?:(?!r\s*=)[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*')\s*)*r\s*=\s*[\"']\s*"
+_CELL_REF = re.compile(_BEFORE_R + rb"([A-Za-z]+)(\d+)\s*[\"']")
+_ROW_REF = re.compile(_BEFORE_R + rb"(\d+)\s*[\"']")
+_TAG_REST = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+
+
+def _attributes(attrs: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes by name, read in order, so that text inside a value is not taken for one."""
+    return {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTRIBUTE.finditer(attrs)
+    }
 
 
 def _cells_ended(body: bytes) -> int:
@@ -429,8 +443,8 @@ def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
     A tag cut in two by a chunk boundary waits for the next chunk; one longer than 1 MB is
     not XML any spreadsheet writes.
     """
-    lt, gt = data.rfind(b"<"), data.rfind(b">")
-    if lt <= gt:
+    lt = data.rfind(b"<")
+    if lt < 0 or _TAG_REST.match(data, lt + 1):  # the last tag closes, outside its quoted values
         return data, b""
     if len(data) - lt > MAX_TAG:
         raise _Damaged("an XML tag longer than 1 MB")
@@ -539,14 +553,16 @@ class _XmlExtent:
             attrs = m.group(1)
             if attrs.endswith(b"/"):
                 continue  # a styled empty cell: calamine does not count it
-            ref = _CELL_REF.search(attrs)
+            ref = _CELL_REF.match(attrs)
             if ref is None:
                 self.positional = True
                 continue
             self.max_col = max(self.max_col, column_index(ref.group(1).decode()) + 1)
             self.max_row = max(self.max_row, int(ref.group(2)))
-        for m in _ROW_REF.finditer(body):
-            self.max_row_tag = max(self.max_row_tag, int(m.group(1)))
+        for m in _ROW_TAG.finditer(body):
+            row = _ROW_REF.match(m.group(1))
+            if row is not None:
+                self.max_row_tag = max(self.max_row_tag, int(row.group(1)))
 
 
 def _search_batch(bodies: list[bytes], beyond: str) -> bool:
@@ -589,14 +605,19 @@ def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.Zi
 # --- the rectangle of an .ods table ------------------------------------------------------------
 
 _ODS_TAG = re.compile(
-    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table|text:p)(?=[\s/>])([^<>]*)>"
+    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table|text:p)(?=[\s/>])"
+    + _ATTRS
+    + rb">"
 )
-_ODS_ROWS = re.compile(rb"table:number-rows-repeated\s*=\s*[\"'](\d+)")
-_ODS_COLS = re.compile(rb"table:number-columns-repeated\s*=\s*[\"'](\d+)")
-_ODS_NAME = re.compile(rb"table:name\s*=\s*[\"']([^\"']*)")
 # Real files repeat a value over a few cells (a row of zeros), not over a million.
 _MAX_REPEAT = 100
 _REPEAT_CELLS = 1_000_000
+
+
+def _repeat(value: bytes | None) -> int:
+    """A number-…-repeated attribute: how many rows or cells one element stands for."""
+    value = (value or b"").strip()
+    return int(value) if value.isdigit() else 1
 
 
 class _OdsExtent:
@@ -653,15 +674,14 @@ class _OdsExtent:
             if closing:
                 self._check()
             else:
-                name = _ODS_NAME.search(attrs)
-                self.name = name.group(1).decode("utf-8", "replace") if name else "?"
+                name = _attributes(attrs).get(b"table:name")
+                self.name = name.decode("utf-8", "replace") if name is not None else "?"
             self._reset()
         elif tag == b"table:table-row":
             if closing:
                 self._end_row()
             else:
-                found = _ODS_ROWS.search(attrs)
-                self.repeat = int(found.group(1)) if found else 1
+                self.repeat = _repeat(_attributes(attrs).get(b"table:number-rows-repeated"))
                 self.col = self.row_cells = 0
                 self.row_has = False
                 if empty:
@@ -673,11 +693,11 @@ class _OdsExtent:
         elif closing:
             self.open_cell = None
         else:
-            found = _ODS_COLS.search(attrs)
-            span = int(found.group(1)) if found else 1
-            if b"office:value-type" in attrs:
+            found = _attributes(attrs)
+            span = _repeat(found.get(b"table:number-columns-repeated"))
+            if b"office:value-type" in found:
                 self._value(self.col, span)
-            elif b"table:formula" in attrs:
+            elif b"table:formula" in found:
                 self.formulas.setdefault(self.name, []).append((self.row, self.col))
             elif not empty:
                 self.open_cell = (self.col, span)
