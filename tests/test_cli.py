@@ -301,6 +301,8 @@ def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path:
         (["--config=realisasi.toml", "brief", "x.xlsx"], ["brief"]),
         (["rnak", "x.xlsx"], ["rank", "quarters", "facts", "inspect", "brief", "summary"]),
         (["--help"], ["rank", "quarters", "facts", "inspect", "brief", "summary"]),
+        (["--help", "rank"], ["rank", "quarters", "facts", "inspect", "brief", "summary"]),
+        (["rank", "--help"], ["rank"]),
     ],
 )
 def test_a_run_builds_only_the_command_it_names(args: list[str], kept: list[str]) -> None:

@@ -867,10 +867,13 @@ def _keep_invoked_command(args: list[str]) -> None:
 
     Typer builds every command's options on each run (~0.02 s for all of ours); a run of
     ``rank`` needs only rank's. Without a known command (``--help``, a typo) all stay, so
-    the overview and the suggestions are complete.
+    the overview and the suggestions are complete. It changes ``app`` for the rest of the
+    process: for ``main()``, which runs once.
     """
     values = iter(args)
     for arg in values:
+        if arg == "--help":  # the overview, whatever follows
+            return
         if arg == "--config":
             next(values, None)  # its value
         elif not arg.startswith("-"):
