@@ -554,7 +554,8 @@ def _account_categories(
         function = vocab.category_of_old_account
     else:
         function = vocab.category_of_account
-    return pl.col("account_code").map_batches(lambda s: _map_distinct(s, function), return_dtype=pl.String)
+    mapping = {code: function(code) for code in codes}
+    return pl.col("account_code").replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def _period_bounds(

@@ -54,6 +54,8 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
     typed = values.filter(plain.is_null()).drop_nulls()
+    if not typed.len():  # every cell a number: nothing to decide
+        return Notation(dot_thousands=False, comma_thousands=False)
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
     body = pl.col("v")  # of a frame of bodies, each worked out once
     decimal_comma = {
