@@ -8,6 +8,7 @@ only here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -218,6 +219,15 @@ def _per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.
     return text.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
+def _parse_columns(columns: dict[str, pl.Series]) -> dict[str, pl.Series]:
+    """``parse_amounts`` of each column, two at a time: Polars works outside the GIL, and
+    two text columns of 100k cells parse in 0.04 s instead of 0.06 s."""
+    if len(columns) < 2:
+        return {key: parse_amounts(values) for key, values in columns.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(columns, pool.map(parse_amounts, columns.values()), strict=True))
+
+
 def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None, year: int | None) -> Facts:
     """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does."""
     grid = layout.grid
@@ -275,11 +285,11 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         if code_cols
         else pl.lit("")
     )
-    parsed: dict[str, pl.Series] = {}
+    to_parse: dict[str, pl.Series] = {}  # parsed below, together
     for c in measure_columns:
         name = source_of[id(c)]
         if present(name):
-            parsed[f"m{c.index}"] = parse_amounts(frame[name])
+            to_parse[f"m{c.index}"] = frame[name]
             exprs[f"m{c.index}"] = pl.col(f"m{c.index}")
             exprs[f"raw{c.index}"] = pl.col(name)  # as read; only a warning's example is shown
         else:
@@ -296,8 +306,9 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     for key, column in physical.items():
         name = f"c{column.index}"
         if present(name):
-            parsed[key] = parse_amounts(frame[name])
+            to_parse[key] = frame[name]
             exprs[key] = pl.col(key)
+    parsed = _parse_columns(to_parse)
     rows = frame.with_columns(**parsed).select(pl.col("row"), **exprs)
 
     # Unit names on their own organisation rows (SIPD rekap): the row that carries the unit
