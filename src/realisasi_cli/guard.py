@@ -287,6 +287,15 @@ def _inflate(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
                 return
 
 
+def member_pieces(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A checked archive member in pieces of at most 1 MB, inflated as the checks inflate it."""
+    with path.open("rb") as handle:
+        try:
+            yield from _inflate(handle, info)
+        except _Damaged as exc:
+            raise zipfile.BadZipFile(str(exc)) from exc
+
+
 def _read_part(handle: IO[bytes], info: zipfile.ZipInfo, limit: int = MAX_PART_BYTES) -> bytes:
     if info.file_size > limit:
         raise _Damaged(f"{info.filename} is {info.file_size / 1024**2:,.0f} MB")

@@ -25,7 +25,6 @@ import polars as pl
 
 from realisasi_cli.errors import FormulaWithoutValueError, UnreadableWorkbookError
 from realisasi_cli.guard import (
-    CHUNK,
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_TAG,
@@ -36,6 +35,7 @@ from realisasi_cli.guard import (
     check_file,
     column_index,
     decode_text,
+    member_pieces,
     sheet_parts,
 )
 
@@ -257,26 +257,22 @@ def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
             recalc = bool(_FULL_CALC.search(archive.read("xl/workbook.xml").decode("utf-8", "replace")))
-            return {name: _scan_part(archive, part, recalc) for name, part in parts.items()}
+            return {name: _scan_part(path, archive.getinfo(part), recalc) for name, part in parts.items()}
     except ZIP_ERRORS:
         # the archive was checked before; what it cannot tell here only refines the grid
         return {}
 
 
-def _chunks(archive: zipfile.ZipFile, part: str, size: int = CHUNK) -> Iterator[bytes]:
-    with archive.open(part) as stream:
-        while chunk := stream.read(size):
-            yield chunk
-
-
-def _scan_part(archive: zipfile.ZipFile, part: str, recalc: bool = False) -> _SheetScan:
+def _scan_part(path: Path, info: zipfile.ZipInfo, recalc: bool = False) -> _SheetScan:
     top: list[tuple[int, int]] = []
     merges: list[Merge] = []
     formulas: list[tuple[int, int]] = []
     carry = b""
     top_done = False
     patterns = (_FORMULA_NO_VALUE, _FORMULA_ZERO) if recalc else (_FORMULA_NO_VALUE,)
-    for chunk in _chunks(archive, part):
+    # inflated as the checks inflate (zlib-ng): this runs beside calamine, which runs faster
+    # the lighter the load on the other core
+    for chunk in member_pieces(path, info):
         data = carry + chunk
         # keep an incomplete tail for the next chunk so no tag is cut in two
         cut = data.rfind(b"</row>")
