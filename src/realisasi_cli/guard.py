@@ -396,15 +396,17 @@ _DIMENSION = re.compile(
     rb"<(?:[\w.-]+:)?dimension\b[^<>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?[\"']"
 )
 # A tag's attributes: ">" may stand inside a quoted value, so quotes are skipped whole.
-_ATTRS = rb"((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)"
+_QUOTED = rb"\"[^\"]*\"|'[^']*'"
+_ATTRS = rb"((?:[^<>\"']|" + _QUOTED + rb")*)"
 _ATTRIBUTE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b" + _ATTRS + rb">")
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b" + _ATTRS + rb">")
 # The r attribute of a cell or row, reached by skipping the attributes before it whole.
-_BEFORE_R = rb"\s*(?:(?!r\s*=)[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*')\s*)*r\s*=\s*[\"']\s*"
+_BEFORE_R = rb"\s*(?:(?!r\s*=)[\w:.-]+\s*=\s*(?:" + _QUOTED + rb")\s*)*r\s*=\s*[\"']\s*"
 _CELL_REF = re.compile(_BEFORE_R + rb"([A-Za-z]+)(\d+)\s*[\"']")
 _ROW_REF = re.compile(_BEFORE_R + rb"(\d+)\s*[\"']")
-_TAG_REST = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+# What follows the last "<" of a piece of XML, when that tag is whole ("<" cannot follow it).
+_TAG_REST = re.compile(_ATTRS + rb">")
 
 
 def _attributes(attrs: bytes) -> dict[bytes, bytes]:

@@ -342,12 +342,14 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
     amounts = [pl.col(f"m{c.index}") for c in measure_columns]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
     total_word = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
-    labelled = ("unit_name", "description", "unit_code")
+    word_columns = ("unit_name", "description", "unit_code")
     # Totals carry no account code; only those rows are searched for the word.
     totals = (
-        rows.select("row", "account_code", *labelled)
+        rows.select("row", "account_code", *word_columns)
         .filter(pl.col("account_code").is_null())
-        .filter(pl.any_horizontal([pl.col(c).str.contains(total_word).fill_null(False) for c in labelled]))
+        .filter(
+            pl.any_horizontal([pl.col(c).str.contains(total_word).fill_null(False) for c in word_columns])
+        )
         .get_column("row")
     )
     is_total = pl.col("row").is_in(totals.implode()) if totals.len() else pl.lit(False)
