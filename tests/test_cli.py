@@ -321,3 +321,33 @@ def test_a_misspelt_command_is_answered_with_the_right_one() -> None:
     )
     assert done.returncode == 2
     assert "Did you mean 'rank'?" in done.stderr
+
+
+def test_work_handed_to_the_parse_runs_in_another_thread_once(tmp_path: Path) -> None:
+    import threading
+
+    from realisasi_cli.read import beside_parse, read_grids
+
+    threads: list[str] = []
+    done = threading.Event()
+
+    def task() -> None:
+        threads.append(threading.current_thread().name)
+        done.set()
+
+    def failing() -> None:
+        raise RuntimeError("a failed warm-up does not fail the read")
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    with beside_parse(task):
+        read_grids(csv_path)  # no workbook parse: the task waits
+        assert threads == []
+    read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")  # after the block it is dropped
+    assert threads == []
+    with beside_parse(failing), beside_parse(task):
+        grids = read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")
+        read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")  # taken by the first read only
+    assert done.wait(10)
+    assert grids and grids[0].frame.height > 10
+    assert len(threads) == 1 and threads[0] != threading.main_thread().name

@@ -59,10 +59,6 @@ class _Console:
     def width(self) -> int:
         return self.rich.width
 
-    @property
-    def is_terminal(self) -> bool:
-        return self.rich.is_terminal
-
 
 def escape(text: str) -> str:
     """``text`` shown as it is, not read as Rich markup."""
@@ -283,16 +279,22 @@ def _prepare(
     threshold: float | None = None,
     rollup: bool = False,
     previous: Path | None = None,
+    ready: Callable[[str], None] | None = None,
 ) -> Prepared:
-    """Check the category, read the inputs (and --previous), and settle language and options."""
+    """Check the category, read the inputs (and --previous), and settle language and options.
+
+    ``ready(language)`` prepares the output while the first workbook is parsed.
+    """
     from realisasi_cli.load import load
     from realisasi_cli.metrics import RankOptions
     from realisasi_cli.vocabulary import CATEGORIES
 
     if category is not None and category not in CATEGORIES:
         raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
-    dataset, config = _load(inputs, as_of, strict, quiet)
-    language = lang.value if lang else (config.lang if config.lang in LABELS else "id")
+    settle = functools.partial(_language, lang)
+    beside = None if ready is None else lambda config: ready(settle(config))
+    dataset, config = _load(inputs, as_of, strict, quiet, beside=beside)
+    language = settle(config)
     options = RankOptions(
         category=category,
         threshold=threshold if threshold is not None else config.threshold,
@@ -301,6 +303,26 @@ def _prepare(
     )
     earlier = load([previous], strict=strict, overrides=config.layout_for) if previous is not None else None
     return Prepared(dataset, config, language, options, earlier)
+
+
+def _language(lang: Lang | None, config: Config) -> str:
+    return lang.value if lang else (config.lang if config.lang in LABELS else "id")
+
+
+def _ready_table(language: str) -> None:
+    """Import Rich's console and table and load the locale's formats (babel reads them on first
+    use): what printing a table needs, done while the sheet is parsed (``read.beside_parse``)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from realisasi_cli import fmt
+
+    fmt.ready(language)
+    table = Table(title="-", caption="-")
+    table.add_column("-", justify="right")
+    table.add_row("[red]-[/]")
+    Console(file=io.StringIO(), width=40).print(table)
+    _ = out.rich, err.rich
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -341,15 +363,24 @@ def _check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fal
         raise UsageError(f"{output.parent}: no such folder for the output.")
 
 
-def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = False) -> tuple[Dataset, Any]:
+def _load(
+    inputs: list[Path],
+    as_of: str | None,
+    strict: bool,
+    quiet: bool = False,
+    beside: Callable[[Config], None] | None = None,
+) -> tuple[Dataset, Config]:
+    """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse."""
     from realisasi_cli.config import load_config
     from realisasi_cli.guard import expand_inputs
     from realisasi_cli.load import load
+    from realisasi_cli.read import beside_parse
 
     config = load_config(state.config)
     left_out: list[Path] = []
     files = expand_inputs(inputs, left_out)
-    with _reading_progress(files, quiet) as tick:
+    meanwhile = beside_parse(functools.partial(beside, config)) if beside else contextlib.nullcontext()
+    with _reading_progress(files, quiet) as tick, meanwhile:
         dataset = load(
             files,
             as_of=_parse_date(as_of),
@@ -361,10 +392,18 @@ def _load(inputs: list[Path], as_of: str | None, strict: bool, quiet: bool = Fal
     return dataset, config
 
 
+def _on_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal (None under pythonw; a closed stream is not)."""
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 @contextlib.contextmanager
 def _reading_progress(files: list[Path], quiet: bool) -> Iterator[Callable[[Path], None] | None]:
     """A progress bar on stderr, shown only on a terminal and only once reading takes over a second."""
-    if quiet or not err.is_terminal:
+    if quiet or not _on_terminal(sys.stderr):
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -633,6 +672,7 @@ def rank(
         threshold=threshold,
         rollup=rollup,
         previous=previous,
+        ready=_ready_table if fmt_chosen is Format.table else None,
     )
     dataset, config, language, options = run.dataset, run.config, run.language, run.options
     ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
@@ -757,7 +797,14 @@ def quarters(
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs + ([plan] if plan is not None else []))
     run = _prepare(
-        inputs, as_of=as_of, strict=strict, quiet=quiet, lang=lang, category=category, rollup=rollup
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
+        category=category,
+        rollup=rollup,
+        ready=_ready_table if fmt_chosen is Format.table else None,
     )
     dataset, config, language, options = run.dataset, run.config, run.language, run.options
     goals = parse_targets(targets, config.targets)

@@ -51,3 +51,10 @@ def long_date(value: date | None, lang: str = "id") -> str:
 def full_date(value: date | None, lang: str = "id") -> str:
     """``Rabu, 15 November 2023``."""
     return "-" if value is None else str(format_date(value, format="full", locale=LOCALES[lang]))
+
+
+def ready(lang: str = "id") -> None:
+    """Load the locale's data now rather than at the first number (babel reads it on first use)."""
+    long_date(date(2000, 1, 1), lang)
+    rupiah(0, lang)
+    percent(0, lang)

@@ -10,12 +10,13 @@ Every file passes ``guard.check_file`` before a reader opens it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,33 @@ def read_grids(path: Path) -> list[Grid]:
 
 # --- reading a workbook with calamine ----------------------------------------------------------
 
+_beside_parse: list[Callable[[], object]] = []
+
+
+@contextlib.contextmanager
+def beside_parse(task: Callable[[], object]) -> Iterator[None]:
+    """Within this block, run ``task`` in the worker thread of the first workbook read.
+
+    calamine's parse releases the GIL and keeps one core busy; a command hands over work it
+    will need once the sheet is read (its output's imports and locale data), so that the
+    other core does it meanwhile. A task that fails is left for the command to meet again;
+    one that no workbook took (a CSV, a refused file) is dropped when the block ends.
+    """
+    _beside_parse.append(task)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            _beside_parse.remove(task)
+
+
+def _quietly(task: Callable[[], object]) -> None:
+    try:
+        task()
+    except Exception:  # the command does this work again, and reports what fails
+        logging.getLogger(__name__).debug("work beside the parse failed", exc_info=True)
+
+
 _SUFFIXES_OF = {"xlsx": {".xlsx", ".xlsm"}, "xlsb": {".xlsb"}, "ods": {".ods"}, "xls": {".xls"}}
 
 
@@ -110,11 +138,14 @@ def _read_workbook(
     # The XML scan (a decompression) runs beside calamine's parse, which releases the GIL.
     pool = ThreadPoolExecutor(max_workers=1)
     pending = pool.submit(_scan_xlsx, path) if kind == "xlsx" else None
+    with contextlib.suppress(IndexError):  # workbooks of a folder are read in several threads
+        while True:
+            pool.submit(_quietly, _beside_parse.pop(0))
     try:
         frames = _load_frames(reader, path, names)
     finally:
         scans = pending.result() if pending is not None else {}
-        pool.shutdown()
+        pool.shutdown(wait=False)
     grids = []
     for name, frame in frames:
         scan = scans.get(name)
