@@ -26,7 +26,7 @@ from conftest import SAMPLES
 from realisasi_cli import export
 from realisasi_cli.cli import app, handle_errors
 from realisasi_cli.export import neutralize
-from realisasi_cli.guard import _search_batch
+from realisasi_cli.guard import _as_text, _measure_cells, _measure_simple, _search_batch
 from realisasi_cli.read import _HtmlTables
 
 runner = CliRunner()
@@ -174,7 +174,10 @@ def test_an_archive_of_text_without_markup_is_refused_even_at_a_modest_ratio(tmp
 
 
 def patched_sheet(path: Path, extra: bytes, dimension: bytes | None = None) -> Path:
-    """A small table written by openpyxl, then cells added to (and the dimension set in) its XML."""
+    """A small table written by openpyxl, then cells added to (and the dimension set in) its XML.
+
+    ``dimension=b""`` removes the dimension, as some writers leave it out.
+    """
     rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]
     openpyxl_book(path, {"Rekap": rows})
     with zipfile.ZipFile(path) as archive:
@@ -182,7 +185,8 @@ def patched_sheet(path: Path, extra: bytes, dimension: bytes | None = None) -> P
     xml = parts["xl/worksheets/sheet1.xml"].replace(b"</sheetData>", extra + b"</sheetData>")
     if dimension is not None:
         start = xml.index(b"<dimension")
-        xml = xml[:start] + b'<dimension ref="' + dimension + b'"/>' + xml[xml.index(b">", start) + 1 :]
+        tag = b'<dimension ref="' + dimension + b'"/>' if dimension else b""
+        xml = xml[:start] + tag + xml[xml.index(b">", start) + 1 :]
     parts["xl/worksheets/sheet1.xml"] = xml
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():
@@ -211,6 +215,55 @@ def test_one_cell_far_away_is_refused_before_the_reader_allocates(tmp_path: Path
     code, stderr, seconds, peak = run_measured("rank", str(path))
     assert code == 1 and "refused as absurdly large" in stderr and "'Rekap'" in stderr, stderr
     assert seconds < 10 and peak < 300
+
+
+@pytest.mark.parametrize("variant", ["plain", "lower case", "r in a value"])
+def test_without_a_dimension_a_cell_far_away_is_refused_too(tmp_path: Path, variant: str) -> None:
+    path = patched_sheet(tmp_path / "far.xlsx", FAR_CELLS[variant], dimension=b"")
+    assert b"<dimension" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1 and "refused as absurdly large" in result.stderr
+
+
+def test_without_a_dimension_the_table_is_read_and_styled_empty_cells_skipped(tmp_path: Path) -> None:
+    styled = b'<row r="1048576"><c r="XFD1048576" s="0"/></row>'
+    path = patched_sheet(tmp_path / "no_dimension.xlsx", styled, dimension=b"")
+    assert units_of(invoke("rank", str(path), "-f", "json", "-q")) == {
+        "Dinas A": (1000.0, 250.0),
+        "Dinas B": (2000.0, 1500.0),
+    }
+
+
+MEASURED = {  # pieces of sheet XML: (max row, max column, a cell without r, max row tag), read by hand
+    "usual": (
+        [
+            b'<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="C1" s="1"><v>5</v></c></row>',
+            b'<row r="7"><c r="AB7"><v>1</v></c><c r="ZZ9" s="2"/></row><row r="12"/>',
+        ],
+        (7, 28, False, 12),
+    ),
+    "prefixed": ([b'<x:row r="2"><x:c r="D2"><x:v>1</x:v></x:c></x:row>'], (2, 4, False, 2)),
+    "r not first": ([b'<row r="3"><c s="1" r="E3"><v>1</v></c></row>'], (3, 5, False, 3)),
+    "no r": ([b'<row r="4"><c t="n"><v>1</v></c></row>'], (0, 0, True, 4)),
+    "<c in a value": ([b'<row r="5"><c x=\'<c r="A5"\' r="XFD5"><v>1</v></c></row>'], (5, 16384, False, 5)),
+    # the one tag starts the usual way, but "<c" inside its value is not at a tag's start
+    "<c after r": ([b'<row r="6"><c r="A6" x=\'<c r="XFD6">\'><v>1</v></c></row>'], (6, 1, False, 6)),
+}
+
+
+@pytest.mark.parametrize("case", list(MEASURED))
+def test_cells_are_measured_alike_by_polars_and_tag_by_tag(case: str) -> None:
+    pieces, (rows, cols, positional, row_tag) = MEASURED[case]
+    by_tag = _measure_cells(pieces)
+    assert (by_tag.max_row, by_tag.max_col, by_tag.positional, by_tag.max_row_tag) == (
+        rows,
+        cols,
+        positional,
+        row_tag,
+    )
+    simple = _measure_simple(_as_text(pieces))
+    # Polars reads only tags that start with their reference, and only when no "<c" hides elsewhere.
+    assert simple == (by_tag if case == "usual" else None)
 
 
 @pytest.mark.parametrize("padded", [False, True])
@@ -746,4 +799,4 @@ def test_a_closed_pipe_ends_quietly() -> None:
 def test_an_r_attribute_with_spaces_around_its_equals_sign_is_found(xml: bytes, unusual: bool) -> None:
     # Such a reference is read cell by cell; "=" between spaces in a cell's text is not one.
     never = r"r=[\"']ZZZ"
-    assert _search_batch([b'<row r="1">', xml, b"</row>"], never) is unusual
+    assert _search_batch(_as_text([b'<row r="1">', xml, b"</row>"]), never) is unusual

@@ -6,7 +6,7 @@ absurdly (zip bombs, including ones whose declared sizes lie), sheets whose cell
 absurd or mostly empty rectangle, password-protected workbooks, and files that are not
 spreadsheets are refused with a message that names the file.
 
-Nothing here needs Polars but the search for cells beyond a sheet's dimension, which
+Nothing here needs Polars but the search and measure of a sheet's cells, which
 imports it when it runs.
 """
 
@@ -25,9 +25,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from realisasi_cli.errors import UnreadableWorkbookError, UsageError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @functools.cache
@@ -462,14 +465,30 @@ def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
     return data[:lt], data[lt:]
 
 
+@dataclass
+class _Measure:
+    """The extent of the cells in some pieces of sheet XML."""
+
+    max_row: int = 0
+    max_col: int = 0
+    positional: bool = False  # a filled cell without an r attribute
+    max_row_tag: int = 0
+
+    def add(self, other: _Measure) -> None:
+        self.max_row = max(self.max_row, other.max_row)
+        self.max_col = max(self.max_col, other.max_col)
+        self.positional = self.positional or other.positional
+        self.max_row_tag = max(self.max_row_tag, other.max_row_tag)
+
+
 class _XmlExtent:
     """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
 
     Where the sheet declares its ``<dimension>``, a search confirms that no cell lies beyond
-    it; otherwise (or when one does) every cell reference is read. The search of one batch
-    runs in a worker thread while the next is inflated (both release the GIL); at most
-    ``_QUEUED`` bytes wait for it. Filled cells are counted only until there are enough of
-    them for the density rule, which a real export reaches early in its XML.
+    it; otherwise (or when one does) every cell reference is read. Each batch of XML is
+    searched or measured in a worker thread while the next is inflated (both release the
+    GIL); at most ``_QUEUED`` bytes wait for it. Filled cells are counted only until there
+    are enough of them for the density rule, which a real export reaches early in its XML.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -478,15 +497,14 @@ class _XmlExtent:
         self.exact = not trust_dimension
         self.started = False
         self.beyond = ""
-        self.max_row = self.max_col = self.max_row_tag = 0
-        self.positional = False
+        self.extent = _Measure()
         self.filled = 0
         self.needed = 0  # filled cells that satisfy the density rule for the declared rectangle
         self.carry = b""
         self.batch: list[bytes] = []
         self.batch_bytes = 0
-        self.pool: ThreadPoolExecutor | None = None
-        self.pending: deque[tuple[list[bytes], int, Future[bool]]] = deque()  # pieces, bytes, search
+        self.pools: dict[int, ThreadPoolExecutor] = {}  # by number of workers
+        self.pending: deque[tuple[int, Future[_Measure | None]]] = deque()  # bytes, examination
         self.pending_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
@@ -497,14 +515,15 @@ class _XmlExtent:
         try:
             self._scan(self.carry)
             self.carry = b""
-            self._search()
+            self._examine()
             while self.pending:
                 self._collect()
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
-        rows = max(self.max_row, self.max_row_tag if self.positional else 0)
-        return rows, self.max_col
+            for pool in self.pools.values():
+                pool.shutdown(cancel_futures=True)
+        extent = self.extent
+        rows = max(extent.max_row, extent.max_row_tag if extent.positional else 0)
+        return rows, extent.max_col
 
     def _scan(self, body: bytes) -> None:
         if not self.started:
@@ -514,9 +533,9 @@ class _XmlExtent:
                 self.exact = True
             else:
                 letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
-                self.max_row, self.max_col = int(digits), column_index(letters.decode()) + 1
+                self.extent.max_row, self.extent.max_col = int(digits), column_index(letters.decode()) + 1
                 self.used_dimension = True
-                cells = self.max_row * self.max_col
+                cells = self.extent.max_row * self.extent.max_col
                 self.needed = -(-cells // SPARSE_FILL) if cells > SPARSE_CELLS else 0
                 # A reference beyond the dimension, or an r attribute written unusually
                 # ("r = 'A1'", see _search_batch), sends the scan to read every cell.
@@ -524,68 +543,64 @@ class _XmlExtent:
                     r"r=[\"'](?:"
                     + _letters_above(letters.decode())
                     + r"|[A-Za-z]*"
-                    + _numbers_above(self.max_row)
+                    + _numbers_above(self.extent.max_row)
                     + ")"
                 )
-        if self.exact:
-            self._cells(body)
-            return
-        if self.filled < self.needed:
+        if self.exact or self.filled < self.needed:
             self.filled += _cells_ended(body)
         self.batch.append(body)
         self.batch_bytes += len(body)
         if self.batch_bytes >= _BATCH:
-            self._search()
+            self._examine()
 
-    def _search(self) -> None:
+    def _examine(self) -> None:
         bodies, size, self.batch, self.batch_bytes = self.batch, self.batch_bytes, [], 0
         if not bodies:
             return
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pending.append((bodies, size, self.pool.submit(_search_batch, bodies, self.beyond)))
+        # A search keeps pace with the inflate; measuring every cell takes both cores.
+        workers = 2 if self.exact else 1
+        if workers not in self.pools:
+            self.pools[workers] = ThreadPoolExecutor(max_workers=workers)
+        beyond = None if self.exact else self.beyond
+        self.pending.append((size, self.pools[workers].submit(_examine_batch, bodies, beyond)))
         self.pending_bytes += size
-        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][2].done()):
+        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][1].done()):
             self._collect()
 
     def _collect(self) -> None:
-        """Take the oldest search's answer."""
-        bodies, size, future = self.pending.popleft()
+        """Take the oldest batch's answer: nothing beyond the dimension, or its cells' extent."""
+        size, future = self.pending.popleft()
         self.pending_bytes -= size
-        if future.result() or self.exact:
+        measure = future.result()
+        if measure is not None:
             self.exact = True
-            for body in bodies:
-                self._cells(body, count=False)  # counted as they were fed
-
-    def _cells(self, body: bytes, count: bool = True) -> None:
-        if count:
-            self.filled += _cells_ended(body)
-        for m in _CELL_TAG.finditer(body):
-            attrs = m.group(1)
-            if attrs.endswith(b"/"):
-                continue  # a styled empty cell: calamine does not count it
-            ref = _CELL_REF.match(attrs)
-            if ref is None:
-                self.positional = True
-                continue
-            self.max_col = max(self.max_col, column_index(ref.group(1).decode()) + 1)
-            self.max_row = max(self.max_row, int(ref.group(2)))
-        for m in _ROW_TAG.finditer(body):
-            row = _ROW_REF.match(m.group(1))
-            if row is not None:
-                self.max_row_tag = max(self.max_row_tag, int(row.group(1)))
+            self.extent.add(measure)
 
 
-def _search_batch(bodies: list[bytes], beyond: str) -> bool:
-    """Whether any of these pieces of XML matches ``beyond`` or spaces an r attribute's "="."""
-    # Pieces end at a tag, never inside a character. Only ASCII matters to the search, so
-    # text that is not UTF-8 is searched with U+FFFD in place of its undecodable bytes.
+def _as_text(bodies: list[bytes]) -> pl.Series:
+    """Pieces of sheet XML as a Polars text column.
+
+    Pieces end at a tag, never inside a character. Only ASCII matters to the searches, so
+    text that is not UTF-8 is searched with U+FFFD in place of its undecodable bytes.
+    """
     import polars as pl
 
     try:
-        text = pl.Series(bodies, dtype=pl.Binary).cast(pl.String)
+        return pl.Series(bodies, dtype=pl.Binary).cast(pl.String)
     except pl.exceptions.PolarsError:
-        text = pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
+        return pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
+
+
+def _examine_batch(bodies: list[bytes], beyond: str | None) -> _Measure | None:
+    """The extent of the cells in ``bodies``; with ``beyond``, None when nothing matches it."""
+    text = _as_text(bodies)
+    if beyond is not None and not _search_batch(text, beyond):
+        return None
+    return _measure_simple(text) or _measure_cells(bodies)
+
+
+def _search_batch(text: pl.Series, beyond: str) -> bool:
+    """Whether any of these pieces of XML matches ``beyond`` or spaces an r attribute's "="."""
     if text.str.contains(beyond).any():
         return True
     # One regex for both would run at half the speed; "=" beside a space is rare in sheet XML,
@@ -593,6 +608,66 @@ def _search_batch(bodies: list[bytes], beyond: str) -> bool:
     return bool(text.str.contains(r"[ \t\r\n]=|=[ \t\r\n]").any()) and bool(
         text.str.contains(r"r[ \t\r\n]+=|r=[ \t\r\n]").any()
     )
+
+
+# Polars' regex engine: a cell or row tag, optionally prefixed (ASCII classes, as in bytes);
+# one that starts with its reference; the rest of a tag, quoted values skipped whole.
+_ANY_TAG = r"<(?:[A-Za-z0-9_.-]+:)?{}(?-u:\b)"
+_PLAIN_TAG = {"c": r'<c r="[A-Z]{1,3}[0-9]{1,7}"', "row": r'<row r="[0-9]{1,7}"'}
+_REST = r"""(?:[^<>"']|"[^"]*"|'[^']*')*>"""
+
+
+def _measure_simple(text: pl.Series) -> _Measure | None:
+    """The extent of the cells in ``text``, if every cell and row tag starts with its reference.
+
+    Writers put it first: ``<c r="B7" …>``, ``<row r="7" …>``. Such tags are taken out by
+    Polars and their references read by slicing, several times faster than reading each tag
+    in Python. None when some tag starts otherwise (or has a namespace prefix), or when
+    "<c"/"<row" stands anywhere but at a tag's start, which well-formed XML rules out ("<" is
+    escaped in text and values): those pieces are read by ``_measure_cells``.
+    """
+    import polars as pl
+
+    measure = _Measure()
+    for name in ("c", "row"):
+        tags = text.str.extract_all("<" + name + r"(?-u:\b)" + _REST).explode().drop_nulls()
+        if tags.len() != text.str.count_matches(_ANY_TAG.format(name)).sum():
+            return None
+        if not tags.str.contains("^" + _PLAIN_TAG[name]).all():
+            return None
+        if name == "c":
+            tags = tags.filter(~tags.str.ends_with("/>"))  # a styled empty cell: calamine skips it
+        if not tags.len():
+            continue
+        refs = tags.str.slice(len(name) + 5).str.split_exact('"', 1).struct.field("field_0")
+        if name == "row":
+            measure.max_row_tag = int(refs.cast(pl.Int64).max())  # type: ignore[arg-type]
+            continue
+        measure.max_row = int(refs.str.strip_chars_start("ABCDEFGHIJKLMNOPQRSTUVWXYZ").cast(pl.Int64).max())  # type: ignore[arg-type]
+        letters = refs.str.strip_chars_end("0123456789").unique()
+        measure.max_col = max(column_index(col) + 1 for col in letters.to_list())
+    return measure
+
+
+def _measure_cells(bodies: list[bytes]) -> _Measure:
+    """The extent of the cells in ``bodies``, tag by tag, whatever their attributes' order."""
+    measure = _Measure()
+    for body in bodies:
+        for m in _CELL_TAG.finditer(body):
+            attrs = m.group(1)
+            if attrs.endswith(b"/"):
+                continue  # a styled empty cell: calamine does not count it
+            ref = _CELL_REF.match(attrs)
+            if ref is None:
+                measure.positional = True
+                continue
+            measure.max_col = max(measure.max_col, column_index(ref.group(1).decode()) + 1)
+            measure.max_row = max(measure.max_row, int(ref.group(2)))
+        for m in _ROW_TAG.finditer(body):
+            row = _ROW_REF.match(m.group(1))
+            if row is not None:
+                measure.max_row_tag = max(measure.max_row_tag, int(row.group(1)))
+    return measure
 
 
 def _check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
