@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import importlib
 import io
 import json
 import sys
@@ -283,18 +284,28 @@ def _prepare(
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options.
 
-    ``ready(language)`` prepares the output while the first workbook is parsed.
+    While the first workbook is parsed, the ranking's modules are imported and
+    ``ready(language)`` prepares the output.
     """
     from realisasi_cli.load import load
-    from realisasi_cli.metrics import RankOptions
-    from realisasi_cli.vocabulary import CATEGORIES
 
-    if category is not None and category not in CATEGORIES:
-        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
+    if category is not None:
+        from realisasi_cli.vocabulary import CATEGORIES
+
+        if category not in CATEGORIES:
+            raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
     settle = functools.partial(_language, lang)
-    beside = None if ready is None else lambda config: ready(settle(config))
+
+    def beside(config: Config) -> None:
+        for module in ("analysis", "metrics", "report"):
+            importlib.import_module(f"realisasi_cli.{module}")
+        if ready is not None:
+            ready(settle(config))
+
     dataset, config = _load(inputs, as_of, strict, quiet, beside=beside)
     language = settle(config)
+    from realisasi_cli.metrics import RankOptions
+
     options = RankOptions(
         category=category,
         threshold=threshold if threshold is not None else config.threshold,
@@ -656,10 +667,6 @@ def rank(
     targets: TargetsOption = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
-    from realisasi_cli.analysis import add_pace, changes_since
-    from realisasi_cli.metrics import rank as compute_rank
-    from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
-
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs + ([previous] if previous is not None else []))
     run = _prepare(
@@ -674,6 +681,10 @@ def rank(
         previous=previous,
         ready=_ready_table if fmt_chosen is Format.table else None,
     )
+    from realisasi_cli.analysis import add_pace, changes_since
+    from realisasi_cli.metrics import rank as compute_rank
+    from realisasi_cli.report import RANK_COLUMNS, Selection, rank_json, rank_rows, render, selected_units
+
     dataset, config, language, options = run.dataset, run.config, run.language, run.options
     ranking = compute_rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     selection = Selection(bottom=bottom or config.bottom, top=top, all=all_units)

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
-from realisasi_cli.dates import as_of_in, month_end, month_in_name, year_in, year_in_name
-from realisasi_cli.detect import Layout, detect
 from realisasi_cli.errors import (
     InputError,
     MissingColumnError,
     NoTableError,
     RealisasiError,
+    Warning_,
 )
 from realisasi_cli.guard import expand_inputs
-from realisasi_cli.normalize import (
-    BUDGET_SCHEMA,
-    PHYSICAL_SCHEMA,
-    PLAN_SCHEMA,
-    REALIZATION_SCHEMA,
-    Facts,
-    Warning_,
-    normalize,
-)
-from realisasi_cli.read import Grid, read_grids
+from realisasi_cli.read import Grid, beside_parse, read_grids
+
+if TYPE_CHECKING:
+    from realisasi_cli.detect import Layout
+    from realisasi_cli.normalize import Facts
 
 R = TypeVar("R")
 
@@ -69,6 +64,8 @@ class Dataset:
 
 
 def _as_of(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
+    from realisasi_cli.dates import as_of_in, month_end, month_in_name, year_in, year_in_name
+
     ctx = layout.context
     if ctx.as_of is not None:
         return ctx.as_of, ctx.as_of_source
@@ -126,7 +123,11 @@ def load(
         except InputError as exc:
             return exc
 
-    for order, (path, outcome) in enumerate(zip(files, _map_files(read_one, files, progress), strict=True)):
+    with beside_parse(_import_steps):
+        outcomes = _map_files(read_one, files, progress)
+    from realisasi_cli.normalize import BUDGET_SCHEMA, PHYSICAL_SCHEMA, PLAN_SCHEMA, REALIZATION_SCHEMA
+
+    for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
         if isinstance(outcome, InputError):
             exc = outcome
             if strict or len(files) == 1:
@@ -208,6 +209,15 @@ def load(
     )
 
 
+def _import_steps() -> None:
+    """Import detection and normalization, which a read needs only once the sheet is parsed.
+
+    Run beside calamine's parse (``read.beside_parse``): their regexes compile on the idle core.
+    """
+    for module in ("detect", "normalize"):
+        importlib.import_module(f"realisasi_cli.{module}")
+
+
 def _map_files(
     function: Callable[[Path], R], files: list[Path], progress: Callable[[Path], None] | None
 ) -> list[R]:
@@ -271,6 +281,9 @@ def _load_file(
     partial: bool = False,
 ) -> list[SheetResult]:
     grids = read_grids(path)
+    from realisasi_cli.detect import detect
+    from realisasi_cli.normalize import normalize
+
     wanted_sheet = override.get("sheet")
     if wanted_sheet is not None:
         grids = [g for g in grids if g.sheet == wanted_sheet]

@@ -17,7 +17,7 @@ import polars as pl
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.dates import MONTHS, month_end
 from realisasi_cli.detect import Column, Layout
-from realisasi_cli.errors import FormulaWithoutValueError
+from realisasi_cli.errors import FormulaWithoutValueError, Warning_
 from realisasi_cli.numbers import parse_amounts
 
 # Every fact says where it came from, which unit and account it belongs to, and its category.
@@ -45,20 +45,6 @@ PHYSICAL_SCHEMA = {
     "realized_pct": pl.Float64(),
 }
 _TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
-
-
-@dataclass
-class Warning_:
-    """A problem worth telling the user about, with where it was found."""
-
-    file: str
-    sheet: str | None
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        """The JSON shape of DESIGN.md's ``warnings``."""
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "message": self.message}
 
 
 @dataclass

@@ -99,10 +99,12 @@ def beside_parse(task: Callable[[], object]) -> Iterator[None]:
 
     calamine's parse releases the GIL and keeps one core busy; a command hands over work it
     will need once the sheet is read (its output's imports and locale data), so that the
-    other core does it meanwhile. A task that fails is left for the command to meet again;
-    one that no workbook took (a CSV, a refused file) is dropped when the block ends.
+    other core does it meanwhile. Tasks of inner blocks run first (what the read itself
+    needs next comes before the command's output). A task that fails is left for the
+    command to meet again; one that no workbook took (a CSV, a refused file) is dropped
+    when the block ends.
     """
-    _beside_parse.append(task)
+    _beside_parse.insert(0, task)
     try:
         yield
     finally:
