@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark ``realisasi rank`` against a bare calamine read and a pandas groupby.
 
-Generates line-item realization exports (numeric amounts, and a variant with amounts as
-Indonesian text like ``1.234.567,00``) into ``benchmarks/data/`` (git-ignored, reused on
-later runs), then times each method as a separate process, alternating methods within each
-repetition, and prints medians of wall time and peak RSS, the median of the ratios taken
-within each repetition, and CLI startup figures.
+Generates line-item realization exports (numeric amounts, a variant with amounts as
+Indonesian text like ``1.234.567,00``, and on request one without the sheet's
+``<dimension>``) into ``benchmarks/data/`` (git-ignored, reused on later runs), then times
+each method as a separate process, alternating methods within each repetition, and prints
+medians of wall time and peak RSS, the median of the ratios taken within each repetition,
+and CLI startup figures.
 
 Usage (from the repository root, with the project's venv):
 
@@ -13,6 +14,7 @@ Usage (from the repository root, with the project's venv):
     python benchmarks/bench_rank.py --rows 10000,100000,1000000 --repeat 3
     python benchmarks/bench_rank.py \
         --toba ../shared/real_data/toba_2022_lra_per_skpd/lra
+    python benchmarks/bench_rank.py --rows 100000 --variants nodim --no-pandas
 
 1,000,000 rows take minutes to generate and about 8 s per read. pandas is optional
 (``pip install pandas``); it is a benchmark-only comparison, not a project dependency.
@@ -25,11 +27,13 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -122,13 +126,29 @@ def generate(path: Path, rows: int, text_amounts: bool) -> None:
     tmp.replace(path)  # a half-written file from an interrupted run is never reused
 
 
+def without_dimension(source: Path, path: Path) -> None:
+    """A copy of ``source`` whose sheet declares no ``<dimension>``, as some streaming writers
+    leave it out: the safety pass then measures every cell reference instead of searching."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b"", data, count=1)
+            new.writestr(info, data)
+    tmp.replace(path)
+
+
 def ensure_file(rows: int, variant: str) -> Path:
     path = DATA / f"lineitems_{rows}_{variant}.xlsx"
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         print(f"generating {path.name} ...", end=" ", flush=True)
-        generate(path, rows, text_amounts=variant == "text")
+        if variant == "nodim":
+            without_dimension(ensure_file(rows, "num"), path)
+        else:
+            generate(path, rows, text_amounts=variant == "text")
         print(f"{time.perf_counter() - t0:.1f}s", flush=True)
     return path
 
@@ -253,7 +273,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per method (median reported)")
     ap.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
     ap.add_argument("--toba", type=Path, help="also time rank on this folder of exports")
+    ap.add_argument(
+        "--variants",
+        default="num,text",
+        help="comma-separated: num, text (amounts as Indonesian text), nodim (num without "
+        "the sheet's <dimension>); default num,text",
+    )
     args = ap.parse_args(argv)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = set(variants) - {"num", "text", "nodim"}
+    if unknown:
+        ap.error(f"unknown variant(s): {', '.join(sorted(unknown))}")
     sizes = [int(s.replace("_", "")) for s in args.rows.split(",") if s.strip()]
     use_pandas = not args.no_pandas and have_pandas()
 
@@ -262,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: list[tuple[int, str, Samples]] = []
     for rows in sizes:
-        for variant in ("num", "text"):
+        for variant in variants:
             path = ensure_file(rows, variant)
             check_rank(path, rows)  # timing a run that gives wrong answers would be meaningless
             methods = {
@@ -310,11 +340,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 widths,
             )
         )
-    print(
-        "variant text: amounts are Indonesian-notation strings; pandas reads them as "
-        "strings and its groupby concatenates them uncleaned, so its time is a "
-        "lower bound."
-    )
+    if "text" in variants:
+        print(
+            "variant text: amounts are Indonesian-notation strings; pandas reads them as "
+            "strings and its groupby concatenates them uncleaned, so its time is a "
+            "lower bound."
+        )
+    if "nodim" in variants:
+        print("variant nodim: the num file without its <dimension> (every cell reference is measured).")
 
     print("\nstartup (median of 5):")
     for line in (
