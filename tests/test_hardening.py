@@ -26,7 +26,7 @@ from conftest import SAMPLES
 from realisasi_cli import export
 from realisasi_cli.cli import app, handle_errors
 from realisasi_cli.export import neutralize
-from realisasi_cli.guard import _as_text, _measure_cells, _measure_simple, _search_batch
+from realisasi_cli.guard import _as_text, _measure_cells, _measure_simple, _search_batch, _XmlExtent
 from realisasi_cli.read import _HtmlTables
 
 runner = CliRunner()
@@ -204,6 +204,16 @@ FAR_CELLS = {
     "> in a value": b'<row r="1048576"><c x="a>b" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "r in a value": b'<row r="1048576"><c x=" r=\'A1\'" r="XFD1048576"><v>1</v></c></row>',
     "beyond excel": b'<row r="9"><c r="AAAA99999999"><v>1</v></c></row>',
+    # the XML reader skips comments and reads CDATA as text: a quote inside them hides nothing
+    "quote in a comment": b"<!-- <c x=' -->"
+    + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    + b"<!-- '> -->",
+    "quote in CDATA": b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t><![CDATA[<c x=\']]>'
+    + b'</t></is></c><c r="XFD1048576"><v>1</v></c>'
+    + b'<c r="B1048576" t="inlineStr"><is><t><![CDATA[\'>]]></t></is></c></row>',
+    # the reader takes the name after any prefix
+    "empty prefix": b'<row r="1048576"><:c r="XFD1048576"><v>1</v></:c></row>',
+    "non-ASCII prefix": '<row r="1048576"><é:c r="XFD1048576"><v>1</v></é:c></row>'.encode(),
 }
 
 
@@ -232,6 +242,34 @@ def test_without_a_dimension_the_table_is_read_and_styled_empty_cells_skipped(tm
         "Dinas A": (1000.0, 250.0),
         "Dinas B": (2000.0, 1500.0),
     }
+
+
+def test_cells_after_the_switch_to_measuring_are_measured_in_every_batch() -> None:
+    # The batch after the first one that reaches beyond the dimension went to a search before
+    # that answer came; its cell without an r still counts (calamine puts it in row 1048576).
+    padding = b"".join(
+        b'<row r="2"><c r="B2" t="inlineStr"><is><t>' + b"x" * 30_000 + b"</t></is></c></row>"
+        for _ in range(200)
+    )
+    xml = (
+        b'<worksheet><dimension ref="A1:C3"/><sheetData>'
+        b'<row r="4"><c r="XFD4"><v>1</v></c></row><row r="1048575"></row>'
+        + padding
+        + b"<row><c><v>1</v></c></row></sheetData></worksheet>"
+    )
+    extent = _XmlExtent()
+    for at in range(0, len(xml), 1 << 20):
+        extent.feed(xml[at : at + (1 << 20)])
+    assert extent.finish() == (1048575, 16384)
+
+
+@pytest.mark.parametrize("cut", [3, 9, 30, 60, 66, 80])  # in the prolog, between tags, in the comment
+def test_comments_are_left_out_when_a_piece_ends_in_one(cut: int) -> None:
+    xml = b'<?xml version="1.0"?><row r="1"><c x="<!--" r="A1"><v>1</v></c><!-- <c r="XFD9"> --></row>'
+    extent = _XmlExtent(trust_dimension=False)
+    extent.feed(xml[:cut])
+    extent.feed(xml[cut:])
+    assert extent.finish() == (1, 1)  # "<!--" inside a value starts no comment
 
 
 MEASURED = {  # pieces of sheet XML: (max row, max column, a cell without r, max row tag), read by hand

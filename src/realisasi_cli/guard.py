@@ -402,14 +402,51 @@ _DIMENSION = re.compile(
 _QUOTED = rb"\"[^\"]*\"|'[^']*'"
 _ATTRS = rb"((?:[^<>\"']|" + _QUOTED + rb")*)"
 _ATTRIBUTE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b" + _ATTRS + rb">")
-_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b" + _ATTRS + rb">")
+# The XML reader takes the name after a prefix of any characters but white space, "/" and ">".
+_PREFIX = rb"(?:[^ \t\r\n<>/:]*:)?"
+_CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c\b" + _ATTRS + rb">")
+_ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row\b" + _ATTRS + rb">")
 # The r attribute of a cell or row, reached by skipping the attributes before it whole.
 _BEFORE_R = rb"\s*(?:(?!r\s*=)[\w:.-]+\s*=\s*(?:" + _QUOTED + rb")\s*)*r\s*=\s*[\"']\s*"
 _CELL_REF = re.compile(_BEFORE_R + rb"([A-Za-z]+)(\d+)\s*[\"']")
 _ROW_REF = re.compile(_BEFORE_R + rb"(\d+)\s*[\"']")
 # What follows the last "<" of a piece of XML, when that tag is whole ("<" cannot follow it).
 _TAG_REST = re.compile(_ATTRS + rb">")
+
+
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[^<>]*\?>")
+_ASIDE_OR_TAG = re.compile(rb"<(!--|!\[CDATA\[|\?)|<" + _ATTRS + rb">")
+_ASIDE_END = {b"!--": b"-->", b"![CDATA[": b"]]>", b"?": b"?>"}
+
+
+def _without_asides(body: bytes) -> tuple[bytes, bytes]:
+    """``body`` without its comments, CDATA sections and processing instructions, and the
+    start of one still open at its end (to wait for the next piece).
+
+    The XML reader skips them (a CDATA section is text), the tag regexes would not: a quote
+    inside one would hide the tags after it. Tags are skipped whole, quoted values and all,
+    so that "<!--" inside a value is not taken for a comment.
+    """
+    prolog = _PROLOG.match(body)
+    start = prolog.end() if prolog else 0
+    # "<" is in every tag, "!" and "?" are rare: memchr finds them far faster than "<!", "<?"
+    comment = b"!" in body and body.find(b"<!", start) >= 0
+    if not comment and (b"?" not in body or body.find(b"<?", start) < 0):
+        return body[start:], b""
+    kept, pos = [], start
+    while (m := _ASIDE_OR_TAG.search(body, pos)) is not None:
+        if m.group(1) is None:
+            pos = m.end()
+            continue
+        kept.append(body[start : m.start()])
+        end = body.find(_ASIDE_END[m.group(1)], m.end())
+        if end < 0:
+            if len(body) - m.start() > _MAX_TEXT_RUN:
+                raise _Damaged("an XML comment or CDATA section longer than 4 MB")
+            return b"".join(kept), body[m.start() :]
+        start = pos = end + len(_ASIDE_END[m.group(1)])
+    kept.append(body[start:])
+    return b"".join(kept), b""
 
 
 def _attributes(attrs: bytes) -> dict[bytes, bytes]:
@@ -504,11 +541,14 @@ class _XmlExtent:
         self.batch: list[bytes] = []
         self.batch_bytes = 0
         self.pools: dict[int, ThreadPoolExecutor] = {}  # by number of workers
-        self.pending: deque[tuple[int, Future[_Measure | None]]] = deque()  # bytes, examination
+        # the pieces, their size, and the answer: None when the search found nothing
+        self.pending: deque[tuple[list[bytes], int, Future[_Measure | None]]] = deque()
         self.pending_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
         body, self.carry = _complete_tags(self.carry + chunk)
+        body, open_aside = _without_asides(body)
+        self.carry = open_aside + self.carry
         self._scan(body)
 
     def finish(self) -> tuple[int, int]:
@@ -562,16 +602,22 @@ class _XmlExtent:
         if workers not in self.pools:
             self.pools[workers] = ThreadPoolExecutor(max_workers=workers)
         beyond = None if self.exact else self.beyond
-        self.pending.append((size, self.pools[workers].submit(_examine_batch, bodies, beyond)))
+        self.pending.append((bodies, size, self.pools[workers].submit(_examine_batch, bodies, beyond)))
         self.pending_bytes += size
-        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][1].done()):
+        while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][2].done()):
             self._collect()
 
     def _collect(self) -> None:
-        """Take the oldest batch's answer: nothing beyond the dimension, or its cells' extent."""
-        size, future = self.pending.popleft()
+        """Take the oldest batch's answer: nothing beyond the dimension, or its cells' extent.
+
+        Once one batch sends the scan to measuring, the batches sent to a search before that
+        answer came are measured too: a clean search does not see cells without an r.
+        """
+        bodies, size, future = self.pending.popleft()
         self.pending_bytes -= size
         measure = future.result()
+        if measure is None and self.exact:
+            measure = _measure(bodies)
         if measure is not None:
             self.exact = True
             self.extent.add(measure)
@@ -596,7 +642,12 @@ def _examine_batch(bodies: list[bytes], beyond: str | None) -> _Measure | None:
     text = _as_text(bodies)
     if beyond is not None and not _search_batch(text, beyond):
         return None
-    return _measure_simple(text) or _measure_cells(bodies)
+    return _measure(bodies, text)
+
+
+def _measure(bodies: list[bytes], text: pl.Series | None = None) -> _Measure:
+    """The extent of the cells in ``bodies`` (``text``: the same, as a Polars column)."""
+    return _measure_simple(_as_text(bodies) if text is None else text) or _measure_cells(bodies)
 
 
 def _search_batch(text: pl.Series, beyond: str) -> bool:
@@ -610,9 +661,9 @@ def _search_batch(text: pl.Series, beyond: str) -> bool:
     )
 
 
-# Polars' regex engine: a cell or row tag, optionally prefixed (ASCII classes, as in bytes);
+# Polars' regex engine: a cell or row tag with any prefix (ASCII classes, as in bytes);
 # one that starts with its reference; the rest of a tag, quoted values skipped whole.
-_ANY_TAG = r"<(?:[A-Za-z0-9_.-]+:)?{}(?-u:\b)"
+_ANY_TAG = r"<(?:[^ \t\r\n<>/:]*:)?{}(?-u:\b)"
 _PLAIN_TAG = {"c": r'<c r="[A-Z]{1,3}[0-9]{1,7}"', "row": r'<row r="[0-9]{1,7}"'}
 _REST = r"""(?:[^<>"']|"[^"]*"|'[^']*')*>"""
 
@@ -735,6 +786,8 @@ class _OdsExtent:
         except self.malformed as exc:
             raise _Damaged(f"content.xml is not well-formed: {exc}") from exc
         body, self.carry = _complete_tags(self.carry + chunk)
+        body, open_aside = _without_asides(body)
+        self.carry = open_aside + self.carry
         for m in _ODS_TAG.finditer(body):
             self._tag(m.group(1) == b"/", m.group(2), m.group(3))
 
