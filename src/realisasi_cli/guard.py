@@ -661,11 +661,11 @@ def _search_batch(text: pl.Series, beyond: str) -> bool:
     )
 
 
-# Polars' regex engine: a cell or row tag with any prefix (ASCII classes, as in bytes);
-# one that starts with its reference; the rest of a tag, quoted values skipped whole.
-_ANY_TAG = r"<(?:[^ \t\r\n<>/:]*:)?{}(?-u:\b)"
+# For Polars' regex engine, from the patterns above: a cell or row tag with any prefix (ASCII
+# word boundary, as in bytes); one that starts with its reference; the rest of a tag.
+_ANY_TAG = "<" + _PREFIX.decode() + "{}(?-u:\\b)"
 _PLAIN_TAG = {"c": r'<c r="[A-Z]{1,3}[0-9]{1,7}"', "row": r'<row r="[0-9]{1,7}"'}
-_REST = r"""(?:[^<>"']|"[^"]*"|'[^']*')*>"""
+_REST = _TAG_REST.pattern.decode()
 
 
 def _measure_simple(text: pl.Series) -> _Measure | None:
