@@ -800,11 +800,6 @@ def quarters(
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
-    from realisasi_cli.load import load
-    from realisasi_cli.metrics import quarters as compute_quarters
-    from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
-    from realisasi_cli.vocabulary import QUARTER_NAMES
-
     fmt_chosen = _format_for(fmt_, output)
     _check_output(output, inputs + ([plan] if plan is not None else []))
     run = _prepare(
@@ -817,6 +812,11 @@ def quarters(
         rollup=rollup,
         ready=_ready_table if fmt_chosen is Format.table else None,
     )
+    from realisasi_cli.load import load
+    from realisasi_cli.metrics import quarters as compute_quarters
+    from realisasi_cli.report import QUARTER_COLUMNS, Selection, quarter_rows, quarters_json, render
+    from realisasi_cli.vocabulary import QUARTER_NAMES
+
     dataset, config, language, options = run.dataset, run.config, run.language, run.options
     goals = parse_targets(targets, config.targets)
     plan_dataset = None
