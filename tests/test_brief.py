@@ -23,22 +23,14 @@ from typer.testing import CliRunner
 
 from builders import openpyxl_book
 from conftest import ROOT, SAMPLES
-from realisasi_cli import fmt
-from realisasi_cli.analysis import evaluate
-from realisasi_cli.briefing import (
-    Bands,
-    BriefContext,
-    QuarterRow,
-    UnitRow,
-    build_brief,
-    quarters_svg,
-    render_brief,
-    units_svg,
-    units_text,
-)
-from realisasi_cli.cli import app
-from realisasi_cli.load import load
-from realisasi_cli.metrics import RankOptions
+from realisasi_cli.cli.application import app
+from realisasi_cli.facts.load import load
+from realisasi_cli.metrics.evaluate import evaluate
+from realisasi_cli.metrics.units import RankOptions
+from realisasi_cli.present import fmt
+from realisasi_cli.present.brief_context import Bands, BriefContext, QuarterRow, UnitRow
+from realisasi_cli.present.briefing import build_brief, render_brief
+from realisasi_cli.present.charts import quarters_svg, units_svg, units_text
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
@@ -291,6 +283,7 @@ def _chromium() -> str | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_chromium() is None, reason="no chromium binary on PATH")
 def test_headless_chromium_renders_a_page_that_is_not_blank(tmp_path: Path) -> None:
     page = tmp_path / "rapat.html"
@@ -322,6 +315,7 @@ def test_templates_are_found_from_the_editable_install() -> None:
         assert (resources.files("realisasi_cli.templates") / name).is_file()
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     if subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True).returncode:
         pytest.skip("pip is not available")

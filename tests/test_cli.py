@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from builders import openpyxl_book
 from conftest import SAMPLES
-from realisasi_cli.cli import app
+from realisasi_cli.cli.application import app
 
 runner = CliRunner()
 SAMPLE_FILES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".xlsx", ".xls", ".csv"})
@@ -308,8 +308,9 @@ def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path:
 def test_a_run_builds_only_the_command_it_names(args: list[str], kept: list[str]) -> None:
     # In a child process: the choice changes the app for the rest of the process.
     code = (
-        "import sys; from realisasi_cli import cli; cli._keep_invoked_command(sys.argv[1:]); "
-        "print(' '.join(cli._command_name(c) for c in cli.app.registered_commands))"
+        "import sys; from realisasi_cli.cli import application as cli; "
+        "cli.keep_invoked_command(sys.argv[1:]); "
+        "print(' '.join(cli.command_name(c) for c in cli.app.registered_commands))"
     )
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     assert done.stdout.split() == kept
@@ -326,7 +327,8 @@ def test_a_misspelt_command_is_answered_with_the_right_one() -> None:
 def test_work_handed_to_the_parse_runs_in_another_thread_once(tmp_path: Path) -> None:
     import threading
 
-    from realisasi_cli.read import beside_parse, read_grids
+    from realisasi_cli.cli.startup import Beside
+    from realisasi_cli.reading import read_grids
 
     threads: list[str] = []
     done = threading.Event()
@@ -340,14 +342,20 @@ def test_work_handed_to_the_parse_runs_in_another_thread_once(tmp_path: Path) ->
 
     csv_path = tmp_path / "r.csv"
     csv_path.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
-    with beside_parse(task):
-        read_grids(csv_path)  # no workbook parse: the task waits
-        assert threads == []
-    read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")  # after the block it is dropped
+    beside = Beside(failing, task)
+    read_grids(csv_path, beside)  # no workbook parse: the tasks wait
     assert threads == []
-    with beside_parse(failing), beside_parse(task):
-        grids = read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")
-        read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx")  # taken by the first read only
+    grids = read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx", beside)
+    read_grids(SAMPLES / "rekap_pd_10nov2023.xlsx", beside)  # taken by the first read only
     assert done.wait(10)
     assert grids and grids[0].frame.height > 10
     assert len(threads) == 1 and threads[0] != threading.main_thread().name
+
+
+def test_every_command_goes_through_the_error_handler() -> None:
+    """Each registered command's callback is wrapped by the one handler of failures."""
+    from realisasi_cli.cli import app
+
+    names = sorted(c.callback.__name__ for c in app.registered_commands if c.callback)
+    assert names == ["brief", "facts", "inspect", "quarters", "rank", "summary"]
+    assert all(getattr(c.callback, "handled", False) for c in app.registered_commands)

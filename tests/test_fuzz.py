@@ -28,11 +28,12 @@ from typer.testing import CliRunner
 
 from builders import ods_bytes, openpyxl_book
 from conftest import SAMPLES
-from realisasi_cli.cli import app
-from realisasi_cli.guard import _letters_above, _numbers_above
-from realisasi_cli.load import load
-from realisasi_cli.metrics import RankOptions, rank
-from realisasi_cli.read import column_letter
+from realisasi_cli.cli.application import app
+from realisasi_cli.facts.load import load
+from realisasi_cli.inputs.xlsx import letters_above, numbers_above
+from realisasi_cli.metrics.ranking import rank
+from realisasi_cli.metrics.units import RankOptions
+from realisasi_cli.sheetref import column_letter
 
 runner = CliRunner()
 
@@ -131,7 +132,7 @@ def matches(pattern: str, text: str) -> bool:
 )
 def test_a_row_number_is_found_beyond_the_limit_exactly(limit: int, row: int, zeros: bool) -> None:
     text = ("00" if zeros else "") + str(row) + '"'
-    assert matches(_numbers_above(limit), text) == (row > limit)
+    assert matches(numbers_above(limit), text) == (row > limit)
 
 
 @settings(max_examples=200, deadline=None)
@@ -142,7 +143,7 @@ def test_a_row_number_is_found_beyond_the_limit_exactly(limit: int, row: int, ze
 )
 def test_a_column_is_found_beyond_the_limit_exactly(limit: int, col: int, lower: bool) -> None:
     letters = column_letter(col)
-    assert matches(_letters_above(column_letter(limit)), (letters.lower() if lower else letters) + "7") == (
+    assert matches(letters_above(column_letter(limit)), (letters.lower() if lower else letters) + "7") == (
         col > limit
     )
 
@@ -282,6 +283,7 @@ def assert_clean_end(label: str, code: int, stderr: str, output: Path) -> None:
 CORPUS = corpus(count_per_file=20)
 
 
+@pytest.mark.slow
 def test_broken_files_end_in_exit_0_or_1_and_are_left_unchanged(tmp_path: Path) -> None:
     for label, name, data in CORPUS:
         folder = tmp_path / label
@@ -295,6 +297,7 @@ def test_broken_files_end_in_exit_0_or_1_and_are_left_unchanged(tmp_path: Path) 
         assert digest(source) == before, f"{label}: the input was modified"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [0, 23, 47, 71, 97, 131, 155])
 def test_broken_files_in_a_separate_process(tmp_path: Path, index: int) -> None:
     label, name, data = CORPUS[index % len(CORPUS)]

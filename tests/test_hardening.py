@@ -23,11 +23,12 @@ from typer.testing import CliRunner
 
 from builders import ods_bytes, openpyxl_book
 from conftest import SAMPLES
-from realisasi_cli import export
-from realisasi_cli.cli import app, handle_errors
-from realisasi_cli.export import neutralize
-from realisasi_cli.guard import _as_text, _measure_cells, _measure_simple, _search_batch, _XmlExtent
-from realisasi_cli.read import _HtmlTables
+from realisasi_cli.cli.application import app
+from realisasi_cli.cli.handler import handle_errors
+from realisasi_cli.inputs.xlsx import XmlExtent, bodies_as_text, measure_cells, measure_simple, search_batch
+from realisasi_cli.present import export
+from realisasi_cli.present.export import neutralize
+from realisasi_cli.reading.text import HtmlTables
 
 runner = CliRunner()
 posix_only = pytest.mark.skipif(not hasattr(os, "wait4"), reason="measures the child with os.wait4")
@@ -257,7 +258,7 @@ def test_cells_after_the_switch_to_measuring_are_measured_in_every_batch() -> No
         + padding
         + b"<row><c><v>1</v></c></row></sheetData></worksheet>"
     )
-    extent = _XmlExtent()
+    extent = XmlExtent()
     for at in range(0, len(xml), 1 << 20):
         extent.feed(xml[at : at + (1 << 20)])
     assert extent.finish() == (1048575, 16384)
@@ -266,7 +267,7 @@ def test_cells_after_the_switch_to_measuring_are_measured_in_every_batch() -> No
 @pytest.mark.parametrize("cut", [3, 9, 30, 60, 66, 80])  # in the prolog, between tags, in the comment
 def test_comments_are_left_out_when_a_piece_ends_in_one(cut: int) -> None:
     xml = b'<?xml version="1.0"?><row r="1"><c x="<!--" r="A1"><v>1</v></c><!-- <c r="XFD9"> --></row>'
-    extent = _XmlExtent(trust_dimension=False)
+    extent = XmlExtent(trust_dimension=False)
     extent.feed(xml[:cut])
     extent.feed(xml[cut:])
     assert extent.finish() == (1, 1)  # "<!--" inside a value starts no comment
@@ -292,14 +293,14 @@ MEASURED = {  # pieces of sheet XML: (max row, max column, a cell without r, max
 @pytest.mark.parametrize("case", list(MEASURED))
 def test_cells_are_measured_alike_by_polars_and_tag_by_tag(case: str) -> None:
     pieces, (rows, cols, positional, row_tag) = MEASURED[case]
-    by_tag = _measure_cells(pieces)
+    by_tag = measure_cells(pieces)
     assert (by_tag.max_row, by_tag.max_col, by_tag.positional, by_tag.max_row_tag) == (
         rows,
         cols,
         positional,
         row_tag,
     )
-    simple = _measure_simple(_as_text(pieces))
+    simple = measure_simple(bodies_as_text(pieces))
     # Polars reads only tags that start with their reference, and only when no "<c" hides elsewhere.
     assert simple == (by_tag if case == "usual" else None)
 
@@ -454,10 +455,10 @@ def xlsb_sheet(cells: list[tuple[int, int]], dimension: tuple[int, int] = (2, 2)
 
 @pytest.mark.parametrize("piece", [1, 3, 7, 1 << 20])
 def test_xlsb_records_are_measured_whatever_the_chunks(piece: int) -> None:
-    from realisasi_cli.guard import _XlsbExtent
+    from realisasi_cli.inputs.xlsb import XlsbExtent
 
     stream = xlsb_sheet([(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)])
-    extent = _XlsbExtent()
+    extent = XlsbExtent()
     for at in range(0, len(stream), piece):
         extent.feed(stream[at : at + piece])
     assert (extent.max_row, extent.max_col, extent.filled) == (3, 3, 5)
@@ -465,14 +466,16 @@ def test_xlsb_records_are_measured_whatever_the_chunks(piece: int) -> None:
 
 def test_an_xlsb_cell_or_dimension_far_away_is_caught() -> None:
     from realisasi_cli.errors import UnreadableWorkbookError
-    from realisasi_cli.guard import _Damaged, _XlsbExtent, check_extent
+    from realisasi_cli.inputs.archive import Damaged
+    from realisasi_cli.inputs.limits import check_extent
+    from realisasi_cli.inputs.xlsb import XlsbExtent
 
-    far = _XlsbExtent()
+    far = XlsbExtent()
     far.feed(xlsb_sheet([(0, 0), (1_048_575, 16_383)]))
     with pytest.raises(UnreadableWorkbookError, match="absurdly large"):
         check_extent(Path("x.xlsb"), "S", far.max_row, far.max_col, far.filled)
-    with pytest.raises(_Damaged, match="declares"):
-        _XlsbExtent().feed(xlsb_sheet([(0, 0)], dimension=(1_048_575, 16_383)))
+    with pytest.raises(Damaged, match="declares"):
+        XlsbExtent().feed(xlsb_sheet([(0, 0)], dimension=(1_048_575, 16_383)))
 
 
 # --- recognised and explained ------------------------------------------------------------------
@@ -563,7 +566,7 @@ def test_an_excel_2003_xml_spreadsheet_is_read(tmp_path: Path) -> None:
 def test_malformed_html_takes_linear_time() -> None:
     # html.parser needs minutes for this; a damaged export must not hang the weekly run
     started = time.perf_counter()
-    _HtmlTables(Path("x.xls")).feed("<html><table><tr><td>" + "<a" * 200_000 + '<td a="' * 50_000)
+    HtmlTables(Path("x.xls")).feed("<html><table><tr><td>" + "<a" * 200_000 + '<td a="' * 50_000)
     assert time.perf_counter() - started < 5
 
 
@@ -837,4 +840,4 @@ def test_a_closed_pipe_ends_quietly() -> None:
 def test_an_r_attribute_with_spaces_around_its_equals_sign_is_found(xml: bytes, unusual: bool) -> None:
     # Such a reference is read cell by cell; "=" between spaces in a cell's text is not one.
     never = r"r=[\"']ZZZ"
-    assert _search_batch(_as_text([b'<row r="1">', xml, b"</row>"]), never) is unusual
+    assert search_batch(bodies_as_text([b'<row r="1">', xml, b"</row>"]), never) is unusual

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from builders import openpyxl_book, xlsxwriter_book
-from realisasi_cli.load import load
-from realisasi_cli.metrics import RankOptions, rank
+from realisasi_cli.facts.load import load
+from realisasi_cli.metrics.ranking import rank
+from realisasi_cli.metrics.units import RankOptions
 
 
 def ranked(*paths: Path, **options: object) -> dict[str, tuple[float, float, float]]:
@@ -216,7 +217,7 @@ def test_old_xls_written_by_xlwt(tmp_path: Path) -> None:
 def test_a_layout_the_detector_does_not_know_is_read_with_realisasi_toml(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from realisasi_cli.cli import app
+    from realisasi_cli.cli.application import app
 
     rows = [
         ["Catatan bagian keuangan"],

@@ -21,15 +21,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from realisasi_cli.delivery.smtp import DeliveryReport, SentLog, SmtpSettings, build_message, send, write_eml
 from realisasi_cli.errors import DeliveryError, ExitCode, UsageError
-from realisasi_cli.notify import (
-    DeliveryReport,
-    SentLog,
-    SmtpSettings,
-    build_message,
-    send,
-    write_eml,
-)
 
 SENDER = "Realisasi Kota Batu <realisasi@batukota.go.id>"
 KABAG = "kabag.organisasi@batukota.go.id"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from builders import openpyxl_book, xlsxwriter_book
 from conftest import SAMPLES
-from realisasi_cli.cli import app
+from realisasi_cli.cli.application import app
 from realisasi_cli.dates import as_of_in, month_in_name
 
 runner = CliRunner()

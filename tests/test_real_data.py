@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from realisasi_cli.cli import app
-from realisasi_cli.load import load
-from realisasi_cli.metrics import RankOptions, rank
+from realisasi_cli.cli.application import app
+from realisasi_cli.facts.load import load
+from realisasi_cli.metrics.ranking import rank
+from realisasi_cli.metrics.units import RankOptions
 
 runner = CliRunner()
 

@@ -19,14 +19,15 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLES
-from realisasi_cli.analysis import Evaluation, evaluate
-from realisasi_cli.cli import app
+from realisasi_cli.cli.application import app
 from realisasi_cli.config import DEFAULT_TARGETS
-from realisasi_cli.guard import expand_inputs
-from realisasi_cli.load import Dataset, load
-from realisasi_cli.metrics import RankOptions
-from realisasi_cli.report import RANK_COLUMNS
-from realisasi_cli.summary import (
+from realisasi_cli.facts.load import load
+from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.inputs.discover import expand_inputs
+from realisasi_cli.metrics.evaluate import Evaluation, evaluate
+from realisasi_cli.metrics.units import RankOptions
+from realisasi_cli.present.report import RANK_COLUMNS
+from realisasi_cli.present.summary import (
     SummaryContext,
     SummaryUnit,
     build_summary,

@@ -10,7 +10,10 @@ from typing import Any
 
 from realisasi_cli.errors import UsageError
 
+# Conventions, not an official standard: each government sets its own, usually from its anggaran kas.
 DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
+DEFAULT_THRESHOLD = 57.0
+DEFAULT_BOTTOM = 10
 
 
 @dataclass
@@ -20,8 +23,8 @@ class Config:
     path: Path | None = None
     government: str | None = None
     lang: str = "id"
-    threshold: float = 57.0
-    bottom: int = 10
+    threshold: float = DEFAULT_THRESHOLD
+    bottom: int = DEFAULT_BOTTOM
     targets: tuple[float, ...] = DEFAULT_TARGETS
     units: dict[str, str] = field(default_factory=dict)
     layouts: list[dict[str, Any]] = field(default_factory=list)
@@ -83,8 +86,8 @@ def load_config(explicit: Path | None = None) -> Config:
             path=path,
             government=data.get("government"),
             lang=str(data.get("lang", "id")),
-            threshold=float(data.get("threshold", 57)),
-            bottom=int(data.get("bottom", 10)),
+            threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
+            bottom=int(data.get("bottom", DEFAULT_BOTTOM)),
             targets=targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
             layouts=[dict(x) for x in data.get("layout", [])],

@@ -1,8 +1,7 @@
-"""Expected failures, each carrying its exit code, and the warnings that do not stop a run."""
+"""Expected failures, each carrying its exit code and a hint; they import nothing of the project."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -64,17 +63,3 @@ class DeliveryError(RealisasiError):
     """The summary e-mail could not be delivered."""
 
     exit_code = ExitCode.DELIVERY
-
-
-@dataclass
-class Warning_:
-    """A problem worth telling the user about, with where it was found."""
-
-    file: str
-    sheet: str | None
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        """The JSON shape of DESIGN.md's ``warnings``."""
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "message": self.message}

@@ -95,7 +95,8 @@ PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
 PHYSICAL = re.compile(r"\bfisik\b")
 GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
-TOTAL_ROW = re.compile(r"^(jumlah|total|sub ?total|grand total|jumlah total|total keseluruhan)\b", re.I)
+# A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total".
+TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
 
 _QUARTER = re.compile(r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}

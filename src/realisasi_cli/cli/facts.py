@@ -1,0 +1,36 @@
+"""``realisasi facts``: the normalized facts as Parquet, for DuckDB, Spark or Polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from realisasi_cli.cli.application import command
+from realisasi_cli.cli.options import AsOfOption, Inputs, QuietOption, StrictOption
+from realisasi_cli.cli.output import check_output, err, escape, print_warnings
+from realisasi_cli.cli.run import read_inputs
+
+
+@command()
+def facts(
+    inputs: Inputs,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Folder for the Parquet files.", file_okay=False),
+    ],
+    as_of: AsOfOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars."""
+    from realisasi_cli.present.export import write_facts
+
+    check_output(output, inputs, folder=True)
+    dataset, _config = read_inputs(inputs, as_of, strict, quiet)
+    counts = write_facts(dataset, output)
+    print_warnings(dataset.warnings, quiet, "id")
+    if not quiet:
+        listed = ", ".join(f"{name}: {n:,}" for name, n in counts.items() if n)
+        err.print(f"written: {escape(str(output))} ({listed})")

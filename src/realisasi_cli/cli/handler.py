@@ -1,0 +1,69 @@
+"""The one place where failures become a short message and an exit code (a traceback with --debug)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from realisasi_cli.cli.output import err, escape
+from realisasi_cli.errors import ExitCode, RealisasiError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class _State:
+    """The global options of this run."""
+
+    debug: bool = False
+    config: Path | None = None
+
+
+state = _State()
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` with every failure turned into a message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except RealisasiError as exc:
+            if state.debug:
+                raise
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # The reader of the pipe (| head) has stopped; nothing is wrong and nothing is left
+            # to say. Point stdout at devnull so that the final flush does not complain.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except BaseException as exc:  # Rust panics from the readers derive from BaseException
+            if state.debug or isinstance(exc, SystemExit | GeneratorExit):
+                raise
+            what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+            err.print(
+                f"[bold red]error:[/] unexpected failure ({escape(what[:300])}).\n"
+                "Run the command again with --debug to see where, and report it.",
+                soft_wrap=True,
+            )
+            raise typer.Exit(int(ExitCode.INPUT)) from None
+
+    wrapper.handled = True  # type: ignore[attr-defined]  # the mark a test looks for on every command
+    return wrapper

@@ -1,0 +1,99 @@
+"""Options that several commands share, declared once, and the parsing of their values."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from realisasi_cli.cli.output import Format
+from realisasi_cli.errors import UsageError
+
+
+class Lang(StrEnum):
+    """Languages for what people read."""
+
+    id = "id"
+    en = "en"
+
+
+Inputs = Annotated[
+    list[Path], typer.Argument(exists=True, help="Export files or folders.", show_default=False)
+]
+BottomOption = Annotated[
+    int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
+]
+TopOption = Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Show every unit.")]
+ThresholdOption = Annotated[
+    float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
+        "modal, tidak_terduga, transfer.",
+    ),
+]
+TargetsOption = Annotated[
+    str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
+]
+FormatOption = Annotated[
+    Format | None,
+    typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
+]
+LangOption = Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
+]
+RollupOption = Annotated[
+    bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")]
+
+
+def parse_date(name: str, value: str | None) -> date | None:
+    """A date option (``--as-of 2023-09-30``), or None when not given."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} {value!r}: expected a date like 2023-09-30.") from None
+
+
+def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[float, ...]:
+    """``--targets 15,40,65,95``: four rising cumulative percentages for TW I–IV."""
+    if option is None:
+        return configured
+    try:
+        values = tuple(float(v) for v in option.replace(";", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or any(not 0 <= v <= 100 for v in values) or list(values) != sorted(values):
+        raise UsageError(f"--targets {option!r}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.")
+    return values
+
+
+def check_category(category: str | None) -> None:
+    """Refuse a category the chart of accounts does not have."""
+    if category is None:
+        return
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    if category not in CATEGORIES:
+        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")

@@ -1,0 +1,200 @@
+"""Where results go: the consoles, the output format chosen from options, files written safely."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from realisasi_cli.errors import OutputError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from realisasi_cli.facts.schema import Warning_
+
+
+class Format(StrEnum):
+    """Output formats of ``rank`` and ``quarters``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+    parquet = "parquet"
+
+
+TABULAR = (Format.csv, Format.xlsx, Format.parquet)
+
+
+class _Console:
+    """A Rich console made on first use: JSON, CSV and file outputs run without importing Rich."""
+
+    def __init__(self, stderr: bool) -> None:
+        self.stderr = stderr
+
+    @functools.cached_property
+    def rich(self) -> Console:
+        from rich.console import Console
+
+        if self.stderr:
+            return Console(stderr=True, highlight=False)
+        # Piped output (cron, redirect) gets a width that fits a ranking rather than Rich's 80.
+        return Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.rich.print(*objects, **options)
+
+    def show(self, renderables: Sequence[RenderableType | str]) -> None:
+        """Print each renderable (lines of markup wrap softly)."""
+        for item in renderables:
+            self.rich.print(item, soft_wrap=isinstance(item, str))
+
+    @property
+    def width(self) -> int:
+        return self.rich.width
+
+
+out = _Console(stderr=False)
+err = _Console(stderr=True)
+
+
+def escape(text: str) -> str:
+    """``text`` shown as it is, not read as Rich markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def format_for(fmt: Format | None, output: Path | None) -> Format:
+    """The format asked for, else the one the output's suffix names, else a table."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix in {f.value for f in Format if f is not Format.table}:
+            return Format(suffix)
+        if suffix == "markdown":
+            return Format.md
+        raise UsageError(f"{output}: cannot tell the format from the suffix; add --format.")
+    return Format.table
+
+
+def check_output(output: Path | None, inputs: list[Path], *, folder: bool = False) -> None:
+    """Refuse an output that is one of the inputs under any spelling (``./a/../a.xlsx``, a link).
+
+    With ``folder``, the output is a folder to write files into (created when missing).
+    """
+    if output is None:
+        return
+    if folder:
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"{output}: is a file; give a folder for the output files.")
+        return
+    if output.exists():
+        from realisasi_cli.inputs.discover import expand_inputs
+
+        target = output.resolve()
+        # The files of a folder given as input are inputs too; a new file beside them is not.
+        for path in expand_inputs([p for p in inputs if p.exists()]):
+            same = path.resolve() == target
+            if not same:
+                with contextlib.suppress(OSError):
+                    same = path.samefile(output)  # hard links, case-insensitive disks
+            if same:
+                raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
+        if output.is_dir():
+            raise UsageError(f"{output}: is a folder; give a file name.")
+    if not output.parent.exists():
+        raise UsageError(f"{output.parent}: no such folder for the output.")
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    """``text`` to stdout, or written atomically to ``output``."""
+    from realisasi_cli.present.export import write_atomic
+
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(
+            f"{output}: cannot be written ({exc.strerror or exc}); nothing was written.",
+            "Close the file if a spreadsheet program has it open, or choose another name or folder.",
+        ) from exc
+
+
+def emit_rows(fmt: Format, sheet: str, header: list[str], rows: list[list[Any]], output: Path | None) -> None:
+    """Rows as CSV (stdout or file), or as an .xlsx / .parquet file (which needs -o)."""
+    from realisasi_cli.present.export import csv_bytes, parquet_bytes, xlsx_bytes
+
+    if fmt is Format.csv:
+        emit(csv_bytes(header, rows), output)
+        return
+    if output is None:
+        raise UsageError(f"--format {fmt.value} needs -o FILE.{fmt.value}.")
+    data = xlsx_bytes([(sheet, header, rows)]) if fmt is Format.xlsx else parquet_bytes(header, rows)
+    emit(data, output)
+
+
+def written(output: Path | None, quiet: bool) -> None:
+    """Say which file was written (on stderr, not with --quiet)."""
+    if output is not None and not quiet:
+        err.print(f"written: {escape(str(output))}")
+
+
+def print_warnings(warnings: list[Warning_], quiet: bool, lang: str) -> None:
+    """The first warnings on stderr, unless --quiet."""
+    if quiet or not warnings:
+        return
+    from realisasi_cli.present.tables import warning_lines
+
+    err.show(warning_lines(warnings, lang))
+
+
+def _on_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal (None under pythonw; a closed stream is not)."""
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def reading_progress(files: list[Path], quiet: bool) -> Iterator[Callable[[Path], None] | None]:
+    """A progress bar on stderr, shown only on a terminal and only once reading takes over a second."""
+    if quiet or not _on_terminal(sys.stderr):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err.rich,
+        transient=True,
+    )
+    task = progress.add_task("membaca", total=len(files))
+    timer = threading.Timer(1.0, progress.start)
+    timer.start()
+
+    def tick(path: Path) -> None:
+        progress.update(task, advance=1, description=f"membaca {escape(path.name)}")
+
+    try:
+        yield tick
+    finally:
+        timer.cancel()
+        progress.stop()

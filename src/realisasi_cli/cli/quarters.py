@@ -1,0 +1,116 @@
+"""``realisasi quarters``: per quarter (TW I–IV) against the targets or each unit's cash plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from realisasi_cli.cli.application import command
+from realisasi_cli.cli.options import (
+    AllOption,
+    AsOfOption,
+    BottomOption,
+    CategoryOption,
+    FormatOption,
+    Inputs,
+    LangOption,
+    OutputOption,
+    QuietOption,
+    RollupOption,
+    StrictOption,
+    TargetsOption,
+    TopOption,
+    parse_targets,
+)
+from realisasi_cli.cli.output import (
+    TABULAR,
+    Format,
+    check_output,
+    emit,
+    emit_rows,
+    err,
+    escape,
+    format_for,
+    out,
+    print_warnings,
+    written,
+)
+from realisasi_cli.cli.run import prepare
+from realisasi_cli.errors import InputError
+
+
+@command()
+def quarters(
+    inputs: Inputs,
+    bottom: BottomOption = None,
+    top: TopOption = None,
+    all_units: AllOption = False,
+    category: CategoryOption = None,
+    targets: TargetsOption = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's targets."),
+    ] = None,
+    fmt_: FormatOption = None,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
+    chosen = format_for(fmt_, output)
+    check_output(output, inputs + ([plan] if plan is not None else []))
+    run = prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
+        category=category,
+        rollup=rollup,
+        table=chosen is Format.table,
+    )
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.metrics.evaluate import evaluate
+    from realisasi_cli.present import report
+
+    dataset = run.dataset
+    plan_dataset = load([plan], strict=strict, plan=True) if plan is not None else None
+    if plan_dataset is not None:
+        dataset.warnings.extend(plan_dataset.warnings)
+    evaluation = evaluate(
+        dataset,
+        run.options,
+        parse_targets(targets, run.config.targets),
+        paced=False,
+        plan=plan_dataset.plan if plan_dataset is not None else None,
+    )
+    result = evaluation.quarters
+    if result is None:
+        raise InputError(
+            "no realization with a known date: cannot place it in a quarter.",
+            "Give the export date with --as-of YYYY-MM-DD, or use files whose title says 's.d. <tanggal>'.",
+        )
+    selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
+    document = report.quarters_json(result, dataset, selection)
+    if not quiet:
+        for f, message in result.warnings:
+            err.print(f"[yellow]warning:[/] {escape(Path(f).name)}: {escape(message)}", soft_wrap=True)
+    print_warnings(dataset.warnings, quiet, run.language)
+    if chosen is Format.table:
+        from realisasi_cli.present.tables import quarters_table
+
+        out.show([quarters_table(document, run.language, category)])
+        return
+    if chosen is Format.json:
+        emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+    elif chosen in TABULAR:
+        emit_rows(chosen, "Triwulan", report.QUARTER_COLUMNS, report.quarter_rows(result, selection), output)
+    else:
+        emit(report.quarters_markdown(result, document, category, run.language), output)
+    written(output, quiet)

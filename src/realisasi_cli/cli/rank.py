@@ -1,0 +1,104 @@
+"""``realisasi rank``: the units by absorption, the bottom 10 by default."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from realisasi_cli.cli.application import command
+from realisasi_cli.cli.options import (
+    AllOption,
+    AsOfOption,
+    BottomOption,
+    CategoryOption,
+    FormatOption,
+    Inputs,
+    LangOption,
+    OutputOption,
+    PreviousOption,
+    QuietOption,
+    RollupOption,
+    StrictOption,
+    TargetsOption,
+    ThresholdOption,
+    TopOption,
+    parse_targets,
+)
+from realisasi_cli.cli.output import (
+    TABULAR,
+    Format,
+    check_output,
+    emit,
+    emit_rows,
+    format_for,
+    out,
+    print_warnings,
+    written,
+)
+from realisasi_cli.cli.run import prepare
+
+
+@command()
+def rank(
+    inputs: Inputs,
+    bottom: BottomOption = None,
+    top: TopOption = None,
+    all_units: AllOption = False,
+    threshold: ThresholdOption = None,
+    category: CategoryOption = None,
+    fmt_: FormatOption = None,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    previous: PreviousOption = None,
+    with_pace: Annotated[
+        bool, typer.Option("--pace", help="Add the monthly pace, year-end projection and pace needed.")
+    ] = False,
+    targets: TargetsOption = None,
+) -> None:
+    """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
+    chosen = format_for(fmt_, output)
+    check_output(output, inputs + ([previous] if previous is not None else []))
+    run = prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
+        category=category,
+        threshold=threshold,
+        rollup=rollup,
+        previous=previous,
+        table=chosen is Format.table,
+    )
+    from realisasi_cli.metrics.evaluate import evaluate
+    from realisasi_cli.present import report
+
+    selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
+    goals = parse_targets(targets, run.config.targets)
+    evaluation = evaluate(
+        run.dataset, run.options, goals, run.previous, selection.bottom, paced=with_pace, by_quarter=False
+    )
+    ranking, changes = evaluation.ranking, evaluation.changes
+    total_pace = evaluation.pace if with_pace else None
+    print_warnings(run.dataset.warnings, quiet, run.language)
+    if chosen is Format.table:
+        from realisasi_cli.present.tables import rank_lines, rank_table
+
+        units = report.selected_units(ranking, selection)
+        out.show([rank_table(ranking, units, run.language, out.width, changes, total_pace)])
+        out.show(rank_lines(ranking, run.language, changes, total_pace))
+        return
+    if chosen is Format.json:
+        document = report.rank_json(ranking, run.dataset, selection, changes, total_pace)
+        emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+    elif chosen in TABULAR:
+        emit_rows(chosen, "Peringkat", report.RANK_COLUMNS, report.rank_rows(ranking, selection), output)
+    else:
+        emit(report.rank_markdown(ranking, selection, run.language), output)
+    written(output, quiet)

@@ -1,0 +1,101 @@
+"""What every report command does first: read the inputs and settle config, language and options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from realisasi_cli.cli import startup
+from realisasi_cli.cli.handler import state
+from realisasi_cli.cli.options import Lang, check_category, parse_date
+from realisasi_cli.cli.output import reading_progress
+
+if TYPE_CHECKING:
+    from realisasi_cli.config import Config
+    from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.metrics.units import RankOptions
+
+
+@dataclass
+class Prepared:
+    """The inputs read, with the settings every report command needs."""
+
+    dataset: Dataset
+    config: Config
+    language: str
+    options: RankOptions
+    previous: Dataset | None
+
+
+def read_inputs(
+    inputs: list[Path],
+    as_of: str | None,
+    strict: bool,
+    quiet: bool = False,
+    beside: Callable[[Config], None] | None = None,
+) -> tuple[Dataset, Config]:
+    """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse."""
+    from realisasi_cli.config import load_config
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.inputs.discover import expand_inputs
+
+    config = load_config(state.config)
+    left_out: list[Path] = []
+    files = expand_inputs(inputs, left_out)
+    idle = startup.Beside(startup.imports(*startup.PIPELINE))
+    if beside is not None:
+        idle.add(lambda: beside(config))
+    with reading_progress(files, quiet) as tick:
+        dataset = load(
+            files,
+            as_of=parse_date("--as-of", as_of),
+            strict=strict,
+            overrides=config.layout_for,
+            progress=tick,
+            left_out=left_out,
+            idle=idle,
+        )
+    return dataset, config
+
+
+def prepare(
+    inputs: list[Path],
+    *,
+    as_of: str | None,
+    strict: bool,
+    quiet: bool,
+    lang: Lang | None,
+    category: str | None = None,
+    threshold: float | None = None,
+    rollup: bool = False,
+    previous: Path | None = None,
+    table: bool = False,
+) -> Prepared:
+    """Check the category, read the inputs (and --previous), and settle language and options.
+
+    While the first workbook is parsed, the reports' modules are imported and, for a
+    ``table``, what printing it needs.
+    """
+    from realisasi_cli.present.words import language
+
+    check_category(category)
+
+    def beside(config: Config) -> None:
+        startup.imports(*startup.REPORTS)()
+        if table:
+            startup.ready_table(language(lang and lang.value, config.lang))
+
+    dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside)
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.metrics.units import RankOptions
+
+    options = RankOptions(
+        category=category,
+        threshold=threshold if threshold is not None else config.threshold,
+        aliases=config.units,
+        rollup=rollup,
+    )
+    earlier = load([previous], strict=strict, overrides=config.layout_for) if previous is not None else None
+    return Prepared(dataset, config, language(lang and lang.value, config.lang), options, earlier)

@@ -1,0 +1,179 @@
+"""``realisasi summary``: the weekly summary, printed or e-mailed (from cron or Task Scheduler)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from realisasi_cli.cli.application import command
+from realisasi_cli.cli.options import (
+    AsOfOption,
+    BottomOption,
+    Inputs,
+    LangOption,
+    RollupOption,
+    StrictOption,
+    TargetsOption,
+    ThresholdOption,
+    parse_targets,
+)
+from realisasi_cli.cli.output import check_output, emit, err, escape, print_warnings
+from realisasi_cli.cli.run import prepare
+from realisasi_cli.errors import UsageError
+
+
+@command("summary")
+def summary(
+    inputs: Inputs,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            exists=True,
+            help="Compare with this export instead of the previous snapshot among the inputs.",
+        ),
+    ] = None,
+    send_: Annotated[bool, typer.Option("--send", help="E-mail the summary instead of printing it.")] = False,
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to",
+            help="Recipient (repeatable); default: REALISASI_SMTP_TO, or to in realisasi.toml \\[smtp].",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write the e-mail as .eml (to -o or stdout) instead of sending.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the text (or with --dry-run the .eml) here.", dir_okay=False
+        ),
+    ] = None,
+    attach_xlsx: Annotated[
+        bool, typer.Option("--attach-xlsx", help="Attach the full ranking as an .xlsx workbook.")
+    ] = False,
+    attach_brief: Annotated[
+        bool, typer.Option("--attach-brief", help="Attach the meeting briefing as HTML (as realisasi brief).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send even if this summary was sent before.")
+    ] = False,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="Tries again after a temporary failure (waits 1, 2, 4 … s)."),
+    ] = 3,
+    bottom: BottomOption = None,
+    threshold: ThresholdOption = None,
+    targets: TargetsOption = None,
+    lang: LangOption = None,
+    as_of: AsOfOption = None,
+    rollup: RollupOption = False,
+    strict: StrictOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Nothing on the terminal on success (warnings go in the notes)."),
+    ] = False,
+) -> None:
+    """The newest export against the previous one, short enough for a phone; --send e-mails it once."""
+    from realisasi_cli.delivery import smtp as notify
+    from realisasi_cli.metrics.evaluate import evaluate
+    from realisasi_cli.present.fmt import long_date
+    from realisasi_cli.present.summary import (
+        brief_attachment,
+        build_summary,
+        fingerprint,
+        ranking_workbook,
+        render_summary,
+    )
+
+    if output is not None and send_ and not dry_run:
+        raise UsageError("-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.")
+    check_output(output, inputs + ([previous] if previous is not None else []))
+    run = prepare(
+        inputs,
+        as_of=as_of,
+        strict=strict,
+        quiet=quiet,
+        lang=lang,
+        threshold=threshold,
+        rollup=rollup,
+        previous=previous,
+    )
+    dataset, config, language, options, earlier = (
+        run.dataset,
+        run.config,
+        run.language,
+        run.options,
+        run.previous,
+    )
+    evaluation = evaluate(
+        dataset, options, parse_targets(targets, config.targets), earlier, bottom or config.bottom
+    )
+    print_warnings(dataset.warnings, quiet, language)
+
+    if not (send_ or dry_run):
+        context = build_summary(evaluation, dataset, lang=language, government=config.government)
+        emit(render_summary(context)[0], output)
+        return
+
+    settings = notify.SmtpSettings.resolve(config.smtp)
+    recipients = list(to or settings.to)
+    if not recipients:
+        raise UsageError(
+            "No recipients for the e-mail.", "Give --to ADDR, or set [smtp] to or REALISASI_SMTP_TO."
+        )
+    log = notify.SentLog()
+    key = log.key(fingerprint(evaluation, dataset), recipients)
+    already = log.was_sent(key)
+    if log.warning and not quiet:
+        err.print(f"[yellow]warning:[/] {escape(log.warning)}", soft_wrap=True)
+    if already and not force and not dry_run:
+        if not quiet:
+            err.print(
+                f"already sent: the summary of {long_date(evaluation.as_of, language)} went to "
+                f"{escape(', '.join(recipients))} before; not sent again (--force sends it anyway).",
+                soft_wrap=True,
+            )
+        return
+
+    context = build_summary(
+        evaluation,
+        dataset,
+        lang=language,
+        government=config.government,
+        notes=[log.warning] if log.warning else [],
+    )
+    text, html = render_summary(context)
+    message = notify.build_message(
+        subject=context.subject,
+        sender=settings.sender,
+        recipients=recipients,
+        text=text,
+        html=html,
+        attachments=[
+            *([ranking_workbook(evaluation)] if attach_xlsx else []),
+            *(
+                [brief_attachment(evaluation, dataset, earlier, config.government, language)]
+                if attach_brief
+                else []
+            ),
+        ],
+    )
+    if dry_run:
+        emit(notify.write_eml(message), output)
+        if output is not None and not quiet:
+            err.print(f"written: {escape(str(output))}")
+        return
+    report = notify.send(message, settings, recipients, retries=retries)
+    # only now: the server has the message, so a later run must not send it again
+    log.record(key, report.message_id, report.accepted)
+    report.raise_for_refused()
+    if not quiet:
+        again = " again (--force)" if already else ""
+        err.print(
+            f"sent{again}: {escape(context.subject)} → {escape(', '.join(report.accepted))}", soft_wrap=True
+        )

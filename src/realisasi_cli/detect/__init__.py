@@ -1,0 +1,77 @@
+"""Detect: find the table in a grid, its header rows, the role of each column, the context above it.
+
+One mechanism for every layout: header candidates are read against the vocabulary and the
+best wins (``header``); code columns are classified by their values (``codes``); the rows
+above give the context (``context``). The result is a ``Layout`` (``layout``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from realisasi_cli.detect.codes import classify_codes
+from realisasi_cli.detect.context import read_context
+from realisasi_cli.detect.header import (
+    MAX_DEPTH,
+    find_header,
+    is_column_number_row,
+    merge_spans,
+    score_columns,
+    top_rows,
+)
+from realisasi_cli.detect.layout import Column, Context, Layout
+from realisasi_cli.reading.grid import Grid
+
+
+def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
+    """Understand one sheet; None when it holds no recognisable table."""
+    if grid.frame.height == 0 or grid.frame.width == 0:
+        return None
+    rows = top_rows(grid)
+    if header_row is not None:
+        candidates = [
+            (header_row, d, score_columns(rows, header_row, d))
+            for d in range(1, MAX_DEPTH + 1)
+            if header_row + d <= len(rows)
+        ]
+        if not candidates:
+            return None
+        # the configured row is the header even when its words are unknown: the config's
+        # column names give the roles
+        first, depth, (columns, score) = max(candidates, key=lambda c: c[2][1] - 0.25 * c[1])
+    else:
+        found = find_header(rows)
+        if found is None:
+            return None
+        first, depth, columns, score = found
+    last = first + depth - 1
+    columns = merge_spans(columns, rows, first, last, grid.merges)
+    data_start = last + 1
+    skipped: dict[int, str] = {}
+    while data_start < len(rows) and (not any(rows[data_start]) or is_column_number_row(rows[data_start])):
+        if any(rows[data_start]):
+            skipped[data_start] = "column numbers"
+        data_start += 1
+    columns = classify_codes(grid, columns, data_start)
+    context = read_context(grid, rows, first)
+    _resolve_periods(columns, context)
+    return Layout(
+        grid=grid,
+        header_first=first,
+        header_last=last,
+        data_start=data_start,
+        columns=columns,
+        context=context,
+        score=score,
+        skipped_rows=skipped,
+    )
+
+
+def _resolve_periods(columns: list[Column], context: Context) -> None:
+    """Bare month or quarter columns hold a plan under an anggaran-kas title, else realization."""
+    title = " ".join(context.title).lower()
+    holds_plan = bool(re.search(r"anggaran kas|rencana|target|\brak\b", title))
+    for column in columns:
+        if column.role == "period":
+            column.role = "plan" if holds_plan else "realized"
+            column.variant = column.variant or "flow"

@@ -1,0 +1,194 @@
+"""The header block of a table: each candidate (1-4 rows) read against the vocabulary and scored.
+
+The candidate whose columns name the most distinct measures and keys wins. Merged header
+cells count for every column they cover."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from realisasi_cli import vocabulary as vocab
+from realisasi_cli.detect.layout import Column
+from realisasi_cli.reading.grid import Grid
+
+TOP_ROWS = 60  # the header is looked for in the first rows only
+MAX_DEPTH = 4
+MEASURES = ("budget", "realized", "pct", "plan", "remaining")
+KEYS = ("unit_code", "unit_name", "unit", "account", "code")
+_NUMERIC_TEXT = re.compile(r"^[\s\d.,()%+\-]*\d[\s\d.,()%+\-]*$|^(rp\.?\s*)[\d.,]+$", re.I)
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?(\s*[-=x×/*+:]\s*\(?\d{1,2}\)?)*$|^\(?[a-z]\)?$", re.I)
+
+
+def cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def top_rows(grid: Grid, count: int = TOP_ROWS) -> list[list[str | None]]:
+    """The first rows as text, every merged range filled with its top-left value."""
+    head = grid.frame.head(count)
+    width = max((int(name[1:]) for name in head.columns), default=-1) + 1
+    rows: list[list[str | None]] = [[None] * width for _ in range(head.height)]
+    for name in head.columns:
+        j = int(name[1:])
+        for i, value in enumerate(head[name].to_list()):
+            rows[i][j] = cell_text(value)
+    for r0, c0, r1, c1 in grid.merges:
+        if r0 >= len(rows) or c0 >= width:
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                rows[r][c] = value
+    return rows
+
+
+def _is_header_row(row: list[str | None]) -> bool:
+    cells = [v for v in row if v]
+    distinct = set(cells)
+    if len(distinct) < 2:
+        return False
+    numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v))
+    return numeric <= len(cells) / 2
+
+
+def is_column_number_row(row: list[str | None]) -> bool:
+    """The row of column numbers ("1 2 3 …") or letters ("a b c …") under a header."""
+    cells = [v for v in row if v]
+    return len(cells) >= 2 and all(_COLUMN_NUMBER.match(v) for v in cells)
+
+
+def _classify(index: int, path: list[str]) -> Column:
+    role, category, period, variant, physical, group_total = _meaning(tuple(path))
+    return Column(
+        index=index,
+        header=" / ".join(path),
+        role=role,
+        category=category,
+        period=period,
+        variant=variant,
+        physical=physical,
+        group_total=group_total,
+        span=(index, index),
+    )
+
+
+_Meaning = tuple[str, str | None, tuple[str, int] | None, str | None, bool, bool]
+
+
+@lru_cache(maxsize=16384)
+def _meaning(path: tuple[str, ...]) -> _Meaning:
+    """What a header path says; cached, since every header candidate re-reads the same cells."""
+    normalized = [vocab.normalize(p) for p in path]
+    joined = " ".join(normalized)
+    role = next((r for r in map(vocab.role_of, reversed(normalized)) if r), None)
+    category = next((c for c in map(vocab.category_of, reversed(normalized)) if c), None)
+    period = next((p for p in map(vocab.period_of, reversed(normalized)) if p), None)
+    variant = None
+    if role == "budget":
+        if vocab.ORIGINAL_BUDGET.search(joined):
+            variant = "original"
+        elif vocab.CHANGED_BUDGET.search(joined):
+            variant = "changed"
+    elif role == "realized":
+        if vocab.PREVIOUS.search(joined) and not vocab.FLOW.search(joined):
+            variant = "previous"
+        elif vocab.CUMULATIVE.search(joined):
+            variant = "cumulative"
+            period = None  # "s.d. TW III" is the running total, not the quarter's own amount
+        elif vocab.FLOW.search(joined):
+            variant = "flow"
+    if role is None and period is not None:
+        role = "period"  # a bare month or quarter; the layout decides what it holds
+    group_total = any(vocab.GROUP_TOTAL.match(t) for t in normalized[:-1]) or (
+        role in MEASURES and bool(vocab.GROUP_TOTAL.match(normalized[-1]))
+    )
+    if role is None and normalized and vocab.GROUP_TOTAL.match(normalized[-1]):
+        role, group_total = "total", True  # a lone JUMLAH column: the sum of the others
+    return role or "ignore", category, period, variant, bool(vocab.PHYSICAL.search(joined)), group_total
+
+
+def _paths(rows: list[list[str | None]], first: int, depth: int) -> list[list[str]]:
+    width = len(rows[0]) if rows else 0
+    paths: list[list[str]] = []
+    for j in range(width):
+        path: list[str] = []
+        for r in range(first, first + depth):
+            value = rows[r][j] if j < len(rows[r]) else None
+            if value and (not path or path[-1] != value):
+                path.append(value)
+        paths.append(path)
+    return paths
+
+
+def _score(columns: list[Column]) -> float:
+    keys = set()
+    for c in columns:
+        if c.role in ("budget", "realized", "pct", "plan", "period"):
+            keys.add((c.role, c.category, c.period, c.variant, c.physical, c.group_total))
+    if not any(k[0] in ("budget", "realized", "period") for k in keys):
+        return 0.0
+    score = float(sum(3 if k[0] in ("budget", "realized", "period") else 1 for k in keys))
+    if any(c.role in KEYS for c in columns):
+        score += 2
+    if any(c.role == "description" for c in columns):
+        score += 1
+    return score
+
+
+def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], float] | None:
+    """The best header block: (first row, depth, columns, score), or None."""
+    best: tuple[int, int, list[Column], float] | None = None
+    for first in range(len(rows)):
+        if not _is_header_row(rows[first]):
+            continue
+        for depth in range(1, MAX_DEPTH + 1):
+            last = first + depth - 1
+            if last >= len(rows) or not _is_header_row(rows[last]) or is_column_number_row(rows[last]):
+                break
+            paths = _paths(rows, first, depth)
+            columns = [_classify(j, p) for j, p in enumerate(paths) if p]
+            score = _score(columns) - 0.25 * (depth - 1)
+            if score > 0 and (best is None or score > best[3] + 1e-9):
+                best = (first, depth, columns, score)
+    return best
+
+
+def merge_spans(
+    columns: list[Column],
+    rows: list[list[str | None]],
+    first: int,
+    last: int,
+    merges: list[tuple[int, int, int, int]],
+) -> list[Column]:
+    """Columns under one merged header cell, with the same header path, become one column."""
+    spans: dict[int, tuple[int, int]] = {}
+    for r0, c0, r1, c1 in merges:
+        if c1 > c0 and r0 <= last and r1 >= first:
+            for c in range(c0, c1 + 1):
+                lo, hi = spans.get(c, (c, c))
+                spans[c] = (min(lo, c0), max(hi, c1))
+    merged: list[Column] = []
+    for column in columns:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and column.role not in KEYS
+            and previous.header == column.header
+            and column.index in spans
+            and spans[column.index][0] <= previous.span[0]
+        ):
+            previous.span = (previous.span[0], column.index)
+            continue
+        merged.append(column)
+    return merged
+
+
+def score_columns(rows: list[list[str | None]], first: int, depth: int) -> tuple[list[Column], float]:
+    paths = _paths(rows, first, depth)
+    columns = [_classify(j, p) for j, p in enumerate(paths) if p]
+    return columns, _score(columns)

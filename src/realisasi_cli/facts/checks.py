@@ -1,0 +1,191 @@
+"""Row reasons and checks: subtotals against their leaves, formulas without results, odd amounts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from realisasi_cli.detect.layout import Column, Layout
+from realisasi_cli.errors import FormulaWithoutValueError
+from realisasi_cli.facts.schema import Warning_
+from realisasi_cli.facts.slots import Slot
+
+_TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
+
+
+def check_formulas(
+    layout: Layout, columns: list[Column], source_of: dict[int, str], warnings: list[Warning_]
+) -> None:
+    grid = layout.grid
+    if not grid.formula_cells:
+        return
+    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
+    below = [(r, c) for r, c in grid.formula_cells if r >= layout.data_start]
+    in_amounts = [(r, c) for r, c in below if c in amount_cols]
+    if in_amounts:
+        r, c = in_amounts[0]
+        raise FormulaWithoutValueError(
+            f"{grid.file} ({grid.where(r, c)}): {len(in_amounts)} budget/realization cell(s) are "
+            "formulas saved without their results.",
+            "Open the file in Excel or LibreOffice and save it again, so the results are stored.",
+        )
+    if below:
+        r, c = below[0]
+        warnings.append(
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                r + 1,
+                f"{len(below)} formula cell(s) without saved results outside the amount "
+                f"columns (first at {grid.where(r, c)}); they were ignored",
+            )
+        )
+
+
+def mark_subtotals(
+    rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
+) -> pl.DataFrame:
+    """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
+    grid = layout.grid
+    names = [f"m{c.index}" for c in measures]
+    keys = ["row", "account_code", "unit_code", "activity"]
+    spending = rows.select(*keys, *names, "reason").filter(pl.col("reason").is_null())
+    # A parent is followed, in its unit and activity, by an account under it; only a row
+    # followed by a longer code can be one.
+    code = pl.col("account_code")
+    following = spending.select(*keys, **{f"next_{k}": pl.col(k).shift(-1) for k in keys[1:]}).filter(
+        pl.col("next_account_code").str.len_bytes() > code.str.len_bytes()
+    )
+    parents = following.filter(
+        pl.col("next_account_code").str.starts_with(code + ".")
+        & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
+        & (pl.col("next_activity") == pl.col("activity"))
+    )
+    if parents.height:
+        spending = spending.with_columns(
+            parent=pl.col("row").is_in(parents["row"].implode()),
+            group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
+            depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
+        )
+        max_depth = int(spending.select(pl.col("depth").max()).item() or 1)
+        mismatches: list[tuple[int, str, float, float]] = []
+        for level in range(1, max_depth):
+            keyed = spending.with_columns(
+                key=pl.when(pl.col("depth") >= level).then(
+                    pl.col("group")
+                    + "#"
+                    + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
+                )
+            ).with_columns(
+                # a run starts where the key changes or a parent at this level opens a new block
+                run=(
+                    (pl.col("key") != pl.col("key").shift(1)).fill_null(True)
+                    | (pl.col("parent") & (pl.col("depth") == level))
+                ).cum_sum()
+            )
+            leaf_sums = (
+                keyed.filter(~pl.col("parent") & (pl.col("depth") > level))
+                .group_by("run")
+                .agg([pl.col(n).fill_null(0).sum().alias(n) for n in names])
+            )
+            level_parents = keyed.filter(pl.col("parent") & (pl.col("depth") == level)).join(
+                leaf_sums, on="run", how="left", suffix="_leaves"
+            )
+            for column, name in zip(measures, names, strict=True):
+                bad = level_parents.filter(
+                    (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() > _TOLERANCE
+                )
+                for row, code, shown, summed in bad.select(
+                    "row", "account_code", name, f"{name}_leaves"
+                ).iter_rows():
+                    mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
+        for row, what, shown, summed in sorted(mismatches)[:20]:
+            warnings.append(
+                Warning_(
+                    str(grid.file),
+                    grid.sheet,
+                    row + 1,
+                    f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; "
+                    "the rows were used",
+                )
+            )
+        if len(mismatches) > 20:
+            warnings.append(
+                Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
+            )
+    if not parents.height:
+        return rows
+    is_subtotal = pl.col("row").is_in(parents["row"].implode())
+    return rows.with_columns(reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
+
+
+def warn_unparsed(
+    layout: Layout, data: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
+) -> None:
+    grid = layout.grid
+    for c in measures:
+        bad = data.filter(pl.col(f"m{c.index}").is_null() & pl.col(f"raw{c.index}").is_not_null())
+        if bad.height:
+            row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
+            warnings.append(
+                Warning_(
+                    str(grid.file),
+                    grid.sheet,
+                    row + 1,
+                    f"{bad.height} cell(s) in column {c.letter} ({c.header}) are not amounts, "
+                    f"e.g. {raw!r} at {grid.where(row, c.index)}; counted as 0",
+                )
+            )
+
+
+def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_], by_label: bool) -> None:
+    grid = layout.grid
+    unit = pl.coalesce("unit_code", pl.col("unit_name").str.to_lowercase())
+    key = pl.concat_str([unit, pl.col("description").fill_null("")], separator="|") if by_label else unit
+    dupes = (
+        data.with_columns(key=key)
+        .group_by("key")
+        .agg(pl.col("row").sort(), pl.col("unit_name").first())
+        .filter(pl.col("row").list.len() > 1)
+        .sort(pl.col("row").list.first())
+    )
+    for _key, rows, name in dupes.iter_rows():
+        warnings.append(
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                rows[1] + 1,
+                f"unit {name!r} appears {len(rows)} times (rows "
+                f"{', '.join(str(r + 1) for r in rows[:5])}); its amounts were added",
+            )
+        )
+
+
+def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings: list[Warning_]) -> None:
+    """Negative realization, and realization above the budget of the same row and slot."""
+    grid = layout.grid
+    realized = [pl.col(f"m{s.realized.index}") for s in slots if s.realized is not None]
+    # a category's realization (all its periods) against its budget on the same row
+    budgets = {s.category: s.budget for s in slots if s.budget is not None and s.period is None}
+    pairs = [
+        pl.sum_horizontal(
+            [pl.col(f"m{s.realized.index}").fill_null(0) for s in slots if s.category == cat and s.realized]
+        )
+        > pl.col(f"m{budget.index}").fill_null(0) + _TOLERANCE
+        for cat, budget in budgets.items()
+        if any(s.category == cat and s.realized is not None for s in slots)
+    ]
+    checks = {
+        "negative": pl.any_horizontal([r < 0 for r in realized]) if realized else pl.lit(False),
+        "over": pl.any_horizontal(pairs) if pairs else pl.lit(False),
+    }
+    for kind, condition in checks.items():
+        rows = data.filter(condition)["row"]
+        if rows.len() == 0:
+            continue
+        first = int(rows[0]) + 1
+        what = (
+            "negative realization amount(s)" if kind == "negative" else "row(s) with realization above budget"
+        )
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, first, f"{rows.len()} {what} (first at row {first})")
+        )

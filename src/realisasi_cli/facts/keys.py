@@ -1,0 +1,134 @@
+"""Key expressions: the unit, account and category of each row, cleaned once per distinct value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from realisasi_cli import vocabulary as vocab
+from realisasi_cli.detect.layout import Column, Layout
+from realisasi_cli.facts.schema import Warning_
+
+
+def span_source(layout: Layout, column: Column) -> str:
+    """The physical column a merged header's values are read from: the first that has data."""
+    lo, hi = column.span
+    frame = layout.grid.frame.slice(layout.data_start)
+    for index in range(lo, hi + 1):
+        name = f"c{index}"
+        if name in frame.columns and frame[name].null_count() < frame.height:
+            return name
+    return f"c{lo}"
+
+
+def fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.DataFrame:
+    """A value in a merged range belongs to every cell the range covers."""
+    patches: dict[str, tuple[list[int], list[object]]] = {}
+    start = layout.data_start
+    for r0, c0, r1, c1 in layout.grid.merges:
+        if r1 < start or (r0 == r1 and c0 == c1):
+            continue
+        anchor = f"c{c0}"
+        if anchor not in frame.columns or r0 < start or r0 - start >= frame.height:
+            continue
+        value = frame[anchor][r0 - start]
+        if value is None:
+            continue
+        for c in range(c0, c1 + 1):
+            name = f"c{c}"
+            if name not in needed or name not in frame.columns:
+                continue
+            idx, vals = patches.setdefault(name, ([], []))
+            for r in range(max(r0, start), r1 + 1):
+                if (r, c) != (r0, c0) and r - start < frame.height:
+                    idx.append(r - start)
+                    vals.append(value)
+    if not patches:
+        return frame
+    updates = []
+    for name, (idx, vals) in patches.items():
+        series = frame[name]
+        if series.dtype != pl.String and any(isinstance(v, str) for v in vals):
+            series = series.cast(pl.String)
+            vals = [str(v) for v in vals]
+        elif series.dtype == pl.String:
+            vals = [str(v) for v in vals]
+        updates.append(series.clone().scatter(idx, pl.Series(vals, dtype=series.dtype)))
+    return frame.with_columns(updates)
+
+
+def clean_code(text: pl.Expr) -> pl.Expr:
+    """A code cell as a clean code (``5.1.02.``→``5.1.02``, ``5.1.02 Belanja``→``5.1.02``)."""
+    return text.str.strip_chars().str.extract(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)", 1)
+
+
+def clean_name(text: pl.Expr) -> pl.Expr:
+    """A unit name without a leading code (``1.01.0.00 Dinas Pendidikan``→``Dinas Pendidikan``)."""
+    text = text.str.strip_chars()
+    return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
+
+
+def stripped(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars()
+
+
+def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``clean`` of column ``name`` as text, worked out once per distinct value where values repeat.
+
+    Codes and unit names repeat on every line item of an export, so their regexes run on
+    a few hundred texts instead of every row.
+    """
+    text = pl.col(name).cast(pl.String)
+    distinct = frame.select(text.unique().drop_nulls()).to_series()
+    if distinct.len() * 4 > frame.height:
+        return clean(text)
+    cleaned = distinct.to_frame().select(clean(pl.col(name))).to_series()
+    if cleaned.equals(distinct):
+        return text  # already clean, as most exports' codes and names are: no copy
+    return text.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
+
+
+def units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col: Column) -> pl.DataFrame:
+    """A unit code in the account column (``2.16.2.20.2.21.01.0000 Dinas …``) opens that unit's rows."""
+    raw = frame.select(code=per_distinct(frame, f"c{account_col.index}", clean_code))["code"]
+    is_unit = raw.str.contains(vocab.UNIT_CODE.pattern).fill_null(False)
+    return rows.with_columns(
+        unit_code=pl.when(is_unit).then(raw).forward_fill(),
+        unit_name=pl.when(is_unit).then(pl.col("description")).forward_fill(),
+        account_code=pl.when(is_unit).then(None).otherwise(pl.col("account_code")),
+    )
+
+
+def _map_distinct(values: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
+    # Few distinct values even in large exports: map the distinct ones, then look them up.
+    mapping = {v: function(v) for v in values.unique().drop_nulls().to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def categories_of_labels(labels: pl.Series) -> pl.Series:
+    return _map_distinct(labels, lambda text: vocab.category_of(vocab.normalize(text)))
+
+
+def account_categories(
+    data: pl.DataFrame, rows: pl.DataFrame, warnings: list[Warning_], layout: Layout
+) -> pl.Expr:
+    """Categories from account codes, in the scheme (2021 or pre-2021) the sheet uses."""
+    headings = rows.filter(pl.col("account_code").is_in(["5.1", "5.2"])).select("account_code", "description")
+    labels = {code: text for code, text in headings.iter_rows() if text}
+    codes = data["account_code"].unique().drop_nulls().to_list()
+    if vocab.is_old_scheme(codes, labels):
+        warnings.append(
+            Warning_(
+                str(layout.grid.file),
+                layout.grid.sheet,
+                None,
+                "accounts follow the pre-2021 scheme (5.1 tidak langsung, 5.2 langsung); "
+                "modal is read from 5.2.3",
+            )
+        )
+        function = vocab.category_of_old_account
+    else:
+        function = vocab.category_of_account
+    mapping = {code: function(code) for code in codes}
+    return pl.col("account_code").replace_strict(mapping, default=None, return_dtype=pl.String)

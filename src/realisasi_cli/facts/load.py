@@ -1,0 +1,379 @@
+"""The inputs together: every file read, detected and normalized into one ``Dataset`` of facts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import polars as pl
+
+from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
+from realisasi_cli.facts.schema import (
+    BUDGET_SCHEMA,
+    PHYSICAL_SCHEMA,
+    PLAN_SCHEMA,
+    REALIZATION_SCHEMA,
+    SOURCES_SCHEMA,
+    Dataset,
+    SheetResult,
+    Warning_,
+)
+from realisasi_cli.inputs.discover import expand_inputs
+from realisasi_cli.reading import read_grids
+
+if TYPE_CHECKING:
+    from realisasi_cli.detect.layout import Layout
+    from realisasi_cli.reading.grid import Grid
+
+R = TypeVar("R")
+
+
+def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
+    """The date a sheet's data stands at, and where it was read: title, header, sheet or file name."""
+    from realisasi_cli.dates import as_of_in, month_end, month_in_name, year_in, year_in_name
+
+    ctx = layout.context
+    if ctx.as_of is not None:
+        return ctx.as_of, ctx.as_of_source
+    for column in layout.columns:
+        if column.role == "realized":
+            found = as_of_in(column.header)
+            if found:
+                return found, "header"
+    for name, where in ((sheet, "sheet name"), (file.stem, "file name")):
+        spaced = name.replace("_", " ").replace("-", " ")
+        found = as_of_in(spaced)
+        if found:
+            return found, where
+        month = month_in_name(name)
+        name_year = year or year_in_name(name) or year_in(spaced)
+        if month and name_year:
+            return month_end(name_year, month), where
+    return None, None
+
+
+@dataclass
+class _Collected:
+    """What the sheets of every input gave, before it becomes one dataset."""
+
+    sources: list[dict[str, object]] = field(default_factory=list)
+    frames: dict[str, list[pl.DataFrame]] = field(
+        default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": []}
+    )
+    sheets: list[SheetResult] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    errors: list[RealisasiError] = field(default_factory=list)
+
+    def add(self, path: Path, order: int, result: SheetResult) -> None:
+        """One sheet's facts, under a new source number."""
+        self.sheets.append(result)
+        if result.facts is None:
+            return
+        source = len(self.sources)
+        self.sources.append(
+            {
+                "source": source,
+                "file": str(path),
+                "sheet": result.sheet,
+                "as_of": result.as_of,
+                "order": order,
+            }
+        )
+        facts = result.facts
+        for name, frame in (
+            ("budget", facts.budget),
+            ("realization", facts.realization),
+            ("plan", facts.plan),
+            ("physical", facts.physical),
+        ):
+            self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
+        self.warnings.extend(facts.warnings)
+
+    def keep_latest_year(self) -> None:
+        """A folder that mixes fiscal years: keep the latest, with a warning."""
+        dated = [(row, row["as_of"]) for row in self.sources if isinstance(row["as_of"], date)]
+        years = {as_of.year for _row, as_of in dated}
+        if len(years) < 2:
+            return
+        latest = max(years)
+        dropped = [row for row, as_of in dated if as_of.year != latest]
+        self.warnings.append(
+            Warning_(
+                str(dropped[0]["file"]),
+                None,
+                None,
+                f"the inputs mix fiscal years {sorted(years)}; only {latest} is used "
+                f"({len(dropped)} sheet(s) of other years left out)",
+            )
+        )
+        keep = list({row["source"] for row in self.sources} - {row["source"] for row in dropped})
+        self.sources = [row for row in self.sources if row["source"] in keep]
+        self.frames = {
+            name: [f.filter(pl.col("source").is_in(keep)) for f in frames]
+            for name, frames in self.frames.items()
+        }
+
+    def dataset(self) -> Dataset:
+        """The collected facts as one dataset."""
+
+        def joined(name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+            frames = self.frames[name]
+            return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+        return Dataset(
+            budget=joined("budget", BUDGET_SCHEMA),
+            realization=joined("realization", REALIZATION_SCHEMA),
+            plan=joined("plan", PLAN_SCHEMA),
+            physical=joined("physical", PHYSICAL_SCHEMA),
+            sources=pl.DataFrame(self.sources, schema=SOURCES_SCHEMA),
+            sheets=self.sheets,
+            warnings=self.warnings,
+            skipped_files=self.skipped,
+        )
+
+
+def load(
+    paths: list[Path],
+    *,
+    as_of: date | None = None,
+    strict: bool = False,
+    overrides: Callable[[Path], dict[str, object]] | None = None,
+    progress: Callable[[Path], None] | None = None,
+    plan: bool = False,
+    left_out: Sequence[Path] = (),
+    idle: Callable[[], None] | None = None,
+) -> Dataset:
+    """Read every input; skip unusable files with a warning, fail only when none can be used.
+
+    With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
+    amounts are used, whether or not they also carry realization. ``left_out`` names the
+    tool's own outputs that the caller's ``expand_inputs`` left out of ``paths``; ``idle``
+    runs beside the first workbook's parse.
+    """
+    left_out = list(left_out)
+    files = expand_inputs(paths, left_out)
+    collected = _Collected(
+        warnings=[
+            Warning_(
+                str(path), None, None, "left out: written by realisasi (an earlier output), not an export"
+            )
+            for path in left_out
+        ]
+    )
+
+    def read_one(path: Path) -> list[SheetResult] | InputError:
+        try:
+            override = overrides(path) if overrides else {}
+            return _load_file(path, as_of, override, plan=plan, partial=len(files) > 1, idle=idle)
+        except InputError as exc:
+            return exc
+
+    outcomes = _map_files(read_one, files, progress)
+    for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
+        if isinstance(outcome, InputError):
+            if strict or len(files) == 1:
+                raise outcome
+            collected.errors.append(outcome)
+            collected.skipped.append((path, outcome.message))
+            collected.warnings.append(Warning_(str(path), None, None, f"skipped: {outcome.message}"))
+            continue
+        for result in outcome:
+            collected.add(path, order, result)
+    if not collected.sources:
+        raise _nothing_usable(collected.errors)
+    collected.keep_latest_year()
+    if not plan:
+        _require_both(collected.frames["budget"], collected.frames["realization"], collected.sheets)
+    return collected.dataset()
+
+
+def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
+    """The error when no input gave facts: the one error, or all of them."""
+    if len(errors) == 1:
+        return errors[0]
+    if errors:
+        return NoTableError(
+            "none of the inputs could be used:\n" + "\n".join(f"  {e.message}" for e in errors)
+        )
+    return NoTableError("none of the inputs holds a realization table.")
+
+
+def _map_files(
+    function: Callable[[Path], R], files: list[Path], progress: Callable[[Path], None] | None
+) -> list[R]:
+    """``function`` over the files, in their order; several files are read two at a time.
+
+    calamine and Polars release the GIL, so a second thread overlaps one file's parse with
+    another's; more threads than cores would only raise the peak memory.
+    """
+    if len(files) < 2:
+        results = []
+        for path in files:
+            results.append(function(path))
+            if progress:
+                progress(path)
+        return results
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(function, path) for path in files]
+        results = []
+        for path, future in zip(files, futures, strict=True):
+            results.append(future.result())
+            if progress:
+                progress(path)
+        return results
+
+
+def _require_both(
+    budgets: list[pl.DataFrame], realizations: list[pl.DataFrame], sheets: list[SheetResult]
+) -> None:
+    """Several inputs may each lack one side, but together they need budgets and realization."""
+    has_budget = any(frame.height for frame in budgets)
+    has_realized = any(frame.height for frame in realizations)
+    if has_budget and has_realized:
+        return
+    missing = "realization" if has_budget else "budget"
+    files = ", ".join(sorted({s.file.name for s in sheets if s.facts is not None}))
+    raise MissingColumnError(
+        f"none of the inputs has a {missing} column ({files}).",
+        f"Add an export with {missing} amounts, or name the column in realisasi.toml [[layout]].",
+    )
+
+
+def _usable(layout: Layout | None, plan: bool, partial: bool = False) -> bool:
+    """Whether a sheet gives facts; with ``partial``, budget-only or realization-only sheets do."""
+    if layout is None:
+        return False
+    if plan:
+        return any(c.role == "plan" and c.period for c in layout.columns)
+    if partial:
+        # a DPA without realization beside a register of payments without budgets
+        return layout.has_budget or layout.has_realized
+    # a register (SP2D by date) may carry no budget: the other inputs give it
+    return layout.has_realized and (layout.has_budget or layout.has_period_key)
+
+
+def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list[tuple[Grid, Layout | None]]:
+    """Each sheet's layout, with what realisasi.toml says of this file (sheet, header row, columns)."""
+    from realisasi_cli.detect import detect
+
+    wanted_sheet = override.get("sheet")
+    if wanted_sheet is not None:
+        grids = [g for g in grids if g.sheet == wanted_sheet]
+        if not grids:
+            raise NoTableError(f"{path}: has no sheet named {wanted_sheet!r} (from realisasi.toml).")
+    header_row = override.get("header_row")
+    columns = override.get("columns")
+    layouts: list[tuple[Grid, Layout | None]] = []
+    for grid in grids:
+        layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
+        if layout is not None and isinstance(columns, dict):
+            _apply_column_override(layout, {str(k): str(v) for k, v in columns.items()})
+        layouts.append((grid, layout))
+    return layouts
+
+
+def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) -> InputError:
+    """Why no sheet of ``path`` can be used, as the error to raise."""
+    if plan:
+        return MissingColumnError(
+            f"{path}: no monthly plan found (expected Januari … Desember columns under a "
+            "'Rencana Anggaran Kas' or 'Target' title).",
+            "Use the anggaran kas / RAK export of SIPD, or name the columns in realisasi.toml.",
+        )
+    found_tables = [lay for _g, lay in layouts if lay is not None]
+    if not found_tables:
+        return NoTableError(
+            f"{path}: no realization table found in {len(layouts)} sheet(s).",
+            "Expected a header with e.g. 'Pagu/Anggaran' and 'Realisasi'; "
+            "run 'realisasi inspect' to see what was read, or set [[layout]] in realisasi.toml.",
+        )
+    best = max(found_tables, key=lambda lay: lay.score)
+    found = ", ".join(f"{c.role} ({c.header!r})" for c in best.columns if c.role in ("budget", "realized"))
+    missing = "realization" if best.has_budget else "budget"
+    return MissingColumnError(
+        f"{path} (sheet {best.grid.sheet!r}): no {missing} column found "
+        f"(found {found or 'no amount columns'}).",
+        f"Add a {missing} column, or name it in realisasi.toml [[layout]] columns.",
+    )
+
+
+def _sheet_facts(
+    path: Path, grid: Grid, layout: Layout, source: int, as_of_override: date | None, multi: bool
+) -> SheetResult:
+    """One usable sheet's facts, dated, its unit named after the sheet or file if nothing names it."""
+    from realisasi_cli.facts.normalize import normalize
+
+    year = layout.context.year
+    as_of: date | None
+    as_of_source: str | None
+    if as_of_override:
+        as_of, as_of_source = as_of_override, "--as-of"
+    else:
+        as_of, as_of_source = data_date(layout, path, grid.sheet, year)
+    fallback = grid.sheet if multi else path.stem
+    facts = normalize(layout, source, fallback, as_of, year or (as_of.year if as_of else None))
+    has_unit = any(c.role in ("unit", "unit_code", "unit_name") for c in layout.columns)
+    if not has_unit and layout.context.unit_name is None:
+        what = "sheet" if multi else "file"
+        facts.warnings.insert(
+            0,
+            Warning_(
+                str(path),
+                grid.sheet,
+                None,
+                f"nothing names the unit of this {what}; it is called {fallback!r} after the {what} name",
+            ),
+        )
+    return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source)
+
+
+def _load_file(
+    path: Path,
+    as_of_override: date | None,
+    override: dict[str, object],
+    *,
+    plan: bool,
+    partial: bool = False,
+    idle: Callable[[], None] | None = None,
+) -> list[SheetResult]:
+    """The sheets of one file, each with its facts or the note why it gave none."""
+    layouts = _layouts(read_grids(path, idle), path, override)
+    complete = [(g, lay) for g, lay in layouts if _usable(lay, plan)]
+    usable = complete or [(g, lay) for g, lay in layouts if partial and _usable(lay, plan, partial=True)]
+    if not usable:
+        raise _refusal(path, layouts, plan)
+    results: list[SheetResult] = []
+    for grid, layout in layouts:
+        if layout is None or (grid, layout) not in usable:
+            results.append(
+                SheetResult(path, grid.sheet, layout, None, None, None, note="no realization table")
+            )
+            continue
+        results.append(_sheet_facts(path, grid, layout, len(results), as_of_override, len(usable) > 1))
+    return results
+
+
+def _apply_column_override(layout: Layout, columns: dict[str, str]) -> None:
+    """Give the columns named in realisasi.toml their role, whatever detection thought."""
+    wanted = {str(v).strip().lower(): role for role, v in columns.items()}
+    role_names = {
+        "unit": "unit_name",
+        "code": "unit_code",
+        "budget": "budget",
+        "realized": "realized",
+        "account": "account",
+    }
+    for column in layout.columns:
+        header = column.header.strip().lower()
+        last = header.split(" / ")[-1]
+        role = wanted.get(header) or wanted.get(last)
+        if role:
+            column.role = role_names.get(role, role)
+            column.variant = None
+            column.group_total = False

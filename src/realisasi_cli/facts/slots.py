@@ -1,0 +1,101 @@
+"""Amount columns grouped into slots: one budget, realization and plan per (category, period)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from realisasi_cli.detect.layout import Column, Layout
+
+Period = tuple[str, int]  # ("month", 2), ("quarter", 3)
+_Groups = dict[tuple[str | None, Period | None], list[Column]]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The amount columns of one (category, period): at most one budget, realization and plan."""
+
+    category: str | None
+    period: Period | None
+    budget: Column | None
+    realized: Column | None
+    plan: Column | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The slot as ``inspect`` shows it: its category, period and column letters."""
+        return {
+            "category": self.category,
+            "period": None if self.period is None else f"{self.period[0]}:{self.period[1]}",
+            "budget": self.budget.letter if self.budget else None,
+            "realized": self.realized.letter if self.realized else None,
+        }
+
+
+def _choose(columns: list[Column], role: str, order: list[str | None]) -> Column | None:
+    """The column of ``role`` whose variant comes first in ``order``."""
+    for variant in order:
+        for c in columns:
+            if c.role == role and c.variant == variant:
+                return c
+    return None
+
+
+def _money_columns(layout: Layout) -> list[Column]:
+    """Budget, realization and period plan columns, without physical progress."""
+    return [
+        c
+        for c in layout.columns
+        if (c.role in ("budget", "realized") or (c.role == "plan" and c.period)) and not c.physical
+    ]
+
+
+def _demote_quarter_subtotals(money: list[Column]) -> list[Column]:
+    """Quarter columns between month columns are their subtotals: counted, they would count twice."""
+    for role in ("realized", "plan"):
+        if any(c.period and c.period[0] == "month" for c in money if c.role == role):
+            for c in money:
+                if c.role == role and c.period and c.period[0] == "quarter":
+                    c.role = "check"
+    return [c for c in money if c.role in ("budget", "realized", "plan")]
+
+
+def _group(money: list[Column]) -> _Groups:
+    """The columns by (category, period); group totals (JUMLAH) left out where categories exist."""
+    if any(c.category and not c.group_total for c in money):
+        money = [c for c in money if not c.group_total]
+    groups: _Groups = {}
+    for c in money:
+        groups.setdefault((c.category, c.period), []).append(c)
+    return groups
+
+
+def groups_have_realized(groups: _Groups, category: str | None) -> bool:
+    """Whether some period slot of ``category`` holds realization (not only a plan)."""
+    return any(
+        c.role == "realized"
+        for (cat, period), cols in groups.items()
+        if cat == category and period
+        for c in cols
+    )
+
+
+def plan_slots(layout: Layout) -> list[Slot]:
+    """Group the amount columns into (category, period) slots, one budget and realization each."""
+    groups = _group(_demote_quarter_subtotals(_money_columns(layout)))
+    flows_by_category = {cat for (cat, period) in groups if period is not None}
+    slots = []
+    for (category, period), cols in groups.items():
+        budget = _choose(cols, "budget", ["changed", None, "original"])
+        realized = _choose(cols, "realized", ["cumulative", None, "flow"])
+        plan = _choose(cols, "plan", [None, "flow", "cumulative"])
+        if (
+            period is None
+            and realized is not None
+            and category in flows_by_category
+            and groups_have_realized(groups, category)
+        ):
+            realized.role = "check"  # the periods carry the realization; this is their sum
+            realized = None
+        if budget is None and realized is None and plan is None:
+            continue
+        slots.append(Slot(category=category, period=period, budget=budget, realized=realized, plan=plan))
+    return slots

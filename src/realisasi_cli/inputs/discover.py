@@ -1,0 +1,67 @@
+"""Which files are read: folders expanded, the tool's own outputs left out."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from realisasi_cli.errors import UsageError
+from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, read_part
+
+if TYPE_CHECKING:
+    pass
+
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold notes too
+SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
+
+# The custom document property every workbook this tool writes carries (export.xlsx_bytes).
+OUTPUT_PROPERTY = "realisasi"
+
+
+def written_by_realisasi(path: Path) -> bool:
+    """Whether ``path`` is a workbook this tool wrote (``-o peringkat.xlsx``, an e-mail attachment)."""
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+            # inflated in bounded pieces: this runs before the file's checks
+            custom = read_part(handle, archive.getinfo("docProps/custom.xml"), limit=1 << 20)
+        return f'name="{OUTPUT_PROPERTY}"'.encode() in custom
+    except (Damaged, *ZIP_ERRORS):
+        return False
+
+
+def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets inside folders (sorted by name).
+
+    A folder's workbooks that this tool wrote (last week's ``-o exports/peringkat.xlsx``)
+    are not exports: they are left out, and added to ``left_out``.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = []
+            for p in sorted(path.iterdir()):
+                if (
+                    not p.is_file()
+                    or p.suffix.lower() not in FOLDER_SUFFIXES
+                    or p.name.startswith(("~$", "."))
+                ):
+                    continue
+                if written_by_realisasi(p):
+                    if left_out is not None:
+                        left_out.append(p)
+                    continue
+                found.append(p)
+            if not found:
+                raise UsageError(f"{path}: the folder holds no export (.xlsx, .xls, .ods, .csv).")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder.")
+    return files

@@ -1,0 +1,47 @@
+"""The limits a file must stay within before a reader opens it, and the advice given when it does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from realisasi_cli.errors import UnreadableWorkbookError
+
+if TYPE_CHECKING:
+    pass
+
+
+# Limits against archives that inflate absurdly (zip bombs) and absurd sheet sizes. A real
+# export of a million line items stays well within them.
+MAX_UNCOMPRESSED_BYTES = 3 * 1024**3
+MAX_COMPRESSION_RATIO = 400  # real workbooks compress 5–20:1, deflate's ceiling is ~1032:1
+MAX_CELLS = 60_000_000
+MAX_COLUMNS = 16_384  # Excel's own limit
+SPARSE_CELLS = 4_000_000  # a sheet larger than this must hold a value in 1 cell of SPARSE_FILL
+SPARSE_FILL = 8
+MAX_SHEETS = 1_000
+MAX_PART_BYTES = 64 * 1024**2  # workbook.xml and its relationships, which are read whole
+MAX_TAG = 1 << 20  # an XML tag longer than this is not a spreadsheet's
+MAX_TEXT_RUN = 4 << 20  # nor text this long between tags (a cell holds at most 32,767 characters)
+MAX_RECORD = 16 << 20  # nor an .xlsb record this long
+CHUNK = 1 << 20
+HEAD = 8192
+
+RESAVE = "Open it in a spreadsheet program and save it again as .xlsx, or export it again."
+PASSWORD = "Open it in a spreadsheet program, remove the password and save it again."
+
+
+def check_extent(path: Path, sheet: str, rows: int, cols: int, filled: int) -> None:
+    """Refuse a sheet whose rectangle is absurd, or mostly empty beyond any real export."""
+    cells = rows * cols
+    if cols > MAX_COLUMNS or cells > MAX_CELLS:
+        raise UnreadableWorkbookError(
+            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns; refused as absurdly large.",
+            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
+        )
+    if cells > SPARSE_CELLS and filled * SPARSE_FILL < cells:
+        raise UnreadableWorkbookError(
+            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns but only {filled:,} "
+            "cells hold anything; refused as absurd (a damaged or crafted file).",
+            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
+        )

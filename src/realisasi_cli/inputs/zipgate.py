@@ -1,0 +1,144 @@
+"""The checks of a zip workbook: zip bombs, passwords, sheet counts, and each sheet's extent by format."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from realisasi_cli.errors import UnreadableWorkbookError
+from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, damaged_error, inflate_member, read_part
+from realisasi_cli.inputs.limits import (
+    MAX_COMPRESSION_RATIO,
+    MAX_SHEETS,
+    MAX_UNCOMPRESSED_BYTES,
+    PASSWORD,
+    RESAVE,
+    check_extent,
+)
+from realisasi_cli.inputs.ods import OdsExtent
+from realisasi_cli.inputs.xlsb import XlsbExtent, xlsb_sheets
+from realisasi_cli.inputs.xlsx import check_xml_sheet, part_names, relationship_targets, xml_sheets
+
+if TYPE_CHECKING:
+    pass
+
+
+def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    """Check a zip workbook before calamine opens it.
+
+    Returns its kind (xlsx, xlsb or ods) and, for .ods, the formula cells saved without a result.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except ZIP_ERRORS as exc:
+        raise damaged_error(path, "not a valid archive") from exc
+    try:
+        with archive, path.open("rb") as handle:
+            return _check_members(path, archive, handle)
+    except Damaged as exc:
+        raise damaged_error(path, str(exc)) from exc
+    except ZIP_ERRORS as exc:
+        raise damaged_error(path, "not a valid archive") from exc
+
+
+def _kind_of(path: Path, members: dict[str, zipfile.ZipInfo]) -> str:
+    """xlsx, xlsb or ods, by the parts the archive holds; any other archive is refused."""
+    for part, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("content.xml", "ods")):
+        if part in members:
+            return kind
+    raise UnreadableWorkbookError(
+        f"{path}: a zip archive of {len(members)} file(s), not a spreadsheet.",
+        "If it holds exports, extract them first; otherwise export the workbook again.",
+    )
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse encrypted members, unusual compression, and archives that would inflate absurdly."""
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", PASSWORD)
+    unusual = {info.compress_type for info in infos} - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    if unusual:
+        raise Damaged(f"unusual compression method {min(unusual)}")
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
+    worst = max(
+        (info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1 << 20),
+        default=0.0,
+    )
+    if total > 16 << 20:
+        worst = max(worst, total / max(packed, 1))
+    if total > MAX_UNCOMPRESSED_BYTES or worst > MAX_COMPRESSION_RATIO:
+        raise UnreadableWorkbookError(
+            f"{path}: refused, the archive would inflate to {total / 1024**2:,.0f} MB "
+            f"(compression ratio {worst:,.0f}:1); this is not a normal export.",
+            "If the file is genuine, save it again from a spreadsheet program.",
+        )
+
+
+def _check_members(
+    path: Path, archive: zipfile.ZipFile, handle: IO[bytes]
+) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    infos = archive.infolist()
+    members = {info.filename: info for info in infos}
+    kind = _kind_of(path, members)
+    _check_sizes(path, infos)
+    sheets = _sheet_members(path, kind, members, handle)
+    if len(sheets) > MAX_SHEETS:
+        raise UnreadableWorkbookError(f"{path}: {len(sheets):,} sheets; refused as absurd.", RESAVE)
+    work = sum(members[part].file_size for _name, part in sheets if part in members)
+    if work > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableWorkbookError(
+            f"{path}: its sheets would make {work / 1024**2:,.0f} MB of XML to parse; refused as absurd.",
+            RESAVE,
+        )
+    names = {n: n for n in members if n.startswith("xl/worksheets/") and n.endswith((".xml", ".bin"))}
+    names.update({part: name for name, part in sheets})
+    # Every member is inflated once, in bounded pieces, so that a size that lies is caught
+    # before calamine trusts it; the sheets' cells are measured on the way.
+    formulas: dict[str, list[tuple[int, int]]] = {}
+    for info in infos:
+        sheet = names.get(info.filename)
+        if sheet is None:
+            for _chunk in inflate_member(handle, info):
+                pass
+            continue
+        if kind == "ods":
+            ods = OdsExtent(path)
+            for chunk in inflate_member(handle, info):
+                ods.feed(chunk)
+            ods.finish()
+            formulas = ods.formulas
+        elif kind == "xlsb":
+            xlsb = XlsbExtent()
+            for chunk in inflate_member(handle, info):
+                xlsb.feed(chunk)
+            check_extent(path, sheet, xlsb.max_row, xlsb.max_col, xlsb.filled)
+        else:
+            check_xml_sheet(path, sheet, handle, info)
+    return kind, formulas
+
+
+def _sheet_members(
+    path: Path, kind: str, members: dict[str, zipfile.ZipInfo], handle: IO[bytes]
+) -> list[tuple[str, str]]:
+    """(sheet name, archive member) for every sheet the workbook lists, as calamine finds them."""
+    if kind == "ods":
+        return [("content.xml", "content.xml")]
+    rels_name = "xl/_rels/workbook.xml.rels" if kind == "xlsx" else "xl/_rels/workbook.bin.rels"
+    if rels_name not in members:
+        return []
+    rels = read_part(handle, members[rels_name]).decode("utf-8", "replace")
+    book = read_part(handle, members[f"xl/workbook.{'xml' if kind == 'xlsx' else 'bin'}"])
+    listed = xml_sheets(book.decode("utf-8", "replace")) if kind == "xlsx" else xlsb_sheets(book)
+    targets = relationship_targets(rels)
+    found = []
+    for name, rid in listed:
+        target = targets.get(rid)
+        if target is None:
+            continue
+        for part in part_names(target):
+            if part in members:
+                found.append((name, part))
+                break
+    return found

@@ -1,0 +1,38 @@
+"""Pace: the monthly absorption so far, the year-end projection, and the monthly absorption needed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from realisasi_cli.metrics.ranking import Ranking
+
+
+def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
+    """Average monthly absorption so far, the year-end projection, and the monthly pace needed."""
+    if as_of is None:
+        none = pl.lit(None, dtype=pl.Float64)
+        return {"monthly_pct": none, "projected_pct": none, "needed_monthly_pct": none}
+    import calendar
+
+    elapsed = as_of.month - 1 + as_of.day / calendar.monthrange(as_of.year, as_of.month)[1]
+    remaining = 12 - elapsed
+    monthly = cumulative_pct / elapsed if elapsed > 0 else pl.lit(None, dtype=pl.Float64)
+    needed = (
+        ((pl.lit(year_end_target) - cumulative_pct) / remaining).clip(lower_bound=0.0)
+        if remaining > 0
+        else pl.lit(None, dtype=pl.Float64)
+    )
+    return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}
+
+
+def with_pace(ranking: Ranking, year_end_target: float) -> tuple[Ranking, dict[str, float | None]]:
+    """The ranking with pace columns on every unit, and the whole government's pace."""
+    units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), ranking.as_of, year_end_target))
+    exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
+    row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
+    total = {k: (None if v is None else float(v)) for k, v in row.items()}
+    return replace(ranking, units=units), total

@@ -1,0 +1,200 @@
+"""Absorption per unit and in total, the ranking, and the breakdown by spending category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify, latest_of, latest_sources
+from realisasi_cli.vocabulary import CATEGORY_PARENT, categories_within
+
+
+def unit_totals(
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    sources: pl.DataFrame,
+    category: str | None = None,
+    latest: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Budget and realization per unit, each from the unit's latest source that has it (one row per unit).
+
+    A register of payments without budgets, next to a DPA without realization, gives both.
+    ``latest`` is ``latest_sources`` of these facts, where the caller has it already.
+    """
+    if latest is None:
+        latest = latest_sources(budget, realization, sources)
+    latest_budget = latest_of(budget, sources)
+    latest_realized = latest_of(realization, sources)
+    if category is not None:
+        wanted = categories_within(category)
+        budget = budget.filter(pl.col("category").is_in(wanted))
+        realization = realization.filter(pl.col("category").is_in(wanted))
+    names = (
+        pl.concat(
+            [
+                budget.select("unit", "unit_code", "unit_name", "source"),
+                realization.select("unit", "unit_code", "unit_name", "source"),
+            ]
+        )
+        .join(latest, on=["unit", "source"])
+        .group_by("unit")
+        .agg(code=pl.col("unit_code").drop_nulls().first(), name=pl.col("unit_name").drop_nulls().first())
+    )
+    b = budget.join(latest_budget, on=["unit", "source"]).group_by("unit").agg(budget=pl.col("budget").sum())
+    r = (
+        realization.join(latest_realized, on=["unit", "source"])
+        .group_by("unit")
+        .agg(realized=pl.col("realized").sum())
+    )
+    return (
+        latest.select("unit")
+        .join(names, on="unit", how="left")
+        .join(b, on="unit", how="left")
+        .join(r, on="unit", how="left")
+        .with_columns(
+            pl.col("budget").fill_null(0.0),
+            pl.col("realized").fill_null(0.0),
+            name=pl.coalesce("name", "code", pl.col("unit").str.replace("^name:", "")),
+        )
+    )
+
+
+def category_breakdown(budget: pl.DataFrame, realization: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """Per unit and top-level category (operasi, modal, …): budget, realized, absorption.
+
+    ``latest`` is ``latest_sources`` of these facts.
+    """
+    top = pl.col("category").replace(CATEGORY_PARENT)
+    b = (
+        budget.join(latest, on=["unit", "source"])
+        .filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top"))
+        .agg(budget=pl.col("budget").sum())
+    )
+    r = (
+        realization.join(latest, on=["unit", "source"])
+        .filter(pl.col("category").is_not_null())
+        .group_by("unit", top.alias("top"))
+        .agg(realized=pl.col("realized").sum())
+    )
+    return (
+        b.join(r, on=["unit", "top"], how="full", coalesce=True)
+        .with_columns(pl.col("budget").fill_null(0.0), pl.col("realized").fill_null(0.0))
+        .with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
+        .sort("unit", "top")
+    )
+
+
+def physical_progress(physical: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """Physical progress per unit from its latest snapshot, weighted by each row's budget."""
+    weighted = pl.col("weight").sum() > 0
+    return (
+        physical.join(latest, on=["unit", "source"])
+        .group_by("unit")
+        .agg(
+            realized_pct=pl.when(weighted)
+            .then((pl.col("realized_pct") * pl.col("weight")).sum() / pl.col("weight").sum())
+            .otherwise(pl.col("realized_pct").mean()),
+            target_pct=pl.when(weighted & pl.col("target_pct").is_not_null().any())
+            .then((pl.col("target_pct") * pl.col("weight")).sum() / pl.col("weight").sum())
+            .otherwise(pl.col("target_pct").mean()),
+        )
+    )
+
+
+@dataclass
+class Ranking:
+    """Every unit ranked (lowest absorption first), the unranked, and the total."""
+
+    units: pl.DataFrame  # rank, code, name, budget, realized, absorption_pct, below_threshold
+    unranked: pl.DataFrame  # code, name, reason
+    total_budget: float
+    total_realized: float
+    threshold: float
+    category: str | None
+    as_of: date | None
+    categories: pl.DataFrame | None  # per unit and top-level category
+    physical: pl.DataFrame | None = None  # unit, realized_pct, target_pct (realisasi fisik)
+
+    @property
+    def total_pct(self) -> float | None:
+        """The whole government's absorption."""
+        return 100.0 * self.total_realized / self.total_budget if self.total_budget else None
+
+    @property
+    def below_count(self) -> int:
+        """How many ranked units are under the threshold."""
+        return int(self.units["below_threshold"].sum())
+
+
+def rank(
+    budget: pl.DataFrame,
+    realization: pl.DataFrame,
+    sources: pl.DataFrame,
+    options: RankOptions,
+    physical: pl.DataFrame | None = None,
+) -> Ranking:
+    """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
+    budget, realization = condense(budget, realization)
+    extra = [physical] if physical is not None and physical.height else []
+    budget, realization, *keyed = identify(
+        budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
+    )
+    latest = latest_sources(budget, realization, sources)
+    progress = physical_progress(keyed[0], latest) if keyed else None
+    totals = unit_totals(budget, realization, sources, options.category, latest)
+    totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
+    ranked = (
+        totals.filter(pl.col("budget") != 0)
+        .with_columns(
+            rank=pl.col("absorption_pct").rank(method="min", descending=True).cast(pl.Int64),
+            below_threshold=pl.col("absorption_pct") < options.threshold,
+        )
+        .sort(["absorption_pct", "name"])
+        .select("unit", "rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold")
+    )
+    unranked = (
+        totals.filter(pl.col("budget") == 0)
+        .sort("name")
+        .select("unit", "code", "name", "realized", reason=pl.lit("no_budget"))
+    )
+    has_categories = budget["category"].drop_nulls().len() > 0
+    breakdown = (
+        category_breakdown(budget, realization, latest)
+        if has_categories and options.category is None
+        else None
+    )
+    used = sources.filter(pl.col("source").is_in(latest["source"].implode()))
+    as_of = used["as_of"].drop_nulls().max() if used["as_of"].drop_nulls().len() else None
+    return Ranking(
+        units=ranked,
+        unranked=unranked,
+        total_budget=float(totals["budget"].sum()),
+        total_realized=float(totals["realized"].sum()),
+        threshold=options.threshold,
+        category=options.category,
+        as_of=as_of,  # type: ignore[arg-type]  # max() of a Date column is typed as any scalar
+        categories=breakdown,
+        physical=progress,
+    )
+
+
+def category_totals(ranking: Ranking) -> pl.DataFrame:
+    """The whole government's budget, realization and absorption per top-level category."""
+    if ranking.categories is None:
+        return pl.DataFrame(
+            schema={
+                "category": pl.String,
+                "budget": pl.Float64,
+                "realized": pl.Float64,
+                "absorption_pct": pl.Float64,
+            }
+        )
+    return (
+        ranking.categories.group_by(category=pl.col("top"))
+        .agg(pl.col("budget").sum(), pl.col("realized").sum())
+        .with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
+        .sort("category")
+    )

@@ -1,0 +1,176 @@
+"""The typed context of the briefing templates (``templates/brief.*.j2``): every field a template may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    pass
+
+# Strong colours for bars and marks, light ones for table cells; all readable on white paper.
+BAND_COLOURS = {"good": "#2e7d32", "warn": "#f9a825", "bad": "#c62828"}
+BAND_TINTS = {"good": "#e8f5e9", "warn": "#fff8e1", "bad": "#ffebee"}
+BAND_MARKS = {"good": "●", "warn": "◐", "bad": "○"}
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Colour bands: at or above ``high`` is good, from ``low`` is warn, under ``low`` is bad."""
+
+    low: float  # usually the threshold (57 %)
+    high: float  # usually the current quarter's cumulative target
+
+    def of(self, pct: float | None) -> str:
+        """The band key (``good``, ``warn`` or ``bad``) of an absorption %."""
+        if pct is None or pct < self.low:
+            return "bad"
+        return "good" if pct >= self.high else "warn"
+
+
+@dataclass
+class Band:
+    """One colour band as the reader sees it in the legend."""
+
+    key: str  # good, warn or bad
+    label: str  # e.g. "≥ 65% (capai target TW III)"
+    colour: str  # strong colour for bars and marks
+    tint: str  # light colour for table cells
+    mark: str  # a symbol that tells the band without colour (●, ◐, ○)
+    count: int  # how many ranked units fall in it
+
+
+@dataclass
+class UnitRow:
+    """One ranked unit."""
+
+    rank: int  # 1 = highest absorption
+    code: str | None
+    name: str  # whitespace collapsed; escape it for the output format
+    budget: float
+    realized: float
+    absorption_pct: float | None
+    band: str  # good, warn or bad (see ``BriefContext.bands``)
+    mark: str  # the band as a symbol, for text without colour (●, ◐, ○)
+    gap_pp: float | None  # absorption − ``Summary.reference_pct``
+    change_pp: float | None  # since the previous export; None when there is none
+    modal_pct: float | None  # absorption of belanja modal; None without categories
+
+
+@dataclass
+class CategoryRow:
+    """The whole government's absorption in one top-level spending category."""
+
+    key: str  # operasi, modal, tidak_terduga, transfer
+    label: str  # "Belanja Modal"
+    budget: float
+    realized: float
+    absorption_pct: float | None
+    highlight: bool  # belanja modal: shown prominently
+
+
+@dataclass
+class QuarterRow:
+    """One quarter of the fiscal year: cumulative realization against its target."""
+
+    quarter: int  # 1–4
+    name: str  # "TW I"
+    cumulative: float | None  # rupiah realized from 1 January to the quarter's end (or the as-of date)
+    cumulative_pct: float | None  # None when the data says nothing about the quarter
+    target_pct: float | None
+    gap_pp: float | None
+    through: date | None  # the as-of date when the quarter is not over yet, else None
+
+
+@dataclass
+class Summary:
+    """The ringkasan: the whole government at a glance."""
+
+    budget: float
+    realized: float
+    absorption_pct: float | None
+    threshold: float
+    below_count: int  # ranked units under the threshold
+    unit_count: int  # ranked units
+    quarter_name: str | None  # the quarter of the as-of date ("TW IV"); None without a date
+    target_pct: float | None  # that quarter's cumulative target
+    gap_pp: float | None  # absorption − target
+    reference_pct: float  # what ``UnitRow.gap_pp`` is measured against: the target, else the threshold
+    reference_label: str  # "Target TW IV 95%" or "ambang 57%"
+    previous_as_of: date | None  # the earlier export compared with
+    change_pp: float | None  # change of the total since then; None without an earlier export
+    entered_bottom: list[str]  # names that entered the bottom list since then
+    left_bottom: list[str]  # names that left it
+    year_end: date | None  # 31 December of the fiscal year
+    days_left: int | None  # from the as-of date to ``year_end``
+    year_end_target: float  # the TW IV target
+    monthly_pct: float | None  # average absorption per month so far
+    projected_pct: float | None  # year-end absorption at that pace
+    needed_monthly_pct: float | None  # per month from the as-of date to reach ``year_end_target``
+    needed_monthly_rupiah: float | None  # the same in rupiah
+
+
+@dataclass
+class FileNote:
+    """One input file as the notes describe it."""
+
+    name: str  # file name only, never its folder
+    sheets: int  # sheets that gave facts
+    as_of: list[date]  # distinct as-of dates of those sheets
+    as_of_from: list[str]  # where the dates came from ("judul", "nama berkas", …)
+    budget_columns: list[str]  # header text of the budget columns used
+    skipped: str | None  # why the file was skipped, when it was
+
+
+@dataclass
+class WarningNote:
+    """A warning from reading, located by file name, sheet and row."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    message: str
+
+
+@dataclass
+class Charts:
+    """The charts, ready to insert: SVG markup (already escaped) and text for Markdown."""
+
+    quarters_svg: Markup
+    units_svg: Markup
+    quarters_text: str  # lines of block characters; put it in a code block
+    units_text: str
+
+
+@dataclass
+class BriefContext:
+    """What ``brief.md.j2`` and ``brief.html.j2`` receive as ``ctx``.
+
+    Values from files are raw text: HTML templates autoescape them, Markdown ones escape ``|``.
+    """
+
+    lang: str  # "id" or "en": pass it to the filters, e.g. ``x | rupiah(ctx.lang)``
+    labels: dict[str, str]  # the words for people in ``lang``: ``ctx.labels.summary``
+    title: str
+    government: str | None  # from realisasi.toml, else from the export's title rows
+    fiscal_year: int | None
+    meeting_date: date | None
+    as_of: date | None  # the date the data stands at
+    category: str | None  # the spending category the briefing is limited to, if any
+    category_label: str | None  # its name for people
+    sources: list[str]  # input file names (no folders)
+    summary: Summary
+    categories: list[CategoryRow]  # empty when the data has no categories
+    bands: list[Band]  # highest first
+    units: list[UnitRow]  # every ranked unit, lowest absorption first
+    bottom: list[UnitRow]  # the lowest ``len(bottom)`` units, proposed for asistensi
+    unranked: list[str]  # names of units with zero budget
+    quarters: list[QuarterRow]  # TW I–IV, targets always, realization where known
+    has_quarters: bool  # whether any quarter has realization
+    charts: Charts
+    files: list[FileNote]
+    previous_files: list[FileNote]  # the export given with --previous
+    warnings: list[WarningNote]  # every warning from reading, in the order found

@@ -1,0 +1,312 @@
+"""The briefing for the quarterly evaluation meeting: ``build_brief`` turns an ``Evaluation`` into a
+``BriefContext``; ``render_brief`` renders it with a shipped template or a user's own."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from realisasi_cli.dates import month_end
+from realisasi_cli.errors import UsageError
+from realisasi_cli.present import fmt
+from realisasi_cli.present.brief_context import (
+    BAND_COLOURS,
+    BAND_MARKS,
+    BAND_TINTS,
+    Band,
+    Bands,
+    BriefContext,
+    CategoryRow,
+    Charts,
+    FileNote,
+    QuarterRow,
+    Summary,
+    UnitRow,
+    WarningNote,
+)
+from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg, units_text
+from realisasi_cli.present.words import words
+from realisasi_cli.vocabulary import QUARTER_NAMES
+
+if TYPE_CHECKING:
+    from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.metrics.evaluate import Evaluation
+
+
+def _clean(text: str | None) -> str:
+    """Names as one line: cells can hold newlines and runs of spaces."""
+    return " ".join(str(text or "").split())
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _government(dataset: Dataset) -> str | None:
+    found = [
+        _clean(s.layout.context.government)
+        for s in dataset.sheets
+        if s.facts is not None and s.layout is not None and s.layout.context.government
+    ]
+    return Counter(found).most_common(1)[0][0] if found else None
+
+
+def _file_notes(dataset: Dataset, labels: dict[str, str]) -> list[FileNote]:
+    notes: dict[Path, FileNote] = {}
+    for sheet in dataset.sheets:
+        note = notes.setdefault(sheet.file, FileNote(sheet.file.name, 0, [], [], [], None))
+        if sheet.facts is None or sheet.layout is None:
+            continue
+        note.sheets += 1
+        if sheet.as_of is not None and sheet.as_of not in note.as_of:
+            note.as_of.append(sheet.as_of)
+        where = labels.get(f"{sheet.as_of_source}_source", sheet.as_of_source or "")
+        if where and where not in note.as_of_from:
+            note.as_of_from.append(where)
+        letters = {slot.get("budget") for slot in sheet.facts.slots}
+        for column in sheet.layout.columns:
+            header = _clean(column.header)
+            if column.letter in letters and header not in note.budget_columns:
+                note.budget_columns.append(header)
+    for path, why in dataset.skipped_files:
+        notes.setdefault(path, FileNote(path.name, 0, [], [], [], None)).skipped = _strip_paths(why, path)
+    for note in notes.values():
+        note.as_of.sort()
+    return list(notes.values())
+
+
+def _strip_paths(message: str, path: Path | str) -> str:
+    """Messages name files by name only, so that a briefing shows no folders of this machine."""
+    return message.replace(str(path), Path(path).name)
+
+
+def _warnings(evaluation: Evaluation, dataset: Dataset) -> list[WarningNote]:
+    notes = [
+        WarningNote(Path(w.file).name, w.sheet, w.row, _strip_paths(w.message, w.file))
+        for w in dataset.warnings
+    ]
+    if evaluation.quarters is not None:
+        notes += [
+            WarningNote(Path(f).name, None, None, _strip_paths(m, f)) for f, m in evaluation.quarters.warnings
+        ]
+    return notes
+
+
+def _quarter_rows(evaluation: Evaluation) -> list[QuarterRow]:
+    known: dict[int, dict[str, Any]] = {}
+    through: date | None = None
+    if evaluation.quarters is not None:
+        known = {int(r["quarter"]): r for r in evaluation.quarters.total.to_dicts()}
+        as_of = evaluation.quarters.as_of
+        last = evaluation.quarters.last_quarter
+        if as_of is not None and as_of < month_end(as_of.year, 3 * last):
+            through = as_of
+    rows = []
+    for q in range(1, 5):
+        r = known.get(q, {})
+        target = evaluation.targets[q - 1] if len(evaluation.targets) >= q else None
+        pct = _num(r.get("cumulative_pct"))
+        rows.append(
+            QuarterRow(
+                quarter=q,
+                name=QUARTER_NAMES[q],
+                cumulative=_num(r.get("cumulative")),
+                cumulative_pct=pct,
+                target_pct=target,
+                gap_pp=None if pct is None or target is None else pct - target,
+                through=through if evaluation.quarters and q == evaluation.quarters.last_quarter else None,
+            )
+        )
+    return rows
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _cut_name(value: float, target: tuple[str, float] | None, threshold: float, lang: str) -> str:
+    """A band boundary as people know it: "Target TW IV 95%", "ambang 57%", or just "60%"."""
+    labels = words(lang)
+    pct = fmt.percent(value, lang, 0)
+    if target is not None and value == target[1]:
+        return f"{labels['target']} {target[0]} {pct}"
+    return f"{labels['band_threshold']} {pct}" if value == threshold else pct
+
+
+def _band_list(
+    bands: Bands, target: tuple[str, float] | None, threshold: float, lang: str, units: list[UnitRow]
+) -> list[Band]:
+    labels = words(lang)
+    counts = Counter(u.band for u in units)
+    low, high = fmt.percent(bands.low, lang, 0), fmt.percent(bands.high, lang, 0)
+    is_target = target is not None and bands.high == target[1]
+    spec = [
+        ("good", f"≥ {high}" + (f" ({labels['band_target']} {target[0]})" if target and is_target else ""))
+    ]
+    if bands.low != bands.high:
+        spec.append(
+            ("warn", f"{low} – < {high}" + (f" ({labels['band_below_target']})" if is_target else ""))
+        )
+    spec.append(("bad", f"< {low}" + (f" ({labels['band_under']})" if bands.low == threshold else "")))
+    return [
+        Band(key, label, BAND_COLOURS[key], BAND_TINTS[key], BAND_MARKS[key], counts.get(key, 0))
+        for key, label in spec
+    ]
+
+
+def build_brief(
+    evaluation: Evaluation,
+    dataset: Dataset,
+    *,
+    government: str | None,
+    meeting_date: date | None,
+    lang: str = "id",
+    bands: Bands | None = None,
+    previous: Dataset | None = None,
+) -> BriefContext:
+    """The briefing's context from an evaluation: summary, categories, ranking, charts and notes.
+
+    ``government`` (from the config) wins over the name in the export's title rows.
+    """
+    labels = words(lang)
+    ranking = evaluation.ranking
+    as_of = evaluation.as_of
+    current = evaluation.current_target
+    quarter_name = QUARTER_NAMES[current[0]] if current else None
+    target_pct = current[1] if current else None
+    target = (quarter_name, target_pct) if quarter_name is not None and target_pct is not None else None
+    limit = target_pct if target_pct is not None else ranking.threshold
+    bands = bands or Bands(low=min(ranking.threshold, limit), high=max(ranking.threshold, limit))
+    # the units' gap is measured against what the summary shows: the target, else the threshold
+    reference_pct = limit
+    reference_label = _cut_name(reference_pct, target, ranking.threshold, lang)
+
+    modal: dict[str, float | None] = {}
+    if ranking.categories is not None:
+        modal = {
+            r["unit"]: _num(r["absorption_pct"])
+            for r in ranking.categories.filter(ranking.categories["top"] == "modal").iter_rows(named=True)
+        }
+    changes = evaluation.changes
+    units = [
+        UnitRow(
+            rank=int(u["rank"]),
+            code=u["code"],
+            name=_clean(u["name"]),
+            budget=float(u["budget"]),
+            realized=float(u["realized"]),
+            absorption_pct=_num(u["absorption_pct"]),
+            band=bands.of(u["absorption_pct"]),
+            mark=BAND_MARKS[bands.of(u["absorption_pct"])],
+            gap_pp=None if u["absorption_pct"] is None else float(u["absorption_pct"]) - reference_pct,
+            change_pp=_num(changes.change_pp.get(u["unit"])) if changes is not None else None,
+            modal_pct=modal.get(u["unit"]),
+        )
+        for u in ranking.units.iter_rows(named=True)
+    ]
+    total_pct = ranking.total_pct
+    pace = evaluation.pace
+    needed = pace.get("needed_monthly_pct")
+    year_end = date(as_of.year, 12, 31) if as_of is not None else None
+    summary = Summary(
+        budget=ranking.total_budget,
+        realized=ranking.total_realized,
+        absorption_pct=total_pct,
+        threshold=ranking.threshold,
+        below_count=ranking.below_count,
+        unit_count=len(units),
+        quarter_name=quarter_name,
+        target_pct=target_pct,
+        gap_pp=None if total_pct is None or target_pct is None else total_pct - target_pct,
+        reference_pct=reference_pct,
+        reference_label=reference_label,
+        previous_as_of=changes.previous_as_of if changes is not None else None,
+        change_pp=changes.total_change_pp if changes is not None else None,
+        entered_bottom=[_clean(i["name"]) for i in changes.entered_bottom] if changes else [],
+        left_bottom=[_clean(i["name"]) for i in changes.left_bottom] if changes else [],
+        year_end=year_end,
+        days_left=(year_end - as_of).days if year_end is not None and as_of is not None else None,
+        year_end_target=evaluation.targets[-1],
+        monthly_pct=pace.get("monthly_pct"),
+        projected_pct=pace.get("projected_pct"),
+        needed_monthly_pct=needed,
+        needed_monthly_rupiah=None if needed is None else needed / 100 * ranking.total_budget,
+    )
+    categories = [
+        CategoryRow(
+            key=r["category"],
+            label=labels.get(r["category"], r["category"]),
+            budget=float(r["budget"]),
+            realized=float(r["realized"]),
+            absorption_pct=_num(r["absorption_pct"]),
+            highlight=r["category"] == "modal",
+        )
+        for r in evaluation.categories.iter_rows(named=True)
+    ]
+    order = {"operasi": 0, "modal": 1, "tidak_terduga": 2, "transfer": 3}
+    categories.sort(key=lambda c: (order.get(c.key, 9), c.key))
+    quarters = _quarter_rows(evaluation)
+    band_list = _band_list(bands, target, ranking.threshold, lang, units)
+    markers = [(bands.low, _cut_name(bands.low, target, ranking.threshold, lang))]
+    if bands.high != bands.low:
+        markers.append((bands.high, _cut_name(bands.high, target, ranking.threshold, lang)))
+    charts = Charts(
+        quarters_svg=quarters_svg(quarters, lang),
+        units_svg=units_svg(units, markers, lang),
+        quarters_text=quarters_text(quarters, lang),
+        units_text=units_text(units, markers, lang),
+    )
+    return BriefContext(
+        lang=lang,
+        labels=labels,
+        title=labels["brief_title"],
+        government=_clean(government) or _government(dataset),
+        fiscal_year=as_of.year if as_of is not None else None,
+        meeting_date=meeting_date,
+        as_of=as_of,
+        category=ranking.category,
+        category_label=labels.get(ranking.category, ranking.category) if ranking.category else None,
+        sources=_unique([Path(f).name for f in dataset.sources["file"].to_list()]),
+        summary=summary,
+        categories=categories,
+        bands=band_list,
+        units=units,
+        bottom=units[: evaluation.bottom],
+        unranked=[_clean(n) for n in ranking.unranked["name"].to_list()],
+        quarters=quarters,
+        has_quarters=any(q.cumulative_pct is not None for q in quarters),
+        charts=charts,
+        files=_file_notes(dataset, labels),
+        previous_files=_file_notes(previous, labels) if previous is not None else [],
+        warnings=_warnings(evaluation, dataset),
+    )
+
+
+def template_name(fmt_: str) -> str:
+    """The shipped template of a format: ``brief.md.j2`` or ``brief.html.j2``."""
+    return f"brief.{fmt_}.j2"
+
+
+def render_brief(context: BriefContext, fmt_: str, template_path: Path | None = None) -> str:
+    """Render the briefing as ``md`` or ``html``, with the shipped template or ``template_path``."""
+    from jinja2 import TemplateError
+
+    from realisasi_cli.present.templates import render
+
+    if template_path is None:
+        return render(template_name(fmt_), context, html=fmt_ == "html")
+    try:
+        source = template_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{template_path}: cannot read the template ({exc}).") from exc
+    try:
+        return render(template_path.name, context, html=fmt_ == "html", source=source)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{template_path}" + (f", line {line}" if line else "")
+        raise UsageError(
+            f"{where}: the template cannot be rendered: {exc}.",
+            f"Start from the shipped templates/{template_name(fmt_)}; the context is `ctx` (BriefContext).",
+        ) from exc

@@ -1,0 +1,292 @@
+"""Results shaped for programs and spreadsheets: the JSON contract of DESIGN.md and table rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.metrics.changes import Changes
+from realisasi_cli.metrics.quarters import Quarters
+from realisasi_cli.metrics.ranking import Ranking
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which ranked units to show: the bottom N (default), the top N, or all."""
+
+    bottom: int = 10
+    top: int | None = None
+    all: bool = False
+
+
+def _num(value: Any, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def selected_units(ranking: Ranking, selection: Selection) -> list[dict[str, Any]]:
+    """The ranked units to show, lowest first (or highest first with ``top``)."""
+    units = ranking.units
+    if selection.all:
+        chosen = units
+    elif selection.top is not None:
+        chosen = units.reverse().head(selection.top)
+    else:
+        chosen = units.head(selection.bottom)
+    return chosen.to_dicts()
+
+
+def _pace_dict(row: dict[str, Any]) -> dict[str, float | None]:
+    return {k: _num(row[k], 4) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")}
+
+
+_NO_PHYSICAL: dict[str, float | None] = {"realized_pct": None, "target_pct": None}
+
+
+def _deviation_pp(physical: dict[str, float | None] | None, financial: float | None) -> float | None:
+    """Physical minus financial progress, in percentage points."""
+    if not physical or physical["realized_pct"] is None or financial is None:
+        return None
+    return _num(physical["realized_pct"] - financial, 4)
+
+
+def rank_json(
+    ranking: Ranking,
+    dataset: Dataset,
+    selection: Selection,
+    changes: Changes | None = None,
+    pace: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ``rank --format json`` document, exactly as DESIGN.md's contract."""
+    categories: dict[str, dict[str, dict[str, float | None]]] = {}
+    if ranking.categories is not None:
+        for row in ranking.categories.iter_rows(named=True):
+            categories.setdefault(row["unit"], {})[row["top"]] = {
+                "budget": _num(row["budget"]),
+                "realized": _num(row["realized"]),
+                "absorption_pct": _num(row["absorption_pct"], 4),
+            }
+    physical: dict[str, dict[str, float | None]] = {}
+    if ranking.physical is not None:
+        physical = {
+            row["unit"]: {
+                "realized_pct": _num(row["realized_pct"], 4),
+                "target_pct": _num(row["target_pct"], 4),
+            }
+            for row in ranking.physical.iter_rows(named=True)
+        }
+    units = []
+    for u in selected_units(ranking, selection):
+        entry: dict[str, Any] = {
+            "rank": u["rank"],
+            "code": u["code"],
+            "name": u["name"],
+            "budget": _num(u["budget"]),
+            "realized": _num(u["realized"]),
+            "absorption_pct": _num(u["absorption_pct"], 4),
+            "below_threshold": bool(u["below_threshold"]),
+        }
+        if ranking.categories is not None:
+            entry["categories"] = categories.get(u["unit"], {})
+        if changes is not None:
+            entry["change_pp"] = _num(changes.change_pp.get(u["unit"]), 4)
+        if ranking.physical is not None:
+            entry["physical"] = physical.get(u["unit"], _NO_PHYSICAL) | {
+                "deviation_pp": _deviation_pp(physical.get(u["unit"]), u["absorption_pct"])
+            }
+        if "monthly_pct" in u:
+            entry["pace"] = _pace_dict(u)
+        units.append(entry)
+    extra: dict[str, Any] = {}
+    if changes is not None:
+        extra["previous_as_of"] = changes.previous_as_of.isoformat() if changes.previous_as_of else None
+        extra["total_change_pp"] = _num(changes.total_change_pp, 4)
+        extra["entered_bottom"] = changes.entered_bottom
+        extra["left_bottom"] = changes.left_bottom
+    if pace is not None:
+        extra["pace"] = _pace_dict(pace)
+    return {
+        "as_of": ranking.as_of.isoformat() if isinstance(ranking.as_of, date) else None,
+        "category": ranking.category,
+        "total": {
+            "budget": _num(ranking.total_budget),
+            "realized": _num(ranking.total_realized),
+            "absorption_pct": _num(ranking.total_pct, 4),
+        },
+        "threshold_pct": ranking.threshold,
+        "units": units,
+        "unranked": [
+            {"code": u["code"], "name": u["name"], "reason": u["reason"]} for u in ranking.unranked.to_dicts()
+        ],
+        "warnings": [w.as_dict() for w in dataset.warnings],
+        **extra,
+    }
+
+
+def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "quarter": r["quarter"],
+            "realized": _num(r["realized"]),
+            "cumulative": _num(r["cumulative"]),
+            "cumulative_pct": _num(r["cumulative_pct"], 4),
+            "target_pct": _num(r["target_pct"], 4),
+            "gap_pp": _num(r["gap_pp"], 4),
+            **(
+                {"plan": _num(r["plan"]), "deviation_pct": _num(r["deviation_pct"], 4)} if "plan" in r else {}
+            ),
+        }
+        for r in rows
+    ]
+
+
+def quarter_order(result: Quarters, selection: Selection) -> list[str]:
+    """The units to show, ordered like ``rank`` by the last quarter's cumulative % (ties by name)."""
+    last = result.units.filter(result.units["quarter"] == result.last_quarter)
+    order: list[str] = last.sort(["cumulative_pct", "name"], nulls_last=True)["unit"].to_list()
+    if selection.top is not None:
+        return list(reversed(order))[: selection.top]
+    return order if selection.all else order[: selection.bottom]
+
+
+def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> dict[str, Any]:
+    """The ``quarters --format json`` document, as DESIGN.md's contract."""
+    by_unit = _group(result.units.to_dicts(), "unit")
+    units = []
+    for key in quarter_order(result, selection):
+        rows = by_unit[key]
+        units.append(
+            {
+                "code": rows[0]["code"],
+                "name": rows[0]["name"],
+                "budget": _num(rows[0]["budget"]),
+                "quarters": _quarter_list(rows),
+            }
+        )
+    total_rows = result.total.to_dicts()
+    total_quarters = [
+        entry | {"units_reporting": row["units_reporting"]}
+        for entry, row in zip(_quarter_list(total_rows), total_rows, strict=True)
+    ]
+    return {
+        "as_of": result.as_of.isoformat() if isinstance(result.as_of, date) else None,
+        "targets_pct": list(result.targets) if result.targets is not None else None,
+        "total": {
+            "budget": _num(total_rows[0]["budget"]) if total_rows else None,
+            "quarters": total_quarters,
+        },
+        "units": units,
+        "warnings": [w.as_dict() for w in dataset.warnings]
+        + [{"file": f, "sheet": None, "row": None, "message": m} for f, m in result.warnings],
+    }
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    return groups
+
+
+QUARTER_COLUMNS = [
+    "code",
+    "name",
+    "budget",
+    "quarter",
+    "realized",
+    "cumulative",
+    "cumulative_pct",
+    "target_pct",
+    "gap_pp",
+]
+
+
+def quarter_rows(result: Quarters, selection: Selection) -> list[list[Any]]:
+    """Long rows (unit × quarter, then the total) for CSV/XLSX."""
+    by_unit = _group(result.units.to_dicts(), "unit")
+    rows = [[r[c] for c in QUARTER_COLUMNS] for u in quarter_order(result, selection) for r in by_unit[u]]
+    rows += [[None, "TOTAL"] + [r[c] for c in QUARTER_COLUMNS[2:]] for r in result.total.to_dicts()]
+    return rows
+
+
+RANK_COLUMNS = ["rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold"]
+
+
+def rank_rows(ranking: Ranking, selection: Selection) -> list[list[Any]]:
+    """Rows for CSV/XLSX output, in ``RANK_COLUMNS`` order."""
+    return [[u[c] for c in RANK_COLUMNS] for u in selected_units(ranking, selection)]
+
+
+@dataclass
+class RankContext:
+    """What ``rank.md.j2`` receives."""
+
+    title: str
+    lang: str
+    labels: dict[str, str]
+    as_of: date | None
+    category: str | None
+    units: list[dict[str, Any]]
+    total_budget: float
+    total_realized: float
+    total_pct: float | None
+    threshold: float
+    below_count: int
+    unranked: list[dict[str, Any]]
+
+
+def rank_markdown(ranking: Ranking, selection: Selection, lang: str) -> str:
+    """The ranking as Markdown (``rank.md.j2``)."""
+    from realisasi_cli.present.templates import render
+    from realisasi_cli.present.words import words
+
+    labels = words(lang)
+    context = RankContext(
+        title=labels["rank_title"],
+        lang=lang,
+        labels=labels,
+        as_of=ranking.as_of,
+        category=ranking.category,
+        units=selected_units(ranking, selection),
+        total_budget=ranking.total_budget,
+        total_realized=ranking.total_realized,
+        total_pct=ranking.total_pct,
+        threshold=ranking.threshold,
+        below_count=ranking.below_count,
+        unranked=ranking.unranked.to_dicts(),
+    )
+    return render("rank.md.j2", context)
+
+
+@dataclass
+class QuartersContext:
+    """What ``quarters.md.j2`` receives."""
+
+    title: str
+    lang: str
+    labels: dict[str, str]
+    as_of: date | None
+    category: str | None
+    quarter_names: list[str]
+    units: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+def quarters_markdown(result: Quarters, document: dict[str, Any], category: str | None, lang: str) -> str:
+    """The quarters document as Markdown (``quarters.md.j2``)."""
+    from realisasi_cli.present.templates import render
+    from realisasi_cli.present.words import QUARTER_NAMES, words
+
+    labels = words(lang)
+    context = QuartersContext(
+        title=labels["quarters_title"],
+        lang=lang,
+        labels=labels,
+        as_of=result.as_of,
+        category=category,
+        quarter_names=[QUARTER_NAMES[q] for q in range(1, result.last_quarter + 1)],
+        units=document["units"],
+        total=document["total"],
+    )
+    return render("quarters.md.j2", context)

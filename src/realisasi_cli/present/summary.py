@@ -1,0 +1,270 @@
+"""The weekly summary: the newest snapshot against the previous one, short enough for a phone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from realisasi_cli.dates import month_end
+from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.metrics.evaluate import Evaluation
+from realisasi_cli.present import fmt
+from realisasi_cli.present.report import Selection, rank_json
+from realisasi_cli.present.templates import render
+from realisasi_cli.present.words import words
+
+_QUARTER_NAMES = {"id": ("TW I", "TW II", "TW III", "TW IV"), "en": ("Q1", "Q2", "Q3", "Q4")}
+# enough to say what is wrong on a phone; the rest is one `rank --format json` away
+_MAX_WARNINGS = 5
+
+
+@dataclass(frozen=True)
+class SummaryUnit:
+    """One unit of the bottom list.
+
+    Attributes:
+        rank: 1 = highest absorption of all ranked units.
+        code: the unit's code, or None where the export has none.
+        name: the unit's name as the export writes it.
+        absorption_pct: realized ÷ budget, in %.
+        change_pp: percentage points gained since the previous snapshot; None when unknown.
+        arrow: ``▲`` (gained), ``▼`` (lost), ``=`` (unchanged) or empty (no previous value).
+        below_threshold: whether the unit is under the threshold.
+    """
+
+    rank: int
+    code: str | None
+    name: str
+    absorption_pct: float
+    change_pp: float | None
+    arrow: str
+    below_threshold: bool
+
+
+@dataclass(frozen=True)
+class SummaryContext:
+    """What ``summary.txt.j2`` and ``summary.html.j2`` receive (as ``ctx``).
+
+    Attributes:
+        lang: ``id`` or ``en``, for the formatting filters.
+        labels: the words of the message in that language (``words(lang)``).
+        subject: the e-mail's subject line.
+        government: the government's name from realisasi.toml, or None.
+        as_of: the date the newest snapshot stands at; None when no export says.
+        previous_as_of: the date of the snapshot compared with; None without one.
+        has_previous: whether there was a snapshot to compare with.
+        total_pct: the whole government's absorption, in %.
+        total_change_pp: percentage points gained since the previous snapshot.
+        total_arrow: ``▲``, ``▼``, ``=`` for that change, or empty without a previous snapshot.
+        total_budget: the whole government's budget, rupiah.
+        total_realized: the whole government's realization, rupiah.
+        quarter_name: the quarter the as-of date falls in (``TW IV``); None without a date.
+        quarter_end: the last day of that quarter.
+        target_pct: the cumulative target for that quarter, in %.
+        target_gap_pp: ``total_pct - target_pct``: negative when behind.
+        modal_pct: absorption of belanja modal, in %; None when the export has no categories.
+        monthly_pct: the average monthly absorption so far, in %.
+        needed_monthly_pct: the monthly absorption still needed to reach the year-end target.
+        year_end_target_pct: the TW IV target, in %.
+        threshold: the absorption threshold, in %.
+        below_count: how many ranked units are under the threshold.
+        ranked_count: how many units are ranked.
+        bottom: the lowest units, lowest first.
+        entered: names of the units that entered the bottom list since the previous snapshot.
+        left: names of the units that left it.
+        notes: skipped files and other warnings, one line each.
+    """
+
+    lang: str
+    labels: dict[str, str]
+    subject: str
+    government: str | None
+    as_of: date | None
+    previous_as_of: date | None
+    has_previous: bool
+    total_pct: float | None
+    total_change_pp: float | None
+    total_arrow: str
+    total_budget: float
+    total_realized: float
+    quarter_name: str | None
+    quarter_end: date | None
+    target_pct: float | None
+    target_gap_pp: float | None
+    modal_pct: float | None
+    monthly_pct: float | None
+    needed_monthly_pct: float | None
+    year_end_target_pct: float
+    threshold: float
+    below_count: int
+    ranked_count: int
+    bottom: list[SummaryUnit] = field(default_factory=list)
+    entered: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def subject_line(as_of: date | None, total_pct: float | None, change_pp: float | None, lang: str) -> str:
+    """``Realisasi belanja s.d. 10 November 2023: 62,5% (+5,9 pp)``."""
+    head = "Realisasi belanja" if lang == "id" else "Spending realization"
+    when = f" {words(lang)['sd']} {fmt.long_date(as_of, lang)}" if as_of else ""
+    change = f" ({fmt.points(change_pp, lang)})" if change_pp is not None else ""
+    return f"{head}{when}: {fmt.percent(total_pct, lang)}{change}"
+
+
+def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[str]) -> list[str]:
+    """Every skipped file by name, then the first few other warnings."""
+    labels = words(lang)
+    notes = []
+    skipped = set()
+    for path, message in dataset.skipped_files:
+        skipped.add(str(path))
+        # the loader's message starts with the full path; the file name is enough in an e-mail
+        reason = message.removeprefix(str(path)).lstrip(": ").rstrip(".").replace(str(path), path.name)
+        notes.append(f"{path.name}: {labels['skipped']} ({reason})")
+    others = [
+        Path(w.file).name
+        + (f" [{w.sheet}]" if w.sheet else "")
+        + (f" row {w.row}" if w.row else "")
+        + f": {w.message.replace(w.file, Path(w.file).name)}"
+        for w in dataset.warnings
+        if w.file not in skipped
+    ]
+    if evaluation.quarters is not None:
+        others += [f"{Path(f).name}: {m}" for f, m in evaluation.quarters.warnings]
+    notes += others[:_MAX_WARNINGS]
+    if len(others) > _MAX_WARNINGS:
+        more = labels["more_warnings"].format(n=len(others) - _MAX_WARNINGS)
+        notes.append(f"… {more} ({labels['see_json']})")
+    return [*extra, *notes]
+
+
+def build_summary(
+    evaluation: Evaluation,
+    dataset: Dataset,
+    *,
+    lang: str = "id",
+    government: str | None = None,
+    notes: Iterable[str] = (),
+) -> SummaryContext:
+    """The summary's facts from an evaluation; ``notes`` come first among its notes."""
+    ranking = evaluation.ranking
+    changes = evaluation.changes
+    change_pp = changes.change_pp if changes is not None else {}
+    bottom = [
+        SummaryUnit(
+            rank=u["rank"],
+            code=u["code"],
+            name=u["name"],
+            absorption_pct=u["absorption_pct"],
+            change_pp=change_pp.get(u["unit"]),
+            arrow=fmt.arrow(change_pp.get(u["unit"])),
+            below_threshold=bool(u["below_threshold"]),
+        )
+        for u in ranking.units.head(evaluation.bottom).iter_rows(named=True)
+    ]
+    quarter_name: str | None = None
+    quarter_end: date | None = None
+    target: float | None = None
+    gap: float | None = None
+    current = evaluation.current_target
+    if current is not None and evaluation.as_of is not None:
+        quarter, target = current
+        quarter_name = _QUARTER_NAMES[lang][quarter - 1]
+        quarter_end = month_end(evaluation.as_of.year, 3 * quarter)
+        gap = ranking.total_pct - target if ranking.total_pct is not None else None
+    modal = evaluation.categories.filter(evaluation.categories["category"] == "modal")["absorption_pct"]
+    total_change = changes.total_change_pp if changes is not None else None
+    return SummaryContext(
+        lang=lang,
+        labels=words(lang),
+        subject=subject_line(evaluation.as_of, ranking.total_pct, total_change, lang),
+        government=government,
+        as_of=evaluation.as_of,
+        previous_as_of=changes.previous_as_of if changes is not None else None,
+        has_previous=changes is not None,
+        total_pct=ranking.total_pct,
+        total_change_pp=total_change,
+        total_arrow=fmt.arrow(total_change),
+        total_budget=ranking.total_budget,
+        total_realized=ranking.total_realized,
+        quarter_name=quarter_name,
+        quarter_end=quarter_end,
+        target_pct=target,
+        target_gap_pp=gap,
+        modal_pct=modal[0] if modal.len() else None,
+        monthly_pct=evaluation.pace["monthly_pct"],
+        needed_monthly_pct=evaluation.pace["needed_monthly_pct"],
+        year_end_target_pct=evaluation.targets[-1],
+        threshold=ranking.threshold,
+        below_count=ranking.below_count,
+        ranked_count=ranking.units.height,
+        bottom=bottom,
+        entered=[str(u["name"]) for u in changes.entered_bottom] if changes is not None else [],
+        left=[str(u["name"]) for u in changes.left_bottom] if changes is not None else [],
+        notes=_notes(evaluation, dataset, lang, notes),
+    )
+
+
+def render_summary(context: SummaryContext) -> tuple[str, str]:
+    """The plain text and the HTML of the summary."""
+    return (
+        render("summary.txt.j2", context),
+        render("summary.html.j2", context, html=True),
+    )
+
+
+def fingerprint(evaluation: Evaluation, dataset: Dataset) -> str:
+    """``sha256:…`` over the facts the summary shows: the same data gives the same value.
+
+    The full ranking document with the changes and pace, and the targets; not file names,
+    paths, times or warnings, so that a moved folder or a new broken file is not new data.
+    """
+    document = rank_json(
+        evaluation.ranking, dataset, Selection(all=True), evaluation.changes, evaluation.pace
+    )
+    document.pop("warnings")
+    document["targets_pct"] = list(evaluation.targets)
+    document["bottom"] = evaluation.bottom
+    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- attachments of the e-mail ---
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _stamp(evaluation: Evaluation) -> str:
+    """The as-of date for attachment names: ``2023-11-10``."""
+    return evaluation.as_of.isoformat() if evaluation.as_of else "terbaru"
+
+
+def ranking_workbook(evaluation: Evaluation) -> tuple[str, bytes, str, str]:
+    """Every ranked unit as an .xlsx attachment named after the as-of date."""
+    from realisasi_cli.present.export import xlsx_bytes
+    from realisasi_cli.present.report import RANK_COLUMNS, Selection, rank_rows
+
+    rows = rank_rows(evaluation.ranking, Selection(all=True))
+    return (
+        f"realisasi-{_stamp(evaluation)}.xlsx",
+        xlsx_bytes([("Peringkat", RANK_COLUMNS, rows)]),
+        *XLSX_TYPE,
+    )
+
+
+def brief_attachment(
+    evaluation: Evaluation, dataset: Dataset, previous: Dataset | None, government: str | None, lang: str
+) -> tuple[str, bytes, str, str]:
+    """The meeting briefing (as ``realisasi brief -f html`` writes it) as an attachment."""
+    from realisasi_cli.present.briefing import build_brief, render_brief
+
+    context = build_brief(
+        evaluation, dataset, government=government, meeting_date=None, lang=lang, previous=previous
+    )
+    html = render_brief(context, "html")
+    return (f"realisasi-brief-{_stamp(evaluation)}.html", html.encode("utf-8"), "text", "html")

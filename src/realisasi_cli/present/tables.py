@@ -1,0 +1,180 @@
+"""The terminal's view: Rich tables of ``rank`` and ``quarters``, their totals, and warning lines.
+
+Functions here build renderables and lines of Rich markup; the CLI prints them. Every text
+from the data is escaped, so a cell cannot become markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from realisasi_cli.present import fmt
+from realisasi_cli.present.words import QUARTER_NAMES, words
+
+if TYPE_CHECKING:
+    from realisasi_cli.facts.schema import Warning_
+    from realisasi_cli.metrics.changes import Changes
+    from realisasi_cli.metrics.ranking import Ranking
+
+WARNINGS_SHOWN = 8  # on the terminal; ``--format json`` lists them all
+
+
+def bar(pct: float | None, width: int = 12) -> str:
+    """A small bar of ``width`` blocks for a percentage."""
+    if pct is None:
+        return ""
+    filled = max(0, min(width, round(pct / 100 * width)))
+    return "█" * filled + "·" * (width - filled)
+
+
+def arrow(value: float | None, lang: str) -> str:
+    """A change in percentage points with its direction: ``▲ +1,5 pp``."""
+    if value is None:
+        return ""
+    return f"{fmt.arrow(value)} {fmt.points(value, lang)}"
+
+
+def _by_unit(frame: Any, column: str, condition: Any = None) -> dict[str, Any]:
+    if frame is None:
+        return {}
+    rows = frame.filter(condition) if condition is not None else frame
+    return {r["unit"]: r[column] for r in rows.iter_rows(named=True)}
+
+
+def rank_table(
+    ranking: Ranking,
+    units: list[dict[str, Any]],
+    lang: str,
+    width: int,
+    changes: Changes | None = None,
+    total_pace: dict[str, Any] | None = None,
+) -> Table:
+    """The ranking as a table fitted to ``width`` columns: code and bar only where they fit."""
+    labels = words(lang)
+    title = labels["rank_title"] + (f" · {ranking.category}" if ranking.category else "")
+    caption = f"{labels['as_of']} {fmt.long_date(ranking.as_of, lang)}" if ranking.as_of else None
+    table = Table(title=title, caption=caption, header_style="bold")
+    extras = (changes is not None) + 3 * (total_pace is not None)
+    show_code = any(u["code"] for u in units) and width >= 120 + 20 * extras
+    show_bar = width >= 110 + 20 * extras
+    show_modal = ranking.categories is not None
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    if show_code:
+        table.add_column(labels["code"], style="dim", no_wrap=True)
+    table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
+    for key in ("budget", "realized"):
+        table.add_column(labels[key], justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    optional = [
+        (show_modal, labels["modal_pct"]),
+        (ranking.physical is not None, labels["physical"]),
+        (changes is not None, "Δ"),
+    ]
+    for shown, header in optional:
+        if shown:
+            table.add_column(header, justify="right", no_wrap=True)
+    if total_pace is not None:
+        for key in ("pace_short", "projected_short", "needed_short"):
+            table.add_column(labels[key], justify="right", no_wrap=True)
+    if show_bar:
+        table.add_column("", no_wrap=True)
+    modal = _by_unit(ranking.categories, "absorption_pct", _top_is("modal")) if show_modal else {}
+    physical = _by_unit(ranking.physical, "realized_pct")
+    for u in units:
+        row = [str(u["rank"]), *([escape(u["code"] or "")] if show_code else [])]
+        row += [escape(u["name"]), fmt.rupiah(u["budget"], lang), fmt.rupiah(u["realized"], lang)]
+        row.append(fmt.percent(u["absorption_pct"], lang, 2))
+        if show_modal:
+            row.append(fmt.percent(modal.get(u["unit"]), lang))
+        if ranking.physical is not None:
+            row.append(fmt.percent(physical.get(u["unit"]), lang))
+        if changes is not None:
+            row.append(arrow(changes.change_pp.get(u["unit"]), lang))
+        if total_pace is not None:
+            row += [fmt.percent(u[k], lang) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")]
+        if show_bar:
+            row.append(bar(u["absorption_pct"]))
+        table.add_row(*row, style="red" if u["below_threshold"] else None)
+    return table
+
+
+def _top_is(category: str) -> Any:
+    import polars as pl
+
+    return pl.col("top") == category
+
+
+def rank_lines(
+    ranking: Ranking, lang: str, changes: Changes | None = None, total_pace: dict[str, Any] | None = None
+) -> list[str]:
+    """The lines under the ranking: total, change since the previous export, pace, the unranked."""
+    labels = words(lang)
+    lines = [
+        f"[bold]{labels['total']}[/]: {fmt.rupiah(ranking.total_realized, lang)} / "
+        f"{fmt.rupiah(ranking.total_budget, lang)} = [bold]{fmt.percent(ranking.total_pct, lang, 2)}[/]"
+        f" · [red]{ranking.below_count}[/] {labels['below']} {fmt.percent(ranking.threshold, lang, 0)}"
+    ]
+    if changes is not None:
+        since = fmt.long_date(changes.previous_as_of, lang)
+        lines.append(f"{labels['change']} {labels['since']} {since}: {arrow(changes.total_change_pp, lang)}")
+        for key, items in (("entered", changes.entered_bottom), ("left", changes.left_bottom)):
+            if items:
+                lines.append(f"{labels[key]}: " + ", ".join(escape(str(i["name"])) for i in items))
+    if total_pace is not None:
+        lines.append(
+            f"{labels['pace_short']}: {fmt.percent(total_pace['monthly_pct'], lang)} · "
+            f"{labels['projected_short']}: {fmt.percent(total_pace['projected_pct'], lang)} · "
+            f"{labels['needed_short']}: {fmt.percent(total_pace['needed_monthly_pct'], lang)}"
+        )
+    if ranking.unranked.height:
+        names = ", ".join(escape(n) for n in ranking.unranked["name"].to_list())
+        lines.append(f"{labels['unranked']}: {names}")
+    return lines
+
+
+def _quarter_cell(entry: dict[str, Any], lang: str) -> str:
+    if entry["cumulative_pct"] is None:
+        return "-"
+    text = fmt.percent(entry["cumulative_pct"], lang)
+    if entry["gap_pp"] is None:
+        return text
+    colour = "green" if entry["gap_pp"] >= 0 else "red"
+    return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]"
+
+
+def quarters_table(document: dict[str, Any], lang: str, category: str | None) -> Table:
+    """The ``quarters`` JSON document as a table: cumulative % and gap per unit and quarter."""
+    labels = words(lang)
+    title = labels["quarters_title"] + (f" · {category}" if category else "")
+    as_of = date.fromisoformat(document["as_of"]) if document["as_of"] else None
+    table = Table(title=title, caption=f"{labels['as_of']} {fmt.long_date(as_of, lang)}", header_style="bold")
+    table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
+    table.add_column(labels["budget"], justify="right", no_wrap=True)
+    for entry in document["total"]["quarters"]:
+        target = entry["target_pct"]
+        suffix = f" ({labels['target']} {fmt.percent(target, lang, 0)})" if target is not None else ""
+        table.add_column(QUARTER_NAMES[entry["quarter"]] + suffix, justify="right", no_wrap=True)
+    for unit in document["units"]:
+        cells = [_quarter_cell(q, lang) for q in unit["quarters"]]
+        table.add_row(escape(unit["name"]), fmt.rupiah(unit["budget"], lang), *cells)
+    total = document["total"]
+    cells = [_quarter_cell(q, lang) for q in total["quarters"]]
+    table.add_row(f"[bold]{labels['total']}[/]", fmt.rupiah(total["budget"], lang), *cells)
+    return table
+
+
+def warning_lines(warnings: list[Warning_], lang: str, limit: int = WARNINGS_SHOWN) -> list[str]:
+    """The first ``limit`` warnings as lines for stderr, and how many more there are."""
+    lines = []
+    for w in warnings[:limit]:
+        where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
+        lines.append(f"[yellow]warning:[/] {escape(where)}: {escape(w.message)}")
+    if len(warnings) > limit:
+        more = words(lang)["more_warnings"].format(n=len(warnings) - limit)
+        lines.append(f"[yellow]… {more} (--format json lists all)[/]")
+    return lines

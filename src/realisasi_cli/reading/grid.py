@@ -1,0 +1,36 @@
+"""A sheet's raw cells as one grid, before anything is assumed about where its table is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from realisasi_cli.sheetref import column_letter
+
+Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
+
+
+@dataclass
+class Grid:
+    """One sheet's cells: ``frame`` has a column ``c{j}`` per sheet column, row i = sheet row i."""
+
+    file: Path
+    sheet: str
+    frame: pl.DataFrame
+    merges: list[Merge] = field(default_factory=list)
+    formula_cells: list[tuple[int, int]] = field(default_factory=list)  # saved without a result
+
+    @property
+    def height(self) -> int:
+        """Number of rows, counting the empty ones above the first cell."""
+        return self.frame.height
+
+    def where(self, row: int | None = None, col: int | None = None) -> str:
+        """A human reference to a cell or row ("Sheet1!C12", "Sheet1 baris 12")."""
+        if row is not None and col is not None:
+            return f"{self.sheet}!{column_letter(col)}{row + 1}"
+        if row is not None:
+            return f"{self.sheet} row {row + 1}"
+        return self.sheet

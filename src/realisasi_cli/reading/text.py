@@ -1,0 +1,373 @@
+"""CSV, and HTML or XML tables saved with a spreadsheet's name, read into grids."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from realisasi_cli.errors import UnreadableWorkbookError
+from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, RESAVE, check_extent
+from realisasi_cli.inputs.sniff import decode_text
+from realisasi_cli.reading.grid import Grid, Merge
+from realisasi_cli.reading.workbook import clip_merges
+
+# --- CSV, and HTML or XML tables saved with a spreadsheet's name ------------------------------
+
+
+def read_text(path: Path, kind: str) -> list[Grid]:
+    raw = path.read_bytes()
+    text = decode_text(raw)
+    if kind == "html":
+        return [_read_html(path, text)]
+    if kind == "spreadsheetml":
+        return _read_spreadsheetml(path, text)
+    return [_read_csv(path, text)]
+
+
+def _read_csv(path: Path, text: str) -> Grid:
+    try:
+        delimiter = _sniff_delimiter(text[:20000])
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableWorkbookError(f"{path}: cannot be read as CSV ({exc}).", RESAVE) from exc
+    width = max((len(r) for r in rows), default=0)
+    check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
+    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    best, best_score = ",", -1.0
+    for candidate in (";", ",", "\t", "|"):
+        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines]
+        if not counts:
+            continue
+        wide = [c for c in counts if c > 1]
+        # the delimiter that splits most lines into the same number of fields
+        score = len(wide) + (max(wide.count(c) for c in set(wide)) if wide else 0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _rows_frame(rows: list[list[Any]]) -> pl.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    columns = {
+        f"c{j}": pl.Series(
+            [(r[j].strip() or None) if j < len(r) and isinstance(r[j], str) else None for r in rows],
+            dtype=pl.String,
+        )
+        for j in range(width)
+    }
+    return pl.DataFrame(columns) if columns else pl.DataFrame()
+
+
+_MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534  # the HTML standard's own limits
+
+
+class _Cell:
+    """An open table cell: where it sits, what it spans, and its text so far."""
+
+    def __init__(self, row: int, col: int, rows: int, cols: int) -> None:
+        self.row, self.col, self.rows, self.cols = row, col, rows, cols
+        self.text: list[str] = []
+
+
+class _Table:
+    """A table being parsed: its current row, the cells spanning down into later rows."""
+
+    def __init__(self) -> None:
+        self.row: int | None = None
+        self.col = 0
+        self.busy: dict[int, int] = {}  # column -> last row a rowspan above occupies
+        self.cell: _Cell | None = None
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)([^<>]*)>")
+_TAG_ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))")
+_RAW_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
+
+
+def _markup(text: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """("start" | "end" | "empty" | "text", tag, attributes) of HTML or XML, in one linear pass.
+
+    html.parser needs quadratic time on some malformed input (thousands of "<a" without ">"),
+    which a damaged export must not turn into a hang.
+    """
+    import html  # for the text of HTML tables only
+
+    pos, end = 0, len(text)
+    while pos < end:
+        lt = text.find("<", pos)
+        if lt < 0:
+            yield "text", "", {"": html.unescape(text[pos:])}
+            return
+        if lt > pos:
+            yield "text", "", {"": html.unescape(text[pos:lt])}
+        if text.startswith("<!--", lt):
+            close = text.find("-->", lt + 4)
+            pos = end if close < 0 else close + 3
+            continue
+        if text.startswith("<![CDATA[", lt):
+            close = text.find("]]>", lt + 9)
+            yield "text", "", {"": text[lt + 9 : end if close < 0 else close]}
+            pos = end if close < 0 else close + 3
+            continue
+        tag = _TAG.match(text, lt)
+        if tag is None:
+            if text.startswith(("<!", "<?"), lt):
+                close = text.find(">", lt)
+                pos = end if close < 0 else close + 1
+            else:
+                yield "text", "", {"": "<"}
+                pos = lt + 1
+            continue
+        pos = tag.end()
+        name, raw = tag.group(2).lower(), tag.group(3)
+        attrs = {}
+        if len(raw) <= 1 << 16:  # longer attribute lists belong to no table
+            for a in _TAG_ATTR.finditer(raw):
+                attrs[a.group(1).lower()] = html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
+        if tag.group(1):
+            yield "end", name, attrs
+        elif raw.endswith("/"):
+            yield "empty", name, attrs
+        else:
+            yield "start", name, attrs
+            if name in _RAW_END:  # script and style text is not data, "<" and all
+                found = _RAW_END[name].search(text, pos)
+                pos = end if found is None else found.end()
+
+
+class _Cells:
+    """Rows of cells placed by their spans; merged ranges where a cell spans several."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: list[list[str | None]] = []
+        self.merges: list[Merge] = []
+        self.slots = 0  # list entries held, against a table of a billion empty cells
+        self.filled = 0
+
+    def _put(self, cell: _Cell) -> None:
+        value = " ".join("".join(cell.text).split()) or None
+        if cell.col + cell.cols > MAX_COLUMNS:
+            raise UnreadableWorkbookError(
+                f"{self.path}: a table wider than {MAX_COLUMNS:,} columns; refused as absurd.", RESAVE
+            )
+        row = self.rows[cell.row]
+        if len(row) < cell.col + cell.cols:
+            self.slots += cell.col + cell.cols - len(row)
+            if self.slots > MAX_CELLS:
+                raise UnreadableWorkbookError(
+                    f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd."
+                )
+            row.extend([None] * (cell.col + cell.cols - len(row)))
+        row[cell.col] = value
+        self.filled += value is not None
+        if cell.rows > 1 or cell.cols > 1:
+            self.merges.append((cell.row, cell.col, cell.row + cell.rows - 1, cell.col + cell.cols - 1))
+
+    def _new_row(self) -> int:
+        self.rows.append([])
+        self.slots += 1
+        if self.slots > MAX_CELLS:
+            raise UnreadableWorkbookError(f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd.")
+        return len(self.rows) - 1
+
+    def grid(self, sheet: str, rows: list[list[str | None]], merges: list[Merge]) -> Grid:
+        """The grid of one table, once its size is known to be sane."""
+        check_extent(self.path, sheet, len(rows), max((len(r) for r in rows), default=0), self.filled)
+        frame = _rows_frame(rows)
+        return Grid(
+            file=self.path, sheet=sheet, frame=frame, merges=clip_merges(self.path, sheet, merges, frame)
+        )
+
+    @staticmethod
+    def _count(value: str | None, limit: int) -> int:
+        """A numeric attribute as a number from 0 to ``limit`` (0 when it is not a number)."""
+        digits = (value or "").strip()
+        return min(int(digits), limit) if digits.isascii() and digits.isdigit() and len(digits) < 12 else 0
+
+    def _span(self, value: str | None, limit: int) -> int:
+        """A span or position attribute (rowspan, colspan, Index) as a number from 1 to ``limit``."""
+        return max(self._count(value, limit), 1)
+
+    def feed(self, text: str) -> None:
+        """Parse a whole document."""
+        for kind, tag, attrs in _markup(text):
+            if kind == "text":
+                self.handle_data(attrs[""])
+            elif kind == "start":
+                self.handle_starttag(tag, attrs)
+            elif kind == "end":
+                self.handle_endtag(tag)
+            else:
+                self.handle_starttag(tag, attrs)
+                self.handle_endtag(tag)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        """An opening tag."""
+
+    def handle_endtag(self, tag: str) -> None:
+        """A closing tag."""
+
+    def handle_data(self, data: str) -> None:
+        """Text between tags."""
+
+    def close(self) -> None:
+        """The end of the document."""
+
+
+class HtmlTables(_Cells):
+    """Every table row of an HTML page in document order; text between tables as one-cell rows."""
+
+    _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "li", "center", "title"})
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.tables: list[_Table] = []
+        self.outside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "table":
+            self._flush_outside()
+            self.tables.append(_Table())
+        elif tag == "br" or tag in self._BLOCKS:
+            self._text("\n")
+        elif self.tables and tag == "tr":
+            table = self.tables[-1]
+            self._close_cell(table)
+            table.row, table.col = self._new_row(), 0
+        elif self.tables and tag in ("td", "th"):
+            table = self.tables[-1]
+            self._close_cell(table)
+            if table.row is None:
+                table.row, table.col = self._new_row(), 0
+            rows = self._span(attrs.get("rowspan"), _MAX_ROWSPAN)
+            cols = self._span(attrs.get("colspan"), _MAX_COLSPAN)
+            while table.busy.get(table.col, -1) >= table.row:
+                table.col += 1
+            table.cell = _Cell(table.row, table.col, rows, cols)
+            for c in range(table.col, table.col + cols):
+                table.busy[c] = table.row + rows - 1
+            table.col += cols
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS:
+            self._text("\n")
+        elif self.tables and tag in ("td", "th"):
+            self._close_cell(self.tables[-1])
+        elif self.tables and tag == "tr":
+            table = self.tables[-1]
+            self._close_cell(table)
+            table.row = None
+        elif self.tables and tag == "table":
+            self._close_cell(self.tables[-1])
+            self.tables.pop()
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+    def close(self) -> None:
+        while self.tables:
+            self._close_cell(self.tables.pop())
+        self._flush_outside()
+
+    def _text(self, data: str) -> None:
+        if self.tables:
+            cell = self.tables[-1].cell
+            if cell is not None:
+                cell.text.append(data if data != "\n" else " ")
+            return
+        if data == "\n":
+            self._flush_outside()
+        else:
+            self.outside.append(data)
+
+    def _flush_outside(self) -> None:
+        line = " ".join("".join(self.outside).split())
+        self.outside = []
+        if line:
+            self.rows[self._new_row()].append(line)
+            self.filled += 1
+
+    def _close_cell(self, table: _Table) -> None:
+        if table.cell is not None:
+            self._put(table.cell)
+            table.cell = None
+
+
+def _read_html(path: Path, text: str) -> Grid:
+    parser = HtmlTables(path)
+    parser.feed(text)
+    if not any(len(row) > 1 for row in parser.rows):
+        raise UnreadableWorkbookError(f"{path}: an HTML file without a table; not a spreadsheet.")
+    return parser.grid(path.stem, parser.rows, parser.merges)
+
+
+class _XmlSpreadsheet(_Cells):
+    """The worksheets of an Excel 2003 XML Spreadsheet (Workbook/Worksheet/Table/Row/Cell/Data)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.sheets: list[tuple[str, list[list[str | None]], list[Merge]]] = []
+        self.row: int | None = None
+        self.col = 0
+        self.cell: _Cell | None = None
+        self.busy: dict[int, int] = {}
+        self.in_data = False
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        values = {k.rsplit(":", 1)[-1]: v for k, v in attrs.items()}
+        if name == "worksheet":
+            self.rows, self.merges, self.busy = [], [], {}
+            self.sheets.append((values.get("name") or f"Sheet{len(self.sheets) + 1}", self.rows, self.merges))
+        elif name == "row" and self.sheets:
+            index = self._span(values.get("index"), 1 << 20) - 1
+            while len(self.rows) < index:
+                self._new_row()
+            self.row, self.col = self._new_row(), 0
+        elif name == "cell" and self.row is not None:
+            if values.get("index"):
+                self.col = self._span(values.get("index"), MAX_COLUMNS + 1) - 1
+            while self.busy.get(self.col, -1) >= self.row:
+                self.col += 1
+            rows = 1 + self._count(values.get("mergedown"), _MAX_ROWSPAN - 1)
+            cols = 1 + self._count(values.get("mergeacross"), _MAX_COLSPAN - 1)
+            self.cell = _Cell(self.row, self.col, rows, cols)
+            for c in range(self.col, self.col + cols):
+                self.busy[c] = self.row + rows - 1
+            self.col += cols
+        elif name == "data":
+            self.in_data = True
+
+    def handle_endtag(self, tag: str) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        if name == "data":
+            self.in_data = False
+        elif name == "cell" and self.cell is not None:
+            self._put(self.cell)
+            self.cell = None
+        elif name == "row":
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_data and self.cell is not None:
+            self.cell.text.append(data)
+
+
+def _read_spreadsheetml(path: Path, text: str) -> list[Grid]:
+    parser = _XmlSpreadsheet(path)
+    parser.feed(text)
+    if not parser.sheets:
+        raise UnreadableWorkbookError(f"{path}: an XML file without a worksheet; not a spreadsheet.")
+    return [parser.grid(name, rows, merges) for name, rows, merges in parser.sheets]

@@ -1,0 +1,150 @@
+"""Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) read by calamine into grids, every cell once.
+
+What fastexcel does not tell (where its range starts, merged ranges, formulas saved without
+results) comes from a streaming scan of the .xlsx XML (``xlsx_scan``), or python-calamine for
+.xls/.ods."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from realisasi_cli.errors import UnreadableWorkbookError
+from realisasi_cli.inputs.limits import PASSWORD, RESAVE, check_extent
+from realisasi_cli.reading.grid import Grid, Merge
+from realisasi_cli.reading.xlsx_scan import scan_xlsx
+
+_SUFFIXES_OF = {"xlsx": {".xlsx", ".xlsm"}, "xlsb": {".xlsb"}, "ods": {".ods"}, "xls": {".xls"}}
+
+
+def read_workbook(
+    path: Path,
+    kind: str,
+    formulas_of: dict[str, list[tuple[int, int]]] | None = None,
+    idle: Callable[[], None] | None = None,
+) -> list[Grid]:
+    """Every sheet of a checked workbook as a grid; ``idle`` runs beside the parse."""
+    import fastexcel
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    # calamine picks its reader from the suffix; bytes make it look at the content instead.
+    source: Path | bytes = path if path.suffix.lower() in _SUFFIXES_OF[kind] else path.read_bytes()
+    try:
+        reader = fastexcel.read_excel(source)
+        names = list(reader.sheet_names)
+    except BaseException as exc:  # the Rust reader raises PanicException (a BaseException)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _unreadable(path, exc) from exc
+    # The XML scan (a decompression) runs beside calamine's parse, which releases the GIL.
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(scan_xlsx, path) if kind == "xlsx" else None
+    if idle is not None:
+        pool.submit(idle)
+    try:
+        frames = _load_frames(reader, path, names)
+    finally:
+        scans = pending.result() if pending is not None else {}
+        pool.shutdown(wait=False)
+    grids = []
+    for name, frame in frames:
+        scan = scans.get(name)
+        if scan is not None:
+            row0, col0 = scan.origin(frame)
+            merges, formulas = scan.merges, scan.formulas
+        else:
+            row0, col0, merges = _calamine_layout(source, name) if frame.height else (0, 0, [])
+            formulas = (formulas_of or {}).get(name, [])
+        placed = _place(frame, row0, col0)
+        grids.append(
+            Grid(
+                file=path,
+                sheet=name,
+                frame=placed,
+                merges=clip_merges(path, name, merges, placed),
+                formula_cells=formulas,
+            )
+        )
+    return grids
+
+
+def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, pl.DataFrame]]:
+    frames = []
+    for name in names:
+        try:
+            sheet = reader.load_sheet(name, header_row=None, schema_sample_rows=None, whitespace_as_null=True)
+            frame = sheet.to_polars()
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise _unreadable(path, exc, name) from exc
+        check_extent(path, name, frame.height, frame.width, frame.height * frame.width)
+        frames.append((name, frame))
+    return frames
+
+
+def _unreadable(path: Path, exc: BaseException, sheet: str | None = None) -> UnreadableWorkbookError:
+    text = str(exc).lower()
+    where = f"{path}" if sheet is None else f"{path} (sheet {sheet!r})"
+    if "password" in text or "encrypt" in text:
+        return UnreadableWorkbookError(f"{where}: the workbook is password-protected.", PASSWORD)
+    reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    return UnreadableWorkbookError(f"{where}: cannot be read as a spreadsheet ({reason}).", RESAVE)
+
+
+def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
+    """Rename columns to absolute sheet columns and pad the rows above the first cell."""
+    frame = frame.rename({name: f"c{col0 + j}" for j, name in enumerate(frame.columns)})
+    if row0:
+        pad = pl.DataFrame(
+            {name: pl.Series([None] * row0, dtype=frame.schema[name]) for name in frame.columns}
+        )
+        frame = pl.concat([pad, frame], rechunk=False)
+    return frame
+
+
+def clip_merges(path: Path, sheet: str, merges: list[Merge], frame: pl.DataFrame) -> list[Merge]:
+    """Merged ranges cut to the cells the sheet has; overlapping ranges mean a damaged sheet."""
+    if not merges:
+        return []
+    last_row = frame.height - 1
+    last_col = max((int(name[1:]) for name in frame.columns), default=-1)
+    clipped = []
+    area = 0
+    for r0, c0, r1, c1 in merges:
+        r0, c0 = max(r0, 0), max(c0, 0)
+        r1, c1 = min(r1, last_row), min(c1, last_col)
+        if r0 > r1 or c0 > c1:
+            continue
+        clipped.append((r0, c0, r1, c1))
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+    if area > 2 * max(frame.height * (last_col + 1), 1):
+        raise UnreadableWorkbookError(
+            f"{path}: sheet {sheet!r} has merged ranges that overlap; the workbook is damaged.", RESAVE
+        )
+    return clipped
+
+
+def _calamine_layout(source: Path | bytes, sheet: str) -> tuple[int, int, list[Merge]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        if isinstance(source, bytes):
+            book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            book = CalamineWorkbook.from_path(str(source))
+        found = book.get_sheet_by_name(sheet)
+        start = found.start or (0, 0)
+        ranges = found.merged_cell_ranges or []
+        merges = [(int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in ranges]
+        return int(start[0]), int(start[1]), merges
+    except BaseException as exc:  # PanicException too; the layout is a refinement, not a need
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return 0, 0, []
