@@ -646,7 +646,34 @@ def ods_formulas(tmp_path: Path) -> Path:
     return ods(tmp_path / "rumus.ods", row)
 
 
-@pytest.mark.parametrize("build", [xlsxwriter_formulas, ods_formulas], ids=["xlsxwriter", "ods"])
+def prefixed_formulas(tmp_path: Path) -> Path:
+    """An openpyxl workbook (formulas without results) whose sheet XML names every tag with a
+    prefix (``<x:c>``, ``<x:f>``), as some writers do; calamine reads such tags as plain ones."""
+    import re
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Rekap"
+    for row in [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 500], ["Dinas B", 2000, "=B3/2"]]:
+        sheet.append(row)
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "awalan.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = re.sub(r"<(/?)(?![?!])([A-Za-z]+)", r"<\1x:\2", data.decode())
+                data = text.replace(' xmlns="', ' xmlns:x="', 1).encode()
+            target.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "build", [xlsxwriter_formulas, ods_formulas, prefixed_formulas], ids=["xlsxwriter", "ods", "prefixed"]
+)
 def test_formulas_saved_without_results_are_named(tmp_path: Path, build: Any) -> None:
     path = build(tmp_path)
     result = invoke("rank", str(path))

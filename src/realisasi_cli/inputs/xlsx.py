@@ -93,13 +93,37 @@ _QUOTED = rb"\"[^\"]*\"|'[^']*'"
 ATTRS = rb"((?:[^<>\"']|" + _QUOTED + rb")*)"
 _ATTRIBUTE = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 # The XML reader takes the name after a prefix of any characters but white space, "/" and ">".
-_PREFIX = rb"(?:[^ \t\r\n<>/:]*:)?"
-_CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c\b" + ATTRS + rb">")
-_ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row\b" + ATTRS + rb">")
+PREFIX = rb"(?:[^ \t\r\n<>/:]*:)?"
+_CELL_TAG = re.compile(rb"<" + PREFIX + rb"c\b" + ATTRS + rb">")
+_ROW_TAG = re.compile(rb"<" + PREFIX + rb"row\b" + ATTRS + rb">")
 # The r attribute of a cell or row, reached by skipping the attributes before it whole.
 _BEFORE_R = rb"\s*(?:(?!r\s*=)[\w:.-]+\s*=\s*(?:" + _QUOTED + rb")\s*)*r\s*=\s*[\"']\s*"
 _CELL_REF = re.compile(_BEFORE_R + rb"([A-Za-z]+)(\d+)\s*[\"']")
 _ROW_REF = re.compile(_BEFORE_R + rb"(\d+)\s*[\"']")
+
+
+def open_tag(name: bytes, attribute: bytes, value: bytes) -> bytes:
+    """A pattern of the start tag ``<name …>`` (any prefix) whose ``attribute``, wherever it
+    stands, matches ``value``; the attributes before it are skipped whole, quotes and all.
+
+    The safety measurement and the reader's scan (``reading.xlsx_scan``) read tags with these
+    fragments, so that both see the same cells, merges and formulas as the XML reader does.
+    """
+    before = rb"\s+(?:(?!" + attribute + rb"\s*=)[\w:.-]+\s*=\s*(?:" + _QUOTED + rb")\s*)*"
+    quoted = attribute + rb"\s*=\s*[\"']\s*" + value + rb"\s*[\"']"
+    return b"<" + PREFIX + name + before + quoted + ATTRS
+
+
+def element(name: bytes) -> bytes:
+    """A pattern of an element without child elements, ``<f …/>`` or ``<f …>text</f>``, any prefix."""
+    return b"<" + PREFIX + name + rb"\b" + ATTRS + rb"(?:(?<=/)>|>[^<]*</" + PREFIX + name + rb"\s*>)"
+
+
+def end_tag(name: bytes) -> bytes:
+    """A pattern of the end tag ``</name>``, any prefix."""
+    return b"</" + PREFIX + name + rb"\s*>"
+
+
 # What follows the last "<" of a piece of XML, when that tag is whole ("<" cannot follow it).
 _TAG_REST = re.compile(ATTRS + rb">")
 
@@ -353,7 +377,7 @@ def search_batch(text: pl.Series, beyond: str) -> bool:
 
 # For Polars' regex engine, from the patterns above: a cell or row tag with any prefix (ASCII
 # word boundary, as in bytes); one that starts with its reference; the rest of a tag.
-_ANY_TAG = "<" + _PREFIX.decode() + "{}(?-u:\\b)"
+_ANY_TAG = "<" + PREFIX.decode() + "{}(?-u:\\b)"
 _PLAIN_TAG = {"c": r'<c r="[A-Z]{1,3}[0-9]{1,7}"', "row": r'<row r="[0-9]{1,7}"'}
 _REST = _TAG_REST.pattern.decode()
 

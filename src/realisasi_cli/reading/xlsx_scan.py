@@ -11,26 +11,25 @@ import polars as pl
 
 from realisasi_cli.inputs.archive import ZIP_ERRORS, member_pieces
 from realisasi_cli.inputs.limits import MAX_TAG
-from realisasi_cli.inputs.xlsx import sheet_parts
+from realisasi_cli.inputs.xlsx import PREFIX, complete_tags, element, end_tag, open_tag, sheet_parts
 from realisasi_cli.reading.grid import Merge
 from realisasi_cli.sheetref import column_index
 
 _TOP_ROWS = 300  # rows whose cell positions are taken from the XML to align the grid
 
-# --- streaming scan of .xlsx sheet XML ------------------------------------------------------
-
-# Every unbounded repetition stops at "<" or ">", so no pattern can backtrack across a chunk.
-_VALUE_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*(?:<f\b[^<>]*(?:/>|>[^<]*</f>)\s*)?<(?:v|is)\b(?![^<>]*/>)'
-)
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*<f(?:\s[^<>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>'
-)
+# Tags are read with the safety measurement's fragments: any prefix, attributes in any order,
+# ">" inside quoted values. Every unbounded repetition stops at "<" or ">", so no pattern can
+# backtrack across a piece.
+_CELL = open_tag(b"c", b"r", rb"([A-Z]{1,3})(\d+)") + rb"(?<!/)>\s*"
+_FORMULA = element(b"f")
+_VALUE_CELL = re.compile(_CELL + rb"(?:" + _FORMULA + rb"\s*)?<" + PREFIX + rb"(?:v|is)\b(?![^<>]*/>)")
+_MERGE = re.compile(open_tag(b"mergeCell", b"ref", rb"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"))
+_EMPTY_VALUE = rb"(?:<" + PREFIX + rb"v\s*/>|<" + PREFIX + rb"v\s*>" + end_tag(b"v") + rb")?"
+_FORMULA_NO_VALUE = re.compile(_CELL + _FORMULA + rb"\s*" + _EMPTY_VALUE + rb"\s*" + end_tag(b"c"))
 # Files written by xlsxwriter store 0 as every formula's result and ask for a recalculation.
-_FORMULA_ZERO = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)>\s*<f(?:\s[^<>]*)?(?:/>|>[^<]*</f>)\s*<v>0</v>\s*</c>'
-)
+_ZERO_VALUE = rb"<" + PREFIX + rb"v\s*>0" + end_tag(b"v")
+_FORMULA_ZERO = re.compile(_CELL + _FORMULA + rb"\s*" + _ZERO_VALUE + rb"\s*" + end_tag(b"c"))
+_ROW_END = re.compile(end_tag(b"row"))
 _FULL_CALC = re.compile(r"\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 
 
@@ -77,12 +76,8 @@ def _scan_part(path: Path, info: zipfile.ZipInfo, recalc: bool = False) -> Sheet
     # the lighter the load on the other core
     for chunk in member_pieces(path, info):
         data = carry + chunk
-        # keep an incomplete tail for the next chunk so no tag is cut in two
-        cut = data.rfind(b"</row>")
-        cut = len(data) if cut < 0 else cut + len(b"</row>")
-        if b"<mergeCells" in data or len(data) - cut > MAX_TAG:
-            cut = len(data)
-        body, carry = data[:cut], data[cut:]
+        # keep an incomplete tail for the next piece, so that no cell is cut in two
+        body, carry = _complete_rows(data)
         if not top_done:
             for m in _VALUE_CELL.finditer(body):
                 row = int(m.group(2)) - 1
@@ -90,14 +85,31 @@ def _scan_part(path: Path, info: zipfile.ZipInfo, recalc: bool = False) -> Sheet
                     top_done = True
                     break
                 top.append((row, column_index(m.group(1).decode())))
-        if b"<f" in body:
+        if b"<f" in body or b":f" in body:
             for pattern in patterns:
                 formulas.extend(
                     (int(m.group(2)) - 1, column_index(m.group(1).decode())) for m in pattern.finditer(body)
                 )
-        for m in _MERGE.finditer(body) if b"<mergeCell " in body else ():
+        for m in _MERGE.finditer(body) if b"mergeCell" in body else ():
             first_col, first_row = column_index(m.group(1).decode()), int(m.group(2)) - 1
             last_col = column_index(m.group(3).decode()) if m.group(3) else first_col
             last_row = int(m.group(4)) - 1 if m.group(4) else first_row
             merges.append((first_row, first_col, last_row, last_col))
     return SheetScan(top_cells=top, merges=merges, formulas=sorted(formulas))
+
+
+def _complete_rows(data: bytes) -> tuple[bytes, bytes]:
+    """Split streamed sheet XML after its last complete row (or, past the rows, its last
+    complete tag): (what can be scanned, what waits for the next piece)."""
+    end = data.rfind(b"row")
+    for _ in range(16):  # a few candidates: "row" in text must not make this quadratic
+        if end <= 0:
+            break
+        start = data.rfind(b"</", 0, end)
+        match = _ROW_END.match(data, start) if start >= 0 else None
+        if match is not None and match.end() > end:
+            if len(data) - match.end() <= MAX_TAG and b"mergeCell" not in data[match.end() :]:
+                return data[: match.end()], data[match.end() :]
+            break
+        end = data.rfind(b"row", 0, end)
+    return complete_tags(data)
