@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,8 +25,12 @@ class Evaluation:
     quarters: Quarters | None
     pace: dict[str, float | None]  # the whole government's monthly_pct, projected_pct, needed_monthly_pct
     targets: tuple[float, ...]
-    categories: pl.DataFrame  # top-level category (operasi, modal, …): budget, realized, absorption_pct
     bottom: int
+
+    @functools.cached_property
+    def categories(self) -> pl.DataFrame:
+        """The whole government per top-level category (operasi, modal, …): budget, realized, %."""
+        return category_totals(self.ranking)
 
     @property
     def as_of(self) -> date | None:
@@ -100,6 +105,5 @@ def evaluate(
         quarters=series if series is not None and series.last_quarter else None,
         pace=total_pace,
         targets=targets,
-        categories=category_totals(ranking),
         bottom=bottom,
     )
