@@ -21,6 +21,7 @@ class Grid:
     frame: pl.DataFrame
     merges: list[Merge] = field(default_factory=list)
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # saved without a result
+    hidden: bool = False  # a hidden or very hidden sheet: evidence that it is a copy, not data
 
     @property
     def height(self) -> int:

@@ -53,7 +53,7 @@ def read_workbook(
         scans = pending.result() if pending is not None else {}
         pool.shutdown(wait=False)
     grids = []
-    for name, frame in frames:
+    for name, frame, hidden in frames:
         scan = scans.get(name)
         if scan is not None:
             row0, col0 = scan.origin(frame)
@@ -69,12 +69,13 @@ def read_workbook(
                 frame=placed,
                 merges=clip_merges(path, name, merges, placed),
                 formula_cells=formulas,
+                hidden=hidden,
             )
         )
     return grids
 
 
-def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, pl.DataFrame]]:
+def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, pl.DataFrame, bool]]:
     frames = []
     for name in names:
         try:
@@ -85,7 +86,7 @@ def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, p
                 raise
             raise _unreadable(path, exc, name) from exc
         check_extent(path, name, frame.height, frame.width, frame.height * frame.width)
-        frames.append((name, frame))
+        frames.append((name, frame, str(getattr(sheet, "visible", "visible")) != "visible"))
     return frames
 
 
