@@ -75,3 +75,9 @@ def _resolve_periods(columns: list[Column], context: Context) -> None:
         if column.role == "period":
             column.role = "plan" if holds_plan else "realized"
             column.variant = column.variant or "flow"
+
+
+def context_of(grid: Grid, rows: int = 40) -> Context:
+    """What the first rows of a sheet without a table say (the unit of a DPA cover sheet)."""
+    top = top_rows(grid, rows)
+    return read_context(grid, top, len(top))

@@ -45,9 +45,36 @@ def _shares(values: list[tuple[str, int]]) -> tuple[float, float, float]:
     return unit_share, account_share, combined
 
 
+def _headerless(grid: Grid, columns: list[Column]) -> list[Column]:
+    """Columns of the table's width whose header cells are empty: their values may still be codes."""
+    covered = {i for c in columns for i in range(c.span[0], c.span[1] + 1)}
+    last = max((c.span[1] for c in columns), default=-1)
+    present = {int(name[1:]) for name in grid.frame.columns}
+    return [
+        Column(index=j, header="", role="ignore", span=(j, j))
+        for j in range(last + 1)
+        if j in present and j not in covered
+    ]
+
+
+def _is_chain(values: list[tuple[str, int]]) -> bool:
+    """Whether dotted codes nest (5 → 5.1 → 5.1.02): some code is the prefix of another."""
+    codes = {_leading_code(v).strip().rstrip(".") for v, _n in values}
+    dotted = [c for c in codes if "." in c]
+    return any(c.rsplit(".", 1)[0] in codes for c in dotted)
+
+
 def classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[Column]:
-    """Decide from their contents which code columns hold unit codes, accounts or other codes."""
-    candidates = [c for c in columns if c.role in ("code", "account", "unit_code", "unit_name", "unit")]
+    """Decide from their contents which code columns hold unit codes, accounts or other codes.
+
+    A column is an account code by its values (dotted codes that nest), whatever its header
+    says (``NO. URUT``) and also when it has no header text at all.
+    """
+    columns = sorted([*columns, *_headerless(grid, columns)], key=lambda c: c.index)
+    by_value = ("ignore", "index")
+    candidates = [
+        c for c in columns if c.role in ("code", "account", "unit_code", "unit_name", "unit", *by_value)
+    ]
     sample = grid.frame.slice(data_start, 3000)
     scored: list[tuple[Column, float, float, float]] = []
     for column in candidates:
@@ -62,6 +89,11 @@ def classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[C
                 column.role = "ignore"
             continue
         unit_share, account_share, combined = _shares(values)
+        if column.role in by_value:
+            # a column read by its values alone must hold nesting account codes
+            if account_share / total >= 0.5 and _is_chain(values):
+                column.role = "account"
+            continue
         scored.append((column, unit_share / total, account_share / total, combined / total))
     for column, unit_share, account_share, combined in scored:
         if unit_share >= 0.5:
@@ -72,7 +104,7 @@ def classify_codes(grid: Grid, columns: list[Column], data_start: int) -> list[C
         elif column.role in ("code", "account"):
             column.role = "code"
     _keep_deepest_account_and_sub_unit(columns, sample)
-    return columns
+    return [c for c in columns if c.header or c.role != "ignore"]
 
 
 def _keep_deepest_account_and_sub_unit(columns: list[Column], sample: pl.DataFrame) -> None:

@@ -19,8 +19,43 @@ _NOT_A_NAME = re.compile(r"^(program|kegiatan|sub kegiatan|pptk|status|sub bagia
 _GOVERNMENT = re.compile(r"^\s*(pemerintah|pemkot|pemkab|pemprov|kab\.|kabupaten|kota|provinsi)\b", re.I)
 
 
+# A title line that is itself a unit's name ("BADAN KEUANGAN DAN ASET DAERAH" under the government)
+_UNIT_NAME = re.compile(
+    r"^\s*(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
+    r"biro|unit pelaksana|upt|puskesmas)\b",
+    re.I,
+)
+
+
+def _unit_of(line: str) -> tuple[int, str | None, str | None] | None:
+    """The unit a title line names, with how much it says so: (strength, code, name).
+
+    ``SUB UNIT ORGANISASI : …`` (3) beats ``SKPD : …`` (2), which beats a line without a colon
+    (1) and a bare unit name under the government's name (0). Placeholders (``……``) name nothing.
+    """
+    unit = _UNIT_LINE.match(line)
+    if unit:
+        value = unit.group(2).strip(" :")
+        if not re.search(r"[A-Za-z0-9]", value) or _NOT_A_NAME.match(value):
+            return None
+        colon = ":" in line
+        strength = (2 if colon else 1) + (unit.group(1).lower().startswith("sub") and colon)
+    elif _UNIT_NAME.match(line) and len(line) <= 120:
+        value, strength = line.strip(), 0
+    else:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)+\.?", value):
+        return strength, value.rstrip("."), None
+    code_name = vocab.CODE_AND_NAME.match(value)
+    if code_name:
+        return strength, code_name.group(1).rstrip("."), code_name.group(2).strip()
+    return strength, None, value
+
+
 def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) -> Context:
+    """The context above the header: title lines, government, unit, year and the data date."""
     context = Context()
+    best = -1
     for row in rows[:header_first]:
         cells: list[str] = []
         for v in row:
@@ -30,19 +65,9 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
             continue
         line = " ".join(cells)
         context.title.append(line)
-        unit = _UNIT_LINE.match(line)
-        if unit:
-            value = unit.group(2).strip(" :")
-            if re.search(r"[A-Za-z0-9]", value) and not _NOT_A_NAME.match(value):
-                is_sub = unit.group(1).lower().startswith("sub")
-                if (context.unit_name is None and context.unit_code is None) or is_sub:
-                    code_name = vocab.CODE_AND_NAME.match(value)
-                    code_only = re.fullmatch(r"\d+(?:\.\d+)+\.?", value)
-                    if code_only:
-                        context.unit_code, context.unit_name = value.rstrip("."), None
-                    else:
-                        context.unit_code = code_name.group(1).rstrip(".") if code_name else None
-                        context.unit_name = code_name.group(2).strip() if code_name else value
+        unit = _unit_of(line)
+        if unit is not None and unit[0] >= best and (unit[0] > best or unit[0] == 3):
+            best, context.unit_code, context.unit_name = unit
         if context.government is None and _GOVERNMENT.match(line):
             context.government = line.strip()
         if context.year is None:

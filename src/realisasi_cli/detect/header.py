@@ -47,10 +47,16 @@ def top_rows(grid: Grid, count: int = TOP_ROWS) -> list[list[str | None]]:
     return rows
 
 
-def _is_header_row(row: list[str | None]) -> bool:
+def is_key_value_row(row: list[str | None]) -> bool:
+    """A line of the context block above a table: ``ORGANISASI : 2.16… Dinas …``, ``Tahun : 2026``."""
+    cells = [v for v in row if v]
+    return any(v == ":" or v.endswith(" :") or v.startswith(": ") for v in cells)
+
+
+def _is_header_row(row: list[str | None], narrow: bool = False) -> bool:
     cells = [v for v in row if v]
     distinct = set(cells)
-    if len(distinct) < 2:
+    if len(distinct) < (3 if narrow else 2) or is_key_value_row(row):
         return False
     numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v))
     return numeric <= len(cells) / 2
@@ -143,8 +149,10 @@ def _score(columns: list[Column]) -> float:
 def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], float] | None:
     """The best header block: (first row, depth, columns, score), or None."""
     best: tuple[int, int, list[Column], float] | None = None
+    # Where the table is wider, a two-cell line ("Judul, Realisasi …", "Tahun, 2014") is context.
+    wide = any(len({v for v in row if v}) >= 3 for row in rows)
     for first in range(len(rows)):
-        if not _is_header_row(rows[first]):
+        if not _is_header_row(rows[first], narrow=wide):
             continue
         for depth in range(1, MAX_DEPTH + 1):
             last = first + depth - 1

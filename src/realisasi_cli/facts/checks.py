@@ -9,7 +9,7 @@ from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.facts.slots import Slot
 
-_TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
+TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
 
 
 def check_formulas(
@@ -41,80 +41,88 @@ def check_formulas(
         )
 
 
+def _depth() -> pl.Expr:
+    """How many segments an account code has (``5.1.02`` → 3)."""
+    return pl.col("account_code").str.count_matches(".", literal=True) + 1
+
+
+def _parents(spending: pl.DataFrame) -> pl.DataFrame:
+    """The rows followed, in their unit and activity, by a deeper account: the levels above the
+    leaves, whatever their codes say (old-style ``5.2.2.01`` over ``5.1.02.01.01.0024`` too)."""
+    keys = ("account_code", "unit_code", "activity")
+    return spending.with_columns(depth=_depth(), **{f"next_{k}": pl.col(k).shift(-1) for k in keys}).filter(
+        (pl.col("next_account_code").str.count_matches(".", literal=True) + 1 > pl.col("depth"))
+        & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
+        & (pl.col("next_activity") == pl.col("activity"))
+    )
+
+
+def _subtotal_mismatches(
+    spending: pl.DataFrame, parent_rows: pl.Series, measures: list[Column]
+) -> list[tuple[int, str, float, float]]:
+    """Parents whose leaves, in the block of deeper rows below them, add up to another amount.
+
+    Only blocks whose every code starts with the parent's are checked: under a mixed scheme
+    the block's end cannot be told from the codes, and the leaves are summed all the same.
+    """
+    names = [f"m{c.index}" for c in measures]
+    frame = spending.with_columns(
+        parent=pl.col("row").is_in(parent_rows.implode()),
+        group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
+        depth=_depth(),
+    )
+    mismatches: list[tuple[int, str, float, float]] = []
+    levels = frame.filter(pl.col("parent"))["depth"].unique().sort().to_list()
+    for level in levels:
+        # a block starts at each row at this level or above and holds the deeper rows after it
+        keyed = frame.with_columns(run=(pl.col("depth") <= level).cum_sum().over("group"))
+        keyed = keyed.with_columns(head=pl.col("account_code").first().over("group", "run"))
+        below = keyed.filter(pl.col("depth") > level)
+        pure = below.group_by("group", "run").agg(
+            pure=pl.col("account_code").str.starts_with(pl.col("head") + ".").all(),
+            **{n: pl.col(n).filter(~pl.col("parent")).fill_null(0).sum() for n in names},
+        )
+        level_parents = keyed.filter(pl.col("parent") & (pl.col("depth") == level)).join(
+            pure.filter(pl.col("pure")), on=["group", "run"], how="inner", suffix="_leaves"
+        )
+        for column, name in zip(measures, names, strict=True):
+            bad = level_parents.filter(
+                (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() > TOLERANCE
+            )
+            for row, code, shown, summed in bad.select(
+                "row", "account_code", name, f"{name}_leaves"
+            ).iter_rows():
+                mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
+    return mismatches
+
+
 def mark_subtotals(
     rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
 ) -> pl.DataFrame:
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
     names = [f"m{c.index}" for c in measures]
-    keys = ["row", "account_code", "unit_code", "activity"]
-    spending = rows.select(*keys, *names, "reason").filter(pl.col("reason").is_null())
-    # A parent is followed, in its unit and activity, by an account under it; only a row
-    # followed by a longer code can be one.
-    code = pl.col("account_code")
-    following = spending.select(*keys, **{f"next_{k}": pl.col(k).shift(-1) for k in keys[1:]}).filter(
-        pl.col("next_account_code").str.len_bytes() > code.str.len_bytes()
+    spending = rows.select("row", "account_code", "unit_code", "activity", *names, "reason").filter(
+        pl.col("reason").is_null() & pl.col("account_code").is_not_null()
     )
-    parents = following.filter(
-        pl.col("next_account_code").str.starts_with(code + ".")
-        & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
-        & (pl.col("next_activity") == pl.col("activity"))
-    )
-    if parents.height:
-        spending = spending.with_columns(
-            parent=pl.col("row").is_in(parents["row"].implode()),
-            group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
-            depth=pl.col("account_code").str.count_matches(".", literal=True) + 1,
-        )
-        max_depth = int(spending.select(pl.col("depth").max()).item() or 1)
-        mismatches: list[tuple[int, str, float, float]] = []
-        for level in range(1, max_depth):
-            keyed = spending.with_columns(
-                key=pl.when(pl.col("depth") >= level).then(
-                    pl.col("group")
-                    + "#"
-                    + pl.col("account_code").str.split(".").list.slice(0, level).list.join(".")
-                )
-            ).with_columns(
-                # a run starts where the key changes or a parent at this level opens a new block
-                run=(
-                    (pl.col("key") != pl.col("key").shift(1)).fill_null(True)
-                    | (pl.col("parent") & (pl.col("depth") == level))
-                ).cum_sum()
-            )
-            leaf_sums = (
-                keyed.filter(~pl.col("parent") & (pl.col("depth") > level))
-                .group_by("run")
-                .agg([pl.col(n).fill_null(0).sum().alias(n) for n in names])
-            )
-            level_parents = keyed.filter(pl.col("parent") & (pl.col("depth") == level)).join(
-                leaf_sums, on="run", how="left", suffix="_leaves"
-            )
-            for column, name in zip(measures, names, strict=True):
-                bad = level_parents.filter(
-                    (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() > _TOLERANCE
-                )
-                for row, code, shown, summed in bad.select(
-                    "row", "account_code", name, f"{name}_leaves"
-                ).iter_rows():
-                    mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
-        for row, what, shown, summed in sorted(mismatches)[:20]:
-            warnings.append(
-                Warning_(
-                    str(grid.file),
-                    grid.sheet,
-                    row + 1,
-                    f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; "
-                    "the rows were used",
-                )
-            )
-        if len(mismatches) > 20:
-            warnings.append(
-                Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
-            )
-    if not parents.height:
+    parents = _parents(spending)["row"]
+    if not parents.len():
         return rows
-    is_subtotal = pl.col("row").is_in(parents["row"].implode())
+    mismatches = _subtotal_mismatches(spending, parents, measures)
+    for row, what, shown, summed in sorted(mismatches)[:20]:
+        warnings.append(
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                row + 1,
+                f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; the rows were used",
+            )
+        )
+    if len(mismatches) > 20:
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
+        )
+    is_subtotal = pl.col("row").is_in(parents.implode())
     return rows.with_columns(reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
 
 
@@ -170,7 +178,7 @@ def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings
         pl.sum_horizontal(
             [pl.col(f"m{s.realized.index}").fill_null(0) for s in slots if s.category == cat and s.realized]
         )
-        > pl.col(f"m{budget.index}").fill_null(0) + _TOLERANCE
+        > pl.col(f"m{budget.index}").fill_null(0) + TOLERANCE
         for cat, budget in budgets.items()
         if any(s.category == cat and s.realized is not None for s in slots)
     ]

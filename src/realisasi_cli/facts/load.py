@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from realisasi_cli.reading.grid import Grid
 
 R = TypeVar("R")
+# Sheets of these kinds are not ranked; each is named in a warning.
+LEFT_OUT = ("derived", "plan", "template", "pendapatan")
 
 
 def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
@@ -73,7 +75,10 @@ class _Collected:
     def add(self, path: Path, order: int, result: SheetResult) -> None:
         """One sheet's facts, under a new source number."""
         self.sheets.append(result)
-        if result.facts is None:
+        if not result.used and result.kind in LEFT_OUT:
+            message = f"left out ({result.kind}): {result.reason}"
+            self.warnings.append(Warning_(str(path), result.sheet, None, message))
+        if result.facts is None or not result.used:
             return
         source = len(self.sources)
         self.sources.append(
@@ -303,10 +308,46 @@ def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) 
     )
 
 
+def _period_named(sheet: str) -> bool:
+    """Whether a sheet is named after a period (``Jan``, ``s.d Maret``, ``TW II``), not a unit."""
+    from realisasi_cli.dates import month_in_name
+    from realisasi_cli.vocabulary import normalize as normalize_words
+    from realisasi_cli.vocabulary import period_of
+
+    words = normalize_words(sheet)
+    return bool(month_in_name(sheet) or period_of(words)) and len(words.split()) <= 4
+
+
+def _file_unit(layouts: list[tuple[Grid, Layout | None]]) -> tuple[str | None, str | None]:
+    """The unit one of the file's sheets names above its table (code, name), or in the first rows
+    of a sheet without a table (a DPA's cover), if any does."""
+    from realisasi_cli.detect import context_of
+
+    for _grid, layout in layouts:
+        if layout is not None and (layout.context.unit_name or layout.context.unit_code):
+            return layout.context.unit_code, layout.context.unit_name
+    for grid, layout in layouts:
+        if layout is None:
+            context = context_of(grid)
+            if context.unit_name or context.unit_code:
+                return context.unit_code, context.unit_name
+    return None, None
+
+
 def _sheet_facts(
-    path: Path, grid: Grid, layout: Layout, source: int, as_of_override: date | None, multi: bool
+    path: Path,
+    grid: Grid,
+    layout: Layout,
+    source: int,
+    as_of_override: date | None,
+    *,
+    several: bool,
+    file_unit: tuple[str | None, str | None],
 ) -> SheetResult:
-    """One usable sheet's facts, dated, its unit named after the sheet or file if nothing names it."""
+    """One sheet's facts, dated, its unit named after the sheet or file if nothing names it.
+
+    Month sheets (``Jan`` … ``Desember``) are snapshots of the file's unit, not units.
+    """
     from realisasi_cli.facts.normalize import normalize
 
     year = layout.context.year
@@ -316,11 +357,17 @@ def _sheet_facts(
         as_of, as_of_source = as_of_override, "--as-of"
     else:
         as_of, as_of_source = data_date(layout, path, grid.sheet, year)
-    fallback = grid.sheet if multi else path.stem
-    facts = normalize(layout, source, fallback, as_of, year or (as_of.year if as_of else None))
-    has_unit = any(c.role in ("unit", "unit_code", "unit_name") for c in layout.columns)
-    if not has_unit and layout.context.unit_name is None:
-        what = "sheet" if multi else "file"
+    by_sheet = several and not _period_named(grid.sheet)
+    fallback = grid.sheet if by_sheet else path.stem
+    context = layout.context
+    if context.unit_name is None and context.unit_code is None and not by_sheet:
+        context.unit_code, context.unit_name = file_unit
+    facts = normalize(
+        layout, source, fallback, as_of, year or (as_of.year if as_of else None), evidence=several
+    )
+    named = pl.concat([facts.budget.select("unit_name"), facts.realization.select("unit_name")])
+    if named.height and (named["unit_name"] == fallback).all():
+        what = "sheet" if by_sheet else "file"
         facts.warnings.insert(
             0,
             Warning_(
@@ -333,6 +380,24 @@ def _sheet_facts(
     return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source)
 
 
+def _choose_used(results: list[SheetResult], plan: bool, partial: bool) -> None:
+    """Which sheets give facts: realization data (in a folder, budget-only sheets too), or with
+    ``plan``, the sheets with planned amounts per month."""
+    candidates = [r for r in results if r.layout is not None and r.facts is not None and r.kind != "derived"]
+    if plan:
+        chosen = [r for r in candidates if _usable(r.layout, plan=True)]
+    else:
+        chosen = [r for r in candidates if r.kind == "data" and _usable(r.layout, plan=False)]
+        if not chosen and partial:
+            chosen = [
+                r
+                for r in candidates
+                if r.kind in ("data", "budget") and _usable(r.layout, False, partial=True)
+            ]
+    for result in chosen:
+        result.used = True
+
+
 def _load_file(
     path: Path,
     as_of_override: date | None,
@@ -342,20 +407,45 @@ def _load_file(
     partial: bool = False,
     idle: Callable[[], None] | None = None,
 ) -> list[SheetResult]:
-    """The sheets of one file, each with its facts or the note why it gave none."""
+    """The sheets of one file, each with its kind, and its facts where it is used.
+
+    Every sheet with a table is normalized; its kind (``facts.kinds``) decides whether its
+    facts count. A file of several sheets compares them, to leave copies and summaries out.
+    """
+    from realisasi_cli.facts.kinds import base_kind, mark_derived
+
     layouts = _layouts(read_grids(path, idle), path, override)
-    complete = [(g, lay) for g, lay in layouts if _usable(lay, plan)]
-    usable = complete or [(g, lay) for g, lay in layouts if partial and _usable(lay, plan, partial=True)]
-    if not usable:
-        raise _refusal(path, layouts, plan)
+    several = sum(lay is not None for _g, lay in layouts) > 1
+    file_unit = _file_unit(layouts)
     results: list[SheetResult] = []
+    errors: list[InputError] = []
     for grid, layout in layouts:
-        if layout is None or (grid, layout) not in usable:
-            results.append(
-                SheetResult(path, grid.sheet, layout, None, None, None, note="no realization table")
-            )
+        if layout is None:
+            results.append(SheetResult(path, grid.sheet, None, None, None, None, note="no realization table"))
             continue
-        results.append(_sheet_facts(path, grid, layout, len(results), as_of_override, len(usable) > 1))
+        try:
+            result = _sheet_facts(
+                path, grid, layout, len(results), as_of_override, several=several, file_unit=file_unit
+            )
+        except InputError as exc:
+            if not several:
+                raise
+            errors.append(exc)
+            results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.message))
+            continue
+        result.kind, result.reason = base_kind(result)
+        results.append(result)
+    if several:
+        mark_derived(results)
+    _choose_used(results, plan, partial)
+    if not any(r.used for r in results):
+        if errors:
+            raise errors[0]
+        if not partial or not any(r.kind in LEFT_OUT for r in results):
+            raise _refusal(path, layouts, plan)
+    for result in results:
+        if result.facts is not None:
+            result.facts.evidence = None  # compared; not kept for the rest of the run
     return results
 
 

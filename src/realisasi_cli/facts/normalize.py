@@ -225,8 +225,10 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns) -> pl.DataFrame:
     reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if columns.account is not None:
         reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
+        revenue = pl.col("account_code").str.contains(r"^[46](\.|$)")
+        reason = reason.when(revenue).then(pl.lit("not spending (pendapatan/pembiayaan)"))
         reason = reason.when(~pl.col("account_code").str.starts_with("5")).then(
-            pl.lit("not spending (pendapatan/pembiayaan)")
+            pl.lit("not an account of belanja")
         )
     else:
         reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
@@ -314,8 +316,45 @@ def emit_facts(
     return budget, realization, plan
 
 
-def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | None, year: int | None) -> Facts:
-    """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does."""
+def evidence_of(rows: pl.DataFrame, slots: Sequence[Slot]) -> pl.DataFrame:
+    """Every amount of the sheet, data rows and subtotals alike, with the key of its row: what
+    another sheet is compared with to tell a copy or a summary (``facts.kinds``)."""
+    key = pl.coalesce(
+        pl.col("account_code"),
+        pl.col("unit_code"),
+        pl.col("unit_name").str.to_lowercase().str.strip_chars(),
+        pl.col("description").str.to_lowercase().str.strip_chars(),
+    )
+    parts = [
+        rows.select(
+            key=key,
+            cents=(pl.col(f"m{column.index}") * 100).round().cast(pl.Int64, strict=False),
+            data=pl.col("reason").is_null(),
+            budget=pl.lit(column is slot.budget),
+        )
+        for slot in slots
+        for column in (slot.budget, slot.realized, slot.plan)
+        if column is not None
+    ]
+    empty = {"key": pl.String, "cents": pl.Int64, "data": pl.Boolean, "budget": pl.Boolean}
+    if not parts:
+        return pl.DataFrame(schema=empty)
+    return pl.concat(parts).filter(pl.col("cents").is_not_null() & (pl.col("cents") != 0))
+
+
+def normalize(
+    layout: Layout,
+    source: int,
+    fallback_unit: str,
+    as_of: date | None,
+    year: int | None,
+    *,
+    evidence: bool = False,
+) -> Facts:
+    """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does.
+
+    With ``evidence``, the facts keep every amount of the sheet for comparing sheets.
+    """
     grid = layout.grid
     warnings: list[Warning_] = []
     slots = plan_slots(layout)
@@ -375,4 +414,5 @@ def normalize(layout: Layout, source: int, fallback_unit: str, as_of: date | Non
         rows_used=data.height,
         rows_skipped=counts,
         slots=[slot.as_dict() for slot in slots],
+        evidence=evidence_of(rows, slots) if evidence else None,
     )

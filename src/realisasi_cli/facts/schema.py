@@ -76,6 +76,7 @@ class Facts:
     rows_used: int = 0
     rows_skipped: dict[str, int] = field(default_factory=dict)
     slots: list[dict[str, object]] = field(default_factory=list)
+    evidence: pl.DataFrame | None = None  # key, cents, data, budget: every amount (facts.kinds)
 
 
 @dataclass
@@ -89,6 +90,9 @@ class SheetResult:
     as_of: date | None
     as_of_source: str | None
     note: str | None = None
+    kind: str | None = None  # data, budget, plan, derived, template, pendapatan (facts.kinds)
+    reason: str | None = None  # why the sheet is of that kind, for inspect and the notices
+    used: bool = False  # whether its facts are in the dataset
 
 
 @dataclass

@@ -1,0 +1,152 @@
+"""The kind of each sheet, decided from evidence in the sheets: only realization data is ranked.
+
+- ``data``: budget and/or realization lines;
+- ``budget``: budget amounts only (a DPA), used where other inputs give the realization;
+- ``plan``: planned amounts per month or quarter (anggaran kas / RAK), never ranked;
+- ``derived``: a copy of another sheet's rows (hidden or visible, whole or filtered), or a
+  summary whose amounts are all found in other sheets (their rows, subtotals or totals);
+- ``template``: a header without data rows; ``pendapatan``: revenue rows only.
+
+A sheet that carries its own date (title, header, sheet name) is a snapshot, and is a copy
+only of a sheet of the same date: month sheets of one unit are never each other's copies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from realisasi_cli.facts.schema import SheetResult
+
+# Share of a sheet's rows (or amounts) found elsewhere that makes it a copy (or a summary).
+COPY_SHARE = 0.9
+MIN_ROWS = 2  # a one-line sheet is too little evidence to call it a copy
+MIN_AMOUNTS = 3
+OWN_DATE = ("title", "header", "sheet name")
+PLAN_TITLE = re.compile(r"anggaran kas|\brak\b|rencana (penarikan|kas)")
+
+
+def base_kind(result: SheetResult) -> tuple[str, str]:
+    """What one sheet is on its own evidence: its columns and whether it has data rows."""
+    layout, facts = result.layout, result.facts
+    assert layout is not None
+    months = sum(1 for c in layout.columns if c.role == "plan" and c.period and not c.physical)
+    if months >= 3 and PLAN_TITLE.search(" ".join(layout.context.title).lower()):
+        return "plan", "a cash plan (anggaran kas): planned amounts per month under its title"
+    if not layout.has_realized:
+        if any(c.role == "plan" and c.period for c in layout.columns):
+            return "plan", "planned amounts per month or quarter (anggaran kas), no realization"
+        if layout.has_budget and not layout.has_period_key:
+            return "budget", "budget amounts only (DPA), no realization"
+    if facts is None or facts.rows_used == 0:
+        revenue = facts is not None and facts.rows_skipped.get("not spending (pendapatan/pembiayaan)", 0)
+        if revenue:
+            return "pendapatan", "only pendapatan or pembiayaan rows (account 4 or 6)"
+        return "template", "a header without data rows"
+    return "data", "budget and realization lines"
+
+
+@dataclass
+class _Sheet:
+    """One sheet's evidence for the comparison."""
+
+    index: int
+    result: SheetResult
+    rows: pl.DataFrame  # key, cents of the data rows' budgets (else realization)
+    amounts: pl.Series  # distinct cents of the data rows, every measure
+    everything: pl.DataFrame  # key, cents of every amount, with per-unit totals and the total
+
+    @property
+    def own_date(self) -> object:
+        return self.result.as_of if self.result.as_of_source in OWN_DATE else None
+
+    @property
+    def priority(self) -> tuple[bool, int, int]:
+        """Which of two identical sheets is kept: the visible one, the larger, the first."""
+        hidden = self.result.layout is not None and self.result.layout.grid.hidden
+        rows = self.result.facts.rows_used if self.result.facts else 0
+        return (not hidden, rows, -self.index)
+
+
+def _evidence(index: int, result: SheetResult) -> _Sheet | None:
+    facts = result.facts
+    if facts is None or facts.evidence is None:
+        return None
+    cells = facts.evidence
+    data = cells.filter(pl.col("data"))
+    has_budget = data.select(pl.col("budget").any()).item()
+    rows = data.filter(pl.col("budget") == bool(has_budget)).select("key", "cents")
+    totals = []
+    for frame, column in ((facts.budget, "budget"), (facts.realization, "realized")):
+        if frame.height:
+            per_unit = frame.group_by("unit_code", "unit_name").agg(pl.col(column).sum())
+            totals.append(per_unit.select(key=pl.lit(None, pl.String), cents=pl.col(column)))
+            totals.append(frame.select(key=pl.lit(None, pl.String), cents=pl.col(column).sum()))
+    everything = pl.concat(
+        [
+            cells.select("key", "cents"),
+            *(t.with_columns(cents=(pl.col("cents") * 100).round().cast(pl.Int64)) for t in totals),
+        ]
+    )
+    return _Sheet(index, result, rows, data["cents"].unique(), everything)
+
+
+def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
+    """Share of ``sheet``'s data rows whose key and amount stand among ``other``'s rows."""
+    if sheet.rows.height < MIN_ROWS:
+        return 0.0
+    found = sheet.rows.join(other.everything.unique(), on=["key", "cents"], how="semi", nulls_equal=False)
+    return found.height / sheet.rows.height
+
+
+def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
+    """Share of ``sheet``'s distinct amounts found anywhere in ``others`` (rows, subtotals, totals)."""
+    if sheet.amounts.len() < MIN_AMOUNTS or not others:
+        return 0.0
+    pool = pl.concat([o.everything["cents"] for o in others]).unique()
+    found = sheet.amounts.is_in(pool.implode())
+    return int(found.sum()) / found.len()
+
+
+def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
+    """A dated snapshot is a copy only of a sheet of the same date."""
+    return sheet.own_date is None or sheet.own_date == other.own_date
+
+
+def mark_derived(results: list[SheetResult]) -> None:
+    """Among the sheets of one workbook, mark the copies and summaries of others as derived."""
+    sheets = [s for i, r in enumerate(results) if (s := _evidence(i, r)) is not None]
+    candidates = [s for s in sheets if s.result.kind == "data"]
+    if len(sheets) < 2 or not candidates:
+        return
+    copies: dict[int, list[_Sheet]] = {}
+    for sheet in candidates:
+        copies[sheet.index] = [
+            other
+            for other in sheets
+            if other is not sheet and _comparable(sheet, other) and _rows_found(sheet, other) >= COPY_SHARE
+        ]
+
+    def copy_of(sheet: _Sheet, other: _Sheet) -> bool:
+        return other.index in {o.index for o in copies.get(sheet.index, [])}
+
+    for sheet in candidates:
+        # of two identical sheets, the one kept is not a copy of the other
+        sources = [
+            other
+            for other in copies[sheet.index]
+            if not (copy_of(other, sheet) and sheet.priority > other.priority)
+        ]
+        if sources:
+            best = max(sources, key=lambda o: o.priority)
+            hidden = " (a hidden sheet)" if sheet.result.layout and sheet.result.layout.grid.hidden else ""
+            sheet.result.kind = "derived"
+            sheet.result.reason = f"its rows are found in sheet {best.result.sheet!r}{hidden}"
+            continue
+        others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
+        if _amounts_found(sheet, others) >= COPY_SHARE:
+            sheet.result.kind = "derived"
+            sheet.result.reason = "a summary: its amounts are all found in other sheets"
