@@ -89,7 +89,11 @@ def test_rank_one_is_the_highest_absorption_and_the_lowest_is_listed_first() -> 
         ("name:DINAS B", 1, None, "Dinas B", 200.0, 120.0, 100 * 120 / 200, False),
         ("1.03", 1, "1.03", "Dinas C", 50.0, 20.0 + 10.0, 100 * (20 + 10) / 50, False),
     )
-    assert_frame_equal(five_units().units, expected)
+    ranking = five_units()
+    assert_frame_equal(ranking.units.drop("as_of", "period_start"), expected)
+    # each unit carries the date of its data and the start of the period its realization covers
+    assert ranking.units["as_of"].to_list() == [JUN30] * 4
+    assert ranking.units["period_start"].to_list() == [None, TO_JUNE[0], TO_JUNE[0], TO_JUNE[0]]
 
 
 def test_units_with_equal_absorption_are_listed_by_name() -> None:
@@ -296,7 +300,17 @@ def test_compare_gives_the_points_each_unit_gained_since_the_previous_ranking() 
     )
     changes = compare(current, previous, bottom=2)
     assert changes.change_pp == {"1": 25.0 - 10, "2": 40.0 - 35, "3": None}
+    # Dinas Baru was not seen before: the totals cover other units, so they are not compared
+    assert changes.total_change_pp is None
+    assert (changes.compared, changes.units) == (2, 3)
+
+
+def test_the_total_change_is_told_when_the_same_units_are_seen_before_and_now() -> None:
+    previous = ranking_of([("1", "1", "Dinas A", 10.0), ("2", "2", "Dinas B", 35.0)], total_pct=20.0)
+    current = ranking_of([("1", "1", "Dinas A", 25.0), ("2", "2", "Dinas B", 40.0)], total_pct=32.5)
+    changes = compare(current, previous, bottom=2)
     assert changes.total_change_pp == pytest.approx(32.5 - 20.0)
+    assert (changes.compared, changes.units) == (2, 2)
     assert changes.previous_as_of == MAR31
 
 

@@ -14,6 +14,7 @@ from realisasi_cli.errors import UsageError
 DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
 DEFAULT_THRESHOLD = 57.0
 DEFAULT_BOTTOM = 10
+DEFAULT_STALE_DAYS = 14  # a unit's data older than the newest by more than this is named
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Config:
     lang: str = "id"
     threshold: float = DEFAULT_THRESHOLD
     bottom: int = DEFAULT_BOTTOM
+    stale_days: int = DEFAULT_STALE_DAYS
     targets: tuple[float, ...] = DEFAULT_TARGETS
     units: dict[str, str] = field(default_factory=dict)
     layouts: list[dict[str, Any]] = field(default_factory=list)
@@ -88,6 +90,7 @@ def load_config(explicit: Path | None = None) -> Config:
             lang=str(data.get("lang", "id")),
             threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
             bottom=int(data.get("bottom", DEFAULT_BOTTOM)),
+            stale_days=int(data.get("stale_days", DEFAULT_STALE_DAYS)),
             targets=targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
             layouts=[dict(x) for x in data.get("layout", [])],

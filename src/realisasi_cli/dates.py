@@ -134,3 +134,43 @@ def year_in_name(name: str) -> int | None:
     """A four-digit year in a file or sheet name."""
     years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", name)
     return int(years[-1]) if years else None
+
+
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\b\.?", re.I)
+_SHORT_DATE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\.?\s*[-/ ]?\s*(\d{{2}})(?!\d)", re.I
+)
+
+
+def period_start_in(text: str) -> date | None:
+    """The first day a title's period covers, when it states a range: ``01 Juli s.d 31 Juli
+    2022`` → 1 July 2022; ``Januari s.d Agustus 2022`` → 1 January 2022."""
+    until = _UNTIL.search(text)
+    end = as_of_in(text)
+    if (
+        until is None
+        or end is None
+        or until.group(1).lower() in ("per", "keadaan", "posisi", "tanggal", "tgl")
+    ):
+        return None
+    before = text[: until.start()]
+    full = dates_in(before)
+    if full:
+        return full[-1]
+    day_month = list(_DAY_MONTH.finditer(before))
+    if day_month:
+        month = month_number(day_month[-1].group(2))
+        return _valid(end.year, month, int(day_month[-1].group(1))) if month else None
+    months = _MONTH_TOKEN.findall(before)
+    month = month_number(months[-1]) if months else None
+    return date(end.year, month, 1) if month else None
+
+
+def short_date_in_name(name: str) -> date | None:
+    """A day, month and two-digit year in a file or sheet name: ``Realisasi Jan sd 12 Mei 26``."""
+    found = list(_SHORT_DATE.finditer(name.replace("_", " ")))
+    if not found:
+        return None
+    last = found[-1]
+    month = month_number(last.group(2))
+    return _valid(2000 + int(last.group(3)), month, int(last.group(1))) if month else None

@@ -82,20 +82,30 @@ def rank(
     selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
     goals = parse_targets(targets, run.config.targets)
     evaluation = evaluate(
-        run.dataset, run.options, goals, run.previous, selection.bottom, paced=with_pace, by_quarter=False
+        run.dataset,
+        run.options,
+        goals,
+        run.previous,
+        selection.bottom,
+        paced=with_pace,
+        by_quarter=False,
+        stale_days=run.config.stale_days,
     )
     ranking, changes = evaluation.ranking, evaluation.changes
     total_pace = evaluation.pace if with_pace else None
-    print_warnings(run.dataset.warnings, quiet, run.language)
+    print_warnings([*run.dataset.warnings, *evaluation.warnings], quiet, run.language)
     if chosen is Format.table:
         from realisasi_cli.present.tables import rank_lines, rank_table
 
         units = report.selected_units(ranking, selection)
-        out.show([rank_table(ranking, units, run.language, out.width, changes, total_pace)])
+        table = rank_table(ranking, units, run.language, out.width, changes, total_pace, evaluation.freshness)
+        out.show([table])
         out.show(rank_lines(ranking, run.language, changes, total_pace))
         return
     if chosen is Format.json:
-        document = report.rank_json(ranking, run.dataset, selection, changes, total_pace)
+        document = report.rank_json(
+            ranking, run.dataset, selection, changes, total_pace, notices=evaluation.warnings
+        )
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif chosen in TABULAR:
         emit_rows(chosen, "Peringkat", report.RANK_COLUMNS, report.rank_rows(ranking, selection), output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from realisasi_cli import vocabulary as vocab
-from realisasi_cli.dates import as_of_in, year_in
+from realisasi_cli.dates import as_of_in, period_start_in, year_in
 from realisasi_cli.detect.layout import Context
 from realisasi_cli.reading.grid import Grid
 
@@ -75,6 +75,7 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
         found = as_of_in(line)
         if found and (context.as_of is None or context.as_of_source == "title"):
             context.as_of, context.as_of_source = found, "title"
+            context.period_start = period_start_in(line)
     if context.year is None and context.as_of is not None:
         context.year = context.as_of.year
     return context

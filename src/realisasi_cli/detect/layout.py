@@ -51,6 +51,7 @@ class Context:
     unit_name: str | None = None
     as_of: date | None = None
     as_of_source: str | None = None
+    period_start: date | None = None  # where the title states a range (01 Juli s.d 31 Juli 2022)
     year: int | None = None
     government: str | None = None
     title: list[str] = field(default_factory=list)

@@ -37,7 +37,14 @@ LEFT_OUT = ("derived", "plan", "template", "pendapatan")
 
 def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
     """The date a sheet's data stands at, and where it was read: title, header, sheet or file name."""
-    from realisasi_cli.dates import as_of_in, month_end, month_in_name, year_in, year_in_name
+    from realisasi_cli.dates import (
+        as_of_in,
+        month_end,
+        month_in_name,
+        short_date_in_name,
+        year_in,
+        year_in_name,
+    )
 
     ctx = layout.context
     if ctx.as_of is not None:
@@ -49,7 +56,7 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
                 return found, "header"
     for name, where in ((sheet, "sheet name"), (file.stem, "file name")):
         spaced = name.replace("_", " ").replace("-", " ")
-        found = as_of_in(spaced)
+        found = as_of_in(spaced) or short_date_in_name(spaced)
         if found:
             return found, where
         month = month_in_name(name)

@@ -270,12 +270,17 @@ def _slot_facts(
 
 
 def _with_period(
-    base: pl.DataFrame, data: pl.DataFrame, slot: Slot, as_of: date | None, year: int | None
+    base: pl.DataFrame,
+    data: pl.DataFrame,
+    slot: Slot,
+    as_of: date | None,
+    year: int | None,
+    period_start: date | None = None,
 ) -> pl.DataFrame:
     """``base`` with the period it covers: the slot's, else each row's own month or date."""
     if "period_end" in data.columns and slot.period is None:
         return base.hstack(data.select("period_start", "period_end"))
-    start, end = period_bounds(slot.period, as_of, year)
+    start, end = period_bounds(slot.period, as_of, year, period_start)
     return base.with_columns(period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date))
 
 
@@ -288,6 +293,7 @@ def emit_facts(
     as_of: date | None,
     year: int | None,
     long_periods: bool,
+    period_start: date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Stage 5: budget, realization and plan facts of the data rows."""
     budgets, realizations, plans = [], [], []
@@ -296,7 +302,8 @@ def emit_facts(
         if slot.budget is not None:
             budgets.append(base.select(list(BUDGET_SCHEMA)))
         if slot.realized is not None:
-            realizations.append(_with_period(base, data, slot, as_of, year).select(list(REALIZATION_SCHEMA)))
+            dated = _with_period(base, data, slot, as_of, year, period_start)
+            realizations.append(dated.select(list(REALIZATION_SCHEMA)))
         if slot.plan is not None:
             start, end = period_bounds(slot.period, as_of, year)
             dated = base.with_columns(
@@ -404,6 +411,8 @@ def normalize(
         as_of=as_of,
         year=year,
         long_periods=columns.period is not None,
+        # the title's range counts only where the date is the title's own
+        period_start=layout.context.period_start if layout.context.as_of == as_of else None,
     )
     return Facts(
         budget=budget,

@@ -42,11 +42,15 @@ def row_period(name: str, dtype: pl.DataType, year: int | None) -> tuple[pl.Expr
 
 
 def period_bounds(
-    period: tuple[str, int] | None, as_of: date | None, year: int | None
+    period: tuple[str, int] | None, as_of: date | None, year: int | None, start: date | None = None
 ) -> tuple[date | None, date | None]:
+    """The first and last day a slot's facts cover: its month or quarter, else from ``start``
+    (the title's range, 1 January when it states none) to the as-of date."""
     if period is None:
         if as_of is None:
             return None, None
+        if start is not None and start.year == as_of.year and start <= as_of:
+            return start, as_of
         return date(as_of.year, 1, 1), as_of
     fiscal = year or (as_of.year if as_of else None)
     if fiscal is None:

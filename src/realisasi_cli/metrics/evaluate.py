@@ -8,8 +8,10 @@ from datetime import date
 
 import polars as pl
 
-from realisasi_cli.facts.schema import Dataset
-from realisasi_cli.metrics.changes import Changes, compare, previous_sources
+from realisasi_cli.config import DEFAULT_STALE_DAYS
+from realisasi_cli.facts.schema import Dataset, Warning_
+from realisasi_cli.metrics.changes import Changes, compare, earlier_observations
+from realisasi_cli.metrics.freshness import Freshness, freshness
 from realisasi_cli.metrics.pace import with_pace
 from realisasi_cli.metrics.quarters import Quarters, quarters
 from realisasi_cli.metrics.ranking import Ranking, category_totals, rank
@@ -26,6 +28,14 @@ class Evaluation:
     pace: dict[str, float | None]  # the whole government's monthly_pct, projected_pct, needed_monthly_pct
     targets: tuple[float, ...]
     bottom: int
+    freshness: Freshness
+
+    @property
+    def warnings(self) -> list[Warning_]:
+        """What the units' data dates call for: undated, stale, not year-to-date."""
+        return date_warnings(self.freshness, self.stale_days)
+
+    stale_days: int = DEFAULT_STALE_DAYS
 
     @functools.cached_property
     def categories(self) -> pl.DataFrame:
@@ -49,21 +59,18 @@ class Evaluation:
 def changes_since(
     ranking: Ranking, dataset: Dataset, previous: Dataset | None, options: RankOptions, bottom: int
 ) -> Changes | None:
-    """Changes against ``previous``, else against the older snapshots among the inputs (or None)."""
+    """Changes against ``previous``, else against each unit's earlier observations among the
+    inputs; None when no unit has one."""
     if previous is not None:
         before = rank(previous.budget, previous.realization, previous.sources, options)
         return compare(ranking, before, bottom)
-    older = previous_sources(dataset.sources)
-    if older is None:
+    earlier = earlier_observations(dataset.budget, dataset.realization, dataset.sources, options)
+    if earlier is None:
         return None
-    keep = older["source"].implode()
-    before = rank(
-        dataset.budget.filter(pl.col("source").is_in(keep)),
-        dataset.realization.filter(pl.col("source").is_in(keep)),
-        older,
-        options,
-    )
-    return compare(ranking, before, bottom)
+    budget, realization = earlier
+    used = pl.concat([budget.select("source"), realization.select("source")]).unique()
+    older = dataset.sources.join(used, on="source", how="semi")
+    return compare(ranking, rank(budget, realization, older, options), bottom)
 
 
 def evaluate(
@@ -76,6 +83,7 @@ def evaluate(
     paced: bool = True,
     by_quarter: bool = True,
     plan: pl.DataFrame | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
 ) -> Evaluation:
     """Rank, compare with the previous snapshot, build the quarter series and the pace.
 
@@ -106,4 +114,49 @@ def evaluate(
         pace=total_pace,
         targets=targets,
         bottom=bottom,
+        freshness=freshness(ranking, stale_days),
+        stale_days=stale_days,
     )
+
+
+def _names(items: list[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
+    """Warnings on the units' data dates, each naming the units."""
+    warnings = []
+    if dates.undated and dates.newest is not None:
+        warnings.append(
+            Warning_(
+                "",
+                None,
+                None,
+                f"{len(dates.undated)} unit(s) have no data date in their title, header, sheet or "
+                f"file name: {_names(dates.undated)}; their data may be older",
+            )
+        )
+    if dates.stale and dates.newest is not None:
+        named = [f"{name} ({as_of.isoformat()})" for name, as_of in dates.stale]
+        warnings.append(
+            Warning_(
+                "",
+                None,
+                None,
+                f"{len(dates.stale)} unit(s) have data older than the newest ({dates.newest.isoformat()}) "
+                f"by more than {stale_days} days: {_names(named)}",
+            )
+        )
+    for name, start, end in dates.not_year_to_date:
+        until = end.isoformat() if end else "?"
+        warnings.append(
+            Warning_(
+                "",
+                None,
+                None,
+                f"{name}: the realization covers {start.isoformat()} to {until}, not from 1 January; "
+                "its absorption is not year-to-date",
+            )
+        )
+    return warnings

@@ -172,6 +172,7 @@ def quarters(
             # units whose exports reach this quarter; the total's % is over their budgets
             reporting_budget=pl.col("budget").filter(pl.col("cumulative").is_not_null()).sum(),
             units_reporting=pl.col("cumulative").is_not_null().sum().cast(pl.Int64),
+            units_total=pl.len().cast(pl.Int64),
             cumulative=pl.when(pl.col("cumulative").is_not_null().any()).then(pl.col("cumulative").sum()),
         )
         .sort("quarter")

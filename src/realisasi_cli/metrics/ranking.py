@@ -46,11 +46,11 @@ def unit_totals(
     r = (
         realization.join(latest_realized, on=["unit", "source"])
         .group_by("unit")
-        .agg(realized=pl.col("realized").sum())
+        .agg(realized=pl.col("realized").sum(), period_start=pl.col("period_start").min())
     )
+    dated = latest.join(sources.select("source", "as_of"), on="source", how="left").select("unit", "as_of")
     return (
-        latest.select("unit")
-        .join(names, on="unit", how="left")
+        dated.join(names, on="unit", how="left")
         .join(b, on="unit", how="left")
         .join(r, on="unit", how="left")
         .with_columns(
@@ -153,7 +153,18 @@ def rank(
             below_threshold=pl.col("absorption_pct") < options.threshold,
         )
         .sort(["absorption_pct", "name"])
-        .select("unit", "rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold")
+        .select(
+            "unit",
+            "rank",
+            "code",
+            "name",
+            "budget",
+            "realized",
+            "absorption_pct",
+            "below_threshold",
+            "as_of",
+            "period_start",
+        )
     )
     unranked = (
         totals.filter(pl.col("budget") == 0)

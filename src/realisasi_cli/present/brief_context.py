@@ -83,6 +83,7 @@ class QuarterRow:
     target_pct: float | None
     gap_pp: float | None
     through: date | None  # the as-of date when the quarter is not over yet, else None
+    coverage: str = ""  # "3 dari 44 perangkat daerah melapor" when not every unit reaches the quarter
 
 
 @dataclass

@@ -94,7 +94,15 @@ def _warnings(evaluation: Evaluation, dataset: Dataset) -> list[WarningNote]:
     return notes
 
 
-def _quarter_rows(evaluation: Evaluation) -> list[QuarterRow]:
+def _coverage(row: dict[str, Any], lang: str) -> str:
+    """Whom a quarter's total covers, where not every unit reports: ``3 dari 44 perangkat daerah``."""
+    reporting, total = row.get("units_reporting"), row.get("units_total")
+    if reporting is None or total is None or reporting == total:
+        return ""
+    return words(lang)["coverage"].format(n=reporting, total=total)
+
+
+def _quarter_rows(evaluation: Evaluation, lang: str = "id") -> list[QuarterRow]:
     known: dict[int, dict[str, Any]] = {}
     through: date | None = None
     if evaluation.quarters is not None:
@@ -117,6 +125,7 @@ def _quarter_rows(evaluation: Evaluation) -> list[QuarterRow]:
                 target_pct=target,
                 gap_pp=None if pct is None or target is None else pct - target,
                 through=through if evaluation.quarters and q == evaluation.quarters.last_quarter else None,
+                coverage=_coverage(r, lang),
             )
         )
     return rows
@@ -247,7 +256,7 @@ def build_brief(
     ]
     order = {"operasi": 0, "modal": 1, "tidak_terduga": 2, "transfer": 3}
     categories.sort(key=lambda c: (order.get(c.key, 9), c.key))
-    quarters = _quarter_rows(evaluation)
+    quarters = _quarter_rows(evaluation, lang)
     band_list = _band_list(bands, target, ranking.threshold, lang, units)
     markers = [(bands.low, _cut_name(bands.low, target, ranking.threshold, lang))]
     if bands.high != bands.low:

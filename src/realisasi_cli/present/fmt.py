@@ -58,3 +58,12 @@ def ready(lang: str = "id") -> None:
     long_date(date(2000, 1, 1), lang)
     rupiah(0, lang)
     percent(0, lang)
+
+
+def short_date(value: date | None, lang: str = "id") -> str:
+    """``10 Nov 2023`` for a narrow column; ``-`` when unknown."""
+    if value is None:
+        return "-"
+    from babel.dates import format_date
+
+    return format_date(value, "d MMM yyyy", locale=LOCALES.get(lang, "id_ID"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.changes import Changes
 from realisasi_cli.metrics.quarters import Quarters
 from realisasi_cli.metrics.ranking import Ranking
@@ -51,12 +52,17 @@ def _deviation_pp(physical: dict[str, float | None] | None, financial: float | N
     return _num(physical["realized_pct"] - financial, 4)
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
 def rank_json(
     ranking: Ranking,
     dataset: Dataset,
     selection: Selection,
     changes: Changes | None = None,
     pace: dict[str, Any] | None = None,
+    notices: Sequence[Warning_] = (),
 ) -> dict[str, Any]:
     """The ``rank --format json`` document, exactly as DESIGN.md's contract."""
     categories: dict[str, dict[str, dict[str, float | None]]] = {}
@@ -89,8 +95,9 @@ def rank_json(
         }
         if ranking.categories is not None:
             entry["categories"] = categories.get(u["unit"], {})
-        if changes is not None:
-            entry["change_pp"] = _num(changes.change_pp.get(u["unit"]), 4)
+        entry["as_of"] = _iso(u.get("as_of"))
+        entry["period_start"] = _iso(u.get("period_start"))
+        entry["change_pp"] = _num(changes.change_pp.get(u["unit"]), 4) if changes is not None else None
         if ranking.physical is not None:
             entry["physical"] = physical.get(u["unit"], _NO_PHYSICAL) | {
                 "deviation_pp": _deviation_pp(physical.get(u["unit"]), u["absorption_pct"])
@@ -104,6 +111,7 @@ def rank_json(
         extra["total_change_pp"] = _num(changes.total_change_pp, 4)
         extra["entered_bottom"] = changes.entered_bottom
         extra["left_bottom"] = changes.left_bottom
+        extra["units_compared"] = changes.compared
     if pace is not None:
         extra["pace"] = _pace_dict(pace)
     return {
@@ -119,7 +127,7 @@ def rank_json(
         "unranked": [
             {"code": u["code"], "name": u["name"], "reason": u["reason"]} for u in ranking.unranked.to_dicts()
         ],
-        "warnings": [w.as_dict() for w in dataset.warnings],
+        "warnings": [w.as_dict() for w in [*dataset.warnings, *notices]],
         **extra,
     }
 
@@ -166,7 +174,7 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
         )
     total_rows = result.total.to_dicts()
     total_quarters = [
-        entry | {"units_reporting": row["units_reporting"]}
+        entry | {"units_reporting": row["units_reporting"], "units_total": row["units_total"]}
         for entry, row in zip(_quarter_list(total_rows), total_rows, strict=True)
     ]
     return {

@@ -6,6 +6,7 @@ from the data is escaped, so a cell cannot become markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from realisasi_cli.present.words import QUARTER_NAMES, words
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Warning_
     from realisasi_cli.metrics.changes import Changes
+    from realisasi_cli.metrics.freshness import Freshness
     from realisasi_cli.metrics.ranking import Ranking
 
 WARNINGS_SHOWN = 8  # on the terminal; ``--format json`` lists them all
@@ -33,9 +35,10 @@ def bar(pct: float | None, width: int = 12) -> str:
 
 
 def arrow(value: float | None, lang: str) -> str:
-    """A change in percentage points with its direction: ``▲ +1,5 pp``."""
+    """A change in percentage points with its direction: ``▲ +1,5 pp``; ``—`` without an earlier
+    observation."""
     if value is None:
-        return ""
+        return "—"
     return f"{fmt.arrow(value)} {fmt.points(value, lang)}"
 
 
@@ -46,6 +49,64 @@ def _by_unit(frame: Any, column: str, condition: Any = None) -> dict[str, Any]:
     return {r["unit"]: r[column] for r in rows.iter_rows(named=True)}
 
 
+def data_dates(dates: Freshness | None, as_of: date | None, lang: str) -> str | None:
+    """``Data per 10 November 2023``, or the range when units stand at different dates."""
+    labels = words(lang)
+    if dates is None or not dates.dates_differ:
+        return f"{labels['as_of']} {fmt.long_date(as_of, lang)}" if as_of else None
+    parts = []
+    if dates.oldest is not None and dates.newest is not None:
+        span = fmt.long_date(dates.newest, lang)
+        if dates.oldest != dates.newest:
+            span = f"{fmt.long_date(dates.oldest, lang)} – {span}"
+        parts.append(f"{labels['as_of']} {span}")
+    if dates.undated:
+        parts.append(f"{len(dates.undated)} {labels['undated']}")
+    return "; ".join(parts) or None
+
+
+Cell = Callable[[dict[str, Any]], str]
+
+
+def _rank_columns(
+    ranking: Ranking,
+    units: list[dict[str, Any]],
+    lang: str,
+    width: int,
+    changes: Changes | None,
+    total_pace: dict[str, Any] | None,
+    show_dates: bool,
+) -> list[tuple[str, Cell]]:
+    """The ranking's columns after # and the unit's name, each with how its cell is written."""
+    labels = words(lang)
+    extras = (changes is not None) + 3 * (total_pace is not None)
+    columns: list[tuple[str, Cell]] = [
+        (labels["budget"], lambda u: fmt.rupiah(u["budget"], lang)),
+        (labels["realized"], lambda u: fmt.rupiah(u["realized"], lang)),
+        ("%", lambda u: fmt.percent(u["absorption_pct"], lang, 2)),
+    ]
+    if show_dates:
+        columns.append((labels["as_of"], lambda u: fmt.short_date(u.get("as_of"), lang)))
+    if ranking.categories is not None:
+        modal = _by_unit(ranking.categories, "absorption_pct", _top_is("modal"))
+        columns.append((labels["modal_pct"], lambda u: fmt.percent(modal.get(u["unit"]), lang)))
+    if ranking.physical is not None:
+        physical = _by_unit(ranking.physical, "realized_pct")
+        columns.append((labels["physical"], lambda u: fmt.percent(physical.get(u["unit"]), lang)))
+    if changes is not None:
+        columns.append(("Δ", lambda u: arrow(changes.change_pp.get(u["unit"]), lang)))
+    if total_pace is not None:
+        for key, field in (
+            ("pace_short", "monthly_pct"),
+            ("projected_short", "projected_pct"),
+            ("needed_short", "needed_monthly_pct"),
+        ):
+            columns.append((labels[key], lambda u, field=field: fmt.percent(u[field], lang)))  # type: ignore[misc]  # the default binds the loop's field
+    if width >= 110 + 20 * extras:
+        columns.append(("", lambda u: bar(u["absorption_pct"])))
+    return columns
+
+
 def rank_table(
     ranking: Ranking,
     units: list[dict[str, Any]],
@@ -53,53 +114,26 @@ def rank_table(
     width: int,
     changes: Changes | None = None,
     total_pace: dict[str, Any] | None = None,
+    dates: Freshness | None = None,
 ) -> Table:
-    """The ranking as a table fitted to ``width`` columns: code and bar only where they fit."""
+    """The ranking as a table fitted to ``width`` columns: code and bar only where they fit; a
+    column of each unit's data date where the units' dates differ."""
     labels = words(lang)
     title = labels["rank_title"] + (f" · {ranking.category}" if ranking.category else "")
-    caption = f"{labels['as_of']} {fmt.long_date(ranking.as_of, lang)}" if ranking.as_of else None
-    table = Table(title=title, caption=caption, header_style="bold")
+    table = Table(title=title, caption=data_dates(dates, ranking.as_of, lang), header_style="bold")
     extras = (changes is not None) + 3 * (total_pace is not None)
     show_code = any(u["code"] for u in units) and width >= 120 + 20 * extras
-    show_bar = width >= 110 + 20 * extras
-    show_modal = ranking.categories is not None
+    show_dates = dates is not None and dates.dates_differ
+    columns = _rank_columns(ranking, units, lang, width, changes, total_pace, show_dates)
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     if show_code:
         table.add_column(labels["code"], style="dim", no_wrap=True)
     table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
-    for key in ("budget", "realized"):
-        table.add_column(labels[key], justify="right", no_wrap=True)
-    table.add_column("%", justify="right", no_wrap=True)
-    optional = [
-        (show_modal, labels["modal_pct"]),
-        (ranking.physical is not None, labels["physical"]),
-        (changes is not None, "Δ"),
-    ]
-    for shown, header in optional:
-        if shown:
-            table.add_column(header, justify="right", no_wrap=True)
-    if total_pace is not None:
-        for key in ("pace_short", "projected_short", "needed_short"):
-            table.add_column(labels[key], justify="right", no_wrap=True)
-    if show_bar:
-        table.add_column("", no_wrap=True)
-    modal = _by_unit(ranking.categories, "absorption_pct", _top_is("modal")) if show_modal else {}
-    physical = _by_unit(ranking.physical, "realized_pct")
+    for header, _cell in columns:
+        table.add_column(header, justify="left" if not header else "right", no_wrap=True)
     for u in units:
-        row = [str(u["rank"]), *([escape(u["code"] or "")] if show_code else [])]
-        row += [escape(u["name"]), fmt.rupiah(u["budget"], lang), fmt.rupiah(u["realized"], lang)]
-        row.append(fmt.percent(u["absorption_pct"], lang, 2))
-        if show_modal:
-            row.append(fmt.percent(modal.get(u["unit"]), lang))
-        if ranking.physical is not None:
-            row.append(fmt.percent(physical.get(u["unit"]), lang))
-        if changes is not None:
-            row.append(arrow(changes.change_pp.get(u["unit"]), lang))
-        if total_pace is not None:
-            row += [fmt.percent(u[k], lang) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")]
-        if show_bar:
-            row.append(bar(u["absorption_pct"]))
-        table.add_row(*row, style="red" if u["below_threshold"] else None)
+        row = [str(u["rank"]), *([escape(u["code"] or "")] if show_code else []), escape(u["name"])]
+        table.add_row(*row, *(cell(u) for _h, cell in columns), style="red" if u["below_threshold"] else None)
     return table
 
 
@@ -121,7 +155,9 @@ def rank_lines(
     ]
     if changes is not None:
         since = fmt.long_date(changes.previous_as_of, lang)
-        lines.append(f"{labels['change']} {labels['since']} {since}: {arrow(changes.total_change_pp, lang)}")
+        compared = labels["units_of"].format(n=changes.compared, total=changes.units)
+        total = f": {arrow(changes.total_change_pp, lang)}" if changes.total_change_pp is not None else ""
+        lines.append(f"{labels['change']} {labels['since']} {since} ({compared}){total}")
         for key, items in (("entered", changes.entered_bottom), ("left", changes.left_bottom)):
             if items:
                 lines.append(f"{labels[key]}: " + ", ".join(escape(str(i["name"])) for i in items))
@@ -147,6 +183,14 @@ def _quarter_cell(entry: dict[str, Any], lang: str) -> str:
     return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]"
 
 
+def _reporting(quarter: dict[str, Any]) -> str:
+    """`` · 3/44`` after a total that not every unit reports."""
+    reporting, total = quarter.get("units_reporting"), quarter.get("units_total")
+    if reporting is None or total is None or reporting == total:
+        return ""
+    return f" [dim]· {reporting}/{total}[/]"
+
+
 def quarters_table(document: dict[str, Any], lang: str, category: str | None) -> Table:
     """The ``quarters`` JSON document as a table: cumulative % and gap per unit and quarter."""
     labels = words(lang)
@@ -163,7 +207,7 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None) ->
         cells = [_quarter_cell(q, lang) for q in unit["quarters"]]
         table.add_row(escape(unit["name"]), fmt.rupiah(unit["budget"], lang), *cells)
     total = document["total"]
-    cells = [_quarter_cell(q, lang) for q in total["quarters"]]
+    cells = [_quarter_cell(q, lang) + _reporting(q) for q in total["quarters"]]
     table.add_row(f"[bold]{labels['total']}[/]", fmt.rupiah(total["budget"], lang), *cells)
     return table
 
@@ -173,7 +217,7 @@ def warning_lines(warnings: list[Warning_], lang: str, limit: int = WARNINGS_SHO
     lines = []
     for w in warnings[:limit]:
         where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
-        lines.append(f"[yellow]warning:[/] {escape(where)}: {escape(w.message)}")
+        lines.append(f"[yellow]warning:[/] {escape(where) + ': ' if where else ''}{escape(w.message)}")
     if len(warnings) > limit:
         more = words(lang)["more_warnings"].format(n=len(warnings) - limit)
         lines.append(f"[yellow]… {more} (--format json lists all)[/]")

@@ -13,6 +13,9 @@ QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 WORDS: dict[str, dict[str, str]] = {
     "id": {
+        "undated": "perangkat daerah tanpa tanggal",
+        "units_of": "{n} dari {total} perangkat daerah",
+        "coverage": "{n} dari {total} perangkat daerah melapor",
         "brief_title": "Bahan Rapat Evaluasi Realisasi Anggaran",
         "fiscal_year": "Tahun Anggaran",
         "meeting": "Rapat",
@@ -121,6 +124,9 @@ WORDS: dict[str, dict[str, str]] = {
         "see_json": "lihat 'realisasi rank --format json'",
     },
     "en": {
+        "undated": "units without a date",
+        "units_of": "{n} of {total} units",
+        "coverage": "{n} of {total} units reporting",
         "brief_title": "Budget Realization Evaluation Meeting Briefing",
         "fiscal_year": "Fiscal year",
         "meeting": "Meeting",
