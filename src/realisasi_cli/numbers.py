@@ -30,9 +30,35 @@ class Notation:
     comma_thousands: bool  # "1,234" is one thousand two hundred thirty-four
 
 
+# Amounts written with a scale, as the DJPK portal and hand-made recaps do: "11.500,37 M".
+_SCALE = r"(?i)^(.*\d)\s*(rb|ribu|jt|juta|miliar|milyar|m|triliun|t)\.?\s*$"
+_SCALES = {
+    "rb": 1e3,
+    "ribu": 1e3,
+    "jt": 1e6,
+    "juta": 1e6,
+    "m": 1e9,
+    "miliar": 1e9,
+    "milyar": 1e9,
+    "t": 1e12,
+    "triliun": 1e12,
+}
+
+
+def _unscaled(col: pl.Expr) -> pl.Expr:
+    """The amount without its scale word (``11.500,37 M`` → ``11.500,37``)."""
+    return pl.coalesce(col.str.extract(_SCALE, 1), col)
+
+
+def _scale(col: pl.Expr) -> pl.Expr:
+    """What a scale word multiplies by (``M`` → 10⁹), 1 without one."""
+    word = col.str.extract(_SCALE, 2).str.to_lowercase()
+    return word.replace_strict(_SCALES, default=1.0, return_dtype=pl.Float64)
+
+
 def _body(col: pl.Expr) -> pl.Expr:
-    """The digits and separators of a text amount: no currency, sign, percent or spaces."""
-    return col.str.replace_all(r"(?i)rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
+    """The digits and separators of a text amount: no currency, sign, percent, scale or spaces."""
+    return _unscaled(col).str.replace_all(r"(?i)rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
 
 
 def _negative(col: pl.Expr) -> pl.Expr:
@@ -108,6 +134,7 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
         indonesian = body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
         text = pl.when(plain & ~thousands).then(body).otherwise(indonesian)
     value = pl.when(body.is_in(_ZERO_MARKS)).then(pl.lit(0.0)).otherwise(text.cast(pl.Float64, strict=False))
+    value = value * _scale(col)
     return pl.when(_negative(col)).then(-value).otherwise(value)
 
 

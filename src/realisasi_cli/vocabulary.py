@@ -82,8 +82,9 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
         "realized",
         re.compile(r"\brealisasi\b|\breal\b|\bspj\b|\bsp2d\b|\bpenyerapan\b|\bserapan\b|\bterealisasi\b"),
     ),
-    ("plan", re.compile(r"\btarget\b|\brencana\b|\brenc\b|\brak\b|\banggaran kas\b")),
-    ("budget", re.compile(r"\b(pagu|anggaran|dpa|apbd|apbdp|alokasi|plafon)\b")),
+    # a plan to date ("PAGU AKAS / SD JUNI", "Anggaran Kas s.d.") is a plan, not the budget
+    ("plan", re.compile(r"\btarget\b|\brencana\b|\brenc\b|\brak\b|\banggaran kas\b|\bakas\b")),
+    ("budget", re.compile(r"\b(pagu|anggaran|dpa|apbd|apbdp|alokasi|plafon|nilai rincian|pagu dana)\b")),
 ]
 
 ORIGINAL_BUDGET = re.compile(r"\bmurni\b|\bsebelum perubahan\b|\binduk\b|\bpenetapan\b|\bawal\b")

@@ -100,6 +100,8 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
             variant = "original"
         elif vocab.CHANGED_BUDGET.search(joined):
             variant = "changed"
+    elif role == "plan" and vocab.CUMULATIVE.search(joined):
+        variant, period = "cumulative", None  # a plan to date ("AKAS s.d. Juni"), not June's plan
     elif role == "realized":
         if vocab.PREVIOUS.search(joined) and not vocab.FLOW.search(joined):
             variant = "previous"

@@ -25,7 +25,9 @@ class Freshness:
     @property
     def dates_differ(self) -> bool:
         """Whether units stand at different dates (per-OPD uploads), or some have none."""
-        return bool(self.undated) or (self.newest is not None and self.newest != self.oldest)
+        if self.newest is None:  # nothing is dated: nothing to compare
+            return False
+        return bool(self.undated) or self.newest != self.oldest
 
 
 def freshness(ranking: Ranking, stale_days: int = DEFAULT_STALE_DAYS) -> Freshness:
