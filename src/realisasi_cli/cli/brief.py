@@ -22,6 +22,7 @@ from realisasi_cli.cli.options import (
     StrictOption,
     TargetsOption,
     ThresholdOption,
+    UnitsOption,
     parse_date,
     parse_targets,
 )
@@ -103,6 +104,7 @@ def brief(
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
     strict: StrictOption = False,
+    units: UnitsOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts."""
@@ -119,6 +121,7 @@ def brief(
         as_of=as_of,
         strict=strict,
         quiet=quiet,
+        units=units,
         lang=lang,
         category=category,
         threshold=threshold,

@@ -62,6 +62,15 @@ AsOfOption = Annotated[
 RollupOption = Annotated[
     bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
 ]
+UnitsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--units",
+        exists=True,
+        dir_okay=False,
+        help="A list of units (CSV/XLSX: Kode, Nama, optionally Berkas with file-name patterns).",
+    ),
+]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail if any input cannot be used.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on the terminal.")]
 

@@ -23,6 +23,7 @@ from realisasi_cli.cli.options import (
     StrictOption,
     TargetsOption,
     TopOption,
+    UnitsOption,
     parse_targets,
 )
 from realisasi_cli.cli.output import (
@@ -60,6 +61,7 @@ def quarters(
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
     strict: StrictOption = False,
+    units: UnitsOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
@@ -70,6 +72,7 @@ def quarters(
         as_of=as_of,
         strict=strict,
         quiet=quiet,
+        units=units,
         lang=lang,
         category=category,
         rollup=rollup,

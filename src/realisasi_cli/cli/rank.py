@@ -24,6 +24,7 @@ from realisasi_cli.cli.options import (
     TargetsOption,
     ThresholdOption,
     TopOption,
+    UnitsOption,
     parse_targets,
 )
 from realisasi_cli.cli.output import (
@@ -54,6 +55,7 @@ def rank(
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
     strict: StrictOption = False,
+    units: UnitsOption = None,
     quiet: QuietOption = False,
     previous: PreviousOption = None,
     with_pace: Annotated[
@@ -69,6 +71,7 @@ def rank(
         as_of=as_of,
         strict=strict,
         quiet=quiet,
+        units=units,
         lang=lang,
         category=category,
         threshold=threshold,
@@ -97,8 +100,8 @@ def rank(
     if chosen is Format.table:
         from realisasi_cli.present.tables import rank_lines, rank_table
 
-        units = report.selected_units(ranking, selection)
-        table = rank_table(ranking, units, run.language, out.width, changes, total_pace, evaluation.freshness)
+        shown = report.selected_units(ranking, selection)
+        table = rank_table(ranking, shown, run.language, out.width, changes, total_pace, evaluation.freshness)
         out.show([table])
         out.show(rank_lines(ranking, run.language, changes, total_pace))
         return

@@ -72,6 +72,7 @@ def prepare(
     rollup: bool = False,
     previous: Path | None = None,
     table: bool = False,
+    units: Path | None = None,
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options.
 
@@ -89,13 +90,18 @@ def prepare(
 
     dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside)
     from realisasi_cli.facts.load import load
+    from realisasi_cli.facts.units import aliases_of, apply_units, read_units
     from realisasi_cli.metrics.units import RankOptions
 
+    listed = read_units(units) if units is not None else []
     options = RankOptions(
         category=category,
         threshold=threshold if threshold is not None else config.threshold,
-        aliases=config.units,
+        aliases={**config.units, **aliases_of(listed)},
         rollup=rollup,
     )
     earlier = load([previous], strict=strict, overrides=config.layout_for) if previous is not None else None
+    if listed:
+        dataset = apply_units(dataset, listed)
+        earlier = apply_units(earlier, listed) if earlier is not None else None
     return Prepared(dataset, config, language(lang and lang.value, config.lang), options, earlier)

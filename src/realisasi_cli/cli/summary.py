@@ -17,6 +17,7 @@ from realisasi_cli.cli.options import (
     StrictOption,
     TargetsOption,
     ThresholdOption,
+    UnitsOption,
     parse_targets,
 )
 from realisasi_cli.cli.output import check_output, emit, err, escape, print_warnings
@@ -73,6 +74,7 @@ def summary(
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
     strict: StrictOption = False,
+    units: UnitsOption = None,
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="Nothing on the terminal on success (warnings go in the notes)."),
@@ -98,6 +100,7 @@ def summary(
         as_of=as_of,
         strict=strict,
         quiet=quiet,
+        units=units,
         lang=lang,
         threshold=threshold,
         rollup=rollup,

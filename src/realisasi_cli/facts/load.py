@@ -107,6 +107,46 @@ class _Collected:
             self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
         self.warnings.extend(facts.warnings)
 
+    def drop_duplicate_files(self) -> None:
+        """A file whose facts equal, to the row, those of an earlier file of the same date (a copy
+        uploaded twice, ``lra (1).xlsx``) is left out, with a warning."""
+        if len({row["file"] for row in self.sources}) < 2:
+            return
+        prints: dict[tuple[object, ...], dict[str, object]] = {}
+        dropped: set[object] = set()
+        fingerprints = {
+            name: pl.concat(frames)
+            .with_columns(h=pl.struct(pl.exclude("source", "file", "sheet", "row")).hash())
+            .group_by("source")
+            .agg(pl.col("h").sum(), pl.len())
+            for name, frames in self.frames.items()
+            if name in ("budget", "realization") and frames
+        }
+        by_source: dict[object, list[object]] = {}
+        for frame in fingerprints.values():
+            for source, h, n in frame.iter_rows():
+                by_source.setdefault(source, []).extend([h, n])
+        for row in self.sources:
+            key = (row["as_of"], *by_source.get(row["source"], []))
+            first = prints.setdefault(key, row)
+            if first is not row and first["file"] != row["file"] and by_source.get(row["source"]):
+                dropped.add(row["source"])
+                self.warnings.append(
+                    Warning_(
+                        str(row["file"]),
+                        str(row["sheet"]),
+                        None,
+                        f"left out (derived): the same data as {Path(str(first['file'])).name}",
+                    )
+                )
+        if dropped:
+            keep = [row["source"] for row in self.sources if row["source"] not in dropped]
+            self.sources = [row for row in self.sources if row["source"] in keep]
+            self.frames = {
+                name: [f.filter(pl.col("source").is_in(keep)) for f in frames]
+                for name, frames in self.frames.items()
+            }
+
     def keep_latest_year(self) -> None:
         """A folder that mixes fiscal years: keep the latest, with a warning."""
         dated = [(row, row["as_of"]) for row in self.sources if isinstance(row["as_of"], date)]
@@ -199,6 +239,7 @@ def load(
             collected.add(path, order, result)
     if not collected.sources:
         raise _nothing_usable(collected.errors)
+    collected.drop_duplicate_files()
     collected.keep_latest_year()
     if not plan:
         _require_both(collected.frames["budget"], collected.frames["realization"], collected.sheets)
