@@ -21,7 +21,7 @@ def inspect(
     """Show how each file and sheet was understood: header, column roles, context, rows used."""
     from realisasi_cli.present.inspect import inspect_json, inspect_tables
 
-    dataset, _config = read_inputs(inputs, None, strict=False)
+    dataset, _config = read_inputs(inputs, None, strict=False, explain=True)
     if fmt_ is Format.json:
         emit(json.dumps(inspect_json(dataset), ensure_ascii=False, indent=2, default=str), None)
     else:

@@ -35,6 +35,7 @@ def read_inputs(
     strict: bool,
     quiet: bool = False,
     beside: Callable[[Config], None] | None = None,
+    explain: bool = False,
 ) -> tuple[Dataset, Config]:
     """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse."""
     from realisasi_cli.config import load_config
@@ -56,6 +57,7 @@ def read_inputs(
             progress=tick,
             left_out=left_out,
             idle=idle,
+            explain=explain,
         )
     return dataset, config
 

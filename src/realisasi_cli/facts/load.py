@@ -200,13 +200,15 @@ def load(
     plan: bool = False,
     left_out: Sequence[Path] = (),
     idle: Callable[[], None] | None = None,
+    explain: bool = False,
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
     With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
     amounts are used, whether or not they also carry realization. ``left_out`` names the
     tool's own outputs that the caller's ``expand_inputs`` left out of ``paths``; ``idle``
-    runs beside the first workbook's parse.
+    runs beside the first workbook's parse. With ``explain`` (``inspect``), nothing that can
+    be described is refused: every sheet comes back with its kind, used or not.
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
@@ -222,7 +224,8 @@ def load(
     def read_one(path: Path) -> list[SheetResult] | InputError:
         try:
             override = overrides(path) if overrides else {}
-            return _load_file(path, as_of, override, plan=plan, partial=len(files) > 1, idle=idle)
+            partial = len(files) > 1 or explain
+            return _load_file(path, as_of, override, plan=plan, partial=partial, idle=idle, explain=explain)
         except InputError as exc:
             return exc
 
@@ -237,11 +240,11 @@ def load(
             continue
         for result in outcome:
             collected.add(path, order, result)
-    if not collected.sources:
+    if not collected.sources and not explain:
         raise _nothing_usable(collected.errors)
     collected.drop_duplicate_files()
     collected.keep_latest_year()
-    if not plan:
+    if not plan and not explain:
         _require_both(collected.frames["budget"], collected.frames["realization"], collected.sheets)
     return collected.dataset()
 
@@ -454,6 +457,7 @@ def _load_file(
     plan: bool,
     partial: bool = False,
     idle: Callable[[], None] | None = None,
+    explain: bool = False,
 ) -> list[SheetResult]:
     """The sheets of one file, each with its kind, and its facts where it is used.
 
@@ -476,7 +480,7 @@ def _load_file(
                 path, grid, layout, len(results), as_of_override, several=several, file_unit=file_unit
             )
         except InputError as exc:
-            if not several:
+            if not several and not explain:
                 raise
             errors.append(exc)
             results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.message))
@@ -486,7 +490,7 @@ def _load_file(
     if several:
         mark_derived(results)
     _choose_used(results, plan, partial)
-    if not any(r.used for r in results):
+    if not any(r.used for r in results) and not explain:
         if errors:
             raise errors[0]
         if not partial or not any(r.kind in LEFT_OUT for r in results):

@@ -13,7 +13,16 @@ from realisasi_cli.facts.schema import Dataset, SheetResult
 
 def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
     layout = sheet.layout
-    entry: dict[str, Any] = {"file": str(sheet.file), "sheet": sheet.sheet, "note": sheet.note}
+    hidden = sheet.layout.grid.hidden if sheet.layout is not None else None
+    entry: dict[str, Any] = {
+        "file": str(sheet.file),
+        "sheet": sheet.sheet,
+        "note": sheet.note,
+        "kind": sheet.kind,
+        "kind_reason": sheet.reason,
+        "used": sheet.used,
+        "hidden": hidden,
+    }
     if layout is None:
         entry["table"] = None
         return entry
@@ -63,8 +72,12 @@ def inspect_tables(dataset: Dataset) -> list[RenderableType]:
         if sheet.layout is None or sheet.facts is None:
             blocks.append(Group(head, Text(f"  {sheet.note or 'no realization table'}", style="dim")))
             continue
+        used = "used" if sheet.used else "left out"
         lines = [
             head,
+            Text(
+                f"  kind: {sheet.kind} ({sheet.reason}); {used}" + (" · hidden sheet" if d["hidden"] else "")
+            ),
             Text(
                 f"  header rows {d['header_rows'][0]}–{d['header_rows'][1]}, "
                 f"data from row {d['data_start_row']}"
