@@ -406,3 +406,25 @@ def test_evaluate_leaves_out_what_a_command_does_not_show() -> None:
     assert result.quarters is None
     assert result.pace == {}
     assert "monthly_pct" not in result.ranking.units.columns
+
+
+def test_a_unit_whose_first_payment_comes_in_a_later_quarter_stood_at_zero_before() -> None:
+    """One register covering January to June: Dinas B pays first in Q2, so its Q1 is 0, not unknown."""
+    result = quarters(
+        budget((0, "1", "Dinas A", None, 100.0), (0, "2", "Dinas B", None, 100.0)),
+        realization(
+            (0, "1", "Dinas A", None, Q1, 10.0),
+            (0, "1", "Dinas A", None, Q2, 30.0),
+            (0, "2", "Dinas B", None, Q2, 25.0),
+        ),
+        sources(JUN30),
+        RankOptions(),
+        (15.0, 40.0, 65.0, 95.0),
+    )
+    b = result.units.filter(pl.col("name") == "Dinas B").sort("quarter")
+    assert b.select("quarter", "realized", "cumulative").rows() == [(1, 0.0, 0.0), (2, 25.0, 25.0)]
+    total = result.total.sort("quarter")
+    assert total.select("realized", "cumulative", "units_reporting", "units_total").rows() == [
+        (10.0, 10.0, 2, 2),
+        (30.0 + 25.0, 10.0 + 30.0 + 25.0, 2, 2),
+    ]

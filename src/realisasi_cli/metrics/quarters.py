@@ -48,8 +48,19 @@ def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.Da
             "unit", "source", period_end=pl.col("last_end"), flow=pl.lit(0.0), cumulative=pl.col("cumulative")
         )
     )
+    # Likewise a unit whose first payment comes in a later quarter stood at 0 in the quarters
+    # its source already covers: a point of 0 at each of them.
+    quarter_ends = points.group_by("source", quarter=(pl.col("period_end").dt.month() - 1) // 3).agg(
+        period_end=pl.col("period_end").max()
+    )
+    firsts = points.group_by("unit", "source").agg(first_seen=pl.col("period_end").min())
+    zeros = (
+        firsts.join(quarter_ends, on="source")
+        .filter(pl.col("period_end") < pl.col("first_seen"))
+        .select("unit", "source", "period_end", flow=pl.lit(0.0), cumulative=pl.lit(0.0))
+    )
     return (
-        pl.concat([points, carried], how="diagonal_relaxed")
+        pl.concat([points, carried, zeros], how="diagonal_relaxed")
         .join(sources.select("source", "file", "order"), on="source")
         .sort("unit", "period_end", "order")
     )
