@@ -58,6 +58,7 @@ class UnitRow:
     gap_pp: float | None  # absorption − ``Summary.reference_pct``
     change_pp: float | None  # since the previous export; None when there is none
     modal_pct: float | None  # absorption of belanja modal; None without categories
+    as_of: date | None = None  # the date this unit's data stands at (per-OPD uploads differ)
 
 
 @dataclass
@@ -159,7 +160,9 @@ class BriefContext:
     government: str | None  # from realisasi.toml, else from the export's title rows
     fiscal_year: int | None
     meeting_date: date | None
-    as_of: date | None  # the date the data stands at
+    as_of: date | None  # the date the data stands at (the newest unit's)
+    dates_differ: bool  # whether units stand at different dates (then each row shows its own)
+    dates_note: str  # "Data per 31 Juli 2022 – 31 Desember 2022; 15 perangkat daerah tanpa tanggal"
     category: str | None  # the spending category the briefing is limited to, if any
     category_label: str | None  # its name for people
     sources: list[str]  # input file names (no folders)

@@ -27,6 +27,7 @@ from realisasi_cli.present.brief_context import (
     WarningNote,
 )
 from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg, units_text
+from realisasi_cli.present.report import data_dates
 from realisasi_cli.present.words import words
 from realisasi_cli.vocabulary import QUARTER_NAMES
 
@@ -85,7 +86,7 @@ def _strip_paths(message: str, path: Path | str) -> str:
 def _warnings(evaluation: Evaluation, dataset: Dataset) -> list[WarningNote]:
     notes = [
         WarningNote(Path(w.file).name, w.sheet, w.row, _strip_paths(w.message, w.file))
-        for w in dataset.warnings
+        for w in [*dataset.warnings, *evaluation.warnings]
     ]
     if evaluation.quarters is not None:
         notes += [
@@ -212,6 +213,7 @@ def build_brief(
             gap_pp=None if u["absorption_pct"] is None else float(u["absorption_pct"]) - reference_pct,
             change_pp=_num(changes.change_pp.get(u["unit"])) if changes is not None else None,
             modal_pct=modal.get(u["unit"]),
+            as_of=u.get("as_of"),
         )
         for u in ranking.units.iter_rows(named=True)
     ]
@@ -275,6 +277,8 @@ def build_brief(
         fiscal_year=as_of.year if as_of is not None else None,
         meeting_date=meeting_date,
         as_of=as_of,
+        dates_differ=evaluation.freshness.dates_differ,
+        dates_note=data_dates(evaluation.freshness, as_of, lang) or "",
         category=ranking.category,
         category_label=labels.get(ranking.category, ranking.category) if ranking.category else None,
         sources=_unique([Path(f).name for f in dataset.sources["file"].to_list()]),

@@ -9,6 +9,7 @@ from typing import Any
 
 from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.changes import Changes
+from realisasi_cli.metrics.freshness import Freshness
 from realisasi_cli.metrics.quarters import Quarters
 from realisasi_cli.metrics.ranking import Ranking
 
@@ -298,3 +299,22 @@ def quarters_markdown(result: Quarters, document: dict[str, Any], category: str 
         total=document["total"],
     )
     return render("quarters.md.j2", context)
+
+
+def data_dates(dates: Freshness | None, as_of: date | None, lang: str) -> str | None:
+    """``Data per 10 November 2023``, or the range when units stand at different dates."""
+    from realisasi_cli.present import fmt
+    from realisasi_cli.present.words import words
+
+    labels = words(lang)
+    if dates is None or not dates.dates_differ:
+        return f"{labels['as_of']} {fmt.long_date(as_of, lang)}" if as_of else None
+    parts = []
+    if dates.oldest is not None and dates.newest is not None:
+        span = fmt.long_date(dates.newest, lang)
+        if dates.oldest != dates.newest:
+            span = f"{fmt.long_date(dates.oldest, lang)} – {span}"
+        parts.append(f"{labels['as_of']} {span}")
+    if dates.undated:
+        parts.append(f"{len(dates.undated)} {labels['undated']}")
+    return "; ".join(parts) or None

@@ -13,7 +13,7 @@ from realisasi_cli.dates import month_end
 from realisasi_cli.facts.schema import Dataset
 from realisasi_cli.metrics.evaluate import Evaluation
 from realisasi_cli.present import fmt
-from realisasi_cli.present.report import Selection, rank_json
+from realisasi_cli.present.report import Selection, data_dates, rank_json
 from realisasi_cli.present.templates import render
 from realisasi_cli.present.words import words
 
@@ -55,6 +55,8 @@ class SummaryContext:
         subject: the e-mail's subject line.
         government: the government's name from realisasi.toml, or None.
         as_of: the date the newest snapshot stands at; None when no export says.
+        dates_note: the range of the units' data dates and how many have none, where units
+            stand at different dates (per-OPD uploads); empty otherwise.
         previous_as_of: the date of the snapshot compared with; None without one.
         has_previous: whether there was a snapshot to compare with.
         total_pct: the whole government's absorption, in %.
@@ -106,6 +108,7 @@ class SummaryContext:
     entered: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dates_note: str = ""
 
 
 def subject_line(as_of: date | None, total_pct: float | None, change_pp: float | None, lang: str) -> str:
@@ -126,7 +129,9 @@ def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[
         # the loader's message starts with the full path; the file name is enough in an e-mail
         reason = message.removeprefix(str(path)).lstrip(": ").rstrip(".").replace(str(path), path.name)
         notes.append(f"{path.name}: {labels['skipped']} ({reason})")
-    others = [
+    # what the units' dates call for first: it says how far the figures can be compared
+    others = [w.message for w in evaluation.warnings]
+    others += [
         Path(w.file).name
         + (f" [{w.sheet}]" if w.sheet else "")
         + (f" row {w.row}" if w.row else "")
@@ -185,6 +190,9 @@ def build_summary(
         subject=subject_line(evaluation.as_of, ranking.total_pct, total_change, lang),
         government=government,
         as_of=evaluation.as_of,
+        dates_note=(data_dates(evaluation.freshness, evaluation.as_of, lang) or "")
+        if evaluation.freshness.dates_differ
+        else "",
         previous_as_of=changes.previous_as_of if changes is not None else None,
         has_previous=changes is not None,
         total_pct=ranking.total_pct,

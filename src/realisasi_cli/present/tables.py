@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from realisasi_cli.present import fmt
+from realisasi_cli.present.report import data_dates
 from realisasi_cli.present.words import QUARTER_NAMES, words
 
 if TYPE_CHECKING:
@@ -47,22 +48,6 @@ def _by_unit(frame: Any, column: str, condition: Any = None) -> dict[str, Any]:
         return {}
     rows = frame.filter(condition) if condition is not None else frame
     return {r["unit"]: r[column] for r in rows.iter_rows(named=True)}
-
-
-def data_dates(dates: Freshness | None, as_of: date | None, lang: str) -> str | None:
-    """``Data per 10 November 2023``, or the range when units stand at different dates."""
-    labels = words(lang)
-    if dates is None or not dates.dates_differ:
-        return f"{labels['as_of']} {fmt.long_date(as_of, lang)}" if as_of else None
-    parts = []
-    if dates.oldest is not None and dates.newest is not None:
-        span = fmt.long_date(dates.newest, lang)
-        if dates.oldest != dates.newest:
-            span = f"{fmt.long_date(dates.oldest, lang)} – {span}"
-        parts.append(f"{labels['as_of']} {span}")
-    if dates.undated:
-        parts.append(f"{len(dates.undated)} {labels['undated']}")
-    return "; ".join(parts) or None
 
 
 Cell = Callable[[dict[str, Any]], str]
