@@ -1,0 +1,592 @@
+"""Workbooks and folders as offices really send them: copies, recaps, month sheets, cash plans,
+per-OPD uploads at different dates, duplicate uploads. Every file is written by a real writer
+(openpyxl, xlsxwriter, the csv module) and every expected figure is worked out here by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from builders import xlsxwriter_book
+from realisasi_cli.cli import app
+from realisasi_cli.facts.load import load
+
+runner = CliRunner()
+
+
+def rank_json(*inputs: Path | str) -> dict[str, Any]:
+    """``realisasi rank INPUTS --format json --all``, parsed; the run must succeed."""
+    result = runner.invoke(app, ["rank", *(str(i) for i in inputs), "--format", "json", "--all"])
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def by_name(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {u["name"]: u for u in document["units"]}
+
+
+def messages(document: dict[str, Any]) -> list[str]:
+    return [w["message"] for w in document["warnings"]]
+
+
+def left_out(document: dict[str, Any], kind: str) -> dict[str, str]:
+    """Sheet (or file, for whole files) → message, of the warnings ``left out (<kind>): …``."""
+    prefix = f"left out ({kind}): "
+    return {
+        str(w["sheet"] or Path(w["file"]).name): w["message"]
+        for w in document["warnings"]
+        if w["message"].startswith(prefix)
+    }
+
+
+def write_book(
+    path: Path,
+    sheets: dict[str, Sequence[Sequence[object]]],
+    *,
+    hidden: Sequence[str] = (),
+    hidden_rows: dict[str, Sequence[int]] | None = None,
+    filters: dict[str, str] | None = None,
+) -> Path:
+    """An openpyxl workbook; ``hidden`` sheets get ``sheet_state = "hidden"``, ``hidden_rows``
+    (1-based) are hidden as a filter hides them, under the ``filters`` range (``"A4:D7"``)."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is not None:
+                    sheet.cell(row=i, column=j, value=value)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+        if filters and name in filters:
+            sheet.auto_filter.ref = filters[name]
+        for row_number in (hidden_rows or {}).get(name, []):
+            sheet.row_dimensions[row_number].hidden = True
+    book.save(path)
+    return path
+
+
+# --- 1. copies of the data sheet, hidden and filtered -------------------------------------------
+
+UNITS_3 = [
+    ("Dinas Pendidikan", 1_250_000_000, 812_500_000),
+    ("Dinas Kesehatan", 980_000_000, 441_000_000),
+    ("Dinas Perhubungan", 420_000_000, 105_000_000),
+]
+
+
+def recap_rows(units: Sequence[tuple[str, int, int]]) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PERANGKAT DAERAH"],
+        ["PEMERINTAH KABUPATEN CONTOH TAHUN ANGGARAN 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi"],
+    ]
+    rows += [[i, name, budget, real] for i, (name, budget, real) in enumerate(units, start=1)]
+    return rows
+
+
+def test_a_hidden_copy_and_a_filtered_copy_of_the_data_sheet_are_not_counted_again(
+    tmp_path: Path,
+) -> None:
+    path = write_book(
+        tmp_path / "rekap.xlsx",
+        {
+            "Rekap": recap_rows(UNITS_3),
+            "Salinan": recap_rows(UNITS_3),
+            "Filter": recap_rows(UNITS_3[:2]),
+        },
+        hidden=["Salinan"],
+        filters={"Filter": "A4:D6"},
+    )
+    doc = rank_json(path)
+    units = by_name(doc)
+    assert sorted(units) == sorted(name for name, _b, _r in UNITS_3)
+    for name, budget, real in UNITS_3:
+        assert (units[name]["budget"], units[name]["realized"]) == (budget, real)
+    assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
+    assert doc["total"]["realized"] == 812_500_000 + 441_000_000 + 105_000_000
+    derived = left_out(doc, "derived")
+    assert set(derived) == {"Salinan", "Filter"}
+    assert "'Rekap'" in derived["Salinan"] and "'Rekap'" in derived["Filter"]
+
+
+def test_a_copy_whose_rows_a_filter_hides_is_still_a_copy(tmp_path: Path) -> None:
+    # the filtered copy keeps all three rows, the filter hides the third (row 7)
+    path = write_book(
+        tmp_path / "rekap.xlsx",
+        {"Rekap": recap_rows(UNITS_3), "Filter": recap_rows(UNITS_3)},
+        hidden_rows={"Filter": [7]},
+        filters={"Filter": "A4:D7"},
+    )
+    doc = rank_json(path)
+    assert len(doc["units"]) == 3
+    assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
+    assert set(left_out(doc, "derived")) == {"Filter"}
+
+
+# --- 2. per-unit LRA sheets and their recap -----------------------------------------------------
+
+HEADER = ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]
+
+
+def lra_rows(title: str, unit: str, lines: Sequence[tuple[str, str, int, int]]) -> list[list[object]]:
+    return [
+        [title],
+        [unit],
+        ["TAHUN ANGGARAN 2024"],
+        [],
+        HEADER,
+        *([code, name, budget, real] for code, name, budget, real in lines),
+    ]
+
+
+DINKES = [
+    ("5", "BELANJA DAERAH", 1_000_000, 620_000),
+    ("5.1", "BELANJA OPERASI", 700_000, 500_000),
+    ("5.1.02", "Belanja Barang dan Jasa", 700_000, 500_000),
+    ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 300_000, 200_000),
+    ("5.1.02.01.01.0025", "Belanja Kertas dan Cover", 400_000, 300_000),
+    ("5.2", "BELANJA MODAL", 300_000, 120_000),
+    ("5.2.02", "Belanja Modal Peralatan dan Mesin", 300_000, 120_000),
+    ("5.2.02.01.01.0001", "Belanja Modal Alat Berat", 300_000, 120_000),
+]
+DINKES_BUDGET = 300_000 + 400_000 + 300_000  # the leaves
+DINKES_REALIZED = 200_000 + 300_000 + 120_000
+DISHUB = [
+    ("5", "BELANJA DAERAH", 2_450_000, 1_102_500),
+    ("5.1", "BELANJA OPERASI", 1_650_000, 982_500),
+    ("5.1.02", "Belanja Barang dan Jasa", 1_650_000, 982_500),
+    ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 650_000, 402_500),
+    ("5.1.02.01.01.0026", "Belanja Bahan Cetak", 1_000_000, 580_000),
+    ("5.2", "BELANJA MODAL", 800_000, 120_000),
+    ("5.2.02", "Belanja Modal Peralatan dan Mesin", 800_000, 120_000),
+    ("5.2.02.05.01.0001", "Belanja Modal Alat Kantor", 800_000, 120_000),
+]
+DISHUB_BUDGET = 650_000 + 1_000_000 + 800_000
+DISHUB_REALIZED = 402_500 + 580_000 + 120_000
+LRA = "LAPORAN REALISASI ANGGARAN"
+SKPD_DINKES = "SKPD : 1.02.0.00.0.00.01.0000 DINAS KESEHATAN"
+SKPD_DISHUB = "SKPD : 2.15.0.00.0.00.01.0000 DINAS PERHUBUNGAN"
+
+
+def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_units(
+    tmp_path: Path,
+) -> None:
+    recap = [
+        ["REKAPITULASI REALISASI ANGGARAN PER SKPD"],
+        ["TAHUN ANGGARAN 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Anggaran", "Realisasi"],
+        [1, "DINAS KESEHATAN", DINKES_BUDGET, DINKES_REALIZED],
+        [2, "DINAS PERHUBUNGAN", DISHUB_BUDGET, DISHUB_REALIZED],
+    ]
+    path = write_book(
+        tmp_path / "lra_2024.xlsx",
+        {
+            "Dinkes": lra_rows(LRA, SKPD_DINKES, DINKES),
+            "Dishub": lra_rows(LRA, SKPD_DISHUB, DISHUB),
+            "Rekap": recap,
+        },
+    )
+    doc = rank_json(path)
+    units = {u["code"]: u for u in doc["units"]}
+    assert sorted(units) == ["1.02.0.00.0.00.01.0000", "2.15.0.00.0.00.01.0000"]
+    dinkes, dishub = units["1.02.0.00.0.00.01.0000"], units["2.15.0.00.0.00.01.0000"]
+    assert dinkes["name"] == "DINAS KESEHATAN"
+    assert (dinkes["budget"], dinkes["realized"]) == (1_000_000, 620_000)
+    assert (dishub["budget"], dishub["realized"]) == (2_450_000, 1_102_500)
+    assert doc["total"]["budget"] == DINKES_BUDGET + DISHUB_BUDGET
+    assert doc["total"]["realized"] == DINKES_REALIZED + DISHUB_REALIZED
+    assert set(left_out(doc, "derived")) == {"Rekap"}
+
+
+# --- 3. a code column without a header ----------------------------------------------------------
+
+
+def headerless(lines: Sequence[tuple[str, str, int, int]]) -> list[list[object]]:
+    """The LRA with the header cell over the codes left empty."""
+    rows = lra_rows(LRA, SKPD_DINKES, lines)
+    rows[4] = [None, "Uraian", "Anggaran", "Realisasi"]
+    return rows
+
+
+def test_codes_under_an_empty_header_still_nest_and_only_the_leaves_are_summed(tmp_path: Path) -> None:
+    path = write_book(tmp_path / "lra.xlsx", {"Sheet1": headerless(DINKES)})
+    doc = rank_json(path)
+    (unit,) = doc["units"]
+    # every level summed would give 1.000.000 + 700.000 × 2 + … = 3.600.000
+    assert (unit["budget"], unit["realized"]) == (DINKES_BUDGET, DINKES_REALIZED)
+    assert unit["code"] == "1.02.0.00.0.00.01.0000"
+
+
+def test_a_copy_whose_code_column_has_no_header_is_a_copy_and_the_total_is_the_leaves(
+    tmp_path: Path,
+) -> None:
+    path = write_book(
+        tmp_path / "lra.xlsx",
+        {"LRA": lra_rows(LRA, SKPD_DINKES, DINKES), "Sheet1": headerless(DINKES)},
+    )
+    doc = rank_json(path)
+    (unit,) = doc["units"]
+    assert (unit["budget"], unit["realized"]) == (1_000_000, 620_000)
+    assert doc["total"]["budget"] == 300_000 + 400_000 + 300_000
+    derived = left_out(doc, "derived")
+    assert set(derived) == {"Sheet1"} and "'LRA'" in derived["Sheet1"]
+
+
+# --- 4. old-style headings over new-style codes -------------------------------------------------
+
+
+def test_old_style_headings_over_new_style_codes_are_subtotals(tmp_path: Path) -> None:
+    lines = [
+        (" 5.2.2.", "Belanja Barang dan Jasa", 1_000_000, 640_000),
+        (" 5.2.2.01", "Belanja Bahan Pakai Habis", 600_000, 420_000),
+        ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 250_000, 170_000),
+        ("5.1.02.01.01.0025", "Belanja Kertas dan Cover", 350_000, 250_000),
+        (" 5.2.2.02", "Belanja Bahan Material", 400_000, 220_000),
+        ("5.1.02.01.01.0052", "Belanja Bahan Bangunan", 400_000, 220_000),
+    ]
+    path = write_book(tmp_path / "lra.xlsx", {"LRA": lra_rows(LRA, SKPD_DINKES, lines)})
+    doc = rank_json(path)
+    (unit,) = doc["units"]
+    assert unit["budget"] == 250_000 + 350_000 + 400_000
+    assert unit["realized"] == 170_000 + 250_000 + 220_000
+    assert not [m for m in messages(doc) if m.startswith("subtotal")]
+
+
+# --- 5. month sheets of one unit ----------------------------------------------------------------
+
+# account → budget, realization at the end of January, February, March
+MONTHS = {
+    "5.1.02.01.01.0024": ("Belanja Alat Tulis Kantor", 40_000_000, (5_000_000, 12_000_000, 20_000_000)),
+    "5.1.02.01.01.0026": ("Belanja Jasa Tenaga Ahli", 60_000_000, (3_000_000, 9_000_000, 16_000_000)),
+    "5.2.02.05.01.0001": ("Belanja Modal Laptop", 100_000_000, (0, 0, 25_000_000)),
+}
+
+
+def month_book(path: Path) -> Path:
+    cover = [
+        ["DOKUMEN PELAKSANAAN ANGGARAN"],
+        ["SATUAN KERJA PERANGKAT DAERAH"],
+        ["ORGANISASI : 2.16.2.20.2.21.02.0000 - Dinas Komunikasi"],
+        ["TAHUN ANGGARAN 2024"],
+    ]
+    sheets: dict[str, list[list[object]]] = {"DPA": cover}
+    for month, sheet in enumerate(("Jan", "Feb", "Mar")):
+        rows: list[list[object]] = [
+            ["LAPORAN REALISASI ANGGARAN BELANJA"],
+            ["TAHUN ANGGARAN 2024"],
+            [],
+            HEADER,
+        ]
+        rows += [[code, name, budget, real[month]] for code, (name, budget, real) in MONTHS.items()]
+        sheets[sheet] = rows
+    return write_book(path, sheets)
+
+
+def test_month_sheets_are_snapshots_of_one_unit_and_march_is_compared_with_february(
+    tmp_path: Path,
+) -> None:
+    doc = rank_json(month_book(tmp_path / "realisasi_diskominfo.xlsx"))
+    (unit,) = doc["units"]
+    assert (unit["code"], unit["name"]) == ("2.16.2.20.2.21.02.0000", "Dinas Komunikasi")
+    budget = 40_000_000 + 60_000_000 + 100_000_000
+    march = 20_000_000 + 16_000_000 + 25_000_000
+    february = 12_000_000 + 9_000_000 + 0
+    assert (unit["budget"], unit["realized"]) == (budget, march)
+    assert unit["absorption_pct"] == pytest.approx(100 * march / budget, abs=1e-4)  # 30.5
+    assert unit["as_of"] == "2024-03-31"
+    assert doc["as_of"] == "2024-03-31"
+    assert unit["change_pp"] == pytest.approx(100 * march / budget - 100 * february / budget, abs=1e-4)
+    assert doc["units_compared"] == 1
+    assert doc["previous_as_of"] == "2024-02-29"
+    assert not left_out(doc, "derived")
+
+
+# --- 6. per-OPD uploads at different dates ------------------------------------------------------
+
+
+def toba_rows(period: str, unit: str, budget: int, realized: int) -> list[list[object]]:
+    """An LRA as the Toba per-OPD uploads: titles, the unit lines, one operasi and one modal leaf."""
+    operasi_budget, modal_budget = budget * 3 // 4, budget // 4
+    operasi_real, modal_real = realized * 4 // 5, realized // 5
+    return [
+        ["PEMERINTAH KABUPATEN CONTOH"],
+        ["LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH"],
+        [period],
+        [],
+        ["Urusan Pemerintahan", ":", "…."],
+        ["Unit Organisasi", ":", unit],
+        ["Sub Unit Organisasi", ":", unit],
+        [],
+        ["KODE REKENING", "URAIAN", "ANGGARAN", "REALISASI"],
+        ["5", "BELANJA DAERAH", budget, realized],
+        ["5.1", "BELANJA OPERASI", operasi_budget, operasi_real],
+        ["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", operasi_budget, operasi_real],
+        ["5.2", "BELANJA MODAL", modal_budget, modal_real],
+        ["5.2.02.05.01.0001", "Belanja Modal Alat Kantor", modal_budget, modal_real],
+    ]
+
+
+PLACEHOLDER = "periode …………. s.d ………….. 2022"
+
+
+def uploads(folder: Path) -> Path:
+    folder.mkdir()
+    write_book(
+        folder / "12_lra_20221216-084407.xlsx",
+        {
+            "Sheet1": toba_rows(
+                "periode Januari s.d Agustus 2022", "Dinas Pertanian", 2_000_000_000, 1_100_000_000
+            )
+        },
+    )
+    write_book(
+        folder / "32_lra_20221208-163242.xlsx",
+        {
+            "Sheet1": toba_rows(
+                "periode 01 Juli s.d 31 Juli 2022", "Badan Perencanaan", 1_500_000_000, 150_000_000
+            )
+        },
+    )
+    write_book(
+        folder / "10_lra_20221130-122622.xlsx",
+        {"Sheet1": toba_rows(PLACEHOLDER, "Badan Penanggulangan Bencana", 800_000_000, 520_000_000)},
+    )
+    return folder
+
+
+def test_uploads_of_different_units_at_different_dates_are_not_a_series(tmp_path: Path) -> None:
+    doc = rank_json(uploads(tmp_path / "lra"))
+    units = by_name(doc)
+    assert sorted(units) == ["Badan Penanggulangan Bencana", "Badan Perencanaan", "Dinas Pertanian"]
+    assert units["Dinas Pertanian"]["as_of"] == "2022-08-31"
+    assert units["Dinas Pertanian"]["period_start"] == "2022-01-01"
+    assert units["Badan Perencanaan"]["as_of"] == "2022-07-31"
+    assert units["Badan Perencanaan"]["period_start"] == "2022-07-01"
+    assert units["Badan Penanggulangan Bencana"]["as_of"] is None
+    assert units["Badan Penanggulangan Bencana"]["period_start"] is None
+    assert [u["change_pp"] for u in doc["units"]] == [None, None, None]
+    assert "units_compared" not in doc and "entered_bottom" not in doc
+    assert (units["Dinas Pertanian"]["budget"], units["Dinas Pertanian"]["realized"]) == (
+        1_500_000_000 + 500_000_000,
+        880_000_000 + 220_000_000,
+    )
+    assert doc["total"]["budget"] == 2_000_000_000 + 1_500_000_000 + 800_000_000
+    partial = [m for m in messages(doc) if "not from 1 January" in m]
+    assert len(partial) == 1
+    assert partial[0].startswith("Badan Perencanaan: the realization covers 2022-07-01 to 2022-07-31")
+    undated = [m for m in messages(doc) if "no data date" in m]
+    assert len(undated) == 1 and "Badan Penanggulangan Bencana" in undated[0]
+    assert "Dinas Pertanian" not in undated[0]
+
+
+def series_folder(folder: Path) -> Path:
+    """Dinas Pertanian uploads in March and in June, Dinas Sosial only in June."""
+    folder.mkdir()
+    write_book(
+        folder / "12_lra_maret.xlsx",
+        {
+            "Sheet1": toba_rows(
+                "periode Januari s.d Maret 2022", "Dinas Pertanian", 2_000_000_000, 300_000_000
+            )
+        },
+    )
+    write_book(
+        folder / "12_lra_juni.xlsx",
+        {"Sheet1": toba_rows("periode Januari s.d Juni 2022", "Dinas Pertanian", 2_000_000_000, 900_000_000)},
+    )
+    write_book(
+        folder / "11_lra_juni.xlsx",
+        {"Sheet1": toba_rows("periode Januari s.d Juni 2022", "Dinas Sosial", 1_000_000_000, 400_000_000)},
+    )
+    return folder
+
+
+def test_a_change_is_measured_only_against_an_earlier_upload_of_the_same_unit(tmp_path: Path) -> None:
+    doc = rank_json(series_folder(tmp_path / "lra"))
+    units = by_name(doc)
+    assert sorted(units) == ["Dinas Pertanian", "Dinas Sosial"]
+    pertanian, sosial = units["Dinas Pertanian"], units["Dinas Sosial"]
+    assert (pertanian["budget"], pertanian["realized"], pertanian["as_of"]) == (
+        2_000_000_000,
+        900_000_000,
+        "2022-06-30",
+    )
+    assert pertanian["change_pp"] == pytest.approx(45.0 - 15.0, abs=1e-4)  # 900/2000 − 300/2000
+    assert sosial["change_pp"] is None  # no earlier upload of Dinas Sosial
+    assert doc["units_compared"] == 1
+    assert doc["total"]["budget"] == 2_000_000_000 + 1_000_000_000
+
+
+def test_quarters_count_the_units_reporting_each_quarter(tmp_path: Path) -> None:
+    folder = series_folder(tmp_path / "lra")
+    result = runner.invoke(app, ["quarters", str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    q1, q2 = doc["total"]["quarters"]
+    assert (q1["quarter"], q1["units_reporting"], q1["units_total"]) == (1, 1, 2)
+    assert (q2["quarter"], q2["units_reporting"], q2["units_total"]) == (2, 2, 2)
+    assert q1["cumulative"] == 300_000_000
+    assert q2["cumulative"] == 900_000_000 + 400_000_000
+    assert doc["total"]["budget"] == 3_000_000_000
+    assert doc["as_of"] == "2022-06-30"
+
+
+# --- 7. a cash plan beside the export -----------------------------------------------------------
+
+
+def test_a_cash_plan_beside_the_export_is_not_ranked(tmp_path: Path) -> None:
+    folder = tmp_path / "dinkes"
+    folder.mkdir()
+    rak: list[list[object]] = [
+        ["RENCANA ANGGARAN KAS"],
+        [SKPD_DINKES],
+        ["TAHUN ANGGARAN 2024"],
+        [],
+        ["Kode Rekening", "Uraian", "Anggaran", "Januari", "Februari", "Maret"],
+        ["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 300_000, 100_000, 100_000, 100_000],
+        ["5.1.02.01.01.0025", "Belanja Kertas dan Cover", 400_000, 0, 200_000, 200_000],
+        ["5.2.02.01.01.0001", "Belanja Modal Alat Berat", 300_000, 0, 0, 300_000],
+    ]
+    write_book(folder / "rak_dinkes_2024.xlsx", {"RAK": rak})
+    export = lra_rows("LAPORAN REALISASI ANGGARAN s.d. 31 Maret 2024", SKPD_DINKES, DINKES)
+    write_book(folder / "lra_dinkes.xlsx", {"LRA": export})
+    doc = rank_json(folder)
+    (unit,) = doc["units"]
+    assert (unit["budget"], unit["realized"]) == (DINKES_BUDGET, DINKES_REALIZED)
+    assert doc["total"]["budget"] == 300_000 + 400_000 + 300_000
+    assert doc["as_of"] == "2024-03-31"
+    plans = [w for w in doc["warnings"] if w["message"].startswith("left out (plan): ")]
+    assert [(Path(w["file"]).name, w["sheet"]) for w in plans] == [("rak_dinkes_2024.xlsx", "RAK")]
+
+
+# --- 8. one upload twice ------------------------------------------------------------------------
+
+
+def test_the_same_file_uploaded_twice_is_counted_once(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]
+    write_book(folder / "lra.xlsx", {"Rekap": rows})
+    write_book(folder / "lra (1).xlsx", {"Rekap": rows})
+    doc = rank_json(folder)
+    assert len(doc["units"]) == 3
+    assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
+    assert doc["total"]["realized"] == 812_500_000 + 441_000_000 + 105_000_000
+    same = [w for w in doc["warnings"] if "the same data as" in w["message"]]
+    assert len(same) == 1
+    named = same[0]["message"].rsplit("the same data as ", 1)[1]
+    assert {Path(same[0]["file"]).name, named} == {"lra.xlsx", "lra (1).xlsx"}
+
+
+# --- 9, 10. text amounts ------------------------------------------------------------------------
+
+
+def test_a_csv_with_a_key_value_block_above_the_header_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "realisasi_2014.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Judul", "Realisasi Anggaran"])
+        writer.writerow(["Tahun", "2014"])
+        writer.writerow([])
+        writer.writerow(["Nama SKPD", "Anggaran", "Realisasi"])
+        writer.writerow(["Dinas Pendidikan", "1.000.000,00", "250.000,00"])
+        writer.writerow(["Dinas Kesehatan", "2.500.000,50", "1.250.000,25"])
+        writer.writerow(["Dinas Sosial", "750.000,00", "600.000,00"])
+    doc = rank_json(path)
+    units = by_name(doc)
+    assert sorted(units) == ["Dinas Kesehatan", "Dinas Pendidikan", "Dinas Sosial"]
+    assert (units["Dinas Pendidikan"]["budget"], units["Dinas Pendidikan"]["realized"]) == (
+        1_000_000,
+        250_000,
+    )
+    assert (units["Dinas Kesehatan"]["budget"], units["Dinas Kesehatan"]["realized"]) == (
+        2_500_000.5,
+        1_250_000.25,
+    )
+    assert doc["total"]["budget"] == 1_000_000 + 2_500_000.5 + 750_000
+    assert doc["total"]["realized"] == 250_000 + 1_250_000.25 + 600_000
+    assert units["Dinas Sosial"]["absorption_pct"] == pytest.approx(80.0, abs=1e-4)
+
+
+def test_text_amounts_with_scale_words_are_read_at_their_scale(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAP REALISASI OPD"],
+        ["Nama OPD", "Pagu", "Realisasi"],
+        ["Dinas A", "1,5 M", "250 jt"],
+        ["Dinas B", "800 jt", "2 M"],
+    ]
+    path = xlsxwriter_book(tmp_path / "rekap.xlsx", rows)
+    dataset = load([path])
+    budget = dict(dataset.budget.group_by("unit_name").agg(pl.col("budget").sum()).iter_rows())
+    realized = dict(dataset.realization.group_by("unit_name").agg(pl.col("realized").sum()).iter_rows())
+    assert budget == {"Dinas A": 1_500_000_000, "Dinas B": 800_000_000}
+    assert realized == {"Dinas A": 250_000_000, "Dinas B": 2_000_000_000}
+    units = by_name(rank_json(path))
+    assert units["Dinas A"]["absorption_pct"] == pytest.approx(100 * 250 / 1500, abs=1e-4)
+
+
+# --- 11. a list of units naming per-OPD files -----------------------------------------------------
+
+
+def test_a_list_of_units_names_the_files_it_matches_by_pattern(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    # as the real placeholders: the export names no unit
+    write_book(
+        folder / "10_lra_20221130-122622.xlsx",
+        {"Sheet1": toba_rows("periode Januari s.d Oktober 2022", "……", 800_000_000, 520_000_000)},
+    )
+    write_book(
+        folder / "11_lra_20221219-171246.xlsx",
+        {"Sheet1": toba_rows("periode Januari s.d Oktober 2022", "……", 1_200_000_000, 300_000_000)},
+    )
+    listing = tmp_path / "units.csv"
+    with listing.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Kode", "Nama", "Berkas"])
+        writer.writerow(["1.05.0.00.0.00.02.0000", "Badan Penanggulangan Bencana Daerah", "10_lra_*"])
+        writer.writerow(["1.06.0.00.0.00.01.0000", "Dinas Sosial", "11_lra_*"])
+    result = runner.invoke(app, ["rank", str(folder), "--format", "json", "--all", "--units", str(listing)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    units = {u["code"]: u for u in doc["units"]}
+    assert sorted(units) == ["1.05.0.00.0.00.02.0000", "1.06.0.00.0.00.01.0000"]
+    bpbd, sosial = units["1.05.0.00.0.00.02.0000"], units["1.06.0.00.0.00.01.0000"]
+    assert (bpbd["name"], bpbd["budget"], bpbd["realized"]) == (
+        "Badan Penanggulangan Bencana Daerah",
+        800_000_000,
+        520_000_000,
+    )
+    assert (sosial["name"], sosial["budget"], sosial["realized"]) == (
+        "Dinas Sosial",
+        1_200_000_000,
+        300_000_000,
+    )
+
+
+# --- 12. a template beside the data ---------------------------------------------------------------
+
+
+def test_an_empty_template_sheet_beside_the_data_is_left_out_as_a_template(tmp_path: Path) -> None:
+    template = recap_rows([])
+    path = write_book(tmp_path / "rekap.xlsx", {"Rekap": recap_rows(UNITS_3), "Format": template})
+    doc = rank_json(path)
+    assert len(doc["units"]) == 3
+    assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
+    assert left_out(doc, "template") == {"Format": "left out (template): a header without data rows"}
+    assert not left_out(doc, "derived")
