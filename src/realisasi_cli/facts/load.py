@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -66,6 +67,14 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
     return None, None
 
 
+_COPY_NAME = re.compile(r"\(\d+\)$|[ _-](copy|salinan|kopi)( \(\d+\))?$|^(copy|salinan) of ", re.I)
+
+
+def _named_like_a_copy(file: str) -> bool:
+    """Whether a file's name says it is a copy: ``lra (1)``, ``lra - Copy``, ``Salinan lra``."""
+    return bool(_COPY_NAME.search(Path(file).stem.strip()))
+
+
 @dataclass
 class _Collected:
     """What the sheets of every input gave, before it becomes one dataset."""
@@ -126,7 +135,8 @@ class _Collected:
         for frame in fingerprints.values():
             for source, h, n in frame.iter_rows():
                 by_source.setdefault(source, []).extend([h, n])
-        for row in self.sources:
+        # of two equal files the one named like a copy ("lra (1).xlsx", "lra - Copy.xlsx") goes
+        for row in sorted(self.sources, key=lambda r: (_named_like_a_copy(str(r["file"])), r["order"])):
             key = (row["as_of"], *by_source.get(row["source"], []))
             first = prints.setdefault(key, row)
             if first is not row and first["file"] != row["file"] and by_source.get(row["source"]):
