@@ -212,6 +212,28 @@ def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_unit
     assert set(left_out(doc, "derived")) == {"Rekap"}
 
 
+def test_two_units_with_the_same_budget_lines_are_two_units_not_a_copy(tmp_path: Path) -> None:
+    """Two kecamatan given one DPA: the same accounts and budgets, their own realization."""
+    same_dpa = [(code, name, budget, 0) for code, name, budget, _real in DINKES]
+    second = [(c, n, b, r // 2) for c, n, b, r in DINKES]  # every amount halved, by construction
+    path = write_book(
+        tmp_path / "kecamatan.xlsx",
+        {
+            "Kec A": lra_rows(LRA, "SKPD : 7.01.0.00.0.00.01.0000 KECAMATAN A", DINKES),
+            "Kec B": lra_rows(LRA, "SKPD : 7.01.0.00.0.00.02.0000 KECAMATAN B", second),
+            "Kec C": lra_rows(LRA, "SKPD : 7.01.0.00.0.00.03.0000 KECAMATAN C", same_dpa),
+        },
+    )
+    doc = rank_json(path)
+    units = {u["code"]: (u["budget"], u["realized"]) for u in doc["units"]}
+    assert units == {
+        "7.01.0.00.0.00.01.0000": (DINKES_BUDGET, DINKES_REALIZED),
+        "7.01.0.00.0.00.02.0000": (DINKES_BUDGET, 200_000 // 2 + 300_000 // 2 + 120_000 // 2),
+        "7.01.0.00.0.00.03.0000": (DINKES_BUDGET, 0),
+    }
+    assert not left_out(doc, "derived")
+
+
 # --- 3. a code column without a header ----------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ class _Sheet:
     rows: pl.DataFrame  # key, cents of the data rows' budgets (else realization)
     amounts: pl.Series  # distinct cents of the data rows, every measure
     everything: pl.DataFrame  # key, cents of every amount, with per-unit totals and the total
+    units: frozenset[str]  # the units it names (codes, else names); empty when it names none
 
     @property
     def own_date(self) -> object:
@@ -91,7 +92,18 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
             *(t.with_columns(cents=(pl.col("cents") * 100).round().cast(pl.Int64)) for t in totals),
         ]
     )
-    return _Sheet(index, result, rows, data["cents"].unique(), everything)
+    units: frozenset[str] = frozenset()
+    if not result.unnamed:
+        named = pl.concat(
+            [
+                facts.budget.select("unit_code", "unit_name"),
+                facts.realization.select("unit_code", "unit_name"),
+            ]
+        )
+        names = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+        keys = pl.concat([named["unit_code"], named.select(names).to_series()])
+        units = frozenset(keys.drop_nulls().unique().to_list())
+    return _Sheet(index, result, rows, data["cents"].unique(), everything, units)
 
 
 def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
@@ -112,7 +124,10 @@ def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
 
 
 def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
-    """A dated snapshot is a copy only of a sheet of the same date."""
+    """A dated snapshot is a copy only of a sheet of the same date; a sheet that names its units
+    is a copy only of one that names some of the same (two kecamatan with one DPA are two)."""
+    if sheet.units and other.units and not sheet.units & other.units:
+        return False
     return sheet.own_date is None or sheet.own_date == other.own_date
 
 

@@ -438,7 +438,8 @@ def _sheet_facts(
                 f"nothing names the unit of this {what}; it is called {fallback!r} after the {what} name",
             ),
         )
-    return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source)
+    unnamed = bool(named.height) and bool((named["unit_name"] == fallback).all())
+    return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source, unnamed=unnamed)
 
 
 def _choose_used(results: list[SheetResult], plan: bool, partial: bool) -> None:

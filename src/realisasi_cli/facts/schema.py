@@ -93,6 +93,7 @@ class SheetResult:
     kind: str | None = None  # data, budget, plan, derived, template, pendapatan (facts.kinds)
     reason: str | None = None  # why the sheet is of that kind, for inspect and the notices
     used: bool = False  # whether its facts are in the dataset
+    unnamed: bool = False  # nothing in the sheet names its unit: it is named after the sheet or file
 
 
 @dataclass
