@@ -612,3 +612,17 @@ def test_an_empty_template_sheet_beside_the_data_is_left_out_as_a_template(tmp_p
     assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
     assert left_out(doc, "template") == {"Format": "left out (template): a header without data rows"}
     assert not left_out(doc, "derived")
+
+
+def test_line_items_of_varying_depth_that_do_not_add_up_stay_leaves(tmp_path: Path) -> None:
+    """A flat list where a shorter code is followed by a deeper one of another branch, the
+    amounts not its sum: every line counts, none is taken for a subtotal."""
+    lines = [
+        ("5.1.02.01", "Belanja Barang", 100_000, 50_000),
+        ("5.2.02.05.01.0001", "Belanja Modal Alat Kantor", 200_000, 80_000),
+        ("5.1.02.02", "Belanja Jasa", 300_000, 120_000),
+    ]
+    path = write_book(tmp_path / "rincian.xlsx", {"Rincian": lra_rows(LRA, SKPD_DINKES, lines)})
+    doc = rank_json(path)
+    assert doc["total"]["budget"] == 100_000 + 200_000 + 300_000
+    assert doc["total"]["realized"] == 50_000 + 80_000 + 120_000

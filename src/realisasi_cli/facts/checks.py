@@ -46,53 +46,78 @@ def _depth() -> pl.Expr:
     return pl.col("account_code").str.count_matches(".", literal=True) + 1
 
 
-def _parents(spending: pl.DataFrame) -> pl.DataFrame:
-    """The rows followed, in their unit and activity, by a deeper account: the levels above the
-    leaves, whatever their codes say (old-style ``5.2.2.01`` over ``5.1.02.01.01.0024`` too)."""
+def _candidates(spending: pl.DataFrame) -> pl.DataFrame:
+    """The rows followed, in their unit and activity, by a deeper account, and whether that
+    account is under theirs by its code (``5.1`` → ``5.1.02``)."""
     keys = ("account_code", "unit_code", "activity")
-    return spending.with_columns(depth=_depth(), **{f"next_{k}": pl.col(k).shift(-1) for k in keys}).filter(
-        (pl.col("next_account_code").str.count_matches(".", literal=True) + 1 > pl.col("depth"))
-        & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
-        & (pl.col("next_activity") == pl.col("activity"))
+    return (
+        spending.with_columns(depth=_depth(), **{f"next_{k}": pl.col(k).shift(-1) for k in keys})
+        .filter(
+            (pl.col("next_account_code").str.count_matches(".", literal=True) + 1 > pl.col("depth"))
+            & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
+            & (pl.col("next_activity") == pl.col("activity"))
+        )
+        .with_columns(under=pl.col("next_account_code").str.starts_with(pl.col("account_code") + "."))
     )
 
 
-def _subtotal_mismatches(
-    spending: pl.DataFrame, parent_rows: pl.Series, measures: list[Column]
-) -> list[tuple[int, str, float, float]]:
-    """Parents whose leaves, in the block of deeper rows below them, add up to another amount.
-
-    Only blocks whose every code starts with the parent's are checked: under a mixed scheme
-    the block's end cannot be told from the codes, and the leaves are summed all the same.
-    """
-    names = [f"m{c.index}" for c in measures]
+def _blocks(spending: pl.DataFrame, candidates: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Each candidate with the sums of the leaves in its block (the deeper rows after it, up to the
+    next row at its level or above) and whether every code of the block starts with its own."""
     frame = spending.with_columns(
-        parent=pl.col("row").is_in(parent_rows.implode()),
+        parent=pl.col("row").is_in(candidates["row"].implode()),
         group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
         depth=_depth(),
     )
-    mismatches: list[tuple[int, str, float, float]] = []
-    levels = frame.filter(pl.col("parent"))["depth"].unique().sort().to_list()
-    for level in levels:
-        # a block starts at each row at this level or above and holds the deeper rows after it
+    found = []
+    for level in candidates["depth"].unique().sort().to_list():
         keyed = frame.with_columns(run=(pl.col("depth") <= level).cum_sum().over("group"))
         keyed = keyed.with_columns(head=pl.col("account_code").first().over("group", "run"))
-        below = keyed.filter(pl.col("depth") > level)
-        pure = below.group_by("group", "run").agg(
-            pure=pl.col("account_code").str.starts_with(pl.col("head") + ".").all(),
-            **{n: pl.col(n).filter(~pl.col("parent")).fill_null(0).sum() for n in names},
-        )
-        level_parents = keyed.filter(pl.col("parent") & (pl.col("depth") == level)).join(
-            pure.filter(pl.col("pure")), on=["group", "run"], how="inner", suffix="_leaves"
-        )
-        for column, name in zip(measures, names, strict=True):
-            bad = level_parents.filter(
-                (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() > TOLERANCE
+        blocks = (
+            keyed.filter(pl.col("depth") > level)
+            .group_by("group", "run")
+            .agg(
+                pure=pl.col("account_code").str.starts_with(pl.col("head") + ".").all(),
+                **{f"{n}_leaves": pl.col(n).filter(~pl.col("parent")).fill_null(0).sum() for n in names},
             )
-            for row, code, shown, summed in bad.select(
-                "row", "account_code", name, f"{name}_leaves"
-            ).iter_rows():
-                mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
+        )
+        heads = keyed.filter(pl.col("parent") & (pl.col("depth") == level))
+        found.append(heads.join(blocks, on=["group", "run"], how="inner").drop("group", "run", "head"))
+    return pl.concat(found, how="diagonal_relaxed").join(candidates.select("row", "under"), on="row")
+
+
+def _agrees(name: str) -> pl.Expr:
+    return (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() <= TOLERANCE
+
+
+def _subtotals(spending: pl.DataFrame, measures: list[Column]) -> tuple[pl.Series, pl.DataFrame]:
+    """The rows that are levels above the leaves, and those among them to check.
+
+    A row followed by a deeper account is one when that account is under its code, or, under a
+    mixed scheme (old-style ``5.2.2.01`` over ``5.1.02.01.01.0024``), when its amounts are the
+    sum of the leaves below it. A flat list of line items of varying depth stays leaves.
+    Only blocks whose every code starts with the parent's are checked: under a mixed scheme the
+    block's end cannot be told from the codes.
+    """
+    names = [f"m{c.index}" for c in measures]
+    candidates = _candidates(spending)
+    if not candidates.height:
+        return candidates["row"], candidates
+    blocks = _blocks(spending, candidates, names)
+    confirmed = blocks.filter(pl.col("under") | pl.all_horizontal([_agrees(n) for n in names]))
+    return confirmed["row"], confirmed.filter(pl.col("under") & pl.col("pure"))
+
+
+def _subtotal_mismatches(
+    checked: pl.DataFrame, measures: list[Column]
+) -> list[tuple[int, str, float, float]]:
+    """Checked subtotals whose leaves add up to another amount: (row, what, shown, summed)."""
+    mismatches: list[tuple[int, str, float, float]] = []
+    for column in measures:
+        name = f"m{column.index}"
+        bad = checked.filter(~_agrees(name))
+        for row, code, shown, summed in bad.select("row", "account_code", name, f"{name}_leaves").iter_rows():
+            mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
     return mismatches
 
 
@@ -105,10 +130,10 @@ def mark_subtotals(
     spending = rows.select("row", "account_code", "unit_code", "activity", *names, "reason").filter(
         pl.col("reason").is_null() & pl.col("account_code").is_not_null()
     )
-    parents = _parents(spending)["row"]
+    parents, checked = _subtotals(spending, measures)
     if not parents.len():
         return rows
-    mismatches = _subtotal_mismatches(spending, parents, measures)
+    mismatches = _subtotal_mismatches(checked, measures)
     for row, what, shown, summed in sorted(mismatches)[:20]:
         warnings.append(
             Warning_(
