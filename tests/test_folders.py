@@ -626,3 +626,34 @@ def test_line_items_of_varying_depth_that_do_not_add_up_stay_leaves(tmp_path: Pa
     doc = rank_json(path)
     assert doc["total"]["budget"] == 100_000 + 200_000 + 300_000
     assert doc["total"]["realized"] == 50_000 + 80_000 + 120_000
+
+
+def rekap_sheet(title: str, rows: Sequence[tuple[str, object, object]]) -> list[list[object]]:
+    return [[title], ["TAHUN ANGGARAN 2024"], [], ["Perangkat Daerah", "Pagu", "Realisasi"], *map(list, rows)]
+
+
+def test_quarter_sheets_of_one_workbook_are_snapshots_not_copies(tmp_path: Path) -> None:
+    """TW1 and TW2 share the budgets; TW2, the later quarter, is a snapshot of its own."""
+    units = [("Dinas A", 1_000_000, 100_000), ("Dinas B", 2_000_000, 300_000)]
+    later = [("Dinas A", 1_000_000, 400_000), ("Dinas B", 2_000_000, 700_000)]
+    path = write_book(
+        tmp_path / "tw.xlsx",
+        {"TW1": rekap_sheet("REALISASI TW I", units), "TW2": rekap_sheet("REALISASI TW II", later)},
+    )
+    doc = rank_json(path)
+    assert not left_out(doc, "derived")
+    assert doc["total"]["realized"] == 400_000 + 700_000
+
+
+def test_a_legal_basis_line_does_not_date_the_data(tmp_path: Path) -> None:
+    rows = rekap_sheet("REALISASI BELANJA s.d. 30 Juni 2024", [("Dinas A", 1_000_000, 400_000)])
+    rows.insert(1, ["Berdasarkan Perda Nomor 10 Tahun 2023 tanggal 28 Desember 2023"])
+    doc = rank_json(write_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert doc["as_of"] == "2024-06-30"
+
+
+def test_a_scale_word_makes_a_dotted_amount_thousands(tmp_path: Path) -> None:
+    rows = [("Dinas A", "1.500 M", "1.200 M"), ("Dinas B", "800 M", "100 M")]
+    doc = rank_json(write_book(tmp_path / "rekap.xlsx", {"Rekap": rekap_sheet("REKAP", rows)}))
+    assert doc["total"]["budget"] == 1_500e9 + 800e9
+    assert doc["total"]["realized"] == 1_200e9 + 100e9

@@ -128,8 +128,9 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
         # thousands and a decimal comma. A bare "123.456" is a numeric cell unless the column
         # writes thousands that way, or the cell was typed with "Rp".
         plain = body.str.contains(_PLAIN)
+        # a cell with "Rp" or a scale word ("1.500 M") was typed, not a numeric cell
         thousands = body.str.contains(_AMBIGUOUS_DOT) & (
-            pl.lit(notation.dot_thousands) | col.str.contains(r"(?i)rp")
+            pl.lit(notation.dot_thousands) | col.str.contains(r"(?i)rp") | col.str.contains(_SCALE)
         )
         indonesian = body.str.replace_all(".", "", literal=True).str.replace_all(",", ".", literal=True)
         text = pl.when(plain & ~thousands).then(body).otherwise(indonesian)

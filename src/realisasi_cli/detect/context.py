@@ -27,6 +27,9 @@ _UNIT_NAME = re.compile(
 )
 
 
+_LEGAL_BASIS = re.compile(r"\b(nomor|no\.|perda|peraturan|keputusan|berdasarkan|dasar hukum)\b", re.I)
+
+
 def _unit_of(line: str) -> tuple[int, str | None, str | None] | None:
     """The unit a title line names, with how much it says so: (strength, code, name).
 
@@ -72,7 +75,9 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
             context.government = line.strip()
         if context.year is None:
             context.year = year_in(line)
-        found = as_of_in(line)
+        # a legal basis ("Perda Nomor 10 Tahun 2023 tanggal 28 Desember 2023") dates the budget,
+        # not the data
+        found = None if _LEGAL_BASIS.search(line) else as_of_in(line)
         if found and (context.as_of is None or context.as_of_source == "title"):
             context.as_of, context.as_of_source = found, "title"
             context.period_start = period_start_in(line)

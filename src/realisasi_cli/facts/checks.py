@@ -49,12 +49,13 @@ def _depth() -> pl.Expr:
 def _candidates(spending: pl.DataFrame) -> pl.DataFrame:
     """The rows followed, in their unit and activity, by a deeper account, and whether that
     account is under theirs by its code (``5.1`` → ``5.1.02``)."""
-    keys = ("account_code", "unit_code", "activity")
+    keys = ("account_code", "unit_code", "unit_name", "activity")
     return (
         spending.with_columns(depth=_depth(), **{f"next_{k}": pl.col(k).shift(-1) for k in keys})
         .filter(
             (pl.col("next_account_code").str.count_matches(".", literal=True) + 1 > pl.col("depth"))
             & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
+            & pl.col("next_unit_name").eq_missing(pl.col("unit_name"))
             & (pl.col("next_activity") == pl.col("activity"))
         )
         .with_columns(under=pl.col("next_account_code").str.starts_with(pl.col("account_code") + "."))
@@ -66,7 +67,10 @@ def _blocks(spending: pl.DataFrame, candidates: pl.DataFrame, names: list[str]) 
     next row at its level or above) and whether every code of the block starts with its own."""
     frame = spending.with_columns(
         parent=pl.col("row").is_in(candidates["row"].implode()),
-        group=pl.concat_str([pl.col("unit_code").fill_null(""), pl.col("activity")], separator="|"),
+        group=pl.concat_str(
+            [pl.col("unit_code").fill_null(""), pl.col("unit_name").fill_null(""), pl.col("activity")],
+            separator="|",
+        ),
         depth=_depth(),
     )
     found = []
@@ -78,6 +82,7 @@ def _blocks(spending: pl.DataFrame, candidates: pl.DataFrame, names: list[str]) 
             .group_by("group", "run")
             .agg(
                 pure=pl.col("account_code").str.starts_with(pl.col("head") + ".").all(),
+                leaves=(~pl.col("parent")).sum(),
                 **{f"{n}_leaves": pl.col(n).filter(~pl.col("parent")).fill_null(0).sum() for n in names},
             )
         )
@@ -104,7 +109,11 @@ def _subtotals(spending: pl.DataFrame, measures: list[Column]) -> tuple[pl.Serie
     if not candidates.height:
         return candidates["row"], candidates
     blocks = _blocks(spending, candidates, names)
-    confirmed = blocks.filter(pl.col("under") | pl.all_horizontal([_agrees(n) for n in names]))
+    # one leaf equal to the row above it is no evidence: two line items may cost the same
+    # an old-style heading (5.2.2.02, single-digit third segment) over one new-style account is one
+    old_style = pl.col("account_code").str.contains(r"^5\.[12]\.\d(\.\d+)?$")
+    summed = ((pl.col("leaves") >= 2) | old_style) & pl.all_horizontal([_agrees(n) for n in names])
+    confirmed = blocks.filter(pl.col("under") | summed)
     return confirmed["row"], confirmed.filter(pl.col("under") & pl.col("pure"))
 
 
@@ -127,9 +136,9 @@ def mark_subtotals(
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
     names = [f"m{c.index}" for c in measures]
-    spending = rows.select("row", "account_code", "unit_code", "activity", *names, "reason").filter(
-        pl.col("reason").is_null() & pl.col("account_code").is_not_null()
-    )
+    spending = rows.select(
+        "row", "account_code", "unit_code", "unit_name", "activity", *names, "reason"
+    ).filter(pl.col("reason").is_null() & pl.col("account_code").is_not_null())
     parents, checked = _subtotals(spending, measures)
     if not parents.len():
         return rows

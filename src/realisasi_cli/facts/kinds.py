@@ -23,6 +23,7 @@ from realisasi_cli.facts.schema import SheetResult
 
 # Share of a sheet's rows (or amounts) found elsewhere that makes it a copy (or a summary).
 COPY_SHARE = 0.9
+SUMMARY_SHARE = 0.9  # a summary repeats (more than) this share of its amounts; one unit in ten more is data
 MIN_ROWS = 2  # a one-line sheet is too little evidence to call it a copy
 MIN_AMOUNTS = 3
 OWN_DATE = ("title", "header", "sheet name")
@@ -55,10 +56,11 @@ class _Sheet:
 
     index: int
     result: SheetResult
-    rows: pl.DataFrame  # key, cents of the data rows' budgets (else realization)
+    rows: pl.DataFrame  # key, cents, budget (whether the amount is a budget) of the data rows' amounts
     amounts: pl.Series  # distinct cents of the data rows, every measure
     everything: pl.DataFrame  # key, cents of every amount, with per-unit totals and the total
     units: frozenset[str]  # the units it names (codes, else names); empty when it names none
+    has_realized: bool = False  # whether any data row holds a realization amount
 
     @property
     def own_date(self) -> object:
@@ -78,8 +80,7 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
         return None
     cells = facts.evidence
     data = cells.filter(pl.col("data"))
-    has_budget = data.select(pl.col("budget").any()).item()
-    rows = data.filter(pl.col("budget") == bool(has_budget)).select("key", "cents")
+    rows = data.select("key", "cents", "budget")
     totals = []
     for frame, column in ((facts.budget, "budget"), (facts.realization, "realized")):
         if frame.height:
@@ -103,15 +104,21 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
         names = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
         keys = pl.concat([named["unit_code"], named.select(names).to_series()])
         units = frozenset(keys.drop_nulls().unique().to_list())
-    return _Sheet(index, result, rows, data["cents"].unique(), everything, units)
+    has_realized = bool(data.select((~pl.col("budget")).any()).item())
+    return _Sheet(index, result, rows, data["cents"].unique(), everything, units, has_realized)
 
 
 def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
     """Share of ``sheet``'s data rows whose key and amount stand among ``other``'s rows."""
     if sheet.rows.height < MIN_ROWS:
         return 0.0
-    found = sheet.rows.join(other.everything.unique(), on=["key", "cents"], how="semi", nulls_equal=False)
-    return found.height / sheet.rows.height
+    rows = sheet.rows
+    if not other.has_realized or other.result.kind == "plan":  # a plan or DPA: its budget lines repeat
+        rows = rows.filter(pl.col("budget"))
+    if rows.height < MIN_ROWS:
+        return 0.0
+    found = rows.join(other.everything.unique(), on=["key", "cents"], how="semi", nulls_equal=False)
+    return found.height / rows.height
 
 
 def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
@@ -123,17 +130,41 @@ def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
     return int(found.sum()) / found.len()
 
 
+def _period_of_name(sheet: str) -> object:
+    """The month or quarter a sheet's name says (``TW II``, ``Juni``), if it says one."""
+    from realisasi_cli.dates import month_in_name
+    from realisasi_cli.vocabulary import normalize, period_of
+
+    return period_of(normalize(sheet)) or month_in_name(sheet)
+
+
 def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
     """A dated snapshot is a copy only of a sheet of the same date; a sheet that names its units
     is a copy only of one that names some of the same (two kecamatan with one DPA are two)."""
     if sheet.units and other.units and not sheet.units & other.units:
         return False
+    mine, theirs = _period_of_name(sheet.result.sheet), _period_of_name(other.result.sheet)
+    if mine is not None and theirs is not None and mine != theirs:
+        return False  # "TW1" and "TW2", "Maret" and "Juni": snapshots, not copies
     return sheet.own_date is None or sheet.own_date == other.own_date
+
+
+def mark_unfilled(sheets: list[_Sheet]) -> None:
+    """Month sheets not filled in yet: realization columns without a single amount, where other
+    sheets of the workbook have some, are templates, not snapshots at 0 %."""
+    if not any(s.has_realized and s.own_date is not None for s in sheets):
+        return
+    for sheet in sheets:
+        # only dated snapshots: a unit's own sheet at 0 % is a figure, not a blank form
+        if sheet.result.kind == "data" and not sheet.has_realized and sheet.own_date is not None:
+            sheet.result.kind = "template"
+            sheet.result.reason = "its realization cells are empty (not filled in yet)"
 
 
 def mark_derived(results: list[SheetResult]) -> None:
     """Among the sheets of one workbook, mark the copies and summaries of others as derived."""
     sheets = [s for i, r in enumerate(results) if (s := _evidence(i, r)) is not None]
+    mark_unfilled(sheets)
     candidates = [s for s in sheets if s.result.kind == "data"]
     if len(sheets) < 2 or not candidates:
         return
@@ -162,6 +193,8 @@ def mark_derived(results: list[SheetResult]) -> None:
             sheet.result.reason = f"its rows are found in sheet {best.result.sheet!r}{hidden}"
             continue
         others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
-        if _amounts_found(sheet, others) >= COPY_SHARE:
+        # a summary is shorter than a sheet it sums up: sheets of equal length are each other's peers
+        longer = any(o.priority[1] > sheet.priority[1] for o in others)
+        if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
             sheet.result.kind = "derived"
             sheet.result.reason = "a summary: its amounts are all found in other sheets"
