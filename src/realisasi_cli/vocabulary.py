@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from realisasi_cli.dates import MONTHS
+from realisasi_cli.dates import MONTHS, month_in_name
 
 # Spending categories under Permendagri 77/2020; the code prefix of each.
 CATEGORY_PREFIXES: dict[str, str] = {
@@ -199,3 +199,8 @@ def category_of_old_account(code: str) -> str | None:
 def categories_within(category: str) -> list[str]:
     """A category and every category nested in it (``operasi`` → operasi, pegawai, …)."""
     return [category] + [child for child, parent in CATEGORY_PARENT.items() if parent == category]
+
+
+def period_in_name(name: str) -> tuple[str, int] | int | None:
+    """The quarter or month a sheet or file name says (``TW II`` → ("quarter", 2), ``Juni`` → 6)."""
+    return period_of(normalize(name)) or month_in_name(name)

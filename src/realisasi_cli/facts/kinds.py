@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from realisasi_cli.facts.schema import SheetResult
+from realisasi_cli.vocabulary import period_in_name
 
 # Share of a sheet's rows (or amounts) found elsewhere that makes it a copy (or a summary).
 COPY_SHARE = 0.9
@@ -110,8 +111,6 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
 
 def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
     """Share of ``sheet``'s data rows whose key and amount stand among ``other``'s rows."""
-    if sheet.rows.height < MIN_ROWS:
-        return 0.0
     rows = sheet.rows
     if not other.has_realized or other.result.kind == "plan":  # a plan or DPA: its budget lines repeat
         rows = rows.filter(pl.col("budget"))
@@ -130,20 +129,12 @@ def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
     return int(found.sum()) / found.len()
 
 
-def _period_of_name(sheet: str) -> object:
-    """The month or quarter a sheet's name says (``TW II``, ``Juni``), if it says one."""
-    from realisasi_cli.dates import month_in_name
-    from realisasi_cli.vocabulary import normalize, period_of
-
-    return period_of(normalize(sheet)) or month_in_name(sheet)
-
-
 def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
     """A dated snapshot is a copy only of a sheet of the same date; a sheet that names its units
     is a copy only of one that names some of the same (two kecamatan with one DPA are two)."""
     if sheet.units and other.units and not sheet.units & other.units:
         return False
-    mine, theirs = _period_of_name(sheet.result.sheet), _period_of_name(other.result.sheet)
+    mine, theirs = period_in_name(sheet.result.sheet), period_in_name(other.result.sheet)
     if mine is not None and theirs is not None and mine != theirs:
         return False  # "TW1" and "TW2", "Maret" and "Juni": snapshots, not copies
     return sheet.own_date is None or sheet.own_date == other.own_date

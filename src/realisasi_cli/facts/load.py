@@ -371,12 +371,9 @@ def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) 
 
 def _period_named(sheet: str) -> bool:
     """Whether a sheet is named after a period (``Jan``, ``s.d Maret``, ``TW II``), not a unit."""
-    from realisasi_cli.dates import month_in_name
-    from realisasi_cli.vocabulary import normalize as normalize_words
-    from realisasi_cli.vocabulary import period_of
+    from realisasi_cli.vocabulary import normalize, period_in_name
 
-    words = normalize_words(sheet)
-    return bool(month_in_name(sheet) or period_of(words)) and len(words.split()) <= 4
+    return period_in_name(sheet) is not None and len(normalize(sheet).split()) <= 4
 
 
 def _file_unit(layouts: list[tuple[Grid, Layout | None]]) -> tuple[str | None, str | None]:
