@@ -244,7 +244,7 @@ def test_with_pace_adds_the_pace_and_leaves_the_input_ranking_as_it_was() -> Non
         RankOptions(),
     )
     before = ranking.units.clone()
-    paced, total = with_pace(ranking, 95.0)
+    paced, total = with_pace(ranking, (15.0, 40.0, 65.0, 95.0))
     assert_frame_equal(ranking.units, before)
     assert "monthly_pct" not in ranking.units.columns
     assert paced is not ranking
@@ -253,12 +253,16 @@ def test_with_pace_adds_the_pace_and_leaves_the_input_ranking_as_it_was() -> Non
         monthly_pct=pl.lit(40 / elapsed),
         projected_pct=pl.lit(40 / elapsed * 12),
         needed_monthly_pct=pl.lit((95 - 40) / (12 - elapsed)),
+        target_to_date_pct=pl.lit(40.0),  # 30 June is TW II's last day: its full target
+        gap_to_date_pp=pl.lit(0.0),
     )
     assert_frame_equal(paced.units, expected)
     assert total == {
         "monthly_pct": pytest.approx(40 / 6),  # 6.67 % a month
         "projected_pct": pytest.approx(80.0),
         "needed_monthly_pct": pytest.approx((95 - 40) / 6),
+        "target_to_date_pct": 40.0,
+        "gap_to_date_pp": 0.0,
     }
 
 
@@ -269,7 +273,7 @@ def test_the_pace_needed_is_zero_once_the_target_is_reached() -> None:
         sources(date(2024, 9, 30)),
         RankOptions(),
     )
-    paced, total = with_pace(ranking, 95.0)
+    paced, total = with_pace(ranking, (15.0, 40.0, 65.0, 95.0))
     assert paced.units["needed_monthly_pct"].to_list() == [0.0]
     assert total["monthly_pct"] == pytest.approx(97 / 9)
     assert total["needed_monthly_pct"] == 0.0
@@ -282,11 +286,13 @@ def test_the_pace_is_unknown_without_an_as_of_date() -> None:
         sources(None),
         RankOptions(),
     )
-    paced, total = with_pace(ranking, 95.0)
+    paced, total = with_pace(ranking, (15.0, 40.0, 65.0, 95.0))
     assert paced.units.select("monthly_pct", "projected_pct", "needed_monthly_pct").rows() == [
         (None, None, None)
     ]
-    assert total == {"monthly_pct": None, "projected_pct": None, "needed_monthly_pct": None}
+    assert total == dict.fromkeys(
+        ("monthly_pct", "projected_pct", "needed_monthly_pct", "target_to_date_pct", "gap_to_date_pp")
+    )
 
 
 # --- changes ----------------------------------------------------------------------------------
@@ -370,7 +376,7 @@ def test_evaluate_ranks_the_newest_snapshot_and_compares_it_with_the_older() -> 
         ("Dinas A", 1, 100 * 400 / 1000),
     ]
     assert result.as_of == JUN30
-    assert result.current_target == (2, 40.0)
+    assert result.current_target == (2, 40.0, 40.0)  # 30 June closes TW II: the full target
     assert result.changes is not None
     assert result.changes.change_pp == {
         "2": pytest.approx(100 * 100 / 500 - 100 * 50 / 500),
@@ -396,6 +402,8 @@ def test_evaluate_builds_the_quarters_from_the_snapshots_and_the_pace_of_the_who
         "monthly_pct": pytest.approx(total_pct / 6),
         "projected_pct": pytest.approx(total_pct / 6 * 12),
         "needed_monthly_pct": pytest.approx((95 - total_pct) / 6),
+        "target_to_date_pct": 40.0,
+        "gap_to_date_pp": pytest.approx(total_pct - 40),
     }
     assert "monthly_pct" in result.ranking.units.columns
     assert result.categories.height == 0

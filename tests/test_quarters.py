@@ -240,7 +240,7 @@ def test_plan_gives_each_unit_its_own_targets(tmp_path: Path) -> None:
     ]
     real = openpyxl_book(tmp_path / "realisasi.xlsx", {"S": real_rows})
     doc = run_json("quarters", str(real), "--plan", str(plan), "--all")
-    assert doc["targets_pct"] is None
+    assert doc["targets_pct"] == [15, 40, 65, 95]  # for any unit without a plan
     units = {u["name"]: u["quarters"] for u in doc["units"]}
     # Dinas A: plan 300 by March, 900 by June, of a 2000 budget; realized 150, then 600
     assert [q["target_pct"] for q in units["Dinas A"]] == [15.0, 45.0]

@@ -335,7 +335,9 @@ def test_the_context_holds_the_story(context: SummaryContext, expected: dict[str
     assert context.below_count == len(story["units_under_threshold_10nov"])
     assert [u.name for u in context.bottom] == story["units_under_threshold_10nov"]
     assert (context.quarter_name, context.target_pct) == ("TW IV", 95.0)
-    assert context.target_gap_pp == pytest.approx(context.total_pct - 95.0)
+    # 10 November 2023: 65 % at the end of TW III plus 30 pp × 41/92 days of TW IV
+    assert context.target_to_date_pct == pytest.approx(65 + 30 * 41 / 92)
+    assert context.target_gap_pp == pytest.approx(context.total_pct - (65 + 30 * 41 / 92))
     assert context.needed_monthly_pct is not None and context.needed_monthly_pct > 0
     assert all(u.arrow == "▲" for u in context.bottom)
 

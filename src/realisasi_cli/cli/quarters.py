@@ -91,7 +91,7 @@ def quarters(
         run.options,
         parse_targets(targets, run.config.targets),
         paced=False,
-        plan=plan_dataset.plan if plan_dataset is not None else None,
+        plan=plan_dataset,
     )
     result = evaluation.quarters
     if result is None:

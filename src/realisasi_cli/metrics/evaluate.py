@@ -13,8 +13,10 @@ from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.changes import Changes, compare, earlier_observations
 from realisasi_cli.metrics.freshness import Freshness, freshness
 from realisasi_cli.metrics.pace import with_pace
+from realisasi_cli.metrics.plans import match_plan
 from realisasi_cli.metrics.quarters import Quarters, quarters
 from realisasi_cli.metrics.ranking import Ranking, category_totals, rank
+from realisasi_cli.metrics.targets import quarter_of, target_on
 from realisasi_cli.metrics.units import RankOptions
 
 
@@ -48,12 +50,13 @@ class Evaluation:
         return self.ranking.as_of
 
     @property
-    def current_target(self) -> tuple[int, float] | None:
-        """The quarter the as-of date falls in and its cumulative target."""
+    def current_target(self) -> tuple[int, float, float] | None:
+        """The quarter the as-of date falls in, its cumulative target, and the target on the
+        as-of date (pro-rated by days within the quarter)."""
         if self.as_of is None:
             return None
-        quarter = (self.as_of.month - 1) // 3 + 1
-        return quarter, self.targets[quarter - 1]
+        quarter = quarter_of(self.as_of)
+        return quarter, self.targets[quarter - 1], target_on(self.targets, self.as_of)
 
 
 def changes_since(
@@ -82,31 +85,39 @@ def evaluate(
     *,
     paced: bool = True,
     by_quarter: bool = True,
-    plan: pl.DataFrame | None = None,
+    plan: Dataset | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
 ) -> Evaluation:
     """Rank, compare with the previous snapshot, build the quarter series and the pace.
 
-    ``paced`` and ``by_quarter`` leave out what a command does not show; with ``plan`` (a cash
-    plan's facts) each unit's quarters are measured against its own plan instead of ``targets``.
+    ``paced`` and ``by_quarter`` leave out what a command does not show; with ``plan`` (cash
+    plans read from their files) each unit the plans match is measured against its own plan
+    instead of ``targets``, and the plans' realisasi rows count as realization data.
     """
+    plan_facts = None
+    plan_warnings: list[tuple[str, str]] = []
+    if plan is not None:
+        matched = match_plan(dataset, plan, options.aliases, options.rollup)
+        dataset, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
     ranking = rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     changes = changes_since(ranking, dataset, previous, options, bottom)
     total_pace: dict[str, float | None] = {}
     if paced:
-        ranking, total_pace = with_pace(ranking, targets[-1])
+        ranking, total_pace = with_pace(ranking, targets)
     series = (
         quarters(
             dataset.budget,
             dataset.realization,
             dataset.sources,
             options,
-            None if plan is not None else targets,
-            plan=plan,
+            targets,
+            plan=plan_facts,
         )
         if by_quarter
         else None
     )
+    if series is not None:
+        series.warnings[:0] = plan_warnings
     return Evaluation(
         ranking=ranking,
         changes=changes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from realisasi_cli.metrics.ranking import Ranking
+from realisasi_cli.metrics.targets import target_on, targets_on
 
 
 def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
@@ -29,10 +31,28 @@ def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) ->
     return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}
 
 
-def with_pace(ranking: Ranking, year_end_target: float) -> tuple[Ranking, dict[str, float | None]]:
-    """The ranking with pace columns on every unit, and the whole government's pace."""
+def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict[str, float | None]]:
+    """The ranking with pace columns on every unit, and the whole government's pace.
+
+    Each unit's target to date is taken on its own data date (the ranking's where it has none),
+    and its gap is measured against it.
+    """
+    year_end_target = float(targets[-1])
     units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), ranking.as_of, year_end_target))
+    day = (
+        pl.coalesce(pl.col("as_of"), pl.lit(ranking.as_of, dtype=pl.Date))
+        if "as_of" in units.columns
+        else (pl.lit(ranking.as_of, dtype=pl.Date))
+    )
+    units = units.with_columns(target_to_date_pct=targets_on(targets, day)).with_columns(
+        gap_to_date_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct")
+    )
     exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
+    to_date = target_on(targets, ranking.as_of) if ranking.as_of is not None else None
+    total["target_to_date_pct"] = to_date
+    total["gap_to_date_pp"] = (
+        None if to_date is None or ranking.total_pct is None else ranking.total_pct - to_date
+    )
     return replace(ranking, units=units), total

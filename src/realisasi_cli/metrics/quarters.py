@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from realisasi_cli.metrics.ranking import unit_totals
+from realisasi_cli.metrics.targets import plan_to_date, targets_on
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify
 from realisasi_cli.vocabulary import categories_within
 
@@ -101,7 +102,7 @@ def quarters(
     budget, realization = condense(budget, realization)
     extra = (
         [
-            plan.group_by("source", "unit_code", "unit_name", "category", "period_end").agg(
+            plan.group_by("source", "unit_code", "unit_name", "category", "period_start", "period_end").agg(
                 pl.col("planned").sum()
             )
         ]
@@ -147,57 +148,53 @@ def quarters(
         points.with_columns(quarter=((pl.col("period_end").dt.month() - 1) // 3 + 1).cast(pl.Int64))
         .sort("period_end", "order")
         .group_by("unit", "quarter")
-        .agg(cumulative=pl.col("cumulative").last())
+        .agg(cumulative=pl.col("cumulative").last(), at=pl.col("period_end").last())
     )
     last = int(per_quarter["quarter"].max() or 0) if per_quarter.height else 0  # type: ignore[arg-type]  # max() is typed as any scalar
     grid = totals.select("unit", "code", "name", "budget").join(
         pl.DataFrame({"quarter": list(range(1, last + 1))}, schema={"quarter": pl.Int64}), how="cross"
     )
-    target = pl.lit(None, dtype=pl.Float64)
-    if planned is not None:
-        grid = grid.join(_plan_by_quarter(planned, last), on=["unit", "quarter"], how="left")
-        target = absorption(pl.col("plan"), pl.col("budget"))
-    elif targets is not None and last:
-        target = pl.col("quarter").replace_strict(
-            {q: float(targets[q - 1]) for q in range(1, last + 1)}, return_dtype=pl.Float64
-        )
     units = (
         grid.join(per_quarter, on=["unit", "quarter"], how="left")
+        .with_columns(pl.col("cumulative").cast(pl.Float64), pl.col("at").cast(pl.Date))
         .sort("unit", "quarter")
-        .with_columns(
-            realized=pl.when(pl.col("quarter") == 1)
-            .then(pl.col("cumulative"))
-            .otherwise(pl.col("cumulative") - pl.col("cumulative").shift(1).over("unit")),
-            cumulative_pct=absorption(pl.col("cumulative"), pl.col("budget")),
-            target_pct=target,
-        )
-        .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
     )
+    units = _with_targets(units, targets, planned)
+    units = units.with_columns(
+        realized=pl.when(pl.col("quarter") == 1)
+        .then(pl.col("cumulative"))
+        .otherwise(pl.col("cumulative") - pl.col("cumulative").shift(1).over("unit")),
+        cumulative_pct=absorption(pl.col("cumulative"), pl.col("budget")),
+    ).with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_to_date_pct"))
     if planned is not None:
-        units = units.with_columns(deviation_pct=_deviation())
+        units = units.with_columns(deviation_pct=_deviation("plan_to_date"))
+    reporting = pl.col("cumulative").is_not_null()
     total = (
         units.group_by("quarter")
         .agg(
-            *([pl.col("plan").sum()] if planned is not None else []),
+            *([pl.col("plan").sum(), pl.col("plan_to_date").sum()] if planned is not None else []),
             budget=pl.col("budget").sum(),
             # units whose exports reach this quarter; the total's % is over their budgets
-            reporting_budget=pl.col("budget").filter(pl.col("cumulative").is_not_null()).sum(),
-            units_reporting=pl.col("cumulative").is_not_null().sum().cast(pl.Int64),
+            reporting_budget=pl.col("budget").filter(reporting).sum(),
+            units_reporting=reporting.sum().cast(pl.Int64),
             units_total=pl.len().cast(pl.Int64),
-            cumulative=pl.when(pl.col("cumulative").is_not_null().any()).then(pl.col("cumulative").sum()),
+            cumulative=pl.when(reporting.any()).then(pl.col("cumulative").sum()),
+            at=pl.col("at").max(),
+            target_pct=_weighted("target_pct"),
+            target_to_date_pct=_weighted("target_to_date_pct"),
+            planned_cumulative=pl.col("cumulative").filter(pl.col("plan_to_date").is_not_null()).sum()
+            if planned is not None
+            else pl.lit(None, dtype=pl.Float64),
         )
         .sort("quarter")
         .with_columns(
             realized=pl.col("cumulative") - pl.col("cumulative").shift(1, fill_value=0.0),
             cumulative_pct=absorption(pl.col("cumulative"), pl.col("reporting_budget")),
-            target_pct=target,
         )
-        .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"))
+        .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_to_date_pct"))
     )
     if planned is not None:
-        total = total.with_columns(target_pct=absorption(pl.col("plan"), pl.col("budget"))).with_columns(
-            gap_pp=pl.col("cumulative_pct") - pl.col("target_pct"), deviation_pct=_deviation()
-        )
+        total = total.with_columns(deviation_pct=_deviation("plan_to_date", "planned_cumulative"))
     latest = points.select(pl.col("period_end").max()).item() if points.height else None
     as_of = latest if isinstance(latest, date) else None
     return Quarters(
@@ -205,19 +202,64 @@ def quarters(
     )
 
 
-def _plan_by_quarter(planned: pl.DataFrame, last: int) -> pl.DataFrame:
-    """Each unit's cumulative plan at the end of quarters 1..last, from its latest plan source."""
-    latest = planned.group_by("unit").agg(pl.col("source").max())
-    monthly = planned.join(latest, on=["unit", "source"]).filter(pl.col("period_end").is_not_null())
-    ends = pl.DataFrame({"quarter": list(range(1, last + 1))}, schema={"quarter": pl.Int64})
-    return (
-        monthly.join(ends, how="cross")
-        .filter(pl.col("period_end").dt.month() <= 3 * pl.col("quarter"))
-        .group_by("unit", "quarter")
-        .agg(plan=pl.col("planned").sum())
+def _weighted(column: str) -> pl.Expr:
+    """A per-unit target over the units reporting in the quarter (all, where none does),
+    weighted by budget: each unit's own plan, or the default targets."""
+    reporting = pl.col("cumulative").is_not_null()
+    among = reporting | ~reporting.any()
+    known = among & pl.col(column).is_not_null()
+    weight = pl.col("budget").filter(known).sum()
+    return pl.when(known.any() & (weight != 0)).then(
+        (pl.col(column) * pl.col("budget")).filter(known).sum() / weight
     )
 
 
-def _deviation() -> pl.Expr:
+def _with_targets(
+    units: pl.DataFrame, targets: tuple[float, ...] | None, planned: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Each unit's cumulative target at each quarter's end (``target_pct``) and on the day its
+    data stands at in that quarter (``target_to_date_pct``): its own cash plan where it has one,
+    else the default targets. A quarter whose data reaches its last day keeps the full target."""
+    year = units["at"].dt.year().max()
+    quarter_end = pl.date(pl.lit(year), pl.col("quarter") * 3, 1).dt.month_end()
+    units = units.with_columns(quarter_end=quarter_end)
+    at = pl.coalesce("at", "quarter_end")
+    if targets is not None:
+        default = pl.col("quarter").replace_strict(
+            {q: float(targets[q - 1]) for q in range(1, 5)}, return_dtype=pl.Float64
+        )
+        default_to_date = targets_on(targets, at)
+    else:
+        default = default_to_date = pl.lit(None, dtype=pl.Float64)
+    units = units.with_columns(target_pct=default, target_to_date_pct=default_to_date)
+    if planned is None:
+        return units.drop("quarter_end")
+    monthly = _latest_plan(planned)
+    has_plan = pl.col("unit").is_in(monthly["unit"].unique().implode())
+    keys = units.select("unit", "quarter", "quarter_end", day=at)
+    full = plan_to_date(monthly, keys.select("unit", "quarter", at="quarter_end"))
+    to_date = plan_to_date(monthly, keys.select("unit", "quarter", at="day"))
+    return (
+        units.join(full.select("unit", "quarter", plan="plan_to_date"), on=["unit", "quarter"], how="left")
+        .join(to_date.select("unit", "quarter", "plan_to_date"), on=["unit", "quarter"], how="left")
+        .with_columns(
+            target_pct=pl.when(has_plan)
+            .then(absorption(pl.col("plan"), pl.col("budget")))
+            .otherwise(default),
+            target_to_date_pct=pl.when(has_plan)
+            .then(absorption(pl.col("plan_to_date"), pl.col("budget")))
+            .otherwise(default_to_date),
+        )
+        .drop("quarter_end")
+    )
+
+
+def _latest_plan(planned: pl.DataFrame) -> pl.DataFrame:
+    """Each unit's monthly plan from its latest plan source."""
+    latest = planned.group_by("unit").agg(pl.col("source").max())
+    return planned.join(latest, on=["unit", "source"]).filter(pl.col("period_end").is_not_null())
+
+
+def _deviation(plan: str, realized: str = "cumulative") -> pl.Expr:
     """(plan − realized) ÷ plan, in %: how far realization is behind its own plan."""
-    return pl.when(pl.col("plan") != 0).then(100 * (pl.col("plan") - pl.col("cumulative")) / pl.col("plan"))
+    return pl.when(pl.col(plan) != 0).then(100 * (pl.col(plan) - pl.col(realized)) / pl.col(plan))

@@ -85,6 +85,7 @@ class QuarterRow:
     gap_pp: float | None
     through: date | None  # the as-of date when the quarter is not over yet, else None
     coverage: str = ""  # "3 dari 44 perangkat daerah melapor" when not every unit reaches the quarter
+    target_to_date_pct: float | None = None  # the target on ``through``, pro-rated within the quarter
 
 
 @dataclass
@@ -99,7 +100,8 @@ class Summary:
     unit_count: int  # ranked units
     quarter_name: str | None  # the quarter of the as-of date ("TW IV"); None without a date
     target_pct: float | None  # that quarter's cumulative target
-    gap_pp: float | None  # absorption − target
+    target_to_date_pct: float | None  # the target on the as-of date, pro-rated within the quarter
+    gap_pp: float | None  # absorption − the target to date
     reference_pct: float  # what ``UnitRow.gap_pp`` is measured against: the target, else the threshold
     reference_label: str  # "Target TW IV 95%" or "ambang 57%"
     previous_as_of: date | None  # the earlier export compared with
@@ -174,6 +176,7 @@ class BriefContext:
     unranked: list[str]  # names of units with zero budget
     quarters: list[QuarterRow]  # TW I–IV, targets always, realization where known
     has_quarters: bool  # whether any quarter has realization
+    has_plan: bool  # whether units are measured against their own cash plans
     charts: Charts
     files: list[FileNote]
     previous_files: list[FileNote]  # the export given with --previous

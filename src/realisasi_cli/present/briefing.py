@@ -115,7 +115,12 @@ def _quarter_rows(evaluation: Evaluation, lang: str = "id") -> list[QuarterRow]:
     rows = []
     for q in range(1, 5):
         r = known.get(q, {})
-        target = evaluation.targets[q - 1] if len(evaluation.targets) >= q else None
+        target = _num(r.get("target_pct")) if r.get("target_pct") is not None else None
+        if target is None and len(evaluation.targets) >= q:
+            target = evaluation.targets[q - 1]
+        to_date = _num(r.get("target_to_date_pct"))
+        current = evaluation.quarters is not None and q == evaluation.quarters.last_quarter and through
+        reference = to_date if current and to_date is not None else target
         pct = _num(r.get("cumulative_pct"))
         rows.append(
             QuarterRow(
@@ -124,9 +129,10 @@ def _quarter_rows(evaluation: Evaluation, lang: str = "id") -> list[QuarterRow]:
                 cumulative=_num(r.get("cumulative")),
                 cumulative_pct=pct,
                 target_pct=target,
-                gap_pp=None if pct is None or target is None else pct - target,
-                through=through if evaluation.quarters and q == evaluation.quarters.last_quarter else None,
+                gap_pp=None if pct is None or reference is None else pct - reference,
+                through=through if current else None,
                 coverage=_coverage(r, lang),
+                target_to_date_pct=to_date if current else None,
             )
         )
     return rows
@@ -186,8 +192,14 @@ def build_brief(
     current = evaluation.current_target
     quarter_name = QUARTER_NAMES[current[0]] if current else None
     target_pct = current[1] if current else None
-    target = (quarter_name, target_pct) if quarter_name is not None and target_pct is not None else None
-    limit = target_pct if target_pct is not None else ranking.threshold
+    # the meeting's question is who is behind today: the target on the data date
+    to_date_pct = current[2] if current else None
+    target = (
+        (f"{quarter_name} {labels['to_date_short']}", to_date_pct)
+        if quarter_name is not None and to_date_pct is not None
+        else None
+    )
+    limit = to_date_pct if to_date_pct is not None else ranking.threshold
     bands = bands or Bands(low=min(ranking.threshold, limit), high=max(ranking.threshold, limit))
     # the units' gap is measured against what the summary shows: the target, else the threshold
     reference_pct = limit
@@ -230,7 +242,8 @@ def build_brief(
         unit_count=len(units),
         quarter_name=quarter_name,
         target_pct=target_pct,
-        gap_pp=None if total_pct is None or target_pct is None else total_pct - target_pct,
+        target_to_date_pct=to_date_pct,
+        gap_pp=None if total_pct is None or to_date_pct is None else total_pct - to_date_pct,
         reference_pct=reference_pct,
         reference_label=reference_label,
         previous_as_of=changes.previous_as_of if changes is not None else None,
@@ -290,6 +303,7 @@ def build_brief(
         unranked=[_clean(n) for n in ranking.unranked["name"].to_list()],
         quarters=quarters,
         has_quarters=any(q.cumulative_pct is not None for q in quarters),
+        has_plan=evaluation.quarters is not None and "plan" in evaluation.quarters.units.columns,
         charts=charts,
         files=_file_notes(dataset, labels),
         previous_files=_file_notes(previous, labels) if previous is not None else [],

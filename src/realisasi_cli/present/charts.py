@@ -112,6 +112,14 @@ def quarters_svg(quarters: list[QuarterRow], lang: str = "id") -> Markup:
                     extra=f' fill="{BAND_COLOURS["bad"]}"',
                 )
             )
+        if q.target_to_date_pct is not None:
+            dy = y(q.target_to_date_pct)
+            parts.append(
+                f'<line x1="{_f(centre - 40)}" y1="{_f(dy)}" x2="{_f(centre + 40)}" y2="{_f(dy)}" '
+                f'stroke="{BAND_COLOURS["bad"]}" stroke-width="2" stroke-dasharray="5 3">'
+                f"<title>{escape(labels['target_to_date'])}: "
+                f"{escape(fmt.percent(q.target_to_date_pct, lang))}</title></line>"
+            )
         parts.append(
             _text(centre, bottom + 18, q.name, anchor="middle", size=12, extra=' font-weight="bold"')
         )
@@ -216,12 +224,18 @@ def quarters_text(quarters: list[QuarterRow], lang: str = "id") -> str:
         marks = [(q.target_pct, "┃")] if q.target_pct is not None else []
         value = fmt.percent(q.cumulative_pct, lang) if q.cumulative_pct is not None else labels["no_data"]
         tail = f"{labels['target']} {fmt.percent(q.target_pct, lang, 0)}" if q.target_pct is not None else ""
+        if q.target_to_date_pct is not None:
+            tail += f", {labels['to_date_short']} {fmt.percent(q.target_to_date_pct, lang)}"
+            marks.append((q.target_to_date_pct, "╎"))
         if q.gap_pp is not None:
             tail += f", {labels['gap']} {fmt.points(q.gap_pp, lang)}"
         if q.through is not None:
             tail += f", {labels['through']} {fmt.long_date(q.through, lang)}"
         lines.append(f"{q.name:<7}{_bar(q.cumulative_pct, marks)} {value:>6}  ({tail})")
-    lines.append(f"{'':7}█ {labels['cumulative'].lower()}  ┃ {labels['target'].lower()}")
+    legend = f"{'':7}█ {labels['cumulative'].lower()}  ┃ {labels['target'].lower()}"
+    if any(q.target_to_date_pct is not None for q in quarters):
+        legend += f"  ╎ {labels['target_to_date'].lower()}"
+    lines.append(legend)
     return "\n".join(lines)
 
 

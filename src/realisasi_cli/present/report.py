@@ -40,7 +40,8 @@ def selected_units(ranking: Ranking, selection: Selection) -> list[dict[str, Any
 
 
 def _pace_dict(row: dict[str, Any]) -> dict[str, float | None]:
-    return {k: _num(row[k], 4) for k in ("monthly_pct", "projected_pct", "needed_monthly_pct")}
+    keys = ("monthly_pct", "projected_pct", "needed_monthly_pct", "target_to_date_pct", "gap_to_date_pp")
+    return {k: _num(row.get(k), 4) for k in keys}
 
 
 _NO_PHYSICAL: dict[str, float | None] = {"realized_pct": None, "target_pct": None}
@@ -141,9 +142,17 @@ def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "cumulative": _num(r["cumulative"]),
             "cumulative_pct": _num(r["cumulative_pct"], 4),
             "target_pct": _num(r["target_pct"], 4),
+            "target_to_date_pct": _num(r["target_to_date_pct"], 4),
+            "at": _iso(r["at"]),
             "gap_pp": _num(r["gap_pp"], 4),
             **(
-                {"plan": _num(r["plan"]), "deviation_pct": _num(r["deviation_pct"], 4)} if "plan" in r else {}
+                {
+                    "plan": _num(r["plan"]),
+                    "plan_to_date": _num(r["plan_to_date"]),
+                    "deviation_pct": _num(r["deviation_pct"], 4),
+                }
+                if "plan" in r
+                else {}
             ),
         }
         for r in rows
@@ -207,6 +216,7 @@ QUARTER_COLUMNS = [
     "cumulative",
     "cumulative_pct",
     "target_pct",
+    "target_to_date_pct",
     "gap_pp",
 ]
 

@@ -67,7 +67,8 @@ class SummaryContext:
         quarter_name: the quarter the as-of date falls in (``TW IV``); None without a date.
         quarter_end: the last day of that quarter.
         target_pct: the cumulative target for that quarter, in %.
-        target_gap_pp: ``total_pct - target_pct``: negative when behind.
+        target_to_date_pct: the target on the as-of date, pro-rated by days within the quarter.
+        target_gap_pp: ``total_pct - target_to_date_pct``: negative when behind.
         modal_pct: absorption of belanja modal, in %; None when the export has no categories.
         monthly_pct: the average monthly absorption so far, in %.
         needed_monthly_pct: the monthly absorption still needed to reach the year-end target.
@@ -96,6 +97,7 @@ class SummaryContext:
     quarter_name: str | None
     quarter_end: date | None
     target_pct: float | None
+    target_to_date_pct: float | None
     target_gap_pp: float | None
     modal_pct: float | None
     monthly_pct: float | None
@@ -175,13 +177,14 @@ def build_summary(
     quarter_name: str | None = None
     quarter_end: date | None = None
     target: float | None = None
+    to_date: float | None = None
     gap: float | None = None
     current = evaluation.current_target
     if current is not None and evaluation.as_of is not None:
-        quarter, target = current
+        quarter, target, to_date = current
         quarter_name = _QUARTER_NAMES[lang][quarter - 1]
         quarter_end = month_end(evaluation.as_of.year, 3 * quarter)
-        gap = ranking.total_pct - target if ranking.total_pct is not None else None
+        gap = ranking.total_pct - to_date if ranking.total_pct is not None else None
     modal = evaluation.categories.filter(evaluation.categories["category"] == "modal")["absorption_pct"]
     total_change = changes.total_change_pp if changes is not None else None
     return SummaryContext(
@@ -203,6 +206,7 @@ def build_summary(
         quarter_name=quarter_name,
         quarter_end=quarter_end,
         target_pct=target,
+        target_to_date_pct=to_date,
         target_gap_pp=gap,
         modal_pct=modal[0] if modal.len() else None,
         monthly_pct=evaluation.pace["monthly_pct"],

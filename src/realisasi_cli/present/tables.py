@@ -64,7 +64,7 @@ def _rank_columns(
 ) -> list[tuple[str, Cell]]:
     """The ranking's columns after # and the unit's name, each with how its cell is written."""
     labels = words(lang)
-    extras = (changes is not None) + 3 * (total_pace is not None)
+    extras = (changes is not None) + 4 * (total_pace is not None)
     columns: list[tuple[str, Cell]] = [
         (labels["budget"], lambda u: fmt.rupiah(u["budget"], lang)),
         (labels["realized"], lambda u: fmt.rupiah(u["realized"], lang)),
@@ -87,6 +87,7 @@ def _rank_columns(
             ("needed_short", "needed_monthly_pct"),
         ):
             columns.append((labels[key], lambda u, field=field: fmt.percent(u[field], lang)))  # type: ignore[misc]  # the default binds the loop's field
+        columns.append((labels["gap_to_date_short"], lambda u: fmt.points(u.get("gap_to_date_pp"), lang)))
     if width >= 110 + 20 * extras:
         columns.append(("", lambda u: bar(u["absorption_pct"])))
     return columns
@@ -106,7 +107,7 @@ def rank_table(
     labels = words(lang)
     title = labels["rank_title"] + (f" · {ranking.category}" if ranking.category else "")
     table = Table(title=title, caption=data_dates(dates, ranking.as_of, lang), header_style="bold")
-    extras = (changes is not None) + 3 * (total_pace is not None)
+    extras = (changes is not None) + 4 * (total_pace is not None)
     show_code = any(u["code"] for u in units) and width >= 120 + 20 * extras
     show_dates = dates is not None and dates.dates_differ
     columns = _rank_columns(ranking, units, lang, width, changes, total_pace, show_dates)
@@ -152,6 +153,11 @@ def rank_lines(
             f"{labels['projected_short']}: {fmt.percent(total_pace['projected_pct'], lang)} · "
             f"{labels['needed_short']}: {fmt.percent(total_pace['needed_monthly_pct'], lang)}"
         )
+        if total_pace.get("target_to_date_pct") is not None:
+            lines.append(
+                f"{labels['target_to_date']}: {fmt.percent(total_pace['target_to_date_pct'], lang)} "
+                f"({labels['gap']} {fmt.points(total_pace['gap_to_date_pp'], lang)})"
+            )
     if ranking.unranked.height:
         names = ", ".join(escape(n) for n in ranking.unranked["name"].to_list())
         lines.append(f"{labels['unranked']}: {names}")
@@ -165,7 +171,23 @@ def _quarter_cell(entry: dict[str, Any], lang: str) -> str:
     if entry["gap_pp"] is None:
         return text
     colour = "green" if entry["gap_pp"] >= 0 else "red"
-    return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]"
+    deviation = entry.get("deviation_pct")
+    extra = (
+        f" · {words(lang)['deviation_short']} {fmt.percent(deviation, lang)}" if deviation is not None else ""
+    )
+    return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)}{extra})[/]"
+
+
+def _quarter_heading(entry: dict[str, Any], lang: str) -> str:
+    """``TW IV (Target 95%)``, with the target to the data date where the quarter is in progress."""
+    labels = words(lang)
+    target, to_date = entry["target_pct"], entry.get("target_to_date_pct")
+    if target is None:
+        return QUARTER_NAMES[entry["quarter"]]
+    text = f"{labels['target']} {fmt.percent(target, lang, 0)}"
+    if to_date is not None and abs(to_date - target) >= 0.005:
+        text += f"\n{labels['to_date_short']} {fmt.percent(to_date, lang)}"
+    return f"{QUARTER_NAMES[entry['quarter']]} ({text})"
 
 
 def _reporting(quarter: dict[str, Any]) -> str:
@@ -181,13 +203,15 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None) ->
     labels = words(lang)
     title = labels["quarters_title"] + (f" · {category}" if category else "")
     as_of = date.fromisoformat(document["as_of"]) if document["as_of"] else None
-    table = Table(title=title, caption=f"{labels['as_of']} {fmt.long_date(as_of, lang)}", header_style="bold")
+    notes = [labels["gap_formula"]]
+    if any("deviation_pct" in q for q in document["total"]["quarters"]):
+        notes.append(labels["deviation_formula"])
+    caption = "\n".join([f"{labels['as_of']} {fmt.long_date(as_of, lang)}", *notes])
+    table = Table(title=title, caption=caption, header_style="bold")
     table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
     table.add_column(labels["budget"], justify="right", no_wrap=True)
     for entry in document["total"]["quarters"]:
-        target = entry["target_pct"]
-        suffix = f" ({labels['target']} {fmt.percent(target, lang, 0)})" if target is not None else ""
-        table.add_column(QUARTER_NAMES[entry["quarter"]] + suffix, justify="right", no_wrap=True)
+        table.add_column(_quarter_heading(entry, lang), justify="right", no_wrap=True)
     for unit in document["units"]:
         cells = [_quarter_cell(q, lang) for q in unit["quarters"]]
         table.add_row(escape(unit["name"]), fmt.rupiah(unit["budget"], lang), *cells)

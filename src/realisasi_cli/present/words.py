@@ -120,6 +120,16 @@ WORDS: dict[str, dict[str, str]] = {
         "projected_short": "Proyeksi",
         "needed_short": "Perlu/bln",
         "quarters_title": "Realisasi Kumulatif per Triwulan terhadap Target",
+        "target_to_date": "Target s.d. tanggal data",
+        "to_date_short": "s.d. tgl data",
+        "gap_to_date_short": "Thd target",
+        "deviation_short": "dev.",
+        "gap_formula": "Selisih (pp) = realisasi kumulatif % − target s.d. tanggal data %; "
+        "target triwulan berjalan dihitung pro rata hari dari target triwulan sebelumnya",
+        "deviation_formula": "Deviasi (dev.) = (rencana kas s.d. tanggal data − realisasi) ÷ rencana kas, "
+        "dalam %: positif berarti tertinggal dari rencana kasnya sendiri",
+        "last_year": "Tahun lalu",
+        "last_year_formula": "Tahun lalu = realisasi tahun anggaran sebelumnya pada tanggal yang sama",
         "physical": "Fisik %",
         "see_json": "lihat 'realisasi rank --format json'",
     },
@@ -231,6 +241,16 @@ WORDS: dict[str, dict[str, str]] = {
         "projected_short": "Projected",
         "needed_short": "Needed/mo",
         "quarters_title": "Cumulative Realization per Quarter against Target",
+        "target_to_date": "Target to the data date",
+        "to_date_short": "to date",
+        "gap_to_date_short": "vs target",
+        "deviation_short": "dev.",
+        "gap_formula": "Gap (pp) = cumulative realization % − target to the data date %; the current "
+        "quarter's target is pro-rated by days from the previous quarter's",
+        "deviation_formula": "Deviation (dev.) = (cash plan to the data date − realized) ÷ cash plan, in %: "
+        "positive means behind its own cash plan",
+        "last_year": "Last year",
+        "last_year_formula": "Last year = the previous fiscal year's realization at the same date",
         "physical": "Physical %",
         "see_json": "see 'realisasi rank --format json'",
     },
