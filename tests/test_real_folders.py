@@ -120,3 +120,41 @@ def test_toba_uploads_are_44_units_at_their_own_dates_and_no_change_is_invented(
     assert any(
         "no data date" in w["message"] and "10_lra_20221130-122622" in w["message"] for w in doc["warnings"]
     )
+
+
+def quarters_json(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["quarters", *args, "--format", "json", "--all"])
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def test_toba_dinas_kesehatan_against_its_own_anggaran_kas() -> None:
+    toba = folder("toba_2022_lra_per_skpd")
+    plan = toba / "anggaran_kas" / "anggaran_kas_2_20221208-171415.xlsx"
+    doc = quarters_json(str(toba / "lra" / "2_lra_20221219-170101.xlsx"), "--plan", str(plan))
+    (unit,) = doc["units"]
+    # the BELANJA Target row (E10:S10), cumulated by quarter, of its 122.469.821.840 total:
+    # 58.119.640.734 / 86.700.000.305 / 101.979.042.028 / 122.469.821.840
+    total = 122_469_821_840
+    expected = [58_119_640_734, 86_700_000_305, 101_979_042_028, total]
+    assert [q["target_pct"] for q in unit["quarters"]] == pytest.approx(
+        [100 * e / total for e in expected], abs=1e-4
+    )
+    assert [round(q["target_pct"], 2) for q in unit["quarters"]] == [47.46, 70.79, 83.27, 100.0]
+    # through November (the LRA's date): all but December's 4.397.414.129
+    assert unit["quarters"][3]["target_to_date_pct"] == pytest.approx(
+        100 * (total - 4_397_414_129) / total, abs=1e-4
+    )
+    assert round(unit["quarters"][3]["target_to_date_pct"], 2) == 96.41
+    assert not [w for w in doc["warnings"] if "cash plan" in w["message"]]
+
+
+def test_toba_one_unit_plan_against_the_whole_folder_is_a_warning_naming_it() -> None:
+    toba = folder("toba_2022_lra_per_skpd")
+    plan = toba / "anggaran_kas" / "anggaran_kas_2_20221208-171415.xlsx"
+    doc = quarters_json(str(toba / "lra"), "--plan", str(plan))
+    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    assert warning["file"].endswith(plan.name)
+    targets = {q["target_pct"] for u in doc["units"] for q in u["quarters"]}
+    assert targets == {15.0, 40.0, 65.0, 95.0}  # the default targets, no 0 % anywhere

@@ -51,7 +51,7 @@ CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$")),
+    ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$|^id\b")),  # id_skpd: a database key
     # a column saying when each row happened (an SP2D register, a long monthly table)
     ("period_key", re.compile(r"^(bulan|triwulan|periode|masa|tanggal|tgl)( sp2d| transaksi| bayar)?$")),
     ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
@@ -98,8 +98,11 @@ PHYSICAL = re.compile(r"\bfisik\b")
 GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
 # A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total".
 TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
+# A row of revenue or financing in a table without account codes ("PENDAPATAN", "PEMBIAYAAN").
+NOT_SPENDING_LABEL = r"(?i)^\s*(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan)\b"
 
 _QUARTER = re.compile(r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b")
+_MONTH_NUMBER = re.compile(r"^(?:bulan|bln)\s*(1[0-2]|0?[1-9])$")  # bulan1 … bulan12 of a flat export
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
 
@@ -115,7 +118,7 @@ def normalize(text: str) -> str:
     """Lower-case header text with ``s.d.``/``s/d`` as ``sd`` and punctuation as spaces."""
     text = text.lower().replace("\n", " ")
     text = re.sub(r"\bs\s*[./]\s*d\b\.?|\bs\.d\.?", " sd ", text)
-    text = re.sub(r"[^\w%]+", " ", text)
+    text = re.sub(r"[^\w%]+|_", " ", text)  # kode_skpd, nilai_rincian: words apart
     return " ".join(text.split())
 
 
@@ -147,6 +150,9 @@ def period_of(text: str) -> tuple[str, int] | None:
     m = _MONTH.search(text)
     if m:
         return ("month", MONTHS[m.group(1)])
+    m = _MONTH_NUMBER.match(text)
+    if m:
+        return ("month", int(m.group(1)))
     return None
 
 

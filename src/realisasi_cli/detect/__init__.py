@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.codes import classify_codes
 from realisasi_cli.detect.context import read_context
 from realisasi_cli.detect.header import (
@@ -20,6 +21,7 @@ from realisasi_cli.detect.header import (
     top_rows,
 )
 from realisasi_cli.detect.layout import Column, Context, Layout
+from realisasi_cli.detect.values import classify_by_values
 from realisasi_cli.reading.grid import Grid
 
 
@@ -54,7 +56,8 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         data_start += 1
     columns = classify_codes(grid, columns, data_start)
     context = read_context(grid, rows, first)
-    _resolve_periods(columns, context)
+    _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
+    columns = classify_by_values(grid, columns, data_start)
     return Layout(
         grid=grid,
         header_first=first,
@@ -67,10 +70,13 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
     )
 
 
-def _resolve_periods(columns: list[Column], context: Context) -> None:
-    """Bare month or quarter columns hold a plan under an anggaran-kas title, else realization."""
-    title = " ".join(context.title).lower()
-    holds_plan = bool(re.search(r"anggaran kas|rencana|target|\brak\b", title))
+def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, str]) -> None:
+    """Bare month or quarter columns hold a plan under an anggaran-kas title (or in a sheet or
+    file named so: ``RAK``, ``anggaran_kas``), else realization."""
+    plan = re.compile(r"anggaran kas|rencana|target|\brak\b|\bakas\b")
+    title = vocab.normalize(" ".join(context.title))
+    named = vocab.normalize(" ".join(names))
+    holds_plan = bool(plan.search(title)) or (bool(plan.search(named)) and "realisasi" not in title)
     for column in columns:
         if column.role == "period":
             column.role = "plan" if holds_plan else "realized"

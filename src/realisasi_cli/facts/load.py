@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
+from realisasi_cli.dates import year_in_name
 from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
 from realisasi_cli.facts.schema import (
     BUDGET_SCHEMA,
@@ -21,6 +22,7 @@ from realisasi_cli.facts.schema import (
     REALIZATION_SCHEMA,
     SOURCES_SCHEMA,
     Dataset,
+    Facts,
     SheetResult,
     Warning_,
 )
@@ -415,6 +417,9 @@ def _sheet_facts(
         as_of, as_of_source = as_of_override, "--as-of"
     else:
         as_of, as_of_source = data_date(layout, path, grid.sheet, year)
+    if year is None and as_of is None:
+        # month columns place realization in quarters; the year may be only in a name
+        year = year_in_name(grid.sheet) or year_in_name(path.stem)
     by_sheet = several and not _period_named(grid.sheet)
     fallback = grid.sheet if by_sheet else path.stem
     context = layout.context
@@ -423,7 +428,15 @@ def _sheet_facts(
     facts = normalize(
         layout, source, fallback, as_of, year or (as_of.year if as_of else None), evidence=several
     )
-    named = pl.concat([facts.budget.select("unit_name"), facts.realization.select("unit_name")])
+    if as_of_override is None and _months_hold_realization(layout):
+        facts, as_of, as_of_source = _to_last_month(facts, as_of, as_of_source)
+    named = pl.concat(
+        [
+            facts.budget.select("unit_name"),
+            facts.realization.select("unit_name"),
+            facts.plan.select("unit_name"),
+        ]
+    )
     if named.height and (named["unit_name"] == fallback).all():
         what = "sheet" if by_sheet else "file"
         facts.warnings.insert(
@@ -437,6 +450,42 @@ def _sheet_facts(
         )
     unnamed = bool(named.height) and bool((named["unit_name"] == fallback).all())
     return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source, unnamed=unnamed)
+
+
+def _nameless(facts: Facts) -> None:
+    """A cash plan that names no unit is matched to the realization's units later
+    (``metrics.plans``): its facts carry no name rather than the file's."""
+    facts.warnings = [w for w in facts.warnings if not w.message.startswith("nothing names the unit")]
+    nothing = {"unit_code": pl.lit(None, dtype=pl.String), "unit_name": pl.lit(None, dtype=pl.String)}
+    facts.plan = facts.plan.with_columns(**nothing)
+    facts.realization = facts.realization.with_columns(**nothing)
+    facts.budget = facts.budget.with_columns(**nothing)
+
+
+def _months_hold_realization(layout: Layout) -> bool:
+    """Whether the sheet's realization is in month or quarter columns."""
+    return any(c.role == "realized" and c.period for c in layout.columns) or (
+        any(c.role == "measure" for c in layout.columns)
+    )
+
+
+def _to_last_month(
+    facts: Facts, as_of: date | None, source: str | None
+) -> tuple[Facts, date | None, str | None]:
+    """Month columns after the last month with any realization are not reported yet: they are
+    left out, and the data stands at the end of that month where nothing says a later date."""
+    paid = facts.realization.filter(pl.col("realized") != 0)["period_end"].drop_nulls()
+    if not paid.len():
+        return facts, as_of, source
+    last = paid.max()
+    assert isinstance(last, date)
+    if as_of is None or as_of < last.replace(day=1):
+        as_of, source = last, "the last month with realization"
+    cutoff = max(as_of, last)
+    facts.realization = facts.realization.filter(
+        pl.col("period_start").is_null() | (pl.col("period_start") <= cutoff)
+    )
+    return facts, as_of, source
 
 
 def _choose_used(results: list[SheetResult], plan: bool, partial: bool) -> None:
@@ -494,6 +543,8 @@ def _load_file(
             results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.message))
             continue
         result.kind, result.reason = base_kind(result)
+        if plan and result.unnamed and result.facts is not None:
+            _nameless(result.facts)
         results.append(result)
     if several:
         mark_derived(results)

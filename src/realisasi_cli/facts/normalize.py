@@ -18,6 +18,7 @@ import polars as pl
 
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
+from realisasi_cli.detect.values import measure_of
 from realisasi_cli.facts import checks
 from realisasi_cli.facts.keys import (
     account_categories,
@@ -50,6 +51,7 @@ class SheetColumns:
     codes: list[Column]  # program/activity codes: rows of one activity share them
     descriptions: list[str]  # grid columns of uraian text, merged spans included
     period: Column | None  # a month, quarter or date per row
+    measure: Column | None  # what each row's amounts are: plan (Target) or realization
     measures: list[Column]  # the amount columns of the slots
     source_of: dict[int, str]  # id(measure) -> the grid column its values are read from
 
@@ -74,6 +76,7 @@ class SheetColumns:
                 if f"c{i}" in frame.columns
             ],
             period=first("period_key"),
+            measure=first("measure"),
             measures=measures,
             source_of={id(c): span_source(layout, c) for c in measures},
         )
@@ -119,6 +122,12 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
         if columns.descriptions
         else _NULL_TEXT
     )
+    measure = columns.measure
+    exprs["measure"] = (
+        _measures(frame, f"c{measure.index}")
+        if measure is not None and columns.present(measure, frame)
+        else _NULL_TEXT
+    )
     exprs["activity"] = (
         pl.concat_str(
             [pl.col(f"c{c.index}").cast(pl.String).fill_null("") for c in columns.codes], separator="|"
@@ -127,6 +136,14 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
         else pl.lit("")
     )
     return exprs
+
+
+def _measures(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """Each row's measure (``plan``/``realized``) from the words of its measure cell."""
+    text = pl.col(name).cast(pl.String)
+    distinct = frame.select(text.unique().drop_nulls()).to_series()
+    kinds = pl.Series([measure_of(v) for v in distinct.to_list()], dtype=pl.String)
+    return text.replace_strict(distinct, kinds, default=None, return_dtype=pl.String)
 
 
 def _parse_columns(columns: dict[str, pl.Series]) -> dict[str, pl.Series]:
@@ -234,6 +251,8 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns) -> pl.DataFrame:
         reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
             pl.lit("no unit")
         )
+        not_spending = pl.col("description").str.contains(vocab.NOT_SPENDING_LABEL).fill_null(False)
+        reason = reason.when(not_spending).then(pl.lit("not spending (pendapatan/pembiayaan)"))
     return rows.with_columns(reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
 
 
@@ -257,15 +276,20 @@ def _slot_facts(
     if labelled:
         category = pl.coalesce(pl.col("category_of_row"), category)
 
-    def amount(column: Column | None) -> pl.Expr:
-        return pl.col(f"m{column.index}").fill_null(0.0) if column else pl.lit(None, pl.Float64)
+    def amount(column: Column | None, measure: str | None = None) -> pl.Expr:
+        if column is None:
+            return pl.lit(None, pl.Float64)
+        value = pl.col(f"m{column.index}").fill_null(0.0)
+        if slot.plan is not None and slot.realized is slot.plan:  # each row's measure says which
+            return pl.when(pl.col("measure") == measure).then(value)
+        return value
 
     return data.select(
         **base_columns,
         category=category,
         budget=amount(slot.budget),
-        realized=amount(slot.realized),
-        planned=amount(slot.plan),
+        realized=amount(slot.realized, "realized"),
+        planned=amount(slot.plan, "plan"),
     )
 
 
@@ -303,13 +327,15 @@ def emit_facts(
             budgets.append(base.select(list(BUDGET_SCHEMA)))
         if slot.realized is not None:
             dated = _with_period(base, data, slot, as_of, year, period_start)
-            realizations.append(dated.select(list(REALIZATION_SCHEMA)))
+            realizations.append(
+                dated.select(list(REALIZATION_SCHEMA)).filter(pl.col("realized").is_not_null())
+            )
         if slot.plan is not None:
             start, end = period_bounds(slot.period, as_of, year)
             dated = base.with_columns(
                 period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
             )
-            plans.append(dated.select(list(PLAN_SCHEMA)))
+            plans.append(dated.select(list(PLAN_SCHEMA)).filter(pl.col("planned").is_not_null()))
     budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
     if long_periods and budget.height:
         # a long table repeats the budget on every period row: count it once per line

@@ -79,8 +79,13 @@ def groups_have_realized(groups: _Groups, category: str | None) -> bool:
 
 
 def plan_slots(layout: Layout) -> list[Slot]:
-    """Group the amount columns into (category, period) slots, one budget and realization each."""
+    """Group the amount columns into (category, period) slots, one budget and realization each.
+
+    Where a measure column says what each row holds (Target / Realisasi), a period column is
+    both the slot's plan and its realization: the rows tell them apart.
+    """
     groups = _group(_demote_quarter_subtotals(_money_columns(layout)))
+    measured = any(c.role == "measure" for c in layout.columns)
     flows_by_category = {cat for (cat, period) in groups if period is not None}
     slots = []
     for (category, period), cols in groups.items():
@@ -95,6 +100,8 @@ def plan_slots(layout: Layout) -> list[Slot]:
         ):
             realized.role = "check"  # the periods carry the realization; this is their sum
             realized = None
+        if measured and period is not None:
+            realized = plan = plan or realized
         if budget is None and realized is None and plan is None:
             continue
         slots.append(Slot(category=category, period=period, budget=budget, realized=realized, plan=plan))

@@ -84,12 +84,18 @@ def match_plan(
     """The plan re-keyed to ``dataset``'s units; its realisasi rows added as data of lower order
     than the exports (on the same date an export wins)."""
     matched, unmatched = _matches(_plan_units(plan), _data_units(dataset), aliases, rollup)
+    units = _data_units(dataset).height
     warnings = [
         (
             row["file"],
-            f"the cash plan of {row['unit_name'] or row['unit_code'] or 'a unit it does not name'} "
-            f"in {Path(row['file']).name} matches no unit of the realization data; "
-            "those units are measured against the default targets",
+            (
+                f"the cash plan of {row['unit_name'] or row['unit_code']} in {Path(row['file']).name} "
+                "matches no unit of the realization data"
+                if row["unit_name"] or row["unit_code"]
+                else f"the cash plan in {Path(row['file']).name} names no unit, and the realization data "
+                f"has {units}: it cannot tell whose plan it is"
+            )
+            + "; units without a plan are measured against the default targets",
         )
         for row in unmatched.unique(_KEYS, maintain_order=True).iter_rows(named=True)
     ]

@@ -173,9 +173,9 @@ def _quarter_cell(entry: dict[str, Any], lang: str) -> str:
     colour = "green" if entry["gap_pp"] >= 0 else "red"
     deviation = entry.get("deviation_pct")
     extra = (
-        f" · {words(lang)['deviation_short']} {fmt.percent(deviation, lang)}" if deviation is not None else ""
+        f"\n{words(lang)['deviation_short']} {fmt.percent(deviation, lang)}" if deviation is not None else ""
     )
-    return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)}{extra})[/]"
+    return f"{text} [{colour}]({fmt.points(entry['gap_pp'], lang)})[/]{extra}"
 
 
 def _quarter_heading(entry: dict[str, Any], lang: str) -> str:
@@ -211,7 +211,7 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None) ->
     table.add_column(labels["unit"], overflow="fold", min_width=20, ratio=1)
     table.add_column(labels["budget"], justify="right", no_wrap=True)
     for entry in document["total"]["quarters"]:
-        table.add_column(_quarter_heading(entry, lang), justify="right", no_wrap=True)
+        table.add_column(_quarter_heading(entry, lang), justify="right", min_width=10)
     for unit in document["units"]:
         cells = [_quarter_cell(q, lang) for q in unit["quarters"]]
         table.add_row(escape(unit["name"]), fmt.rupiah(unit["budget"], lang), *cells)

@@ -1,0 +1,78 @@
+"""Columns whose values say more than their header.
+
+- a **measure** column: its cells name what each row's amounts are (``Target`` / ``Realisasi``,
+  ``Rencana`` / ``Realisasi``): an anggaran kas that puts plan and realization on alternate rows;
+- an amount column (by header) whose cells are all words (``PENDAPATAN``, ``BELANJA``): a label;
+- a key column (``Nama OPD``) with no value at all: the unit is named elsewhere (the title).
+"""
+
+from __future__ import annotations
+
+import re
+
+from realisasi_cli import vocabulary as vocab
+from realisasi_cli.detect.codes import _value_counts
+from realisasi_cli.detect.header import MEASURES, cell_text
+from realisasi_cli.detect.layout import Column
+from realisasi_cli.numbers import parse_amounts
+from realisasi_cli.reading.grid import Grid
+
+_MEASURE_KINDS = ("plan", "realized")
+_WORDS = re.compile(r"^[^\W\d_]+( [^\W\d_]+){0,2}$")  # one to three words, no digits
+
+
+def measure_of(text: str | None) -> str | None:
+    """``plan`` for ``Target``/``Rencana``, ``realized`` for ``Realisasi``: a short cell naming a measure."""
+    if not text:
+        return None
+    normalized = vocab.normalize(text)
+    if not _WORDS.match(normalized):
+        return None
+    role = vocab.role_of(normalized)
+    return role if role in _MEASURE_KINDS else None
+
+
+def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> list[Column]:
+    """Give measure, label and empty key columns the role their values show."""
+    sample = grid.frame.slice(data_start, 3000)
+    periods = [c for c in columns if c.period and c.role in ("plan", "realized", "period")]
+    for column in columns:
+        name = f"c{column.index}"
+        if name not in sample.columns:
+            if column.role in ("unit_name", "unit_code", "unit") and column.span == (
+                column.index,
+                column.index,
+            ):
+                column.role = "ignore"
+            continue
+        values = _value_counts(sample, name)
+        total = sum(n for _, n in values)
+        if column.role in ("unit_name", "unit_code", "unit"):
+            if not total:
+                column.role = "ignore"  # a "Nama OPD" column left empty: the title names the unit
+            continue
+        if not total:
+            continue
+        if periods and column.role in ("ignore", "description"):
+            kinds = [measure_of(v) for v, _n in values]
+            named = sum(n for (_v, n), kind in zip(values, kinds, strict=True) if kind)
+            if named / total >= 0.8 and len({k for k in kinds if k}) == 2:
+                column.role = "measure"
+                continue
+        if column.role in MEASURES and _all_words(sample, name):
+            column.role, column.variant, column.period = "description", None, None
+    return columns
+
+
+def _all_words(sample: object, name: str) -> bool:
+    """Whether every non-empty cell of an amount column is text that is not a number."""
+    from polars import DataFrame
+
+    assert isinstance(sample, DataFrame)
+    column = sample.get_column(name)
+    texts = [cell_text(v) for v in column.to_list()]
+    filled = [t for t in texts if t and vocab.normalize(t) not in ("", "rp")]
+    if len(filled) < 2:
+        return False
+    parsed = parse_amounts(column)
+    return parsed.is_not_null().sum() == 0 and all(_WORDS.match(vocab.normalize(t)) for t in filled)

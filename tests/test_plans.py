@@ -1,0 +1,162 @@
+"""Cash plans in their shapes (column-wise RAK, row-wise Target/Realisasi, flat bulan1…bulan12),
+matched to the units of the realization data; expected figures worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import openpyxl_book
+from realisasi_cli.cli import app
+
+runner = CliRunner()
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September"]
+MONTHS += ["Oktober", "November", "Desember"]
+# The unit's monthly belanja plan and what it realized each month, January to October.
+PLAN = [100, 50, 50, 100, 100, 100, 60, 60, 80, 100, 100, 100]  # 1.000 in all
+REALIZED = [0, 20, 40, 60, 60, 60, 60, 60, 60, 80, 0, 0]  # 500 through October
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, [*args, "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def with_quarters(monthly: list[object]) -> list[object]:
+    """Months with a Triwulan column after every third, holding the quarter's sum."""
+    out: list[object] = []
+    for q in range(4):
+        months = monthly[3 * q : 3 * q + 3]
+        out += [*months, sum(m for m in months if isinstance(m, int | float))]
+    return out
+
+
+def row_wise_plan(path: Path, unit: str, year: int = 2023) -> Path:
+    """The anggaran-kas layout of a Toba upload: Target and Realisasi rows per section."""
+    header = ["Nama OPD", "Total Anggaran", None, "Rincian"]
+    for q, name in enumerate(["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]):
+        header += [*MONTHS[3 * q : 3 * q + 3], name]
+    zeros = [0] * 12
+    rows: list[list[object]] = [
+        [],
+        [],
+        ["TARGET (MENURUT ANGGARAN KAS) DAN REALISASI KEUANGAN"],
+        [unit],
+        [f"TAHUN ANGGARAN {year}"],
+        [],
+        header,
+        [None, "PENDAPATAN", "Rp. ", "TARGET", *with_quarters(list(zeros))],
+        [None, None, None, "REALISASI", *with_quarters(list(zeros))],
+        [None, "BELANJA", "Rp. ", "Target", *with_quarters(list(PLAN))],
+        [None, None, None, "Realisasi", *with_quarters(list(REALIZED))],
+        [None, "PEMBIAYAAN", "Rp. ", "Target", *with_quarters([7] * 12)],
+        [None, None, None, "Realisasi", *with_quarters([7] * 12)],
+        [],
+        [None, "BAGIAN KEUANGAN", None, None, None, None, None, None, None, None, None, None, "KEPALA OPD"],
+    ]
+    merges = ["A3:T3", "A4:T4", "A5:T5", "B7:C7", "A8:A13", "B8:B9", "B10:B11", "B12:B13"]
+    return openpyxl_book(path, {"JAN-FEB": rows}, {"JAN-FEB": merges})
+
+
+def lra(path: Path, units: list[tuple[str, float, float]], title: str = "s.d. 31 Oktober 2023") -> Path:
+    rows: list[list[object]] = [[f"LAPORAN REALISASI ANGGARAN {title}"], ["Nama OPD", "Pagu", "Realisasi"]]
+    rows += [[name, budget, realized] for name, budget, realized in units]
+    return openpyxl_book(path, {"LRA": rows})
+
+
+def cumulative_pct(values: list[int], months: int, budget: float) -> float:
+    return 100 * sum(values[:months]) / budget
+
+
+def test_a_row_wise_plan_gives_its_unit_its_own_targets_and_its_realisasi_rows(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "anggaran_kas_7.xlsx", "OPD………..")  # names no unit
+    export = lra(tmp_path / "lra_7.xlsx", [("Dinas Contoh", 1000, 500)])
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    (unit,) = doc["units"]
+    quarters = {q["quarter"]: q for q in unit["quarters"]}
+    # the plan's belanja Target row, cumulated: 200 by March, 500 by June, 700 by September,
+    # 1.000 by December; of the unit's budget of 1.000
+    assert [quarters[q]["target_pct"] for q in (1, 2, 3, 4)] == [20.0, 50.0, 70.0, 100.0]
+    # its Realisasi row places the realization in quarters: 60, 240, 420, then 500 in October
+    assert [quarters[q]["cumulative"] for q in (1, 2, 3, 4)] == [60, 240, 420, 500]
+    # 31 October: the plan through October (800) of the budget
+    assert quarters[4]["target_to_date_pct"] == pytest.approx(80.0)
+    assert quarters[4]["gap_pp"] == pytest.approx(50.0 - 80.0)
+    # deviation from plan: (800 − 500) ÷ 800
+    assert quarters[4]["deviation_pct"] == pytest.approx(100 * 300 / 800)
+    # PENDAPATAN and PEMBIAYAAN rows are not belanja: nothing of their 7 a month counts
+    assert doc["total"]["quarters"][0]["plan"] == 200
+    assert not [w for w in doc["warnings"] if "cash plan" in w["message"]]
+
+
+def test_a_row_wise_plan_naming_its_unit_in_the_title_matches_it_by_name(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500), ("Dinas Lain", 2000, 600)])
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    units = {u["name"]: {q["quarter"]: q for q in u["quarters"]} for u in doc["units"]}
+    assert units["Dinas Contoh"][3]["target_pct"] == 70.0
+    # the other unit has no plan: the default targets, never 0 %
+    assert units["Dinas Lain"][3]["target_pct"] == 65.0
+    assert units["Dinas Lain"][4]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92)
+
+
+def test_a_plan_that_matches_no_unit_is_a_warning_naming_it(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "anggaran_kas_9.xlsx", "OPD………..")
+    export = lra(
+        tmp_path / "lra.xlsx", [("Dinas A", 1000, 500), ("Dinas B", 2000, 600), ("Dinas C", 500, 100)]
+    )
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    assert warning["file"].endswith("anggaran_kas_9.xlsx")
+    # every unit on the default targets, none on 0 %
+    assert [[q["target_pct"] for q in u["quarters"]] for u in doc["units"]] == [[15, 40, 65, 95]] * 3
+
+
+def test_a_flat_rak_export_with_bulan_columns_and_a_totals_row(tmp_path: Path) -> None:
+    header = ["kode_skpd", "nama_skpd", "kode_akun", "nilai_rincian"]
+    for q in range(4):
+        header += [f"bulan{3 * q + m}" for m in (1, 2, 3)] + [f"TW{q + 1}"]
+    a = [10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40]  # 300
+    b = [0, 0, 60, 0, 0, 60, 0, 0, 60, 0, 0, 120]  # 300
+    rows: list[list[object]] = [
+        header,
+        [None, "TOTAL", None, 600, *with_quarters([x + y for x, y in zip(a, b, strict=True)])],
+        ["1.01.0.00.0.00.01.0000", "DINAS A", "5.1.02.01.01.0001", 300, *with_quarters(list(a))],
+        ["1.02.0.00.0.00.01.0000", "DINAS B", "5.2.02.01.01.0001", 300, *with_quarters(list(b))],
+    ]
+    plan = openpyxl_book(tmp_path / "rak_2023.xlsx", {"RAK": rows})
+    export = lra(
+        tmp_path / "lra.xlsx",
+        [("1.01.0.00.0.00.01.0000 DINAS A", 300, 100), ("1.02.0.00.0.00.01.0000 DINAS B", 300, 100)],
+        title="s.d. 30 Juni 2023",
+    )
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    units = {u["code"]: {q["quarter"]: q for q in u["quarters"]} for u in doc["units"]}
+    # A: 30 by March, 90 by June, of 300; B: 60, then 120
+    assert units["1.01.0.00.0.00.01.0000"][1]["target_pct"] == 10.0
+    assert units["1.01.0.00.0.00.01.0000"][2]["target_pct"] == 30.0
+    assert units["1.02.0.00.0.00.01.0000"][2]["target_pct"] == 40.0
+    # the totals row above the data is not a unit's plan: the plan in all is 90 + 120 by June
+    assert doc["total"]["quarters"][1]["plan"] == 210
+
+
+def test_month_columns_without_a_year_take_it_from_the_file_name(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REALISASI BELANJA PER BULAN"],
+        ["Nama OPD", "Pagu", *MONTHS],
+        ["Dinas A", 1200, 100, 100, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0],
+        ["Dinas B", 600, 0, 0, 60, 0, 0, 60, 0, 0, 0, 0, 0, 0],
+    ]
+    path = openpyxl_book(tmp_path / "realisasi_bulanan_2024.xlsx", {"Data": rows})
+    doc = run_json("quarters", str(path), "--all")
+    # months with realization end in June: the data stands at 30 June 2024, not December
+    assert doc["as_of"] == "2024-06-30"
+    units = {u["name"]: u["quarters"] for u in doc["units"]}
+    assert [q["cumulative"] for q in units["Dinas A"]] == [300, 600]
+    assert [q["cumulative"] for q in units["Dinas B"]] == [60, 120]
+    assert [q["realized"] for q in units["Dinas B"]] == [60, 60]
