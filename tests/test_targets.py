@@ -83,3 +83,48 @@ def test_rank_pace_measures_each_unit_against_the_target_on_its_own_date(tmp_pat
     assert units["Dinas A"]["pace"]["target_to_date_pct"] == pytest.approx(40 + 25 * 31 / 92, abs=1e-4)
     assert units["Dinas B"]["pace"]["target_to_date_pct"] == pytest.approx(15 + 25 * 45 / 91, abs=1e-4)
     assert units["Dinas B"]["pace"]["gap_to_date_pp"] == pytest.approx(20 - (15 + 25 * 45 / 91), abs=1e-4)
+
+
+def test_targets_per_category_from_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_text(
+        "[targets]\nsemua = [15, 40, 65, 95]\nmodal = [5, 25, 55, 90]\n"
+        "'Belanja Pegawai' = [24, 49, 74, 99]\n",
+        encoding="utf-8",
+    )
+    source = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    modal = runner.invoke(
+        app, ["--config", str(config), "quarters", source, "--category", "modal", "-f", "json", "-q"]
+    )
+    assert modal.exit_code == 0, modal.stderr
+    doc = json.loads(modal.stdout)
+    assert doc["targets_pct"] == [5, 25, 55, 90]
+    # 10 November: 55 + 35 × 41/92
+    assert doc["total"]["quarters"][-1]["target_to_date_pct"] == pytest.approx(55 + 35 * 41 / 92, abs=1e-4)
+    brief = runner.invoke(
+        app,
+        ["--config", str(config), "brief", source, "--format", "md", "--meeting-date", "2023-11-15", "-q"],
+    )
+    assert brief.exit_code == 0, brief.stderr
+    (modal_row,) = [line for line in brief.stdout.splitlines() if line.startswith("| **Belanja Modal**")]
+    # belanja modal against its own target to date, the others against the overall one
+    assert f"| {55 + 35 * 41 / 92:.2f}%".replace(".", ",") in modal_row
+    (operasi_row,) = [line for line in brief.stdout.splitlines() if line.startswith("| Belanja Operasi")]
+    assert f"| {65 + 30 * 41 / 92:.2f}%".replace(".", ",") in operasi_row
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "targets = [40, 15, 65, 95]",
+        "targets = [15, 40, 65]",
+        "[targets]\nmodal = [5, 25, 55, 120]",
+        "[targets]\nbansos_x = [1, 2, 3, 4]",
+    ],
+)
+def test_bad_targets_in_the_config_are_refused_naming_the_file(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_text(text + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["--config", str(config), "rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx")])
+    assert result.exit_code == 2, result.stdout
+    assert "realisasi.toml" in result.stderr and "targets" in result.stderr

@@ -28,9 +28,15 @@ class Config:
     bottom: int = DEFAULT_BOTTOM
     stale_days: int = DEFAULT_STALE_DAYS
     targets: tuple[float, ...] = DEFAULT_TARGETS
+    # cumulative targets of one spending category (modal lower in TW I, pegawai higher)
+    category_targets: dict[str, tuple[float, ...]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     layouts: list[dict[str, Any]] = field(default_factory=list)
     smtp: dict[str, Any] = field(default_factory=dict)
+
+    def targets_for(self, category: str | None) -> tuple[float, ...]:
+        """The targets of ``category`` where the config gives them, else the overall ones."""
+        return self.category_targets.get(category or "", self.targets)
 
     def layout_for(self, path: Path) -> dict[str, object]:
         """The ``[[layout]]`` override whose ``match`` pattern fits ``path``, if any."""
@@ -39,6 +45,41 @@ class Config:
             if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(path), pattern):
                 return layout
         return {}
+
+
+_ALL = ("semua", "all", "default")
+
+
+def _four(name: str, values: Any) -> tuple[float, ...]:
+    """Four cumulative percentages for TW I–IV, rising, each 0–100."""
+    try:
+        targets = tuple(float(t) for t in values)
+    except (TypeError, ValueError):
+        targets = ()
+    if len(targets) != 4 or any(not 0 <= t <= 100 for t in targets) or list(targets) != sorted(targets):
+        raise ValueError(f"{name} needs four rising percentages for TW I–IV, e.g. [15, 40, 65, 95]")
+    return targets
+
+
+def _targets(value: Any) -> tuple[tuple[float, ...], dict[str, tuple[float, ...]]]:
+    """``targets = [15, 40, 65, 95]``, or a ``[targets]`` table with ``semua`` and per-category lists."""
+    if not isinstance(value, dict):
+        return _four("targets", value), {}
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    overall: tuple[float, ...] = DEFAULT_TARGETS
+    per_category: dict[str, tuple[float, ...]] = {}
+    for key, values in value.items():
+        name = str(key).strip().lower().replace(" ", "_").removeprefix("belanja_")
+        if name in _ALL:
+            overall = _four(f"targets.{key}", values)
+        elif name in CATEGORIES:
+            per_category[name] = _four(f"targets.{key}", values)
+        else:
+            raise ValueError(
+                f"targets.{key}: not a spending category; use semua or one of {', '.join(CATEGORIES)}"
+            )
+    return overall, per_category
 
 
 def _user_config() -> Path:
@@ -78,9 +119,7 @@ def load_config(explicit: Path | None = None) -> Config:
             "Fix the TOML syntax; see README, section Configuration.",
         ) from exc
     try:
-        targets = tuple(float(t) for t in data.get("targets", DEFAULT_TARGETS))
-        if len(targets) != 4:
-            raise ValueError("targets needs four numbers (TW I–IV)")
+        targets, category_targets = _targets(data.get("targets", DEFAULT_TARGETS))
         smtp = dict(data.get("smtp", {}))
         if "password" in smtp:
             raise ValueError("the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file")
@@ -92,6 +131,7 @@ def load_config(explicit: Path | None = None) -> Config:
             bottom=int(data.get("bottom", DEFAULT_BOTTOM)),
             stale_days=int(data.get("stale_days", DEFAULT_STALE_DAYS)),
             targets=targets,
+            category_targets=category_targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
             layouts=[dict(x) for x in data.get("layout", [])],
             smtp=smtp,

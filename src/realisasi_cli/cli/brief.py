@@ -129,7 +129,7 @@ def brief(
         previous=previous,
     )
     dataset, config, language, earlier = run.dataset, run.config, run.language, run.previous
-    goals = parse_targets(targets, config.targets)
+    goals = parse_targets(targets, config.targets_for(category))
     options = run.options
     evaluation = evaluate(dataset, options, goals, previous=earlier, bottom=bottom or config.bottom)
     context = build_brief(
@@ -140,6 +140,7 @@ def brief(
         lang=language,
         bands=Bands(*limits) if limits else None,
         previous=earlier,
+        category_targets=config.category_targets,
     )
     text = render_brief(context, chosen.value, template)
     print_warnings(dataset.warnings, quiet, language)

@@ -89,7 +89,7 @@ def quarters(
     evaluation = evaluate(
         dataset,
         run.options,
-        parse_targets(targets, run.config.targets),
+        parse_targets(targets, run.config.targets_for(category)),
         paced=False,
         plan=plan_dataset,
     )

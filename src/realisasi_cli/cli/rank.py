@@ -83,7 +83,7 @@ def rank(
     from realisasi_cli.present import report
 
     selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
-    goals = parse_targets(targets, run.config.targets)
+    goals = parse_targets(targets, run.config.targets_for(category))
     evaluation = evaluate(
         run.dataset,
         run.options,

@@ -114,7 +114,7 @@ def summary(
         run.previous,
     )
     evaluation = evaluate(
-        dataset, options, parse_targets(targets, config.targets), earlier, bottom or config.bottom
+        dataset, options, parse_targets(targets, config.targets_for(None)), earlier, bottom or config.bottom
     )
     print_warnings(dataset.warnings, quiet, language)
 

@@ -71,6 +71,8 @@ class CategoryRow:
     realized: float
     absorption_pct: float | None
     highlight: bool  # belanja modal: shown prominently
+    target_to_date_pct: float | None = None  # the category's own target (config) on the data date
+    gap_pp: float | None = None  # absorption − ``target_to_date_pct``
 
 
 @dataclass

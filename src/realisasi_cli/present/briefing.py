@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from realisasi_cli.dates import month_end
 from realisasi_cli.errors import UsageError
+from realisasi_cli.metrics.targets import target_on
 from realisasi_cli.present import fmt
 from realisasi_cli.present.brief_context import (
     BAND_COLOURS,
@@ -33,7 +34,7 @@ from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Dataset
-    from realisasi_cli.metrics.evaluate import Evaluation
+from realisasi_cli.metrics.evaluate import Evaluation
 
 
 def _clean(text: str | None) -> str:
@@ -172,6 +173,25 @@ def _band_list(
     ]
 
 
+def _category_row(
+    row: dict[str, Any], evaluation: Evaluation, own: tuple[float, ...] | None, labels: dict[str, str]
+) -> CategoryRow:
+    """One spending category of the whole government, against its own targets (config
+    ``[targets]``) or the overall ones, on the data date."""
+    pct = _num(row["absorption_pct"])
+    to_date = target_on(own or evaluation.targets, evaluation.as_of) if evaluation.as_of else None
+    return CategoryRow(
+        key=row["category"],
+        label=labels.get(row["category"], row["category"]),
+        budget=float(row["budget"]),
+        realized=float(row["realized"]),
+        absorption_pct=pct,
+        highlight=row["category"] == "modal",
+        target_to_date_pct=to_date,
+        gap_pp=None if pct is None or to_date is None else pct - to_date,
+    )
+
+
 def build_brief(
     evaluation: Evaluation,
     dataset: Dataset,
@@ -181,6 +201,7 @@ def build_brief(
     lang: str = "id",
     bands: Bands | None = None,
     previous: Dataset | None = None,
+    category_targets: dict[str, tuple[float, ...]] | None = None,
 ) -> BriefContext:
     """The briefing's context from an evaluation: summary, categories, ranking, charts and notes.
 
@@ -259,14 +280,7 @@ def build_brief(
         needed_monthly_rupiah=None if needed is None else needed / 100 * ranking.total_budget,
     )
     categories = [
-        CategoryRow(
-            key=r["category"],
-            label=labels.get(r["category"], r["category"]),
-            budget=float(r["budget"]),
-            realized=float(r["realized"]),
-            absorption_pct=_num(r["absorption_pct"]),
-            highlight=r["category"] == "modal",
-        )
+        _category_row(r, evaluation, (category_targets or {}).get(r["category"]), labels)
         for r in evaluation.categories.iter_rows(named=True)
     ]
     order = {"operasi": 0, "modal": 1, "tidak_terduga": 2, "transfer": 3}
