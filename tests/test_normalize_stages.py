@@ -335,7 +335,7 @@ def test_emit_facts_gives_one_budget_per_row_and_dates_the_realization_by_the_as
         (4, None, "Dinas B", None, None, 75.0),
     )
     slot = Slot(category="modal", period=None, budget=PAGU, realized=REAL)
-    budget, realization, plan = stages.emit_facts(
+    budget, realization, plan, _last_year = stages.emit_facts(
         data, [slot], BASE, labelled=False, as_of=JUN30, year=None, long_periods=False
     )
     expected = budget_facts(
@@ -358,7 +358,7 @@ def test_emit_facts_count_a_budget_repeated_on_every_period_row_once() -> None:
         (3, None, "Dinas A", None, 900.0, 30.0, date(2024, 3, 1), MAR31),
     )
     slot = Slot(category=None, period=None, budget=PAGU, realized=REAL)
-    budget, realization, _ = stages.emit_facts(
+    budget, realization, _, _ = stages.emit_facts(
         data, [slot], BASE, labelled=False, as_of=None, year=2024, long_periods=True
     )
     assert_frame_equal(budget, budget_facts((3, None, "Dinas A", None, None, 900.0)))

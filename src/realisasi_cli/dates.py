@@ -68,6 +68,11 @@ def month_number(word: str) -> int | None:
     return MONTHS.get(word.strip().lower().rstrip("."))
 
 
+def a_year_before(day: date) -> date:
+    """The same day of the previous year (28 February for 29 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])

@@ -92,6 +92,7 @@ CHANGED_BUDGET = re.compile(
     r"\bsetelah perubahan\b|\bperubahan\b|\bpak\b|\bapbd ?p\b|\bp ?apbd\b|\bpergeseran\b"
 )
 CUMULATIVE = re.compile(r"\bsd\b|\bsampai dengan\b|\bkumulatif\b|\bhingga\b|\btotal realisasi\b")
+LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b|\bta lalu\b|\bthn lalu\b|\btahun anggaran lalu\b")
 PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
 PHYSICAL = re.compile(r"\bfisik\b")

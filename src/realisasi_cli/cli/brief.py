@@ -16,6 +16,8 @@ from realisasi_cli.cli.options import (
     CategoryOption,
     Inputs,
     LangOption,
+    LastYearOption,
+    PlanOption,
     PreviousOption,
     QuietOption,
     RollupOption,
@@ -105,6 +107,8 @@ def brief(
     rollup: RollupOption = False,
     strict: StrictOption = False,
     units: UnitsOption = None,
+    plan: PlanOption = None,
+    last_year: LastYearOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts."""
@@ -115,7 +119,7 @@ def brief(
     chosen = _brief_format(fmt_, output)
     meeting = parse_date("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
-    check_output(output, [*inputs, *([previous] if previous else []), *([template] if template else [])])
+    check_output(output, [*inputs, *(p for p in (previous, template, plan, last_year) if p is not None)])
     run = prepare(
         inputs,
         as_of=as_of,
@@ -127,11 +131,21 @@ def brief(
         threshold=threshold,
         rollup=rollup,
         previous=previous,
+        plan=plan,
+        last_year=last_year,
     )
     dataset, config, language, earlier = run.dataset, run.config, run.language, run.previous
     goals = parse_targets(targets, config.targets_for(category))
     options = run.options
-    evaluation = evaluate(dataset, options, goals, previous=earlier, bottom=bottom or config.bottom)
+    evaluation = evaluate(
+        dataset,
+        options,
+        goals,
+        previous=earlier,
+        bottom=bottom or config.bottom,
+        plan=run.plan,
+        last_year_data=run.last_year,
+    )
     context = build_brief(
         evaluation,
         dataset,

@@ -47,6 +47,18 @@ PreviousOption = Annotated[
     Path | None,
     typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
 ]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's own targets."),
+]
+LastYearOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--last-year",
+        exists=True,
+        help="Last year's export (file or folder): realization a year earlier at the same date.",
+    ),
+]
 FormatOption = Annotated[
     Format | None,
     typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import (
@@ -18,6 +15,7 @@ from realisasi_cli.cli.options import (
     Inputs,
     LangOption,
     OutputOption,
+    PlanOption,
     QuietOption,
     RollupOption,
     StrictOption,
@@ -51,10 +49,7 @@ def quarters(
     all_units: AllOption = False,
     category: CategoryOption = None,
     targets: TargetsOption = None,
-    plan: Annotated[
-        Path | None,
-        typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's targets."),
-    ] = None,
+    plan: PlanOption = None,
     fmt_: FormatOption = None,
     output: OutputOption = None,
     lang: LangOption = None,
@@ -77,21 +72,18 @@ def quarters(
         category=category,
         rollup=rollup,
         table=chosen is Format.table,
+        plan=plan,
     )
-    from realisasi_cli.facts.load import load
     from realisasi_cli.metrics.evaluate import evaluate
     from realisasi_cli.present import report
 
     dataset = run.dataset
-    plan_dataset = load([plan], strict=strict, plan=True) if plan is not None else None
-    if plan_dataset is not None:
-        dataset.warnings.extend(plan_dataset.warnings)
     evaluation = evaluate(
         dataset,
         run.options,
         parse_targets(targets, run.config.targets_for(category)),
         paced=False,
-        plan=plan_dataset,
+        plan=run.plan,
     )
     result = evaluation.quarters
     if result is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from realisasi_cli.cli.options import (
     FormatOption,
     Inputs,
     LangOption,
+    LastYearOption,
     OutputOption,
     PreviousOption,
     QuietOption,
@@ -33,6 +35,8 @@ from realisasi_cli.cli.output import (
     check_output,
     emit,
     emit_rows,
+    err,
+    escape,
     format_for,
     out,
     print_warnings,
@@ -62,10 +66,11 @@ def rank(
         bool, typer.Option("--pace", help="Add the monthly pace, year-end projection and pace needed.")
     ] = False,
     targets: TargetsOption = None,
+    last_year: LastYearOption = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     chosen = format_for(fmt_, output)
-    check_output(output, inputs + ([previous] if previous is not None else []))
+    check_output(output, inputs + [p for p in (previous, last_year) if p is not None])
     run = prepare(
         inputs,
         as_of=as_of,
@@ -78,6 +83,7 @@ def rank(
         rollup=rollup,
         previous=previous,
         table=chosen is Format.table,
+        last_year=last_year,
     )
     from realisasi_cli.metrics.evaluate import evaluate
     from realisasi_cli.present import report
@@ -93,21 +99,36 @@ def rank(
         paced=with_pace,
         by_quarter=False,
         stale_days=run.config.stale_days,
+        last_year_data=run.last_year,
     )
+    before = evaluation.last_year
+    if before is not None and not quiet:
+        for f, message in before.warnings:
+            err.print(f"[yellow]warning:[/] {escape(Path(f).name)}: {escape(message)}", soft_wrap=True)
     ranking, changes = evaluation.ranking, evaluation.changes
     total_pace = evaluation.pace if with_pace else None
     print_warnings([*run.dataset.warnings, *evaluation.warnings], quiet, run.language)
     if chosen is Format.table:
-        from realisasi_cli.present.tables import rank_lines, rank_table
+        from realisasi_cli.present.tables import last_year_line, rank_lines, rank_table
 
         shown = report.selected_units(ranking, selection)
-        table = rank_table(ranking, shown, run.language, out.width, changes, total_pace, evaluation.freshness)
+        table = rank_table(
+            ranking, shown, run.language, out.width, changes, total_pace, evaluation.freshness, before
+        )
         out.show([table])
         out.show(rank_lines(ranking, run.language, changes, total_pace))
+        if before is not None:
+            out.show([last_year_line(before, run.language)])
         return
     if chosen is Format.json:
         document = report.rank_json(
-            ranking, run.dataset, selection, changes, total_pace, notices=evaluation.warnings
+            ranking,
+            run.dataset,
+            selection,
+            changes,
+            total_pace,
+            notices=evaluation.warnings,
+            last_year=before,
         )
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif chosen in TABULAR:

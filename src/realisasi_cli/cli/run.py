@@ -27,6 +27,8 @@ class Prepared:
     language: str
     options: RankOptions
     previous: Dataset | None
+    plan: Dataset | None = None  # --plan: cash plans giving units their own targets
+    last_year: Dataset | None = None  # --last-year: the previous fiscal year's exports
 
 
 def read_inputs(
@@ -75,6 +77,8 @@ def prepare(
     previous: Path | None = None,
     table: bool = False,
     units: Path | None = None,
+    plan: Path | None = None,
+    last_year: Path | None = None,
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options.
 
@@ -106,4 +110,14 @@ def prepare(
     if listed:
         dataset = apply_units(dataset, listed)
         earlier = apply_units(earlier, listed) if earlier is not None else None
-    return Prepared(dataset, config, language(lang and lang.value, config.lang), options, earlier)
+    plans = load([plan], strict=strict, plan=True) if plan is not None else None
+    if plans is not None:
+        dataset.warnings.extend(plans.warnings)
+    before = None
+    if last_year is not None:
+        from realisasi_cli.inputs.discover import expand_inputs
+
+        before = load(expand_inputs([last_year], []), strict=strict, overrides=config.layout_for)
+        before = apply_units(before, listed) if listed else before
+    chosen = language(lang and lang.value, config.lang)
+    return Prepared(dataset, config, chosen, options, earlier, plans, before)

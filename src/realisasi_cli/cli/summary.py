@@ -13,6 +13,8 @@ from realisasi_cli.cli.options import (
     BottomOption,
     Inputs,
     LangOption,
+    LastYearOption,
+    PlanOption,
     RollupOption,
     StrictOption,
     TargetsOption,
@@ -75,6 +77,8 @@ def summary(
     rollup: RollupOption = False,
     strict: StrictOption = False,
     units: UnitsOption = None,
+    plan: PlanOption = None,
+    last_year: LastYearOption = None,
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="Nothing on the terminal on success (warnings go in the notes)."),
@@ -94,7 +98,7 @@ def summary(
 
     if output is not None and send_ and not dry_run:
         raise UsageError("-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.")
-    check_output(output, inputs + ([previous] if previous is not None else []))
+    check_output(output, inputs + [p for p in (previous, plan, last_year) if p is not None])
     run = prepare(
         inputs,
         as_of=as_of,
@@ -105,6 +109,8 @@ def summary(
         threshold=threshold,
         rollup=rollup,
         previous=previous,
+        plan=plan,
+        last_year=last_year,
     )
     dataset, config, language, options, earlier = (
         run.dataset,
@@ -114,7 +120,13 @@ def summary(
         run.previous,
     )
     evaluation = evaluate(
-        dataset, options, parse_targets(targets, config.targets_for(None)), earlier, bottom or config.bottom
+        dataset,
+        options,
+        parse_targets(targets, config.targets_for(None)),
+        earlier,
+        bottom or config.bottom,
+        plan=run.plan,
+        last_year_data=run.last_year,
     )
     print_warnings(dataset.warnings, quiet, language)
 

@@ -57,6 +57,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
     columns = classify_codes(grid, columns, data_start)
     context = read_context(grid, rows, first)
     _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
+    _resolve_years(columns, context)
     columns = classify_by_values(grid, columns, data_start)
     return Layout(
         grid=grid,
@@ -81,6 +82,24 @@ def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, 
         if column.role == "period":
             column.role = "plan" if holds_plan else "realized"
             column.variant = column.variant or "flow"
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def _resolve_years(columns: list[Column], context: Context) -> None:
+    """``REALISASI 2025`` beside ``REALISASI 2026``: amounts of an earlier fiscal year than the
+    sheet's (its title's year, else the latest a header names) are last year's, never this year's."""
+    years = {id(c): int(m.group(1)) for c in columns if (m := _YEAR.search(c.header))}
+    named = [years[id(c)] for c in columns if id(c) in years and c.role in ("budget", "realized")]
+    if not named:
+        return
+    fiscal = context.year or max(named)
+    for column in columns:
+        year = years.get(id(column))
+        if year is not None and year < fiscal and column.role in ("budget", "realized"):
+            column.role = "realized" if column.role == "realized" else "ignore"
+            column.variant, column.period = ("last_year", None) if column.role == "realized" else (None, None)
 
 
 def context_of(grid: Grid, rows: int = 40) -> Context:

@@ -103,7 +103,9 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
     elif role == "plan" and vocab.CUMULATIVE.search(joined):
         variant, period = "cumulative", None  # a plan to date ("AKAS s.d. Juni"), not June's plan
     elif role == "realized":
-        if vocab.PREVIOUS.search(joined) and not vocab.FLOW.search(joined):
+        if vocab.LAST_YEAR.search(joined):
+            variant, period = "last_year", None  # the previous fiscal year's, never this year's
+        elif vocab.PREVIOUS.search(joined) and not vocab.FLOW.search(joined):
             variant = "previous"
         elif vocab.CUMULATIVE.search(joined):
             variant = "cumulative"

@@ -83,7 +83,7 @@ class _Collected:
 
     sources: list[dict[str, object]] = field(default_factory=list)
     frames: dict[str, list[pl.DataFrame]] = field(
-        default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": []}
+        default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": [], "last_year": []}
     )
     sheets: list[SheetResult] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
@@ -114,6 +114,7 @@ class _Collected:
             ("realization", facts.realization),
             ("plan", facts.plan),
             ("physical", facts.physical),
+            ("last_year", facts.last_year),
         ):
             self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
         self.warnings.extend(facts.warnings)
@@ -199,6 +200,7 @@ class _Collected:
             sheets=self.sheets,
             warnings=self.warnings,
             skipped_files=self.skipped,
+            last_year=joined("last_year", REALIZATION_SCHEMA),
         )
 
 

@@ -17,6 +17,7 @@ from datetime import date
 import polars as pl
 
 from realisasi_cli import vocabulary as vocab
+from realisasi_cli.dates import a_year_before
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.detect.values import measure_of
 from realisasi_cli.facts import checks
@@ -62,7 +63,7 @@ class SheetColumns:
         def first(*roles: str) -> Column | None:
             return next((c for c in layout.columns if c.role in roles), None)
 
-        measures = [c for s in slots for c in (s.budget, s.realized, s.plan) if c is not None]
+        measures = [c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year) if c is not None]
         return cls(
             unit=first("unit", "unit_code"),
             name=first("unit_name"),
@@ -290,6 +291,7 @@ def _slot_facts(
         budget=amount(slot.budget),
         realized=amount(slot.realized, "realized"),
         planned=amount(slot.plan, "plan"),
+        last_year=amount(slot.last_year),
     )
 
 
@@ -318,9 +320,9 @@ def emit_facts(
     year: int | None,
     long_periods: bool,
     period_start: date | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Stage 5: budget, realization and plan facts of the data rows."""
-    budgets, realizations, plans = [], [], []
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Stage 5: budget, realization, plan and last year's realization facts of the data rows."""
+    budgets, realizations, plans, last_years = [], [], [], []
     for slot in slots:
         base = _slot_facts(data, slot, base_columns, labelled)
         if slot.budget is not None:
@@ -336,6 +338,14 @@ def emit_facts(
                 period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
             )
             plans.append(dated.select(list(PLAN_SCHEMA)).filter(pl.col("planned").is_not_null()))
+        if slot.last_year is not None and as_of is not None:
+            then = a_year_before(as_of)
+            dated = base.with_columns(
+                realized=pl.col("last_year"),
+                period_start=pl.lit(then.replace(month=1, day=1), dtype=pl.Date),
+                period_end=pl.lit(then, dtype=pl.Date),
+            )
+            last_years.append(dated.select(list(REALIZATION_SCHEMA)))
     budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
     if long_periods and budget.height:
         # a long table repeats the budget on every period row: count it once per line
@@ -346,7 +356,8 @@ def emit_facts(
         )
     realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
     plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
-    return budget, realization, plan
+    last_year = pl.concat(last_years) if last_years else pl.DataFrame(schema=REALIZATION_SCHEMA)
+    return budget, realization, plan, last_year
 
 
 def evidence_of(rows: pl.DataFrame, slots: Sequence[Slot]) -> pl.DataFrame:
@@ -366,7 +377,7 @@ def evidence_of(rows: pl.DataFrame, slots: Sequence[Slot]) -> pl.DataFrame:
             budget=pl.lit(column is slot.budget),
         )
         for slot in slots
-        for column in (slot.budget, slot.realized, slot.plan)
+        for column in (slot.budget, slot.realized, slot.plan, slot.last_year)
         if column is not None
     ]
     empty = {"key": pl.String, "cents": pl.Int64, "data": pl.Boolean, "budget": pl.Boolean}
@@ -429,7 +440,7 @@ def normalize(
         "unit_name": pl.col("unit_name"),
         "account_code": pl.col("account_code"),
     }
-    budget, realization, plan = emit_facts(
+    budget, realization, plan, last_year = emit_facts(
         data,
         slots,
         base_columns,
@@ -444,6 +455,7 @@ def normalize(
         budget=budget,
         realization=realization,
         plan=plan,
+        last_year=last_year,
         physical=physical_facts(data, physical, slots, source),
         warnings=warnings,
         rows_used=data.height,

@@ -72,6 +72,8 @@ class Facts:
     realization: pl.DataFrame
     plan: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PLAN_SCHEMA))
     physical: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PHYSICAL_SCHEMA))
+    # the previous fiscal year's realization at the same date, where the export carries it
+    last_year: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REALIZATION_SCHEMA))
     warnings: list[Warning_] = field(default_factory=list)
     rows_used: int = 0
     rows_skipped: dict[str, int] = field(default_factory=dict)
@@ -108,6 +110,8 @@ class Dataset:
     sheets: list[SheetResult]
     warnings: list[Warning_]
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
+    # the previous fiscal year's realization at the same date, from columns of the exports
+    last_year: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REALIZATION_SCHEMA))
 
     @property
     def as_of(self) -> date | None:

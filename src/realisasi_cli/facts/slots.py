@@ -19,6 +19,7 @@ class Slot:
     budget: Column | None
     realized: Column | None
     plan: Column | None = None
+    last_year: Column | None = None  # the previous fiscal year's realization, same date
 
     def as_dict(self) -> dict[str, object]:
         """The slot as ``inspect`` shows it: its category, period and column letters."""
@@ -102,7 +103,17 @@ def plan_slots(layout: Layout) -> list[Slot]:
             realized = None
         if measured and period is not None:
             realized = plan = plan or realized
-        if budget is None and realized is None and plan is None:
+        last_year = _choose(cols, "realized", ["last_year"]) if period is None else None
+        if budget is None and realized is None and plan is None and last_year is None:
             continue
-        slots.append(Slot(category=category, period=period, budget=budget, realized=realized, plan=plan))
+        slots.append(
+            Slot(
+                category=category,
+                period=period,
+                budget=budget,
+                realized=realized,
+                plan=plan,
+                last_year=last_year,
+            )
+        )
     return slots

@@ -12,6 +12,7 @@ from realisasi_cli.config import DEFAULT_STALE_DAYS
 from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.changes import Changes, compare, earlier_observations
 from realisasi_cli.metrics.freshness import Freshness, freshness
+from realisasi_cli.metrics.last_year import LastYear, last_year
 from realisasi_cli.metrics.pace import with_pace
 from realisasi_cli.metrics.plans import match_plan
 from realisasi_cli.metrics.quarters import Quarters, quarters
@@ -31,6 +32,7 @@ class Evaluation:
     targets: tuple[float, ...]
     bottom: int
     freshness: Freshness
+    last_year: LastYear | None = None  # the previous fiscal year at the same date, where known
 
     @property
     def warnings(self) -> list[Warning_]:
@@ -87,6 +89,7 @@ def evaluate(
     by_quarter: bool = True,
     plan: Dataset | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
+    last_year_data: Dataset | None = None,
 ) -> Evaluation:
     """Rank, compare with the previous snapshot, build the quarter series and the pace.
 
@@ -118,6 +121,7 @@ def evaluate(
     )
     if series is not None:
         series.warnings[:0] = plan_warnings
+    before = last_year(ranking, dataset, last_year_data, options)
     return Evaluation(
         ranking=ranking,
         changes=changes,
@@ -127,6 +131,7 @@ def evaluate(
         bottom=bottom,
         freshness=freshness(ranking, stale_days),
         stale_days=stale_days,
+        last_year=before,
     )
 
 

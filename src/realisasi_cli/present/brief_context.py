@@ -117,6 +117,9 @@ class Summary:
     projected_pct: float | None  # year-end absorption at that pace
     needed_monthly_pct: float | None  # per month from the as-of date to reach ``year_end_target``
     needed_monthly_rupiah: float | None  # the same in rupiah
+    last_year_as_of: date | None = None  # last year's figures stand at this date (a year earlier)
+    last_year_realized: float | None = None  # the previous fiscal year's realization then
+    last_year_pct: float | None = None  # and its % of last year's budget, where known
 
 
 @dataclass

@@ -278,6 +278,9 @@ def build_brief(
         projected_pct=pace.get("projected_pct"),
         needed_monthly_pct=needed,
         needed_monthly_rupiah=None if needed is None else needed / 100 * ranking.total_budget,
+        last_year_as_of=evaluation.last_year.as_of if evaluation.last_year else None,
+        last_year_realized=evaluation.last_year.realized if evaluation.last_year else None,
+        last_year_pct=evaluation.last_year.absorption_pct if evaluation.last_year else None,
     )
     categories = [
         _category_row(r, evaluation, (category_targets or {}).get(r["category"]), labels)

@@ -10,6 +10,7 @@ from typing import Any
 from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.changes import Changes
 from realisasi_cli.metrics.freshness import Freshness
+from realisasi_cli.metrics.last_year import LastYear
 from realisasi_cli.metrics.quarters import Quarters
 from realisasi_cli.metrics.ranking import Ranking
 
@@ -65,8 +66,10 @@ def rank_json(
     changes: Changes | None = None,
     pace: dict[str, Any] | None = None,
     notices: Sequence[Warning_] = (),
+    last_year: LastYear | None = None,
 ) -> dict[str, Any]:
     """The ``rank --format json`` document, exactly as DESIGN.md's contract."""
+    before = last_year_by_unit(last_year)
     categories: dict[str, dict[str, dict[str, float | None]]] = {}
     if ranking.categories is not None:
         for row in ranking.categories.iter_rows(named=True):
@@ -106,6 +109,10 @@ def rank_json(
             }
         if "monthly_pct" in u:
             entry["pace"] = _pace_dict(u)
+        if last_year is not None:
+            entry["last_year"] = before.get(
+                u["unit"], dict.fromkeys(("realized", "budget", "absorption_pct"))
+            )
         units.append(entry)
     extra: dict[str, Any] = {}
     if changes is not None:
@@ -116,6 +123,13 @@ def rank_json(
         extra["units_compared"] = changes.compared
     if pace is not None:
         extra["pace"] = _pace_dict(pace)
+    if last_year is not None:
+        extra["last_year"] = {
+            "as_of": _iso(last_year.as_of),
+            "realized": _num(last_year.realized),
+            "budget": _num(last_year.budget),
+            "absorption_pct": _num(last_year.absorption_pct, 4),
+        }
     return {
         "as_of": ranking.as_of.isoformat() if isinstance(ranking.as_of, date) else None,
         "category": ranking.category,
@@ -131,6 +145,23 @@ def rank_json(
         ],
         "warnings": [w.as_dict() for w in [*dataset.warnings, *notices]],
         **extra,
+    }
+
+
+_LAST_YEAR_KEYS = ("realized", "budget", "absorption_pct")
+
+
+def last_year_by_unit(last_year: LastYear | None) -> dict[str, dict[str, float | None]]:
+    """Each unit's realization last year at the same date (and its budget and % where known)."""
+    if last_year is None:
+        return {}
+    return {
+        r["unit"]: {
+            "realized": _num(r["realized_last_year"]),
+            "budget": _num(r["budget_last_year"]),
+            "absorption_pct": _num(r["absorption_last_year_pct"], 4),
+        }
+        for r in last_year.units.iter_rows(named=True)
     }
 
 

@@ -68,6 +68,7 @@ class SummaryContext:
         quarter_end: the last day of that quarter.
         target_pct: the cumulative target for that quarter, in %.
         target_to_date_pct: the target on the as-of date, pro-rated by days within the quarter.
+        last_year: last year's realization at the same date, as a phrase; None when not known.
         target_gap_pp: ``total_pct - target_to_date_pct``: negative when behind.
         modal_pct: absorption of belanja modal, in %; None when the export has no categories.
         monthly_pct: the average monthly absorption so far, in %.
@@ -100,6 +101,7 @@ class SummaryContext:
     target_to_date_pct: float | None
     target_gap_pp: float | None
     modal_pct: float | None
+    last_year: str | None  # "Rp… (58,20%) pada 10 November 2022": last year at the same date
     monthly_pct: float | None
     needed_monthly_pct: float | None
     year_end_target_pct: float
@@ -148,6 +150,15 @@ def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[
         more = labels["more_warnings"].format(n=len(others) - _MAX_WARNINGS)
         notes.append(f"… {more} ({labels['see_json']})")
     return [*extra, *notes]
+
+
+def _last_year(evaluation: Evaluation, lang: str) -> str | None:
+    """Last year's realization at the same date, as one phrase; None when nothing says it."""
+    before = evaluation.last_year
+    if before is None:
+        return None
+    pct = f" ({fmt.percent(before.absorption_pct, lang, 2)})" if before.absorption_pct is not None else ""
+    return f"{fmt.rupiah(before.realized, lang)}{pct} · {fmt.long_date(before.as_of, lang)}"
 
 
 def build_summary(
@@ -209,6 +220,7 @@ def build_summary(
         target_to_date_pct=to_date,
         target_gap_pp=gap,
         modal_pct=modal[0] if modal.len() else None,
+        last_year=_last_year(evaluation, lang),
         monthly_pct=evaluation.pace["monthly_pct"],
         needed_monthly_pct=evaluation.pace["needed_monthly_pct"],
         year_end_target_pct=evaluation.targets[-1],

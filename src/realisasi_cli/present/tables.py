@@ -15,13 +15,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from realisasi_cli.present import fmt
-from realisasi_cli.present.report import data_dates
+from realisasi_cli.present.report import data_dates, last_year_by_unit
 from realisasi_cli.present.words import QUARTER_NAMES, words
 
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Warning_
     from realisasi_cli.metrics.changes import Changes
     from realisasi_cli.metrics.freshness import Freshness
+    from realisasi_cli.metrics.last_year import LastYear
     from realisasi_cli.metrics.ranking import Ranking
 
 WARNINGS_SHOWN = 8  # on the terminal; ``--format json`` lists them all
@@ -61,6 +62,7 @@ def _rank_columns(
     changes: Changes | None,
     total_pace: dict[str, Any] | None,
     show_dates: bool,
+    last_year: LastYear | None = None,
 ) -> list[tuple[str, Cell]]:
     """The ranking's columns after # and the unit's name, each with how its cell is written."""
     labels = words(lang)
@@ -78,6 +80,9 @@ def _rank_columns(
     if ranking.physical is not None:
         physical = _by_unit(ranking.physical, "realized_pct")
         columns.append((labels["physical"], lambda u: fmt.percent(physical.get(u["unit"]), lang)))
+    if last_year is not None:
+        before = last_year_by_unit(last_year)
+        columns.append((labels["last_year_short"], lambda u: _last_year_cell(before.get(u["unit"]), lang)))
     if changes is not None:
         columns.append(("Δ", lambda u: arrow(changes.change_pp.get(u["unit"]), lang)))
     if total_pace is not None:
@@ -101,6 +106,7 @@ def rank_table(
     changes: Changes | None = None,
     total_pace: dict[str, Any] | None = None,
     dates: Freshness | None = None,
+    last_year: LastYear | None = None,
 ) -> Table:
     """The ranking as a table fitted to ``width`` columns: code and bar only where they fit; a
     column of each unit's data date where the units' dates differ."""
@@ -110,7 +116,7 @@ def rank_table(
     extras = (changes is not None) + 4 * (total_pace is not None)
     show_code = any(u["code"] for u in units) and width >= 120 + 20 * extras
     show_dates = dates is not None and dates.dates_differ
-    columns = _rank_columns(ranking, units, lang, width, changes, total_pace, show_dates)
+    columns = _rank_columns(ranking, units, lang, width, changes, total_pace, show_dates, last_year)
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     if show_code:
         table.add_column(labels["code"], style="dim", no_wrap=True)
@@ -121,6 +127,24 @@ def rank_table(
         row = [str(u["rank"]), *([escape(u["code"] or "")] if show_code else []), escape(u["name"])]
         table.add_row(*row, *(cell(u) for _h, cell in columns), style="red" if u["below_threshold"] else None)
     return table
+
+
+def _last_year_cell(entry: dict[str, float | None] | None, lang: str) -> str:
+    """Last year's % at the same date where its budget is known, else its rupiah."""
+    if not entry or entry["realized"] is None:
+        return "-"
+    if entry["absorption_pct"] is not None:
+        return fmt.percent(entry["absorption_pct"], lang)
+    return fmt.rupiah(entry["realized"], lang)
+
+
+def last_year_line(last_year: LastYear, lang: str) -> str:
+    """``Tahun lalu pada tanggal yang sama (10 November 2022): Rp… (58,20%)``."""
+    labels = words(lang)
+    pct = last_year.absorption_pct
+    shown = f" ({fmt.percent(pct, lang, 2)})" if pct is not None else ""
+    when = fmt.long_date(last_year.as_of, lang)
+    return f"{labels['last_year']} ({when}): {fmt.rupiah(last_year.realized, lang)}{shown}"
 
 
 def _top_is(category: str) -> Any:

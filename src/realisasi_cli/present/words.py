@@ -128,7 +128,8 @@ WORDS: dict[str, dict[str, str]] = {
         "target triwulan berjalan dihitung pro rata hari dari target triwulan sebelumnya",
         "deviation_formula": "Deviasi (dev.) = (rencana kas s.d. tanggal data − realisasi) ÷ rencana kas, "
         "dalam %: positif berarti tertinggal dari rencana kasnya sendiri",
-        "last_year": "Tahun lalu",
+        "last_year": "Tahun lalu pada tanggal yang sama",
+        "last_year_short": "Thn lalu",
         "last_year_formula": "Tahun lalu = realisasi tahun anggaran sebelumnya pada tanggal yang sama",
         "physical": "Fisik %",
         "see_json": "lihat 'realisasi rank --format json'",
@@ -249,7 +250,8 @@ WORDS: dict[str, dict[str, str]] = {
         "quarter's target is pro-rated by days from the previous quarter's",
         "deviation_formula": "Deviation (dev.) = (cash plan to the data date − realized) ÷ cash plan, in %: "
         "positive means behind its own cash plan",
-        "last_year": "Last year",
+        "last_year": "Last year at the same date",
+        "last_year_short": "Last yr",
         "last_year_formula": "Last year = the previous fiscal year's realization at the same date",
         "physical": "Physical %",
         "see_json": "see 'realisasi rank --format json'",
