@@ -491,8 +491,13 @@ def test_a_cash_plan_beside_the_export_is_not_ranked(tmp_path: Path) -> None:
     assert (unit["budget"], unit["realized"]) == (DINKES_BUDGET, DINKES_REALIZED)
     assert doc["total"]["budget"] == 300_000 + 400_000 + 300_000
     assert doc["as_of"] == "2024-03-31"
-    plans = [w for w in doc["warnings"] if w["message"].startswith("left out (plan): ")]
-    assert [(Path(w["file"]).name, w["sheet"]) for w in plans] == [("rak_dinkes_2024.xlsx", "RAK")]
+    plans = [w for w in doc["warnings"] if "cash plan among the inputs" in w["message"]]
+    assert [Path(w["file"]).name for w in plans] == ["rak_dinkes_2024.xlsx"]
+    # the plan beside the export gives the unit its own targets: all 1.000.000 planned by March
+    result = runner.invoke(app, ["quarters", str(folder), "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    (q1,) = json.loads(result.stdout)["units"][0]["quarters"]
+    assert (q1["plan"], q1["target_pct"]) == (1_000_000, 100.0)
 
 
 # --- 8. one upload twice ------------------------------------------------------------------------

@@ -160,3 +160,27 @@ def test_month_columns_without_a_year_take_it_from_the_file_name(tmp_path: Path)
     assert [q["cumulative"] for q in units["Dinas A"]] == [300, 600]
     assert [q["cumulative"] for q in units["Dinas B"]] == [60, 120]
     assert [q["realized"] for q in units["Dinas B"]] == [60, 60]
+
+
+def test_plans_beside_per_unit_uploads_match_by_the_id_in_the_file_names(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    lra(uploads / "7_lra_20231101-101010.xlsx", [("Dinas Contoh", 1000, 500)])
+    lra(uploads / "8_lra_20231102-090000.xlsx", [("Dinas Lain", 2000, 600)])
+    row_wise_plan(uploads / "anggaran_kas_7_20231030-111111.xlsx", "OPD………..")
+    empty = row_wise_plan(uploads / "anggaran_kas_8_20231030-121212.xlsx", "OPD………..")
+    from openpyxl import load_workbook
+
+    book = load_workbook(empty)
+    for cell in book.active[10][4:]:
+        cell.value = 0  # a template sent back without a plan, but with its own realization
+    for cell in book.active[11][4:]:
+        cell.value = 2 * cell.value if isinstance(cell.value, int) else cell.value
+    book.save(empty)
+    doc = run_json("quarters", str(uploads), "--all")
+    units = {u["name"]: {q["quarter"]: q for q in u["quarters"]} for u in doc["units"]}
+    assert [units["Dinas Contoh"][q]["target_pct"] for q in (1, 2, 3, 4)] == [20.0, 50.0, 70.0, 100.0]
+    assert [units["Dinas Lain"][q]["target_pct"] for q in (1, 2, 3, 4)] == [15, 40, 65, 95]
+    (nothing,) = [w for w in doc["warnings"] if "plans nothing" in w["message"]]
+    assert nothing["file"].endswith("anggaran_kas_8_20231030-121212.xlsx")
+    assert not [w for w in doc["warnings"] if "names no unit" in w["message"]]

@@ -71,10 +71,8 @@ def test_lampung_selatan_month_exports_and_their_cash_plan_are_one_unit() -> Non
     assert doc["previous_as_of"] == "2026-06-30" and doc["units_compared"] == 1
     june_pct = 100 * 977_101_743 / 10_810_941_900
     assert unit["change_pp"] == pytest.approx(100 * 643_531_783 / 10_810_941_900 - june_pct, abs=1e-4)
-    plans = [w for w in doc["warnings"] if w["message"].startswith("left out (plan): ")]
-    assert [(Path(w["file"]).name.startswith("RAK_Belanja"), w["sheet"]) for w in plans] == [
-        (True, "RAK Belanja")
-    ]
+    plans = [w for w in doc["warnings"] if "cash plan among the inputs" in w["message"]]
+    assert [Path(w["file"]).name.startswith("RAK_Belanja") for w in plans] == [True]
 
 
 def test_bali_workbook_of_month_sheets_is_one_unit_with_the_dpa_budget() -> None:
@@ -150,11 +148,31 @@ def test_toba_dinas_kesehatan_against_its_own_anggaran_kas() -> None:
     assert not [w for w in doc["warnings"] if "cash plan" in w["message"]]
 
 
-def test_toba_one_unit_plan_against_the_whole_folder_is_a_warning_naming_it() -> None:
+def test_toba_one_unit_plan_against_a_32_unit_export_is_a_warning_naming_it() -> None:
     toba = folder("toba_2022_lra_per_skpd")
     plan = toba / "anggaran_kas" / "anggaran_kas_2_20221208-171415.xlsx"
-    doc = quarters_json(str(toba / "lra"), "--plan", str(plan))
+    samples = Path(__file__).resolve().parents[1] / "sample_data"
+    doc = quarters_json(str(samples / "rekap_pd_10nov2023.xlsx"), "--plan", str(plan))
     (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
-    assert warning["file"].endswith(plan.name)
+    assert warning["file"].endswith(plan.name) and "32" in warning["message"]
     targets = {q["target_pct"] for u in doc["units"] for q in u["quarters"]}
     assert targets == {15.0, 40.0, 65.0, 95.0}  # the default targets, no 0 % anywhere
+
+
+def test_toba_plans_beside_the_uploads_match_their_units_by_the_id_in_the_file_names() -> None:
+    toba = folder("toba_2022_lra_per_skpd")
+    doc = quarters_json(str(toba / "lra"), str(toba / "anggaran_kas"))
+    assert not [
+        w for w in doc["warnings"] if "matches no unit" in w["message"] or "names no unit" in w["message"]
+    ]
+    # each anggaran kas file gives its unit (the LRA upload with the same id) its own targets,
+    # but anggaran_kas_1, whose BELANJA Target row is all 0: that unit and the other 28 keep
+    # the defaults
+    own = [
+        u
+        for u in doc["units"]
+        if [q["target_pct"] for q in u["quarters"]] != [15, 40, 65, 95][: len(u["quarters"])]
+    ]
+    assert len(own) == 15
+    (empty,) = [w for w in doc["warnings"] if "plans nothing" in w["message"]]
+    assert Path(empty["file"]).name.startswith("anggaran_kas_1_")

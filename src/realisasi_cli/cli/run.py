@@ -11,6 +11,7 @@ from realisasi_cli.cli import startup
 from realisasi_cli.cli.handler import state
 from realisasi_cli.cli.options import Lang, check_category, parse_date
 from realisasi_cli.cli.output import reading_progress
+from realisasi_cli.errors import RealisasiError
 
 if TYPE_CHECKING:
     from realisasi_cli.config import Config
@@ -64,6 +65,29 @@ def read_inputs(
     return dataset, config
 
 
+def _plans_among(dataset: Dataset) -> Dataset | None:
+    """The cash plans that sit among the inputs (left out of the ranking), read as plans: each
+    unit they match gets its own targets, as with --plan."""
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.facts.schema import Warning_
+
+    files = sorted({s.file for s in dataset.sheets if s.kind == "plan" and not s.used}, key=str)
+    if not files:
+        return None
+    try:
+        plans = load(list(files), plan=True)
+    except RealisasiError:
+        return None  # the notice that it was left out stands
+    for f in files:
+        dataset.warnings = [
+            w for w in dataset.warnings if not (w.file == str(f) and w.message.startswith("left out (plan)"))
+        ]
+        dataset.warnings.append(
+            Warning_(str(f), None, None, "a cash plan among the inputs: used for its units' own targets")
+        )
+    return plans
+
+
 def prepare(
     inputs: list[Path],
     *,
@@ -110,7 +134,7 @@ def prepare(
     if listed:
         dataset = apply_units(dataset, listed)
         earlier = apply_units(earlier, listed) if earlier is not None else None
-    plans = load([plan], strict=strict, plan=True) if plan is not None else None
+    plans = load([plan], strict=strict, plan=True) if plan is not None else _plans_among(dataset)
     if plans is not None:
         dataset.warnings.extend(plans.warnings)
     before = None

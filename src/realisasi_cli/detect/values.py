@@ -3,12 +3,15 @@
 - a **measure** column: its cells name what each row's amounts are (``Target`` / ``Realisasi``,
   ``Rencana`` / ``Realisasi``): an anggaran kas that puts plan and realization on alternate rows;
 - an amount column (by header) whose cells are all words (``PENDAPATAN``, ``BELANJA``): a label;
-- a key column (``Nama OPD``) with no value at all: the unit is named elsewhere (the title).
+- a key column (``Nama OPD``) with no value on any row that has amounts: the unit is named
+  elsewhere (the title).
 """
 
 from __future__ import annotations
 
 import re
+
+import polars as pl
 
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.codes import _value_counts
@@ -48,7 +51,7 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
         values = _value_counts(sample, name)
         total = sum(n for _, n in values)
         if column.role in ("unit_name", "unit_code", "unit"):
-            if not total:
+            if not total or not _names_amount_rows(sample, name, columns):
                 column.role = "ignore"  # a "Nama OPD" column left empty: the title names the unit
             continue
         if not total:
@@ -62,6 +65,16 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
         if column.role in MEASURES and _all_words(sample, name):
             column.role, column.variant, column.period = "description", None, None
     return columns
+
+
+def _names_amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> bool:
+    """Whether the column has a value on some row that has an amount."""
+    amounts = [f"c{c.index}" for c in columns if c.role in MEASURES and f"c{c.index}" in sample.columns]
+    if not amounts:
+        return True
+    has_amount = pl.any_horizontal([parse_amounts(sample.get_column(a)).is_not_null() for a in amounts])
+    named = sample.get_column(name).cast(pl.String).str.strip_chars().fill_null("") != ""
+    return bool(sample.select((has_amount & named).any()).item())
 
 
 def _all_words(sample: object, name: str) -> bool:

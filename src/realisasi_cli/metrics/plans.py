@@ -2,12 +2,15 @@
 
 A plan unit is matched by code, then by name (``units.identify``); then, where one plan and
 one realization unit remain unmatched, to each other; a plan that names no unit goes to the
-only unit there is. A plan that matches no unit is a warning naming its file: those units
-keep the default targets, never 0 %.
+only unit there is; and a plan still unmatched goes to the one unit whose file carries the same
+number in its name (``anggaran_kas_32_….xlsx`` and ``32_lra_….xlsx``: an upload system's unit
+id). A plan that matches no unit is a warning naming its file: those units keep the default
+targets, never 0 %.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +42,32 @@ def _data_units(dataset: Dataset) -> pl.DataFrame:
         dataset.realization.select("unit_code", "unit_name"),
     ]
     return pl.concat(frames).unique(maintain_order=True)
+
+
+_DATE_LIKE = re.compile(r"\d{5,}|(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+def _ids(file: str) -> frozenset[str]:
+    """The short numbers in a file's name, leaving out years, dates and timestamps."""
+    return frozenset(re.findall(r"(?<!\d)\d{1,4}(?!\d)", _DATE_LIKE.sub(" ", Path(file).stem)))
+
+
+def _by_file_id(unmatched: pl.DataFrame, dataset: Dataset) -> pl.DataFrame:
+    """Unmatched plans paired with the one unit whose file names the same short number."""
+    files = pl.concat([dataset.budget.select(_KEYS), dataset.realization.select(_KEYS)]).unique()
+    by_id: dict[frozenset[str], list[tuple[str | None, str | None]]] = {}
+    for row in files.iter_rows(named=True):
+        ids = _ids(row["file"])
+        unit = (row["unit_code"], row["unit_name"])
+        if ids and unit not in by_id.setdefault(ids, []):
+            by_id[ids].append(unit)
+    pairs = []
+    for row in unmatched.select(_KEYS).unique().iter_rows(named=True):
+        units = by_id.get(_ids(row["file"]), [])
+        if len(units) == 1:
+            pairs.append({**row, "to_code": units[0][0], "to_name": units[0][1]})
+    schema = {**dict.fromkeys(_KEYS, pl.String), "to_code": pl.String, "to_name": pl.String}
+    return pl.DataFrame(pairs, schema=schema)
 
 
 def _matches(
@@ -84,6 +113,10 @@ def match_plan(
     """The plan re-keyed to ``dataset``'s units; its realisasi rows added as data of lower order
     than the exports (on the same date an export wins)."""
     matched, unmatched = _matches(_plan_units(plan), _data_units(dataset), aliases, rollup)
+    if unmatched.height:
+        paired = _by_file_id(unmatched, dataset)
+        matched = pl.concat([matched, paired], how="diagonal_relaxed")
+        unmatched = unmatched.join(paired.select(_KEYS), on=_KEYS, how="anti", nulls_equal=True)
     units = _data_units(dataset).height
     warnings = [
         (
@@ -99,9 +132,24 @@ def match_plan(
         )
         for row in unmatched.unique(_KEYS, maintain_order=True).iter_rows(named=True)
     ]
+    planned = _rekey(plan.plan, matched)
+    # a plan of nothing (a template sent back empty) is no plan: its unit keeps the defaults
+    totals = planned.group_by("file", "unit_code", "unit_name").agg(pl.col("planned").sum())
+    empty = totals.filter(pl.col("planned") == 0)
+    for row in empty.iter_rows(named=True):
+        warnings.append(
+            (
+                row["file"],
+                f"the cash plan in {Path(row['file']).name} plans nothing (all amounts are 0); "
+                f"{row['unit_name'] or row['unit_code']} is measured against the default targets",
+            )
+        )
+    planned = planned.join(
+        empty.drop("planned"), on=["file", "unit_code", "unit_name"], how="anti", nulls_equal=True
+    )
     realized = _rekey(plan.realization, matched)
     if not realized.height:
-        return MatchedPlan(plan=_rekey(plan.plan, matched), dataset=dataset, warnings=warnings)
+        return MatchedPlan(plan=planned, dataset=dataset, warnings=warnings)
     offset = int(dataset.sources["source"].max() or 0) + 1  # type: ignore[arg-type]  # max() is typed as any scalar
     sources = plan.sources.filter(pl.col("source").is_in(realized["source"].unique().implode())).with_columns(
         source=(pl.col("source") + offset).cast(pl.Int32), order=pl.lit(-1, dtype=pl.Int32)
@@ -113,4 +161,4 @@ def match_plan(
         ),
         sources=pl.concat([dataset.sources, sources.select(dataset.sources.columns)]),
     )
-    return MatchedPlan(plan=_rekey(plan.plan, matched), dataset=joined, warnings=warnings)
+    return MatchedPlan(plan=planned, dataset=joined, warnings=warnings)
