@@ -28,16 +28,53 @@ BottomOption = Annotated[
 ]
 TopOption = Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Show every unit.")]
+
+
+def percent(text: str) -> float:
+    """A percentage as people type it: ``57``, ``57,5``, ``57.5``, ``57,5%``; 0 to 100."""
+    cleaned = text.strip().removesuffix("%").strip().replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a percentage; write e.g. 57 or 57,5.") from None
+    if not 0 <= value <= 100:
+        raise typer.BadParameter(f"{text!r}: a percentage from 0 to 100.")
+    return value
+
+
+def category(text: str | None) -> str | None:
+    """A spending category as people type it: ``modal``, ``Modal``, ``belanja modal``, ``BTT``."""
+    if text is None:
+        return None
+    from realisasi_cli import vocabulary as vocab
+
+    key = vocab.normalize(text).removeprefix("belanja ").replace(" ", "_")
+    if key in vocab.CATEGORIES:
+        return key
+    found = vocab.category_of(vocab.normalize(text))
+    if found is None:
+        raise typer.BadParameter(
+            f"{text!r}: use one of {', '.join(vocab.CATEGORIES)} (or e.g. 'belanja modal')."
+        )
+    return found
+
+
 ThresholdOption = Annotated[
-    float | None, typer.Option("--threshold", help="Absorption threshold in % (default 57).")
+    float | None,
+    typer.Option(
+        "--threshold", parser=percent, metavar="PCT", help="Absorption threshold in % (default 57)."
+    ),
 ]
 CategoryOption = Annotated[
     str | None,
     typer.Option(
         "--category",
         "-c",
+        callback=category,
         help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
-        "modal, tidak_terduga, transfer.",
+        "modal, tidak_terduga, transfer (also 'belanja modal', 'Modal').",
     ),
 ]
 TargetsOption = Annotated[
@@ -101,13 +138,22 @@ def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[fl
     """``--targets 15,40,65,95``: four rising cumulative percentages for TW I–IV."""
     if option is None:
         return configured
+    # 15,40,65,95 — or with decimal commas, separated by semicolons: 12,5;40;65;95
+    parts = option.split(";") if ";" in option else option.split(",")
     try:
-        values = tuple(float(v) for v in option.replace(";", ",").split(","))
+        values = tuple(float(v.strip().removesuffix("%").replace(",", ".")) for v in parts)
     except ValueError:
         values = ()
     if len(values) != 4 or any(not 0 <= v <= 100 for v in values) or list(values) != sorted(values):
         raise UsageError(f"--targets {option!r}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.")
     return values
+
+
+def check_selection(bottom: int | None, top: int | None, all_units: bool) -> None:
+    """--bottom, --top and --all choose the units shown: one at a time."""
+    given = [name for name, value in (("--bottom", bottom), ("--top", top), ("--all", all_units)) if value]
+    if len(given) > 1:
+        raise UsageError(f"{' and '.join(given)} both choose which units are shown: give one of them.")
 
 
 def check_category(category: str | None) -> None:

@@ -22,6 +22,7 @@ from realisasi_cli.cli.options import (
     TargetsOption,
     TopOption,
     UnitsOption,
+    check_selection,
     parse_targets,
 )
 from realisasi_cli.cli.output import (
@@ -60,6 +61,7 @@ def quarters(
     quiet: QuietOption = False,
 ) -> None:
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
+    check_selection(bottom, top, all_units)
     chosen = format_for(fmt_, output)
     check_output(output, inputs + ([plan] if plan is not None else []))
     run = prepare(

@@ -27,6 +27,7 @@ from realisasi_cli.cli.options import (
     ThresholdOption,
     TopOption,
     UnitsOption,
+    check_selection,
     parse_targets,
 )
 from realisasi_cli.cli.output import (
@@ -69,6 +70,7 @@ def rank(
     last_year: LastYearOption = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
+    check_selection(bottom, top, all_units)
     chosen = format_for(fmt_, output)
     check_output(output, inputs + [p for p in (previous, last_year) if p is not None])
     run = prepare(

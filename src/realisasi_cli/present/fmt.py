@@ -20,10 +20,11 @@ def rupiah(value: float | None, lang: str = "id") -> str:
 
 
 def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:
-    """``56,6%``; ``-`` when undefined."""
+    """``56,6%``; ``-`` when undefined. ``digits=0`` is for set values (a threshold, a target):
+    whole where they are whole (``57%``), else as given (``57,5%``, ``78,37%``)."""
     if value is None:
         return "-"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0" + ("." + "0" * digits if digits else ".##")
     return f"{format_decimal(value, format=pattern, locale=LOCALES[lang])}%"
 
 

@@ -1,0 +1,60 @@
+"""Options as people type them: decimal commas, categories in any case or in words, ranges, conflicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from realisasi_cli.cli import app
+
+SAMPLE = str(Path(__file__).resolve().parents[1] / "sample_data" / "rekap_pd_10nov2023.xlsx")
+runner = CliRunner()
+
+
+def rank(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["rank", SAMPLE, *args, "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("typed", ["57,5", "57.5", "57,5%", " 57,5 "])
+def test_a_threshold_with_a_decimal_comma(typed: str) -> None:
+    assert rank("--threshold", typed)["threshold_pct"] == 57.5
+
+
+@pytest.mark.parametrize("typed", ["modal", "Modal", "MODAL", "belanja modal", "Belanja Modal"])
+def test_a_category_in_any_case_or_in_words(typed: str) -> None:
+    assert rank("--category", typed)["category"] == "modal"
+
+
+def test_a_category_alias_from_the_vocabulary() -> None:
+    assert rank("-c", "Barang dan Jasa")["category"] == "barang_jasa"
+    assert rank("-c", "BTT")["category"] == "tidak_terduga"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--threshold", "150"], "0 to 100"),
+        (["--threshold", "-5"], "0 to 100"),
+        (["--threshold", "lima puluh"], "percentage"),
+        (["--category", "pegawe"], "pegawai"),
+        (["--top", "3", "--bottom", "3"], "--bottom and --top"),
+        (["--top", "3", "--all"], "--top and --all"),
+        (["--targets", "40,15,65,95"], "--targets"),
+    ],
+)
+def test_wrong_options_are_refused_with_a_reason(args: list[str], says: str) -> None:
+    result = runner.invoke(app, ["rank", SAMPLE, *args])
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_targets_with_decimal_commas_separated_by_semicolons() -> None:
+    result = runner.invoke(app, ["quarters", SAMPLE, "--targets", "12,5;40;65;95", "-f", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["targets_pct"] == [12.5, 40, 65, 95]
