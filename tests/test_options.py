@@ -58,3 +58,17 @@ def test_targets_with_decimal_commas_separated_by_semicolons() -> None:
     result = runner.invoke(app, ["quarters", SAMPLE, "--targets", "12,5;40;65;95", "-f", "json", "-q"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["targets_pct"] == [12.5, 40, 65, 95]
+
+
+def test_summary_dry_run_needs_no_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("HOST", "FROM", "TO"):
+        monkeypatch.delenv(f"REALISASI_SMTP_{key}", raising=False)
+    monkeypatch.setenv("REALISASI_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["summary", SAMPLE, "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    assert "To: penerima@contoh.invalid" in result.stdout
+    assert "Subject: Realisasi belanja s.d. 10 November 2023" in result.stdout
+    assert "placeholders" in result.stderr
+    sending = runner.invoke(app, ["summary", SAMPLE, "--send", "--to", "a@b.id"])
+    assert sending.exit_code == 2 and "No SMTP server is configured" in sending.stderr

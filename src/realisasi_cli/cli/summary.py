@@ -26,6 +26,19 @@ from realisasi_cli.cli.output import check_output, emit, err, escape, print_warn
 from realisasi_cli.cli.run import prepare
 from realisasi_cli.errors import UsageError
 
+_PLACEHOLDER_FROM = "realisasi@contoh.invalid"
+_PLACEHOLDER_TO = "penerima@contoh.invalid"
+
+
+def _server_configured(config_smtp: dict[str, object]) -> bool:
+    """Whether a server and a sender are set, in the environment or the config."""
+    import os
+
+    return all(
+        (os.environ.get(f"REALISASI_SMTP_{key.upper()}") or "").strip() or config_smtp.get(key)
+        for key in ("host", "from")
+    )
+
 
 @command("summary")
 def summary(
@@ -135,8 +148,18 @@ def summary(
         emit(render_summary(context)[0], output)
         return
 
-    settings = notify.SmtpSettings.resolve(config.smtp)
-    recipients = list(to or settings.to)
+    if dry_run and not _server_configured(config.smtp):
+        # the safe first try: the message as it would go, before any server is set up
+        settings = notify.SmtpSettings(host="localhost", sender=_PLACEHOLDER_FROM)
+        if not quiet:
+            err.print(
+                "[yellow]note:[/] no SMTP server is configured: the sender (and, without --to, the "
+                "recipient) of this dry run are placeholders",
+                soft_wrap=True,
+            )
+    else:
+        settings = notify.SmtpSettings.resolve(config.smtp)
+    recipients = list(to or settings.to) or ([_PLACEHOLDER_TO] if dry_run else [])
     if not recipients:
         raise UsageError(
             "No recipients for the e-mail.", "Give --to ADDR, or set [smtp] to or REALISASI_SMTP_TO."
