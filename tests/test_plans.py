@@ -184,3 +184,12 @@ def test_plans_beside_per_unit_uploads_match_by_the_id_in_the_file_names(tmp_pat
     (nothing,) = [w for w in doc["warnings"] if "plans nothing" in w["message"]]
     assert nothing["file"].endswith("anggaran_kas_8_20231030-121212.xlsx")
     assert not [w for w in doc["warnings"] if "names no unit" in w["message"]]
+
+
+def test_a_plan_for_another_year_is_not_used(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak_2022.xlsx", "DINAS CONTOH", year=2022)
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)])
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    assert "2022" in warning["message"] and "2023" in warning["message"]
+    assert [q["target_pct"] for q in doc["units"][0]["quarters"]] == [15, 40, 65, 95]

@@ -133,6 +133,20 @@ def match_plan(
         for row in unmatched.unique(_KEYS, maintain_order=True).iter_rows(named=True)
     ]
     planned = _rekey(plan.plan, matched)
+    year = dataset.as_of.year if dataset.as_of is not None else None
+    other_year = (
+        planned.filter(pl.col("period_end").dt.year() != year) if year is not None else planned.clear()
+    )
+    for file in other_year["file"].unique().sort().to_list():
+        years = sorted(other_year.filter(pl.col("file") == file)["period_end"].dt.year().unique().to_list())
+        warnings.append(
+            (
+                file,
+                f"the cash plan in {Path(file).name} is for {', '.join(map(str, years))}, the realization "
+                f"data for {year}: it is not used",
+            )
+        )
+    planned = planned.join(other_year.select("file").unique(), on="file", how="anti")
     # a plan of nothing (a template sent back empty) is no plan: its unit keeps the defaults
     totals = planned.group_by("file", "unit_code", "unit_name").agg(pl.col("planned").sum())
     empty = totals.filter(pl.col("planned") == 0)
@@ -147,7 +161,9 @@ def match_plan(
     planned = planned.join(
         empty.drop("planned"), on=["file", "unit_code", "unit_name"], how="anti", nulls_equal=True
     )
-    realized = _rekey(plan.realization, matched)
+    realized = _rekey(plan.realization, matched).join(
+        other_year.select("file").unique(), on="file", how="anti"
+    )
     if not realized.height:
         return MatchedPlan(plan=planned, dataset=dataset, warnings=warnings)
     offset = int(dataset.sources["source"].max() or 0) + 1  # type: ignore[arg-type]  # max() is typed as any scalar
