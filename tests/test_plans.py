@@ -193,3 +193,18 @@ def test_a_plan_for_another_year_is_not_used(tmp_path: Path) -> None:
     (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
     assert "2022" in warning["message"] and "2023" in warning["message"]
     assert [q["target_pct"] for q in doc["units"][0]["quarters"]] == [15, 40, 65, 95]
+
+
+def test_a_plans_realisasi_rows_never_change_the_ranking(tmp_path: Path) -> None:
+    folder = tmp_path / "dinas"
+    folder.mkdir()
+    lra(folder / "7_lra.xlsx", [("Dinas Contoh", 1000, 450)])  # the LRA's own figure
+    row_wise_plan(folder / "anggaran_kas_7.xlsx", "DINAS CONTOH")  # its Realisasi row sums to 500
+    result = runner.invoke(app, ["rank", str(folder), "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    (unit,) = json.loads(result.stdout)["units"]
+    assert (unit["budget"], unit["realized"]) == (1000, 450)
+    doc = run_json("quarters", str(folder), "--all")
+    # the quarters take the months from the plan's Realisasi row up to TW III, then the LRA's
+    # 31 October figure, which comes after the plan's on the same date
+    assert [q["cumulative"] for q in doc["units"][0]["quarters"]] == [60, 240, 420, 450]

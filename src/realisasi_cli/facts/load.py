@@ -431,7 +431,8 @@ def _sheet_facts(
         layout, source, fallback, as_of, year or (as_of.year if as_of else None), evidence=several
     )
     if as_of_override is None and _months_hold_realization(layout):
-        facts, as_of, as_of_source = _to_last_month(facts, as_of, as_of_source)
+        measured = any(c.role == "measure" for c in layout.columns)
+        facts, as_of, as_of_source = _to_last_month(facts, as_of, as_of_source, measured=measured)
     named = pl.concat(
         [
             facts.budget.select("unit_name"),
@@ -472,12 +473,14 @@ def _months_hold_realization(layout: Layout) -> bool:
 
 
 def _to_last_month(
-    facts: Facts, as_of: date | None, source: str | None
+    facts: Facts, as_of: date | None, source: str | None, *, measured: bool = False
 ) -> tuple[Facts, date | None, str | None]:
     """Month columns after the last month with any realization are not reported yet: they are
     left out, and the data stands at the end of that month where nothing says a later date."""
     paid = facts.realization.filter(pl.col("realized") != 0)["period_end"].drop_nulls()
     if not paid.len():
+        if measured:  # a Realisasi row left at 0 in every month: not filled in, no figure
+            facts.realization = facts.realization.clear()
         return facts, as_of, source
     last = paid.max()
     assert isinstance(last, date)

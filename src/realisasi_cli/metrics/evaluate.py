@@ -99,9 +99,12 @@ def evaluate(
     """
     plan_facts = None
     plan_warnings: list[tuple[str, str]] = []
+    # the plans' realisasi rows place realization in months for the quarters; the ranking and
+    # the changes stay on the exports themselves
+    series_data = dataset
     if plan is not None:
         matched = match_plan(dataset, plan, options.aliases, options.rollup)
-        dataset, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
+        series_data, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
     ranking = rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
     changes = changes_since(ranking, dataset, previous, options, bottom)
     total_pace: dict[str, float | None] = {}
@@ -109,9 +112,9 @@ def evaluate(
         ranking, total_pace = with_pace(ranking, targets)
     series = (
         quarters(
-            dataset.budget,
-            dataset.realization,
-            dataset.sources,
+            series_data.budget,
+            series_data.realization,
+            series_data.sources,
             options,
             targets,
             plan=plan_facts,
