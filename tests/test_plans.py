@@ -208,3 +208,11 @@ def test_a_plans_realisasi_rows_never_change_the_ranking(tmp_path: Path) -> None
     # the quarters take the months from the plan's Realisasi row up to TW III, then the LRA's
     # 31 October figure, which comes after the plan's on the same date
     assert [q["cumulative"] for q in doc["units"][0]["quarters"]] == [60, 240, 420, 450]
+
+
+def test_a_cash_plan_given_as_the_export_says_what_it_is(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "anggaran_kas_7.xlsx", "DINAS CONTOH")
+    result = runner.invoke(app, ["rank", str(plan)])
+    assert result.exit_code == 1
+    assert "anggaran_kas_7.xlsx" in result.stderr and "--plan" in result.stderr
+    assert "Traceback" not in result.stderr

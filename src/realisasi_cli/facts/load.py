@@ -558,6 +558,13 @@ def _load_file(
         if errors:
             raise errors[0]
         if not partial or not any(r.kind in LEFT_OUT for r in results):
+            if not plan and any(r.kind == "plan" for r in results):
+                raise MissingColumnError(
+                    f"{path}: this is a cash plan (anggaran kas / RAK), not a realization export: "
+                    "it gives targets, not a ranking.",
+                    "Give it with --plan beside the LRA export (realisasi quarters LRA --plan FILE), "
+                    "or put it in the folder of the exports.",
+                )
             raise _refusal(path, layouts, plan)
     for result in results:
         if result.facts is not None:
