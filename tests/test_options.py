@@ -72,3 +72,10 @@ def test_summary_dry_run_needs_no_server(tmp_path: Path, monkeypatch: pytest.Mon
     assert "placeholders" in result.stderr
     sending = runner.invoke(app, ["summary", SAMPLE, "--send", "--to", "a@b.id"])
     assert sending.exit_code == 2 and "No SMTP server is configured" in sending.stderr
+
+
+def test_an_output_suffix_the_command_does_not_write_is_refused_pointing_to_brief(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["rank", SAMPLE, "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert ".xlsx" in result.stderr and "realisasi brief" in result.stderr
+    assert not (tmp_path / "x.html").exists()

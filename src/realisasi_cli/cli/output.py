@@ -82,7 +82,13 @@ def format_for(fmt: Format | None, output: Path | None) -> Format:
             return Format(suffix)
         if suffix == "markdown":
             return Format.md
-        raise UsageError(f"{output}: cannot tell the format from the suffix; add --format.")
+        known = ", ".join(f".{f.value}" for f in Format if f is not Format.table)
+        if suffix in ("html", "htm", "pdf"):
+            raise UsageError(
+                f"{output}: this command writes {known}, not .{suffix}.",
+                "The HTML briefing comes from 'realisasi brief … -o rapat.html'.",
+            )
+        raise UsageError(f"{output}: cannot tell the format from the suffix ({known}); add --format.")
     return Format.table
 
 
