@@ -35,3 +35,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite tests/golden/ from the current output (also: REALISASI_UPDATE_GOLDEN=1)",
     )
+
+
+@pytest.fixture(autouse=True)
+def _language_of_a_fresh_run() -> None:
+    """Each test starts in the language a new process would: one test's ``--lang`` stays in it."""
+    from realisasi_cli import messages
+    from realisasi_cli.cli.handler import state
+    from realisasi_cli.present.words import language
+
+    state.lang = None
+    messages.use(language(None, None))
+
+
+@pytest.fixture
+def english_messages() -> None:
+    """The messages in English, for tests that read which check spoke from its words."""
+    from realisasi_cli import messages
+
+    messages.use("en")

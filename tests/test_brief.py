@@ -82,7 +82,7 @@ def test_the_command_writes_markdown_to_stdout_and_html_by_suffix(tmp_path: Path
     out = tmp_path / "rapat.html"
     result = runner.invoke(app, ["brief", str(NOW), "-o", str(out), "--meeting-date", MEETING])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "" and "written:" in result.stderr
+    assert result.stdout == "" and "ditulis:" in result.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     forced = brief(str(NOW), "--format", "html").stdout
     assert forced.startswith("<!DOCTYPE html>")

@@ -122,27 +122,34 @@ def test_output_equal_to_input_is_refused(tmp_path: Path) -> None:
     source.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
     before = source.read_bytes()
     result = invoke("rank", str(source), "-o", str(source), "-f", "csv")
-    assert result.exit_code == 2 and "overwrite an input" in result.stderr
+    assert result.exit_code == 2 and "menimpa berkas masukan" in result.stderr
+    assert "[E-OUTPUT-IS-INPUT]" in result.stderr
     assert source.read_bytes() == before
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
+    ("name", "content", "code", "message"),
     [
-        ("empty.xlsx", b"", "empty"),
-        ("notes.xlsx", b"PK\x03\x04 this is not really a zip", "damaged"),
-        ("photo.ods", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "damaged"),
-        ("readme.docx", b"hello", "not a spreadsheet"),
+        ("empty.xlsx", b"", "E-EMPTY-FILE", "berkas ini kosong"),
+        ("notes.xlsx", b"PK\x03\x04 this is not really a zip", "E-DAMAGED", "buku kerja ini rusak"),
+        (
+            "photo.ods",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+            "E-FILE-TYPE",
+            "ini gambar PNG, bukan lembar kerja",
+        ),
+        ("readme.docx", b"hello", "E-NOT-SPREADSHEET", "bukan lembar kerja"),
     ],
 )
 def test_broken_inputs_exit_1_naming_the_file(
-    tmp_path: Path, name: str, content: bytes, message: str
+    tmp_path: Path, name: str, content: bytes, code: str, message: str
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     result = invoke("rank", str(path))
     assert result.exit_code == 1, result.output
-    assert name in result.stderr and message in result.stderr
+    assert result.stderr.startswith("kesalahan: ")
+    assert name in result.stderr and message in result.stderr and f"[{code}]" in result.stderr
     assert "Traceback" not in result.output
     assert path.read_bytes() == content
 
@@ -150,7 +157,8 @@ def test_broken_inputs_exit_1_naming_the_file(
 def test_a_sheet_without_a_table_exits_1(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "memo.xlsx", {"S": [["Catatan rapat"], ["tidak ada tabel"]]})
     result = invoke("rank", str(path))
-    assert result.exit_code == 1 and "no realization table" in result.stderr
+    assert result.exit_code == 1 and "tidak ditemukan tabel realisasi" in result.stderr
+    assert "[E-NO-TABLE-FOUND]" in result.stderr
 
 
 def test_formulas_without_saved_results_are_named(tmp_path: Path) -> None:
@@ -158,7 +166,8 @@ def test_formulas_without_saved_results_are_named(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "formula.xlsx", {"S": rows})
     result = invoke("rank", str(path))
     assert result.exit_code == 1
-    assert "formula.xlsx" in result.stderr and "save it again" in result.stderr
+    assert "formula.xlsx" in result.stderr and "simpan lagi" in result.stderr
+    assert "[E-FORMULAS-NO-VALUES]" in result.stderr
 
 
 def test_one_broken_file_among_several_is_skipped_with_a_warning(tmp_path: Path) -> None:
@@ -170,7 +179,7 @@ def test_one_broken_file_among_several_is_skipped_with_a_warning(tmp_path: Path)
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert [u["name"] for u in doc["units"]] == ["Dinas A"]
-    assert any("bad.xlsx" in w["file"] and "skipped" in w["message"] for w in doc["warnings"])
+    assert any("bad.xlsx" in w["file"] and w["code"] == "W-SKIPPED" for w in doc["warnings"])
     strict = invoke("rank", str(tmp_path), "--strict")
     assert strict.exit_code == 1
 
@@ -251,7 +260,7 @@ def test_realization_above_budget_is_reported_at_its_row(expected: dict[str, Any
     name = "realisasi_rinci_tw_2023.xlsx"
     (truth,) = [w for w in expected[name]["warnings"] if w["kind"] == "realized_exceeds_budget"]
     doc = json.loads(invoke("rank", str(SAMPLES / name), "-f", "json", "-q").stdout)
-    (warning,) = [w for w in doc["warnings"] if "above budget" in w["message"]]
+    (warning,) = [w for w in doc["warnings"] if w["code"] == "W-ABOVE-BUDGET"]
     sheet = load_workbook(SAMPLES / name, read_only=True)[warning["sheet"]]
     row = next(sheet.iter_rows(min_row=warning["row"], max_row=warning["row"], values_only=True))
     assert truth["account"] in row and truth["unit_code"] in row
@@ -289,7 +298,7 @@ def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path:
     again = invoke("rank", str(folder), "--all", "-f", "json")
     assert again.exit_code == 0, again.stderr
     assert json.loads(again.stdout)["units"] == json.loads(first.stdout)["units"]
-    assert "peringkat.xlsx" in again.stderr and "written by realisasi" in again.stderr
+    assert "peringkat.xlsx" in again.stderr and "ditulis oleh realisasi" in again.stderr
     assert invoke("rank", str(folder), "--all", "-o", str(output), "-q").exit_code == 0
 
 

@@ -24,8 +24,13 @@ runner = CliRunner()
 
 
 def rank_json(*inputs: Path | str) -> dict[str, Any]:
-    """``realisasi rank INPUTS --format json --all``, parsed; the run must succeed."""
-    result = runner.invoke(app, ["rank", *(str(i) for i in inputs), "--format", "json", "--all"])
+    """``realisasi --lang en rank INPUTS --format json --all``, parsed; the run must succeed.
+
+    The warnings are read in English here; tests/test_messages.py checks their Indonesian texts.
+    """
+    result = runner.invoke(
+        app, ["--lang", "en", "rank", *(str(i) for i in inputs), "--format", "json", "--all"]
+    )
     assert result.exit_code == 0, result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document
@@ -45,7 +50,7 @@ def left_out(document: dict[str, Any], kind: str) -> dict[str, str]:
     return {
         str(w["sheet"] or Path(w["file"]).name): w["message"]
         for w in document["warnings"]
-        if w["message"].startswith(prefix)
+        if w["code"] == "W-LEFT-OUT" and w["message"].startswith(prefix)
     }
 
 
@@ -409,7 +414,7 @@ def test_uploads_of_different_units_at_different_dates_are_not_a_series(tmp_path
     assert doc["total"]["budget"] == 2_000_000_000 + 1_500_000_000 + 800_000_000
     partial = [m for m in messages(doc) if "not from 1 January" in m]
     assert len(partial) == 1
-    assert partial[0].startswith("Badan Perencanaan: the realization covers 2022-07-01 to 2022-07-31")
+    assert partial[0].startswith("Badan Perencanaan: the realization covers 1 July 2022 to 31 July 2022")
     undated = [m for m in messages(doc) if "no data date" in m]
     assert len(undated) == 1 and "Badan Penanggulangan Bencana" in undated[0]
     assert "Dinas Pertanian" not in undated[0]
@@ -455,7 +460,7 @@ def test_a_change_is_measured_only_against_an_earlier_upload_of_the_same_unit(tm
 
 def test_quarters_count_the_units_reporting_each_quarter(tmp_path: Path) -> None:
     folder = series_folder(tmp_path / "lra")
-    result = runner.invoke(app, ["quarters", str(folder), "--format", "json"])
+    result = runner.invoke(app, ["--lang", "en", "quarters", str(folder), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     q1, q2 = doc["total"]["quarters"]
@@ -491,10 +496,10 @@ def test_a_cash_plan_beside_the_export_is_not_ranked(tmp_path: Path) -> None:
     assert (unit["budget"], unit["realized"]) == (DINKES_BUDGET, DINKES_REALIZED)
     assert doc["total"]["budget"] == 300_000 + 400_000 + 300_000
     assert doc["as_of"] == "2024-03-31"
-    plans = [w for w in doc["warnings"] if "cash plan among the inputs" in w["message"]]
+    plans = [w for w in doc["warnings"] if w["code"] == "W-PLAN-AMONG-INPUTS"]
     assert [Path(w["file"]).name for w in plans] == ["rak_dinkes_2024.xlsx"]
     # the plan beside the export gives the unit its own targets: all 1.000.000 planned by March
-    result = runner.invoke(app, ["quarters", str(folder), "--format", "json", "-q"])
+    result = runner.invoke(app, ["--lang", "en", "quarters", str(folder), "--format", "json", "-q"])
     assert result.exit_code == 0, result.stderr
     (q1,) = json.loads(result.stdout)["units"][0]["quarters"]
     assert (q1["plan"], q1["target_pct"]) == (1_000_000, 100.0)
@@ -514,7 +519,7 @@ def test_the_same_file_uploaded_twice_is_counted_once(tmp_path: Path) -> None:
     assert len(doc["units"]) == 3
     assert doc["total"]["budget"] == 1_250_000_000 + 980_000_000 + 420_000_000
     assert doc["total"]["realized"] == 812_500_000 + 441_000_000 + 105_000_000
-    same = [w for w in doc["warnings"] if "the same data as" in w["message"]]
+    same = [w for w in doc["warnings"] if w["code"] == "W-DUPLICATE-FILE"]
     assert len(same) == 1
     named = same[0]["message"].rsplit("the same data as ", 1)[1]
     assert {Path(same[0]["file"]).name, named} == {"lra.xlsx", "lra (1).xlsx"}
@@ -588,7 +593,9 @@ def test_a_list_of_units_names_the_files_it_matches_by_pattern(tmp_path: Path) -
         writer.writerow(["Kode", "Nama", "Berkas"])
         writer.writerow(["1.05.0.00.0.00.02.0000", "Badan Penanggulangan Bencana Daerah", "10_lra_*"])
         writer.writerow(["1.06.0.00.0.00.01.0000", "Dinas Sosial", "11_lra_*"])
-    result = runner.invoke(app, ["rank", str(folder), "--format", "json", "--all", "--units", str(listing)])
+    result = runner.invoke(
+        app, ["--lang", "en", "rank", str(folder), "-f", "json", "--all", "--units", str(listing)]
+    )
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     units = {u["code"]: u for u in doc["units"]}

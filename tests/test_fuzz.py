@@ -275,7 +275,7 @@ def assert_clean_end(label: str, code: int, stderr: str, output: Path) -> None:
     assert code in (0, 1), f"{label}: exit {code}\n{stderr}"
     assert "Traceback" not in stderr and "unexpected failure" not in stderr, f"{label}:\n{stderr}"
     if code == 1:
-        assert stderr.startswith("error: ") and len(stderr.splitlines()) <= 4, f"{label}:\n{stderr}"
+        assert stderr.startswith("kesalahan: ") and len(stderr.splitlines()) <= 4, f"{label}:\n{stderr}"
         assert not output.exists(), f"{label}: a failed command left an output file"
     assert not list(output.parent.glob(".*.tmp")), f"{label}: a temporary file was left behind"
 

@@ -1,4 +1,8 @@
-"""Hostile and broken input is refused with a message; outputs are inert, atomic and never an input."""
+"""Hostile and broken input is refused with a message; outputs are inert, atomic and never an input.
+
+The refusals are read in English (``--lang en``): the words say which check caught the file.
+tests/test_messages.py checks the Indonesian texts and the codes.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ posix_only = pytest.mark.skipif(not hasattr(os, "wait4"), reason="measures the c
 
 
 def invoke(*args: str) -> Any:
-    return runner.invoke(app, list(args))
+    return runner.invoke(app, ["--lang", "en", *args])
 
 
 def units_of(result: Any) -> dict[str, tuple[float, float]]:
@@ -118,7 +122,7 @@ def run_measured(*args: str) -> tuple[int, str, float, float]:
 
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "realisasi_cli", *args],
+        [sys.executable, "-m", "realisasi_cli", "--lang", "en", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         preexec_fn=cap_memory,
@@ -472,10 +476,13 @@ def test_an_xlsb_cell_or_dimension_far_away_is_caught() -> None:
 
     far = XlsbExtent()
     far.feed(xlsb_sheet([(0, 0), (1_048_575, 16_383)]))
-    with pytest.raises(UnreadableWorkbookError, match="absurdly large"):
+    with pytest.raises(UnreadableWorkbookError) as refused:
         check_extent(Path("x.xlsb"), "S", far.max_row, far.max_col, far.filled)
-    with pytest.raises(Damaged, match="declares"):
+    assert refused.value.code == "E-SHEET-TOO-LARGE"
+    assert refused.value.params["rows"] == 1_048_576 and refused.value.params["cols"] == 16_384
+    with pytest.raises(Damaged) as damaged:
         XlsbExtent().feed(xlsb_sheet([(0, 0)], dimension=(1_048_575, 16_383)))
+    assert damaged.value.detail.code == "D-SHEET-DECLARES"
 
 
 # --- recognised and explained ------------------------------------------------------------------
@@ -587,8 +594,8 @@ def other_zip(path: Path) -> bytes:
     ("name", "content", "message"),
     [
         ("cut.xlsx", truncated, "damaged"),
-        ("exports.xlsx", other_zip, "a zip archive of 2 file(s), not a spreadsheet"),
-        ("scan.xlsx", lambda _p: b"%PDF-1.7\n" + bytes(range(256)) * 8, "it is a PDF document"),
+        ("exports.xlsx", other_zip, "a zip archive of 2 file(s) (rekap_januari.xlsx, rekap_februari.xlsx)"),
+        ("scan.xlsx", lambda _p: b"%PDF-1.7\n" + bytes(range(256)) * 8, "this is a PDF document"),
         ("noise.xls", lambda _p: bytes(range(256)) * 16, "not a spreadsheet (binary content)"),
         (
             "page.xls",
@@ -836,7 +843,7 @@ def failing(exc: BaseException) -> typer.Typer:
 def test_an_unexpected_failure_is_one_message_without_a_traceback() -> None:
     result = runner.invoke(failing(ValueError("boom")), [])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: unexpected failure (ValueError: boom)")
+    assert result.stderr.startswith("kesalahan: kegagalan tak terduga (ValueError: boom)")
     assert "--debug" in result.stderr and "Traceback" not in result.output
 
 
@@ -846,7 +853,7 @@ def test_a_panic_of_the_rust_reader_is_one_message_too() -> None:
 
     result = runner.invoke(failing(PanicException("index out of bounds")), [])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: unexpected failure (PanicException: index out of bounds)")
+    assert result.stderr.startswith("kesalahan: kegagalan tak terduga (PanicException: index out of bounds)")
 
 
 def test_a_closed_pipe_ends_quietly() -> None:

@@ -11,6 +11,9 @@ from realisasi_cli.facts.load import load
 from realisasi_cli.metrics.ranking import rank
 from realisasi_cli.metrics.units import RankOptions
 
+# the messages are read in English here; tests/test_messages.py checks the Indonesian texts
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def ranked(*paths: Path, **options: object) -> dict[str, tuple[float, float, float]]:
     dataset = load(list(paths))

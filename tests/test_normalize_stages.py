@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from realisasi_cli.detect import detect
@@ -16,6 +17,9 @@ from realisasi_cli.facts import normalize as stages
 from realisasi_cli.facts.schema import BUDGET_SCHEMA, REALIZATION_SCHEMA, Warning_
 from realisasi_cli.facts.slots import Slot, plan_slots
 from realisasi_cli.reading.grid import Grid
+
+# the messages are read in English here; tests/test_messages.py checks the Indonesian texts
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 Row = Sequence[str | None]
 JAN1, MAR31, APR1, JUN30 = date(2024, 1, 1), date(2024, 3, 31), date(2024, 4, 1), date(2024, 6, 30)

@@ -24,6 +24,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from realisasi_cli.delivery.smtp import DeliveryReport, SentLog, SmtpSettings, build_message, send, write_eml
 from realisasi_cli.errors import DeliveryError, ExitCode, UsageError
 
+# the messages are read in English here; tests/test_messages.py checks the Indonesian texts
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SENDER = "Realisasi Kota Batu <realisasi@batukota.go.id>"
 KABAG = "kabag.organisasi@batukota.go.id"
 BAPPEDA = "kepala.bappeda@batukota.go.id"
@@ -556,7 +559,8 @@ def test_a_corrupt_state_file_is_treated_as_empty_and_kept(tmp_path: Path) -> No
     key = log.key("sha256:abc", [KABAG])
 
     assert not log.was_sent(key)
-    assert log.warning is not None and "sent.json.bak" in log.warning
+    assert log.warning is not None and log.warning.code == "W-STATE-UNREADABLE"
+    assert "sent.json.bak" in log.warning.text()
     log.record(key, "<2@batukota.go.id>", [KABAG])
 
     assert log.was_sent(key)

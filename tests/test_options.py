@@ -38,12 +38,12 @@ def test_a_category_alias_from_the_vocabulary() -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--threshold", "150"], "0 to 100"),
-        (["--threshold", "-5"], "0 to 100"),
-        (["--threshold", "lima puluh"], "percentage"),
+        (["--threshold", "150"], "dari 0 sampai 100"),
+        (["--threshold", "-5"], "dari 0 sampai 100"),
+        (["--threshold", "lima puluh"], "bukan persentase"),
         (["--category", "pegawe"], "pegawai"),
-        (["--top", "3", "--bottom", "3"], "--bottom and --top"),
-        (["--top", "3", "--all"], "--top and --all"),
+        (["--top", "3", "--bottom", "3"], "--bottom dan --top"),
+        (["--top", "3", "--all"], "--top dan --all"),
         (["--targets", "40,15,65,95"], "--targets"),
     ],
 )
@@ -69,9 +69,9 @@ def test_summary_dry_run_needs_no_server(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.stderr
     assert "To: penerima@contoh.invalid" in result.stdout
     assert "Subject: Realisasi belanja s.d. 10 November 2023" in result.stdout
-    assert "placeholders" in result.stderr
+    assert "hanya contoh" in result.stderr
     sending = runner.invoke(app, ["summary", SAMPLE, "--send", "--to", "a@b.id"])
-    assert sending.exit_code == 2 and "No SMTP server is configured" in sending.stderr
+    assert sending.exit_code == 2 and "[E-SMTP-NO-HOST]" in sending.stderr
 
 
 def test_an_output_suffix_the_command_does_not_write_is_refused_pointing_to_brief(tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def test_a_row_wise_plan_gives_its_unit_its_own_targets_and_its_realisasi_rows(t
     assert quarters[4]["deviation_pct"] == pytest.approx(100 * 300 / 800)
     # PENDAPATAN and PEMBIAYAAN rows are not belanja: nothing of their 7 a month counts
     assert doc["total"]["quarters"][0]["plan"] == 200
-    assert not [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    assert not [w for w in doc["warnings"] if w["code"].startswith("W-PLAN")]
 
 
 def test_a_row_wise_plan_naming_its_unit_in_the_title_matches_it_by_name(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_a_plan_that_matches_no_unit_is_a_warning_naming_it(tmp_path: Path) -> N
         tmp_path / "lra.xlsx", [("Dinas A", 1000, 500), ("Dinas B", 2000, 600), ("Dinas C", 500, 100)]
     )
     doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
-    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    (warning,) = [w for w in doc["warnings"] if w["code"].startswith("W-PLAN")]
     assert warning["file"].endswith("anggaran_kas_9.xlsx")
     # every unit on the default targets, none on 0 %
     assert [[q["target_pct"] for q in u["quarters"]] for u in doc["units"]] == [[15, 40, 65, 95]] * 3
@@ -181,16 +181,16 @@ def test_plans_beside_per_unit_uploads_match_by_the_id_in_the_file_names(tmp_pat
     units = {u["name"]: {q["quarter"]: q for q in u["quarters"]} for u in doc["units"]}
     assert [units["Dinas Contoh"][q]["target_pct"] for q in (1, 2, 3, 4)] == [20.0, 50.0, 70.0, 100.0]
     assert [units["Dinas Lain"][q]["target_pct"] for q in (1, 2, 3, 4)] == [15, 40, 65, 95]
-    (nothing,) = [w for w in doc["warnings"] if "plans nothing" in w["message"]]
+    (nothing,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-EMPTY"]
     assert nothing["file"].endswith("anggaran_kas_8_20231030-121212.xlsx")
-    assert not [w for w in doc["warnings"] if "names no unit" in w["message"]]
+    assert not [w for w in doc["warnings"] if w["code"] == "W-PLAN-NAMELESS"]
 
 
 def test_a_plan_for_another_year_is_not_used(tmp_path: Path) -> None:
     plan = row_wise_plan(tmp_path / "ak_2022.xlsx", "DINAS CONTOH", year=2022)
     export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)])
     doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
-    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    (warning,) = [w for w in doc["warnings"] if w["code"].startswith("W-PLAN")]
     assert "2022" in warning["message"] and "2023" in warning["message"]
     assert [q["target_pct"] for q in doc["units"][0]["quarters"]] == [15, 40, 65, 95]
 

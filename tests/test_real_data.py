@@ -89,5 +89,5 @@ def test_ntb_flat_export_without_realization_is_a_clear_missing_column_error(rea
     result = runner.invoke(app, ["rank", str(path)])
     assert result.exit_code == 1
     assert "format-import.xlsx" in result.stderr
-    assert "no realization column" in result.stderr
+    assert "tidak ditemukan kolom realisasi" in result.stderr and "[E-MISSING-COLUMN]" in result.stderr
     assert "Traceback" not in result.output

@@ -28,7 +28,7 @@ def folder(name: str) -> Path:
 
 
 def rank_json(path: Path) -> dict[str, Any]:
-    result = runner.invoke(app, ["rank", str(path), "--format", "json", "--all"])
+    result = runner.invoke(app, ["--lang", "en", "rank", str(path), "--format", "json", "--all"])
     assert result.exit_code == 0, result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document
@@ -71,7 +71,7 @@ def test_lampung_selatan_month_exports_and_their_cash_plan_are_one_unit() -> Non
     assert doc["previous_as_of"] == "2026-06-30" and doc["units_compared"] == 1
     june_pct = 100 * 977_101_743 / 10_810_941_900
     assert unit["change_pp"] == pytest.approx(100 * 643_531_783 / 10_810_941_900 - june_pct, abs=1e-4)
-    plans = [w for w in doc["warnings"] if "cash plan among the inputs" in w["message"]]
+    plans = [w for w in doc["warnings"] if w["code"] == "W-PLAN-AMONG-INPUTS"]
     assert [Path(w["file"]).name.startswith("RAK_Belanja") for w in plans] == [True]
 
 
@@ -104,9 +104,9 @@ def test_toba_uploads_are_44_units_at_their_own_dates_and_no_change_is_invented(
     assert ["periode 01 Juli s.d 31 Juli 2022"] in july
     bappeda = units[sub_unit(july)]
     assert (bappeda["as_of"], bappeda["period_start"]) == ("2022-07-31", "2022-07-01")
-    partial = [w["message"] for w in doc["warnings"] if "not from 1 January" in w["message"]]
+    partial = [w["message"] for w in doc["warnings"] if w["code"] == "W-NOT-YEAR-TO-DATE"]
     assert partial == [
-        f"{sub_unit(july)}: the realization covers 2022-07-01 to 2022-07-31, not from 1 January; "
+        f"{sub_unit(july)}: the realization covers 1 July 2022 to 31 July 2022, not from 1 January; "
         "its absorption is not year-to-date"
     ]
 
@@ -115,9 +115,7 @@ def test_toba_uploads_are_44_units_at_their_own_dates_and_no_change_is_invented(
     assert sub_unit(placeholder).strip("…. ") == ""  # no unit named either: called after the file
     undated = units["10_lra_20221130-122622"]
     assert (undated["as_of"], undated["period_start"]) == (None, None)
-    assert any(
-        "no data date" in w["message"] and "10_lra_20221130-122622" in w["message"] for w in doc["warnings"]
-    )
+    assert any(w["code"] == "W-UNDATED" and "10_lra_20221130-122622" in w["message"] for w in doc["warnings"])
 
 
 def quarters_json(*args: str) -> dict[str, Any]:
@@ -145,7 +143,7 @@ def test_toba_dinas_kesehatan_against_its_own_anggaran_kas() -> None:
         100 * (total - 4_397_414_129) / total, abs=1e-4
     )
     assert round(unit["quarters"][3]["target_to_date_pct"], 2) == 96.41
-    assert not [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    assert not [w for w in doc["warnings"] if w["code"].startswith("W-PLAN")]
 
 
 def test_toba_one_unit_plan_against_a_32_unit_export_is_a_warning_naming_it() -> None:
@@ -153,7 +151,7 @@ def test_toba_one_unit_plan_against_a_32_unit_export_is_a_warning_naming_it() ->
     plan = toba / "anggaran_kas" / "anggaran_kas_2_20221208-171415.xlsx"
     samples = Path(__file__).resolve().parents[1] / "sample_data"
     doc = quarters_json(str(samples / "rekap_pd_10nov2023.xlsx"), "--plan", str(plan))
-    (warning,) = [w for w in doc["warnings"] if "cash plan" in w["message"]]
+    (warning,) = [w for w in doc["warnings"] if w["code"].startswith("W-PLAN")]
     assert warning["file"].endswith(plan.name) and "32" in warning["message"]
     targets = {q["target_pct"] for u in doc["units"] for q in u["quarters"]}
     assert targets == {15.0, 40.0, 65.0, 95.0}  # the default targets, no 0 % anywhere
@@ -163,7 +161,7 @@ def test_toba_plans_beside_the_uploads_match_their_units_by_the_id_in_the_file_n
     toba = folder("toba_2022_lra_per_skpd")
     doc = quarters_json(str(toba / "lra"), str(toba / "anggaran_kas"))
     assert not [
-        w for w in doc["warnings"] if "matches no unit" in w["message"] or "names no unit" in w["message"]
+        w for w in doc["warnings"] if w["code"] == "W-PLAN-UNMATCHED" or w["code"] == "W-PLAN-NAMELESS"
     ]
     # each anggaran kas file gives its unit (the LRA upload with the same id) its own targets,
     # but anggaran_kas_1, whose BELANJA Target row is all 0: that unit and the other 28 keep
@@ -174,5 +172,5 @@ def test_toba_plans_beside_the_uploads_match_their_units_by_the_id_in_the_file_n
         if [q["target_pct"] for q in u["quarters"]] != [15, 40, 65, 95][: len(u["quarters"])]
     ]
     assert len(own) == 15
-    (empty,) = [w for w in doc["warnings"] if "plans nothing" in w["message"]]
+    (empty,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-EMPTY"]
     assert Path(empty["file"]).name.startswith("anggaran_kas_1_")

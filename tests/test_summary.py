@@ -149,8 +149,8 @@ def test_run_twice_the_summary_goes_once_to_both_recipients(
         assert "30 September 2023" in body
     assert "▲ " + truth["change"] in text
     assert first.stdout == "" and second.stdout == ""
-    assert "sent:" in first.stderr
-    assert "already sent" in second.stderr and "--force" in second.stderr
+    assert "terkirim:" in first.stderr
+    assert "sudah terkirim" in second.stderr and "--force" in second.stderr
 
 
 def test_nothing_listening_exits_3_with_one_line_and_nothing_recorded(
@@ -163,7 +163,7 @@ def test_nothing_listening_exits_3_with_one_line_and_nothing_recorded(
 
     assert result.exit_code == 3
     [line] = result.stderr.strip().splitlines()
-    assert f"127.0.0.1:{port}" in line and "connection refused" in line
+    assert f"127.0.0.1:{port}" in line and "sambungan ditolak" in line and "[E-DELIVERY-FAILED]" in line
     assert "Traceback" not in result.stderr + result.stdout
     assert not (state / "sent.json").exists()
 
@@ -195,7 +195,7 @@ def test_force_sends_it_again(smtp: Server, exports: Path) -> None:
     again = invoke(str(exports), "--to", KABAG, "--send", "--force")
 
     assert again.exit_code == 0, again.stderr
-    assert "again" in again.stderr
+    assert "terkirim lagi" in again.stderr
     assert len(smtp.handler.received) == 2
 
 
@@ -208,7 +208,7 @@ def test_a_broken_file_is_named_in_the_notes_and_the_mail_still_goes(smtp: Serve
     [got] = smtp.handler.received
     text, html = bodies(got.message)
     assert "Catatan" in text
-    assert "rekap_rusak.xlsx: dilewati" in text and "rekap_rusak.xlsx: dilewati" in html
+    assert "dilewati: rekap_rusak.xlsx" in text and "dilewati: rekap_rusak.xlsx" in html
     assert str(exports) not in text, "the file's name is enough; the folder says nothing to the reader"
 
 

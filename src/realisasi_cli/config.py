@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from realisasi_cli.errors import UsageError
+from realisasi_cli.messages import Message
 
 # Conventions, not an official standard: each government sets its own, usually from its anggaran kas.
 DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
@@ -50,6 +51,14 @@ class Config:
 _ALL = ("semua", "all", "default")
 
 
+class _Invalid(ValueError):
+    """A value of the config file that cannot be used, as a message of the catalogue."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.detail = Message(code, params)
+
+
 def _four(name: str, values: Any) -> tuple[float, ...]:
     """Four cumulative percentages for TW I–IV, rising, each 0–100."""
     try:
@@ -57,7 +66,7 @@ def _four(name: str, values: Any) -> tuple[float, ...]:
     except (TypeError, ValueError):
         targets = ()
     if len(targets) != 4 or any(not 0 <= t <= 100 for t in targets) or list(targets) != sorted(targets):
-        raise ValueError(f"{name} needs four rising percentages for TW I–IV, e.g. [15, 40, 65, 95]")
+        raise _Invalid("E-CONFIG-TARGETS", key=name)
     return targets
 
 
@@ -76,9 +85,7 @@ def _targets(value: Any) -> tuple[tuple[float, ...], dict[str, tuple[float, ...]
         elif name in CATEGORIES:
             per_category[name] = _four(f"targets.{key}", values)
         else:
-            raise ValueError(
-                f"targets.{key}: not a spending category; use semua or one of {', '.join(CATEGORIES)}"
-            )
+            raise _Invalid("E-CONFIG-TARGET-KEY", key=key, choices=list(CATEGORIES))
     return overall, per_category
 
 
@@ -112,17 +119,14 @@ def load_config(explicit: Path | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
-        raise UsageError(f"{path}: config file not found.") from exc
+        raise UsageError("E-CONFIG-MISSING", path=path) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise UsageError(
-            f"{path}: cannot read the config file ({exc}).",
-            "Fix the TOML syntax; see README, section Configuration.",
-        ) from exc
+        raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=str(exc)) from exc
     try:
         targets, category_targets = _targets(data.get("targets", DEFAULT_TARGETS))
         smtp = dict(data.get("smtp", {}))
         if "password" in smtp:
-            raise ValueError("the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file")
+            raise _Invalid("E-CONFIG-PASSWORD")
         return Config(
             path=path,
             government=data.get("government"),
@@ -136,5 +140,9 @@ def load_config(explicit: Path | None = None) -> Config:
             layouts=[dict(x) for x in data.get("layout", [])],
             smtp=smtp,
         )
+    except _Invalid as exc:
+        raise UsageError("E-CONFIG-VALUE", path=path, problem=exc.detail) from exc
     except (TypeError, ValueError) as exc:
-        raise UsageError(f"{path}: {exc}.") from exc
+        raise UsageError(
+            "E-CONFIG-VALUE", path=path, problem=Message("E-CONFIG-TYPE", {"reason": str(exc)})
+        ) from exc

@@ -1,8 +1,10 @@
-"""Expected failures, each carrying its exit code and a hint; they import nothing of the project."""
+"""Expected failures, each carrying its exit code, a message of the catalogue and a hint."""
 
 from __future__ import annotations
 
 from enum import IntEnum
+
+from realisasi_cli.messages import Message
 
 
 class ExitCode(IntEnum):
@@ -20,13 +22,31 @@ class RealisasiError(Exception):
 
     exit_code: ExitCode = ExitCode.INPUT
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, code: str, hint: str | None = None, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.hint = hint  # a code of the catalogue, filled in with the same params
+        self.params = params
+
+    @property
+    def detail(self) -> Message:
+        """What went wrong, without the hint."""
+        return Message(self.code, self.params)
+
+    @property
+    def message(self) -> str:
+        """What went wrong, in the run's language, without the hint."""
+        return self.detail.text()
+
+    def text(self, lang: str | None = None, *, short: bool = False) -> str:
+        """The message and its hint in ``lang``."""
+        message = self.detail.text(lang, short=short)
+        if self.hint is None:
+            return message
+        return f"{message}\n{Message(self.hint, self.params).text(lang, short=short)}"
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+        return self.text()
 
 
 class InputError(RealisasiError):

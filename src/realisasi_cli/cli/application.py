@@ -50,10 +50,19 @@ def _main(
     config: Annotated[
         Path | None, typer.Option("--config", help="Config file (realisasi.toml).", dir_okay=False)
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language for people: id (default) or en.", show_default=False),
+    ] = None,
 ) -> None:
     """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
+    from realisasi_cli import messages
+    from realisasi_cli.present.words import language
+
     state.debug = debug
     state.config = config
+    state.lang = lang.strip().lower() if lang and lang.strip().lower() in messages.LANGUAGES else None
+    messages.use(language(state.lang, None))
 
 
 def keep_invoked_command(args: list[str]) -> None:
@@ -92,8 +101,10 @@ def main() -> None:
             if reconfigure:
                 reconfigure(encoding="utf-8", errors="replace")
     keep_invoked_command(sys.argv[1:])
+    from realisasi_cli.cli import localize
+
     try:
-        app()
+        localize.main(app)
     finally:
         # What is still alive now lives until the process ends: spare the interpreter's
         # shutdown from scanning it all for reference cycles, again (~0.1 s).

@@ -55,7 +55,7 @@ def _brief_format(chosen: BriefFormat | None, output: Path | None) -> BriefForma
         return BriefFormat.md
     found = _SUFFIXES.get(output.suffix.lower())
     if found is None:
-        raise UsageError(f"{output}: cannot tell the format from the suffix; add --format md or html.")
+        raise UsageError("E-BRIEF-SUFFIX", path=output)
     return found
 
 
@@ -65,7 +65,7 @@ def _bands(option: str | None) -> tuple[float, float] | None:
     try:
         low, high = sorted(float(v) for v in option.replace(";", ",").split(","))
     except ValueError:
-        raise UsageError(f"--bands {option!r}: give two percentages, e.g. 57,65.") from None
+        raise UsageError("E-BANDS", value=option) from None
     return low, high
 
 

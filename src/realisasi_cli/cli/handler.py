@@ -15,6 +15,7 @@ import typer
 
 from realisasi_cli.cli.output import err, escape
 from realisasi_cli.errors import ExitCode, RealisasiError
+from realisasi_cli.messages import text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,9 +27,18 @@ class _State:
 
     debug: bool = False
     config: Path | None = None
+    lang: str | None = None  # --lang, before or after the command
 
 
 state = _State()
+
+
+def _error_line(message: str, code: str) -> str:
+    """``kesalahan: …`` with the message's code after its first line, for a help desk to look up."""
+    first, _, rest = message.partition("\n")
+    return f"[bold red]{text('N-ERROR')}:[/] {escape(first)} [dim]\\[{code}][/]" + (
+        f"\n{escape(rest)}" if rest else ""
+    )
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -43,10 +53,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except RealisasiError as exc:
             if state.debug:
                 raise
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            err.print(_error_line(exc.text(), exc.code), soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            err.print("interrupted")
+            err.print(text("N-INTERRUPTED"))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             # The reader of the pipe (| head) has stopped; nothing is wrong and nothing is left
@@ -57,12 +67,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except BaseException as exc:  # Rust panics from the readers derive from BaseException
             if state.debug or isinstance(exc, SystemExit | GeneratorExit):
                 raise
-            what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
-            err.print(
-                f"[bold red]error:[/] unexpected failure ({escape(what[:300])}).\n"
-                "Run the command again with --debug to see where, and report it.",
-                soft_wrap=True,
-            )
+            what = text("E-OUT-OF-MEMORY") if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+            message = text("E-UNEXPECTED", reason=what[:300]) + "\n" + text("H-DEBUG")
+            err.print(_error_line(message, "E-UNEXPECTED"), soft_wrap=True)
             raise typer.Exit(int(ExitCode.INPUT)) from None
 
     wrapper.handled = True  # type: ignore[attr-defined]  # the mark a test looks for on every command

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from realisasi_cli import messages
 from realisasi_cli.cli.output import Format
 from realisasi_cli.errors import UsageError
 
@@ -21,7 +22,8 @@ class Lang(StrEnum):
 
 
 Inputs = Annotated[
-    list[Path], typer.Argument(exists=True, help="Export files or folders.", show_default=False)
+    list[Path],
+    typer.Argument(exists=True, metavar="FILE|DIR...", help="Export files or folders.", show_default=False),
 ]
 BottomOption = Annotated[
     int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
@@ -38,9 +40,9 @@ def percent(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a percentage; write e.g. 57 or 57,5.") from None
+        raise typer.BadParameter(messages.text("E-PERCENT", value=text)) from None
     if not 0 <= value <= 100:
-        raise typer.BadParameter(f"{text!r}: a percentage from 0 to 100.")
+        raise typer.BadParameter(messages.text("E-PERCENT-RANGE", value=text))
     return value
 
 
@@ -56,7 +58,7 @@ def category(text: str | None) -> str | None:
     found = vocab.category_of(vocab.normalize(text))
     if found is None:
         raise typer.BadParameter(
-            f"{text!r}: use one of {', '.join(vocab.CATEGORIES)} (or e.g. 'belanja modal')."
+            messages.text("E-CATEGORY-OPTION", value=text, choices=list(vocab.CATEGORIES))
         )
     return found
 
@@ -131,7 +133,7 @@ def parse_date(name: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{name} {value!r}: expected a date like 2023-09-30.") from None
+        raise UsageError("E-DATE", option=name, value=value) from None
 
 
 def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[float, ...]:
@@ -145,7 +147,7 @@ def parse_targets(option: str | None, configured: tuple[float, ...]) -> tuple[fl
     except ValueError:
         values = ()
     if len(values) != 4 or any(not 0 <= v <= 100 for v in values) or list(values) != sorted(values):
-        raise UsageError(f"--targets {option!r}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.")
+        raise UsageError("E-TARGETS", value=option)
     return values
 
 
@@ -153,7 +155,7 @@ def check_selection(bottom: int | None, top: int | None, all_units: bool) -> Non
     """--bottom, --top and --all choose the units shown: one at a time."""
     given = [name for name, value in (("--bottom", bottom), ("--top", top), ("--all", all_units)) if value]
     if len(given) > 1:
-        raise UsageError(f"{' and '.join(given)} both choose which units are shown: give one of them.")
+        raise UsageError("E-SELECTION", first=given[0], second=given[1])
 
 
 def check_category(category: str | None) -> None:
@@ -163,4 +165,4 @@ def check_category(category: str | None) -> None:
     from realisasi_cli.vocabulary import CATEGORIES
 
     if category not in CATEGORIES:
-        raise UsageError(f"--category {category!r}: use one of {', '.join(CATEGORIES)}.")
+        raise UsageError("E-CATEGORY", value=category, choices=list(CATEGORIES))

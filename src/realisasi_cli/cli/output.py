@@ -11,7 +11,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from realisasi_cli import messages
 from realisasi_cli.errors import OutputError, UsageError
+from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -72,6 +74,15 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
+# formats another command writes, and the hint naming it
+_MADE_BY = {
+    "html": "H-BRIEF-FOR-HTML",
+    "htm": "H-BRIEF-FOR-HTML",
+    "pdf": "H-BRIEF-FOR-HTML",
+    "eml": "H-SUMMARY-FOR-EML",
+}
+
+
 def format_for(fmt: Format | None, output: Path | None) -> Format:
     """The format asked for, else the one the output's suffix names, else a table."""
     if fmt is not None:
@@ -83,12 +94,10 @@ def format_for(fmt: Format | None, output: Path | None) -> Format:
         if suffix == "markdown":
             return Format.md
         known = ", ".join(f".{f.value}" for f in Format if f is not Format.table)
-        if suffix in ("html", "htm", "pdf"):
-            raise UsageError(
-                f"{output}: this command writes {known}, not .{suffix}.",
-                "The HTML briefing comes from 'realisasi brief … -o rapat.html'.",
-            )
-        raise UsageError(f"{output}: cannot tell the format from the suffix ({known}); add --format.")
+        hint = _MADE_BY.get(suffix)
+        if hint is not None:
+            raise UsageError("E-OUTPUT-SUFFIX-OTHER", hint, path=output, known=known, suffix=suffix)
+        raise UsageError("E-OUTPUT-SUFFIX", path=output, known=known)
     return Format.table
 
 
@@ -101,7 +110,7 @@ def check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fals
         return
     if folder:
         if output.exists() and not output.is_dir():
-            raise UsageError(f"{output}: is a file; give a folder for the output files.")
+            raise UsageError("E-OUTPUT-IS-FILE", path=output)
         return
     if output.exists():
         from realisasi_cli.inputs.discover import expand_inputs
@@ -114,11 +123,11 @@ def check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fals
                 with contextlib.suppress(OSError):
                     same = path.samefile(output)  # hard links, case-insensitive disks
             if same:
-                raise UsageError(f"{output}: the output would overwrite an input; choose another name.")
+                raise UsageError("E-OUTPUT-IS-INPUT", path=output)
         if output.is_dir():
-            raise UsageError(f"{output}: is a folder; give a file name.")
+            raise UsageError("E-OUTPUT-IS-FOLDER", path=output)
     if not output.parent.exists():
-        raise UsageError(f"{output.parent}: no such folder for the output.")
+        raise UsageError("E-OUTPUT-NO-FOLDER", path=output.parent)
 
 
 def emit(text: str | bytes, output: Path | None) -> None:
@@ -135,8 +144,7 @@ def emit(text: str | bytes, output: Path | None) -> None:
         write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(
-            f"{output}: cannot be written ({exc.strerror or exc}); nothing was written.",
-            "Close the file if a spreadsheet program has it open, or choose another name or folder.",
+            "E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=exc.strerror or str(exc)
         ) from exc
 
 
@@ -148,7 +156,7 @@ def emit_rows(fmt: Format, sheet: str, header: list[str], rows: list[list[Any]],
         emit(csv_bytes(header, rows), output)
         return
     if output is None:
-        raise UsageError(f"--format {fmt.value} needs -o FILE.{fmt.value}.")
+        raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=fmt.value)
     data = xlsx_bytes([(sheet, header, rows)]) if fmt is Format.xlsx else parquet_bytes(header, rows)
     emit(data, output)
 
@@ -156,7 +164,13 @@ def emit_rows(fmt: Format, sheet: str, header: list[str], rows: list[list[Any]],
 def written(output: Path | None, quiet: bool) -> None:
     """Say which file was written (on stderr, not with --quiet)."""
     if output is not None and not quiet:
-        err.print(f"written: {escape(str(output))}")
+        err.print(escape(messages.text("N-WRITTEN", path=output)), soft_wrap=True)
+
+
+def say(label: str | None, message: Message) -> None:
+    """One message on stderr, after a yellow label (``peringatan:``, ``catatan:``) where given."""
+    prefix = f"[yellow]{messages.text(label)}:[/] " if label else ""
+    err.print(prefix + escape(message.text()), soft_wrap=True)
 
 
 def print_warnings(warnings: list[Warning_], quiet: bool, lang: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import (
@@ -31,8 +30,6 @@ from realisasi_cli.cli.output import (
     check_output,
     emit,
     emit_rows,
-    err,
-    escape,
     format_for,
     out,
     print_warnings,
@@ -89,16 +86,10 @@ def quarters(
     )
     result = evaluation.quarters
     if result is None:
-        raise InputError(
-            "no realization with a known date: cannot place it in a quarter.",
-            "Give the export date with --as-of YYYY-MM-DD, or use files whose title says 's.d. <tanggal>'.",
-        )
+        raise InputError("E-NO-DATED-REALIZATION", "H-GIVE-AS-OF")
     selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
     document = report.quarters_json(result, dataset, selection)
-    if not quiet:
-        for f, message in result.warnings:
-            err.print(f"[yellow]warning:[/] {escape(Path(f).name)}: {escape(message)}", soft_wrap=True)
-    print_warnings(dataset.warnings, quiet, run.language)
+    print_warnings([*result.warnings, *dataset.warnings], quiet, run.language)
     if chosen is Format.table:
         from realisasi_cli.present.tables import quarters_table
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,8 +35,6 @@ from realisasi_cli.cli.output import (
     check_output,
     emit,
     emit_rows,
-    err,
-    escape,
     format_for,
     out,
     print_warnings,
@@ -104,9 +101,8 @@ def rank(
         last_year_data=run.last_year,
     )
     before = evaluation.last_year
-    if before is not None and not quiet:
-        for f, message in before.warnings:
-            err.print(f"[yellow]warning:[/] {escape(Path(f).name)}: {escape(message)}", soft_wrap=True)
+    if before is not None:
+        print_warnings(before.warnings, quiet, run.language)
     ranking, changes = evaluation.ranking, evaluation.changes
     total_pace = evaluation.pace if with_pace else None
     print_warnings([*run.dataset.warnings, *evaluation.warnings], quiet, run.language)

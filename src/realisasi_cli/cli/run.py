@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from realisasi_cli import messages
 from realisasi_cli.cli import startup
 from realisasi_cli.cli.handler import state
 from realisasi_cli.cli.options import Lang, check_category, parse_date
@@ -44,8 +45,10 @@ def read_inputs(
     from realisasi_cli.config import load_config
     from realisasi_cli.facts.load import load
     from realisasi_cli.inputs.discover import expand_inputs
+    from realisasi_cli.present.words import language
 
     config = load_config(state.config)
+    messages.use(language(state.lang, config.lang))
     left_out: list[Path] = []
     files = expand_inputs(inputs, left_out)
     idle = startup.Beside(startup.imports(*startup.PIPELINE))
@@ -70,6 +73,7 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
     unit they match gets its own targets, as with --plan."""
     from realisasi_cli.facts.load import load
     from realisasi_cli.facts.schema import Warning_
+    from realisasi_cli.messages import Message
 
     files = sorted({s.file for s in dataset.sheets if s.kind == "plan" and not s.used}, key=str)
     if not files:
@@ -80,11 +84,11 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
         return None  # the notice that it was left out stands
     for f in files:
         dataset.warnings = [
-            w for w in dataset.warnings if not (w.file == str(f) and w.message.startswith("left out (plan)"))
+            w
+            for w in dataset.warnings
+            if not (w.file == str(f) and w.code == "W-LEFT-OUT" and w.params["kind"] == Message("K-plan"))
         ]
-        dataset.warnings.append(
-            Warning_(str(f), None, None, "a cash plan among the inputs: used for its units' own targets")
-        )
+        dataset.warnings.append(Warning_(str(f), None, None, "W-PLAN-AMONG-INPUTS"))
     return plans
 
 
@@ -111,12 +115,15 @@ def prepare(
     """
     from realisasi_cli.present.words import language
 
+    if lang is not None:
+        state.lang = lang.value
+        messages.use(lang.value)
     check_category(category)
 
     def beside(config: Config) -> None:
         startup.imports(*startup.REPORTS)()
         if table:
-            startup.ready_table(language(lang and lang.value, config.lang))
+            startup.ready_table(language(state.lang, config.lang))
 
     dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside)
     from realisasi_cli.facts.load import load
@@ -143,5 +150,5 @@ def prepare(
 
         before = load(expand_inputs([last_year], []), strict=strict, overrides=config.layout_for)
         before = apply_units(before, listed) if listed else before
-    chosen = language(lang and lang.value, config.lang)
+    chosen = language(state.lang, config.lang)
     return Prepared(dataset, config, chosen, options, earlier, plans, before)

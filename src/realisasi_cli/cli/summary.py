@@ -22,9 +22,10 @@ from realisasi_cli.cli.options import (
     UnitsOption,
     parse_targets,
 )
-from realisasi_cli.cli.output import check_output, emit, err, escape, print_warnings
+from realisasi_cli.cli.output import check_output, emit, print_warnings, say, written
 from realisasi_cli.cli.run import prepare
 from realisasi_cli.errors import UsageError
+from realisasi_cli.messages import Message
 
 _PLACEHOLDER_FROM = "realisasi@contoh.invalid"
 _PLACEHOLDER_TO = "penerima@contoh.invalid"
@@ -110,7 +111,7 @@ def summary(
     )
 
     if output is not None and send_ and not dry_run:
-        raise UsageError("-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.")
+        raise UsageError("E-SUMMARY-OUTPUT-SEND")
     check_output(output, inputs + [p for p in (previous, plan, last_year) if p is not None])
     run = prepare(
         inputs,
@@ -152,29 +153,24 @@ def summary(
         # the safe first try: the message as it would go, before any server is set up
         settings = notify.SmtpSettings(host="localhost", sender=_PLACEHOLDER_FROM)
         if not quiet:
-            err.print(
-                "[yellow]note:[/] no SMTP server is configured: the sender (and, without --to, the "
-                "recipient) of this dry run are placeholders",
-                soft_wrap=True,
-            )
+            say("N-NOTE", Message("N-NO-SERVER"))
     else:
         settings = notify.SmtpSettings.resolve(config.smtp)
     recipients = list(to or settings.to) or ([_PLACEHOLDER_TO] if dry_run else [])
     if not recipients:
-        raise UsageError(
-            "No recipients for the e-mail.", "Give --to ADDR, or set [smtp] to or REALISASI_SMTP_TO."
-        )
+        raise UsageError("E-NO-RECIPIENTS", "H-GIVE-RECIPIENTS")
     log = notify.SentLog()
     key = log.key(fingerprint(evaluation, dataset), recipients)
     already = log.was_sent(key)
     if log.warning and not quiet:
-        err.print(f"[yellow]warning:[/] {escape(log.warning)}", soft_wrap=True)
+        say("N-WARNING", log.warning)
     if already and not force and not dry_run:
         if not quiet:
-            err.print(
-                f"already sent: the summary of {long_date(evaluation.as_of, language)} went to "
-                f"{escape(', '.join(recipients))} before; not sent again (--force sends it anyway).",
-                soft_wrap=True,
+            say(
+                None,
+                Message(
+                    "N-ALREADY-SENT", {"day": long_date(evaluation.as_of, language), "recipients": recipients}
+                ),
             )
         return
 
@@ -183,7 +179,7 @@ def summary(
         dataset,
         lang=language,
         government=config.government,
-        notes=[log.warning] if log.warning else [],
+        notes=[log.warning.text(language)] if log.warning else [],
     )
     text, html = render_summary(context)
     message = notify.build_message(
@@ -203,15 +199,12 @@ def summary(
     )
     if dry_run:
         emit(notify.write_eml(message), output)
-        if output is not None and not quiet:
-            err.print(f"written: {escape(str(output))}")
+        written(output, quiet)
         return
     report = notify.send(message, settings, recipients, retries=retries)
     # only now: the server has the message, so a later run must not send it again
     log.record(key, report.message_id, report.accepted)
     report.raise_for_refused()
     if not quiet:
-        again = " again (--force)" if already else ""
-        err.print(
-            f"sent{again}: {escape(context.subject)} → {escape(', '.join(report.accepted))}", soft_wrap=True
-        )
+        sent = {"subject": context.subject, "recipients": report.accepted}
+        say(None, Message("N-SENT-AGAIN" if already else "N-SENT", sent))

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from realisasi_cli.errors import DeliveryError, UsageError
+from realisasi_cli.messages import Message
 from realisasi_cli.present.export import write_atomic
 
 Security = Literal["starttls", "ssl", "none"]
@@ -72,8 +73,7 @@ class SmtpSettings:
     def __post_init__(self) -> None:
         if self.security not in DEFAULT_PORTS:
             raise UsageError(
-                f"SMTP security {self.security!r} is not one of starttls, ssl, none.",
-                f"Set {_ENV['security']} or [smtp] security in realisasi.toml.",
+                "E-SMTP-SECURITY", "H-SMTP-SET", value=self.security, env=_ENV["security"], key="security"
             )
         if self.port == 0:
             # frozen: the default port is filled in once, here
@@ -96,10 +96,7 @@ class SmtpSettings:
     def resolve(cls, config_smtp: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> SmtpSettings:
         """Settings from the ``[smtp]`` table, each key overridden by its ``REALISASI_SMTP_*`` variable."""
         if "password" in config_smtp:
-            raise UsageError(
-                "[smtp] password is not read from a file.",
-                f"Remove it from realisasi.toml and set {PASSWORD_ENV} in the environment.",
-            )
+            raise UsageError("E-SMTP-PASSWORD-FILE", "H-SMTP-PASSWORD-ENV", env=PASSWORD_ENV)
 
         def get(key: str) -> Any:
             value = env.get(_ENV[key])
@@ -109,42 +106,31 @@ class SmtpSettings:
 
         host = _text(get("host"))
         if not host:
-            raise UsageError(
-                "No SMTP server is configured.",
-                f"Set {_ENV['host']} or [smtp] host in realisasi.toml.",
-            )
+            raise UsageError("E-SMTP-NO-HOST", "H-SMTP-SET", env=_ENV["host"], key="host")
         sender = _text(get("from"))
         if not sender:
-            raise UsageError(
-                "No sender address is configured for the e-mail.",
-                f"Set {_ENV['from']} or [smtp] from in realisasi.toml.",
-            )
+            raise UsageError("E-SMTP-NO-SENDER", "H-SMTP-SET", env=_ENV["from"], key="from")
         security = (_text(get("security")) or "starttls").lower()
         if security not in DEFAULT_PORTS:
             raise UsageError(
-                f"SMTP security {security!r} is not one of starttls, ssl, none.",
-                f"Set {_ENV['security']} or [smtp] security in realisasi.toml.",
+                "E-SMTP-SECURITY", "H-SMTP-SET", value=security, env=_ENV["security"], key="security"
             )
         port = _number(get("port"), "port", int)
         if port is not None and not 0 < port < 65536:
-            raise UsageError(f"SMTP port {port} is out of range.", f"Set {_ENV['port']} to 1–65535.")
+            raise UsageError("E-SMTP-PORT", "H-SMTP-PORT", value=str(port), env=_ENV["port"])
         timeout = _number(get("timeout"), "timeout", float)
         if timeout is not None and timeout <= 0:
-            raise UsageError(f"SMTP timeout {timeout} must be positive.", f"Fix {_ENV['timeout']}.")
+            raise UsageError(
+                "E-SMTP-TIMEOUT", "H-SMTP-FIX", value=timeout, env=_ENV["timeout"], key="timeout"
+            )
         user = _text(get("user")) or None
         password = env.get(PASSWORD_ENV) or None
         if user and not password:
-            raise UsageError(
-                f"SMTP user {user!r} is set but no password is.",
-                f"Set {PASSWORD_ENV} in the environment of the job.",
-            )
+            raise UsageError("E-SMTP-NO-PASSWORD", "H-SMTP-JOB-PASSWORD", user=user, env=PASSWORD_ENV)
         cafile_text = _text(get("cafile"))
         cafile = Path(cafile_text).expanduser() if cafile_text else None
         if cafile is not None and not cafile.is_file():
-            raise UsageError(
-                f"{cafile}: CA file not found.",
-                f"Set {_ENV['cafile']} or [smtp] cafile to the PEM file of the mail server's CA.",
-            )
+            raise UsageError("E-SMTP-CAFILE", "H-SMTP-CAFILE", path=cafile, env=_ENV["cafile"])
         return cls(
             host=host,
             sender=sender,
@@ -168,9 +154,7 @@ def _number(value: Any, key: str, kind: type[int] | type[float]) -> Any:
     try:
         return kind(value)
     except (TypeError, ValueError) as exc:
-        raise UsageError(
-            f"SMTP {key} {value!r} is not a number.", f"Fix {_ENV[key]} or [smtp] {key} in realisasi.toml."
-        ) from exc
+        raise UsageError("E-SMTP-NUMBER", "H-SMTP-FIX", key=key, value=str(value), env=_ENV[key]) from exc
 
 
 def _recipient_list(value: Any) -> list[str]:
@@ -181,7 +165,7 @@ def _recipient_list(value: Any) -> list[str]:
         return [addr for _, addr in email.utils.getaddresses([value]) if addr]
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()]
-    raise UsageError("[smtp] to must be an address or a list of addresses.", "Fix realisasi.toml.")
+    raise UsageError("E-SMTP-TO", "H-FIX-CONFIG")
 
 
 def _addresses(recipients: Iterable[str]) -> list[str]:
@@ -191,14 +175,12 @@ def _addresses(recipients: Iterable[str]) -> list[str]:
     for recipient in recipients:
         _, address = email.utils.parseaddr(recipient)
         if "@" not in address:
-            raise UsageError(
-                f"{recipient!r} is not an e-mail address.", "Fix the recipients (--to, [smtp] to)."
-            )
+            raise UsageError("E-BAD-ADDRESS", "H-FIX-RECIPIENTS", value=recipient)
         if address.lower() not in seen:
             seen.add(address.lower())
             result.append(address)
     if not result:
-        raise UsageError("No recipients for the e-mail.", f"Set [smtp] to in realisasi.toml or {_ENV['to']}.")
+        raise UsageError("E-NO-RECIPIENTS", "H-SMTP-SET", env=_ENV["to"], key="to")
     return result
 
 
@@ -266,12 +248,19 @@ class DeliveryReport:
         """Raise DeliveryError (exit 3) naming each refused address, when there is one."""
         if self.refused:
             raise DeliveryError(
-                f"{self.server}: refused {_refusals(self.refused)}; delivered to {', '.join(self.accepted)}."
+                "E-DELIVERY-PARTLY",
+                server=self.server,
+                refused=_refusals(self.refused),
+                accepted=self.accepted,
             )
 
 
 class _Permanent(Exception):
-    """A failure that trying again will not mend; carries the one-line reason."""
+    """A failure that trying again will not mend; carries the reason as a message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.detail = Message(code, params)
 
 
 def send(
@@ -305,10 +294,13 @@ def send(
                 if report.accepted:
                     # part of it went out already: report who is missing rather than lose that fact
                     code = exc.smtp_code if isinstance(exc, smtplib.SMTPResponseException) else -1
-                    report.refused.update(dict.fromkeys(pending, (code, reason)))
+                    report.refused.update(dict.fromkeys(pending, (code, reason.text())))
                     break
-                tries = f" after {report.attempts} attempts" if report.attempts > 1 else ""
-                raise DeliveryError(f"{settings.server}: delivery failed{tries}: {reason}.") from exc
+                if report.attempts > 1:
+                    raise DeliveryError(
+                        "E-DELIVERY-FAILED-TRIES", server=settings.server, n=report.attempts, reason=reason
+                    ) from exc
+                raise DeliveryError("E-DELIVERY-FAILED", server=settings.server, reason=reason) from exc
             sleep(backoff * 2 ** (report.attempts - 1))
             continue
         replies = {address: (code, _one_line(reply)) for address, (code, reply) in refused_now.items()}
@@ -321,7 +313,7 @@ def send(
         if pending:
             sleep(backoff * 2 ** (report.attempts - 1))
     if not report.accepted:
-        raise DeliveryError(f"{settings.server}: every recipient was refused: {_refusals(report.refused)}.")
+        raise DeliveryError("E-DELIVERY-REFUSED", server=settings.server, refused=_refusals(report.refused))
     return report
 
 
@@ -330,8 +322,7 @@ def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=settings.cafile)
     except (OSError, ssl.SSLError) as exc:
         raise UsageError(
-            f"{settings.cafile}: cannot load the CA file ({exc}).",
-            f"Set {_ENV['cafile']} to a PEM file with the mail server's CA certificate.",
+            "E-SMTP-CAFILE-LOAD", "H-SMTP-CAFILE", path=settings.cafile, reason=str(exc), env=_ENV["cafile"]
         ) from exc
     if settings.cafile is not None:
         # create_default_context loads the system store only without a cafile; we want both
@@ -352,21 +343,21 @@ def _deliver_once(
         smtp.ehlo()
         if settings.security == "starttls":
             if not smtp.has_extn("starttls"):
-                raise _Permanent(
-                    "the server does not offer STARTTLS and the summary is never sent unencrypted "
-                    f"(use {_ENV['security']}=ssl for a server with TLS on connect)"
-                )
+                raise _Permanent("D-NO-STARTTLS", env=_ENV["security"])
             smtp.starttls(context=context)
             smtp.ehlo()
         if settings.user:
             if not isinstance(smtp.sock, ssl.SSLSocket) and settings.security != "none":
-                raise _Permanent("refusing to send the password over an unencrypted connection")
+                raise _Permanent("D-PLAIN-PASSWORD")
             try:
                 _login(smtp, settings.user, settings.password or "")
             except smtplib.SMTPAuthenticationError as exc:
                 raise _Permanent(
-                    f"login as {settings.user!r} refused ({exc.smtp_code} {_one_line(exc.smtp_error)}); "
-                    f"check {_ENV['user']} and {PASSWORD_ENV}"
+                    "D-LOGIN-REFUSED",
+                    user=settings.user,
+                    reply=f"{exc.smtp_code} {_one_line(exc.smtp_error)}",
+                    user_env=_ENV["user"],
+                    password_env=PASSWORD_ENV,
                 ) from exc
         sender = email.utils.parseaddr(settings.sender)[1] or settings.sender
         refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
@@ -382,13 +373,13 @@ def _deliver_once(
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
     if not smtp.has_extn("auth"):
-        raise _Permanent(f"the server offers no AUTH; unset {_ENV['user']} to send without a login")
+        raise _Permanent("D-NO-AUTH", env=_ENV["user"])
     if f"{user}{password}".isascii():
         smtp.login(user, password)
         return
     # smtplib encodes credentials as ASCII; AUTH PLAIN (RFC 4616) carries UTF-8, so send that by hand
     if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
-        raise _Permanent("the server offers no AUTH PLAIN, which a non-ASCII user name or password needs")
+        raise _Permanent("D-NO-AUTH-PLAIN")
     blob = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
     code, reply = smtp.docmd("AUTH", f"PLAIN {blob}")
     if code != 235:
@@ -408,22 +399,21 @@ def _temporary(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> Message:
+    if isinstance(exc, _Permanent):
+        return exc.detail
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"TLS certificate verification failed ({exc.verify_message}); "
-            f"set {_ENV['cafile']} to the PEM file of the server's CA"
-        )
+        return Message("D-TLS-VERIFY", {"reason": exc.verify_message, "env": _ENV["cafile"]})
     if isinstance(exc, ssl.SSLError):
-        return f"TLS handshake failed ({exc.reason or exc}); check {_ENV['security']} and the port"
+        return Message("D-TLS-HANDSHAKE", {"reason": str(exc.reason or exc), "env": _ENV["security"]})
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{exc.smtp_code} {_one_line(exc.smtp_error)}"
+        return Message("D-READER", {"reason": f"{exc.smtp_code} {_one_line(exc.smtp_error)}"})
     # smtplib reports a read that timed out as a disconnection
     if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
-        return "the server did not answer in time"
+        return Message("D-TIMEOUT")
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the server running on that port?)"
-    return _one_line(str(exc) or type(exc).__name__)
+        return Message("D-CONNECTION-REFUSED")
+    return Message("D-READER", {"reason": _one_line(str(exc) or type(exc).__name__)})
 
 
 def _one_line(reply: bytes | str) -> str:
@@ -455,7 +445,7 @@ class SentLog:
 
                 state_dir = Path(user_state_dir("realisasi", appauthor=False))
         self.path = state_dir / "sent.json"
-        self.warning: str | None = None
+        self.warning: Message | None = None
         """Set when the state file was unreadable and a copy was kept; the CLI shows it."""
 
     @staticmethod
@@ -485,8 +475,11 @@ class SentLog:
             write_atomic(self.path, data.encode("utf-8"))
         except OSError as exc:
             raise UsageError(
-                f"{self.path}: cannot record the sent e-mail ({exc.strerror or exc}).",
-                f"Set {STATE_DIR_ENV} to a folder this job can write.",
+                "E-STATE-WRITE",
+                "H-STATE-DIR",
+                path=self.path,
+                reason=exc.strerror or str(exc),
+                env=STATE_DIR_ENV,
             ) from exc
 
     def _load(self) -> dict[str, Any]:
@@ -502,9 +495,8 @@ class SentLog:
             return entries
         except (UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
             backup = self._keep_copy(raw)
-            self.warning = (
-                f"{self.path}: unreadable ({type(exc).__name__}), treated as empty; "
-                f"the old file is kept as {backup}."
+            self.warning = Message(
+                "W-STATE-UNREADABLE", {"path": self.path, "reason": type(exc).__name__, "backup": backup}
             )
             return {}
 

@@ -24,9 +24,7 @@ def check_formulas(
     if in_amounts:
         r, c = in_amounts[0]
         raise FormulaWithoutValueError(
-            f"{grid.file} ({grid.where(r, c)}): {len(in_amounts)} budget/realization cell(s) are "
-            "formulas saved without their results.",
-            "Open the file in Excel or LibreOffice and save it again, so the results are stored.",
+            "E-FORMULAS-NO-VALUES", "H-RECALCULATE", path=grid.file, where=grid.where(r, c), n=len(in_amounts)
         )
     if below:
         r, c = below[0]
@@ -35,8 +33,8 @@ def check_formulas(
                 str(grid.file),
                 grid.sheet,
                 r + 1,
-                f"{len(below)} formula cell(s) without saved results outside the amount "
-                f"columns (first at {grid.where(r, c)}); they were ignored",
+                "W-FORMULAS-OUTSIDE",
+                {"n": len(below), "where": grid.where(r, c)},
             )
         )
 
@@ -149,12 +147,13 @@ def mark_subtotals(
                 str(grid.file),
                 grid.sheet,
                 row + 1,
-                f"subtotal {what} is {shown:,.2f} but its rows add up to {summed:,.2f}; the rows were used",
+                "W-SUBTOTAL",
+                {"what": what, "shown": shown, "summed": summed},
             )
         )
     if len(mismatches) > 20:
         warnings.append(
-            Warning_(str(grid.file), grid.sheet, None, f"{len(mismatches) - 20} more subtotal mismatches")
+            Warning_(str(grid.file), grid.sheet, None, "W-SUBTOTAL-MORE", {"n": len(mismatches) - 20})
         )
     is_subtotal = pl.col("row").is_in(parents.implode())
     return rows.with_columns(reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
@@ -173,8 +172,14 @@ def warn_unparsed(
                     str(grid.file),
                     grid.sheet,
                     row + 1,
-                    f"{bad.height} cell(s) in column {c.letter} ({c.header}) are not amounts, "
-                    f"e.g. {raw!r} at {grid.where(row, c.index)}; counted as 0",
+                    "W-NOT-AMOUNTS",
+                    {
+                        "n": bad.height,
+                        "column": c.letter,
+                        "header": c.header,
+                        "raw": raw,
+                        "where": grid.where(row, c.index),
+                    },
                 )
             )
 
@@ -196,8 +201,8 @@ def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_]
                 str(grid.file),
                 grid.sheet,
                 rows[1] + 1,
-                f"unit {name!r} appears {len(rows)} times (rows "
-                f"{', '.join(str(r + 1) for r in rows[:5])}); its amounts were added",
+                "W-DUPLICATE-UNIT",
+                {"name": name, "n": len(rows), "rows": [str(r + 1) for r in rows[:5]]},
             )
         )
 
@@ -225,9 +230,5 @@ def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings
         if rows.len() == 0:
             continue
         first = int(rows[0]) + 1
-        what = (
-            "negative realization amount(s)" if kind == "negative" else "row(s) with realization above budget"
-        )
-        warnings.append(
-            Warning_(str(grid.file), grid.sheet, first, f"{rows.len()} {what} (first at row {first})")
-        )
+        code = "W-NEGATIVE" if kind == "negative" else "W-ABOVE-BUDGET"
+        warnings.append(Warning_(str(grid.file), grid.sheet, first, code, {"n": rows.len(), "first": first}))

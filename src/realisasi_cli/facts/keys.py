@@ -123,8 +123,7 @@ def account_categories(
                 str(layout.grid.file),
                 layout.grid.sheet,
                 None,
-                "accounts follow the pre-2021 scheme (5.1 tidak langsung, 5.2 langsung); "
-                "modal is read from 5.2.3",
+                "W-OLD-SCHEME",
             )
         )
         function = vocab.category_of_old_account

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from realisasi_cli.facts.schema import SheetResult
+from realisasi_cli.messages import Message
 from realisasi_cli.vocabulary import period_in_name
 
 # Share of a sheet's rows (or amounts) found elsewhere that makes it a copy (or a summary).
@@ -31,24 +32,24 @@ OWN_DATE = ("title", "header", "sheet name")
 PLAN_TITLE = re.compile(r"anggaran kas|\brak\b|rencana (penarikan|kas)")
 
 
-def base_kind(result: SheetResult) -> tuple[str, str]:
+def base_kind(result: SheetResult) -> tuple[str, Message]:
     """What one sheet is on its own evidence: its columns and whether it has data rows."""
     layout, facts = result.layout, result.facts
     assert layout is not None
     months = sum(1 for c in layout.columns if c.role == "plan" and c.period and not c.physical)
     if months >= 3 and PLAN_TITLE.search(" ".join(layout.context.title).lower()):
-        return "plan", "a cash plan (anggaran kas): planned amounts per month under its title"
+        return "plan", Message("R-PLAN-TITLE")
     if not layout.has_realized:
         if any(c.role == "plan" and c.period for c in layout.columns):
-            return "plan", "planned amounts per month or quarter (anggaran kas), no realization"
+            return "plan", Message("R-PLAN")
         if layout.has_budget and not layout.has_period_key:
-            return "budget", "budget amounts only (DPA), no realization"
+            return "budget", Message("R-BUDGET")
     if facts is None or facts.rows_used == 0:
         revenue = facts is not None and facts.rows_skipped.get("not spending (pendapatan/pembiayaan)", 0)
         if revenue:
-            return "pendapatan", "only pendapatan or pembiayaan rows (account 4 or 6)"
-        return "template", "a header without data rows"
-    return "data", "budget and realization lines"
+            return "pendapatan", Message("R-PENDAPATAN")
+        return "template", Message("R-TEMPLATE")
+    return "data", Message("R-DATA")
 
 
 @dataclass
@@ -149,7 +150,7 @@ def mark_unfilled(sheets: list[_Sheet]) -> None:
         # only dated snapshots: a unit's own sheet at 0 % is a figure, not a blank form
         if sheet.result.kind == "data" and not sheet.has_realized and sheet.own_date is not None:
             sheet.result.kind = "template"
-            sheet.result.reason = "its realization cells are empty (not filled in yet)"
+            sheet.result.reason = Message("R-UNFILLED")
 
 
 def mark_derived(results: list[SheetResult]) -> None:
@@ -179,13 +180,15 @@ def mark_derived(results: list[SheetResult]) -> None:
         ]
         if sources:
             best = max(sources, key=lambda o: o.priority)
-            hidden = " (a hidden sheet)" if sheet.result.layout and sheet.result.layout.grid.hidden else ""
+            hidden = sheet.result.layout is not None and sheet.result.layout.grid.hidden
             sheet.result.kind = "derived"
-            sheet.result.reason = f"its rows are found in sheet {best.result.sheet!r}{hidden}"
+            sheet.result.reason = Message(
+                "R-COPY-HIDDEN" if hidden else "R-COPY", {"sheet": best.result.sheet}
+            )
             continue
         others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
         # a summary is shorter than a sheet it sums up: sheets of equal length are each other's peers
         longer = any(o.priority[1] > sheet.priority[1] for o in others)
         if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
             sheet.result.kind = "derived"
-            sheet.result.reason = "a summary: its amounts are all found in other sheets"
+            sheet.result.reason = Message("R-SUMMARY")

@@ -27,6 +27,7 @@ from realisasi_cli.facts.schema import (
     Warning_,
 )
 from realisasi_cli.inputs.discover import expand_inputs
+from realisasi_cli.messages import Lines, Message
 from realisasi_cli.reading import read_grids
 
 if TYPE_CHECKING:
@@ -87,15 +88,15 @@ class _Collected:
     )
     sheets: list[SheetResult] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, Message]] = field(default_factory=list)
     errors: list[RealisasiError] = field(default_factory=list)
 
     def add(self, path: Path, order: int, result: SheetResult) -> None:
         """One sheet's facts, under a new source number."""
         self.sheets.append(result)
         if not result.used and result.kind in LEFT_OUT:
-            message = f"left out ({result.kind}): {result.reason}"
-            self.warnings.append(Warning_(str(path), result.sheet, None, message))
+            left_out: dict[str, object] = {"kind": Message(f"K-{result.kind}"), "reason": result.reason}
+            self.warnings.append(Warning_(str(path), result.sheet, None, "W-LEFT-OUT", left_out))
         if result.facts is None or not result.used:
             return
         source = len(self.sources)
@@ -149,7 +150,8 @@ class _Collected:
                         str(row["file"]),
                         str(row["sheet"]),
                         None,
-                        f"left out (derived): the same data as {Path(str(first['file'])).name}",
+                        "W-DUPLICATE-FILE",
+                        {"other": Path(str(first["file"])).name},
                     )
                 )
         if dropped:
@@ -173,8 +175,8 @@ class _Collected:
                 str(dropped[0]["file"]),
                 None,
                 None,
-                f"the inputs mix fiscal years {sorted(years)}; only {latest} is used "
-                f"({len(dropped)} sheet(s) of other years left out)",
+                "W-MIXED-YEARS",
+                {"years": [str(y) for y in sorted(years)], "latest": str(latest), "n": len(dropped)},
             )
         )
         keep = list({row["source"] for row in self.sources} - {row["source"] for row in dropped})
@@ -226,14 +228,7 @@ def load(
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
-    collected = _Collected(
-        warnings=[
-            Warning_(
-                str(path), None, None, "left out: written by realisasi (an earlier output), not an export"
-            )
-            for path in left_out
-        ]
-    )
+    collected = _Collected(warnings=[Warning_(str(path), None, None, "W-OWN-OUTPUT") for path in left_out])
 
     def read_one(path: Path) -> list[SheetResult] | InputError:
         try:
@@ -249,8 +244,10 @@ def load(
             if strict or len(files) == 1:
                 raise outcome
             collected.errors.append(outcome)
-            collected.skipped.append((path, outcome.message))
-            collected.warnings.append(Warning_(str(path), None, None, f"skipped: {outcome.message}"))
+            collected.skipped.append((path, outcome.detail))
+            collected.warnings.append(
+                Warning_(str(path), None, None, "W-SKIPPED", {"reason": outcome.detail})
+            )
             continue
         for result in outcome:
             collected.add(path, order, result)
@@ -268,10 +265,8 @@ def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
     if len(errors) == 1:
         return errors[0]
     if errors:
-        return NoTableError(
-            "none of the inputs could be used:\n" + "\n".join(f"  {e.message}" for e in errors)
-        )
-    return NoTableError("none of the inputs holds a realization table.")
+        return NoTableError("E-INPUTS-UNUSABLE", problems=Lines([e.detail for e in errors]))
+    return NoTableError("E-NO-INPUT-TABLE")
 
 
 def _map_files(
@@ -307,12 +302,9 @@ def _require_both(
     has_realized = any(frame.height for frame in realizations)
     if has_budget and has_realized:
         return
-    missing = "realization" if has_budget else "budget"
-    files = ", ".join(sorted({s.file.name for s in sheets if s.facts is not None}))
-    raise MissingColumnError(
-        f"none of the inputs has a {missing} column ({files}).",
-        f"Add an export with {missing} amounts, or name the column in realisasi.toml [[layout]].",
-    )
+    missing = Message("T-realized" if has_budget else "T-budget")
+    files = sorted({s.file.name for s in sheets if s.facts is not None})
+    raise MissingColumnError("E-NO-COLUMN", "H-ADD-COLUMN", missing=missing, files=files)
 
 
 def _usable(layout: Layout | None, plan: bool, partial: bool = False) -> bool:
@@ -336,7 +328,7 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
     if wanted_sheet is not None:
         grids = [g for g in grids if g.sheet == wanted_sheet]
         if not grids:
-            raise NoTableError(f"{path}: has no sheet named {wanted_sheet!r} (from realisasi.toml).")
+            raise NoTableError("E-LAYOUT-NO-SHEET", path=path, sheet=wanted_sheet)
     header_row = override.get("header_row")
     columns = override.get("columns")
     layouts: list[tuple[Grid, Layout | None]] = []
@@ -351,25 +343,24 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
 def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) -> InputError:
     """Why no sheet of ``path`` can be used, as the error to raise."""
     if plan:
-        return MissingColumnError(
-            f"{path}: no monthly plan found (expected Januari … Desember columns under a "
-            "'Rencana Anggaran Kas' or 'Target' title).",
-            "Use the anggaran kas / RAK export of SIPD, or name the columns in realisasi.toml.",
-        )
+        return MissingColumnError("E-NO-PLAN", "H-PLAN-EXPORT", path=path)
     found_tables = [lay for _g, lay in layouts if lay is not None]
     if not found_tables:
-        return NoTableError(
-            f"{path}: no realization table found in {len(layouts)} sheet(s).",
-            "Expected a header with e.g. 'Pagu/Anggaran' and 'Realisasi'; "
-            "run 'realisasi inspect' to see what was read, or set [[layout]] in realisasi.toml.",
-        )
+        return NoTableError("E-NO-TABLE-FOUND", "H-EXPECTED-HEADER", path=path, n=len(layouts))
     best = max(found_tables, key=lambda lay: lay.score)
-    found = ", ".join(f"{c.role} ({c.header!r})" for c in best.columns if c.role in ("budget", "realized"))
-    missing = "realization" if best.has_budget else "budget"
+    found = [
+        Message("N-COLUMN-ROLE", {"role": Message(f"T-{c.role}"), "header": c.header})
+        for c in best.columns
+        if c.role in ("budget", "realized")
+    ]
+    missing = Message("T-realized" if best.has_budget else "T-budget")
     return MissingColumnError(
-        f"{path} (sheet {best.grid.sheet!r}): no {missing} column found "
-        f"(found {found or 'no amount columns'}).",
-        f"Add a {missing} column, or name it in realisasi.toml [[layout]] columns.",
+        "E-MISSING-COLUMN",
+        "H-ADD-MISSING",
+        path=path,
+        sheet=best.grid.sheet,
+        missing=missing,
+        found=found or Message("N-NO-AMOUNT-COLUMNS"),
     )
 
 
@@ -448,7 +439,8 @@ def _sheet_facts(
                 str(path),
                 grid.sheet,
                 None,
-                f"nothing names the unit of this {what}; it is called {fallback!r} after the {what} name",
+                "W-UNNAMED",
+                {"what": Message(f"T-{what}"), "name": fallback},
             ),
         )
     unnamed = bool(named.height) and bool((named["unit_name"] == fallback).all())
@@ -458,7 +450,7 @@ def _sheet_facts(
 def _nameless(facts: Facts) -> None:
     """A cash plan that names no unit is matched to the realization's units later
     (``metrics.plans``): its facts carry no name rather than the file's."""
-    facts.warnings = [w for w in facts.warnings if not w.message.startswith("nothing names the unit")]
+    facts.warnings = [w for w in facts.warnings if w.code != "W-UNNAMED"]
     nothing = {"unit_code": pl.lit(None, dtype=pl.String), "unit_name": pl.lit(None, dtype=pl.String)}
     facts.plan = facts.plan.with_columns(**nothing)
     facts.realization = facts.realization.with_columns(**nothing)
@@ -535,7 +527,8 @@ def _load_file(
     errors: list[InputError] = []
     for grid, layout in layouts:
         if layout is None:
-            results.append(SheetResult(path, grid.sheet, None, None, None, None, note="no realization table"))
+            no_table = Message("R-NO-TABLE")
+            results.append(SheetResult(path, grid.sheet, None, None, None, None, note=no_table))
             continue
         try:
             result = _sheet_facts(
@@ -545,7 +538,7 @@ def _load_file(
             if not several and not explain:
                 raise
             errors.append(exc)
-            results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.message))
+            results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.detail))
             continue
         result.kind, result.reason = base_kind(result)
         if plan and result.unnamed and result.facts is not None:
@@ -559,12 +552,7 @@ def _load_file(
             raise errors[0]
         if not partial or not any(r.kind in LEFT_OUT for r in results):
             if not plan and any(r.kind == "plan" for r in results):
-                raise MissingColumnError(
-                    f"{path}: this is a cash plan (anggaran kas / RAK), not a realization export: "
-                    "it gives targets, not a ranking.",
-                    "Give it with --plan beside the LRA export (realisasi quarters LRA --plan FILE), "
-                    "or put it in the folder of the exports.",
-                )
+                raise MissingColumnError("E-IS-PLAN", "H-GIVE-PLAN", path=path)
             raise _refusal(path, layouts, plan)
     for result in results:
         if result.facts is not None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from realisasi_cli.messages import Message
+
 if TYPE_CHECKING:
     from realisasi_cli.detect.layout import Layout
 
@@ -57,11 +59,27 @@ class Warning_:
     file: str
     sheet: str | None
     row: int | None
-    message: str
+    code: str  # of the message catalogue (realisasi_cli.messages)
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> Message:
+        return Message(self.code, self.params)
+
+    @property
+    def message(self) -> str:
+        """The text in the run's language."""
+        return self.detail.text()
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON shape of DESIGN.md's ``warnings``."""
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "message": self.message}
+        """The JSON shape of DESIGN.md's ``warnings``, with the message's code."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -91,9 +109,9 @@ class SheetResult:
     facts: Facts | None
     as_of: date | None
     as_of_source: str | None
-    note: str | None = None
+    note: Message | None = None  # why a sheet gave no facts
     kind: str | None = None  # data, budget, plan, derived, template, pendapatan (facts.kinds)
-    reason: str | None = None  # why the sheet is of that kind, for inspect and the notices
+    reason: Message | None = None  # why the sheet is of that kind, for inspect and the notices
     used: bool = False  # whether its facts are in the dataset
     unnamed: bool = False  # nothing in the sheet names its unit: it is named after the sheet or file
 
@@ -109,7 +127,7 @@ class Dataset:
     sources: pl.DataFrame  # source, file, sheet, as_of, order
     sheets: list[SheetResult]
     warnings: list[Warning_]
-    skipped_files: list[tuple[Path, str]] = field(default_factory=list)
+    skipped_files: list[tuple[Path, Message]] = field(default_factory=list)  # why each was skipped
     # the previous fiscal year's realization at the same date, from columns of the exports
     last_year: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REALIZATION_SCHEMA))
 

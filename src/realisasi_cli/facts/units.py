@@ -60,10 +60,7 @@ def read_units(path: Path) -> list[UnitEntry]:
             if entry.code or entry.name:
                 entries.append(entry)
         return entries
-    raise MissingColumnError(
-        f"{path}: no header with a code (Kode) or name (Nama) column found in the list of units.",
-        "Write a first row such as: Kode,Nama,Berkas",
-    )
+    raise MissingColumnError("E-UNITS-NO-HEADER", "H-UNITS-HEADER", path=path)
 
 
 def aliases_of(entries: list[UnitEntry]) -> dict[str, str]:

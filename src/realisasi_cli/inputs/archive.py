@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from realisasi_cli.errors import UnreadableWorkbookError
-from realisasi_cli.inputs.limits import CHUNK, MAX_PART_BYTES, MAX_TEXT_RUN, RESAVE
+from realisasi_cli.inputs.limits import CHUNK, MAX_PART_BYTES, MAX_TEXT_RUN
+from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
     pass
@@ -45,9 +46,16 @@ ZIP_ERRORS = (
 class Damaged(Exception):
     """A structural fault found while checking a file; becomes an UnreadableWorkbookError."""
 
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.detail = Message(code, params)
 
-def damaged_error(path: Path, reason: str) -> UnreadableWorkbookError:
-    return UnreadableWorkbookError(f"{path}: the workbook is damaged ({reason}).", RESAVE)
+    def __str__(self) -> str:
+        return self.detail.text("en")
+
+
+def damaged_error(path: Path, reason: Message) -> UnreadableWorkbookError:
+    return UnreadableWorkbookError("E-DAMAGED", "H-RESAVE", path=path, reason=reason)
 
 
 def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -60,7 +68,7 @@ def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise Damaged(f"{info.filename} has no local header")
+        raise Damaged("D-NO-LOCAL-HEADER", member=info.filename)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     remaining = info.compress_size
@@ -69,7 +77,7 @@ def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
     while remaining > 0:
         raw = handle.read(min(remaining, 1 << 18))
         if not raw:
-            raise Damaged(f"{info.filename} is cut short")
+            raise Damaged("D-MEMBER-CUT", member=info.filename)
         remaining -= len(raw)
         while raw:
             if inflater is None:
@@ -78,16 +86,16 @@ def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
                 try:
                     out = inflater.decompress(raw, CHUNK)
                 except (zlib.error, _zlib().error) as exc:
-                    raise Damaged(f"{info.filename} cannot be decompressed") from exc
+                    raise Damaged("D-MEMBER-INFLATE", member=info.filename) from exc
                 raw = inflater.unconsumed_tail
             produced += len(out)
             if produced > info.file_size:
-                raise Damaged(f"{info.filename} inflates beyond its declared size")
+                raise Damaged("D-MEMBER-BEYOND", member=info.filename)
             if markup:
                 at = out.rfind(b"<")
                 run = run + len(out) if at < 0 else len(out) - at
                 if run > MAX_TEXT_RUN:
-                    raise Damaged(f"{info.filename} holds megabytes of text without markup")
+                    raise Damaged("D-MEMBER-TEXT", member=info.filename)
             if out:
                 yield out
             if inflater is not None and inflater.eof:
@@ -105,5 +113,5 @@ def member_pieces(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 def read_part(handle: IO[bytes], info: zipfile.ZipInfo, limit: int = MAX_PART_BYTES) -> bytes:
     if info.file_size > limit:
-        raise Damaged(f"{info.filename} is {info.file_size / 1024**2:,.0f} MB")
+        raise Damaged("D-MEMBER-SIZE", member=info.filename, megabytes=round(info.file_size / 1024**2))
     return b"".join(inflate_member(handle, info))

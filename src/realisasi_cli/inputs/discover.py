@@ -58,10 +58,10 @@ def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list
                     continue
                 found.append(p)
             if not found:
-                raise UsageError(f"{path}: the folder holds no export (.xlsx, .xls, .ods, .csv).")
+                raise UsageError("E-EMPTY-FOLDER", path=path)
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            raise UsageError(f"{path}: no such file or folder.")
+            raise UsageError("E-NO-SUCH-PATH", path=path)
     return files

@@ -12,6 +12,7 @@ from realisasi_cli.inputs.limits import HEAD
 from realisasi_cli.inputs.ole import check_ole
 from realisasi_cli.inputs.sniff import sniff_kind
 from realisasi_cli.inputs.zipgate import check_archive
+from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
     pass
@@ -35,14 +36,15 @@ def check_file(path: Path) -> Checked:
         with path.open("rb") as handle:
             head = handle.read(HEAD)
     except OSError as exc:
-        raise UnreadableWorkbookError(f"{path}: cannot be opened ({exc.strerror}).") from exc
+        raise UnreadableWorkbookError("E-CANNOT-OPEN", path=path, reason=exc.strerror) from exc
     if not head:
-        raise UnreadableWorkbookError(
-            f"{path}: the file is empty.", "Export it again from the source system."
-        )
+        raise UnreadableWorkbookError("E-EMPTY-FILE", "H-EXPORT-AGAIN", path=path)
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnreadableWorkbookError(f"{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).")
+        raise UnreadableWorkbookError("E-NOT-SPREADSHEET", path=path)
     kind = sniff_kind(head)
+    if kind.startswith("F-") and kind != "F-BINARY":
+        what = Message(kind)
+        raise UnreadableWorkbookError("E-FILE-TYPE", "H-SAVE-EXPORT", path=path, what=what, suffix=suffix[1:])
     if kind == "zip":
         kind, formulas = check_archive(path)
         return Checked(kind, formulas)
@@ -51,7 +53,4 @@ def check_file(path: Path) -> Checked:
         return Checked("xls")
     if kind in {"text", "html", "spreadsheetml"}:
         return Checked(kind)
-    raise UnreadableWorkbookError(
-        f"{path}: damaged or not a spreadsheet ({kind}).",
-        "Check that this is the export you meant, or export it again as .xlsx or .csv.",
-    )
+    raise UnreadableWorkbookError("E-DAMAGED-KIND", "H-CHECK-EXPORT", path=path, kind=Message(kind))

@@ -27,21 +27,15 @@ MAX_RECORD = 16 << 20  # nor an .xlsb record this long
 CHUNK = 1 << 20
 HEAD = 8192
 
-RESAVE = "Open it in a spreadsheet program and save it again as .xlsx, or export it again."
-PASSWORD = "Open it in a spreadsheet program, remove the password and save it again."
-
 
 def check_extent(path: Path, sheet: str, rows: int, cols: int, filled: int) -> None:
     """Refuse a sheet whose rectangle is absurd, or mostly empty beyond any real export."""
     cells = rows * cols
     if cols > MAX_COLUMNS or cells > MAX_CELLS:
         raise UnreadableWorkbookError(
-            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns; refused as absurdly large.",
-            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
+            "E-SHEET-TOO-LARGE", "H-TRIM", path=path, sheet=sheet, rows=rows, cols=cols
         )
     if cells > SPARSE_CELLS and filled * SPARSE_FILL < cells:
         raise UnreadableWorkbookError(
-            f"{path}: sheet {sheet!r} spans {rows:,} rows × {cols:,} columns but only {filled:,} "
-            "cells hold anything; refused as absurd (a damaged or crafted file).",
-            "If the file is genuine, delete the rows and columns beyond the table and save it again.",
+            "E-SHEET-SPARSE", "H-TRIM", path=path, sheet=sheet, rows=rows, cols=cols, filled=filled
         )

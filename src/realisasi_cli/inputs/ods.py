@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged
-from realisasi_cli.inputs.limits import RESAVE, check_extent
+from realisasi_cli.inputs.limits import check_extent
 from realisasi_cli.inputs.xlsx import ATTRS, complete_tags, tag_attributes, without_asides
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class OdsExtent:
         try:
             self.wellformed.Parse(chunk, False)
         except self.malformed as exc:
-            raise Damaged(f"content.xml is not well-formed: {exc}") from exc
+            raise Damaged("D-XML", reason=str(exc)) from exc
         body, self.carry = complete_tags(self.carry + chunk)
         body, open_aside = without_asides(body)
         self.carry = open_aside + self.carry
@@ -71,16 +71,19 @@ class OdsExtent:
         try:
             self.wellformed.Parse(b"", True)
         except self.malformed as exc:
-            raise Damaged(f"content.xml is not well-formed: {exc}") from exc
+            raise Damaged("D-XML", reason=str(exc)) from exc
         self._check()
 
     def _check(self) -> None:
         check_extent(self.path, self.name, self.max_row, self.max_col, self.filled)
         if self.filled > _REPEAT_CELLS and self.filled > _MAX_REPEAT * self.written:
             raise UnreadableWorkbookError(
-                f"{self.path}: table {self.name!r} repeats {self.written:,} written cells into "
-                f"{self.filled:,}; refused as absurd (a damaged or crafted file).",
-                RESAVE,
+                "E-ODS-REPEATS",
+                "H-RESAVE",
+                path=self.path,
+                sheet=self.name,
+                written=self.written,
+                filled=self.filled,
             )
 
     def _tag(self, closing: bool, tag: bytes, attrs: bytes) -> None:

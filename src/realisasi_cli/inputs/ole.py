@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged, damaged_error
-from realisasi_cli.inputs.limits import MAX_CELLS, PASSWORD, RESAVE, check_extent
+from realisasi_cli.inputs.limits import MAX_CELLS, check_extent
 from realisasi_cli.inputs.sniff import OLE_MAGIC
+from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
     pass
@@ -27,11 +28,11 @@ class _Compound:
 
     def __init__(self, data: bytes) -> None:
         if len(data) < 512 or not data.startswith(OLE_MAGIC):
-            raise Damaged("not a valid OLE container")
+            raise Damaged("D-OLE")
         self.data = data
         shift = struct.unpack_from("<H", data, 0x1E)[0]
         if shift not in (9, 12):
-            raise Damaged("not a valid OLE container")
+            raise Damaged("D-OLE")
         self.sector = 1 << shift
         self.cutoff = struct.unpack_from("<I", data, 0x38)[0]
         n_fat, dir_start, _, _, minifat_start, _, difat_start, n_difat = struct.unpack_from("<8I", data, 0x2C)
@@ -67,13 +68,13 @@ class _Compound:
     def _sector(self, index: int) -> bytes:
         at = (index + 1) * self.sector
         if at >= len(self.data):
-            raise Damaged("the file is cut short")
+            raise Damaged("D-CUT-SHORT")
         return self.data[at : at + self.sector].ljust(self.sector, b"\x00")
 
     def _mini_sector(self, index: int) -> bytes:
         at = index * 64
         if at >= len(self.mini):
-            raise Damaged("the file is cut short")
+            raise Damaged("D-CUT-SHORT")
         return self.mini[at : at + 64]
 
     @staticmethod
@@ -84,7 +85,7 @@ class _Compound:
         sector = start
         while sector not in (_FREE, _END_OF_CHAIN):
             if sector >= len(table) or sector in seen:
-                raise Damaged("a broken sector chain")
+                raise Damaged("D-SECTOR-CHAIN")
             seen.add(sector)
             parts.append(read(sector))
             sector = table[sector]
@@ -111,16 +112,14 @@ def check_ole(path: Path) -> None:
         compound = _Compound(path.read_bytes())
         names = compound.names()
         if "encryptedpackage" in names or "encryptioninfo" in names:
-            raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", PASSWORD)
+            raise UnreadableWorkbookError("E-PASSWORD", "H-PASSWORD", path=path)
         stream = compound.stream("Workbook") or compound.stream("Book")
     except Damaged as exc:
-        raise damaged_error(path, str(exc)) from exc
+        raise damaged_error(path, exc.detail) from exc
     except (struct.error, ValueError, IndexError, OverflowError) as exc:
-        raise damaged_error(path, "not a valid OLE container") from exc
+        raise damaged_error(path, Message("D-OLE")) from exc
     if stream is None:
-        raise UnreadableWorkbookError(
-            f"{path}: an Office document (for example a Word .doc) without a workbook; not a spreadsheet."
-        )
+        raise UnreadableWorkbookError("E-OLE-NO-WORKBOOK", "H-SAVE-EXPORT", path=path)
     _check_biff(path, stream)
 
 
@@ -157,7 +156,7 @@ def _check_biff(path: Path, stream: bytes) -> None:
             substream += 1
             max_row = max_col = filled = 0
         elif rtype == _FILEPASS:
-            raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", PASSWORD)
+            raise UnreadableWorkbookError("E-PASSWORD", "H-PASSWORD", path=path)
         elif rtype in _BIFF_CELLS and length >= 4:
             row, col = unpack("<HH", stream, body)
             max_row, max_col, filled = max(max_row, row + 1), max(max_col, col + 1), filled + 1
@@ -171,9 +170,7 @@ def _check_biff(path: Path, stream: bytes) -> None:
             rows, cols = unpack("<xxxxIxxH" if length == 14 else "<xxHxxH", stream, body)
             if rows * cols > MAX_CELLS:
                 raise UnreadableWorkbookError(
-                    f"{path}: sheet {label(substream)!r} declares {rows:,} rows × {cols:,} columns; "
-                    "refused as absurd.",
-                    RESAVE,
+                    "E-SHEET-DECLARES", "H-RESAVE", path=path, sheet=label(substream), rows=rows, cols=cols
                 )
         elif rtype == _BOUNDSHEET and length >= 8:
             names.append(_biff_sheet_name(stream[body + 6 : pos]))

@@ -13,20 +13,21 @@ if TYPE_CHECKING:
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# the first bytes of files people mistake for exports, and the code of the catalogue naming them
 _OTHER_FORMATS = (
-    (b"%PDF", "it is a PDF document"),
-    (b"\x89PNG", "it is a PNG image"),
-    (b"\xff\xd8\xff", "it is a JPEG image"),
-    (b"GIF8", "it is a GIF image"),
-    (b"Rar!", "it is a RAR archive"),
-    (b"7z\xbc\xaf", "it is a 7-Zip archive"),
-    (b"\x1f\x8b", "it is a gzip archive"),
-    (b"{\\rtf", "it is an RTF document"),
+    (b"%PDF", "F-PDF"),
+    (b"\x89PNG", "F-PNG"),
+    (b"\xff\xd8\xff", "F-JPEG"),
+    (b"GIF8", "F-GIF"),
+    (b"Rar!", "F-RAR"),
+    (b"7z\xbc\xaf", "F-7Z"),
+    (b"\x1f\x8b", "F-GZIP"),
+    (b"{\\rtf", "F-RTF"),
 )
 
 
 def sniff_kind(head: bytes) -> str:
-    """What the first bytes say the file is: zip, ole, html, spreadsheetml, text, or a description."""
+    """What the first bytes say the file is: zip, ole, html, spreadsheetml, text, or an ``F-`` code."""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return "zip"
     if head.startswith(OLE_MAGIC):
@@ -37,7 +38,7 @@ def sniff_kind(head: bytes) -> str:
     if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not _utf16_without_bom(head):
         controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
         if b"\x00" in head or controls > len(head) // 20:
-            return "binary content"
+            return "F-BINARY"
     text = decode_text(head).lstrip("\ufeff \t\r\n").lower()
     if re.match(r"<[a-z!?]", text):  # markup; a CSV may well start with "<10 juta"
         if "urn:schemas-microsoft-com:office:spreadsheet" in text:

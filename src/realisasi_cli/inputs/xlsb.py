@@ -58,11 +58,11 @@ class XlsbExtent:
                     break
             if not complete:
                 if pos - start >= 6:
-                    raise Damaged("a record header is malformed")
+                    raise Damaged("D-RECORD-HEADER")
                 pos = start
                 break
             if size > MAX_RECORD:
-                raise Damaged(f"a record of {size / 1024**2:,.0f} MB")
+                raise Damaged("D-RECORD-SIZE", megabytes=round(size / 1024**2))
             if pos + min(size, 16) > end:
                 pos = start
                 break
@@ -85,7 +85,7 @@ class XlsbExtent:
             # calamine reserves room for the declared rectangle
             _r0, r1, _c0, c1 = struct.unpack_from("<4I", body)
             if (r1 + 1) * (c1 + 1) > MAX_CELLS:
-                raise Damaged(f"a sheet declares {r1 + 1:,} rows × {c1 + 1:,} columns")
+                raise Damaged("D-SHEET-DECLARES", rows=r1 + 1, cols=c1 + 1)
 
 
 def xlsb_sheets(book: bytes) -> list[tuple[str, str]]:

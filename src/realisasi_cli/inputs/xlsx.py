@@ -156,7 +156,7 @@ def without_asides(body: bytes) -> tuple[bytes, bytes]:
         end = body.find(_ASIDE_END[m.group(1)], m.end())
         if end < 0:
             if len(body) - m.start() > MAX_TEXT_RUN:
-                raise Damaged("an XML comment or CDATA section longer than 4 MB")
+                raise Damaged("D-XML-COMMENT")
             return b"".join(kept), body[m.start() :]
         start = pos = end + len(_ASIDE_END[m.group(1)])
     kept.append(body[start:])
@@ -212,7 +212,7 @@ def complete_tags(data: bytes) -> tuple[bytes, bytes]:
     if lt < 0 or _TAG_REST.match(data, lt + 1):  # the last tag closes, outside its quoted values
         return data, b""
     if len(data) - lt > MAX_TAG:
-        raise Damaged("an XML tag longer than 1 MB")
+        raise Damaged("D-XML-TAG")
     return data[:lt], data[lt:]
 
 

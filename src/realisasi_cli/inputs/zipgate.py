@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
@@ -12,16 +12,18 @@ from realisasi_cli.inputs.limits import (
     MAX_COMPRESSION_RATIO,
     MAX_SHEETS,
     MAX_UNCOMPRESSED_BYTES,
-    PASSWORD,
-    RESAVE,
     check_extent,
 )
 from realisasi_cli.inputs.ods import OdsExtent
 from realisasi_cli.inputs.xlsb import XlsbExtent, xlsb_sheets
 from realisasi_cli.inputs.xlsx import check_xml_sheet, part_names, relationship_targets, xml_sheets
+from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
     pass
+
+# an archive holding these is a folder of exports zipped, not a workbook
+_EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
@@ -32,14 +34,14 @@ def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_ERRORS as exc:
-        raise damaged_error(path, "not a valid archive") from exc
+        raise damaged_error(path, Message("D-ZIP")) from exc
     try:
         with archive, path.open("rb") as handle:
             return _check_members(path, archive, handle)
     except Damaged as exc:
-        raise damaged_error(path, str(exc)) from exc
+        raise damaged_error(path, exc.detail) from exc
     except ZIP_ERRORS as exc:
-        raise damaged_error(path, "not a valid archive") from exc
+        raise damaged_error(path, Message("D-ZIP")) from exc
 
 
 def _kind_of(path: Path, members: dict[str, zipfile.ZipInfo]) -> str:
@@ -47,19 +49,25 @@ def _kind_of(path: Path, members: dict[str, zipfile.ZipInfo]) -> str:
     for part, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("content.xml", "ods")):
         if part in members:
             return kind
-    raise UnreadableWorkbookError(
-        f"{path}: a zip archive of {len(members)} file(s), not a spreadsheet.",
-        "If it holds exports, extract them first; otherwise export the workbook again.",
-    )
+    for part, what in (("word/document.xml", "F-WORD"), ("ppt/presentation.xml", "F-POWERPOINT")):
+        if part in members:
+            raise UnreadableWorkbookError(
+                "E-FILE-TYPE", "H-SAVE-EXPORT", path=path, what=Message(what), suffix=path.suffix.lower()[1:]
+            )
+    exports = [n for n in members if n.lower().endswith(_EXPORT_SUFFIXES)]
+    if exports:
+        names = [PurePosixPath(n).name for n in exports[:3]] + (["…"] if len(exports) > 3 else [])
+        raise UnreadableWorkbookError("E-ZIP-OF-EXPORTS", "H-EXTRACT", path=path, n=len(members), names=names)
+    raise UnreadableWorkbookError("E-ZIP-ARCHIVE", "H-EXTRACT", path=path, n=len(members))
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse encrypted members, unusual compression, and archives that would inflate absurdly."""
     if any(info.flag_bits & 0x1 for info in infos):
-        raise UnreadableWorkbookError(f"{path}: the workbook is password-protected.", PASSWORD)
+        raise UnreadableWorkbookError("E-PASSWORD", "H-PASSWORD", path=path)
     unusual = {info.compress_type for info in infos} - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
     if unusual:
-        raise Damaged(f"unusual compression method {min(unusual)}")
+        raise Damaged("D-COMPRESSION", method=min(unusual))
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos)
     worst = max(
@@ -70,9 +78,7 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         worst = max(worst, total / max(packed, 1))
     if total > MAX_UNCOMPRESSED_BYTES or worst > MAX_COMPRESSION_RATIO:
         raise UnreadableWorkbookError(
-            f"{path}: refused, the archive would inflate to {total / 1024**2:,.0f} MB "
-            f"(compression ratio {worst:,.0f}:1); this is not a normal export.",
-            "If the file is genuine, save it again from a spreadsheet program.",
+            "E-ZIP-BOMB", "H-RESAVE-GENUINE", path=path, megabytes=round(total / 1024**2), ratio=round(worst)
         )
 
 
@@ -85,12 +91,11 @@ def _check_members(
     _check_sizes(path, infos)
     sheets = _sheet_members(path, kind, members, handle)
     if len(sheets) > MAX_SHEETS:
-        raise UnreadableWorkbookError(f"{path}: {len(sheets):,} sheets; refused as absurd.", RESAVE)
+        raise UnreadableWorkbookError("E-TOO-MANY-SHEETS", "H-RESAVE", path=path, n=len(sheets))
     work = sum(members[part].file_size for _name, part in sheets if part in members)
     if work > MAX_UNCOMPRESSED_BYTES:
         raise UnreadableWorkbookError(
-            f"{path}: its sheets would make {work / 1024**2:,.0f} MB of XML to parse; refused as absurd.",
-            RESAVE,
+            "E-TOO-MUCH-XML", "H-RESAVE", path=path, megabytes=round(work / 1024**2)
         )
     names = {n: n for n in members if n.startswith("xl/worksheets/") and n.endswith((".xml", ".bin"))}
     names.update({part: name for name, part in sheets})

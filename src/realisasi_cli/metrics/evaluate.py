@@ -10,6 +10,7 @@ import polars as pl
 
 from realisasi_cli.config import DEFAULT_STALE_DAYS
 from realisasi_cli.facts.schema import Dataset, Warning_
+from realisasi_cli.messages import Message
 from realisasi_cli.metrics.changes import Changes, compare, earlier_observations
 from realisasi_cli.metrics.freshness import Freshness, freshness
 from realisasi_cli.metrics.last_year import LastYear, last_year
@@ -98,7 +99,7 @@ def evaluate(
     instead of ``targets``, and the plans' realisasi rows count as realization data.
     """
     plan_facts = None
-    plan_warnings: list[tuple[str, str]] = []
+    plan_warnings: list[Warning_] = []
     # the plans' realisasi rows place realization in months for the quarters; the ranking and
     # the changes stay on the exports themselves
     series_data = dataset
@@ -138,9 +139,10 @@ def evaluate(
     )
 
 
-def _names(items: list[str], limit: int = 5) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+def _names(items: list[object], limit: int = 5) -> object:
+    if len(items) <= limit:
+        return items
+    return Message("N-NAMES-MORE", {"names": items[:limit], "n": len(items) - limit})
 
 
 def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
@@ -152,30 +154,31 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
                 "",
                 None,
                 None,
-                f"{len(dates.undated)} unit(s) have no data date in their title, header, sheet or "
-                f"file name: {_names(dates.undated)}; their data may be older",
+                "W-UNDATED",
+                {"n": len(dates.undated), "names": _names(list(dates.undated))},
             )
         )
     if dates.stale and dates.newest is not None:
-        named = [f"{name} ({as_of.isoformat()})" for name, as_of in dates.stale]
+        named: list[object] = [
+            Message("N-NAME-DATE", {"name": name, "day": day}) for name, day in dates.stale
+        ]
         warnings.append(
             Warning_(
                 "",
                 None,
                 None,
-                f"{len(dates.stale)} unit(s) have data older than the newest ({dates.newest.isoformat()}) "
-                f"by more than {stale_days} days: {_names(named)}",
+                "W-STALE",
+                {"n": len(dates.stale), "newest": dates.newest, "days": stale_days, "names": _names(named)},
             )
         )
     for name, start, end in dates.not_year_to_date:
-        until = end.isoformat() if end else "?"
         warnings.append(
             Warning_(
                 "",
                 None,
                 None,
-                f"{name}: the realization covers {start.isoformat()} to {until}, not from 1 January; "
-                "its absorption is not year-to-date",
+                "W-NOT-YEAR-TO-DATE",
+                {"name": name, "start": start, "end": end or "?"},
             )
         )
     return warnings

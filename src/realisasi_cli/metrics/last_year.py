@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from realisasi_cli.dates import a_year_before
-from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.ranking import Ranking, rank
 from realisasi_cli.metrics.units import RankOptions, identify, latest_of, normalized_name
 
@@ -26,7 +26,7 @@ class LastYear:
     realized: float
     budget: float | None  # None where last year's budgets are not known
     as_of: date | None  # the date last year's figures stand at
-    warnings: list[tuple[str, str]]
+    warnings: list[Warning_]
 
     @property
     def absorption_pct(self) -> float | None:
@@ -66,7 +66,7 @@ def _from_columns(ranking: Ranking, dataset: Dataset, options: RankOptions) -> L
 
 def _from_exports(ranking: Ranking, previous: Dataset, options: RankOptions) -> LastYear:
     """Last year's exports ranked as of the same date a year earlier (or the nearest before)."""
-    warnings: list[tuple[str, str]] = []
+    warnings: list[Warning_] = []
     sources = previous.sources
     if ranking.as_of is not None:
         then = a_year_before(ranking.as_of)
@@ -74,11 +74,7 @@ def _from_exports(ranking: Ranking, previous: Dataset, options: RankOptions) -> 
         if usable.height < sources.height:
             later = sources.filter(pl.col("as_of") > then)["file"].unique().sort().to_list()
             warnings.append(
-                (
-                    later[0],
-                    f"{len(later)} file(s) of last year stand after {then.isoformat()} and are left out: "
-                    "last year is compared at the same date",
-                )
+                Warning_(later[0], None, None, "W-LAST-YEAR-LATER", {"n": len(later), "then": then})
             )
         sources = usable
 

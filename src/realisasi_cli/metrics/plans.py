@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.facts.schema import Dataset, Warning_
 from realisasi_cli.metrics.units import identify
 
 _KEYS = ["file", "unit_code", "unit_name"]
@@ -28,7 +28,7 @@ class MatchedPlan:
 
     plan: pl.DataFrame  # PLAN_SCHEMA, unit_code/unit_name those of the matched unit
     dataset: Dataset  # the realization data with the plan's realisasi rows added
-    warnings: list[tuple[str, str]]  # (file, message)
+    warnings: list[Warning_]
 
 
 def _plan_units(plan: Dataset) -> pl.DataFrame:
@@ -119,16 +119,12 @@ def match_plan(
         unmatched = unmatched.join(paired.select(_KEYS), on=_KEYS, how="anti", nulls_equal=True)
     units = _data_units(dataset).height
     warnings = [
-        (
+        Warning_(
             row["file"],
-            (
-                f"the cash plan of {row['unit_name'] or row['unit_code']} in {Path(row['file']).name} "
-                "matches no unit of the realization data"
-                if row["unit_name"] or row["unit_code"]
-                else f"the cash plan in {Path(row['file']).name} names no unit, and the realization data "
-                f"has {units}: it cannot tell whose plan it is"
-            )
-            + "; units without a plan are measured against the default targets",
+            None,
+            None,
+            "W-PLAN-UNMATCHED" if row["unit_name"] or row["unit_code"] else "W-PLAN-NAMELESS",
+            {"unit": row["unit_name"] or row["unit_code"], "path": Path(row["file"]).name, "n": units},
         )
         for row in unmatched.unique(_KEYS, maintain_order=True).iter_rows(named=True)
     ]
@@ -140,10 +136,12 @@ def match_plan(
     for file in other_year["file"].unique().sort().to_list():
         years = sorted(other_year.filter(pl.col("file") == file)["period_end"].dt.year().unique().to_list())
         warnings.append(
-            (
+            Warning_(
                 file,
-                f"the cash plan in {Path(file).name} is for {', '.join(map(str, years))}, the realization "
-                f"data for {year}: it is not used",
+                None,
+                None,
+                "W-PLAN-OTHER-YEAR",
+                {"path": Path(file).name, "years": [str(y) for y in years], "year": str(year)},
             )
         )
     planned = planned.join(other_year.select("file").unique(), on="file", how="anti")
@@ -152,10 +150,12 @@ def match_plan(
     empty = totals.filter(pl.col("planned") == 0)
     for row in empty.iter_rows(named=True):
         warnings.append(
-            (
+            Warning_(
                 row["file"],
-                f"the cash plan in {Path(row['file']).name} plans nothing (all amounts are 0); "
-                f"{row['unit_name'] or row['unit_code']} is measured against the default targets",
+                None,
+                None,
+                "W-PLAN-EMPTY",
+                {"path": Path(row["file"]).name, "unit": row["unit_name"] or row["unit_code"]},
             )
         )
     planned = planned.join(

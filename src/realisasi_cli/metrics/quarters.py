@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.metrics.ranking import unit_totals
 from realisasi_cli.metrics.targets import plan_to_date, targets_on
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify
@@ -24,7 +25,7 @@ class Quarters:
     last_quarter: int
     targets: tuple[float, ...] | None
     as_of: date | None
-    warnings: list[tuple[str, str]]  # (file, message)
+    warnings: list[Warning_]
 
 
 def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
@@ -67,7 +68,7 @@ def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.Da
     )
 
 
-def snapshot_decreases(points: pl.DataFrame) -> list[tuple[str, str]]:
+def snapshot_decreases(points: pl.DataFrame) -> list[Warning_]:
     """Where a later snapshot of a unit shows less cumulative realization than an earlier one."""
     per_date = points.group_by("unit", "period_end", maintain_order=True).last().sort("unit", "period_end")
     drops = per_date.with_columns(
@@ -76,11 +77,18 @@ def snapshot_decreases(points: pl.DataFrame) -> list[tuple[str, str]]:
         before_date=pl.col("period_end").shift(1).over("unit"),
     ).filter(pl.col("cumulative") < pl.col("before") - 1.0)
     return [
-        (
+        Warning_(
             row["file"],
-            f"cumulative realization of {row['unit'].removeprefix('name:')} fell from "
-            f"{row['before']:,.0f} ({row['before_date']}) to {row['cumulative']:,.0f} ({row['period_end']}); "
-            "the export's period may not be cumulative from 1 January",
+            None,
+            None,
+            "W-CUMULATIVE-FELL",
+            {
+                "unit": row["unit"].removeprefix("name:"),
+                "before": row["before"],
+                "before_date": row["before_date"],
+                "after": row["cumulative"],
+                "after_date": row["period_end"],
+            },
         )
         for row in drops.iter_rows(named=True)
     ]
@@ -134,12 +142,9 @@ def quarters(
             .sort()
             .to_list()
         )
+        names = [Path(f).name for f in files[:3]]
         warnings.append(
-            (
-                files[0],
-                f"{undated.len()} unit(s) have no as-of date and are left out of the quarters "
-                f"(e.g. {', '.join(Path(f).name for f in files[:3])}); give the date with --as-of",
-            )
+            Warning_(files[0], None, None, "W-QUARTERS-UNDATED", {"n": undated.len(), "names": names})
         )
     if points.height:
         year = int(points.select(pl.col("period_end").dt.year().max()).item())

@@ -55,7 +55,7 @@ def _government(dataset: Dataset) -> str | None:
     return Counter(found).most_common(1)[0][0] if found else None
 
 
-def _file_notes(dataset: Dataset, labels: dict[str, str]) -> list[FileNote]:
+def _file_notes(dataset: Dataset, labels: dict[str, str], lang: str) -> list[FileNote]:
     notes: dict[Path, FileNote] = {}
     for sheet in dataset.sheets:
         note = notes.setdefault(sheet.file, FileNote(sheet.file.name, 0, [], [], [], None))
@@ -73,27 +73,18 @@ def _file_notes(dataset: Dataset, labels: dict[str, str]) -> list[FileNote]:
             if column.letter in letters and header not in note.budget_columns:
                 note.budget_columns.append(header)
     for path, why in dataset.skipped_files:
-        notes.setdefault(path, FileNote(path.name, 0, [], [], [], None)).skipped = _strip_paths(why, path)
+        notes.setdefault(path, FileNote(path.name, 0, [], [], [], None)).skipped = why.text(lang, short=True)
     for note in notes.values():
         note.as_of.sort()
     return list(notes.values())
 
 
-def _strip_paths(message: str, path: Path | str) -> str:
-    """Messages name files by name only, so that a briefing shows no folders of this machine."""
-    return message.replace(str(path), Path(path).name)
-
-
-def _warnings(evaluation: Evaluation, dataset: Dataset) -> list[WarningNote]:
-    notes = [
-        WarningNote(Path(w.file).name, w.sheet, w.row, _strip_paths(w.message, w.file))
-        for w in [*dataset.warnings, *evaluation.warnings]
-    ]
+def _warnings(evaluation: Evaluation, dataset: Dataset, lang: str) -> list[WarningNote]:
+    """Every warning in the document's language, naming files without the folders of this machine."""
+    shown = [*dataset.warnings, *evaluation.warnings]
     if evaluation.quarters is not None:
-        notes += [
-            WarningNote(Path(f).name, None, None, _strip_paths(m, f)) for f, m in evaluation.quarters.warnings
-        ]
-    return notes
+        shown += evaluation.quarters.warnings
+    return [WarningNote(Path(w.file).name, w.sheet, w.row, w.detail.text(lang, short=True)) for w in shown]
 
 
 def _coverage(row: dict[str, Any], lang: str) -> str:
@@ -322,9 +313,9 @@ def build_brief(
         has_quarters=any(q.cumulative_pct is not None for q in quarters),
         has_plan=evaluation.quarters is not None and "plan" in evaluation.quarters.units.columns,
         charts=charts,
-        files=_file_notes(dataset, labels),
-        previous_files=_file_notes(previous, labels) if previous is not None else [],
-        warnings=_warnings(evaluation, dataset),
+        files=_file_notes(dataset, labels, lang),
+        previous_files=_file_notes(previous, labels, lang) if previous is not None else [],
+        warnings=_warnings(evaluation, dataset, lang),
     )
 
 
@@ -344,13 +335,12 @@ def render_brief(context: BriefContext, fmt_: str, template_path: Path | None = 
     try:
         source = template_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{template_path}: cannot read the template ({exc}).") from exc
+        raise UsageError("E-TEMPLATE-READ", path=template_path, reason=str(exc)) from exc
     try:
         return render(template_path.name, context, html=fmt_ == "html", source=source)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        where = f"{template_path}" + (f", line {line}" if line else "")
+        code = "E-TEMPLATE-RENDER-LINE" if line else "E-TEMPLATE-RENDER"
         raise UsageError(
-            f"{where}: the template cannot be rendered: {exc}.",
-            f"Start from the shipped templates/{template_name(fmt_)}; the context is `ctx` (BriefContext).",
+            code, "H-TEMPLATE", path=template_path, line=line, reason=str(exc), template=template_name(fmt_)
         ) from exc

@@ -17,9 +17,9 @@ def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "file": str(sheet.file),
         "sheet": sheet.sheet,
-        "note": sheet.note,
+        "note": sheet.note.text() if sheet.note else None,
         "kind": sheet.kind,
-        "kind_reason": sheet.reason,
+        "kind_reason": sheet.reason.text() if sheet.reason else None,
         "used": sheet.used,
         "hidden": hidden,
     }
@@ -58,7 +58,9 @@ def inspect_json(dataset: Dataset) -> dict[str, Any]:
     """Everything ``inspect`` knows, as a JSON-ready dictionary."""
     return {
         "sheets": [_sheet_dict(s) for s in dataset.sheets],
-        "skipped_files": [{"file": str(p), "reason": why} for p, why in dataset.skipped_files],
+        "skipped_files": [
+            {"file": str(p), "code": why.code, "reason": why.text()} for p, why in dataset.skipped_files
+        ],
         "warnings": [w.as_dict() for w in dataset.warnings],
     }
 

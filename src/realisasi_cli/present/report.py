@@ -226,8 +226,7 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
             "quarters": total_quarters,
         },
         "units": units,
-        "warnings": [w.as_dict() for w in dataset.warnings]
-        + [{"file": f, "sheet": None, "row": None, "message": m} for f, m in result.warnings],
+        "warnings": [w.as_dict() for w in [*dataset.warnings, *result.warnings]],
     }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from realisasi_cli.dates import month_end
 from realisasi_cli.facts.schema import Dataset
+from realisasi_cli.messages import text
 from realisasi_cli.metrics.evaluate import Evaluation
 from realisasi_cli.present import fmt
 from realisasi_cli.present.report import Selection, data_dates, rank_json
@@ -128,23 +129,22 @@ def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[
     labels = words(lang)
     notes = []
     skipped = set()
-    for path, message in dataset.skipped_files:
+    for path, why in dataset.skipped_files:
         skipped.add(str(path))
-        # the loader's message starts with the full path; the file name is enough in an e-mail
-        reason = message.removeprefix(str(path)).lstrip(": ").rstrip(".").replace(str(path), path.name)
-        notes.append(f"{path.name}: {labels['skipped']} ({reason})")
+        # the file name is enough in an e-mail: no folders of this machine
+        notes.append(f"{labels['skipped']}: {why.text(lang, short=True).rstrip('.')}")
     # what the units' dates call for first: it says how far the figures can be compared
-    others = [w.message for w in evaluation.warnings]
+    others = [w.detail.text(lang, short=True) for w in evaluation.warnings]
+    row = text("N-ROW", lang)
+    quarter_warnings = evaluation.quarters.warnings if evaluation.quarters is not None else []
     others += [
         Path(w.file).name
         + (f" [{w.sheet}]" if w.sheet else "")
-        + (f" row {w.row}" if w.row else "")
-        + f": {w.message.replace(w.file, Path(w.file).name)}"
-        for w in dataset.warnings
+        + (f" {row} {w.row}" if w.row else "")
+        + f": {w.detail.text(lang, short=True)}"
+        for w in [*dataset.warnings, *quarter_warnings]
         if w.file not in skipped
     ]
-    if evaluation.quarters is not None:
-        others += [f"{Path(f).name}: {m}" for f, m in evaluation.quarters.warnings]
     notes += others[:_MAX_WARNINGS]
     if len(others) > _MAX_WARNINGS:
         more = labels["more_warnings"].format(n=len(others) - _MAX_WARNINGS)

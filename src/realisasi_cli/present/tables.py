@@ -247,11 +247,16 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None) ->
 
 def warning_lines(warnings: list[Warning_], lang: str, limit: int = WARNINGS_SHOWN) -> list[str]:
     """The first ``limit`` warnings as lines for stderr, and how many more there are."""
+    from realisasi_cli.messages import text
+
     lines = []
+    label, row = text("N-WARNING", lang), text("N-ROW", lang)
     for w in warnings[:limit]:
-        where = Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" row {w.row}" if w.row else "")
-        lines.append(f"[yellow]warning:[/] {escape(where) + ': ' if where else ''}{escape(w.message)}")
+        where = (
+            Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" {row} {w.row}" if w.row else "")
+        )
+        shown = w.detail.text(lang, short=True)
+        lines.append(f"[yellow]{label}:[/] {escape(where) + ': ' if where else ''}{escape(shown)}")
     if len(warnings) > limit:
-        more = words(lang)["more_warnings"].format(n=len(warnings) - limit)
-        lines.append(f"[yellow]… {more} (--format json lists all)[/]")
+        lines.append(f"[yellow]{escape(text('N-MORE-WARNINGS', lang, n=len(warnings) - limit))}[/]")
     return lines

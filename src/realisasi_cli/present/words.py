@@ -264,8 +264,11 @@ def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["id"])
 
 
-def language(chosen: str | None, configured: str) -> str:
-    """The language of a run: the option, else the config's, else Indonesian."""
-    if chosen is not None and chosen in WORDS:
-        return chosen
-    return configured if configured in WORDS else "id"
+def language(chosen: str | None, configured: str | None) -> str:
+    """The language of a run: ``--lang``, else ``REALISASI_LANG``, else the config's, else Indonesian."""
+    import os
+
+    for lang in (chosen, os.environ.get("REALISASI_LANG", "").strip().lower(), configured):
+        if lang in WORDS:
+            return lang
+    return "id"

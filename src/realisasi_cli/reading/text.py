@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
-from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, RESAVE, check_extent
+from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
 from realisasi_cli.inputs.sniff import decode_text
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
@@ -35,7 +35,7 @@ def _read_csv(path: Path, text: str) -> Grid:
         delimiter = _sniff_delimiter(text[:20000])
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
-        raise UnreadableWorkbookError(f"{path}: cannot be read as CSV ({exc}).", RESAVE) from exc
+        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
     return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
@@ -158,16 +158,12 @@ class _Cells:
     def _put(self, cell: _Cell) -> None:
         value = " ".join("".join(cell.text).split()) or None
         if cell.col + cell.cols > MAX_COLUMNS:
-            raise UnreadableWorkbookError(
-                f"{self.path}: a table wider than {MAX_COLUMNS:,} columns; refused as absurd.", RESAVE
-            )
+            raise UnreadableWorkbookError("E-TOO-WIDE", "H-RESAVE", path=self.path, n=MAX_COLUMNS)
         row = self.rows[cell.row]
         if len(row) < cell.col + cell.cols:
             self.slots += cell.col + cell.cols - len(row)
             if self.slots > MAX_CELLS:
-                raise UnreadableWorkbookError(
-                    f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd."
-                )
+                raise UnreadableWorkbookError("E-TOO-MANY-CELLS", path=self.path, n=MAX_CELLS)
             row.extend([None] * (cell.col + cell.cols - len(row)))
         row[cell.col] = value
         self.filled += value is not None
@@ -178,7 +174,7 @@ class _Cells:
         self.rows.append([])
         self.slots += 1
         if self.slots > MAX_CELLS:
-            raise UnreadableWorkbookError(f"{self.path}: more than {MAX_CELLS:,} cells; refused as absurd.")
+            raise UnreadableWorkbookError("E-TOO-MANY-CELLS", path=self.path, n=MAX_CELLS)
         return len(self.rows) - 1
 
     def grid(self, sheet: str, rows: list[list[str | None]], merges: list[Merge]) -> Grid:
@@ -309,7 +305,7 @@ def _read_html(path: Path, text: str) -> Grid:
     parser = HtmlTables(path)
     parser.feed(text)
     if not any(len(row) > 1 for row in parser.rows):
-        raise UnreadableWorkbookError(f"{path}: an HTML file without a table; not a spreadsheet.")
+        raise UnreadableWorkbookError("E-HTML-NO-TABLE", path=path)
     return parser.grid(path.stem, parser.rows, parser.merges)
 
 
@@ -369,5 +365,5 @@ def _read_spreadsheetml(path: Path, text: str) -> list[Grid]:
     parser = _XmlSpreadsheet(path)
     parser.feed(text)
     if not parser.sheets:
-        raise UnreadableWorkbookError(f"{path}: an XML file without a worksheet; not a spreadsheet.")
+        raise UnreadableWorkbookError("E-XML-NO-SHEET", path=path)
     return [parser.grid(name, rows, merges) for name, rows, merges in parser.sheets]

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
-from realisasi_cli.inputs.limits import PASSWORD, RESAVE, check_extent
+from realisasi_cli.inputs.limits import check_extent
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.xlsx_scan import scan_xlsx
 
@@ -92,11 +92,12 @@ def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, p
 
 def _unreadable(path: Path, exc: BaseException, sheet: str | None = None) -> UnreadableWorkbookError:
     text = str(exc).lower()
-    where = f"{path}" if sheet is None else f"{path} (sheet {sheet!r})"
     if "password" in text or "encrypt" in text:
-        return UnreadableWorkbookError(f"{where}: the workbook is password-protected.", PASSWORD)
+        return UnreadableWorkbookError("E-PASSWORD", "H-PASSWORD", path=path)
     reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-    return UnreadableWorkbookError(f"{where}: cannot be read as a spreadsheet ({reason}).", RESAVE)
+    if sheet is None:
+        return UnreadableWorkbookError("E-UNREADABLE", "H-RESAVE", path=path, reason=reason)
+    return UnreadableWorkbookError("E-UNREADABLE-SHEET", "H-RESAVE", path=path, sheet=sheet, reason=reason)
 
 
 def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
@@ -126,9 +127,7 @@ def clip_merges(path: Path, sheet: str, merges: list[Merge], frame: pl.DataFrame
         clipped.append((r0, c0, r1, c1))
         area += (r1 - r0 + 1) * (c1 - c0 + 1)
     if area > 2 * max(frame.height * (last_col + 1), 1):
-        raise UnreadableWorkbookError(
-            f"{path}: sheet {sheet!r} has merged ranges that overlap; the workbook is damaged.", RESAVE
-        )
+        raise UnreadableWorkbookError("E-MERGES-OVERLAP", "H-RESAVE", path=path, sheet=sheet)
     return clipped
 
 

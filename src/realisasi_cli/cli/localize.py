@@ -1,0 +1,283 @@
+"""The command line in the user's language: ``--help`` texts and the errors of option parsing.
+
+The options are declared once, with English help (the source stays readable to every
+contributor); ``localize`` puts the Indonesian text of each in place before the command line
+is parsed, from ``HELP`` below. The frame of Typer's help (panel titles) and the parser's own
+errors (an unknown option, a missing argument) are put in the language too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+# English help of each option and command: its Indonesian text
+HELP: dict[str, str] = {
+    "Rank perangkat daerah by budget absorption, straight from realization exports.": (
+        "Peringkat perangkat daerah menurut penyerapan anggaran, langsung dari ekspor realisasi."
+    ),
+    "Show the version and exit.": "Tampilkan versi lalu keluar.",
+    "Show a traceback on errors.": "Tampilkan traceback saat terjadi kesalahan.",
+    "Config file (realisasi.toml).": "Berkas konfigurasi (realisasi.toml).",
+    "Language for people: id (default) or en.": "Bahasa tampilan: id (bawaan) atau en.",
+    "Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default.": (
+        "Peringkat perangkat daerah menurut penyerapan (realisasi ÷ pagu): bawaannya 10 terendah."
+    ),
+    "Export files or folders.": "Berkas atau folder ekspor.",
+    "Show the N lowest (default 10).": "Tampilkan N terendah (bawaan 10).",
+    "Show the N highest instead.": "Tampilkan N tertinggi.",
+    "Show every unit.": "Tampilkan semua perangkat daerah.",
+    "Absorption threshold in % (default 57).": "Ambang penyerapan dalam % (bawaan 57).",
+    "Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, "
+    "transfer (also 'belanja modal', 'Modal').": (
+        "Hanya satu jenis belanja: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, "
+        "transfer (juga 'belanja modal', 'Modal')."
+    ),
+    "Output format (default: from -o's suffix, else table).": (
+        "Format keluaran (bawaan: menurut akhiran nama berkas -o, selain itu tabel)."
+    ),
+    "Write to this file instead of the terminal.": "Tulis ke berkas ini, bukan ke layar.",
+    "Data as of this date (YYYY-MM-DD), overriding the file.": (
+        "Data per tanggal ini (TTTT-BB-HH), menggantikan tanggal di berkas."
+    ),
+    "Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.": (
+        "Gabungkan unit di bawahnya (RSUD, UPT: kode berakhiran .0001) ke SKPD induknya."
+    ),
+    "Fail if any input cannot be used.": "Gagal bila ada masukan yang tidak dapat dipakai.",
+    "A list of units (CSV/XLSX: Kode, Nama, optionally Berkas with file-name patterns).": (
+        "Daftar perangkat daerah (CSV/XLSX: Kode, Nama, boleh juga Berkas dengan pola nama berkas)."
+    ),
+    "No warnings on the terminal.": "Tanpa peringatan di layar.",
+    "An earlier export: show the change since then.": "Ekspor sebelumnya: tampilkan perubahan sejak itu.",
+    "Add the monthly pace, year-end projection and pace needed.": (
+        "Tambahkan laju per bulan, proyeksi akhir tahun, dan laju yang diperlukan."
+    ),
+    "Cumulative targets % for TW I–IV (default 15,40,65,95).": (
+        "Target kumulatif % untuk TW I–IV (bawaan 15;40;65;95)."
+    ),
+    "Last year's export (file or folder): realization a year earlier at the same date.": (
+        "Ekspor tahun lalu (berkas atau folder): realisasi setahun sebelumnya pada tanggal yang sama."
+    ),
+    "Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total.": (
+        "Per triwulan (TW I–IV): realisasi, kumulatif, % pagu, target dan selisihnya, per perangkat daerah "
+        "dan total."
+    ),
+    "A cash plan (anggaran kas / RAK): each unit's own targets.": (
+        "Rencana anggaran kas (anggaran kas / RAK): target masing-masing perangkat daerah."
+    ),
+    "Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars.": (
+        "Tulis fakta yang sudah dinormalkan (budget.parquet, realization.parquet, …) untuk DuckDB, Spark "
+        "atau Polars."
+    ),
+    "Folder for the Parquet files.": "Folder untuk berkas Parquet.",
+    "Show how each file and sheet was understood: header, column roles, context, rows used.": (
+        "Tampilkan bagaimana tiap berkas dan lembar dipahami: kepala tabel, peran kolom, konteks, baris "
+        "yang dipakai."
+    ),
+    "table (default) or json.": "table (bawaan) atau json.",
+    "The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts.": (
+        "Bahan rapat evaluasi: ringkasan, jenis belanja, peringkat, perangkat daerah terendah, grafik."
+    ),
+    "md or html (default: from -o's suffix, else md).": (
+        "md atau html (bawaan: menurut akhiran nama berkas -o, selain itu md)."
+    ),
+    "Write to this file (.md or .html) instead of stdout.": "Tulis ke berkas ini (.md atau .html), bukan ke layar.",
+    "Date of the meeting (YYYY-MM-DD; default today).": "Tanggal rapat (TTTT-BB-HH; bawaan hari ini).",
+    "Your own Jinja2 template (copy a shipped one).": "Templat Jinja2 Anda sendiri (salin dari templat bawaan).",
+    "Colour band limits LOW,HIGH in % (default: threshold, quarter target).": (
+        "Batas pita warna RENDAH,TINGGI dalam % (bawaan: ambang, target triwulan)."
+    ),
+    "The newest export against the previous one, short enough for a phone; --send e-mails it once.": (
+        "Ekspor terbaru dibanding sebelumnya, cukup ringkas untuk ponsel; --send mengirimkannya sekali "
+        "lewat e-mail."
+    ),
+    "Compare with this export instead of the previous snapshot among the inputs.": (
+        "Bandingkan dengan ekspor ini, bukan dengan data sebelumnya di antara masukan."
+    ),
+    "E-mail the summary instead of printing it.": "Kirim ringkasan lewat e-mail, bukan ditampilkan.",
+    "Recipient (repeatable); default: REALISASI_SMTP_TO, or to in realisasi.toml \\[smtp].": (
+        "Penerima (boleh berulang); bawaan: REALISASI_SMTP_TO, atau to di realisasi.toml \\[smtp]."
+    ),
+    "Write the e-mail as .eml (to -o or stdout) instead of sending.": (
+        "Tulis e-mail sebagai .eml (ke -o atau layar), bukan dikirim."
+    ),
+    "Write the text (or with --dry-run the .eml) here.": "Tulis teksnya (atau dengan --dry-run, .eml) ke sini.",
+    "Attach the full ranking as an .xlsx workbook.": "Lampirkan peringkat lengkap sebagai buku kerja .xlsx.",
+    "Attach the meeting briefing as HTML (as realisasi brief).": (
+        "Lampirkan bahan rapat sebagai HTML (seperti realisasi brief)."
+    ),
+    "Send even if this summary was sent before.": "Kirim meskipun ringkasan ini sudah pernah dikirim.",
+    "Tries again after a temporary failure (waits 1, 2, 4 … s).": (
+        "Coba lagi setelah kegagalan sementara (menunggu 1, 2, 4 … detik)."
+    ),
+    "Nothing on the terminal on success (warnings go in the notes).": (
+        "Tidak ada tampilan di layar bila berhasil (peringatan masuk ke catatan)."
+    ),
+    "Show this message and exit.": "Tampilkan bantuan ini lalu keluar.",
+}
+
+# the frame of Typer's help and errors
+_PANELS = {
+    "ARGUMENTS_PANEL_TITLE": "Argumen",
+    "OPTIONS_PANEL_TITLE": "Opsi",
+    "COMMANDS_PANEL_TITLE": "Perintah",
+    "ERRORS_PANEL_TITLE": "Kesalahan",
+    "ABORTED_TEXT": "Dibatalkan.",
+    "RICH_HELP": "Coba [blue]'{command_path} {help_option}'[/] untuk bantuan.",
+    "DEFAULT_STRING": "[bawaan: {}]",
+    "REQUIRED_LONG_STRING": "[wajib]",
+}
+
+
+def requested_language(args: Sequence[str], environ: Any = os.environ) -> str:
+    """The language a command line asks for before it is parsed: ``--lang``, ``REALISASI_LANG``,
+    the ``lang`` of the config in force, else Indonesian."""
+    from realisasi_cli.messages import LANGUAGES
+
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        if value is not None and value.strip().lower() in LANGUAGES:
+            return value.strip().lower()
+    chosen = str(environ.get("REALISASI_LANG", "")).strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    return _configured_language(args)
+
+
+def _configured_language(args: Sequence[str]) -> str:
+    from pathlib import Path
+
+    from realisasi_cli.config import find_config
+
+    explicit = next((Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--config"), None)
+    try:
+        path = find_config(explicit)
+        if path is None or path.stat().st_size > 1 << 20:
+            return "id"
+        import tomllib
+
+        lang = str(tomllib.loads(path.read_text(encoding="utf-8-sig")).get("lang", "id")).lower()
+    except (OSError, ValueError, UnicodeDecodeError):
+        return "id"  # the command reports the broken config itself
+    return lang if lang in ("id", "en") else "id"
+
+
+def localize(command: Any, lang: str) -> None:
+    """Put the help of ``command``, its options and its subcommands in ``lang`` (in place)."""
+    if lang != "id":
+        return
+    _frame_in_indonesian()
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if text in HELP:
+            setattr(command, attribute, HELP[text])
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None) in HELP:
+            param.help = HELP[param.help]
+    for sub in getattr(command, "commands", {}).values():
+        localize(sub, lang)
+    _help_option_in_indonesian(command)
+    usage = command.get_usage
+    command.get_usage = lambda ctx: usage(ctx).replace("Usage:", "Penggunaan:", 1)
+
+
+def _help_option_in_indonesian(command: Any) -> None:
+    """``--help`` is made by the parser per run; its text is set where it is made."""
+    make = getattr(command, "get_help_option", None)
+    if make is None or getattr(make, "localized", False):
+        return
+
+    def get_help_option(ctx: Any) -> Any:
+        option = make(ctx)
+        if option is not None and getattr(option, "help", None) in HELP:
+            option.help = HELP[option.help]
+        return option
+
+    get_help_option.localized = True  # type: ignore[attr-defined]  # so it is wrapped once
+    command.get_help_option = get_help_option
+
+
+def _frame_in_indonesian() -> None:
+    from typer import rich_utils
+
+    for name, value in _PANELS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, value)
+
+
+def usage_error(exc: Any, lang: str) -> str:
+    """The parser's error in ``lang``: an unknown option, a missing argument, a bad value."""
+    from realisasi_cli.messages import text
+
+    kind = type(exc).__name__
+    if kind == "NoSuchOption":
+        message = text("E-NO-SUCH-OPTION", lang, option=exc.option_name)
+        if getattr(exc, "possibilities", None):
+            message += " " + text("N-DID-YOU-MEAN", lang, choices=sorted(exc.possibilities))
+        return message
+    if kind == "MissingParameter":
+        param = getattr(exc, "param", None)
+        hint = param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else "?"
+        return text("E-MISSING-PARAMETER", lang, what=hint)
+    if kind == "BadParameter":
+        param = getattr(exc, "param", None)
+        hint = getattr(exc, "param_hint", None) or (
+            param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else "?"
+        )
+        return text("E-BAD-PARAMETER", lang, what=hint, reason=_path_problem(str(exc.message), lang))
+    return str(exc.format_message())
+
+
+def _path_problem(message: str, lang: str) -> str:
+    """The parser's words on a path given to an option, in ``lang``."""
+    import re
+
+    from realisasi_cli.messages import text
+
+    missing = re.fullmatch(r"(?:File|Directory|Path) '(.*)' does not exist\.", message)
+    if missing:
+        return text("E-NO-SUCH-PATH", lang, path=missing.group(1))
+    folder = re.fullmatch(r"File '(.*)' is a directory\.", message)
+    if folder:
+        return text("E-OUTPUT-IS-FOLDER", lang, path=folder.group(1))
+    return message
+
+
+def run(command: Any, args: list[str], lang: str) -> int:
+    """Run the click ``command`` on ``args``; its parsing errors are shown in ``lang``. The exit code."""
+    from realisasi_cli.cli.output import err, escape
+    from realisasi_cli.messages import text
+
+    try:
+        result = command.main(args=args, prog_name="realisasi", standalone_mode=False)
+    except Exception as exc:  # the parser's ClickException, of whichever click Typer brings
+        if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
+            err.print(text("N-INTERRUPTED", lang))
+            return 130
+        if not hasattr(exc, "exit_code") or not hasattr(exc, "format_message"):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help was the answer
+            return int(exc.exit_code)
+        if ctx is not None:
+            err.print(escape(ctx.get_usage()), soft_wrap=True)
+        err.print(f"[bold red]{text('N-ERROR', lang)}:[/] {escape(usage_error(exc, lang))}", soft_wrap=True)
+        if ctx is not None:
+            err.print(escape(text("N-TRY-HELP", lang, command=ctx.command_path)), soft_wrap=True)
+        return int(exc.exit_code)
+    return result if isinstance(result, int) else 0
+
+
+def main(app: Any) -> None:
+    """Build ``app``'s command, put it in the requested language, and run it on ``sys.argv``."""
+    import typer.main
+
+    args = sys.argv[1:]
+    lang = requested_language(args)
+    command = typer.main.get_command(app)
+    localize(command, lang)
+    sys.exit(run(command, args, lang))

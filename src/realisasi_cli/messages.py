@@ -1,0 +1,807 @@
+"""Every warning, error and hint people read, under a stable code, in Indonesian and English.
+
+A message is a code and its parameters (``Message("W-SUBTOTAL", {"what": "5.1.02", ...})``);
+its text is made when it is shown, in the language of the run, with numbers and dates
+formatted for that language (babel: ``12.710.793.000`` in Indonesian, ``12,710,793,000`` in
+English). Codes are stable: JSON carries them (``warnings[].code``) so that a script or a
+help desk can rely on them while the wording improves.
+
+Codes: ``E-`` an error (the command stops), ``W-`` a warning, ``H-`` a hint under an error,
+``D-`` what is damaged in a file, ``K-`` a kind of sheet, ``R-`` why a sheet is of its kind,
+``N-`` a note. This module imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+LANGUAGES = ("id", "en")
+LANG_ENV = "REALISASI_LANG"
+_LOCALES = {"id": "id_ID", "en": "en_US"}
+
+# code: (Indonesian, English)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- the command line and its outputs ---------------------------------------------------
+    "E-NO-SUCH-PATH": ("{path}: berkas atau folder tidak ditemukan.", "{path}: no such file or folder."),
+    "E-EMPTY-FOLDER": (
+        "{path}: folder ini tidak berisi ekspor (.xlsx, .xls, .ods, .csv).",
+        "{path}: the folder holds no export (.xlsx, .xls, .ods, .csv).",
+    ),
+    "E-OUTPUT-SUFFIX-OTHER": (
+        "{path}: perintah ini menulis {known}, bukan .{suffix}.",
+        "{path}: this command writes {known}, not .{suffix}.",
+    ),
+    "E-OUTPUT-SUFFIX": (
+        "{path}: format tidak dapat ditentukan dari akhiran nama berkas ({known}); tambahkan --format.",
+        "{path}: cannot tell the format from the suffix ({known}); add --format.",
+    ),
+    "E-OUTPUT-IS-FILE": (
+        "{path}: ini berkas; berikan folder untuk berkas keluaran.",
+        "{path}: is a file; give a folder for the output files.",
+    ),
+    "E-OUTPUT-IS-INPUT": (
+        "{path}: keluaran akan menimpa berkas masukan; pilih nama lain.",
+        "{path}: the output would overwrite an input; choose another name.",
+    ),
+    "E-OUTPUT-IS-FOLDER": (
+        "{path}: ini folder; berikan nama berkas.",
+        "{path}: is a folder; give a file name.",
+    ),
+    "E-OUTPUT-NO-FOLDER": (
+        "{path}: folder untuk keluaran tidak ada.",
+        "{path}: no such folder for the output.",
+    ),
+    "E-OUTPUT-WRITE": (
+        "{path}: tidak dapat ditulis ({reason}); tidak ada yang ditulis.",
+        "{path}: cannot be written ({reason}); nothing was written.",
+    ),
+    "E-OUTPUT-NEEDS-FILE": (
+        "--format {fmt} memerlukan -o BERKAS.{fmt}.",
+        "--format {fmt} needs -o FILE.{fmt}.",
+    ),
+    "E-BRIEF-SUFFIX": (
+        "{path}: format tidak dapat ditentukan dari akhiran nama berkas; tambahkan --format md atau html.",
+        "{path}: cannot tell the format from the suffix; add --format md or html.",
+    ),
+    "E-BANDS": (
+        "--bands {value}: berikan dua persentase, misalnya 57,65.",
+        "--bands {value}: give two percentages, e.g. 57,65.",
+    ),
+    "E-DATE": (
+        "{option} {value}: diharapkan tanggal seperti 2023-09-30.",
+        "{option} {value}: expected a date like 2023-09-30.",
+    ),
+    "E-TARGETS": (
+        "--targets {value}: berikan empat persentase yang naik untuk TW I–IV, misalnya 15;40;65;95.",
+        "--targets {value}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.",
+    ),
+    "E-PERCENT": (
+        "'{value}' bukan persentase; tulis misalnya 57 atau 57,5.",
+        "'{value}' is not a percentage; write e.g. 57 or 57,5.",
+    ),
+    "E-PERCENT-RANGE": ("'{value}': persentase dari 0 sampai 100.", "'{value}': a percentage from 0 to 100."),
+    "E-CATEGORY-OPTION": (
+        "'{value}': gunakan salah satu dari {choices} (atau misalnya 'belanja modal').",
+        "'{value}': use one of {choices} (or e.g. 'belanja modal').",
+    ),
+    "E-CATEGORY": (
+        "--category {value}: gunakan salah satu dari {choices}.",
+        "--category {value}: use one of {choices}.",
+    ),
+    "E-SELECTION": (
+        "{first} dan {second} sama-sama memilih perangkat daerah yang ditampilkan: berikan salah satu saja.",
+        "{first} and {second} both choose which units are shown: give one of them.",
+    ),
+    "E-NO-DATED-REALIZATION": (
+        "tidak ada realisasi yang tanggalnya diketahui: tidak dapat ditempatkan dalam triwulan.",
+        "no realization with a known date: cannot place it in a quarter.",
+    ),
+    "E-SUMMARY-OUTPUT-SEND": (
+        "-o menulis teks atau, dengan --dry-run, berkas .eml; --send mengirimkannya: pilih salah satu.",
+        "-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.",
+    ),
+    "E-NO-RECIPIENTS": ("Tidak ada penerima untuk e-mail.", "No recipients for the e-mail."),
+    "E-TEMPLATE-READ": (
+        "{path}: templat tidak dapat dibaca ({reason}).",
+        "{path}: cannot read the template ({reason}).",
+    ),
+    "E-TEMPLATE-RENDER": (
+        "{path}: templat tidak dapat dirender: {reason}.",
+        "{path}: the template cannot be rendered: {reason}.",
+    ),
+    "E-TEMPLATE-RENDER-LINE": (
+        "{path}, baris {line}: templat tidak dapat dirender: {reason}.",
+        "{path}, line {line}: the template cannot be rendered: {reason}.",
+    ),
+    "E-NO-SUCH-OPTION": ("Opsi tidak dikenal: {option}.", "No such option: {option}."),
+    "E-MISSING-PARAMETER": ("Belum diberikan: {what}.", "Missing {what}."),
+    "E-BAD-PARAMETER": ("Nilai tidak sah untuk {what}: {reason}", "Invalid value for {what}: {reason}"),
+    "N-DID-YOU-MEAN": ("Mungkin maksudnya: {choices}?", "Did you mean: {choices}?"),
+    "N-TRY-HELP": ("Coba '{command} --help' untuk bantuan.", "Try '{command} --help' for help."),
+    "E-UNEXPECTED": (
+        "kegagalan tak terduga ({reason}).",
+        "unexpected failure ({reason}).",
+    ),
+    "E-OUT-OF-MEMORY": ("memori tidak cukup", "out of memory"),
+    # --- the config -------------------------------------------------------------------------
+    "E-CONFIG-MISSING": ("{path}: berkas konfigurasi tidak ditemukan.", "{path}: config file not found."),
+    "E-CONFIG-SYNTAX": (
+        "{path}: berkas konfigurasi tidak dapat dibaca ({reason}).",
+        "{path}: cannot read the config file ({reason}).",
+    ),
+    "E-CONFIG-VALUE": ("{path}: {problem}.", "{path}: {problem}."),
+    "E-CONFIG-TARGETS": (
+        "{key} memerlukan empat persentase yang naik untuk TW I–IV, misalnya [15, 40, 65, 95]",
+        "{key} needs four rising percentages for TW I–IV, e.g. [15, 40, 65, 95]",
+    ),
+    "E-CONFIG-TARGET-KEY": (
+        "targets.{key}: bukan jenis belanja; gunakan semua atau salah satu dari {choices}",
+        "targets.{key}: not a spending category; use semua or one of {choices}",
+    ),
+    "E-CONFIG-PASSWORD": (
+        "kata sandi SMTP disimpan di $REALISASI_SMTP_PASSWORD, bukan di berkas",
+        "the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file",
+    ),
+    "E-CONFIG-TYPE": ("nilai yang salah ({reason})", "a wrong value ({reason})"),
+    "E-UNITS-NO-HEADER": (
+        "{path}: tidak ada baris judul dengan kolom kode (Kode) atau nama (Nama) dalam daftar perangkat daerah.",
+        "{path}: no header with a code (Kode) or name (Nama) column found in the list of units.",
+    ),
+    "E-LAYOUT-NO-SHEET": (
+        "{path}: tidak ada lembar bernama '{sheet}' (dari realisasi.toml).",
+        "{path}: has no sheet named '{sheet}' (from realisasi.toml).",
+    ),
+    # --- reading ----------------------------------------------------------------------------
+    "E-CANNOT-OPEN": ("{path}: tidak dapat dibuka ({reason}).", "{path}: cannot be opened ({reason})."),
+    "E-EMPTY-FILE": ("{path}: berkas ini kosong.", "{path}: the file is empty."),
+    "E-NOT-SPREADSHEET": (
+        "{path}: bukan lembar kerja (.xlsx, .xlsm, .xls, .ods atau .csv).",
+        "{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).",
+    ),
+    "E-FILE-TYPE": (
+        "{path}: ini {what}, bukan lembar kerja, meskipun namanya berakhiran .{suffix}.",
+        "{path}: this is {what}, not a spreadsheet, though its name ends in .{suffix}.",
+    ),
+    "E-DAMAGED-KIND": (
+        "{path}: rusak atau bukan lembar kerja ({kind}).",
+        "{path}: damaged or not a spreadsheet ({kind}).",
+    ),
+    "E-ZIP-ARCHIVE": (
+        "{path}: arsip zip berisi {n} berkas, bukan lembar kerja.",
+        "{path}: a zip archive of {n} file(s), not a spreadsheet.",
+    ),
+    "E-ZIP-OF-EXPORTS": (
+        "{path}: arsip zip berisi {n} berkas ({names}), bukan satu lembar kerja.",
+        "{path}: a zip archive of {n} file(s) ({names}), not one spreadsheet.",
+    ),
+    "E-PASSWORD": (
+        "{path}: buku kerja ini dilindungi kata sandi.",
+        "{path}: the workbook is password-protected.",
+    ),
+    "E-ZIP-BOMB": (
+        "{path}: ditolak, arsip ini akan mengembang menjadi {megabytes} MB (rasio kompresi {ratio}:1); "
+        "ini bukan ekspor biasa.",
+        "{path}: refused, the archive would inflate to {megabytes} MB (compression ratio {ratio}:1); "
+        "this is not a normal export.",
+    ),
+    "E-TOO-MANY-SHEETS": (
+        "{path}: {n} lembar; ditolak karena tidak wajar.",
+        "{path}: {n} sheets; refused as absurd.",
+    ),
+    "E-TOO-MUCH-XML": (
+        "{path}: lembar-lembarnya berisi {megabytes} MB XML untuk diurai; ditolak karena tidak wajar.",
+        "{path}: its sheets would make {megabytes} MB of XML to parse; refused as absurd.",
+    ),
+    "E-DAMAGED": ("{path}: buku kerja ini rusak ({reason}).", "{path}: the workbook is damaged ({reason})."),
+    "E-OLE-NO-WORKBOOK": (
+        "{path}: dokumen Office (misalnya Word .doc) tanpa buku kerja; bukan lembar kerja.",
+        "{path}: an Office document (for example a Word .doc) without a workbook; not a spreadsheet.",
+    ),
+    "E-SHEET-DECLARES": (
+        "{path}: lembar '{sheet}' menyatakan {rows} baris × {cols} kolom; ditolak karena tidak wajar.",
+        "{path}: sheet '{sheet}' declares {rows} rows × {cols} columns; refused as absurd.",
+    ),
+    "E-SHEET-TOO-LARGE": (
+        "{path}: lembar '{sheet}' mencakup {rows} baris × {cols} kolom; ditolak karena terlalu besar.",
+        "{path}: sheet '{sheet}' spans {rows} rows × {cols} columns; refused as absurdly large.",
+    ),
+    "E-SHEET-SPARSE": (
+        "{path}: lembar '{sheet}' mencakup {rows} baris × {cols} kolom tetapi hanya {filled} sel yang berisi; "
+        "ditolak karena tidak wajar (berkas rusak atau sengaja dibuat).",
+        "{path}: sheet '{sheet}' spans {rows} rows × {cols} columns but only {filled} cells hold anything; "
+        "refused as absurd (a damaged or crafted file).",
+    ),
+    "E-ODS-REPEATS": (
+        "{path}: tabel '{sheet}' mengulang {written} sel tertulis menjadi {filled}; ditolak karena tidak wajar "
+        "(berkas rusak atau sengaja dibuat).",
+        "{path}: table '{sheet}' repeats {written} written cells into {filled}; refused as absurd "
+        "(a damaged or crafted file).",
+    ),
+    "E-CSV": (
+        "{path}: tidak dapat dibaca sebagai CSV ({reason}).",
+        "{path}: cannot be read as CSV ({reason}).",
+    ),
+    "E-TOO-WIDE": (
+        "{path}: tabel lebih lebar dari {n} kolom; ditolak karena tidak wajar.",
+        "{path}: a table wider than {n} columns; refused as absurd.",
+    ),
+    "E-TOO-MANY-CELLS": (
+        "{path}: lebih dari {n} sel; ditolak karena tidak wajar.",
+        "{path}: more than {n} cells; refused as absurd.",
+    ),
+    "E-HTML-NO-TABLE": (
+        "{path}: berkas HTML tanpa tabel; bukan lembar kerja.",
+        "{path}: an HTML file without a table; not a spreadsheet.",
+    ),
+    "E-XML-NO-SHEET": (
+        "{path}: berkas XML tanpa lembar kerja; bukan lembar kerja.",
+        "{path}: an XML file without a worksheet; not a spreadsheet.",
+    ),
+    "E-UNREADABLE": (
+        "{path}: tidak dapat dibaca sebagai lembar kerja ({reason}).",
+        "{path}: cannot be read as a spreadsheet ({reason}).",
+    ),
+    "E-UNREADABLE-SHEET": (
+        "{path} (lembar '{sheet}'): tidak dapat dibaca sebagai lembar kerja ({reason}).",
+        "{path} (sheet '{sheet}'): cannot be read as a spreadsheet ({reason}).",
+    ),
+    "E-MERGES-OVERLAP": (
+        "{path}: lembar '{sheet}' memiliki sel gabungan yang bertumpang tindih; buku kerja ini rusak.",
+        "{path}: sheet '{sheet}' has merged ranges that overlap; the workbook is damaged.",
+    ),
+    "E-FORMULAS-NO-VALUES": (
+        "{path} ({where}): {n} sel pagu/realisasi berupa rumus yang disimpan tanpa hasilnya.",
+        "{path} ({where}): {n} budget/realization cell(s) are formulas saved without their results.",
+    ),
+    "E-NO-COLUMN": (
+        "tidak ada masukan yang memiliki kolom {missing} ({files}).",
+        "none of the inputs has a {missing} column ({files}).",
+    ),
+    "E-IS-PLAN": (
+        "{path}: ini rencana anggaran kas (anggaran kas / RAK), bukan ekspor realisasi: "
+        "isinya target, bukan peringkat.",
+        "{path}: this is a cash plan (anggaran kas / RAK), not a realization export: "
+        "it gives targets, not a ranking.",
+    ),
+    "E-INPUTS-UNUSABLE": (
+        "tidak ada masukan yang dapat dipakai:\n{problems}",
+        "none of the inputs could be used:\n{problems}",
+    ),
+    "E-NO-INPUT-TABLE": (
+        "tidak ada masukan yang memuat tabel realisasi.",
+        "none of the inputs holds a realization table.",
+    ),
+    "E-NO-PLAN": (
+        "{path}: tidak ditemukan rencana bulanan (diharapkan kolom Januari … Desember di bawah judul "
+        "'Rencana Anggaran Kas' atau 'Target').",
+        "{path}: no monthly plan found (expected Januari … Desember columns under a "
+        "'Rencana Anggaran Kas' or 'Target' title).",
+    ),
+    "E-NO-TABLE-FOUND": (
+        "{path}: tidak ditemukan tabel realisasi di {n} lembar.",
+        "{path}: no realization table found in {n} sheet(s).",
+    ),
+    "E-MISSING-COLUMN": (
+        "{path} (lembar '{sheet}'): tidak ditemukan kolom {missing} (yang ditemukan: {found}).",
+        "{path} (sheet '{sheet}'): no {missing} column found (found {found}).",
+    ),
+    "N-NO-AMOUNT-COLUMNS": ("tidak ada kolom nilai", "no amount columns"),
+    "N-COLUMN-ROLE": ("{role} ('{header}')", "{role} ('{header}')"),
+    "T-budget": ("pagu", "budget"),
+    "T-sheet": ("lembar", "sheet"),
+    "T-file": ("berkas", "file"),
+    "T-realized": ("realisasi", "realization"),
+    # --- e-mail -----------------------------------------------------------------------------
+    "E-SMTP-SECURITY": (
+        "keamanan SMTP '{value}' bukan salah satu dari starttls, ssl, none.",
+        "SMTP security '{value}' is not one of starttls, ssl, none.",
+    ),
+    "E-SMTP-PASSWORD-FILE": (
+        "[smtp] password tidak dibaca dari berkas.",
+        "[smtp] password is not read from a file.",
+    ),
+    "E-SMTP-NO-HOST": ("Belum ada server SMTP yang diatur.", "No SMTP server is configured."),
+    "E-SMTP-NO-SENDER": (
+        "Belum ada alamat pengirim yang diatur untuk e-mail.",
+        "No sender address is configured for the e-mail.",
+    ),
+    "E-SMTP-PORT": ("port SMTP {value} di luar rentang.", "SMTP port {value} is out of range."),
+    "E-SMTP-TIMEOUT": ("batas waktu SMTP {value} harus positif.", "SMTP timeout {value} must be positive."),
+    "E-SMTP-NO-PASSWORD": (
+        "pengguna SMTP '{user}' diatur tetapi kata sandinya tidak.",
+        "SMTP user '{user}' is set but no password is.",
+    ),
+    "E-SMTP-CAFILE": ("{path}: berkas CA tidak ditemukan.", "{path}: CA file not found."),
+    "E-SMTP-CAFILE-LOAD": (
+        "{path}: berkas CA tidak dapat dimuat ({reason}).",
+        "{path}: cannot load the CA file ({reason}).",
+    ),
+    "E-SMTP-NUMBER": ("{key} SMTP '{value}' bukan angka.", "SMTP {key} '{value}' is not a number."),
+    "E-SMTP-TO": (
+        "[smtp] to harus berupa alamat atau daftar alamat.",
+        "[smtp] to must be an address or a list of addresses.",
+    ),
+    "E-BAD-ADDRESS": ("'{value}' bukan alamat e-mail.", "'{value}' is not an e-mail address."),
+    "E-DELIVERY-PARTLY": (
+        "{server}: ditolak untuk {refused}; terkirim ke {accepted}.",
+        "{server}: refused {refused}; delivered to {accepted}.",
+    ),
+    "E-DELIVERY-FAILED": (
+        "{server}: pengiriman gagal: {reason}.",
+        "{server}: delivery failed: {reason}.",
+    ),
+    "E-DELIVERY-FAILED-TRIES": (
+        "{server}: pengiriman gagal setelah {n} kali percobaan: {reason}.",
+        "{server}: delivery failed after {n} attempts: {reason}.",
+    ),
+    "E-DELIVERY-REFUSED": (
+        "{server}: semua penerima ditolak: {refused}.",
+        "{server}: every recipient was refused: {refused}.",
+    ),
+    "E-STATE-WRITE": (
+        "{path}: e-mail yang terkirim tidak dapat dicatat ({reason}).",
+        "{path}: cannot record the sent e-mail ({reason}).",
+    ),
+    "D-NO-STARTTLS": (
+        "server tidak menawarkan STARTTLS dan ringkasan tidak pernah dikirim tanpa enkripsi "
+        "(gunakan {env}=ssl untuk server dengan TLS sejak tersambung)",
+        "the server does not offer STARTTLS and the summary is never sent unencrypted "
+        "(use {env}=ssl for a server with TLS on connect)",
+    ),
+    "D-PLAIN-PASSWORD": (
+        "kata sandi tidak dikirim melalui sambungan tanpa enkripsi",
+        "refusing to send the password over an unencrypted connection",
+    ),
+    "D-LOGIN-REFUSED": (
+        "login sebagai '{user}' ditolak ({reply}); periksa {user_env} dan {password_env}",
+        "login as '{user}' refused ({reply}); check {user_env} and {password_env}",
+    ),
+    "D-NO-AUTH": (
+        "server tidak menawarkan AUTH; kosongkan {env} untuk mengirim tanpa login",
+        "the server offers no AUTH; unset {env} to send without a login",
+    ),
+    "D-NO-AUTH-PLAIN": (
+        "server tidak menawarkan AUTH PLAIN, yang diperlukan nama pengguna atau kata sandi non-ASCII",
+        "the server offers no AUTH PLAIN, which a non-ASCII user name or password needs",
+    ),
+    "D-TLS-VERIFY": (
+        "verifikasi sertifikat TLS gagal ({reason}); atur {env} ke berkas PEM dari CA server",
+        "TLS certificate verification failed ({reason}); set {env} to the PEM file of the server's CA",
+    ),
+    "D-TLS-HANDSHAKE": (
+        "jabat tangan TLS gagal ({reason}); periksa {env} dan port-nya",
+        "TLS handshake failed ({reason}); check {env} and the port",
+    ),
+    "D-TIMEOUT": ("server tidak menjawab tepat waktu", "the server did not answer in time"),
+    "D-CONNECTION-REFUSED": (
+        "sambungan ditolak (apakah servernya berjalan di port itu?)",
+        "connection refused (is the server running on that port?)",
+    ),
+    "W-STATE-UNREADABLE": (
+        "{path}: tidak terbaca ({reason}), dianggap kosong; berkas lama disimpan sebagai {backup}.",
+        "{path}: unreadable ({reason}), treated as empty; the old file is kept as {backup}.",
+    ),
+    # --- what is damaged --------------------------------------------------------------------
+    "D-XML": (
+        "content.xml tidak tersusun dengan benar: {reason}",
+        "content.xml is not well-formed: {reason}",
+    ),
+    "D-COMPRESSION": ("metode kompresi tidak lazim {method}", "unusual compression method {method}"),
+    "D-OLE": ("bukan wadah OLE yang sah", "not a valid OLE container"),
+    "D-CUT-SHORT": ("berkas terpotong", "the file is cut short"),
+    "D-SECTOR-CHAIN": ("rantai sektor rusak", "a broken sector chain"),
+    "D-XML-COMMENT": (
+        "komentar XML atau bagian CDATA lebih dari 4 MB",
+        "an XML comment or CDATA section longer than 4 MB",
+    ),
+    "D-XML-TAG": ("tag XML lebih dari 1 MB", "an XML tag longer than 1 MB"),
+    "D-RECORD-HEADER": ("kepala rekaman rusak", "a record header is malformed"),
+    "D-RECORD-SIZE": ("rekaman sebesar {megabytes} MB", "a record of {megabytes} MB"),
+    "D-SHEET-DECLARES": (
+        "lembar menyatakan {rows} baris × {cols} kolom",
+        "a sheet declares {rows} rows × {cols} columns",
+    ),
+    "D-NO-LOCAL-HEADER": ("{member} tidak memiliki kepala lokal", "{member} has no local header"),
+    "D-MEMBER-CUT": ("{member} terpotong", "{member} is cut short"),
+    "D-MEMBER-INFLATE": ("{member} tidak dapat didekompresi", "{member} cannot be decompressed"),
+    "D-MEMBER-BEYOND": (
+        "{member} mengembang melebihi ukuran yang dinyatakan",
+        "{member} inflates beyond its declared size",
+    ),
+    "D-MEMBER-TEXT": (
+        "{member} berisi teks bermegabyte tanpa markup",
+        "{member} holds megabytes of text without markup",
+    ),
+    "D-MEMBER-SIZE": ("{member} berukuran {megabytes} MB", "{member} is {megabytes} MB"),
+    "D-READER": ("{reason}", "{reason}"),
+    "D-ZIP": ("bukan arsip zip yang sah", "not a valid archive"),
+    # --- hints ------------------------------------------------------------------------------
+    "H-RESAVE": (
+        "Buka di program lembar kerja lalu simpan lagi sebagai .xlsx, atau ekspor ulang.",
+        "Open it in a spreadsheet program and save it again as .xlsx, or export it again.",
+    ),
+    "H-PASSWORD": (
+        "Buka di program lembar kerja, hapus kata sandinya, lalu simpan lagi.",
+        "Open it in a spreadsheet program, remove the password and save it again.",
+    ),
+    "H-TRIM": (
+        "Jika berkas ini asli, hapus baris dan kolom di luar tabel lalu simpan lagi.",
+        "If the file is genuine, delete the rows and columns beyond the table and save it again.",
+    ),
+    "H-EXPORT-AGAIN": ("Ekspor ulang dari sistem sumbernya.", "Export it again from the source system."),
+    "H-CHECK-EXPORT": (
+        "Periksa apakah ini ekspor yang dimaksud, atau ekspor ulang sebagai .xlsx atau .csv.",
+        "Check that this is the export you meant, or export it again as .xlsx or .csv.",
+    ),
+    "H-EXTRACT": (
+        "Jika berisi ekspor, ekstrak dulu; jika tidak, ekspor ulang buku kerjanya.",
+        "If it holds exports, extract them first; otherwise export the workbook again.",
+    ),
+    "H-SAVE-EXPORT": (
+        "Simpan ekspornya sendiri (Simpan Sebagai .xlsx atau .csv), bukan dokumen ini.",
+        "Save the export itself (Save As .xlsx or .csv), not this document.",
+    ),
+    "H-RESAVE-GENUINE": (
+        "Jika berkas ini asli, simpan lagi dari program lembar kerja.",
+        "If the file is genuine, save it again from a spreadsheet program.",
+    ),
+    "H-RECALCULATE": (
+        "Buka berkas di Excel atau LibreOffice lalu simpan lagi, agar hasil rumus tersimpan.",
+        "Open the file in Excel or LibreOffice and save it again, so the results are stored.",
+    ),
+    "H-ADD-COLUMN": (
+        "Tambahkan ekspor yang berisi nilai {missing}, atau sebutkan kolomnya di realisasi.toml [[layout]].",
+        "Add an export with {missing} amounts, or name the column in realisasi.toml [[layout]].",
+    ),
+    "H-GIVE-PLAN": (
+        "Berikan dengan --plan di samping ekspor LRA (realisasi quarters LRA --plan BERKAS), "
+        "atau taruh di folder ekspornya.",
+        "Give it with --plan beside the LRA export (realisasi quarters LRA --plan FILE), "
+        "or put it in the folder of the exports.",
+    ),
+    "H-PLAN-EXPORT": (
+        "Gunakan ekspor anggaran kas / RAK dari SIPD, atau sebutkan kolomnya di realisasi.toml.",
+        "Use the anggaran kas / RAK export of SIPD, or name the columns in realisasi.toml.",
+    ),
+    "H-EXPECTED-HEADER": (
+        "Diharapkan kepala tabel dengan misalnya 'Pagu/Anggaran' dan 'Realisasi'; jalankan 'realisasi inspect' "
+        "untuk melihat apa yang terbaca, atau atur [[layout]] di realisasi.toml.",
+        "Expected a header with e.g. 'Pagu/Anggaran' and 'Realisasi'; run 'realisasi inspect' to see what "
+        "was read, or set [[layout]] in realisasi.toml.",
+    ),
+    "H-ADD-MISSING": (
+        "Tambahkan kolom {missing}, atau sebutkan di realisasi.toml [[layout]] columns.",
+        "Add a {missing} column, or name it in realisasi.toml [[layout]] columns.",
+    ),
+    "H-UNITS-HEADER": (
+        "Tulis baris pertama seperti: Kode,Nama,Berkas",
+        "Write a first row such as: Kode,Nama,Berkas",
+    ),
+    "H-OUTPUT-CLOSE": (
+        "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau pilih nama atau folder lain.",
+        "Close the file if a spreadsheet program has it open, or choose another name or folder.",
+    ),
+    "H-BRIEF-FOR-HTML": (
+        "Bahan rapat HTML atau Markdown dibuat dengan 'realisasi brief … -o rapat.html'.",
+        "The HTML briefing comes from 'realisasi brief … -o rapat.html'.",
+    ),
+    "H-SUMMARY-FOR-EML": (
+        "Berkas .eml dibuat dengan 'realisasi summary … --dry-run -o ringkasan.eml'.",
+        "The .eml file comes from 'realisasi summary … --dry-run -o summary.eml'.",
+    ),
+    "H-GIVE-AS-OF": (
+        "Berikan tanggal ekspor dengan --as-of TTTT-BB-HH, atau gunakan berkas yang judulnya "
+        "menyebut 's.d. <tanggal>'.",
+        "Give the export date with --as-of YYYY-MM-DD, or use files whose title says 's.d. <tanggal>'.",
+    ),
+    "H-CONFIG-SYNTAX": (
+        "Perbaiki sintaks TOML; lihat README, bagian Configuration.",
+        "Fix the TOML syntax; see README, section Configuration.",
+    ),
+    "H-TEMPLATE": (
+        "Mulailah dari templates/{template} bawaan; konteksnya `ctx` (BriefContext).",
+        "Start from the shipped templates/{template}; the context is `ctx` (BriefContext).",
+    ),
+    "H-GIVE-RECIPIENTS": (
+        "Berikan --to ALAMAT, atau atur [smtp] to atau REALISASI_SMTP_TO.",
+        "Give --to ADDR, or set [smtp] to or REALISASI_SMTP_TO.",
+    ),
+    "H-SMTP-SET": (
+        "Atur {env} atau [smtp] {key} di realisasi.toml.",
+        "Set {env} or [smtp] {key} in realisasi.toml.",
+    ),
+    "H-SMTP-PASSWORD-ENV": (
+        "Hapus dari realisasi.toml dan atur {env} di lingkungan (environment).",
+        "Remove it from realisasi.toml and set {env} in the environment.",
+    ),
+    "H-SMTP-PORT": ("Atur {env} ke 1–65535.", "Set {env} to 1–65535."),
+    "H-SMTP-FIX": (
+        "Perbaiki {env} atau [smtp] {key} di realisasi.toml.",
+        "Fix {env} or [smtp] {key} in realisasi.toml.",
+    ),
+    "H-SMTP-JOB-PASSWORD": (
+        "Atur {env} di lingkungan (environment) tugas terjadwalnya.",
+        "Set {env} in the environment of the job.",
+    ),
+    "H-SMTP-CAFILE": (
+        "Atur {env} atau [smtp] cafile ke berkas PEM dari CA server surat.",
+        "Set {env} or [smtp] cafile to the PEM file of the mail server's CA.",
+    ),
+    "H-FIX-CONFIG": ("Perbaiki realisasi.toml.", "Fix realisasi.toml."),
+    "H-FIX-RECIPIENTS": ("Perbaiki penerimanya (--to, [smtp] to).", "Fix the recipients (--to, [smtp] to)."),
+    "H-STATE-DIR": (
+        "Atur {env} ke folder yang dapat ditulis tugas ini.",
+        "Set {env} to a folder this job can write.",
+    ),
+    "H-DEBUG": (
+        "Jalankan lagi perintahnya dengan --debug untuk melihat letaknya, lalu laporkan.",
+        "Run the command again with --debug to see where, and report it.",
+    ),
+    # --- warnings while reading -------------------------------------------------------------
+    "W-LEFT-OUT": ("tidak dipakai ({kind}): {reason}", "left out ({kind}): {reason}"),
+    "W-DUPLICATE-FILE": (
+        "tidak dipakai (turunan): datanya sama dengan {other}",
+        "left out (derived): the same data as {other}",
+    ),
+    "W-MIXED-YEARS": (
+        "masukan mencampur tahun anggaran {years}; hanya {latest} yang dipakai ({n} berkas lain tidak dipakai)",
+        "the inputs mix fiscal years {years}; only {latest} is used ({n} other file(s) left out)",
+    ),
+    "W-OWN-OUTPUT": (
+        "tidak dipakai: ditulis oleh realisasi (keluaran sebelumnya), bukan ekspor",
+        "left out: written by realisasi (an earlier output), not an export",
+    ),
+    "W-SKIPPED": ("dilewati: {reason}", "skipped: {reason}"),
+    "W-UNNAMED": (
+        "tidak ada yang menyebut perangkat daerah pada {what} ini; dinamai '{name}' menurut nama {what}",
+        "nothing names the unit of this {what}; it is called '{name}' after the {what} name",
+    ),
+    "W-FORMULAS-OUTSIDE": (
+        "{n} sel rumus tanpa hasil tersimpan di luar kolom nilai (yang pertama di {where}); diabaikan",
+        "{n} formula cell(s) without saved results outside the amount columns (first at {where}); "
+        "they were ignored",
+    ),
+    "W-SUBTOTAL": (
+        "subtotal {what} tertulis {shown:.2f} tetapi rinciannya berjumlah {summed:.2f}; rinciannya yang dipakai",
+        "subtotal {what} is {shown:.2f} but its rows add up to {summed:.2f}; the rows were used",
+    ),
+    "W-SUBTOTAL-MORE": (
+        "{n} selisih subtotal lainnya",
+        "{n} more subtotal mismatches",
+    ),
+    "W-NOT-AMOUNTS": (
+        "{n} sel di kolom {column} ({header}) bukan nilai uang, misalnya '{raw}' di {where}; dihitung 0",
+        "{n} cell(s) in column {column} ({header}) are not amounts, e.g. '{raw}' at {where}; counted as 0",
+    ),
+    "W-DUPLICATE-UNIT": (
+        "perangkat daerah '{name}' muncul {n} kali (baris {rows}); nilainya dijumlahkan",
+        "unit '{name}' appears {n} times (rows {rows}); its amounts were added",
+    ),
+    "W-NEGATIVE": (
+        "{n} nilai realisasi negatif (yang pertama di baris {first})",
+        "{n} negative realization amount(s) (first at row {first})",
+    ),
+    "W-ABOVE-BUDGET": (
+        "{n} baris dengan realisasi melebihi pagu (yang pertama di baris {first})",
+        "{n} row(s) with realization above budget (first at row {first})",
+    ),
+    "W-OLD-SCHEME": (
+        "rekening mengikuti bagan sebelum 2021 (5.1 tidak langsung, 5.2 langsung); modal dibaca dari 5.2.3",
+        "accounts follow the pre-2021 scheme (5.1 tidak langsung, 5.2 langsung); modal is read from 5.2.3",
+    ),
+    "W-PLAN-AMONG-INPUTS": (
+        "rencana anggaran kas di antara masukan: dipakai untuk target perangkat daerahnya sendiri",
+        "a cash plan among the inputs: used for its units' own targets",
+    ),
+    # --- warnings of the evaluation ---------------------------------------------------------
+    "W-UNDATED": (
+        "{n} perangkat daerah tidak memiliki tanggal data di judul, kepala tabel, lembar atau nama berkas: "
+        "{names}; datanya mungkin lebih lama",
+        "{n} unit(s) have no data date in their title, header, sheet or file name: {names}; "
+        "their data may be older",
+    ),
+    "W-STALE": (
+        "{n} perangkat daerah memiliki data lebih lama dari yang terbaru ({newest}) lebih dari {days} hari: {names}",
+        "{n} unit(s) have data older than the newest ({newest}) by more than {days} days: {names}",
+    ),
+    "W-NOT-YEAR-TO-DATE": (
+        "{name}: realisasinya mencakup {start} s.d. {end}, bukan sejak 1 Januari; "
+        "penyerapannya bukan kumulatif tahun berjalan",
+        "{name}: the realization covers {start} to {end}, not from 1 January; its absorption is not year-to-date",
+    ),
+    "W-PLAN-UNMATCHED": (
+        "rencana anggaran kas {unit} di {path} tidak cocok dengan perangkat daerah mana pun di data realisasi; "
+        "perangkat daerah tanpa rencana diukur terhadap target bawaan",
+        "the cash plan of {unit} in {path} matches no unit of the realization data; units without a plan "
+        "are measured against the default targets",
+    ),
+    "W-PLAN-NAMELESS": (
+        "rencana anggaran kas di {path} tidak menyebut perangkat daerah, dan data realisasinya memuat "
+        "{n} perangkat daerah: tidak diketahui milik siapa; perangkat daerah tanpa rencana diukur terhadap "
+        "target bawaan",
+        "the cash plan in {path} names no unit, and the realization data has {n}: it cannot tell whose plan "
+        "it is; units without a plan are measured against the default targets",
+    ),
+    "W-PLAN-OTHER-YEAR": (
+        "rencana anggaran kas di {path} untuk tahun {years}, data realisasinya untuk {year}: tidak dipakai",
+        "the cash plan in {path} is for {years}, the realization data for {year}: it is not used",
+    ),
+    "W-PLAN-EMPTY": (
+        "rencana anggaran kas di {path} tidak merencanakan apa pun (semua nilainya 0); "
+        "{unit} diukur terhadap target bawaan",
+        "the cash plan in {path} plans nothing (all amounts are 0); {unit} is measured against the default targets",
+    ),
+    "W-LAST-YEAR-LATER": (
+        "{n} berkas tahun lalu bertanggal setelah {then} dan tidak dipakai: tahun lalu dibandingkan "
+        "pada tanggal yang sama",
+        "{n} file(s) of last year stand after {then} and are left out: last year is compared at the same date",
+    ),
+    "W-CUMULATIVE-FELL": (
+        "realisasi kumulatif {unit} turun dari {before:.0f} ({before_date}) menjadi {after:.0f} ({after_date}); "
+        "periode ekspornya mungkin tidak kumulatif sejak 1 Januari",
+        "cumulative realization of {unit} fell from {before:.0f} ({before_date}) to {after:.0f} ({after_date}); "
+        "the export's period may not be cumulative from 1 January",
+    ),
+    "W-QUARTERS-UNDATED": (
+        "{n} perangkat daerah tidak memiliki tanggal data dan tidak masuk triwulan (misalnya {names}); "
+        "berikan tanggalnya dengan --as-of",
+        "{n} unit(s) have no as-of date and are left out of the quarters (e.g. {names}); give the date with --as-of",
+    ),
+    # --- kinds of sheet and why -------------------------------------------------------------
+    "K-data": ("data", "data"),
+    "K-budget": ("pagu", "budget"),
+    "K-plan": ("rencana", "plan"),
+    "K-derived": ("turunan", "derived"),
+    "K-template": ("templat", "template"),
+    "K-pendapatan": ("pendapatan", "pendapatan"),
+    "R-PLAN-TITLE": (
+        "rencana anggaran kas: nilai rencana per bulan di bawah judulnya",
+        "a cash plan (anggaran kas): planned amounts per month under its title",
+    ),
+    "R-PLAN": (
+        "nilai rencana per bulan atau triwulan (anggaran kas), tanpa realisasi",
+        "planned amounts per month or quarter (anggaran kas), no realization",
+    ),
+    "R-BUDGET": ("hanya nilai pagu (DPA), tanpa realisasi", "budget amounts only (DPA), no realization"),
+    "R-PENDAPATAN": (
+        "hanya baris pendapatan atau pembiayaan (akun 4 atau 6)",
+        "only pendapatan or pembiayaan rows (account 4 or 6)",
+    ),
+    "R-TEMPLATE": ("kepala tabel tanpa baris data", "a header without data rows"),
+    "R-DATA": ("baris pagu dan realisasi", "budget and realization lines"),
+    "R-UNFILLED": (
+        "sel realisasinya kosong (belum diisi)",
+        "its realization cells are empty (not filled in yet)",
+    ),
+    "R-COPY": ("barisnya terdapat di lembar '{sheet}'", "its rows are found in sheet '{sheet}'"),
+    "R-COPY-HIDDEN": (
+        "lembar tersembunyi yang barisnya terdapat di lembar '{sheet}'",
+        "a hidden sheet whose rows are found in sheet '{sheet}'",
+    ),
+    "R-SUMMARY": (
+        "rekap: semua nilainya terdapat di lembar lain",
+        "a summary: its amounts are all found in other sheets",
+    ),
+    "R-NO-TABLE": ("tidak ada tabel realisasi", "no realization table"),
+    # --- words around messages --------------------------------------------------------------
+    # --- what a file is, when it is not a spreadsheet -----------------------------------------
+    "F-PDF": ("dokumen PDF", "a PDF document"),
+    "F-PNG": ("gambar PNG", "a PNG image"),
+    "F-JPEG": ("gambar JPEG", "a JPEG image"),
+    "F-GIF": ("gambar GIF", "a GIF image"),
+    "F-RAR": ("arsip RAR", "a RAR archive"),
+    "F-7Z": ("arsip 7-Zip", "a 7-Zip archive"),
+    "F-GZIP": ("arsip gzip", "a gzip archive"),
+    "F-RTF": ("dokumen RTF", "an RTF document"),
+    "F-WORD": ("dokumen Word", "a Word document"),
+    "F-POWERPOINT": ("presentasi PowerPoint", "a PowerPoint presentation"),
+    "F-BINARY": ("isi biner", "binary content"),
+    "N-ERROR": ("kesalahan", "error"),
+    "N-WARNING": ("peringatan", "warning"),
+    "N-ROW": ("baris", "row"),
+    "N-INTERRUPTED": ("dihentikan", "interrupted"),
+    "N-WRITTEN": ("ditulis: {path}", "written: {path}"),
+    "N-MORE-WARNINGS": (
+        "… {n} peringatan lainnya (--format json memuat semuanya)",
+        "… {n} more warnings (--format json lists all)",
+    ),
+    "N-NAMES-MORE": ("{names} dan {n} lainnya", "{names} and {n} more"),
+    "N-NAME-DATE": ("{name} ({day})", "{name} ({day})"),
+    "N-NOTE": ("catatan", "note"),
+    "N-NO-SERVER": (
+        "belum ada server SMTP yang diatur: pengirim (dan, tanpa --to, penerima) uji coba ini hanya contoh",
+        "no SMTP server is configured: the sender (and, without --to, the recipient) of this dry run "
+        "are placeholders",
+    ),
+    "N-ALREADY-SENT": (
+        "sudah terkirim: ringkasan {day} sudah dikirim ke {recipients}; tidak dikirim lagi "
+        "(--force tetap mengirimkannya).",
+        "already sent: the summary of {day} went to {recipients} before; not sent again "
+        "(--force sends it anyway).",
+    ),
+    "N-SENT": ("terkirim: {subject} → {recipients}", "sent: {subject} → {recipients}"),
+    "N-SENT-AGAIN": (
+        "terkirim lagi (--force): {subject} → {recipients}",
+        "sent again (--force): {subject} → {recipients}",
+    ),
+}
+
+_language = os.environ.get(LANG_ENV, "").strip().lower()
+_current = _language if _language in LANGUAGES else "id"
+
+
+def use(lang: str | None) -> None:
+    """Set the language of the messages for the rest of the run (unknown: unchanged)."""
+    global _current
+    if lang in LANGUAGES:
+        _current = lang
+
+
+def current() -> str:
+    """The language messages are shown in: set by the run, else ``REALISASI_LANG``, else Indonesian."""
+    return _current
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code of the catalogue and the values its text names."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None, *, short: bool = False) -> str:
+        """The text in ``lang`` (the run's language by default); ``short`` names files without folders."""
+        return text(self.code, lang, short=short, **self.params)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+class Lines(tuple[object, ...]):
+    """Values shown one per line, indented, where a list would be one line joined by commas."""
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` whose numbers, dates, paths, lists and nested messages follow the language."""
+
+    def __init__(self, lang: str, short: bool) -> None:
+        self.lang = lang
+        self.short = short
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        from babel.numbers import format_decimal
+
+        locale = _LOCALES[self.lang]
+        if isinstance(value, Message):
+            return value.text(self.lang, short=self.short)
+        if isinstance(value, bool) or value is None:
+            return "-" if value is None else str(value)
+        if isinstance(value, int | float):
+            digits = (
+                int(format_spec[1:-1]) if format_spec.startswith(".") and format_spec.endswith("f") else None
+            )
+            pattern = "#,##0" + ("." + "0" * digits if digits else "" if digits == 0 else ".##")
+            return str(format_decimal(value, format=pattern, locale=locale))
+        if isinstance(value, date):
+            from babel.dates import format_date
+
+            return str(format_date(value, "d MMMM y", locale=locale))
+        if isinstance(value, PurePath):
+            return value.name if self.short else str(value)
+        if isinstance(value, Lines):
+            return "\n".join("  " + self.format_field(v, format_spec) for v in value)
+        if isinstance(value, list | tuple | set | frozenset):
+            return ", ".join(self.format_field(v, format_spec) for v in value)
+        return format(value, format_spec)
+
+
+def text(code: str, lang: str | None = None, *, short: bool = False, **params: object) -> str:
+    """The text of ``code`` in ``lang`` with ``params`` filled in."""
+    lang = lang if lang in LANGUAGES else _current
+    template = CATALOGUE[code][LANGUAGES.index(lang)]
+    return _Formatter(lang, short).vformat(template, (), params)
