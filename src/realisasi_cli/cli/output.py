@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -35,28 +36,52 @@ class Format(StrEnum):
 TABULAR = (Format.csv, Format.xlsx, Format.parquet)
 
 
+PIPED_WIDTH = 120  # the Windows console's default: a file or a pipe reads in one there
+
+
+def piped_width() -> int | None:
+    """The width of stdout when it is not a terminal: ``COLUMNS`` where set, else ``PIPED_WIDTH``.
+    None on a terminal, whose own width Rich finds."""
+    if _on_terminal(sys.stdout):
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
 class _Console:
-    """A Rich console made on first use: JSON, CSV and file outputs run without importing Rich."""
+    """A Rich console made on first use: JSON, CSV and file outputs run without importing Rich.
+
+    On stdout, text lines wrap at the width like the tables; warnings on stderr stay one line
+    each, for the terminal to wrap, so that they can be searched in a log.
+    """
 
     def __init__(self, stderr: bool) -> None:
         self.stderr = stderr
 
     @functools.cached_property
-    def rich(self) -> Console:
+    def _console(self) -> Console:
         from rich.console import Console
 
         if self.stderr:
             return Console(stderr=True, highlight=False)
-        # Piped output (cron, redirect) gets a width that fits a ranking rather than Rich's 80.
-        return Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+        return Console(highlight=False, width=piped_width())
+
+    @property
+    def rich(self) -> Console:
+        """The console, at the width of this moment's stdout (a test's runner swaps it)."""
+        console = self._console
+        if not self.stderr and (width := piped_width()) is not None:
+            console.width = width
+        return console
 
     def print(self, *objects: Any, **options: Any) -> None:
         self.rich.print(*objects, **options)
 
     def show(self, renderables: Sequence[RenderableType | str]) -> None:
-        """Print each renderable (lines of markup wrap softly)."""
+        """Print each renderable (lines of markup wrap at the width, or softly on stderr)."""
+        console = self.rich
         for item in renderables:
-            self.rich.print(item, soft_wrap=isinstance(item, str))
+            console.print(item, soft_wrap=self.stderr and isinstance(item, str))
 
     @property
     def width(self) -> int:

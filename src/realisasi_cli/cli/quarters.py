@@ -93,7 +93,7 @@ def quarters(
     if chosen is Format.table:
         from realisasi_cli.present.tables import quarters_table
 
-        out.show([quarters_table(document, run.language, category)])
+        out.show(quarters_table(document, run.language, category, out.width).renderables())
         return
     if chosen is Format.json:
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)

@@ -113,7 +113,7 @@ def rank(
         table = rank_table(
             ranking, shown, run.language, out.width, changes, total_pace, evaluation.freshness, before
         )
-        out.show([table])
+        out.show(table.renderables())
         out.show(rank_lines(ranking, run.language, changes, total_pace))
         if before is not None:
             out.show([last_year_line(before, run.language)])

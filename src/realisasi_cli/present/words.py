@@ -133,6 +133,8 @@ WORDS: dict[str, dict[str, str]] = {
         "last_year_formula": "Tahun lalu = realisasi tahun anggaran sebelumnya pada tanggal yang sama",
         "physical": "Fisik %",
         "see_json": "lihat 'realisasi rank --format json'",
+        "left_out": "Kolom tidak ditampilkan karena lebar layar: {columns} — perlebar jendela hingga "
+        "{width} kolom atau pakai {formats}",
     },
     "en": {
         "undated": "units without a date",
@@ -255,6 +257,8 @@ WORDS: dict[str, dict[str, str]] = {
         "last_year_formula": "Last year = the previous fiscal year's realization at the same date",
         "physical": "Physical %",
         "see_json": "see 'realisasi rank --format json'",
+        "left_out": "Columns left out for the screen width: {columns} — widen the window to {width} "
+        "columns or use {formats}",
     },
 }
 
