@@ -11,7 +11,8 @@ from rich.text import Text
 from realisasi_cli.facts.schema import Dataset, SheetResult
 
 
-def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
+def sheet_summary(sheet: SheetResult) -> dict[str, Any]:
+    """How one sheet was understood, as ``inspect --format json`` gives it."""
     layout = sheet.layout
     hidden = sheet.layout.grid.hidden if sheet.layout is not None else None
     entry: dict[str, Any] = {
@@ -57,7 +58,7 @@ def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
 def inspect_json(dataset: Dataset) -> dict[str, Any]:
     """Everything ``inspect`` knows, as a JSON-ready dictionary."""
     return {
-        "sheets": [_sheet_dict(s) for s in dataset.sheets],
+        "sheets": [sheet_summary(s) for s in dataset.sheets],
         "skipped_files": [{"file": str(p), "reason": why} for p, why in dataset.skipped_files],
         "warnings": [w.as_dict() for w in dataset.warnings],
     }
@@ -67,7 +68,7 @@ def inspect_tables(dataset: Dataset) -> list[RenderableType]:
     """Rich renderables, one block per sheet."""
     blocks: list[RenderableType] = []
     for sheet in dataset.sheets:
-        d = _sheet_dict(sheet)
+        d = sheet_summary(sheet)
         head = Text(f"{sheet.file.name} [{sheet.sheet}]", style="bold")
         if sheet.layout is None or sheet.facts is None:
             blocks.append(Group(head, Text(f"  {sheet.note or 'no realization table'}", style="dim")))
