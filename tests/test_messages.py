@@ -255,3 +255,41 @@ def test_a_usage_error_of_the_command_line_is_indonesian() -> None:
     assert wrong.returncode == 2
     assert "--no-such-option" in wrong.stderr and "Opsi tidak dikenal" in wrong.stderr
     assert "No such option" in _run("rank", "--no-such-option", "x", lang="en").stderr
+
+
+def test_every_help_text_has_its_indonesian_text() -> None:
+    import typer.main
+
+    from realisasi_cli.cli import app as full_app
+    from realisasi_cli.cli.localize import HELP
+
+    missing = []
+
+    def walk(command: object) -> None:
+        texts = [getattr(command, "help", None)] + [getattr(p, "help", None) for p in command.params]  # type: ignore[attr-defined]
+        missing.extend(t for t in texts if t and t not in HELP)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(full_app))
+    assert not missing
+
+
+def test_inspect_shows_what_it_understood_of_a_file_it_refuses(tmp_path: Path) -> None:
+    rows = [
+        ["Kode", "Nama SKPD", "Pagu"],
+        ["1.01.01", "Dinas Pendidikan", 1_000],
+        ["1.02.01", "Dinas Kesehatan", 2_000],
+    ]
+    path = openpyxl_book(tmp_path / "dpa.xlsx", {"DPA": rows})
+    result = runner.invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 1
+    # what it found: the sheet, its header row and each column's role
+    assert "dpa.xlsx [DPA]" in result.stdout and "Baris kepala 1–1" in result.stdout
+    assert "Pagu" in result.stdout and "pagu" in result.stdout and "Peran" in result.stdout
+    # then why it cannot rank it
+    assert "tidak ditemukan kolom realisasi" in result.stderr and "[E-MISSING-COLUMN]" in result.stderr
+    usable = openpyxl_book(
+        tmp_path / "lra.xlsx", {"LRA": [["Nama SKPD", "Pagu", "Realisasi"], ["Dinas A", 100, 40]]}
+    )
+    assert runner.invoke(app, ["inspect", str(usable)]).exit_code == 0

@@ -171,4 +171,4 @@ def test_quarters_keep_the_unit_and_the_latest_quarters(width: int) -> None:
 @pytest.mark.parametrize("name", ["rekap_pd_10nov2023.xlsx", "lra_per_skpd_30sep2023.xlsx"])
 def test_inspect_fits_80_columns(name: str) -> None:
     text = shown(80, "inspect", str(SAMPLES / name))
-    assert widest(text) <= 80 and "header rows" in text
+    assert widest(text) <= 80 and "Baris kepala" in text

@@ -97,6 +97,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{first} dan {second} sama-sama memilih perangkat daerah yang ditampilkan: berikan salah satu saja.",
         "{first} and {second} both choose which units are shown: give one of them.",
     ),
+    "E-CSV-DIALECT": (
+        "--csv-dialect {dialect} berlaku untuk keluaran CSV, bukan {fmt}.",
+        "--csv-dialect {dialect} applies to CSV output, not {fmt}.",
+    ),
+    "E-INSPECT-FORMAT": (
+        "inspect menulis tabel, json atau xlsx, bukan {fmt}.",
+        "inspect writes a table, json or xlsx, not {fmt}.",
+    ),
+    "E-INSPECT-TABLE-FILE": (
+        "inspect menulis tabelnya ke layar; untuk berkas gunakan -o BERKAS.xlsx atau BERKAS.json.",
+        "inspect writes its table to the terminal; for a file use -o FILE.xlsx or FILE.json.",
+    ),
     "E-NO-DATED-REALIZATION": (
         "tidak ada realisasi yang tanggalnya diketahui: tidak dapat ditempatkan dalam triwulan.",
         "no realization with a known date: cannot place it in a quarter.",

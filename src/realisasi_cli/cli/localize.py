@@ -77,6 +77,12 @@ HELP: dict[str, str] = {
         "yang dipakai."
     ),
     "table (default) or json.": "table (bawaan) atau json.",
+    "table (default), json, or xlsx (with -o).": "table (bawaan), json, atau xlsx (dengan -o).",
+    "CSV for programs (plain: commas, decimal points; the default) or for Excel on an Indonesian Windows "
+    "(excel-id: semicolons, decimal commas, headers in --lang).": (
+        "CSV untuk program (plain: koma, titik desimal; bawaan) atau untuk Excel di Windows berbahasa "
+        "Indonesia (excel-id: titik koma, koma desimal, judul kolom sesuai --lang)."
+    ),
     "The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts.": (
         "Bahan rapat evaluasi: ringkasan, jenis belanja, peringkat, perangkat daerah terendah, grafik."
     ),

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from realisasi_cli import messages
-from realisasi_cli.cli.output import Format
+from realisasi_cli.cli.output import CsvDialect, Format
 from realisasi_cli.errors import UsageError
 
 
@@ -101,6 +101,14 @@ LastYearOption = Annotated[
 FormatOption = Annotated[
     Format | None,
     typer.Option("--format", "-f", help="Output format (default: from -o's suffix, else table)."),
+]
+CsvDialectOption = Annotated[
+    CsvDialect | None,
+    typer.Option(
+        "--csv-dialect",
+        help="CSV for programs (plain: commas, decimal points; the default) or for Excel on an "
+        "Indonesian Windows (excel-id: semicolons, decimal commas, headers in --lang).",
+    ),
 ]
 OutputOption = Annotated[
     Path | None,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from realisasi_cli.facts.schema import Warning_
+    from realisasi_cli.present.sheets import Sheet
 
 
 class Format(StrEnum):
@@ -46,6 +47,13 @@ def piped_width() -> int | None:
         return None
     columns = os.environ.get("COLUMNS", "").strip()
     return int(columns) if columns.isdigit() and int(columns) > 0 else PIPED_WIDTH
+
+
+class CsvDialect(StrEnum):
+    """How CSV is written: for programs, or for Excel on an Indonesian Windows."""
+
+    plain = "plain"  # commas, decimal points, machine column names
+    excel_id = "excel-id"  # semicolons, decimal commas, the people's headers
 
 
 class _Console:
@@ -173,17 +181,28 @@ def emit(text: str | bytes, output: Path | None) -> None:
         ) from exc
 
 
-def emit_rows(fmt: Format, sheet: str, header: list[str], rows: list[list[Any]], output: Path | None) -> None:
-    """Rows as CSV (stdout or file), or as an .xlsx / .parquet file (which needs -o)."""
-    from realisasi_cli.present.export import csv_bytes, parquet_bytes, xlsx_bytes
+def check_dialect(dialect: CsvDialect | None, fmt: Format) -> None:
+    """--csv-dialect says how CSV is written: refuse it for another format."""
+    if dialect is not None and fmt is not Format.csv:
+        raise UsageError("E-CSV-DIALECT", dialect=dialect.value, fmt=fmt.value)
+
+
+def emit_sheets(
+    fmt: Format, sheets: Sequence[Sheet], output: Path | None, dialect: CsvDialect | None = None
+) -> None:
+    """The first sheet as CSV (stdout or file) or Parquet, or every sheet as an .xlsx report;
+    .xlsx and .parquet need -o."""
+    from realisasi_cli.present.export import csv_bytes, parquet_bytes, xlsx_report
 
     if fmt is Format.csv:
-        emit(csv_bytes(header, rows), output)
+        emit(csv_bytes(sheets[0], excel_id=dialect is CsvDialect.excel_id), output)
         return
     if output is None:
         raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=fmt.value)
-    data = xlsx_bytes([(sheet, header, rows)]) if fmt is Format.xlsx else parquet_bytes(header, rows)
-    emit(data, output)
+    if fmt is Format.xlsx:
+        emit(xlsx_report(sheets), output)
+    else:
+        emit(parquet_bytes(sheets[0].header, sheets[0].flat_rows()), output)
 
 
 def written(output: Path | None, quiet: bool) -> None:

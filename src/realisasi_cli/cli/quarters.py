@@ -10,6 +10,7 @@ from realisasi_cli.cli.options import (
     AsOfOption,
     BottomOption,
     CategoryOption,
+    CsvDialectOption,
     FormatOption,
     Inputs,
     LangOption,
@@ -27,9 +28,10 @@ from realisasi_cli.cli.options import (
 from realisasi_cli.cli.output import (
     TABULAR,
     Format,
+    check_dialect,
     check_output,
     emit,
-    emit_rows,
+    emit_sheets,
     format_for,
     out,
     print_warnings,
@@ -50,6 +52,7 @@ def quarters(
     plan: PlanOption = None,
     fmt_: FormatOption = None,
     output: OutputOption = None,
+    csv_dialect: CsvDialectOption = None,
     lang: LangOption = None,
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
@@ -60,6 +63,7 @@ def quarters(
     """Per quarter (TW I–IV): realized, cumulative, % of budget, target and gap, per unit and in total."""
     check_selection(bottom, top, all_units)
     chosen = format_for(fmt_, output)
+    check_dialect(csv_dialect, chosen)
     check_output(output, inputs + ([plan] if plan is not None else []))
     run = prepare(
         inputs,
@@ -98,7 +102,12 @@ def quarters(
     if chosen is Format.json:
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif chosen in TABULAR:
-        emit_rows(chosen, "Triwulan", report.QUARTER_COLUMNS, report.quarter_rows(result, selection), output)
+        from realisasi_cli.present.sheets import quarters_sheets
+
+        sheets = quarters_sheets(
+            result, dataset, selection, run.language, category=category, government=run.config.government
+        )
+        emit_sheets(chosen, sheets, output, csv_dialect)
     else:
         emit(report.quarters_markdown(result, document, category, run.language), output)
     written(output, quiet)

@@ -13,6 +13,7 @@ from realisasi_cli.cli.options import (
     AsOfOption,
     BottomOption,
     CategoryOption,
+    CsvDialectOption,
     FormatOption,
     Inputs,
     LangOption,
@@ -32,9 +33,10 @@ from realisasi_cli.cli.options import (
 from realisasi_cli.cli.output import (
     TABULAR,
     Format,
+    check_dialect,
     check_output,
     emit,
-    emit_rows,
+    emit_sheets,
     format_for,
     out,
     print_warnings,
@@ -53,6 +55,7 @@ def rank(
     category: CategoryOption = None,
     fmt_: FormatOption = None,
     output: OutputOption = None,
+    csv_dialect: CsvDialectOption = None,
     lang: LangOption = None,
     as_of: AsOfOption = None,
     rollup: RollupOption = False,
@@ -69,6 +72,7 @@ def rank(
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     check_selection(bottom, top, all_units)
     chosen = format_for(fmt_, output)
+    check_dialect(csv_dialect, chosen)
     check_output(output, inputs + [p for p in (previous, last_year) if p is not None])
     run = prepare(
         inputs,
@@ -130,7 +134,17 @@ def rank(
         )
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif chosen in TABULAR:
-        emit_rows(chosen, "Peringkat", report.RANK_COLUMNS, report.rank_rows(ranking, selection), output)
+        from realisasi_cli.present.sheets import rank_sheets
+
+        sheets = rank_sheets(
+            evaluation,
+            run.dataset,
+            selection,
+            run.language,
+            government=run.config.government,
+            previous=run.previous,
+        )
+        emit_sheets(chosen, sheets, output, csv_dialect)
     else:
         emit(report.rank_markdown(ranking, selection, run.language), output)
     written(output, quiet)

@@ -33,6 +33,13 @@ class Prepared:
     last_year: Dataset | None = None  # --last-year: the previous fiscal year's exports
 
 
+def use_language(lang: Lang | None) -> None:
+    """A command's own ``--lang``: the messages from here on are in it."""
+    if lang is not None:
+        state.lang = lang.value
+        messages.use(lang.value)
+
+
 def read_inputs(
     inputs: list[Path],
     as_of: str | None,
@@ -66,6 +73,21 @@ def read_inputs(
             explain=explain,
         )
     return dataset, config
+
+
+def refusal(inputs: list[Path], dataset: Dataset, config: Config) -> RealisasiError | None:
+    """Why ``rank`` could not use these inputs (for ``inspect``, which read them to explain them);
+    None when it could."""
+    if dataset.budget.height and dataset.realization.height:
+        return None
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.inputs.discover import expand_inputs
+
+    try:
+        load(expand_inputs(inputs, []), overrides=config.layout_for)
+    except RealisasiError as exc:
+        return exc
+    return None
 
 
 def _plans_among(dataset: Dataset) -> Dataset | None:
@@ -115,9 +137,7 @@ def prepare(
     """
     from realisasi_cli.present.words import language
 
-    if lang is not None:
-        state.lang = lang.value
-        messages.use(lang.value)
+    use_language(lang)
     check_category(category)
 
     def beside(config: Config) -> None:

@@ -28,7 +28,7 @@ from realisasi_cli.present.brief_context import (
     WarningNote,
 )
 from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg, units_text
-from realisasi_cli.present.report import data_dates
+from realisasi_cli.present.report import data_dates, government_of
 from realisasi_cli.present.words import words
 from realisasi_cli.vocabulary import QUARTER_NAMES
 
@@ -44,15 +44,6 @@ def _clean(text: str | None) -> str:
 
 def _num(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def _government(dataset: Dataset) -> str | None:
-    found = [
-        _clean(s.layout.context.government)
-        for s in dataset.sheets
-        if s.facts is not None and s.layout is not None and s.layout.context.government
-    ]
-    return Counter(found).most_common(1)[0][0] if found else None
 
 
 def _file_notes(dataset: Dataset, labels: dict[str, str], lang: str) -> list[FileNote]:
@@ -294,7 +285,7 @@ def build_brief(
         lang=lang,
         labels=labels,
         title=labels["brief_title"],
-        government=_clean(government) or _government(dataset),
+        government=_clean(government) or government_of(dataset),
         fiscal_year=as_of.year if as_of is not None else None,
         meeting_date=meeting_date,
         as_of=as_of,

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
+import math
 import os
 import re
 import secrets
 import stat
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realisasi_cli import __version__
 from realisasi_cli.inputs.discover import OUTPUT_PROPERTY
+from realisasi_cli.present.words import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.present.sheets import Sheet
 
 # OWASP's CSV-injection guidance: a cell starting with one of these may be run as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,21 +71,73 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel on Windows reads it right), formulas neutralized."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralize(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralize(v) for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+# A text cell holding either list separator is quoted, whatever the file's own delimiter.
+_NEEDS_QUOTES = re.compile(r'[,;"\r\n\t]')
+_SEPARATOR = re.compile(r"([,;])")
+
+# Decimal places kept per kind of number: rupiah to the sen, percentages and points to 4.
+_DIGITS = {"money": 2, "pct": 4, "pp": 4}
 
 
-def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
-    """An .xlsx workbook (one sheet per table); text is always stored as text, never a formula."""
+def _decimal(value: float, digits: int, point: str) -> str:
+    """``156176870000`` for a whole amount, ``46.52`` for ``46.52000000024907``; never an exponent."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text.replace(".", point)
+
+
+def _csv_cell(value: Any, kind: str, sheet: Sheet, excel_id: bool) -> str:
+    """One cell as CSV text: numbers rounded (decimal comma for ``excel_id``), text made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if not excel_id:
+            return str(value)
+        return sheet.yes_no[0] if value else sheet.yes_no[1]
+    if kind == "quarter" and excel_id and isinstance(value, int):
+        return QUARTER_NAMES.get(value, str(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return _decimal(value, _DIGITS.get(kind, 4), "," if excel_id else ".")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = _inert_parts(str(neutralize(value)))
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+
+
+def _inert_parts(text: str) -> str:
+    """Each part after a list separator made inert as well: Excel splits a CSV at the system's
+    separator (";" on Indonesian Windows, "," elsewhere) and never minds quotes in mid-cell, so
+    ``x;=cmd|' /C calc'!A0`` in a comma CSV would become a cell ``=cmd|…`` there."""
+    parts = _SEPARATOR.split(text)
+    return "".join(neutralize(part) if i >= 2 and i % 2 == 0 else part for i, part in enumerate(parts))
+
+
+def csv_bytes(sheet: Sheet, *, excel_id: bool = False) -> bytes:
+    """A sheet's table as UTF-8 CSV with a BOM, numbers rounded, text that would run as a formula
+    made inert, and cells holding a separator quoted.
+
+    Plain: commas, decimal points and the machine column names. ``excel_id``: what Excel on an
+    Indonesian Windows opens right: semicolons, decimal commas and the people's headers.
+    """
+    delimiter = ";" if excel_id else ","
+    header = [c.label for c in sheet.columns] if excel_id else sheet.header
+    rows = sheet.flat_rows(people=excel_id)
+    kinds = [c.kind for c in sheet.columns]
+    lines = [delimiter.join(_csv_cell(h, "text", sheet, excel_id) for h in header)]
+    lines += [
+        delimiter.join(_csv_cell(v, kind, sheet, excel_id) for v, kind in zip(row, kinds, strict=True))
+        for row in rows
+    ]
+    return "\ufeff".encode() + "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+
+def _workbook(buffer: io.BytesIO) -> Any:
+    """An xlsxwriter workbook marked as this tool's output, where text stays text."""
     import xlsxwriter
 
-    buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
         {
@@ -95,6 +150,13 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     )
     # Marks the workbook as an output, so that a folder of exports holding it reads it no more.
     book.set_custom_property(OUTPUT_PROPERTY, __version__)
+    return book
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
+    """An .xlsx workbook of plain tables (one sheet per table); text is always stored as text."""
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     money = book.add_format({"num_format": "#,##0"})
     pct = book.add_format({"num_format": "0.00"})
@@ -116,6 +178,148 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(rows), 1), max(len(header) - 1, 0))
         sheet.set_column(0, len(header), 16)
+    book.close()
+    return buffer.getvalue()
+
+
+# Excel's number formats, shown with the reader's own separators (Rp1.234.567 in Indonesia).
+# Percentages are stored as Excel percentages (0.4652, shown 46,52%), so that formulas on them
+# work as on any percentage; changes and gaps are percentage points (-15.9, shown -15,90 pp).
+NUMBER_FORMATS = {
+    "money": '"Rp"#,##0',
+    "pct": "0.00%",
+    "pp": '+0.00" pp";[Red]-0.00" pp";0.00" pp"',
+    "int": "0",
+    "date": "d mmm yyyy",
+}
+# Widest a fitted column gets, in characters: long names wrap no further than this.
+_WIDEST_TEXT, _WIDEST_NUMBER = 60, 24
+
+
+def _shown_width(value: Any, kind: str, sheet: Sheet) -> int:
+    """About how many characters a cell shows, to fit its column."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return len(sheet.yes_no[0] if value else sheet.yes_no[1])
+    if kind == "money" and isinstance(value, int | float):
+        return len(f"Rp{round(value):,}")
+    if kind == "pct" and isinstance(value, int | float):
+        return len(f"{value:.2f}%")
+    if kind == "pp" and isinstance(value, int | float):
+        return len(f"{value:+.2f} pp")
+    if kind == "date":
+        return 11
+    if kind == "quarter":
+        return 6
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _widths(sheet: Sheet) -> list[int]:
+    """Each column's width from its header and cells (the total rows' too), capped."""
+    widths = []
+    for j, column in enumerate(sheet.columns):
+        cells = [row[j] for row in sheet.rows] + [
+            t.label if j == sheet.label_column else t.cells[j] for t in sheet.totals
+        ]
+        longest = max([_shown_width(v, column.kind, sheet) for v in cells] + [len(column.label)])
+        widths.append(min(longest + 2, _WIDEST_TEXT if column.kind == "text" else _WIDEST_NUMBER))
+    return widths
+
+
+class _Styles:
+    """The workbook's formats, made once per kind of cell and role (plain, red, total)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.made: dict[tuple[str, str], Any] = {}
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.government = book.add_format({"bold": True, "font_size": 14})
+        self.heading = book.add_format({"bold": True, "font_size": 12})
+        self.note = book.add_format({"italic": True, "font_color": "#595959"})
+
+    def cell(self, kind: str, role: str = "plain") -> Any:
+        key = (kind, role)
+        if key not in self.made:
+            # a name longer than its capped column wraps within it, the row's other cells on top
+            spec: dict[str, Any] = {"valign": "top", "text_wrap": kind == "text"}
+            if kind in NUMBER_FORMATS:
+                spec["num_format"] = NUMBER_FORMATS[kind]
+            if role == "red":
+                spec["font_color"] = "#C00000"
+            if role == "total":
+                spec.update(bold=True, top=1)
+            self.made[key] = self.book.add_format(spec)
+        return self.made[key]
+
+
+def _write_cell(sheet: Any, i: int, j: int, value: Any, kind: str, style: Any, table: Sheet) -> None:
+    if value is None:
+        sheet.write_blank(i, j, None, style)
+    elif isinstance(value, bool):
+        sheet.write_string(i, j, table.yes_no[0] if value else table.yes_no[1], style)
+    elif kind == "quarter" and isinstance(value, int):
+        sheet.write_string(i, j, QUARTER_NAMES.get(value, str(value)), style)
+    elif kind == "pct" and isinstance(value, int | float):
+        sheet.write_number(i, j, round(value / 100, 6), style)
+    elif isinstance(value, int | float):
+        sheet.write_number(i, j, round(value, _DIGITS.get(kind, 4)), style)
+    elif isinstance(value, date):
+        sheet.write_datetime(i, j, value, style)
+    else:
+        sheet.write_string(i, j, str(neutralize(value)), style)
+
+
+def _write_sheet(worksheet: Any, table: Sheet, styles: _Styles) -> None:
+    """Title block, header, rows, totals and notes; header frozen, AutoFilter over the table."""
+    row = 0
+    if table.government:
+        worksheet.write_string(row, 0, str(neutralize(table.government)), styles.government)
+        row += 1
+    worksheet.write_string(row, 0, table.heading, styles.heading)
+    row += 1
+    for line in table.lines:
+        worksheet.write_string(row, 0, str(neutralize(line)))
+        row += 1
+    header_row = row + 1
+    kinds = [c.kind for c in table.columns]
+    for j, column in enumerate(table.columns):
+        worksheet.write_string(header_row, j, column.label, styles.header)
+    for i, values in enumerate(table.rows, start=header_row + 1):
+        role = "red" if i - header_row - 1 in table.marked else "plain"
+        for j, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            _write_cell(worksheet, i, j, value, kind, styles.cell(kind, role), table)
+    last = header_row + len(table.rows)
+    for i, total in enumerate(table.totals, start=last + 1):
+        for j, (value, kind) in enumerate(zip(total.cells, kinds, strict=True)):
+            cell, cell_kind = (total.label, "text") if j == table.label_column else (value, kind)
+            _write_cell(worksheet, i, j, cell, cell_kind, styles.cell(cell_kind, "total"), table)
+    row = last + len(table.totals) + 2
+    for line in table.notes:
+        worksheet.write_string(row, 0, str(neutralize(line)), styles.note)
+        row += 1
+    for j, width in enumerate(_widths(table)):
+        worksheet.set_column(j, j, width)
+    worksheet.freeze_panes(header_row + 1, 0)
+    worksheet.autofilter(header_row, 0, max(last, header_row + 1), max(len(table.columns) - 1, 0))
+    worksheet.repeat_rows(header_row)
+    worksheet.set_landscape()
+    worksheet.set_paper(9)  # A4
+    worksheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+
+
+def xlsx_report(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of reports, one sheet per view: a title block above each table, the people's
+    headers, totals, Rp and % formats, fitted columns, a frozen header and an AutoFilter."""
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    if sheets:
+        book.set_properties({"title": sheets[0].heading, "company": sheets[0].government or ""})
+    styles = _Styles(book)
+    for table in sheets:
+        _write_sheet(book.add_worksheet(table.name[:31]), table, styles)
     book.close()
     return buffer.getvalue()
 

@@ -11,7 +11,8 @@ from rich.text import Text
 from realisasi_cli.facts.schema import Dataset, SheetResult
 
 
-def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
+def sheet_summary(sheet: SheetResult) -> dict[str, Any]:
+    """How one sheet was understood, as ``inspect --format json`` gives it."""
     layout = sheet.layout
     hidden = sheet.layout.grid.hidden if sheet.layout is not None else None
     entry: dict[str, Any] = {
@@ -57,7 +58,7 @@ def _sheet_dict(sheet: SheetResult) -> dict[str, Any]:
 def inspect_json(dataset: Dataset) -> dict[str, Any]:
     """Everything ``inspect`` knows, as a JSON-ready dictionary."""
     return {
-        "sheets": [_sheet_dict(s) for s in dataset.sheets],
+        "sheets": [sheet_summary(s) for s in dataset.sheets],
         "skipped_files": [
             {"file": str(p), "code": why.code, "reason": why.text()} for p, why in dataset.skipped_files
         ],
@@ -65,53 +66,70 @@ def inspect_json(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def inspect_tables(dataset: Dataset) -> list[RenderableType]:
-    """Rich renderables, one block per sheet."""
+def _said(key: str, labels: dict[str, str]) -> str:
+    """A role or a reason in the language, as it is where the catalogue lacks it."""
+    return labels.get(key, key.split(":", 1)[-1])
+
+
+def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
+    """Rich renderables, one block per sheet, in ``lang``."""
+    from realisasi_cli.present.words import words
+
+    labels = words(lang)
     blocks: list[RenderableType] = []
     for sheet in dataset.sheets:
-        d = _sheet_dict(sheet)
+        d = sheet_summary(sheet)
         head = Text(f"{sheet.file.name} [{sheet.sheet}]", style="bold")
         if sheet.layout is None or sheet.facts is None:
-            blocks.append(Group(head, Text(f"  {sheet.note or 'no realization table'}", style="dim")))
+            note = sheet.note.text(lang) if sheet.note else labels["inspect_no_table"]
+            blocks.append(Group(head, Text(f"  {note}", style="dim")))
             continue
-        used = "used" if sheet.used else "left out"
+        used = labels["inspect_used"] if sheet.used else labels["inspect_left_out"]
+        kind = _said(f"kind:{sheet.kind}", labels)
+        reason = sheet.reason.text(lang) if sheet.reason else ""
+        header_rows = f"{d['header_rows'][0]}–{d['header_rows'][1]}"
+        source = _said(f"{d['as_of_source']}_source", labels) if d["as_of_source"] else None
+        skipped = ", ".join(
+            f"{n} {_said(f'skip:{why}', labels)}" for why, n in sorted(d["rows_skipped"].items())
+        )
         lines = [
             head,
             Text(
-                f"  kind: {sheet.kind} ({sheet.reason}); {used}" + (" · hidden sheet" if d["hidden"] else "")
+                f"  {labels['kind']}: {kind} ({reason}); {used}"
+                + (f" · {labels['inspect_hidden']}" if d["hidden"] else "")
+            ),
+            Text(f"  {labels['header_rows']} {header_rows}, {labels['data_start']} {d['data_start_row']}"),
+            Text(
+                f"  {labels['unit']}: {d['context']['unit_code'] or ''} "
+                f"{d['context']['unit_name'] or labels['inspect_from_table']}"
             ),
             Text(
-                f"  header rows {d['header_rows'][0]}–{d['header_rows'][1]}, "
-                f"data from row {d['data_start_row']}"
+                f"  {labels['as_of']}: {d['as_of'] or labels['inspect_unknown']}"
+                + (f" ({labels['as_of_from']}: {source})" if source else "")
             ),
             Text(
-                f"  unit: {d['context']['unit_code'] or ''} {d['context']['unit_name'] or '(from the table)'}"
-            ),
-            Text(
-                f"  as of: {d['as_of'] or 'unknown'}"
-                + (f" (from {d['as_of_source']})" if d["as_of_source"] else "")
-            ),
-            Text(
-                f"  rows used: {d['rows_used']}; skipped: "
-                + (", ".join(f"{n} {why}" for why, n in sorted(d["rows_skipped"].items())) or "none")
+                f"  {labels['rows_used']}: {d['rows_used']}; {labels['rows_skipped']}: "
+                + (skipped or labels["inspect_none"])
             ),
         ]
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-        for name in ("column", "header", "role", "category", "period", "variant"):
-            table.add_column(name)
+        for name in ("column", "column_header", "role", "category", "period", "variant"):
+            table.add_column(labels[name])
         for c in d["columns"]:
             table.add_row(
                 c["column"],
                 c["header"],
-                c["role"],
-                c["category"] or "",
+                _said(f"role:{c['role']}", labels),
+                labels.get(c["category"], c["category"]) if c["category"] else "",
                 c["period"] or "",
                 c["variant"] or "",
             )
+        warning, row = labels["inspect_warning"], labels["row_header"].lower()
         warn = [
-            Text(f"  warning: row {w['row'] or '-'}: {w['message']}", style="yellow") for w in d["warnings"]
+            Text(f"  {warning}: {row} {w.row or '-'}: {w.detail.text(lang, short=True)}", style="yellow")
+            for w in sheet.facts.warnings
         ]
         blocks.append(Group(*lines, table, *warn, Text("")))
-    for path, why in dataset.skipped_files:
-        blocks.append(Text(f"{path}: skipped: {why}", style="red"))
+    for _path, refused in dataset.skipped_files:
+        blocks.append(Text(f"{labels['skipped']}: {refused.text(lang)}", style="red"))
     return blocks

@@ -55,6 +55,18 @@ def _deviation_pp(physical: dict[str, float | None] | None, financial: float | N
     return _num(physical["realized_pct"] - financial, 4)
 
 
+def government_of(dataset: Dataset) -> str | None:
+    """The government the exports' title rows name (the spelling most sheets use), or None."""
+    from collections import Counter
+
+    found = [
+        " ".join(s.layout.context.government.split())
+        for s in dataset.sheets
+        if s.facts is not None and s.layout is not None and s.layout.context.government
+    ]
+    return Counter(found).most_common(1)[0][0] if found else None
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
@@ -201,7 +213,7 @@ def quarter_order(result: Quarters, selection: Selection) -> list[str]:
 
 def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> dict[str, Any]:
     """The ``quarters --format json`` document, as DESIGN.md's contract."""
-    by_unit = _group(result.units.to_dicts(), "unit")
+    by_unit = grouped(result.units.to_dicts(), "unit")
     units = []
     for key in quarter_order(result, selection):
         rows = by_unit[key]
@@ -230,40 +242,19 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
     }
 
 
-def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+def grouped(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    """The rows by their value of ``key``, in the order they come."""
     groups: dict[Any, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row[key], []).append(row)
     return groups
 
 
-QUARTER_COLUMNS = [
-    "code",
-    "name",
-    "budget",
-    "quarter",
-    "realized",
-    "cumulative",
-    "cumulative_pct",
-    "target_pct",
-    "target_to_date_pct",
-    "gap_pp",
-]
-
-
-def quarter_rows(result: Quarters, selection: Selection) -> list[list[Any]]:
-    """Long rows (unit × quarter, then the total) for CSV/XLSX."""
-    by_unit = _group(result.units.to_dicts(), "unit")
-    rows = [[r[c] for c in QUARTER_COLUMNS] for u in quarter_order(result, selection) for r in by_unit[u]]
-    rows += [[None, "TOTAL"] + [r[c] for c in QUARTER_COLUMNS[2:]] for r in result.total.to_dicts()]
-    return rows
-
-
 RANK_COLUMNS = ["rank", "code", "name", "budget", "realized", "absorption_pct", "below_threshold"]
 
 
 def rank_rows(ranking: Ranking, selection: Selection) -> list[list[Any]]:
-    """Rows for CSV/XLSX output, in ``RANK_COLUMNS`` order."""
+    """Rows of the plain ranking table (the e-mailed workbook), in ``RANK_COLUMNS`` order."""
     return [[u[c] for c in RANK_COLUMNS] for u in selected_units(ranking, selection)]
 
 
