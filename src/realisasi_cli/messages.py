@@ -133,6 +133,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-NO-SUCH-OPTION": ("Opsi tidak dikenal: {option}.", "No such option: {option}."),
     "E-MISSING-PARAMETER": ("Belum diberikan: {what}.", "Missing {what}."),
     "E-BAD-PARAMETER": ("Nilai tidak sah untuk {what}: {reason}", "Invalid value for {what}: {reason}"),
+    "E-OUT-OF-RANGE": ("{value} di luar rentang {range}.", "{value} is not in the range {range}."),
+    "E-NOT-A-NUMBER": ("'{value}' bukan bilangan.", "'{value}' is not a number."),
     "N-DID-YOU-MEAN": ("Mungkin maksudnya: {choices}?", "Did you mean: {choices}?"),
     "N-TRY-HELP": ("Coba '{command} --help' untuk bantuan.", "Try '{command} --help' for help."),
     "E-UNEXPECTED": (
@@ -718,6 +720,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "N-ROW": ("baris", "row"),
     "N-INTERRUPTED": ("dihentikan", "interrupted"),
     "N-WRITTEN": ("ditulis: {path}", "written: {path}"),
+    "N-WRITTEN-FACTS": ("ditulis: {path} ({rows})", "written: {path} ({rows})"),
+    "N-ROWS-OF": ("{name}: {n} baris", "{name}: {n} rows"),
     "N-MORE-WARNINGS": (
         "… {n} peringatan lainnya (--format json memuat semuanya)",
         "… {n} more warnings (--format json lists all)",

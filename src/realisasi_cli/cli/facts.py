@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from realisasi_cli import messages
 from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import AsOfOption, Inputs, QuietOption, StrictOption
-from realisasi_cli.cli.output import check_output, err, escape, print_warnings
+from realisasi_cli.cli.output import check_output, print_warnings, say
 from realisasi_cli.cli.run import read_inputs
+from realisasi_cli.messages import Message
 
 
 @command()
@@ -30,7 +32,7 @@ def facts(
     check_output(output, inputs, folder=True)
     dataset, _config = read_inputs(inputs, as_of, strict, quiet)
     counts = write_facts(dataset, output)
-    print_warnings(dataset.warnings, quiet, "id")
+    print_warnings(dataset.warnings, quiet, messages.current())
     if not quiet:
-        listed = ", ".join(f"{name}: {n:,}" for name, n in counts.items() if n)
-        err.print(f"written: {escape(str(output))} ({listed})")
+        rows = [Message("N-ROWS-OF", {"name": name, "n": n}) for name, n in counts.items() if n]
+        say(None, Message("N-WRITTEN-FACTS", {"path": output, "rows": rows}))

@@ -234,12 +234,12 @@ def usage_error(exc: Any, lang: str) -> str:
         hint = getattr(exc, "param_hint", None) or (
             param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else "?"
         )
-        return text("E-BAD-PARAMETER", lang, what=hint, reason=_path_problem(str(exc.message), lang))
+        return text("E-BAD-PARAMETER", lang, what=hint, reason=_parser_problem(str(exc.message), lang))
     return str(exc.format_message())
 
 
-def _path_problem(message: str, lang: str) -> str:
-    """The parser's words on a path given to an option, in ``lang``."""
+def _parser_problem(message: str, lang: str) -> str:
+    """The parser's words on a value (a path that is not there, a number out of range), in ``lang``."""
     import re
 
     from realisasi_cli.messages import text
@@ -250,6 +250,12 @@ def _path_problem(message: str, lang: str) -> str:
     folder = re.fullmatch(r"File '(.*)' is a directory\.", message)
     if folder:
         return text("E-OUTPUT-IS-FOLDER", lang, path=folder.group(1))
+    outside = re.fullmatch(r"'?(.*?)'? is not in the range (.*)\.", message)
+    if outside:
+        return text("E-OUT-OF-RANGE", lang, value=outside.group(1), range=outside.group(2))
+    not_number = re.fullmatch(r"'(.*)' is not a valid (?:integer|int range|float|float range)\.", message)
+    if not_number:
+        return text("E-NOT-A-NUMBER", lang, value=not_number.group(1))
     return message
 
 
