@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import email
 import io
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,7 +27,6 @@ from realisasi_cli.facts.schema import Dataset
 from realisasi_cli.inputs.discover import expand_inputs
 from realisasi_cli.metrics.evaluate import Evaluation, evaluate
 from realisasi_cli.metrics.units import RankOptions
-from realisasi_cli.present.report import RANK_COLUMNS
 from realisasi_cli.present.summary import (
     SummaryContext,
     SummaryUnit,
@@ -232,9 +232,15 @@ def test_the_ranking_can_go_along_as_a_workbook(smtp: Server, exports: Path) -> 
     [attachment] = got.message.iter_attachments()
     assert isinstance(attachment, EmailMessage)
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
-    assert list(rows[0]) == RANK_COLUMNS
-    assert len(rows) == 1 + 32, "every ranked unit, not only the bottom 10"
+    assert book.sheetnames[0] == "Peringkat"
+    rows = list(book["Peringkat"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "Peringkat")
+    units = [row for row in rows[header + 1 :] if row and isinstance(row[0], int)]
+    assert len(units) == 32, "every ranked unit, not only the bottom 10"
+    expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+    by_name = {u["name"]: u for u in expected[NOVEMBER]["units"]}
+    for row in units:
+        assert row[3] == by_name[row[2]]["budget"] and row[4] == by_name[row[2]]["realized"]
 
 
 def test_the_briefing_can_go_along_as_html(smtp: Server, exports: Path) -> None:

@@ -189,7 +189,7 @@ def summary(
         text=text,
         html=html,
         attachments=[
-            *([ranking_workbook(evaluation)] if attach_xlsx else []),
+            *([ranking_workbook(evaluation, dataset, language, config.government)] if attach_xlsx else []),
             *(
                 [brief_attachment(evaluation, dataset, earlier, config.government, language)]
                 if attach_brief

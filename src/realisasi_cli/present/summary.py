@@ -268,17 +268,17 @@ def _stamp(evaluation: Evaluation) -> str:
     return evaluation.as_of.isoformat() if evaluation.as_of else "terbaru"
 
 
-def ranking_workbook(evaluation: Evaluation) -> tuple[str, bytes, str, str]:
-    """Every ranked unit as an .xlsx attachment named after the as-of date."""
-    from realisasi_cli.present.export import xlsx_bytes
-    from realisasi_cli.present.report import RANK_COLUMNS, Selection, rank_rows
+def ranking_workbook(
+    evaluation: Evaluation, dataset: Dataset, lang: str, government: str | None = None
+) -> tuple[str, bytes, str, str]:
+    """Every ranked unit as an .xlsx attachment named after the as-of date: the workbook
+    ``rank --all -o peringkat.xlsx`` writes."""
+    from realisasi_cli.present.export import xlsx_report
+    from realisasi_cli.present.report import Selection
+    from realisasi_cli.present.sheets import rank_sheets
 
-    rows = rank_rows(evaluation.ranking, Selection(all=True))
-    return (
-        f"realisasi-{_stamp(evaluation)}.xlsx",
-        xlsx_bytes([("Peringkat", RANK_COLUMNS, rows)]),
-        *XLSX_TYPE,
-    )
+    sheets = rank_sheets(evaluation, dataset, Selection(all=True), lang, government=government)
+    return (f"realisasi-{_stamp(evaluation)}.xlsx", xlsx_report(sheets), *XLSX_TYPE)
 
 
 def brief_attachment(
