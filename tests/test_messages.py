@@ -293,3 +293,11 @@ def test_inspect_shows_what_it_understood_of_a_file_it_refuses(tmp_path: Path) -
         tmp_path / "lra.xlsx", {"LRA": [["Nama SKPD", "Pagu", "Realisasi"], ["Dinas A", 100, 40]]}
     )
     assert runner.invoke(app, ["inspect", str(usable)]).exit_code == 0
+
+
+def test_the_list_of_messages_in_docs_is_up_to_date() -> None:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "message_catalogue.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
