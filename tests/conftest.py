@@ -42,10 +42,11 @@ def _language_of_a_fresh_run() -> None:
     """Each test starts in the language a new process would: one test's ``--lang`` stays in it."""
     from realisasi_cli import messages
     from realisasi_cli.cli.handler import state
-    from realisasi_cli.present.words import language
+    from realisasi_cli.present.words import language, use_domain
 
     state.lang = None
     messages.use(language(None, None))
+    use_domain("belanja")
 
 
 @pytest.fixture

@@ -97,6 +97,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{first} dan {second} sama-sama memilih perangkat daerah yang ditampilkan: berikan salah satu saja.",
         "{first} and {second} both choose which units are shown: give one of them.",
     ),
+    "E-PENDAPATAN-CATEGORY": (
+        "--category {value} memilih jenis belanja; --pendapatan memeringkat pendapatan: berikan salah satu saja.",
+        "--category {value} chooses a spending category; --pendapatan ranks revenue: give one of them.",
+    ),
+    "E-NO-REVENUE": (
+        "{path}: tidak ada baris pendapatan (akun 4) yang dapat dibaca.",
+        "{path}: no pendapatan lines (account 4) to read.",
+    ),
+    "E-NO-REVENUE-ANY": (
+        "tidak ada masukan yang memuat baris pendapatan (akun 4).",
+        "none of the inputs has pendapatan lines (account 4).",
+    ),
     "E-CSV-DIALECT": (
         "--csv-dialect {dialect} berlaku untuk keluaran CSV, bukan {fmt}.",
         "--csv-dialect {dialect} applies to CSV output, not {fmt}.",
@@ -492,6 +504,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tambahkan kolom {missing}, atau sebutkan di realisasi.toml [[layout]] columns.",
         "Add a {missing} column, or name it in realisasi.toml [[layout]] columns.",
     ),
+    "H-REVENUE": (
+        "Pendapatan dibaca dari ekspor LRA yang memuat kode rekening 4 (misalnya LRA SKPD dari SIPD).",
+        "Pendapatan is read from LRA exports with account codes 4 (e.g. an SKPD LRA from SIPD).",
+    ),
     "H-UNITS-HEADER": (
         "Tulis baris pertama seperti: Kode,Nama,Berkas",
         "Write a first row such as: Kode,Nama,Berkas",
@@ -673,6 +689,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "K-derived": ("turunan", "derived"),
     "K-template": ("templat", "template"),
     "K-pendapatan": ("pendapatan", "pendapatan"),
+    "K-belanja": ("belanja", "belanja"),
     "R-PLAN-TITLE": (
         "rencana anggaran kas: nilai rencana per bulan di bawah judulnya",
         "a cash plan (anggaran kas): planned amounts per month under its title",
@@ -685,6 +702,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "R-PENDAPATAN": (
         "hanya baris pendapatan atau pembiayaan (akun 4 atau 6)",
         "only pendapatan or pembiayaan rows (account 4 or 6)",
+    ),
+    "R-BELANJA": (
+        "hanya baris belanja atau pembiayaan (akun 5 atau 6), tanpa pendapatan",
+        "only belanja or pembiayaan rows (account 5 or 6), no pendapatan",
     ),
     "R-TEMPLATE": ("kepala tabel tanpa baris data", "a header without data rows"),
     "R-DATA": ("baris pagu dan realisasi", "budget and realization lines"),

@@ -25,6 +25,16 @@ CATEGORY_PREFIXES: dict[str, str] = {
     "tidak_terduga": "5.3",
     "transfer": "5.4",
 }
+# Pendapatan (account 4), ranked with --pendapatan: PAD with its kinds, transfers, the rest.
+REVENUE_PREFIXES: dict[str, str] = {
+    "pad": "4.1",
+    "pajak_daerah": "4.1.01",
+    "retribusi_daerah": "4.1.02",
+    "kekayaan_daerah": "4.1.03",
+    "lain_pad": "4.1.04",
+    "pendapatan_transfer": "4.2",
+    "lain_pendapatan": "4.3",
+}
 CATEGORY_PARENT: dict[str, str] = {
     "pegawai": "operasi",
     "barang_jasa": "operasi",
@@ -32,8 +42,13 @@ CATEGORY_PARENT: dict[str, str] = {
     "subsidi": "operasi",
     "hibah": "operasi",
     "bansos": "operasi",
+    "pajak_daerah": "pad",
+    "retribusi_daerah": "pad",
+    "kekayaan_daerah": "pad",
+    "lain_pad": "pad",
 }
 CATEGORIES = tuple(CATEGORY_PREFIXES)
+REVENUE_CATEGORIES = tuple(REVENUE_PREFIXES)
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 # Most specific first: the first pattern that matches names the category.
@@ -157,15 +172,21 @@ def period_of(text: str) -> tuple[str, int] | None:
     return None
 
 
-def category_of_account(code: str) -> str | None:
-    """The most specific category of a Permendagri 77/2020 belanja account code."""
+def category_of_account(code: str, prefixes: dict[str, str] = CATEGORY_PREFIXES) -> str | None:
+    """The most specific category of a Permendagri 77/2020 belanja account code (of a pendapatan
+    code with ``REVENUE_PREFIXES``)."""
     best: str | None = None
-    for category, prefix in CATEGORY_PREFIXES.items():
+    for category, prefix in prefixes.items():
         if (code == prefix or code.startswith(prefix + ".")) and (
-            best is None or len(prefix) > len(CATEGORY_PREFIXES[best])
+            best is None or len(prefix) > len(prefixes[best])
         ):
             best = category
     return best
+
+
+def category_of_revenue_account(code: str) -> str | None:
+    """The most specific kind of pendapatan of an account 4 code (``4.1.01.…`` → pajak_daerah)."""
+    return category_of_account(code, REVENUE_PREFIXES)
 
 
 # Before 2021 (Permendagri 13/2006): 5.1 Belanja Tidak Langsung, 5.2 Belanja Langsung, and

@@ -57,12 +57,13 @@ def _main(
 ) -> None:
     """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
     from realisasi_cli import messages
-    from realisasi_cli.present.words import language
+    from realisasi_cli.present.words import language, use_domain
 
     state.debug = debug
     state.config = config
     state.lang = lang.strip().lower() if lang and lang.strip().lower() in messages.LANGUAGES else None
     messages.use(language(state.lang, None))
+    use_domain("belanja")
 
 
 def keep_invoked_command(args: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,6 +31,10 @@ from realisasi_cli.cli.options import (
 from realisasi_cli.cli.output import check_output, emit, print_warnings, written
 from realisasi_cli.cli.run import prepare
 from realisasi_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from realisasi_cli.metrics.units import RankOptions
+    from realisasi_cli.present.brief_context import RevenueSection
 
 
 class BriefFormat(StrEnum):
@@ -67,6 +71,22 @@ def _bands(option: str | None) -> tuple[float, float] | None:
     except ValueError:
         raise UsageError("E-BANDS", value=option) from None
     return low, high
+
+
+def _revenue(
+    inputs: list[Path], options: RankOptions, bottom: int, lang: str, as_of: str | None, strict: bool
+) -> RevenueSection:
+    """The brief's pendapatan section: the same inputs read for their account 4 lines."""
+    from dataclasses import replace
+
+    from realisasi_cli.cli.run import read_inputs
+    from realisasi_cli.metrics.ranking import rank
+    from realisasi_cli.present.briefing import revenue_section
+
+    dataset, _config = read_inputs(inputs, as_of, strict, quiet=True, revenue=True)
+    revenue = replace(options, domain="pendapatan", category=None)
+    ranking = rank(dataset.budget, dataset.realization, dataset.sources, revenue, dataset.physical)
+    return revenue_section(ranking, bottom, lang)
 
 
 @command("brief")
@@ -109,6 +129,9 @@ def brief(
     units: UnitsOption = None,
     plan: PlanOption = None,
     last_year: LastYearOption = None,
+    pendapatan: Annotated[
+        bool, typer.Option("--pendapatan", help="Add a section on pendapatan (account 4) against its target.")
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
     """The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts."""
@@ -156,6 +179,8 @@ def brief(
         previous=earlier,
         category_targets=config.category_targets,
     )
+    if pendapatan:
+        context.revenue = _revenue(inputs, run.options, bottom or config.bottom, language, as_of, strict)
     text = render_brief(context, chosen.value, template)
     print_warnings(dataset.warnings, quiet, language)
     emit(text, output)

@@ -122,6 +122,12 @@ HELP: dict[str, str] = {
         "Tidak ada tampilan di layar bila berhasil (peringatan masuk ke catatan)."
     ),
     "Show this message and exit.": "Tampilkan bantuan ini lalu keluar.",
+    "Rank pendapatan (account 4: PAD, transfers, other) against its target instead of belanja.": (
+        "Peringkat pendapatan (akun 4: PAD, transfer, lain-lain) terhadap targetnya, bukan belanja."
+    ),
+    "Add a section on pendapatan (account 4) against its target.": (
+        "Tambahkan bagian pendapatan (akun 4) terhadap targetnya."
+    ),
 }
 
 # the frame of Typer's help and errors

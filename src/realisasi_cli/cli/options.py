@@ -63,6 +63,13 @@ def category(text: str | None) -> str | None:
     return found
 
 
+PendapatanOption = Annotated[
+    bool,
+    typer.Option(
+        "--pendapatan",
+        help="Rank pendapatan (account 4: PAD, transfers, other) against its target instead of belanja.",
+    ),
+]
 ThresholdOption = Annotated[
     float | None,
     typer.Option(

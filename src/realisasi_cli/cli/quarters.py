@@ -15,6 +15,7 @@ from realisasi_cli.cli.options import (
     Inputs,
     LangOption,
     OutputOption,
+    PendapatanOption,
     PlanOption,
     QuietOption,
     RollupOption,
@@ -48,6 +49,7 @@ def quarters(
     top: TopOption = None,
     all_units: AllOption = False,
     category: CategoryOption = None,
+    pendapatan: PendapatanOption = False,
     targets: TargetsOption = None,
     plan: PlanOption = None,
     fmt_: FormatOption = None,
@@ -67,6 +69,7 @@ def quarters(
     check_output(output, inputs + ([plan] if plan is not None else []))
     run = prepare(
         inputs,
+        revenue=pendapatan,
         as_of=as_of,
         strict=strict,
         quiet=quiet,

@@ -19,6 +19,7 @@ from realisasi_cli.cli.options import (
     LangOption,
     LastYearOption,
     OutputOption,
+    PendapatanOption,
     PreviousOption,
     QuietOption,
     RollupOption,
@@ -52,6 +53,7 @@ def rank(
     top: TopOption = None,
     all_units: AllOption = False,
     threshold: ThresholdOption = None,
+    pendapatan: PendapatanOption = False,
     category: CategoryOption = None,
     fmt_: FormatOption = None,
     output: OutputOption = None,
@@ -76,6 +78,7 @@ def rank(
     check_output(output, inputs + [p for p in (previous, last_year) if p is not None])
     run = prepare(
         inputs,
+        revenue=pendapatan,
         as_of=as_of,
         strict=strict,
         quiet=quiet,

@@ -12,7 +12,7 @@ from realisasi_cli.cli import startup
 from realisasi_cli.cli.handler import state
 from realisasi_cli.cli.options import Lang, check_category, parse_date
 from realisasi_cli.cli.output import reading_progress
-from realisasi_cli.errors import RealisasiError
+from realisasi_cli.errors import RealisasiError, UsageError
 
 if TYPE_CHECKING:
     from realisasi_cli.config import Config
@@ -47,6 +47,7 @@ def read_inputs(
     quiet: bool = False,
     beside: Callable[[Config], None] | None = None,
     explain: bool = False,
+    revenue: bool = False,
 ) -> tuple[Dataset, Config]:
     """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse."""
     from realisasi_cli.config import load_config
@@ -71,6 +72,7 @@ def read_inputs(
             left_out=left_out,
             idle=idle,
             explain=explain,
+            revenue=revenue,
         )
     return dataset, config
 
@@ -129,6 +131,7 @@ def prepare(
     units: Path | None = None,
     plan: Path | None = None,
     last_year: Path | None = None,
+    revenue: bool = False,
 ) -> Prepared:
     """Check the category, read the inputs (and --previous), and settle language and options.
 
@@ -139,13 +142,18 @@ def prepare(
 
     use_language(lang)
     check_category(category)
+    if revenue and category is not None:
+        raise UsageError("E-PENDAPATAN-CATEGORY", value=category)
+    from realisasi_cli.present.words import use_domain
+
+    use_domain("pendapatan" if revenue else "belanja")
 
     def beside(config: Config) -> None:
         startup.imports(*startup.REPORTS)()
         if table:
             startup.ready_table(language(state.lang, config.lang))
 
-    dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside)
+    dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside, revenue=revenue)
     from realisasi_cli.facts.load import load
     from realisasi_cli.facts.units import aliases_of, apply_units, read_units
     from realisasi_cli.metrics.units import RankOptions
@@ -156,19 +164,33 @@ def prepare(
         threshold=threshold if threshold is not None else config.threshold,
         aliases={**config.units, **aliases_of(listed)},
         rollup=rollup,
+        domain="pendapatan" if revenue else "belanja",
     )
-    earlier = load([previous], strict=strict, overrides=config.layout_for) if previous is not None else None
+    earlier = (
+        load([previous], strict=strict, overrides=config.layout_for, revenue=revenue)
+        if previous is not None
+        else None
+    )
     if listed:
         dataset = apply_units(dataset, listed)
         earlier = apply_units(earlier, listed) if earlier is not None else None
-    plans = load([plan], strict=strict, plan=True) if plan is not None else _plans_among(dataset)
+    # cash plans are of belanja: pendapatan is measured against its own target
+    plans = (
+        None
+        if revenue
+        else load([plan], strict=strict, plan=True)
+        if plan is not None
+        else _plans_among(dataset)
+    )
     if plans is not None:
         dataset.warnings.extend(plans.warnings)
     before = None
     if last_year is not None:
         from realisasi_cli.inputs.discover import expand_inputs
 
-        before = load(expand_inputs([last_year], []), strict=strict, overrides=config.layout_for)
+        before = load(
+            expand_inputs([last_year], []), strict=strict, overrides=config.layout_for, revenue=revenue
+        )
         before = apply_units(before, listed) if listed else before
     chosen = language(state.lang, config.lang)
     return Prepared(dataset, config, chosen, options, earlier, plans, before)

@@ -111,12 +111,16 @@ def categories_of_labels(labels: pl.Series) -> pl.Series:
 
 
 def account_categories(
-    data: pl.DataFrame, rows: pl.DataFrame, warnings: list[Warning_], layout: Layout
+    data: pl.DataFrame, rows: pl.DataFrame, warnings: list[Warning_], layout: Layout, revenue: bool = False
 ) -> pl.Expr:
-    """Categories from account codes, in the scheme (2021 or pre-2021) the sheet uses."""
+    """Categories from account codes, in the scheme (2021 or pre-2021) the sheet uses; the kinds
+    of pendapatan with ``revenue``."""
+    codes = data["account_code"].unique().drop_nulls().to_list()
+    if revenue:
+        kinds = {code: vocab.category_of_revenue_account(code) for code in codes}
+        return pl.col("account_code").replace_strict(kinds, default=None, return_dtype=pl.String)
     headings = rows.filter(pl.col("account_code").is_in(["5.1", "5.2"])).select("account_code", "description")
     labels = {code: text for code, text in headings.iter_rows() if text}
-    codes = data["account_code"].unique().drop_nulls().to_list()
     if vocab.is_old_scheme(codes, labels):
         warnings.append(
             Warning_(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING
 from realisasi_cli.facts.schema import SheetResult
 from realisasi_cli.messages import Message
 from realisasi_cli.vocabulary import period_in_name
@@ -45,9 +46,11 @@ def base_kind(result: SheetResult) -> tuple[str, Message]:
         if layout.has_budget and not layout.has_period_key:
             return "budget", Message("R-BUDGET")
     if facts is None or facts.rows_used == 0:
-        revenue = facts is not None and facts.rows_skipped.get("not spending (pendapatan/pembiayaan)", 0)
-        if revenue:
+        skipped = facts.rows_skipped if facts is not None else {}
+        if skipped.get(NOT_SPENDING, 0):
             return "pendapatan", Message("R-PENDAPATAN")
+        if skipped.get(NOT_REVENUE, 0):  # read for --pendapatan: belanja only
+            return "belanja", Message("R-BELANJA")
         return "template", Message("R-TEMPLATE")
     return "data", Message("R-DATA")
 

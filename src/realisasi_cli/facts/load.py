@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 # Sheets of these kinds are not ranked; each is named in a warning.
-LEFT_OUT = ("derived", "plan", "template", "pendapatan")
+LEFT_OUT = ("derived", "plan", "template", "pendapatan", "belanja")
 
 
 def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple[date | None, str | None]:
@@ -217,6 +217,7 @@ def load(
     left_out: Sequence[Path] = (),
     idle: Callable[[], None] | None = None,
     explain: bool = False,
+    revenue: bool = False,
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
@@ -224,7 +225,8 @@ def load(
     amounts are used, whether or not they also carry realization. ``left_out`` names the
     tool's own outputs that the caller's ``expand_inputs`` left out of ``paths``; ``idle``
     runs beside the first workbook's parse. With ``explain`` (``inspect``), nothing that can
-    be described is refused: every sheet comes back with its kind, used or not.
+    be described is refused: every sheet comes back with its kind, used or not. With
+    ``revenue`` (``--pendapatan``), the facts are the pendapatan lines (account 4), not belanja.
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
@@ -234,7 +236,9 @@ def load(
         try:
             override = overrides(path) if overrides else {}
             partial = len(files) > 1 or explain
-            return _load_file(path, as_of, override, plan=plan, partial=partial, idle=idle, explain=explain)
+            return _load_file(
+                path, as_of, override, plan=plan, partial=partial, idle=idle, explain=explain, revenue=revenue
+            )
         except InputError as exc:
             return exc
 
@@ -252,6 +256,8 @@ def load(
         for result in outcome:
             collected.add(path, order, result)
     if not collected.sources and not explain:
+        if revenue and not collected.errors:
+            raise NoTableError("E-NO-REVENUE-ANY", "H-REVENUE")
         raise _nothing_usable(collected.errors)
     collected.drop_duplicate_files()
     collected.keep_latest_year()
@@ -396,6 +402,7 @@ def _sheet_facts(
     *,
     several: bool,
     file_unit: tuple[str | None, str | None],
+    revenue: bool = False,
 ) -> SheetResult:
     """One sheet's facts, dated, its unit named after the sheet or file if nothing names it.
 
@@ -419,7 +426,13 @@ def _sheet_facts(
     if context.unit_name is None and context.unit_code is None and not by_sheet:
         context.unit_code, context.unit_name = file_unit
     facts = normalize(
-        layout, source, fallback, as_of, year or (as_of.year if as_of else None), evidence=several
+        layout,
+        source,
+        fallback,
+        as_of,
+        year or (as_of.year if as_of else None),
+        evidence=several,
+        revenue=revenue,
     )
     if as_of_override is None and _months_hold_realization(layout):
         measured = any(c.role == "measure" for c in layout.columns)
@@ -512,6 +525,7 @@ def _load_file(
     partial: bool = False,
     idle: Callable[[], None] | None = None,
     explain: bool = False,
+    revenue: bool = False,
 ) -> list[SheetResult]:
     """The sheets of one file, each with its kind, and its facts where it is used.
 
@@ -532,7 +546,14 @@ def _load_file(
             continue
         try:
             result = _sheet_facts(
-                path, grid, layout, len(results), as_of_override, several=several, file_unit=file_unit
+                path,
+                grid,
+                layout,
+                len(results),
+                as_of_override,
+                several=several,
+                file_unit=file_unit,
+                revenue=revenue,
             )
         except InputError as exc:
             if not several and not explain:
@@ -550,6 +571,8 @@ def _load_file(
     if not any(r.used for r in results) and not explain:
         if errors:
             raise errors[0]
+        if revenue and not partial:
+            raise NoTableError("E-NO-REVENUE", "H-REVENUE", path=path)
         if not partial or not any(r.kind in LEFT_OUT for r in results):
             if not plan and any(r.kind == "plan" for r in results):
                 raise MissingColumnError("E-IS-PLAN", "H-GIVE-PLAN", path=path)

@@ -87,6 +87,11 @@ class SheetColumns:
         return column is not None and f"c{column.index}" in frame.columns
 
 
+# why rows are left out, as inspect shows them: revenue and financing among belanja, and back
+NOT_SPENDING = "not spending (pendapatan/pembiayaan)"
+NOT_REVENUE = "not pendapatan (belanja/pembiayaan)"
+
+
 def data_frame(layout: Layout, columns: SheetColumns) -> pl.DataFrame:
     """The rows below the header with their sheet row number, merged key and amount cells filled."""
     frame = layout.grid.frame.slice(layout.data_start).with_row_index("row", offset=layout.data_start)
@@ -234,8 +239,11 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
     )
 
 
-def row_reasons(rows: pl.DataFrame, columns: SheetColumns) -> pl.DataFrame:
-    """Stage 4: a ``reason`` per row that is not data (null for data rows)."""
+def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False) -> pl.DataFrame:
+    """Stage 4: a ``reason`` per row that is not data (null for data rows).
+
+    Belanja (account 5) is the data; with ``revenue``, pendapatan (account 4) is, and it needs
+    account codes: a table without them says nothing of which rows are revenue."""
     amounts = [pl.col(f"m{c.index}") for c in columns.measures]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
     totals = total_rows(rows)
@@ -243,27 +251,41 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns) -> pl.DataFrame:
     reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if columns.account is not None:
         reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
-        revenue = pl.col("account_code").str.contains(r"^[46](\.|$)")
-        reason = reason.when(revenue).then(pl.lit("not spending (pendapatan/pembiayaan)"))
-        reason = reason.when(~pl.col("account_code").str.starts_with("5")).then(
-            pl.lit("not an account of belanja")
-        )
+        if revenue:
+            other = pl.col("account_code").str.contains(r"^[56](\.|$)")
+            reason = reason.when(other).then(pl.lit(NOT_REVENUE))
+            reason = reason.when(~pl.col("account_code").str.starts_with("4")).then(
+                pl.lit("not an account of pendapatan")
+            )
+        else:
+            income = pl.col("account_code").str.contains(r"^[46](\.|$)")
+            reason = reason.when(income).then(pl.lit(NOT_SPENDING))
+            reason = reason.when(~pl.col("account_code").str.starts_with("5")).then(
+                pl.lit("not an account of belanja")
+            )
+    elif revenue:
+        reason = reason.when(pl.lit(True)).then(pl.lit("no account codes"))
     else:
         reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
             pl.lit("no unit")
         )
         not_spending = pl.col("description").str.contains(vocab.NOT_SPENDING_LABEL).fill_null(False)
-        reason = reason.when(not_spending).then(pl.lit("not spending (pendapatan/pembiayaan)"))
+        reason = reason.when(not_spending).then(pl.lit(NOT_SPENDING))
     return rows.with_columns(reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
 
 
 def category_of_rows(
-    data: pl.DataFrame, rows: pl.DataFrame, columns: SheetColumns, layout: Layout, warnings: list[Warning_]
+    data: pl.DataFrame,
+    rows: pl.DataFrame,
+    columns: SheetColumns,
+    layout: Layout,
+    warnings: list[Warning_],
+    revenue: bool = False,
 ) -> pl.Expr | None:
-    """Each data row's spending category, from its account code or a jenis-belanja label; None when
-    neither says (the slots' categories then stand)."""
+    """Each data row's spending category (its kind of pendapatan with ``revenue``), from its account
+    code or a jenis-belanja label; None when neither says (the slots' categories then stand)."""
     if columns.account is not None:
-        return account_categories(data, rows, warnings, layout)
+        return account_categories(data, rows, warnings, layout, revenue)
     # jenis-belanja rows ("Belanja Modal") under a unit merged over them
     labels = pl.col("description").map_batches(categories_of_labels, return_dtype=pl.String)
     return labels if data.select(labels.is_not_null().any()).item() else None
@@ -394,10 +416,12 @@ def normalize(
     year: int | None,
     *,
     evidence: bool = False,
+    revenue: bool = False,
 ) -> Facts:
     """The facts of one understood sheet; ``fallback_unit`` names the unit when nothing else does.
 
-    With ``evidence``, the facts keep every amount of the sheet for comparing sheets.
+    With ``evidence``, the facts keep every amount of the sheet for comparing sheets; with
+    ``revenue``, the facts are its pendapatan (account 4) instead of its belanja.
     """
     grid = layout.grid
     warnings: list[Warning_] = []
@@ -419,14 +443,14 @@ def normalize(
     rows = frame.with_columns(**parsed).select(pl.col("row"), **exprs)
     rows, names_units = name_units(rows, frame, columns, keys, layout, fallback_unit)
 
-    rows = row_reasons(rows, columns)
+    rows = row_reasons(rows, columns, revenue)
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     counts = dict(rows.filter(pl.col("reason").is_not_null()).group_by("reason").len().iter_rows())
     data = rows.filter(pl.col("reason").is_null())
     checks.warn_unparsed(layout, data, columns.measures, warnings)
     checks.warn_amounts(layout, data, slots, warnings)
-    category = category_of_rows(data, rows, columns, layout, warnings)
+    category = category_of_rows(data, rows, columns, layout, warnings, revenue)
     if columns.account is None and names_units and (columns.unit or columns.name):
         checks.warn_duplicates(layout, data, warnings, by_label=category is not None)
     if category is not None:  # once, not once per slot

@@ -117,6 +117,7 @@ class Ranking:
     as_of: date | None
     categories: pl.DataFrame | None  # per unit and top-level category
     physical: pl.DataFrame | None = None  # unit, realized_pct, target_pct (realisasi fisik)
+    domain: str = "belanja"  # "pendapatan": the budgets are revenue targets
 
     @property
     def total_pct(self) -> float | None:
@@ -166,8 +167,11 @@ def rank(
             "period_start",
         )
     )
+    zero = pl.col("budget") == 0
+    if options.domain == "pendapatan":  # a unit with no target and no receipts earns no pendapatan
+        zero = zero & (pl.col("realized") != 0)
     unranked = (
-        totals.filter(pl.col("budget") == 0)
+        totals.filter(zero)
         .sort("name")
         .select("unit", "code", "name", "realized", reason=pl.lit("no_budget"))
     )
@@ -189,6 +193,7 @@ def rank(
         as_of=as_of,  # type: ignore[arg-type]  # max() of a Date column is typed as any scalar
         categories=breakdown,
         physical=progress,
+        domain=options.domain,
     )
 
 

@@ -112,6 +112,7 @@ class RankOptions:
     threshold: float = DEFAULT_THRESHOLD
     aliases: dict[str, str] | None = None
     rollup: bool = False
+    domain: str = "belanja"  # or "pendapatan": what the facts are (the reading decided it)
 
 
 def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:

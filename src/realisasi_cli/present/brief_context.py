@@ -155,6 +155,30 @@ class Charts:
 
 
 @dataclass
+class RevenueRow:
+    """One unit's pendapatan against its target, or one kind of pendapatan in total."""
+
+    label: str  # the unit's name, or the kind's (PAD, Pendapatan transfer …)
+    code: str | None
+    target: float
+    realized: float
+    pct: float | None
+
+
+@dataclass
+class RevenueSection:
+    """Pendapatan (account 4) against its target, where the brief is asked for it (--pendapatan)."""
+
+    target: float
+    realized: float
+    pct: float | None
+    as_of: date | None
+    kinds: list[RevenueRow]  # PAD, transfers, other lawful revenue: the government's totals
+    lowest: list[RevenueRow]  # the units with the lowest realization, lowest first
+    units: int  # how many units earn pendapatan
+
+
+@dataclass
 class BriefContext:
     """What ``brief.md.j2`` and ``brief.html.j2`` receive as ``ctx``.
 
@@ -186,3 +210,4 @@ class BriefContext:
     files: list[FileNote]
     previous_files: list[FileNote]  # the export given with --previous
     warnings: list[WarningNote]  # every warning from reading, in the order found
+    revenue: RevenueSection | None = None  # with --pendapatan

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 from realisasi_cli.dates import month_end
 from realisasi_cli.errors import UsageError
 from realisasi_cli.metrics.targets import target_on
@@ -23,17 +25,20 @@ from realisasi_cli.present.brief_context import (
     Charts,
     FileNote,
     QuarterRow,
+    RevenueRow,
+    RevenueSection,
     Summary,
     UnitRow,
     WarningNote,
 )
 from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg, units_text
 from realisasi_cli.present.report import data_dates, government_of
-from realisasi_cli.present.words import words
+from realisasi_cli.present.words import domain_words, words
 from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.metrics.ranking import Ranking
 from realisasi_cli.metrics.evaluate import Evaluation
 
 
@@ -335,3 +340,34 @@ def render_brief(context: BriefContext, fmt_: str, template_path: Path | None = 
         raise UsageError(
             code, "H-TEMPLATE", path=template_path, line=line, reason=str(exc), template=template_name(fmt_)
         ) from exc
+
+
+def revenue_section(ranking: Ranking, bottom: int, lang: str) -> RevenueSection:
+    """Pendapatan in the brief: the total against the target, its kinds, the lowest units."""
+    with domain_words("pendapatan"):
+        labels = words(lang)
+    kinds = []
+    if ranking.categories is not None:
+        per_kind = (
+            ranking.categories.group_by("top")
+            .agg(pl.col("budget").sum(), pl.col("realized").sum())
+            .sort("top")
+            .iter_rows(named=True)
+        )
+        for row in per_kind:
+            target, realized = float(row["budget"] or 0), float(row["realized"] or 0)
+            pct = 100 * realized / target if target else None
+            kinds.append(RevenueRow(labels.get(row["top"], row["top"]), None, target, realized, pct))
+    lowest = [
+        RevenueRow(u["name"], u["code"], u["budget"], u["realized"], u["absorption_pct"])
+        for u in ranking.units.head(bottom).iter_rows(named=True)
+    ]
+    return RevenueSection(
+        target=ranking.total_budget,
+        realized=ranking.total_realized,
+        pct=ranking.total_pct,
+        as_of=ranking.as_of,
+        kinds=kinds,
+        lowest=lowest,
+        units=ranking.units.height,
+    )

@@ -143,6 +143,7 @@ def rank_json(
             "absorption_pct": _num(last_year.absorption_pct, 4),
         }
     return {
+        "domain": ranking.domain,
         "as_of": ranking.as_of.isoformat() if isinstance(ranking.as_of, date) else None,
         "category": ranking.category,
         "total": {

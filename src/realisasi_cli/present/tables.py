@@ -187,7 +187,9 @@ def _rank_columns(
     if show_dates:
         extra.append(("as_of", labels["as_of"], lambda u: fmt.short_date(u.get("as_of"), lang)))
     if ranking.categories is not None:
-        modal = _by_unit(ranking.categories, "absorption_pct", _top_is("modal"))
+        # the category a reader looks at first: modal of belanja, PAD of pendapatan
+        highlighted = "pad" if ranking.domain == "pendapatan" else "modal"
+        modal = _by_unit(ranking.categories, "absorption_pct", _top_is(highlighted))
         extra.append(("modal", labels["modal_pct"], lambda u: fmt.percent(modal.get(u["unit"]), lang)))
     if ranking.physical is not None:
         physical = _by_unit(ranking.physical, "realized_pct")

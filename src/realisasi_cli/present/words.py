@@ -7,6 +7,9 @@ language's catalogue, Indonesian where a language is not known.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 LANGUAGES = ("id", "en")
 
 QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
@@ -170,6 +173,10 @@ WORDS: dict[str, dict[str, str]] = {
         "skip:not spending (pendapatan/pembiayaan)": "bukan belanja (pendapatan/pembiayaan)",
         "skip:subtotal": "subtotal",
         "skip:total": "total",
+        "revenue_section": "Realisasi Pendapatan",
+        "revenue_lowest": "perangkat daerah dengan realisasi pendapatan terendah",
+        "revenue_total": "Realisasi pendapatan terhadap target",
+        "revenue_kind": "Jenis pendapatan",
         "sheet_ranking": "Peringkat",
         "sheet_categories": "Per jenis belanja",
         "sheet_quarters": "Triwulan",
@@ -375,6 +382,10 @@ WORDS: dict[str, dict[str, str]] = {
         "skip:not spending (pendapatan/pembiayaan)": "not spending (pendapatan/pembiayaan)",
         "skip:subtotal": "subtotal",
         "skip:total": "total",
+        "revenue_section": "Revenue (Pendapatan)",
+        "revenue_lowest": "units with the lowest revenue realization",
+        "revenue_total": "Revenue realized against the target",
+        "revenue_kind": "Kind of revenue",
         "sheet_ranking": "Ranking",
         "sheet_categories": "By category",
         "sheet_quarters": "Quarters",
@@ -425,9 +436,63 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# What changes where pendapatan is ranked (--pendapatan): a target instead of a pagu.
+REVENUE_WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "budget": "Target",
+        "modal_pct": "PAD %",
+        "unranked": "Tidak diperingkat (target nol)",
+        "rank_title": "Peringkat Realisasi Pendapatan Perangkat Daerah",
+        "quarters_title": "Realisasi Pendapatan per Triwulan",
+        "pad": "PAD",
+        "pajak_daerah": "Pajak daerah",
+        "retribusi_daerah": "Retribusi daerah",
+        "kekayaan_daerah": "Hasil kekayaan daerah yang dipisahkan",
+        "lain_pad": "Lain-lain PAD yang sah",
+        "pendapatan_transfer": "Pendapatan transfer",
+        "lain_pendapatan": "Lain-lain pendapatan daerah yang sah",
+    },
+    "en": {
+        "budget": "Target",
+        "modal_pct": "PAD %",
+        "unranked": "Not ranked (zero target)",
+        "rank_title": "Revenue Realization Ranking of Government Units",
+        "quarters_title": "Revenue Realization per Quarter",
+        "pad": "Own-source revenue (PAD)",
+        "pajak_daerah": "Local taxes",
+        "retribusi_daerah": "Local levies",
+        "kekayaan_daerah": "Returns on separated regional assets",
+        "lain_pad": "Other own-source revenue",
+        "pendapatan_transfer": "Transfers",
+        "lain_pendapatan": "Other lawful revenue",
+    },
+}
+_domain: list[str] = ["belanja"]  # what the run ranks: belanja, or pendapatan with --pendapatan
+
+
+def use_domain(domain: str) -> None:
+    """Set what the run ranks, for the labels from here on (``belanja`` or ``pendapatan``)."""
+    _domain[0] = domain
+
+
+@contextlib.contextmanager
+def domain_words(domain: str) -> Iterator[None]:
+    """The labels of ``domain`` within the block (the brief's pendapatan section)."""
+    before = _domain[0]
+    _domain[0] = domain
+    try:
+        yield
+    finally:
+        _domain[0] = before
+
+
 def words(lang: str) -> dict[str, str]:
-    """The catalogue of ``lang`` (``id`` or ``en``); Indonesian for any other."""
-    return WORDS.get(lang, WORDS["id"])
+    """The catalogue of ``lang`` (``id`` or ``en``); Indonesian for any other. Where the run ranks
+    pendapatan, its own words (Target for Pagu) stand over those of belanja."""
+    base = WORDS.get(lang, WORDS["id"])
+    if _domain[0] == "pendapatan":
+        return {**base, **REVENUE_WORDS.get(lang, REVENUE_WORDS["id"])}
+    return base
 
 
 def language(chosen: str | None, configured: str | None) -> str:

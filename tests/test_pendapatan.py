@@ -1,0 +1,162 @@
+"""Pendapatan (account 4) ranked in its own right from the same LRA that holds belanja and pembiayaan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import openpyxl_book, xlsxwriter_book
+from realisasi_cli.cli.application import app
+
+runner = CliRunner()
+HEADER = ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]
+
+# Two SIPD-style LRAs of accounts 4, 5 and 6, as one SKPD's export carries them, to 30 June 2024.
+# Pendapatan leaves, Dinas Perhubungan: retribusi 400 of 1.000 and 250 of 500 → 650 of 1.500.
+DISHUB = [
+    ("4", "PENDAPATAN DAERAH", 1_500, 650),
+    ("4.1", "PENDAPATAN ASLI DAERAH (PAD)", 1_500, 650),
+    ("4.1.02", "Retribusi Daerah", 1_500, 650),
+    ("4.1.02.01.01.0001", "Retribusi Pelayanan Parkir di Tepi Jalan Umum", 1_000, 400),
+    ("4.1.02.02.01.0002", "Retribusi Terminal", 500, 250),
+    ("5", "BELANJA DAERAH", 9_000, 4_000),
+    ("5.1", "BELANJA OPERASI", 9_000, 4_000),
+    ("5.1.02", "Belanja Barang dan Jasa", 9_000, 4_000),
+    ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 9_000, 4_000),
+    ("6", "PEMBIAYAAN DAERAH", 300, 300),
+    ("6.1", "PENERIMAAN PEMBIAYAAN", 300, 300),
+    ("6.1.01.01.01.0001", "SiLPA", 300, 300),
+]
+# BPKAD: pajak 3.000 of 4.000, transfer 5.000 of 10.000, lain-lain 100 of 1.000; its 4.1 subtotal
+# is written 4.100 although its one line is 4.000: the line counts (and a warning says so).
+BPKAD = [
+    ("4", "PENDAPATAN DAERAH", 15_000, 8_100),
+    ("4.1", "PENDAPATAN ASLI DAERAH (PAD)", 4_100, 3_000),
+    ("4.1.01.09.01.0001", "Pajak Reklame", 4_000, 3_000),
+    ("4.2", "PENDAPATAN TRANSFER", 10_000, 5_000),
+    ("4.2.01.01.01.0001", "Dana Alokasi Umum", 10_000, 5_000),
+    ("4.3", "LAIN-LAIN PENDAPATAN DAERAH YANG SAH", 1_000, 100),
+    ("4.3.03.01.01.0001", "Pendapatan Hibah", 1_000, 100),
+    ("5", "BELANJA DAERAH", 20_000, 2_000),
+    ("5.2", "BELANJA MODAL", 20_000, 2_000),
+    ("5.2.02.01.01.0001", "Belanja Modal Alat Berat", 20_000, 2_000),
+]
+
+
+def lra(title_unit: str, lines: list[tuple[str, str, int, int]]) -> list[list[object]]:
+    return [
+        ["LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH"],
+        [title_unit],
+        ["TAHUN ANGGARAN 2024"],
+        ["PERIODE 1 JANUARI 2024 s.d. 30 JUNI 2024"],
+        [],
+        HEADER,
+        *([code, name, budget, real] for code, name, budget, real in lines),
+    ]
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> Path:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    openpyxl_book(
+        folder / "lra_dishub.xlsx", {"LRA": lra("SKPD: 2.15.0.00.0.00.01.0000 DINAS PERHUBUNGAN", DISHUB)}
+    )
+    xlsxwriter_book(
+        folder / "lra_bpkad.xlsx", lra("SKPD: 5.02.0.00.0.00.01.0000 BADAN PENGELOLAAN KEUANGAN", BPKAD)
+    )
+    return folder
+
+
+def rank(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["rank", *args, "-f", "json", "--all"])
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def test_pendapatan_ranks_account_4_by_its_realization_of_the_target(exports: Path) -> None:
+    doc = rank(str(exports), "--pendapatan")
+    assert doc["domain"] == "pendapatan"
+    units = {u["name"]: u for u in doc["units"]}
+    dishub, bpkad = units["DINAS PERHUBUNGAN"], units["BADAN PENGELOLAAN KEUANGAN"]
+    assert (dishub["budget"], dishub["realized"]) == (1_000 + 500, 400 + 250)
+    assert (bpkad["budget"], bpkad["realized"]) == (4_000 + 10_000 + 1_000, 3_000 + 5_000 + 100)
+    assert dishub["absorption_pct"] == pytest.approx(100 * 650 / 1_500)
+    assert bpkad["absorption_pct"] == pytest.approx(100 * 8_100 / 15_000)
+    assert doc["total"]["budget"] == 16_500 and doc["total"]["realized"] == 8_750
+    # lowest first: Dishub at 43,33 %, then BPKAD at 54,00 %
+    assert [u["name"] for u in doc["units"]] == ["DINAS PERHUBUNGAN", "BADAN PENGELOLAAN KEUANGAN"]
+    # the kinds of pendapatan, PAD's pajak and retribusi under it
+    assert bpkad["categories"]["pad"]["budget"] == 4_000 and bpkad["categories"]["pad"]["realized"] == 3_000
+    assert bpkad["categories"]["pendapatan_transfer"]["realized"] == 5_000
+    assert dishub["categories"]["pad"]["absorption_pct"] == pytest.approx(100 * 650 / 1_500)
+    # the 4.1 subtotal written 4.100 over its one line of 4.000
+    assert any(w["code"] == "W-SUBTOTAL" and "lra_bpkad" in w["file"] for w in doc["warnings"])
+
+
+def test_belanja_stays_belanja_in_the_same_exports(exports: Path) -> None:
+    doc = rank(str(exports))
+    assert doc.get("domain", "belanja") == "belanja"
+    units = {u["name"]: u for u in doc["units"]}
+    assert (units["DINAS PERHUBUNGAN"]["budget"], units["DINAS PERHUBUNGAN"]["realized"]) == (9_000, 4_000)
+    assert (
+        units["BADAN PENGELOLAAN KEUANGAN"]["budget"],
+        units["BADAN PENGELOLAAN KEUANGAN"]["realized"],
+    ) == (
+        20_000,
+        2_000,
+    )
+
+
+def test_the_table_speaks_of_targets_and_pendapatan(exports: Path) -> None:
+    result = runner.invoke(app, ["rank", str(exports), "--pendapatan"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.stderr
+    assert "Pendapatan" in result.stdout and "Target" in result.stdout
+    assert "43,33%" in result.stdout and "54,00%" in result.stdout
+    assert "Rp8.750 / Rp16.500" in result.stdout
+
+
+def test_a_belanja_only_export_has_no_pendapatan_to_rank(tmp_path: Path) -> None:
+    rows = lra(
+        "SKPD: 1.01.0.00.0.00.01.0000 DINAS PENDIDIKAN",
+        [("5", "BELANJA", 100, 50), ("5.1.02.01", "ATK", 100, 50)],
+    )
+    path = openpyxl_book(tmp_path / "lra_disdik.xlsx", {"LRA": rows})
+    result = runner.invoke(app, ["rank", str(path), "--pendapatan"])
+    assert result.exit_code == 1
+    assert "[E-NO-REVENUE]" in result.stderr and "lra_disdik.xlsx" in result.stderr
+
+
+def test_quarters_and_the_brief_carry_pendapatan(exports: Path) -> None:
+    quarters = runner.invoke(app, ["quarters", str(exports), "--pendapatan", "-f", "json"])
+    assert quarters.exit_code == 0, quarters.stderr
+    doc = json.loads(quarters.stdout)
+    (q2,) = [q for q in doc["total"]["quarters"] if q["quarter"] == 2]
+    assert q2["cumulative"] == 8_750 and doc["total"]["budget"] == 16_500
+    brief = runner.invoke(app, ["brief", str(exports), "--pendapatan", "--meeting-date", "2024-07-10", "-q"])
+    assert brief.exit_code == 0, brief.stderr
+    text = brief.stdout
+    assert "## Realisasi Pendapatan" in text
+    section = text.split("## Realisasi Pendapatan", 1)[1]
+    assert "Rp8.750" in section and "Rp16.500" in section and "53,03%" in section  # 8.750 / 16.500
+    assert "DINAS PERHUBUNGAN" in section and "43,33%" in section
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real_data" / "toba_2022_lra_per_skpd" / "lra"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real exports are not on this machine")
+def test_toba_ppkd_lra_ranks_its_pendapatan_row_4() -> None:
+    # 33_lra's row "4 PENDAPATAN DAERAH": ANGGARAN 960.503.340.274, REALISASI 638.444.971.413
+    # (to 30 Sep 2022), the sum of its 4.1 PAD, 4.2 transfer and 4.3 lain-lain rows below it
+    assert 15_519_946_327 + 937_283_393_947 + 7_700_000_000 == 960_503_340_274
+    doc = rank(str(REAL / "33_lra_20221205-115140.xlsx"), "--pendapatan")
+    (unit,) = doc["units"]
+    assert (unit["budget"], unit["realized"]) == (960_503_340_274, 638_444_971_413)
+    assert unit["as_of"] == "2022-09-30"
+    assert unit["categories"]["pendapatan_transfer"]["realized"] == 623_469_355_764
