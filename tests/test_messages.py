@@ -301,3 +301,51 @@ def test_the_list_of_messages_in_docs_is_up_to_date() -> None:
         [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_parser_speaks_the_language_asked_for_after_the_command_too() -> None:
+    sample = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    english = _run("rank", sample, "--threshold", "150", "--lang", "en")
+    assert english.returncode == 2
+    assert "a percentage from 0 to 100" in english.stderr and "[E-BAD-PARAMETER]" in english.stderr
+    both = _run("rank", sample, "--top", "3", "--bottom", "3", "--lang", "en")
+    assert "--bottom and --top both choose" in both.stderr and "[E-SELECTION]" in both.stderr
+    unknown = _run("laporan")
+    assert unknown.returncode == 2 and "Perintah tidak dikenal: 'laporan'" in unknown.stderr
+    assert "[E-NO-SUCH-COMMAND]" in unknown.stderr
+    no_value = _run("rank", sample, "-o")
+    assert "Opsi -o memerlukan nilai. [E-OPTION-NEEDS-VALUE]" in no_value.stderr
+
+
+def test_a_category_is_named_for_people_in_titles() -> None:
+    result = runner.invoke(app, ["rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-c", "modal", "-n", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "· Belanja Modal" in result.stdout and "· modal" not in result.stdout
+
+
+def test_outputs_of_the_wrong_kind_are_refused_before_anything_is_read(tmp_path: Path) -> None:
+    sample = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    mismatch = runner.invoke(app, ["rank", sample, "-o", str(tmp_path / "x.json"), "-f", "csv"])
+    assert mismatch.exit_code == 2 and "[E-FORMAT-SUFFIX]" in mismatch.stderr
+    folder = runner.invoke(app, ["facts", sample, "-o", str(tmp_path / "fakta.xlsx")])
+    assert folder.exit_code == 2 and "[E-OUTPUT-NOT-FOLDER]" in folder.stderr
+    assert not (tmp_path / "fakta.xlsx").exists() and not (tmp_path / "x.json").exists()
+    inspect = runner.invoke(app, ["inspect", sample, "-o", str(tmp_path / "cara.txt")])
+    assert inspect.exit_code == 2 and "(.json, .xlsx)" in inspect.stderr
+
+
+def test_a_form_without_data_rows_and_a_folder_of_cash_plans_say_so(tmp_path: Path) -> None:
+    form = tmp_path / "formulir.csv"
+    form.write_text("Nama OPD;Pagu;Realisasi\n", encoding="utf-8")
+    empty = runner.invoke(app, ["rank", str(form)])
+    assert (
+        empty.exit_code == 1 and "[E-NO-DATA-ROWS]" in empty.stderr and "tidak ada baris data" in empty.stderr
+    )
+    plans = tmp_path / "rak"
+    plans.mkdir()
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni"]
+    for unit in ("Dinas A", "Dinas B"):
+        rows = [["RENCANA ANGGARAN KAS"], ["Perangkat Daerah", *months], [unit, *[100] * 6]]
+        openpyxl_book(plans / f"rak_{unit[-1].lower()}_2024.xlsx", {"RAK": rows})
+    only = runner.invoke(app, ["rank", str(plans)])
+    assert only.exit_code == 1 and "[E-ONLY-PLANS]" in only.stderr and "--plan" in only.stderr

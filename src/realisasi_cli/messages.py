@@ -40,6 +40,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: format tidak dapat ditentukan dari akhiran nama berkas ({known}); tambahkan --format.",
         "{path}: cannot tell the format from the suffix ({known}); add --format.",
     ),
+    "E-FORMAT-SUFFIX": (
+        "{path}: --format {fmt} akan menulis {fmt} ke dalam berkas .{suffix}; samakan keduanya.",
+        "{path}: --format {fmt} would write {fmt} into a .{suffix} file; make them agree.",
+    ),
+    "E-OUTPUT-NOT-FOLDER": (
+        "{path}: nama ini seperti nama berkas; berikan folder untuk berkas-berkas Parquet (misalnya -o fakta/).",
+        "{path}: this looks like a file name; give a folder for the Parquet files (e.g. -o facts/).",
+    ),
     "E-OUTPUT-IS-FILE": (
         "{path}: ini berkas; berikan folder untuk berkas keluaran.",
         "{path}: is a file; give a folder for the output files.",
@@ -77,7 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{option} {value}: expected a date like 2023-09-30.",
     ),
     "E-TARGETS": (
-        "--targets {value}: berikan empat persentase yang naik untuk TW I–IV, misalnya 15;40;65;95.",
+        '--targets {value}: berikan empat persentase yang naik untuk TW I–IV, misalnya 15,40,65,95 (dengan desimal: "12,5;40;65;95" dalam tanda kutip).',
         "--targets {value}: give four rising percentages for TW I–IV, e.g. 15,40,65,95.",
     ),
     "E-PERCENT": (
@@ -147,6 +155,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-BAD-PARAMETER": ("Nilai tidak sah untuk {what}: {reason}", "Invalid value for {what}: {reason}"),
     "E-OUT-OF-RANGE": ("{value} di luar rentang {range}.", "{value} is not in the range {range}."),
     "E-NOT-A-NUMBER": ("'{value}' bukan bilangan.", "'{value}' is not a number."),
+    "E-NOT-A-CHOICE": ("'{value}' bukan salah satu dari {choices}.", "'{value}' is not one of {choices}."),
+    "E-NO-SUCH-COMMAND": (
+        "Perintah tidak dikenal: '{name}'. Perintahnya: rank, quarters, facts, inspect, brief, summary.",
+        "No such command: '{name}'. The commands are: rank, quarters, facts, inspect, brief, summary.",
+    ),
+    "E-OPTION-NEEDS-VALUE": ("Opsi {option} memerlukan nilai.", "Option {option} needs a value."),
+    "E-EXTRA-ARGUMENTS": ("Argumen berlebih: {values}.", "Unexpected extra arguments: {values}."),
+    "E-USAGE": ("Perintah tidak dapat dipahami.", "The command line cannot be understood."),
     "N-DID-YOU-MEAN": ("Mungkin maksudnya: {choices}?", "Did you mean: {choices}?"),
     "N-TRY-HELP": ("Coba '{command} --help' untuk bantuan.", "Try '{command} --help' for help."),
     "E-UNEXPECTED": (
@@ -287,6 +303,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-NO-COLUMN": (
         "tidak ada masukan yang memiliki kolom {missing} ({files}).",
         "none of the inputs has a {missing} column ({files}).",
+    ),
+    "E-NO-DATA-ROWS": (
+        "{path} (lembar '{sheet}'): kepala tabelnya ada tetapi tidak ada baris data (formulir yang belum diisi?).",
+        "{path} (sheet '{sheet}'): the header is there but no data rows (a form not filled in yet?).",
+    ),
+    "E-ONLY-PLANS": (
+        "masukan hanya memuat rencana anggaran kas ({n} berkas, misalnya {names}), bukan ekspor realisasi.",
+        "the inputs hold only cash plans ({n} file(s), e.g. {names}), no realization export.",
     ),
     "E-IS-PLAN": (
         "{path}: ini rencana anggaran kas (anggaran kas / RAK), bukan ekspor realisasi: "

@@ -57,12 +57,17 @@ def _main(
 ) -> None:
     """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
     from realisasi_cli import messages
-    from realisasi_cli.present.words import language, use_domain
+    from realisasi_cli.present.words import use_domain
 
     state.debug = debug
     state.config = config
+    from realisasi_cli.cli.localize import requested_language
+
     state.lang = lang.strip().lower() if lang and lang.strip().lower() in messages.LANGUAGES else None
-    messages.use(language(state.lang, None))
+    # the command line as the process got it may say it after the command (rank x.xlsx --lang en),
+    # else REALISASI_LANG or the config
+    given = [*sys.argv[1:], *(["--config", str(config)] if config else [])]
+    messages.use(state.lang or requested_language(given))
     use_domain("belanja")
 
 

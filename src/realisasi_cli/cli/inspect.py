@@ -26,7 +26,7 @@ def inspect(
 ) -> None:
     """Show how each file and sheet was understood: header, column roles, context, rows used."""
     use_language(lang)
-    chosen = format_for(fmt_, output)
+    chosen = format_for(fmt_, output, (Format.table, Format.json, Format.xlsx))
     if chosen not in (Format.table, Format.json, Format.xlsx):
         raise UsageError("E-INSPECT-FORMAT", fmt=chosen.value)
     if chosen is Format.table and output is not None:

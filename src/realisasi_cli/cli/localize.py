@@ -55,7 +55,7 @@ HELP: dict[str, str] = {
         "Tambahkan laju per bulan, proyeksi akhir tahun, dan laju yang diperlukan."
     ),
     "Cumulative targets % for TW I–IV (default 15,40,65,95).": (
-        "Target kumulatif % untuk TW I–IV (bawaan 15;40;65;95)."
+        'Target kumulatif % untuk TW I–IV (bawaan 15,40,65,95; dengan desimal: "12,5;40;65;95").'
     ),
     "Last year's export (file or folder): realization a year earlier at the same date.": (
         "Ekspor tahun lalu (berkas atau folder): realisasi setahun sebelumnya pada tanggal yang sama."
@@ -221,27 +221,40 @@ def _frame_in_indonesian() -> None:
             setattr(rich_utils, name, value)
 
 
-def usage_error(exc: Any, lang: str) -> str:
-    """The parser's error in ``lang``: an unknown option, a missing argument, a bad value."""
-    from realisasi_cli.messages import text
+def usage_error(exc: Any, lang: str) -> tuple[str, str]:
+    """The parser's error in ``lang`` (an unknown option, a missing argument, a bad value) and its code."""
+    import re
+
+    from realisasi_cli.messages import Message, text
 
     kind = type(exc).__name__
     if kind == "NoSuchOption":
         message = text("E-NO-SUCH-OPTION", lang, option=exc.option_name)
         if getattr(exc, "possibilities", None):
             message += " " + text("N-DID-YOU-MEAN", lang, choices=sorted(exc.possibilities))
-        return message
+        return message, "E-NO-SUCH-OPTION"
     if kind == "MissingParameter":
         param = getattr(exc, "param", None)
         hint = param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else "?"
-        return text("E-MISSING-PARAMETER", lang, what=hint)
+        return text("E-MISSING-PARAMETER", lang, what=hint), "E-MISSING-PARAMETER"
     if kind == "BadParameter":
         param = getattr(exc, "param", None)
         hint = getattr(exc, "param_hint", None) or (
             param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else "?"
         )
-        return text("E-BAD-PARAMETER", lang, what=hint, reason=_parser_problem(str(exc.message), lang))
-    return str(exc.format_message())
+        reason = _parser_problem(str(exc.message), lang)
+        return text("E-BAD-PARAMETER", lang, what=hint, reason=reason), "E-BAD-PARAMETER"
+    message = str(exc.format_message())
+    patterns = (
+        (r"No such command '(?P<name>.*)'\.", "E-NO-SUCH-COMMAND"),
+        (r"Option '(?P<option>.*)' requires (?:an argument|\d+ arguments)\.", "E-OPTION-NEEDS-VALUE"),
+        (r"Got unexpected extra arguments? \((?P<values>.*)\)", "E-EXTRA-ARGUMENTS"),
+    )
+    for pattern, code in patterns:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return Message(code, found.groupdict()).text(lang), code
+    return message, "E-USAGE"
 
 
 def _parser_problem(message: str, lang: str) -> str:
@@ -262,6 +275,12 @@ def _parser_problem(message: str, lang: str) -> str:
     not_number = re.fullmatch(r"'(.*)' is not a valid (?:integer|int range|float|float range)\.", message)
     if not_number:
         return text("E-NOT-A-NUMBER", lang, value=not_number.group(1))
+    choice = re.fullmatch(r"'(.*)' is not one of (.*)\.", message)
+    if choice:
+        return text("E-NOT-A-CHOICE", lang, value=choice.group(1), choices=choice.group(2))
+    a_file = re.fullmatch(r"(?:Directory|Path) '(.*)' is a file\.", message)
+    if a_file:
+        return text("E-OUTPUT-IS-FILE", lang, path=a_file.group(1))
     return message
 
 
@@ -283,7 +302,9 @@ def run(command: Any, args: list[str], lang: str) -> int:
             return int(exc.exit_code)
         if ctx is not None:
             err.print(escape(ctx.get_usage()), soft_wrap=True)
-        err.print(f"[bold red]{text('N-ERROR', lang)}:[/] {escape(usage_error(exc, lang))}", soft_wrap=True)
+        message, code = usage_error(exc, lang)
+        line = f"[bold red]{text('N-ERROR', lang)}:[/] {escape(message)} [dim]\\[{code}][/]"
+        err.print(line, soft_wrap=True)
         if ctx is not None:
             err.print(escape(text("N-TRY-HELP", lang, command=ctx.command_path)), soft_wrap=True)
         return int(exc.exit_code)
@@ -294,8 +315,11 @@ def main(app: Any) -> None:
     """Build ``app``'s command, put it in the requested language, and run it on ``sys.argv``."""
     import typer.main
 
+    from realisasi_cli import messages
+
     args = sys.argv[1:]
     lang = requested_language(args)
+    messages.use(lang)  # the parser's own checks (a percentage, a category) speak it too
     command = typer.main.get_command(app)
     localize(command, lang)
     sys.exit(run(command, args, lang))

@@ -107,6 +107,8 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
+# names that are files, not the folder an output of several files goes into
+_FILE_SUFFIXES = {"xlsx", "xls", "csv", "json", "html", "htm", "md", "txt", "pdf", "eml", "parquet"}
 # formats another command writes, and the hint naming it
 _MADE_BY = {
     "html": "H-BRIEF-FOR-HTML",
@@ -116,17 +118,19 @@ _MADE_BY = {
 }
 
 
-def format_for(fmt: Format | None, output: Path | None) -> Format:
-    """The format asked for, else the one the output's suffix names, else a table."""
+def format_for(fmt: Format | None, output: Path | None, writes: Sequence[Format] = tuple(Format)) -> Format:
+    """The format asked for, else the one the output's suffix names, else a table; ``writes`` are
+    the formats the command writes. A suffix naming another format than --format's is refused."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    named = Format.md if suffix == "markdown" else next((f for f in Format if f.value == suffix), None)
     if fmt is not None:
+        if named is not None and named is not fmt and named is not Format.table:
+            raise UsageError("E-FORMAT-SUFFIX", path=output, fmt=fmt.value, suffix=suffix)
         return fmt
     if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix in {f.value for f in Format if f is not Format.table}:
-            return Format(suffix)
-        if suffix == "markdown":
-            return Format.md
-        known = ", ".join(f".{f.value}" for f in Format if f is not Format.table)
+        if named is not None and named in writes and named is not Format.table:
+            return named
+        known = ", ".join(f".{f.value}" for f in writes if f is not Format.table)
         hint = _MADE_BY.get(suffix)
         if hint is not None:
             raise UsageError("E-OUTPUT-SUFFIX-OTHER", hint, path=output, known=known, suffix=suffix)
@@ -141,6 +145,8 @@ def check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fals
     """
     if output is None:
         return
+    if folder and not output.exists() and output.suffix.lower().lstrip(".") in _FILE_SUFFIXES:
+        raise UsageError("E-OUTPUT-NOT-FOLDER", path=output)
     if folder:
         if output.exists() and not output.is_dir():
             raise UsageError("E-OUTPUT-IS-FILE", path=output)

@@ -182,8 +182,11 @@ def prepare(
         if plan is not None
         else _plans_among(dataset)
     )
-    if plans is not None:
-        dataset.warnings.extend(plans.warnings)
+    if plans is not None:  # a plan among the inputs was read twice: its warnings are said once
+        said = {(w.file, w.sheet, w.row, w.code, repr(w.params)) for w in dataset.warnings}
+        dataset.warnings.extend(
+            w for w in plans.warnings if (w.file, w.sheet, w.row, w.code, repr(w.params)) not in said
+        )
     before = None
     if last_year is not None:
         from realisasi_cli.inputs.discover import expand_inputs

@@ -258,6 +258,9 @@ def load(
     if not collected.sources and not explain:
         if revenue and not collected.errors:
             raise NoTableError("E-NO-REVENUE-ANY", "H-REVENUE")
+        plans = sorted({s.file.name for s in collected.sheets if s.kind == "plan"})
+        if plans and not collected.errors:
+            raise MissingColumnError("E-ONLY-PLANS", "H-GIVE-PLAN", n=len(plans), names=plans[:3])
         raise _nothing_usable(collected.errors)
     collected.drop_duplicate_files()
     collected.keep_latest_year()
@@ -354,6 +357,8 @@ def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) 
     if not found_tables:
         return NoTableError("E-NO-TABLE-FOUND", "H-EXPECTED-HEADER", path=path, n=len(layouts))
     best = max(found_tables, key=lambda lay: lay.score)
+    if best.has_budget and best.has_realized:  # the columns are there, the rows are not
+        return NoTableError("E-NO-DATA-ROWS", path=path, sheet=best.grid.sheet)
     found = [
         Message("N-COLUMN-ROLE", {"role": Message(f"T-{c.role}"), "header": c.header})
         for c in best.columns

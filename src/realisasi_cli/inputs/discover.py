@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from realisasi_cli.errors import UsageError
+from realisasi_cli.errors import InputError, UsageError
 from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, read_part
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list
                     continue
                 found.append(p)
             if not found:
-                raise UsageError("E-EMPTY-FOLDER", path=path)
+                raise InputError("E-EMPTY-FOLDER", path=path)
             files.extend(found)
         elif path.exists():
             files.append(path)

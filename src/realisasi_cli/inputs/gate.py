@@ -11,7 +11,7 @@ from realisasi_cli.inputs.discover import SUPPORTED_SUFFIXES
 from realisasi_cli.inputs.limits import HEAD
 from realisasi_cli.inputs.ole import check_ole
 from realisasi_cli.inputs.sniff import sniff_kind
-from realisasi_cli.inputs.zipgate import check_archive
+from realisasi_cli.inputs.zipgate import check_archive, refuse_zip_of_exports
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ def check_file(path: Path) -> Checked:
         raise UnreadableWorkbookError("E-CANNOT-OPEN", path=path, reason=exc.strerror) from exc
     if not head:
         raise UnreadableWorkbookError("E-EMPTY-FILE", "H-EXPORT-AGAIN", path=path)
+    if suffix == ".zip" and sniff_kind(head) == "zip":
+        refuse_zip_of_exports(path)
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableWorkbookError("E-NOT-SPREADSHEET", path=path)
     kind = sniff_kind(head)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, damaged_error, inflate_member, read_part
@@ -44,11 +44,26 @@ def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
         raise damaged_error(path, Message("D-ZIP")) from exc
 
 
+def refuse_zip_of_exports(path: Path) -> NoReturn:
+    """A .zip given as an input: name the exports it holds and say to extract them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = {info.filename: info for info in archive.infolist()[:10_000]}
+    except ZIP_ERRORS as exc:
+        raise damaged_error(path, Message("D-ZIP")) from exc
+    _refuse_other_archive(path, members)
+
+
 def _kind_of(path: Path, members: dict[str, zipfile.ZipInfo]) -> str:
     """xlsx, xlsb or ods, by the parts the archive holds; any other archive is refused."""
     for part, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("content.xml", "ods")):
         if part in members:
             return kind
+    _refuse_other_archive(path, members)
+
+
+def _refuse_other_archive(path: Path, members: dict[str, zipfile.ZipInfo]) -> NoReturn:
+    """An archive that is not a workbook: a Word or PowerPoint file, exports zipped, or else."""
     for part, what in (("word/document.xml", "F-WORD"), ("ppt/presentation.xml", "F-POWERPOINT")):
         if part in members:
             raise UnreadableWorkbookError(

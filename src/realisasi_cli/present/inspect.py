@@ -66,14 +66,12 @@ def inspect_json(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def _said(key: str, labels: dict[str, str]) -> str:
-    """A role or a reason in the language, as it is where the catalogue lacks it."""
-    return labels.get(key, key.split(":", 1)[-1])
-
-
 def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
     """Rich renderables, one block per sheet, in ``lang``."""
-    from realisasi_cli.present.words import words
+    from datetime import date
+
+    from realisasi_cli.present import fmt
+    from realisasi_cli.present.words import said, words
 
     labels = words(lang)
     blocks: list[RenderableType] = []
@@ -85,12 +83,13 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             blocks.append(Group(head, Text(f"  {note}", style="dim")))
             continue
         used = labels["inspect_used"] if sheet.used else labels["inspect_left_out"]
-        kind = _said(f"kind:{sheet.kind}", labels)
+        kind = said("kind", sheet.kind, labels)
         reason = sheet.reason.text(lang) if sheet.reason else ""
         header_rows = f"{d['header_rows'][0]}–{d['header_rows'][1]}"
-        source = _said(f"{d['as_of_source']}_source", labels) if d["as_of_source"] else None
+        source = labels.get(f"{d['as_of_source']}_source", d["as_of_source"]) if d["as_of_source"] else None
+        day = fmt.long_date(date.fromisoformat(d["as_of"]), lang) if d["as_of"] else None
         skipped = ", ".join(
-            f"{n} {_said(f'skip:{why}', labels)}" for why, n in sorted(d["rows_skipped"].items())
+            f"{n} {said('skip', why, labels)}" for why, n in sorted(d["rows_skipped"].items())
         )
         lines = [
             head,
@@ -104,7 +103,7 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
                 f"{d['context']['unit_name'] or labels['inspect_from_table']}"
             ),
             Text(
-                f"  {labels['as_of']}: {d['as_of'] or labels['inspect_unknown']}"
+                f"  {labels['as_of']}: {day or labels['inspect_unknown']}"
                 + (f" ({labels['as_of_from']}: {source})" if source else "")
             ),
             Text(
@@ -119,10 +118,10 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             table.add_row(
                 c["column"],
                 c["header"],
-                _said(f"role:{c['role']}", labels),
-                labels.get(c["category"], c["category"]) if c["category"] else "",
-                c["period"] or "",
-                c["variant"] or "",
+                said("role", c["role"], labels),
+                said("category", c["category"], labels),
+                said("period", c["period"], labels),
+                said("variant", c["variant"], labels),
             )
         warning, row = labels["inspect_warning"], labels["row_header"].lower()
         warn = [

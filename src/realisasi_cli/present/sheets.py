@@ -25,7 +25,7 @@ from realisasi_cli.present.report import (
     quarter_order,
     selected_units,
 )
-from realisasi_cli.present.words import words
+from realisasi_cli.present.words import said, words
 from realisasi_cli.vocabulary import CATEGORY_PREFIXES
 
 if TYPE_CHECKING:
@@ -441,6 +441,13 @@ def quarters_sheets(
     ]
 
 
+def _column_value(key: str, value: object, labels: dict[str, str]) -> object:
+    """A column's role, category, period or variant in the language; other values as they are."""
+    if key in ("role", "category", "period", "variant") and isinstance(value, str):
+        return said(key, value, labels)
+    return value
+
+
 def inspect_sheets(dataset: Dataset, lang: str) -> list[Sheet]:
     """``inspect``'s workbook: a row per sheet read (kind, header, unit, date, rows used), a row
     per column with its role, and Catatan data."""
@@ -491,7 +498,7 @@ def inspect_sheets(dataset: Dataset, lang: str) -> list[Sheet]:
             [
                 sheet.file.name,
                 sheet.sheet,
-                d["kind"],
+                said("kind", d["kind"], labels),
                 d["kind_reason"],
                 d["used"],
                 d["hidden"],
@@ -502,14 +509,18 @@ def inspect_sheets(dataset: Dataset, lang: str) -> list[Sheet]:
                 date.fromisoformat(d["as_of"]) if d.get("as_of") else None,
                 labels.get(f"{source}_source", source) if source else None,
                 d.get("rows_used"),
-                ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())) or None,
+                ", ".join(f"{n} {said('skip', why, labels)}" for why, n in sorted(skipped.items())) or None,
                 d.get("budget_total"),
                 d.get("realized_total"),
                 d["note"],
             ]
         )
         column_rows += [
-            [sheet.file.name, sheet.sheet, *(c.get(k.key) for k in column_columns[2:])]
+            [
+                sheet.file.name,
+                sheet.sheet,
+                *(_column_value(k.key, c.get(k.key), labels) for k in column_columns[2:]),
+            ]
             for c in d.get("columns", [])
         ]
     return [

@@ -252,7 +252,8 @@ def rank_table(
     """The ranking as a table fitted to ``width`` columns (``RANK_DROP_ORDER`` says which leave
     first); a column of each unit's data date where the units' dates differ."""
     labels = words(lang)
-    title = labels["rank_title"] + (f" · {ranking.category}" if ranking.category else "")
+    category = labels.get(ranking.category, ranking.category) if ranking.category else None
+    title = labels["rank_title"] + (f" · {category}" if category else "")
     show_dates = dates is not None and dates.dates_differ
     columns = _rank_columns(ranking, units, lang, changes, total_pace, show_dates, last_year)
     styles = ["red" if u["below_threshold"] else None for u in units]
@@ -358,7 +359,7 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None, wi
     per unit and quarter. Where it is too wide the budget leaves first, then the earliest
     quarters; the unit and the latest quarter always stay."""
     labels = words(lang)
-    title = labels["quarters_title"] + (f" · {category}" if category else "")
+    title = labels["quarters_title"] + (f" · {labels.get(category, category)}" if category else "")
     as_of = date.fromisoformat(document["as_of"]) if document["as_of"] else None
     notes = [labels["gap_formula"]]
     if any("deviation_pct" in q for q in document["total"]["quarters"]):

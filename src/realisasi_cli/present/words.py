@@ -138,6 +138,22 @@ WORDS: dict[str, dict[str, str]] = {
         "see_json": "lihat 'realisasi rank --format json'",
         "left_out": "Kolom tidak ditampilkan karena lebar layar: {columns} — perlebar jendela hingga "
         "{width} kolom atau pakai {formats}",
+        "the last month with realization_source": "bulan terakhir yang berisi realisasi",
+        "--as-of_source": "--as-of",
+        "role:index": "nomor urut",
+        "role:remaining": "sisa anggaran",
+        "role:ignore": "diabaikan",
+        "variant:changed": "perubahan",
+        "variant:combined": "gabungan",
+        "variant:cumulative": "kumulatif",
+        "variant:flow": "periode ini",
+        "variant:original": "murni",
+        "variant:previous": "sebelumnya",
+        "variant:last_year": "tahun lalu",
+        "skip:not an account of pendapatan": "bukan rekening pendapatan",
+        "skip:not pendapatan (belanja/pembiayaan)": "bukan pendapatan (belanja/pembiayaan)",
+        "skip:no account codes": "tanpa kode rekening",
+        "period_month": "bulan {n}",
         "inspect_no_table": "tidak ada tabel realisasi",
         "inspect_used": "dipakai",
         "inspect_left_out": "tidak dipakai",
@@ -347,6 +363,22 @@ WORDS: dict[str, dict[str, str]] = {
         "see_json": "see 'realisasi rank --format json'",
         "left_out": "Columns left out for the screen width: {columns} — widen the window to {width} "
         "columns or use {formats}",
+        "the last month with realization_source": "the last month with realization",
+        "--as-of_source": "--as-of",
+        "role:index": "row number",
+        "role:remaining": "remaining budget",
+        "role:ignore": "ignored",
+        "variant:changed": "changed",
+        "variant:combined": "combined",
+        "variant:cumulative": "cumulative",
+        "variant:flow": "this period",
+        "variant:original": "original",
+        "variant:previous": "previous",
+        "variant:last_year": "last year",
+        "skip:not an account of pendapatan": "not an account of pendapatan",
+        "skip:not pendapatan (belanja/pembiayaan)": "not pendapatan (belanja/pembiayaan)",
+        "skip:no account codes": "no account codes",
+        "period_month": "month {n}",
         "inspect_no_table": "no realization table",
         "inspect_used": "used",
         "inspect_left_out": "left out",
@@ -503,3 +535,20 @@ def language(chosen: str | None, configured: str | None) -> str:
         if lang in WORDS:
             return lang
     return "id"
+
+
+def said(kind: str, value: str | None, labels: dict[str, str]) -> str:
+    """A value of the reading (a role, a kind of sheet, a skipped row's reason, a column's variant
+    or period) in the language of ``labels``, as it is where the catalogue lacks it."""
+    if not value:
+        return ""
+    if kind == "period" and ":" in value:
+        unit, _, n = value.partition(":")
+        if unit == "quarter" and n.isdigit():
+            return {"1": "TW I", "2": "TW II", "3": "TW III", "4": "TW IV"}.get(n, value)
+        if unit == "month" and n.isdigit():
+            return labels["period_month"].format(n=n)
+        return value
+    if kind == "category":
+        return labels.get(value, value)
+    return labels.get(f"{kind}:{value}", value)
