@@ -257,30 +257,27 @@ def usage_error(exc: Any, lang: str) -> tuple[str, str]:
     return message, "E-USAGE"
 
 
+# the parser's words on a value, and the code of the catalogue saying the same
+_PARSER_PROBLEMS = (
+    (r"(?:File|Directory|Path) '(?P<path>.*)' does not exist\.", "E-NO-SUCH-PATH"),
+    (r"File '(?P<path>.*)' is a directory\.", "E-OUTPUT-IS-FOLDER"),
+    (r"(?:Directory|Path) '(?P<path>.*)' is a file\.", "E-OUTPUT-IS-FILE"),
+    (r"'?(?P<value>.*?)'? is not in the range (?P<range>.*)\.", "E-OUT-OF-RANGE"),
+    (r"'(?P<value>.*)' is not a valid (?:integer|int range|float|float range)\.", "E-NOT-A-NUMBER"),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", "E-NOT-A-CHOICE"),
+)
+
+
 def _parser_problem(message: str, lang: str) -> str:
     """The parser's words on a value (a path that is not there, a number out of range), in ``lang``."""
     import re
 
-    from realisasi_cli.messages import text
+    from realisasi_cli.messages import Message
 
-    missing = re.fullmatch(r"(?:File|Directory|Path) '(.*)' does not exist\.", message)
-    if missing:
-        return text("E-NO-SUCH-PATH", lang, path=missing.group(1))
-    folder = re.fullmatch(r"File '(.*)' is a directory\.", message)
-    if folder:
-        return text("E-OUTPUT-IS-FOLDER", lang, path=folder.group(1))
-    outside = re.fullmatch(r"'?(.*?)'? is not in the range (.*)\.", message)
-    if outside:
-        return text("E-OUT-OF-RANGE", lang, value=outside.group(1), range=outside.group(2))
-    not_number = re.fullmatch(r"'(.*)' is not a valid (?:integer|int range|float|float range)\.", message)
-    if not_number:
-        return text("E-NOT-A-NUMBER", lang, value=not_number.group(1))
-    choice = re.fullmatch(r"'(.*)' is not one of (.*)\.", message)
-    if choice:
-        return text("E-NOT-A-CHOICE", lang, value=choice.group(1), choices=choice.group(2))
-    a_file = re.fullmatch(r"(?:Directory|Path) '(.*)' is a file\.", message)
-    if a_file:
-        return text("E-OUTPUT-IS-FILE", lang, path=a_file.group(1))
+    for pattern, code in _PARSER_PROBLEMS:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return Message(code, found.groupdict()).text(lang)
     return message
 
 
