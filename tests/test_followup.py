@@ -621,3 +621,43 @@ def test_the_loop_on_real_per_skpd_uploads_gives_back_the_same_units(tmp_path: P
     assert len(rows) == 10
     for cells in rows.values():
         assert cells[0] == cells[1] and cells[2] == "0,0 pp" and cells[3] == "masih di daftar terendah"
+
+
+def test_text_that_a_spreadsheet_would_run_stays_text_and_still_finds_its_unit(tmp_path: Path) -> None:
+    import openpyxl
+
+    from builders import openpyxl_book
+
+    evil = "@SUM(1+1)*cmd|' /C calc'!A0"  # openpyxl would write a leading = as a formula itself
+    export = openpyxl_book(
+        tmp_path / "rekap.xlsx",
+        {
+            "Rekap": [
+                ["Realisasi s.d. 30 September 2023"],
+                ["Perangkat Daerah", "Pagu", "Realisasi"],
+                [evil, 1000, 300],
+                ["Dinas Biasa", 1000, 700],
+            ]
+        },
+    )
+    sheet = worksheet(tmp_path, export)
+    ws = openpyxl.load_workbook(sheet).active
+    cell = ws.cell(header_row(ws) + 1, 3)
+    assert cell.data_type == "s" and cell.value == "'" + evil
+    rows = rows_of(
+        ok("brief", str(export), "--followup", str(sheet), "--meeting-date", "2023-10-16", "-q").stdout
+    )
+    # 300 of 1000 then and now: found again, and named as the export names it
+    assert list(rows) == [evil.replace("|", "\\|"), "Dinas Biasa"]
+    assert next(iter(rows.values()))[:4] == ["30,00%", "30,00%", "0,0 pp", "masih di daftar terendah"]
+
+
+def test_a_worksheet_with_its_header_and_no_unit_says_so(tmp_path: Path) -> None:
+    from builders import openpyxl_book
+
+    empty = openpyxl_book(
+        tmp_path / "kosong.xlsx",
+        {"Catatan": [["Catatan rapat"]], "TL": [["Kode", "Perangkat Daerah", "Tindak lanjut", "Status"]]},
+    )
+    markdown = ok("brief", str(NOW), "--followup", str(empty), "--meeting-date", "2023-11-15", "-q").stdout
+    assert "Lembar ini tidak memuat perangkat daerah." in section(markdown)

@@ -84,6 +84,12 @@ def _text(value: object) -> str:
     return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
+def _unquoted(text: str) -> str:
+    """Text as it was before the worksheet made it inert (``'=…`` was ``=…``): the brief is no
+    spreadsheet, and escapes it for its own format."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def header_columns(cells: list[object]) -> dict[str, int]:
     """The columns a header row names, by key (``code``, ``name``, ``pct``, ``issues`` …)."""
     found: dict[str, int] = {}
@@ -168,13 +174,13 @@ def _entry(at: int, cells: list[object], columns: dict[str, int]) -> FollowupEnt
         j = columns.get(key)
         return cells[j] if j is not None and j < len(cells) else None
 
-    code, name = _text(cell("code")) or None, _text(cell("name")) or None
+    code, name = _text(cell("code")) or None, _unquoted(_text(cell("name"))) or None
     if code is not None:
         code = "".join(code.split())
     pct = pct_of(cell("pct"))
     deadline_cell = cell("deadline")
     deadline = date_of(deadline_cell)
-    written = {k: _text(cell(k)) for k in ("issues", "action", "owner", "status")}
+    written = {k: _unquoted(_text(cell(k))) for k in ("issues", "action", "owner", "status")}
     if code is None and name is None:
         return None
     # a line of text under the table (a note, a signature) names no unit: nothing is said of it
