@@ -83,3 +83,7 @@ class DeliveryError(RealisasiError):
     """The summary e-mail could not be delivered."""
 
     exit_code = ExitCode.DELIVERY
+
+
+class FollowupSheetError(InputError):
+    """The file given with --followup is not a follow-up worksheet (no header of one found)."""

@@ -73,8 +73,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--format {fmt} needs -o FILE.{fmt}.",
     ),
     "E-BRIEF-SUFFIX": (
-        "{path}: format tidak dapat ditentukan dari akhiran nama berkas; tambahkan --format md atau html.",
-        "{path}: cannot tell the format from the suffix; add --format md or html.",
+        "{path}: format tidak dapat ditentukan dari akhiran nama berkas; tambahkan --format md, html atau xlsx (lembar tindak lanjut).",
+        "{path}: cannot tell the format from the suffix; add --format md, html or xlsx (the follow-up worksheet).",
     ),
     "E-BANDS": (
         "--bands {value}: berikan dua persentase, misalnya 57,65.",
@@ -193,6 +193,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-UNITS-NO-HEADER": (
         "{path}: tidak ada baris judul dengan kolom kode (Kode) atau nama (Nama) dalam daftar perangkat daerah.",
         "{path}: no header with a code (Kode) or name (Nama) column found in the list of units.",
+    ),
+    "E-FOLLOWUP-NO-HEADER": (
+        "{path}: bukan lembar tindak lanjut: tidak ada baris judul dengan kolom Kode atau Perangkat Daerah dan kolom Permasalahan, Tindak lanjut, Penanggung jawab, Tenggat atau Status.",
+        "{path}: not a follow-up worksheet: no header row with a Kode or Perangkat Daerah column and columns Permasalahan, Tindak lanjut, Penanggung jawab, Tenggat or Status.",
     ),
     "E-LAYOUT-NO-SHEET": (
         "{path}: tidak ada lembar bernama '{sheet}' (dari realisasi.toml).",
@@ -535,6 +539,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "H-UNITS-HEADER": (
         "Tulis baris pertama seperti: Kode,Nama,Berkas",
         "Write a first row such as: Kode,Nama,Berkas",
+    ),
+    "H-FOLLOWUP": (
+        "Berikan lembar yang ditulis oleh realisasi brief … -o tindak-lanjut.xlsx dan diisi saat rapat (baris judulnya boleh dipindah, kolomnya boleh diurutkan ulang).",
+        "Give the worksheet written by realisasi brief … -o tindak-lanjut.xlsx and filled in at the meeting (its header row may move, its columns may be reordered).",
     ),
     "H-OUTPUT-CLOSE": (
         "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau pilih nama atau folder lain.",

@@ -1,4 +1,5 @@
-"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown or HTML."""
+"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown or HTML, and
+the follow-up worksheet (lembar tindak lanjut) that the meeting fills in and the next brief reads."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class BriefFormat(StrEnum):
 
     md = "md"
     html = "html"
+    xlsx = "xlsx"  # the follow-up worksheet of the lowest units
 
 
 _SUFFIXES = {
@@ -49,6 +51,7 @@ _SUFFIXES = {
     ".markdown": BriefFormat.md,
     ".html": BriefFormat.html,
     ".htm": BriefFormat.html,
+    ".xlsx": BriefFormat.xlsx,
 }
 
 
@@ -94,12 +97,19 @@ def brief(
     inputs: Inputs,
     fmt_: Annotated[
         BriefFormat | None,
-        typer.Option("--format", "-f", help="md or html (default: from -o's suffix, else md)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (.md or .html) instead of stdout.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write to this file (.md, .html, or .xlsx for the follow-up worksheet) instead of stdout.",
+            dir_okay=False,
         ),
     ] = None,
     meeting_date: Annotated[
@@ -132,6 +142,16 @@ def brief(
     pendapatan: Annotated[
         bool, typer.Option("--pendapatan", help="Add a section on pendapatan (account 4) against its target.")
     ] = False,
+    followup: Annotated[
+        Path | None,
+        typer.Option(
+            "--followup",
+            exists=True,
+            dir_okay=False,
+            help="The follow-up worksheet filled in at the previous meeting (brief -o tindak-lanjut.xlsx): "
+            "what was agreed for each unit beside its change since.",
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts."""
@@ -142,7 +162,10 @@ def brief(
     chosen = _brief_format(fmt_, output)
     meeting = parse_date("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
-    check_output(output, [*inputs, *(p for p in (previous, template, plan, last_year) if p is not None)])
+    given = (previous, template, plan, last_year, followup)
+    check_output(output, [*inputs, *(p for p in given if p is not None)])
+    if chosen is BriefFormat.xlsx and output is None:
+        raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=chosen.value)
     run = prepare(
         inputs,
         as_of=as_of,
@@ -181,7 +204,17 @@ def brief(
     )
     if pendapatan:
         context.revenue = _revenue(inputs, run.options, bottom or config.bottom, language, as_of, strict)
-    text = render_brief(context, chosen.value, template)
+    if followup is not None:
+        from realisasi_cli.facts.followup import read_followup
+        from realisasi_cli.present.followup import followup_section
+
+        context.followup = followup_section(read_followup(followup), context)
+    if chosen is BriefFormat.xlsx and output is not None:  # without -o it was refused above
+        from realisasi_cli.present.followup import followup_workbook
+
+        text: str | bytes = followup_workbook(context, output.name)
+    else:
+        text = render_brief(context, chosen.value, template)
     print_warnings(dataset.warnings, quiet, language)
     emit(text, output)
     written(output, quiet)

@@ -86,10 +86,17 @@ HELP: dict[str, str] = {
     "The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts.": (
         "Bahan rapat evaluasi: ringkasan, jenis belanja, peringkat, perangkat daerah terendah, grafik."
     ),
-    "md or html (default: from -o's suffix, else md).": (
-        "md atau html (bawaan: menurut akhiran nama berkas -o, selain itu md)."
+    "md, html, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).": (
+        "md, html, atau xlsx untuk lembar tindak lanjut (bawaan: menurut akhiran nama berkas -o, selain itu md)."
     ),
-    "Write to this file (.md or .html) instead of stdout.": "Tulis ke berkas ini (.md atau .html), bukan ke layar.",
+    "Write to this file (.md, .html, or .xlsx for the follow-up worksheet) instead of stdout.": (
+        "Tulis ke berkas ini (.md, .html, atau .xlsx untuk lembar tindak lanjut), bukan ke layar."
+    ),
+    "The follow-up worksheet filled in at the previous meeting (brief -o tindak-lanjut.xlsx): "
+    "what was agreed for each unit beside its change since.": (
+        "Lembar tindak lanjut yang diisi pada rapat sebelumnya (brief -o tindak-lanjut.xlsx): "
+        "kesepakatan tiap perangkat daerah di samping perubahannya sejak itu."
+    ),
     "Date of the meeting (YYYY-MM-DD; default today).": "Tanggal rapat (TTTT-BB-HH; bawaan hari ini).",
     "Your own Jinja2 template (copy a shipped one).": "Templat Jinja2 Anda sendiri (salin dari templat bawaan).",
     "Colour band limits LOW,HIGH in % (default: threshold, quarter target).": (

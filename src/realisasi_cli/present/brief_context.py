@@ -60,6 +60,11 @@ class UnitRow:
     modal_pct: float | None  # absorption of belanja modal; None without categories
     as_of: date | None = None  # the date this unit's data stands at (per-OPD uploads differ)
 
+    @property
+    def remaining(self) -> float:
+        """Sisa pagu: the budget not yet realized, in rupiah (negative when over budget)."""
+        return self.budget - self.realized
+
 
 @dataclass
 class CategoryRow:
@@ -211,3 +216,39 @@ class BriefContext:
     previous_files: list[FileNote]  # the export given with --previous
     warnings: list[WarningNote]  # every warning from reading, in the order found
     revenue: RevenueSection | None = None  # with --pendapatan
+    followup: FollowUp | None = None  # --followup: the previous meeting's worksheet beside the new data
+
+
+@dataclass
+class FollowUpRow:
+    """One unit of the previous meeting's follow-up worksheet, beside where it stands now."""
+
+    code: str | None  # as the worksheet gives it
+    name: str  # the worksheet's name, else the unit's name in the new data
+    then_pct: float | None  # absorption % on the worksheet (its Realisasi % column)
+    now_pct: float | None  # absorption % in the new data; None when not found or not ranked
+    change_pp: float | None  # ``now_pct`` − ``then_pct``
+    state: str  # still (in the lowest list), left (it), missing (from the new data), unranked
+    state_label: str  # the state in words: "keluar dari daftar terendah"
+    issues: str  # Permasalahan, as written (may hold line breaks)
+    action: str  # Tindak lanjut
+    owner: str  # Penanggung jawab
+    deadline: date | None  # Tenggat, where it is a date
+    deadline_text: str  # Tenggat as written, where it is not a date
+    status: str  # as written: Belum / Proses / Selesai, or the meeting's own words
+    done: bool  # whether the status says it is done (Selesai, Done, Sudah …)
+    overdue: bool  # the deadline is before the meeting date and the status is not done
+
+
+@dataclass
+class FollowUp:
+    """The previous meeting's follow-up worksheet (``--followup``), unit by unit."""
+
+    file: str  # the worksheet's file name, never its folder
+    as_of: date | None  # the data date the worksheet was written from (its title block)
+    meeting_date: date | None  # the meeting it was filled in at (its title block)
+    rows: list[FollowUpRow]  # in the worksheet's order
+    left: list[str]  # names that left the lowest list since
+    missing: list[str]  # names the new data does not have
+    entered: list[str]  # names in the new lowest list that the worksheet does not have
+    overdue: int  # rows past their deadline and not done

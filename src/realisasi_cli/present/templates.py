@@ -18,6 +18,12 @@ def _markdown_text(value: object) -> object:
     return value
 
 
+def md_cell(value: object) -> str:
+    """Text as one cell of a Markdown table: its ``|`` escaped, its lines joined with `` · ``."""
+    lines = [line.strip() for line in str(value or "").splitlines()]
+    return " · ".join(line for line in lines if line).replace("|", "\\|")
+
+
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
@@ -44,6 +50,7 @@ def render(name: str, context: object, *, html: bool = False, source: str | None
         points=fmt.points,
         long_date=fmt.long_date,
         full_date=fmt.full_date,
+        md_cell=md_cell,
     )
     template = env.from_string(source if source is not None else template_text(name))
     return template.render(ctx=context)
