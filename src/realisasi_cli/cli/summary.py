@@ -141,6 +141,8 @@ def summary(
         bottom or config.bottom,
         plan=run.plan,
         last_year_data=run.last_year,
+        stale_days=config.stale_days,
+        expected=run.expected,
     )
     print_warnings(dataset.warnings, quiet, language)
 
