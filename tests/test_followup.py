@@ -487,7 +487,7 @@ def test_the_asistensi_table_carries_code_modal_and_what_is_left_of_the_budget(
     expected: dict[str, Any],
 ) -> None:
     markdown = ok("brief", str(NOW), "--meeting-date", "2023-11-15", "-q").stdout
-    table = markdown.split("usulan asistensi)")[1].split("## Catatan data")[0]
+    table = markdown.split("usulan asistensi)")[1].split("\n## ")[0]
     lines = [line for line in table.splitlines() if line.startswith("| ")]
     assert lines[0] == (
         "| No | Kode | Perangkat Daerah | % | Selisih thd Target TW IV s.d. tgl data 78,37% | Modal % "

@@ -137,6 +137,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "-o menulis teks atau, dengan --dry-run, berkas .eml; --send mengirimkannya: pilih salah satu.",
         "-o writes the text or, with --dry-run, the .eml; --send sends it: choose one.",
     ),
+    "E-SUMMARY-WHATSAPP-SEND": (
+        "--format whatsapp menulis pesan untuk ditempel ke grup WhatsApp, bukan e-mail: hapus {option} "
+        "(atau hapus --format whatsapp untuk e-mail).",
+        "--format whatsapp writes a message to paste into a WhatsApp group, not an e-mail: drop {option} "
+        "(or drop --format whatsapp for the e-mail).",
+    ),
     "E-NO-RECIPIENTS": ("Tidak ada penerima untuk e-mail.", "No recipients for the e-mail."),
     "E-TEMPLATE-READ": (
         "{path}: templat tidak dapat dibaca ({reason}).",

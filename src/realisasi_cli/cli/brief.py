@@ -191,6 +191,8 @@ def brief(
         bottom=bottom or config.bottom,
         plan=run.plan,
         last_year_data=run.last_year,
+        stale_days=config.stale_days,
+        expected=run.expected,
     )
     context = build_brief(
         evaluation,

@@ -117,6 +117,11 @@ HELP: dict[str, str] = {
         "Tulis e-mail sebagai .eml (ke -o atau layar), bukan dikirim."
     ),
     "Write the text (or with --dry-run the .eml) here.": "Tulis teksnya (atau dengan --dry-run, .eml) ke sini.",
+    "text (the e-mail's text, the default) or whatsapp (a message of at most 1,500 characters with "
+    "WhatsApp's *bold* and _italic_, to paste into a group).": (
+        "text (teks e-mail, bawaan) atau whatsapp (pesan paling banyak 1.500 karakter dengan *tebal* dan "
+        "_miring_ WhatsApp, untuk ditempel ke grup)."
+    ),
     "Attach the full ranking as an .xlsx workbook.": "Lampirkan peringkat lengkap sebagai buku kerja .xlsx.",
     "Attach the meeting briefing as HTML (as realisasi brief).": (
         "Lampirkan bahan rapat sebagai HTML (seperti realisasi brief)."

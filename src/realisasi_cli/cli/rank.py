@@ -106,6 +106,7 @@ def rank(
         by_quarter=False,
         stale_days=run.config.stale_days,
         last_year_data=run.last_year,
+        expected=run.expected,
     )
     before = evaluation.last_year
     if before is not None:
@@ -134,6 +135,7 @@ def rank(
             total_pace,
             notices=evaluation.warnings,
             last_year=before,
+            not_reported=evaluation.not_reported,
         )
         emit(json.dumps(document, ensure_ascii=False, indent=2), output)
     elif chosen in TABULAR:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +15,11 @@ from realisasi_cli.cli.output import reading_progress
 from realisasi_cli.errors import RealisasiError, UsageError
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from realisasi_cli.config import Config
     from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.facts.units import UnitEntry
     from realisasi_cli.metrics.units import RankOptions
 
 
@@ -31,6 +34,16 @@ class Prepared:
     previous: Dataset | None
     plan: Dataset | None = None  # --plan: cash plans giving units their own targets
     last_year: Dataset | None = None  # --last-year: the previous fiscal year's exports
+    units: list[UnitEntry] = field(default_factory=list)  # --units: the government's units
+
+    @property
+    def expected(self) -> pl.DataFrame | None:
+        """The units listed with --units (code, name), who should have reported; None without."""
+        if not self.units:
+            return None
+        from realisasi_cli.metrics.reporting import expected_units
+
+        return expected_units((e.code, e.name) for e in self.units)
 
 
 def use_language(lang: Lang | None) -> None:
@@ -196,4 +209,4 @@ def prepare(
         )
         before = apply_units(before, listed) if listed else before
     chosen = language(state.lang, config.lang)
-    return Prepared(dataset, config, chosen, options, earlier, plans, before)
+    return Prepared(dataset, config, chosen, options, earlier, plans, before, listed)

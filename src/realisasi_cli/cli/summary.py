@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +27,14 @@ from realisasi_cli.cli.output import check_output, emit, print_warnings, say, wr
 from realisasi_cli.cli.run import prepare
 from realisasi_cli.errors import UsageError
 from realisasi_cli.messages import Message
+
+
+class SummaryFormat(StrEnum):
+    """What ``summary`` prints or writes without --send: the e-mail's text, or a WhatsApp message."""
+
+    text = "text"
+    whatsapp = "whatsapp"
+
 
 _PLACEHOLDER_FROM = "realisasi@contoh.invalid"
 _PLACEHOLDER_TO = "penerima@contoh.invalid"
@@ -70,6 +79,15 @@ def summary(
             "--output", "-o", help="Write the text (or with --dry-run the .eml) here.", dir_okay=False
         ),
     ] = None,
+    fmt_: Annotated[
+        SummaryFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (the e-mail's text, the default) or whatsapp (a message of at most 1,500 "
+            "characters with WhatsApp's *bold* and _italic_, to paste into a group).",
+        ),
+    ] = SummaryFormat.text,
     attach_xlsx: Annotated[
         bool, typer.Option("--attach-xlsx", help="Attach the full ranking as an .xlsx workbook.")
     ] = False,
@@ -112,6 +130,8 @@ def summary(
 
     if output is not None and send_ and not dry_run:
         raise UsageError("E-SUMMARY-OUTPUT-SEND")
+    if fmt_ is SummaryFormat.whatsapp and (send_ or dry_run):
+        raise UsageError("E-SUMMARY-WHATSAPP-SEND", option="--send" if send_ else "--dry-run")
     check_output(output, inputs + [p for p in (previous, plan, last_year) if p is not None])
     run = prepare(
         inputs,
@@ -141,11 +161,19 @@ def summary(
         bottom or config.bottom,
         plan=run.plan,
         last_year_data=run.last_year,
+        stale_days=config.stale_days,
+        expected=run.expected,
     )
     print_warnings(dataset.warnings, quiet, language)
 
     if not (send_ or dry_run):
         context = build_summary(evaluation, dataset, lang=language, government=config.government)
+        if fmt_ is SummaryFormat.whatsapp:
+            from realisasi_cli.present.whatsapp import whatsapp_text
+
+            emit(whatsapp_text(context), output)
+            written(output, quiet)
+            return
         emit(render_summary(context)[0], output)
         return
 

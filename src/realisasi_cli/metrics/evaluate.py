@@ -18,6 +18,14 @@ from realisasi_cli.metrics.pace import with_pace
 from realisasi_cli.metrics.plans import match_plan
 from realisasi_cli.metrics.quarters import Quarters, quarters
 from realisasi_cli.metrics.ranking import Ranking, category_totals, rank
+from realisasi_cli.metrics.reporting import (
+    FROM_INPUTS,
+    FROM_PREVIOUS,
+    FROM_UNITS,
+    NotReported,
+    not_reported,
+    units_of,
+)
 from realisasi_cli.metrics.targets import quarter_of, target_on
 from realisasi_cli.metrics.units import RankOptions
 
@@ -34,6 +42,7 @@ class Evaluation:
     bottom: int
     freshness: Freshness
     last_year: LastYear | None = None  # the previous fiscal year at the same date, where known
+    not_reported: NotReported | None = None  # units expected without data, stale or with nothing realized
 
     @property
     def warnings(self) -> list[Warning_]:
@@ -79,6 +88,26 @@ def changes_since(
     return compare(ranking, rank(budget, realization, older, options), bottom)
 
 
+def reporting(
+    ranking: Ranking,
+    dataset: Dataset,
+    previous: Dataset | None,
+    options: RankOptions,
+    expected: pl.DataFrame | None,
+    stale_days: int,
+) -> NotReported:
+    """Who has not reported, against ``expected`` (a list of units), else the units of
+    ``previous``, else every unit of the inputs where they are snapshots of several dates."""
+    if expected is not None:
+        return not_reported(ranking, expected, FROM_UNITS, options, stale_days)
+    if previous is not None:
+        before = rank(previous.budget, previous.realization, previous.sources, options)
+        return not_reported(ranking, units_of(before), FROM_PREVIOUS, options, stale_days, before.as_of)
+    if dataset.sources["as_of"].drop_nulls().n_unique() > 1:
+        return not_reported(ranking, units_of(ranking), FROM_INPUTS, options, stale_days)
+    return not_reported(ranking, None, None, options, stale_days)
+
+
 def evaluate(
     dataset: Dataset,
     options: RankOptions,
@@ -91,12 +120,14 @@ def evaluate(
     plan: Dataset | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     last_year_data: Dataset | None = None,
+    expected: pl.DataFrame | None = None,
 ) -> Evaluation:
     """Rank, compare with the previous snapshot, build the quarter series and the pace.
 
     ``paced`` and ``by_quarter`` leave out what a command does not show; with ``plan`` (cash
     plans read from their files) each unit the plans match is measured against its own plan
     instead of ``targets``, and the plans' realisasi rows count as realization data.
+    ``expected`` (code, name: ``--units``) is the list of units who should have reported.
     """
     plan_facts = None
     plan_warnings: list[Warning_] = []
@@ -136,6 +167,7 @@ def evaluate(
         freshness=freshness(ranking, stale_days),
         stale_days=stale_days,
         last_year=before,
+        not_reported=reporting(ranking, dataset, previous, options, expected, stale_days),
     )
 
 

@@ -30,6 +30,11 @@ class Freshness:
         return bool(self.undated) or self.newest != self.oldest
 
 
+def stale_limit(newest: date, stale_days: int = DEFAULT_STALE_DAYS) -> date:
+    """The day before which a unit's data is stale: ``stale_days`` before the newest data date."""
+    return newest - timedelta(days=stale_days)
+
+
 def freshness(ranking: Ranking, stale_days: int = DEFAULT_STALE_DAYS) -> Freshness:
     """The data dates of ``ranking``'s units: which are undated, older than the newest by more than
     ``stale_days``, or cover a period that does not start on 1 January."""
@@ -40,7 +45,7 @@ def freshness(ranking: Ranking, stale_days: int = DEFAULT_STALE_DAYS) -> Freshne
     result = Freshness(newest, oldest)  # type: ignore[arg-type]  # max() of a Date column is typed as any scalar
     result.undated = units.filter(pl.col("as_of").is_null())["name"].sort().to_list()
     if isinstance(newest, date):
-        limit = newest - timedelta(days=stale_days)
+        limit = stale_limit(newest, stale_days)
         stale = dated.filter(pl.col("as_of") < limit).sort("as_of", "name")
         result.stale = [(name, as_of) for name, as_of in stale.select("name", "as_of").iter_rows()]
     partial = units.filter(

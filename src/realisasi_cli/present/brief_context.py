@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-if TYPE_CHECKING:
-    pass
+from realisasi_cli.present.not_reported import Reporting
 
 # Strong colours for bars and marks, light ones for table cells; all readable on white paper.
 BAND_COLOURS = {"good": "#2e7d32", "warn": "#f9a825", "bad": "#c62828"}
@@ -78,6 +76,40 @@ class CategoryRow:
     highlight: bool  # belanja modal: shown prominently
     target_to_date_pct: float | None = None  # the category's own target (config) on the data date
     gap_pp: float | None = None  # absorption − ``target_to_date_pct``
+
+
+@dataclass
+class ModalRow:
+    """One unit in the section of the lowest belanja modal."""
+
+    code: str | None
+    name: str  # whitespace collapsed; escape it for the output format
+    budget: float  # the unit's capital (modal) budget
+    realized: float  # its capital realization
+    absorption_pct: float | None
+    target_to_date_pct: float | None  # the capital target on the unit's data date
+    gap_pp: float | None  # absorption − ``target_to_date_pct``
+    as_of: date | None = None  # the date this unit's data stands at
+
+
+@dataclass
+class ModalSection:
+    """The section "10 perangkat daerah dengan realisasi belanja modal terendah"."""
+
+    title: str  # with the count: "10 perangkat daerah dengan realisasi belanja modal terendah"
+    units: list[ModalRow] = field(default_factory=list)  # lowest capital absorption first; empty: skipped
+    with_budget: int = 0  # how many ranked units have a capital budget
+    unit_count: int = 0  # how many units are ranked
+    coverage: str = ""  # "30 dari 32 perangkat daerah memiliki pagu belanja modal"
+    budget: float | None = None  # the whole government's capital budget; None without categories
+    realized: float | None = None
+    absorption_pct: float | None = None
+    target_to_date_pct: float | None = None  # the capital target on the data date
+    gap_pp: float | None = None
+    targets: list[float] = field(default_factory=list)  # the capital targets of TW I–IV
+    own_targets: bool = False  # whether ``[targets] modal`` of the config gave them
+    targets_note: str = ""  # "Target kumulatif belanja modal (…): TW I 5%, TW II 30%, …"
+    note: str = ""  # why the section is left out, when it is ("the data has no capital spending …")
 
 
 @dataclass
@@ -215,6 +247,8 @@ class BriefContext:
     files: list[FileNote]
     previous_files: list[FileNote]  # the export given with --previous
     warnings: list[WarningNote]  # every warning from reading, in the order found
+    modal: ModalSection = field(default_factory=lambda: ModalSection(title=""))  # lowest belanja modal
+    not_reported: Reporting = field(default_factory=lambda: Reporting(title=""))  # units that did not report
     revenue: RevenueSection | None = None  # with --pendapatan
     followup: FollowUp | None = None  # --followup: the previous meeting's worksheet beside the new data
 

@@ -24,6 +24,8 @@ from realisasi_cli.present.brief_context import (
     CategoryRow,
     Charts,
     FileNote,
+    ModalRow,
+    ModalSection,
     QuarterRow,
     RevenueRow,
     RevenueSection,
@@ -32,6 +34,7 @@ from realisasi_cli.present.brief_context import (
     WarningNote,
 )
 from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg, units_text
+from realisasi_cli.present.not_reported import reporting
 from realisasi_cli.present.report import data_dates, government_of
 from realisasi_cli.present.words import domain_words, words
 from realisasi_cli.vocabulary import QUARTER_NAMES
@@ -41,10 +44,7 @@ if TYPE_CHECKING:
     from realisasi_cli.metrics.ranking import Ranking
 from realisasi_cli.metrics.evaluate import Evaluation
 
-
-def _clean(text: str | None) -> str:
-    """Names as one line: cells can hold newlines and runs of spaces."""
-    return " ".join(str(text or "").split())
+_clean = fmt.one_line
 
 
 def _num(value: Any) -> float | None:
@@ -177,6 +177,55 @@ def _category_row(
         target_to_date_pct=to_date,
         gap_pp=None if pct is None or to_date is None else pct - to_date,
     )
+
+
+def modal_section(
+    evaluation: Evaluation, own: tuple[float, ...] | None, categories: list[CategoryRow], lang: str
+) -> ModalSection:
+    """The units with the lowest belanja modal (as many as the brief's bottom list), each against
+    the capital target on its data date: ``own`` (config ``[targets] modal``) or the overall ones."""
+    from realisasi_cli.metrics.modal import category_ranking
+
+    labels = words(lang)
+    targets = own or evaluation.targets
+    ranked = category_ranking(evaluation.ranking, targets, "modal", evaluation.as_of)
+    shown = ranked.head(evaluation.bottom)
+    total = next((c for c in categories if c.key == "modal"), None)
+    listed = ", ".join(f"{QUARTER_NAMES[q]} {fmt.percent(t, lang, 0)}" for q, t in enumerate(targets, 1))
+    section = ModalSection(
+        title=labels["modal_lowest"].format(n=shown.height or evaluation.bottom),
+        units=[
+            ModalRow(
+                code=r["code"],
+                name=_clean(r["name"]),
+                budget=float(r["budget"]),
+                realized=float(r["realized"]),
+                absorption_pct=_num(r["absorption_pct"]),
+                target_to_date_pct=_num(r["target_to_date_pct"]),
+                gap_pp=_num(r["gap_pp"]),
+                as_of=r["as_of"],
+            )
+            for r in shown.iter_rows(named=True)
+        ],
+        with_budget=ranked.height,
+        unit_count=evaluation.ranking.units.height,
+        coverage=labels["modal_units_with"].format(n=ranked.height, total=evaluation.ranking.units.height),
+        targets=list(targets),
+        own_targets=own is not None,
+        targets_note=f"{labels['modal_targets_own' if own else 'modal_targets_general']}: {listed}",
+    )
+    if total is not None:
+        section.budget, section.realized = total.budget, total.realized
+        section.absorption_pct = total.absorption_pct
+        section.target_to_date_pct, section.gap_pp = total.target_to_date_pct, total.gap_pp
+    if not section.units:
+        category = evaluation.ranking.category
+        section.note = (
+            f"{labels['only_category']}: {labels.get(category, category)}."
+            if category is not None
+            else labels["modal_none"]
+        )
+    return section
 
 
 def build_brief(
@@ -312,6 +361,8 @@ def build_brief(
         files=_file_notes(dataset, labels, lang),
         previous_files=_file_notes(previous, labels, lang) if previous is not None else [],
         warnings=_warnings(evaluation, dataset, lang),
+        modal=modal_section(evaluation, (category_targets or {}).get("modal"), categories, lang),
+        not_reported=reporting(evaluation.not_reported, lang),
     )
 
 

@@ -10,6 +10,11 @@ from babel.numbers import format_currency, format_decimal
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
+def one_line(text: object) -> str:
+    """Names as one line: cells can hold newlines and runs of spaces."""
+    return " ".join(str(text or "").split())
+
+
 def rupiah(value: float | None, lang: str = "id") -> str:
     """``Rp1.234.567`` (whole rupiah)."""
     if value is None:

@@ -13,6 +13,7 @@ from realisasi_cli.metrics.freshness import Freshness
 from realisasi_cli.metrics.last_year import LastYear
 from realisasi_cli.metrics.quarters import Quarters
 from realisasi_cli.metrics.ranking import Ranking
+from realisasi_cli.metrics.reporting import NotReported
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,10 @@ def rank_json(
     pace: dict[str, Any] | None = None,
     notices: Sequence[Warning_] = (),
     last_year: LastYear | None = None,
+    not_reported: NotReported | None = None,
 ) -> dict[str, Any]:
-    """The ``rank --format json`` document, exactly as DESIGN.md's contract."""
+    """The ``rank --format json`` document, exactly as DESIGN.md's contract; ``not_reported``
+    adds who has not reported."""
     before = last_year_by_unit(last_year)
     categories: dict[str, dict[str, dict[str, float | None]]] = {}
     if ranking.categories is not None:
@@ -135,6 +138,10 @@ def rank_json(
         extra["units_compared"] = changes.compared
     if pace is not None:
         extra["pace"] = _pace_dict(pace)
+    if not_reported is not None:
+        from realisasi_cli.present.not_reported import not_reported_json
+
+        extra["not_reported"] = not_reported_json(not_reported)
     if last_year is not None:
         extra["last_year"] = {
             "as_of": _iso(last_year.as_of),

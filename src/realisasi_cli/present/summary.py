@@ -14,6 +14,7 @@ from realisasi_cli.facts.schema import Dataset
 from realisasi_cli.messages import text
 from realisasi_cli.metrics.evaluate import Evaluation
 from realisasi_cli.present import fmt
+from realisasi_cli.present.not_reported import Reporting, reporting
 from realisasi_cli.present.report import Selection, data_dates, rank_json
 from realisasi_cli.present.templates import render
 from realisasi_cli.present.words import words
@@ -21,6 +22,7 @@ from realisasi_cli.present.words import words
 _QUARTER_NAMES = {"id": ("TW I", "TW II", "TW III", "TW IV"), "en": ("Q1", "Q2", "Q3", "Q4")}
 # enough to say what is wrong on a phone; the rest is one `rank --format json` away
 _MAX_WARNINGS = 5
+_MODAL_LOWEST = 3  # the lowest belanja modal units named on the modal line
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,21 @@ class SummaryUnit:
     change_pp: float | None
     arrow: str
     below_threshold: bool
+
+
+@dataclass(frozen=True)
+class SummaryModalUnit:
+    """One of the units with the lowest belanja modal.
+
+    Attributes:
+        code: the unit's code, or None where the export has none.
+        name: the unit's name, whitespace collapsed.
+        absorption_pct: its capital realization ÷ its capital budget, in %.
+    """
+
+    code: str | None
+    name: str
+    absorption_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,11 @@ class SummaryContext:
         entered: names of the units that entered the bottom list since the previous snapshot.
         left: names of the units that left it.
         notes: skipped files and other warnings, one line each.
+        modal_lowest: the units with a capital budget and the lowest capital absorption, lowest
+            first (at most three); empty without categories.
+        not_reported: the units that have not reported (no data, old data, nothing realized),
+            with the list they were expected from.
+        not_reported_shown: how many of them the e-mail names; the rest are counted.
     """
 
     lang: str
@@ -114,6 +136,9 @@ class SummaryContext:
     left: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dates_note: str = ""
+    modal_lowest: list[SummaryModalUnit] = field(default_factory=list)
+    not_reported: Reporting = field(default_factory=lambda: Reporting(title=""))
+    not_reported_shown: int = 10
 
 
 def subject_line(as_of: date | None, total_pct: float | None, change_pp: float | None, lang: str) -> str:
@@ -159,6 +184,17 @@ def _last_year(evaluation: Evaluation, lang: str) -> str | None:
         return None
     pct = f" ({fmt.percent(before.absorption_pct, lang, 2)})" if before.absorption_pct is not None else ""
     return f"{fmt.rupiah(before.realized, lang)}{pct} · {fmt.long_date(before.as_of, lang)}"
+
+
+def modal_lowest(evaluation: Evaluation, n: int = _MODAL_LOWEST) -> list[SummaryModalUnit]:
+    """The ``n`` units with the lowest belanja modal (units with a capital budget)."""
+    from realisasi_cli.metrics.modal import category_ranking
+
+    ranked = category_ranking(evaluation.ranking, evaluation.targets, "modal", evaluation.as_of)
+    return [
+        SummaryModalUnit(r["code"], fmt.one_line(r["name"]), r["absorption_pct"])
+        for r in ranked.head(n).iter_rows(named=True)
+    ]
 
 
 def build_summary(
@@ -231,6 +267,8 @@ def build_summary(
         entered=[str(u["name"]) for u in changes.entered_bottom] if changes is not None else [],
         left=[str(u["name"]) for u in changes.left_bottom] if changes is not None else [],
         notes=_notes(evaluation, dataset, lang, notes),
+        modal_lowest=modal_lowest(evaluation),
+        not_reported=reporting(evaluation.not_reported, lang),
     )
 
 
