@@ -1,4 +1,4 @@
-"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown or HTML."""
+"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown, HTML or PDF."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class BriefFormat(StrEnum):
 
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 _SUFFIXES = {
@@ -45,6 +46,7 @@ _SUFFIXES = {
     ".markdown": BriefFormat.md,
     ".html": BriefFormat.html,
     ".htm": BriefFormat.html,
+    ".pdf": BriefFormat.pdf,
 }
 
 
@@ -74,12 +76,15 @@ def brief(
     inputs: Inputs,
     fmt_: Annotated[
         BriefFormat | None,
-        typer.Option("--format", "-f", help="md or html (default: from -o's suffix, else md)."),
+        typer.Option("--format", "-f", help="md, html or pdf (default: from -o's suffix, else md)."),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (.md or .html) instead of stdout.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write to this file (.md, .html or .pdf) instead of stdout.",
+            dir_okay=False,
         ),
     ] = None,
     meeting_date: Annotated[
@@ -91,7 +96,10 @@ def brief(
     template: Annotated[
         Path | None,
         typer.Option(
-            "--template", exists=True, dir_okay=False, help="Your own Jinja2 template (copy a shipped one)."
+            "--template",
+            exists=True,
+            dir_okay=False,
+            help="Your own template (copy a shipped one): Jinja2 for md and html, Typst for pdf.",
         ),
     ] = None,
     bottom: BottomOption = None,
@@ -117,6 +125,8 @@ def brief(
     from realisasi_cli.present.briefing import build_brief, render_brief
 
     chosen = _brief_format(fmt_, output)
+    if chosen is BriefFormat.pdf and output is None:
+        raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=chosen.value)
     meeting = parse_date("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
     check_output(output, [*inputs, *(p for p in (previous, template, plan, last_year) if p is not None)])
@@ -155,8 +165,14 @@ def brief(
         bands=Bands(*limits) if limits else None,
         previous=earlier,
         category_targets=config.category_targets,
+        settings=config.brief,
     )
-    text = render_brief(context, chosen.value, template)
+    if chosen is BriefFormat.pdf:
+        from realisasi_cli.present.pdf import render_pdf
+
+        document: str | bytes = render_pdf(context, template)
+    else:
+        document = render_brief(context, chosen.value, template)
     print_warnings(dataset.warnings, quiet, language)
-    emit(text, output)
+    emit(document, output)
     written(output, quiet)

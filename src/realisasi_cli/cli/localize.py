@@ -86,12 +86,16 @@ HELP: dict[str, str] = {
     "The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts.": (
         "Bahan rapat evaluasi: ringkasan, jenis belanja, peringkat, perangkat daerah terendah, grafik."
     ),
-    "md or html (default: from -o's suffix, else md).": (
-        "md atau html (bawaan: menurut akhiran nama berkas -o, selain itu md)."
+    "md, html or pdf (default: from -o's suffix, else md).": (
+        "md, html atau pdf (bawaan: menurut akhiran nama berkas -o, selain itu md)."
     ),
-    "Write to this file (.md or .html) instead of stdout.": "Tulis ke berkas ini (.md atau .html), bukan ke layar.",
+    "Write to this file (.md, .html or .pdf) instead of stdout.": (
+        "Tulis ke berkas ini (.md, .html atau .pdf), bukan ke layar."
+    ),
     "Date of the meeting (YYYY-MM-DD; default today).": "Tanggal rapat (TTTT-BB-HH; bawaan hari ini).",
-    "Your own Jinja2 template (copy a shipped one).": "Templat Jinja2 Anda sendiri (salin dari templat bawaan).",
+    "Your own template (copy a shipped one): Jinja2 for md and html, Typst for pdf.": (
+        "Templat Anda sendiri (salin dari templat bawaan): Jinja2 untuk md dan html, Typst untuk pdf."
+    ),
     "Colour band limits LOW,HIGH in % (default: threshold, quarter target).": (
         "Batas pita warna RENDAH,TINGGI dalam % (bawaan: ambang, target triwulan)."
     ),

@@ -111,7 +111,7 @@ def escape(text: str) -> str:
 _MADE_BY = {
     "html": "H-BRIEF-FOR-HTML",
     "htm": "H-BRIEF-FOR-HTML",
-    "pdf": "H-BRIEF-FOR-HTML",
+    "pdf": "H-BRIEF-FOR-PDF",
     "eml": "H-SUMMARY-FOR-EML",
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -152,6 +152,20 @@ class Charts:
     units_svg: Markup
     quarters_text: str  # lines of block characters; put it in a code block
     units_text: str
+    # the band limits the units chart marks, as (%, label): ``(57.0, "ambang 57%")``
+    markers: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    """The signature block at the end of the brief (config ``[brief]``): place and date, jabatan,
+    space to sign, name, NIP; each line shown only where the config gives it."""
+
+    place: str | None  # "Batu"
+    date: date | None  # the meeting's date
+    title: str | None  # the jabatan, "Kepala Bagian Organisasi"
+    name: str | None  # who signs
+    nip: str | None  # as written in the config ("19700101 199003 1 001")
 
 
 @dataclass
@@ -186,3 +200,6 @@ class BriefContext:
     files: list[FileNote]
     previous_files: list[FileNote]  # the export given with --previous
     warnings: list[WarningNote]  # every warning from reading, in the order found
+    signature: Signature | None = None  # from config ``[brief]``; None when it names no signer
+    meeting_place: str | None = None  # config ``[brief] meeting_place``
+    meeting_time: str | None = None  # config ``[brief] meeting_time`` ("09.00 WIB")

@@ -23,6 +23,7 @@ from realisasi_cli.present.brief_context import (
     Charts,
     FileNote,
     QuarterRow,
+    Signature,
     Summary,
     UnitRow,
     WarningNote,
@@ -33,6 +34,7 @@ from realisasi_cli.present.words import words
 from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
+    from realisasi_cli.config import BriefSettings
     from realisasi_cli.facts.schema import Dataset
 from realisasi_cli.metrics.evaluate import Evaluation
 
@@ -184,10 +186,12 @@ def build_brief(
     bands: Bands | None = None,
     previous: Dataset | None = None,
     category_targets: dict[str, tuple[float, ...]] | None = None,
+    settings: BriefSettings | None = None,
 ) -> BriefContext:
     """The briefing's context from an evaluation: summary, categories, ranking, charts and notes.
 
-    ``government`` (from the config) wins over the name in the export's title rows.
+    ``government`` (from the config) wins over the name in the export's title rows; ``settings``
+    (config ``[brief]``) give the signature block and the meeting's place and time.
     """
     labels = words(lang)
     ranking = evaluation.ranking
@@ -280,6 +284,7 @@ def build_brief(
         units_svg=units_svg(units, markers, lang),
         quarters_text=quarters_text(quarters, lang),
         units_text=units_text(units, markers, lang),
+        markers=markers,
     )
     return BriefContext(
         lang=lang,
@@ -307,7 +312,17 @@ def build_brief(
         files=_file_notes(dataset, labels, lang),
         previous_files=_file_notes(previous, labels, lang) if previous is not None else [],
         warnings=_warnings(evaluation, dataset, lang),
+        signature=_signature(settings, meeting_date),
+        meeting_place=settings.meeting_place if settings else None,
+        meeting_time=settings.meeting_time if settings else None,
     )
+
+
+def _signature(settings: BriefSettings | None, meeting_date: date | None) -> Signature | None:
+    """The signature block the config asks for, dated on the meeting's day."""
+    if settings is None or not settings.signs:
+        return None
+    return Signature(settings.place, meeting_date, settings.title, settings.signer, settings.nip)
 
 
 def template_name(fmt_: str) -> str:
