@@ -259,3 +259,51 @@ def test_a_pdf_that_cannot_be_compiled_is_an_error_and_nothing_is_written(
     assert "bahan rapat tidak dapat dibuat sebagai PDF" in result.stderr and "[E-PDF-RENDER]" in result.stderr
     assert "-o rapat.html" in result.stderr and "Traceback" not in result.stderr
     assert out.read_bytes() == b"the previous meeting's PDF"
+
+
+@pytest.mark.slow
+def test_the_44_toba_uploads_print_every_unit_once_in_the_ranking(tmp_path: Path, real_data: Path) -> None:
+    lra = real_data / "toba_2022_lra_per_skpd" / "lra"
+    if not lra.is_dir():
+        pytest.skip("the Toba uploads are not present")
+    reader = write_pdf(tmp_path, str(lra))
+    texts = page_texts(reader)
+    header = "# Perangkat Daerah Pagu Realisasi % Data per Modal % Perubahan"
+    ranking = [t for t in texts if header in t]
+    assert ranking and len(texts) < 10
+    # each ranked row has one band mark before its % (the legend's marks stand before "≥" or "<")
+    assert sum(len(re.findall(r"[●◐○] \d+,\d\d%", t)) for t in ranking) == 44
+    # per-OPD uploads stand at different dates: the header says so on every page after the first
+    assert all("Data per 31 Juli 2022 – 31 Desember 2022" in t.splitlines()[0] for t in texts[1:])
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
+
+
+def test_the_template_receives_text_ready_to_show_as_json() -> None:
+    import json
+    from datetime import date
+
+    from realisasi_cli.facts.load import load
+    from realisasi_cli.metrics.evaluate import evaluate
+    from realisasi_cli.metrics.units import RankOptions
+    from realisasi_cli.present.briefing import build_brief
+    from realisasi_cli.present.pdf import brief_json
+
+    dataset = load([NOW])
+    evaluation = evaluate(dataset, RankOptions(), (15.0, 40.0, 65.0, 95.0))
+    context = build_brief(evaluation, dataset, government=None, meeting_date=date(2023, 11, 15))
+    data = json.loads(json.dumps(brief_json(context), ensure_ascii=False))
+    # the target on 10 November: 65 + 30 × 41/92 = 78.37 %; the lowest unit is 41.87 − 78.37 = −36.5 pp behind
+    assert data["bottom"]["rows"][0] == {
+        "no": "1",
+        "name": "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG",
+        "code": "1.03.0.00.0.00.01.0000",
+        "pct": "41,87%",
+        "gap": "-36,5 pp",
+        "change": "-",
+        "band": "bad",
+    }
+    assert data["bottom"]["columns"][3] == "Selisih thd Target TW IV s.d. tgl data 78,37%"
+    assert [m["value"] for m in data["charts"]["markers"]] == [57.0, pytest.approx(65 + 30 * 41 / 92)]
+    assert data["page_of"] == "Halaman {page} dari {total}" and data["signature"] is None
+    assert data["running_header"] == {"left": "PEMERINTAH KOTA BATU", "right": "Data per 10 November 2023"}

@@ -232,7 +232,8 @@ def _meta(context: BriefContext) -> list[list[str]]:
     meta = [[labels["meeting"], meeting]]
     if context.meeting_place:
         meta.append([labels["meeting_place"], context.meeting_place])
-    meta.append([labels["as_of"], _data_date(context)])
+    # the note of differing dates begins with the label itself ("Data per 31 Juli 2022 – …")
+    meta.append([labels["as_of"], _data_date(context).removeprefix(f"{labels['as_of']} ")])
     many = len(context.sources) > 6
     sources = f"{len(context.sources)} {labels['files_count']}" if many else ", ".join(context.sources)
     meta.append([labels["sources"], sources])
@@ -361,7 +362,13 @@ def brief_json(context: BriefContext) -> dict[str, Any]:
         "fiscal_year": f"{labels['fiscal_year']} {context.fiscal_year}" if context.fiscal_year else "",
         "running_header": {
             "left": government or context.title,
-            "right": f"{labels['as_of']} {_data_date(context)}" if context.as_of else "",
+            "right": (
+                context.dates_note
+                if context.dates_differ
+                else f"{labels['as_of']} {_data_date(context)}"
+                if context.as_of
+                else ""
+            ),
         },
         "page_of": labels["page_of"],
         "meta": _meta(context),
