@@ -135,7 +135,9 @@ def test_the_html_loads_nothing_from_anywhere() -> None:
 
 def test_every_shipped_brief_template_renders_with_the_context(tmp_path: Path) -> None:
     shipped = sorted(
-        p.name for p in resources.files("realisasi_cli.templates").iterdir() if p.name.startswith("brief.")
+        p.name
+        for p in resources.files("realisasi_cli.templates").iterdir()
+        if p.name.startswith("brief.") and p.name.endswith(".j2")
     )
     assert shipped == ["brief.html.j2", "brief.md.j2"]
     bare = openpyxl_book(
@@ -337,4 +339,5 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     (wheel,) = (source / "dist").glob("realisasi-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert {"realisasi_cli/templates/brief.md.j2", "realisasi_cli/templates/brief.html.j2"} <= set(names)
+    shipped = {"realisasi_cli/templates/brief.md.j2", "realisasi_cli/templates/brief.html.j2"}
+    assert shipped | {"realisasi_cli/templates/brief.typ"} <= set(names)

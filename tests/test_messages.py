@@ -273,6 +273,16 @@ def test_every_help_text_has_its_indonesian_text() -> None:
 
     walk(typer.main.get_command(full_app))
     assert not missing
+    shown = {getattr(p, "help", None) for p in _all_params(typer.main.get_command(full_app))}
+    unused = [t for t in HELP if t not in shown and t != "Show this message and exit."]
+    assert not unused, unused
+
+
+def _all_params(command: object) -> list[object]:
+    found: list[object] = [command, *command.params]  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        found += _all_params(sub)
+    return found
 
 
 def test_inspect_shows_what_it_understood_of_a_file_it_refuses(tmp_path: Path) -> None:

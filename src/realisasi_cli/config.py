@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,23 @@ DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
 DEFAULT_THRESHOLD = 57.0
 DEFAULT_BOTTOM = 10
 DEFAULT_STALE_DAYS = 14  # a unit's data older than the newest by more than this is named
+
+
+@dataclass(frozen=True)
+class BriefSettings:
+    """``[brief]``: the signature block at the end of the brief, and the meeting's place and time."""
+
+    signer: str | None = None  # the name of who signs, "Drs. Nama Pejabat, M.Si."
+    title: str | None = None  # the signer's jabatan, "Kepala Bagian Organisasi"
+    nip: str | None = None  # the signer's NIP, as written ("19700101 199003 1 001")
+    place: str | None = None  # where it is signed, "Batu"
+    meeting_place: str | None = None  # "Ruang Rapat Utama Balai Kota Among Tani"
+    meeting_time: str | None = None  # "09.00 WIB – selesai"
+
+    @property
+    def signs(self) -> bool:
+        """Whether there is a signature block to show."""
+        return any((self.signer, self.title, self.nip))
 
 
 @dataclass
@@ -34,6 +51,8 @@ class Config:
     units: dict[str, str] = field(default_factory=dict)
     layouts: list[dict[str, Any]] = field(default_factory=list)
     smtp: dict[str, Any] = field(default_factory=dict)
+    # who signs the brief, and where the meeting is held: ``[brief]``
+    brief: BriefSettings = field(default_factory=BriefSettings)
 
     def targets_for(self, category: str | None) -> tuple[float, ...]:
         """The targets of ``category`` where the config gives them, else the overall ones."""
@@ -89,6 +108,21 @@ def _targets(value: Any) -> tuple[tuple[float, ...], dict[str, tuple[float, ...]
     return overall, per_category
 
 
+def _brief(value: Any) -> BriefSettings:
+    """``[brief]``: every key known, every value text; a NIP is text too (quote it)."""
+    if not isinstance(value, dict):
+        raise _Invalid("E-CONFIG-BRIEF-TABLE")
+    known = [f.name for f in fields(BriefSettings)]
+    settings: dict[str, str | None] = {}
+    for key, text in value.items():
+        if key not in known:
+            raise _Invalid("E-CONFIG-BRIEF-KEY", key=key, choices=known)
+        if not isinstance(text, str):
+            raise _Invalid("E-CONFIG-BRIEF-TYPE", key=key)
+        settings[key] = " ".join(text.split()) or None
+    return BriefSettings(**settings)
+
+
 def _user_config() -> Path:
     from platformdirs import user_config_dir
 
@@ -139,6 +173,7 @@ def load_config(explicit: Path | None = None) -> Config:
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
             layouts=[dict(x) for x in data.get("layout", [])],
             smtp=smtp,
+            brief=_brief(data.get("brief", {})),
         )
     except _Invalid as exc:
         raise UsageError("E-CONFIG-VALUE", path=path, problem=exc.detail) from exc

@@ -69,6 +69,10 @@ class FormulaWithoutValueError(InputError):
     """Amounts are formulas whose results were never calculated and saved."""
 
 
+class RenderError(RealisasiError):
+    """An output cannot be made from the data (the PDF compiler refused the brief)."""
+
+
 class UsageError(RealisasiError):
     """The command line or configuration is wrong."""
 

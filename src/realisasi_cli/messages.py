@@ -73,8 +73,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--format {fmt} needs -o FILE.{fmt}.",
     ),
     "E-BRIEF-SUFFIX": (
-        "{path}: format tidak dapat ditentukan dari akhiran nama berkas; tambahkan --format md, html atau xlsx (lembar tindak lanjut).",
-        "{path}: cannot tell the format from the suffix; add --format md, html or xlsx (the follow-up worksheet).",
+        "{path}: format tidak dapat ditentukan dari akhiran nama berkas; tambahkan --format md, html, pdf atau xlsx (lembar tindak lanjut).",
+        "{path}: cannot tell the format from the suffix; add --format md, html, pdf or xlsx (the follow-up worksheet).",
+    ),
+    "E-PDF-RENDER": (
+        "bahan rapat tidak dapat dibuat sebagai PDF ({reason}); tidak ada yang ditulis.",
+        "the brief cannot be rendered as PDF ({reason}); nothing was written.",
     ),
     "E-BANDS": (
         "--bands {value}: berikan dua persentase, misalnya 57,65.",
@@ -196,6 +200,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file",
     ),
     "E-CONFIG-TYPE": ("nilai yang salah ({reason})", "a wrong value ({reason})"),
+    "E-CONFIG-BRIEF-TABLE": (
+        "brief harus berupa tabel [brief] dengan signer, title, nip, place",
+        "brief must be a [brief] table with signer, title, nip, place",
+    ),
+    "E-CONFIG-BRIEF-KEY": (
+        "[brief] {key}: kunci tidak dikenal; gunakan salah satu dari {choices}",
+        "[brief] {key}: unknown key; use one of {choices}",
+    ),
+    "E-CONFIG-BRIEF-TYPE": (
+        '[brief] {key} harus berupa teks dalam tanda kutip, misalnya {key} = "…" (NIP juga)',
+        '[brief] {key} must be text in quotes, e.g. {key} = "…" (a NIP too)',
+    ),
     "E-UNITS-NO-HEADER": (
         "{path}: tidak ada baris judul dengan kolom kode (Kode) atau nama (Nama) dalam daftar perangkat daerah.",
         "{path}: no header with a code (Kode) or name (Nama) column found in the list of units.",
@@ -554,6 +570,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau pilih nama atau folder lain.",
         "Close the file if a spreadsheet program has it open, or choose another name or folder.",
     ),
+    "H-BRIEF-FOR-PDF": (
+        "Bahan rapat PDF untuk dicetak dibuat dengan 'realisasi brief … -o rapat.pdf'.",
+        "The printable PDF briefing comes from 'realisasi brief … -o rapat.pdf'.",
+    ),
     "H-BRIEF-FOR-HTML": (
         "Bahan rapat HTML atau Markdown dibuat dengan 'realisasi brief … -o rapat.html'.",
         "The HTML briefing comes from 'realisasi brief … -o rapat.html'.",
@@ -570,6 +590,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "H-CONFIG-SYNTAX": (
         "Perbaiki sintaks TOML; lihat README, bagian Configuration.",
         "Fix the TOML syntax; see README, section Configuration.",
+    ),
+    "H-PDF-RENDER": (
+        "Sementara itu, tulis sebagai HTML (-o rapat.html) dan cetak dari peramban; laporkan pesan ini.",
+        "Meanwhile, write it as HTML (-o rapat.html) and print it from a browser; report this message.",
     ),
     "H-TEMPLATE": (
         "Mulailah dari templates/{template} bawaan; konteksnya `ctx` (BriefContext).",

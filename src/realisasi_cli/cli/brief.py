@@ -1,5 +1,5 @@
-"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown or HTML, and
-the follow-up worksheet (lembar tindak lanjut) that the meeting fills in and the next brief reads."""
+"""``realisasi brief``: the briefing for the quarterly evaluation meeting, as Markdown, HTML or PDF,
+and the follow-up worksheet (lembar tindak lanjut) that the meeting fills in and the next brief reads."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class BriefFormat(StrEnum):
     md = "md"
     html = "html"
     xlsx = "xlsx"  # the follow-up worksheet of the lowest units
+    pdf = "pdf"
 
 
 _SUFFIXES = {
@@ -52,6 +53,7 @@ _SUFFIXES = {
     ".html": BriefFormat.html,
     ".htm": BriefFormat.html,
     ".xlsx": BriefFormat.xlsx,
+    ".pdf": BriefFormat.pdf,
 }
 
 
@@ -100,7 +102,7 @@ def brief(
         typer.Option(
             "--format",
             "-f",
-            help="md, html, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).",
+            help="md, html, pdf, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).",
         ),
     ] = None,
     output: Annotated[
@@ -108,7 +110,8 @@ def brief(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (.md, .html, or .xlsx for the follow-up worksheet) instead of stdout.",
+            help="Write to this file (.md, .html, .pdf, or .xlsx for the follow-up worksheet) "
+            "instead of stdout.",
             dir_okay=False,
         ),
     ] = None,
@@ -121,7 +124,10 @@ def brief(
     template: Annotated[
         Path | None,
         typer.Option(
-            "--template", exists=True, dir_okay=False, help="Your own Jinja2 template (copy a shipped one)."
+            "--template",
+            exists=True,
+            dir_okay=False,
+            help="Your own template (copy a shipped one): Jinja2 for md and html, Typst for pdf.",
         ),
     ] = None,
     bottom: BottomOption = None,
@@ -160,6 +166,8 @@ def brief(
     from realisasi_cli.present.briefing import build_brief, render_brief
 
     chosen = _brief_format(fmt_, output)
+    if chosen is BriefFormat.pdf and output is None:
+        raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=chosen.value)
     meeting = parse_date("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
     given = (previous, template, plan, last_year, followup)
@@ -203,6 +211,7 @@ def brief(
         bands=Bands(*limits) if limits else None,
         previous=earlier,
         category_targets=config.category_targets,
+        settings=config.brief,
     )
     if pendapatan:
         context.revenue = _revenue(inputs, run.options, bottom or config.bottom, language, as_of, strict)
@@ -211,12 +220,17 @@ def brief(
         from realisasi_cli.present.followup import followup_section
 
         context.followup = followup_section(read_followup(followup), context)
+    document: str | bytes
     if chosen is BriefFormat.xlsx and output is not None:  # without -o it was refused above
         from realisasi_cli.present.followup import followup_workbook
 
-        text: str | bytes = followup_workbook(context, output.name)
+        document = followup_workbook(context, output.name)
+    elif chosen is BriefFormat.pdf:
+        from realisasi_cli.present.pdf import render_pdf
+
+        document = render_pdf(context, template)
     else:
-        text = render_brief(context, chosen.value, template)
+        document = render_brief(context, chosen.value, template)
     print_warnings(dataset.warnings, quiet, language)
-    emit(text, output)
+    emit(document, output)
     written(output, quiet)

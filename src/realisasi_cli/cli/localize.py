@@ -76,7 +76,6 @@ HELP: dict[str, str] = {
         "Tampilkan bagaimana tiap berkas dan lembar dipahami: kepala tabel, peran kolom, konteks, baris "
         "yang dipakai."
     ),
-    "table (default) or json.": "table (bawaan) atau json.",
     "table (default), json, or xlsx (with -o).": "table (bawaan), json, atau xlsx (dengan -o).",
     "CSV for programs (plain: commas, decimal points; the default) or for Excel on an Indonesian Windows "
     "(excel-id: semicolons, decimal commas, headers in --lang).": (
@@ -86,19 +85,21 @@ HELP: dict[str, str] = {
     "The briefing for the evaluation meeting: summary, categories, ranking, lowest units, charts.": (
         "Bahan rapat evaluasi: ringkasan, jenis belanja, peringkat, perangkat daerah terendah, grafik."
     ),
-    "md, html, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).": (
-        "md, html, atau xlsx untuk lembar tindak lanjut (bawaan: menurut akhiran nama berkas -o, selain itu md)."
-    ),
-    "Write to this file (.md, .html, or .xlsx for the follow-up worksheet) instead of stdout.": (
-        "Tulis ke berkas ini (.md, .html, atau .xlsx untuk lembar tindak lanjut), bukan ke layar."
-    ),
     "The follow-up worksheet filled in at the previous meeting (brief -o tindak-lanjut.xlsx): "
     "what was agreed for each unit beside its change since.": (
         "Lembar tindak lanjut yang diisi pada rapat sebelumnya (brief -o tindak-lanjut.xlsx): "
         "kesepakatan tiap perangkat daerah di samping perubahannya sejak itu."
     ),
+    "md, html, pdf, or xlsx for the follow-up worksheet (default: from -o's suffix, else md).": (
+        "md, html, pdf, atau xlsx untuk lembar tindak lanjut (bawaan: menurut akhiran nama berkas -o, selain itu md)."
+    ),
+    "Write to this file (.md, .html, .pdf, or .xlsx for the follow-up worksheet) instead of stdout.": (
+        "Tulis ke berkas ini (.md, .html, .pdf, atau .xlsx untuk lembar tindak lanjut), bukan ke layar."
+    ),
     "Date of the meeting (YYYY-MM-DD; default today).": "Tanggal rapat (TTTT-BB-HH; bawaan hari ini).",
-    "Your own Jinja2 template (copy a shipped one).": "Templat Jinja2 Anda sendiri (salin dari templat bawaan).",
+    "Your own template (copy a shipped one): Jinja2 for md and html, Typst for pdf.": (
+        "Templat Anda sendiri (salin dari templat bawaan): Jinja2 untuk md dan html, Typst untuk pdf."
+    ),
     "Colour band limits LOW,HIGH in % (default: threshold, quarter target).": (
         "Batas pita warna RENDAH,TINGGI dalam % (bawaan: ambang, target triwulan)."
     ),

@@ -113,7 +113,7 @@ _FILE_SUFFIXES = {"xlsx", "xls", "csv", "json", "html", "htm", "md", "txt", "pdf
 _MADE_BY = {
     "html": "H-BRIEF-FOR-HTML",
     "htm": "H-BRIEF-FOR-HTML",
-    "pdf": "H-BRIEF-FOR-HTML",
+    "pdf": "H-BRIEF-FOR-PDF",
     "eml": "H-SUMMARY-FOR-EML",
 }
 

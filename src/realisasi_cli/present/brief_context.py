@@ -189,6 +189,20 @@ class Charts:
     units_svg: Markup
     quarters_text: str  # lines of block characters; put it in a code block
     units_text: str
+    # the band limits the units chart marks, as (%, label): ``(57.0, "ambang 57%")``
+    markers: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    """The signature block at the end of the brief (config ``[brief]``): place and date, jabatan,
+    space to sign, name, NIP; each line shown only where the config gives it."""
+
+    place: str | None  # "Batu"
+    date: date | None  # the meeting's date
+    title: str | None  # the jabatan, "Kepala Bagian Organisasi"
+    name: str | None  # who signs
+    nip: str | None  # as written in the config ("19700101 199003 1 001")
 
 
 @dataclass
@@ -251,6 +265,10 @@ class BriefContext:
     not_reported: Reporting = field(default_factory=lambda: Reporting(title=""))  # units that did not report
     revenue: RevenueSection | None = None  # with --pendapatan
     followup: FollowUp | None = None  # --followup: the previous meeting's worksheet beside the new data
+
+    signature: Signature | None = None  # from config ``[brief]``; None when it names no signer
+    meeting_place: str | None = None  # config ``[brief] meeting_place``
+    meeting_time: str | None = None  # config ``[brief] meeting_time`` ("09.00 WIB")
 
 
 @dataclass

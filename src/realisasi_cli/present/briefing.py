@@ -29,6 +29,7 @@ from realisasi_cli.present.brief_context import (
     QuarterRow,
     RevenueRow,
     RevenueSection,
+    Signature,
     Summary,
     UnitRow,
     WarningNote,
@@ -40,6 +41,7 @@ from realisasi_cli.present.words import domain_words, words
 from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
+    from realisasi_cli.config import BriefSettings
     from realisasi_cli.facts.schema import Dataset
     from realisasi_cli.metrics.ranking import Ranking
 from realisasi_cli.metrics.evaluate import Evaluation
@@ -238,10 +240,12 @@ def build_brief(
     bands: Bands | None = None,
     previous: Dataset | None = None,
     category_targets: dict[str, tuple[float, ...]] | None = None,
+    settings: BriefSettings | None = None,
 ) -> BriefContext:
     """The briefing's context from an evaluation: summary, categories, ranking, charts and notes.
 
-    ``government`` (from the config) wins over the name in the export's title rows.
+    ``government`` (from the config) wins over the name in the export's title rows; ``settings``
+    (config ``[brief]``) give the signature block and the meeting's place and time.
     """
     labels = words(lang)
     ranking = evaluation.ranking
@@ -334,6 +338,7 @@ def build_brief(
         units_svg=units_svg(units, markers, lang),
         quarters_text=quarters_text(quarters, lang),
         units_text=units_text(units, markers, lang),
+        markers=markers,
     )
     return BriefContext(
         lang=lang,
@@ -363,7 +368,17 @@ def build_brief(
         warnings=_warnings(evaluation, dataset, lang),
         modal=modal_section(evaluation, (category_targets or {}).get("modal"), categories, lang),
         not_reported=reporting(evaluation.not_reported, lang),
+        signature=_signature(settings, meeting_date),
+        meeting_place=settings.meeting_place if settings else None,
+        meeting_time=settings.meeting_time if settings else None,
     )
+
+
+def _signature(settings: BriefSettings | None, meeting_date: date | None) -> Signature | None:
+    """The signature block the config asks for, dated on the meeting's day."""
+    if settings is None or not settings.signs:
+        return None
+    return Signature(settings.place, meeting_date, settings.title, settings.signer, settings.nip)
 
 
 def template_name(fmt_: str) -> str:
