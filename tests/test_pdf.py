@@ -307,3 +307,24 @@ def test_the_template_receives_text_ready_to_show_as_json() -> None:
     assert [m["value"] for m in data["charts"]["markers"]] == [57.0, pytest.approx(65 + 30 * 41 / 92)]
     assert data["page_of"] == "Halaman {page} dari {total}" and data["signature"] is None
     assert data["running_header"] == {"left": "PEMERINTAH KOTA BATU", "right": "Data per 10 November 2023"}
+
+
+def test_the_later_sections_of_the_brief_are_in_the_pdf_too(tmp_path: Path) -> None:
+    # two units' LRAs of accounts 4 and 5: pendapatan 300 of 1.000 and 900 of 1.000, modal 10 of 100
+    header = ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]
+    for name, revenue in (("DINAS A", 300), ("DINAS B", 900)):
+        rows = [
+            ["LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH"],
+            [f"SKPD: {name}"],
+            ["PERIODE 1 JANUARI 2024 s.d. 30 JUNI 2024"],
+            header,
+            ["4.1.02.01.01.0001", "Retribusi Parkir", 1_000, revenue],
+            ["5.2.02.01.01.0001", "Belanja Modal Alat Berat", 100, 10],
+        ]
+        openpyxl_book(tmp_path / f"lra_{name[-1].lower()}.xlsx", {"LRA": rows})
+    reader = write_pdf(tmp_path, str(tmp_path / "lra_a.xlsx"), str(tmp_path / "lra_b.xlsx"), "--pendapatan")
+    text = " ".join(page_texts(reader))
+    assert "belanja modal terendah" in text and "Perangkat daerah yang belum melapor" in text
+    section = text.split("Realisasi Pendapatan", 1)[1]
+    assert "Rp1.200 / Rp2.000 = 60,00%" in section  # (300 + 900) / (1.000 + 1.000)
+    assert section.index("DINAS A") < section.index("DINAS B") and "30,00%" in section

@@ -395,10 +395,113 @@ def brief_json(context: BriefContext) -> dict[str, Any]:
         "ranking": _ranking(context),
         "unranked": f"{labels['unranked']}: {', '.join(context.unranked)}" if context.unranked else "",
         "bottom": _bottom(context),
+        "sections": _sections(context),
         "notes": _notes(context),
         "signature": _signature(context),
         "footer": labels["brief_footer"],
     }
+
+
+def _section(
+    title: str, lines: list[str], columns: list[str], aligns: str, rows: list[list[str]]
+) -> dict[str, Any]:
+    """One of the brief's later sections as a titled table: ``aligns`` is a letter per column, l or r."""
+    return {
+        "title": title,
+        "lines": [t for t in lines if t],
+        "columns": columns,
+        "aligns": aligns,
+        "rows": rows,
+    }
+
+
+def _sections(context: BriefContext) -> list[dict[str, Any]]:
+    """The sections after the asistensi table, as the HTML has them: the lowest belanja modal, who
+    has not reported, the previous meeting's follow-up, pendapatan."""
+    labels, lang = context.labels, context.lang
+    pct, money, points = fmt.percent, fmt.rupiah, fmt.points
+    sections = []
+    m = context.modal
+    if m.title:
+        total = (
+            f"{labels['modal_total']}: {pct(m.absorption_pct, lang, 2)} ({money(m.realized, lang)} / "
+            f"{money(m.budget, lang)}) · {labels['modal_target_to_date']} "
+            f"{pct(m.target_to_date_pct, lang, 2)} · {labels['gap']} {points(m.gap_pp, lang)}; {m.coverage}"
+            if m.units
+            else m.note
+        )
+        rows = [
+            [
+                str(i),
+                u.name,
+                money(u.budget, lang),
+                money(u.realized, lang),
+                pct(u.absorption_pct, lang, 2),
+                pct(u.target_to_date_pct, lang, 2),
+                points(u.gap_pp, lang),
+            ]
+            for i, u in enumerate(m.units, start=1)
+        ]
+        columns = [
+            labels["no"],
+            labels["unit"],
+            labels["modal_budget"],
+            labels["modal_realized"],
+            labels["modal_pct"],
+            labels["modal_target_to_date"],
+            labels["gap"],
+        ]
+        sections.append(
+            _section(m.title, [total, m.targets_note if m.units else ""], columns, "rlrrrrr", rows)
+        )
+    r = context.not_reported
+    if r.title:
+        lines = [
+            f"{r.expected_note}: {r.counts}" if r.expected_note and r.units else r.expected_note or r.counts
+        ]
+        rows = [[str(i), u.code or "-", u.name, u.note] for i, u in enumerate(r.units, start=1)]
+        columns = [labels["no"], labels["code"], labels["unit"], labels["note"]]
+        sections.append(_section(r.title, [*lines, r.empty_note, r.stale_rule], columns, "rlll", rows))
+    f = context.followup
+    if f is not None:
+        rows = [
+            [
+                str(i),
+                u.name,
+                pct(u.then_pct, lang, 2),
+                pct(u.now_pct, lang, 2),
+                points(u.change_pp, lang),
+                u.state_label,
+                u.action or u.issues,
+                u.status,
+            ]
+            for i, u in enumerate(f.rows, start=1)
+        ]
+        columns = [
+            labels["no"],
+            labels["unit"],
+            labels["fu_then"],
+            labels["fu_now"],
+            labels["change"],
+            labels["fu_state"],
+            labels["follow_up"],
+            labels["status"],
+        ]
+        sections.append(_section(labels["fu_section"], [f.file], columns, "rlrrrlll", rows))
+    v = context.revenue
+    if v is not None:
+        total = (
+            f"{labels['revenue_total']}: {money(v.realized, lang)} / {money(v.target, lang)} = "
+            f"{pct(v.pct, lang, 2)}"
+        )
+        rows = [
+            [str(i), u.label, money(u.target, lang), money(u.realized, lang), pct(u.pct, lang, 2)]
+            for i, u in enumerate(v.lowest, start=1)
+        ]
+        kinds = "; ".join(f"{k.label} {pct(k.pct, lang, 2)}" for k in v.kinds)
+        columns = [labels["no"], labels["unit"], labels["target"], labels["realized"], "%"]
+        sections.append(_section(labels["revenue_section"], [total, kinds], columns, "rlrrr", rows))
+    return sections
 
 
 def _diagnostic_line(diagnostic: str) -> int | None:
