@@ -143,6 +143,10 @@ def brief(
     meeting = parse_date("--meeting-date", meeting_date) or date.today()
     limits = _bands(bands)
     check_output(output, [*inputs, *(p for p in (previous, template, plan, last_year) if p is not None)])
+    if template is not None:
+        from realisasi_cli.inputs.discover import check_readable
+
+        check_readable(template)  # a pipe or a device would never end
     run = prepare(
         inputs,
         as_of=as_of,
