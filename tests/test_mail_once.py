@@ -58,6 +58,7 @@ class Script:
     trickle: float | None = None  # a "220-" line every so many seconds, never the last one
     mail_replies: list[str] = field(default_factory=list)  # replies to MAIL FROM, one per session
     auth: bool = False  # offers AUTH over the plain connection
+    flood: bool = False  # answers EHLO with "250-" lines as fast as it can, never the last one
 
 
 class MisbehavingServer:
@@ -98,6 +99,11 @@ class MisbehavingServer:
             conn.sendall(b"220 localhost ESMTP\r\n")
             for line in lines:
                 verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO") and self.script.flood:
+                    line_of_a_kb = b"250-" + b"x" * 1020 + b"\r\n"
+                    while not self._stop.is_set():
+                        conn.sendall(line_of_a_kb * 64)
+                    return
                 if verb in (b"EHLO", b"HELO"):
                     offers = b"250-AUTH PLAIN LOGIN\r\n" if self.script.auth else b""
                     conn.sendall(b"250-localhost\r\n" + offers + b"250 SIZE 10000000\r\n")
@@ -247,6 +253,19 @@ def test_a_greeting_that_trickles_forever_ends_at_the_deadline(misbehaving: Any)
 
     assert time.monotonic() - started < 3
     assert server.messages == []
+
+
+def test_a_reply_that_never_ends_is_cut_at_a_megabyte(misbehaving: Any) -> None:
+    # smtplib keeps every line of a multi-line reply: without a bound this fills memory until
+    # the deadline
+    server = misbehaving(Script(flood=True))
+    started = time.monotonic()
+
+    with pytest.raises(DeliveryError, match="the server's reply is longer than 1 MB"):
+        send(message(), settings(server.port), [KABAG], retries=3, sleep=lambda _: None)
+
+    assert time.monotonic() - started < 5
+    assert server.connections == 1, "the same server would flood the same way: not tried again"
 
 
 def test_retries_stop_at_the_deadline(misbehaving: Any) -> None:

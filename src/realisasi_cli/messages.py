@@ -421,6 +421,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the time allowed for delivery ({seconds} s, {env}) ran out",
     ),
     "D-STATE-SIZE": ("lebih dari {megabytes} MB", "larger than {megabytes} MB"),
+    "D-REPLY-TOO-LONG": (
+        "jawaban server lebih dari {megabytes} MB",
+        "the server's reply is longer than {megabytes} MB",
+    ),
     "D-NO-STARTTLS": (
         "server tidak menawarkan STARTTLS dan ringkasan tidak pernah dikirim tanpa enkripsi "
         "(gunakan {env}=ssl untuk server dengan TLS sejak tersambung)",

@@ -377,6 +377,33 @@ class _Watchdog:
             duplicate.shutdown(socket.SHUT_RDWR)
 
 
+# RFC 5321 4.5.3.1.5: a reply line is at most 512 octets; an EHLO reply has a few dozen lines.
+# smtplib keeps every line of a multi-line reply, so a server that never ends one fills memory.
+MAX_REPLY = 1 << 20
+
+
+class _ReplyTooLong(OSError):
+    """A reply past MAX_REPLY: smtplib turns it into a disconnection, whose context this is."""
+
+
+class _BoundedReplies:
+    """The session's reading side, counting each reply's bytes against MAX_REPLY."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self.left = MAX_REPLY
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: bytes = self._file.readline(limit)
+        self.left -= len(line)
+        if self.left < 0:
+            raise _ReplyTooLong("reply too long")
+        return line
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class _Guard:
     """What watches one session: the run's deadline and its watchdog, the wait for the reply to
@@ -404,6 +431,14 @@ class _Session(smtplib.SMTP):
         sock = socket.create_connection((host, port), wait, self.source_address)
         self.guard.watchdog.watch(sock)
         return sock
+
+    def getreply(self) -> tuple[int, bytes]:
+        """smtplib's reading of one reply, at most MAX_REPLY bytes of it."""
+        if self.file is None and self.sock is not None:
+            self.file = _BoundedReplies(self.sock.makefile("rb"))
+        if isinstance(self.file, _BoundedReplies):
+            self.file.left = MAX_REPLY
+        return super().getreply()
 
     def data(self, msg: Any) -> tuple[int, bytes]:
         """smtplib's DATA, noting when the message went out whole and then waiting up to
@@ -636,6 +671,8 @@ def _temporary(exc: BaseException) -> bool:
         return False  # a certificate or protocol mismatch does not mend itself
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code < 0 or 400 <= exc.smtp_code < 500
+    if isinstance(exc.__context__, _ReplyTooLong):
+        return False  # the same server will flood the same way
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
     if isinstance(exc, smtplib.SMTPException):
@@ -649,6 +686,8 @@ def _reason(exc: BaseException, *, fired: bool = False, deadline: Deadline | Non
         return exc.detail
     if fired and deadline is not None:
         return Message("D-DEADLINE", {"seconds": deadline.seconds, "env": _ENV["deadline"]})
+    if isinstance(exc.__context__, _ReplyTooLong):
+        return Message("D-REPLY-TOO-LONG", {"megabytes": MAX_REPLY >> 20})
     if isinstance(exc, ssl.SSLCertVerificationError):
         return Message("D-TLS-VERIFY", {"reason": exc.verify_message, "env": _ENV["cafile"]})
     if isinstance(exc, ssl.SSLError):
