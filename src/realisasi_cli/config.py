@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ DEFAULT_TARGETS = (15.0, 40.0, 65.0, 95.0)
 DEFAULT_THRESHOLD = 57.0
 DEFAULT_BOTTOM = 10
 DEFAULT_STALE_DAYS = 14  # a unit's data older than the newest by more than this is named
+
+# [smtp] keys that decide where the password and the mail go (and which certificates vouch for
+# the server): a realisasi.toml merely found in the working folder may not set them, since an
+# exports folder is often shared; --config, $REALISASI_CONFIG and the user's own config may.
+SERVER_KEYS = ("host", "port", "security", "cafile")
+CONFIG_ENV = "REALISASI_CONFIG"
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,8 @@ class Config:
     smtp: dict[str, Any] = field(default_factory=dict)
     # who signs the brief, and where the meeting is held: ``[brief]``
     brief: BriefSettings = field(default_factory=BriefSettings)
+    # SERVER_KEYS the working folder's realisasi.toml set and that were not used
+    smtp_ignored: tuple[str, ...] = ()
 
     def targets_for(self, category: str | None) -> tuple[float, ...]:
         """The targets of ``category`` where the config gives them, else the overall ones."""
@@ -133,7 +142,7 @@ def find_config(explicit: Path | None) -> Path | None:
     """The config file in force, in DESIGN order; None when there is none."""
     if explicit is not None:
         return explicit
-    env = os.environ.get("REALISASI_CONFIG")
+    env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
     local = Path("realisasi.toml")
@@ -143,24 +152,65 @@ def find_config(explicit: Path | None) -> Path | None:
     return user if user.is_file() else None
 
 
-def load_config(explicit: Path | None = None) -> Config:
-    """Read the config file in force; a broken file is a usage error naming it."""
-    path = find_config(explicit)
-    if path is None:
-        return Config()
+def _found_here(explicit: Path | None, path: Path) -> bool:
+    """Whether ``path`` is the working folder's realisasi.toml, in force only because it is there."""
+    if explicit is not None or os.environ.get(CONFIG_ENV) or path != Path("realisasi.toml"):
+        return False
+    user = _user_config()
+    try:
+        return not (user.is_file() and user.samefile(path))  # run from the user's config folder
+    except OSError:
+        return True
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML of ``path``; a missing, special or broken file is a usage error naming it."""
     import tomllib  # only where there is a file to read
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise UsageError("E-CONFIG-MISSING", path=path) from exc
+    except OSError:
+        mode = stat.S_IFREG  # reading it says what is wrong
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError("E-CONFIG-NOT-FILE", path=path)  # a pipe or a device would never end
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise UsageError("E-CONFIG-MISSING", path=path) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=str(exc)) from exc
+
+
+def _server_of_the_user() -> dict[str, Any]:
+    """The SERVER_KEYS of the user's own config, when there is one."""
+    user = _user_config()
+    if not user.is_file():
+        return {}
+    smtp = _read_toml(user).get("smtp", {})
+    return {k: v for k, v in smtp.items() if k in SERVER_KEYS} if isinstance(smtp, dict) else {}
+
+
+def load_config(explicit: Path | None = None) -> Config:
+    """Read the config file in force; a broken file is a usage error naming it.
+
+    From a realisasi.toml found in the working folder, the ``[smtp]`` SERVER_KEYS are not used
+    (``smtp_ignored`` names them): the user's own config gives them, or the environment.
+    """
+    path = find_config(explicit)
+    if path is None:
+        return Config()
+    data = _read_toml(path)
     try:
         targets, category_targets = _targets(data.get("targets", DEFAULT_TARGETS))
         smtp = dict(data.get("smtp", {}))
         if "password" in smtp:
             raise _Invalid("E-CONFIG-PASSWORD")
+        ignored: tuple[str, ...] = ()
+        if _found_here(explicit, path):
+            ignored = tuple(k for k in SERVER_KEYS if k in smtp)
+            smtp = {k: v for k, v in smtp.items() if k not in SERVER_KEYS} | _server_of_the_user()
         return Config(
             path=path,
             government=data.get("government"),
@@ -174,6 +224,7 @@ def load_config(explicit: Path | None = None) -> Config:
             layouts=[dict(x) for x in data.get("layout", [])],
             smtp=smtp,
             brief=_brief(data.get("brief", {})),
+            smtp_ignored=ignored,
         )
     except _Invalid as exc:
         raise UsageError("E-CONFIG-VALUE", path=path, problem=exc.detail) from exc

@@ -14,7 +14,8 @@ class ExitCode(IntEnum):
     INPUT = 1  # the input exists but cannot be used
     USAGE = 2  # wrong arguments, missing path, output equal to an input
     DELIVERY = 3  # the e-mail could not be delivered
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl+C (SIGINT)
+    TERMINATED = 143  # SIGTERM (a service manager or `kill` stopping the run): 128 + 15
 
 
 class RealisasiError(Exception):
@@ -91,3 +92,25 @@ class DeliveryError(RealisasiError):
 
 class FollowupSheetError(InputError):
     """The file given with --followup is not a follow-up worksheet (no header of one found)."""
+
+
+class DeliveryUncertainError(DeliveryError):
+    """The message went out whole but the server never confirmed it: it may have been delivered.
+
+    ``message_id`` and ``recipients`` say what was sent to whom, so that the attempt can be
+    recorded and the next run does not send it again unasked.
+    """
+
+    def __init__(
+        self, code: str, hint: str | None = None, *, message_id: str, recipients: list[str], **params: object
+    ) -> None:
+        super().__init__(code, hint, **params)
+        self.message_id = message_id
+        self.recipients = recipients
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the run stops as on Ctrl+C (what it was writing is removed), with its own exit code.
+
+    A KeyboardInterrupt, so that every clean-up that runs on Ctrl+C runs on SIGTERM too.
+    """

@@ -60,6 +60,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: ini folder; berikan nama berkas.",
         "{path}: is a folder; give a file name.",
     ),
+    "E-NOT-A-FILE": (
+        "{path}: ini {kind}, bukan berkas; berikan berkas biasa.",
+        "{path}: is {kind}, not a file; give an ordinary file.",
+    ),
+    "E-FACTS-FOLDER-FOREIGN": (
+        "{path}: folder ini berisi {n} berkas yang tidak ditulis oleh facts ({names}); folder keluaran "
+        "diganti seluruhnya, jadi berikan folder baru atau kosong.",
+        "{path}: the folder holds {n} files that facts did not write ({names}); the output folder is "
+        "replaced whole, so give a new or empty folder.",
+    ),
     "E-OUTPUT-NO-FOLDER": (
         "{path}: folder untuk keluaran tidak ada.",
         "{path}: no such folder for the output.",
@@ -182,6 +192,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E-OUT-OF-MEMORY": ("memori tidak cukup", "out of memory"),
     # --- the config -------------------------------------------------------------------------
     "E-CONFIG-MISSING": ("{path}: berkas konfigurasi tidak ditemukan.", "{path}: config file not found."),
+    "E-CONFIG-NOT-FILE": (
+        "{path}: berkas konfigurasi ini bukan berkas biasa (pipa atau perangkat); berikan realisasi.toml.",
+        "{path}: the config file is not an ordinary file (a pipe or a device); give a realisasi.toml.",
+    ),
     "E-CONFIG-SYNTAX": (
         "{path}: berkas konfigurasi tidak dapat dibaca ({reason}).",
         "{path}: cannot read the config file ({reason}).",
@@ -387,7 +401,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No sender address is configured for the e-mail.",
     ),
     "E-SMTP-PORT": ("port SMTP {value} di luar rentang.", "SMTP port {value} is out of range."),
-    "E-SMTP-TIMEOUT": ("batas waktu SMTP {value} harus positif.", "SMTP timeout {value} must be positive."),
+    "E-SMTP-TIMEOUT": (
+        "{key} SMTP {value} harus berupa jumlah detik yang positif.",
+        "SMTP {key} {value} must be a positive number of seconds.",
+    ),
+    "E-SMTP-PLAIN-LOGIN": (
+        "pengguna SMTP '{user}' dengan keamanan 'none': kata sandinya akan terkirim tanpa enkripsi.",
+        "SMTP user '{user}' with security 'none': the password would travel unencrypted.",
+    ),
     "E-SMTP-NO-PASSWORD": (
         "pengguna SMTP '{user}' diatur tetapi kata sandinya tidak.",
         "SMTP user '{user}' is set but no password is.",
@@ -420,8 +441,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{server}: every recipient was refused: {refused}.",
     ),
     "E-STATE-WRITE": (
-        "{path}: e-mail yang terkirim tidak dapat dicatat ({reason}).",
-        "{path}: cannot record the sent e-mail ({reason}).",
+        "{path}: catatan e-mail yang terkirim tidak dapat ditulis ({reason}).",
+        "{path}: cannot write the record of sent e-mails ({reason}).",
+    ),
+    "E-STATE-READ": (
+        "{path}: catatan e-mail yang terkirim tidak dapat dibaca ({reason}).",
+        "{path}: cannot read the record of sent e-mails ({reason}).",
+    ),
+    "E-STATE-LOCKED": (
+        "{path}: proses lain masih mengirim ringkasan dan belum selesai dalam {seconds} detik ({env}); "
+        "tidak ada yang dikirim.",
+        "{path}: another run is still sending the summary and did not finish within {seconds} s ({env}); "
+        "nothing was sent.",
+    ),
+    "E-DELIVERY-UNCERTAIN": (
+        "{server}: pesan sudah terkirim utuh tetapi server tidak mengonfirmasinya ({reason}): "
+        "pengiriman tidak pasti: periksa kotak surat {addresses}; --force mengirimkannya lagi.",
+        "{server}: the message went out whole but the server did not confirm it ({reason}): "
+        "delivery uncertain: check the mailbox of {addresses}; --force resends.",
+    ),
+    "E-DELIVERY-WAS-UNCERTAIN": (
+        "ringkasan {day} untuk {recipients} dikirim pada {when} tanpa konfirmasi server: pengiriman "
+        "tidak pasti, jadi tidak dikirim lagi: periksa kotak suratnya; --force mengirimkannya lagi.",
+        "the summary of {day} to {recipients} went out at {when} but the server never confirmed it: "
+        "delivery uncertain, so it is not sent again: check the mailbox; --force resends.",
+    ),
+    "D-DEADLINE": (
+        "waktu untuk pengiriman ({seconds} detik, {env}) habis",
+        "the time allowed for delivery ({seconds} s, {env}) ran out",
+    ),
+    "D-STATE-SIZE": ("lebih dari {megabytes} MB", "larger than {megabytes} MB"),
+    "D-REPLY-TOO-LONG": (
+        "jawaban server lebih dari {megabytes} MB",
+        "the server's reply is longer than {megabytes} MB",
     ),
     "D-NO-STARTTLS": (
         "server tidak menawarkan STARTTLS dan ringkasan tidak pernah dikirim tanpa enkripsi "
@@ -454,6 +506,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "TLS handshake failed ({reason}); check {env} and the port",
     ),
     "D-TIMEOUT": ("server tidak menjawab tepat waktu", "the server did not answer in time"),
+    "W-SMTP-HERE": (
+        "{path}: [smtp] {keys} tidak dipakai dari realisasi.toml yang hanya ditemukan di folder kerja "
+        "(folder bersama tidak boleh memilih server surat); sebutkan dengan --config atau atur "
+        "REALISASI_SMTP_*.",
+        "{path}: [smtp] {keys} not used from a realisasi.toml merely found in the working folder "
+        "(a shared folder may not choose the mail server); name it with --config or set "
+        "REALISASI_SMTP_*.",
+    ),
     "D-CONNECTION-REFUSED": (
         "sambungan ditolak (apakah servernya berjalan di port itu?)",
         "connection refused (is the server running on that port?)",
@@ -623,6 +683,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "H-SMTP-CAFILE": (
         "Atur {env} atau [smtp] cafile ke berkas PEM dari CA server surat.",
         "Set {env} or [smtp] cafile to the PEM file of the mail server's CA.",
+    ),
+    "H-SMTP-PLAIN-LOGIN": (
+        "Atur {env} ke starttls atau ssl, atau hapus pengguna SMTP-nya bila server tidak memerlukan login.",
+        "Set {env} to starttls or ssl, or remove the SMTP user if the server needs no login.",
+    ),
+    "H-SMTP-HERE": (
+        "Server dari {path} di folder kerja tidak dipakai: jalankan dengan --config {path}, atau atur "
+        "REALISASI_SMTP_HOST.",
+        "The server of {path} in the working folder is not used: run with --config {path}, or set "
+        "REALISASI_SMTP_HOST.",
     ),
     "H-FIX-CONFIG": ("Perbaiki realisasi.toml.", "Fix realisasi.toml."),
     "H-FIX-RECIPIENTS": ("Perbaiki penerimanya (--to, [smtp] to).", "Fix the recipients (--to, [smtp] to)."),
@@ -798,10 +868,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "F-WORD": ("dokumen Word", "a Word document"),
     "F-POWERPOINT": ("presentasi PowerPoint", "a PowerPoint presentation"),
     "F-BINARY": ("isi biner", "binary content"),
+    "F-FOLDER": ("folder", "a folder"),
+    "F-PIPE": ("pipa (FIFO)", "a pipe (FIFO)"),
+    "F-DEVICE": ("perangkat (device)", "a device"),
+    "F-SOCKET": ("soket", "a socket"),
     "N-ERROR": ("kesalahan", "error"),
     "N-WARNING": ("peringatan", "warning"),
     "N-ROW": ("baris", "row"),
     "N-INTERRUPTED": ("dihentikan", "interrupted"),
+    "N-TERMINATED": ("dihentikan (SIGTERM)", "terminated (SIGTERM)"),
     "N-WRITTEN": ("ditulis: {path}", "written: {path}"),
     "N-WRITTEN-FACTS": ("ditulis: {path} ({rows})", "written: {path} ({rows})"),
     "N-ROWS-OF": ("{name}: {n} baris", "{name}: {n} rows"),

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from realisasi_cli import __version__
-from realisasi_cli.cli.handler import handle_errors, state
+from realisasi_cli.cli.handler import handle_errors, state, stop_on_sigterm
 
 app = typer.Typer(
     name="realisasi",
@@ -106,6 +106,7 @@ def main() -> None:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure:
                 reconfigure(encoding="utf-8", errors="replace")
+    stop_on_sigterm()
     keep_invoked_command(sys.argv[1:])
     from realisasi_cli.cli import localize
 

@@ -174,6 +174,10 @@ def brief(
     check_output(output, [*inputs, *(p for p in given if p is not None)])
     if chosen is BriefFormat.xlsx and output is None:
         raise UsageError("E-OUTPUT-NEEDS-FILE", fmt=chosen.value)
+    if template is not None:
+        from realisasi_cli.inputs.discover import check_readable
+
+        check_readable(template)  # a pipe or a device would never end
     run = prepare(
         inputs,
         as_of=as_of,

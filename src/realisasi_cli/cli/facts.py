@@ -12,6 +12,7 @@ from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import AsOfOption, Inputs, QuietOption, StrictOption
 from realisasi_cli.cli.output import check_output, print_warnings, say
 from realisasi_cli.cli.run import read_inputs
+from realisasi_cli.errors import OutputError, UsageError
 from realisasi_cli.messages import Message
 
 
@@ -27,11 +28,20 @@ def facts(
     quiet: QuietOption = False,
 ) -> None:
     """Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars."""
-    from realisasi_cli.present.export import write_facts
+    from realisasi_cli.present.export import foreign_files, write_facts
 
     check_output(output, inputs, folder=True)
+    foreign = foreign_files(output)
+    if foreign:
+        # the folder is replaced whole: only one that facts wrote (or an empty one) may be
+        raise UsageError("E-FACTS-FOLDER-FOREIGN", path=output, names=foreign[:5], n=len(foreign))
     dataset, _config = read_inputs(inputs, as_of, strict, quiet)
-    counts = write_facts(dataset, output)
+    try:
+        counts = write_facts(dataset, output)
+    except OSError as exc:
+        raise OutputError(
+            "E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=exc.strerror or str(exc)
+        ) from exc
     print_warnings(dataset.warnings, quiet, messages.current())
     if not quiet:
         rows = [Message("N-ROWS-OF", {"name": name, "n": n}) for name, n in counts.items() if n]

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from realisasi_cli.cli.output import err, escape
-from realisasi_cli.errors import ExitCode, RealisasiError
+from realisasi_cli.errors import ExitCode, RealisasiError, Terminated
 from realisasi_cli.messages import text
 
 P = ParamSpec("P")
@@ -55,6 +55,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                 raise
             err.print(_error_line(exc.text(), exc.code), soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
+        except Terminated:
+            err.print(text("N-TERMINATED"))
+            raise typer.Exit(int(ExitCode.TERMINATED)) from None
         except KeyboardInterrupt:
             err.print(text("N-INTERRUPTED"))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -74,3 +77,16 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     wrapper.handled = True  # type: ignore[attr-defined]  # the mark a test looks for on every command
     return wrapper
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, a scheduler, ``kill``) stops the run as Ctrl+C does: what was
+    being written is removed, and the exit code is 143. Only the first one counts, so that a second
+    cannot cut the clean-up short."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)

@@ -302,9 +302,14 @@ def run(command: Any, args: list[str], lang: str) -> int:
     try:
         result = command.main(args=args, prog_name="realisasi", standalone_mode=False)
     except Exception as exc:  # the parser's ClickException, of whichever click Typer brings
-        if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
+        if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt, or SIGTERM
+            from realisasi_cli.errors import ExitCode, Terminated
+
+            if isinstance(exc.__cause__ or exc.__context__, Terminated):
+                err.print(text("N-TERMINATED", lang))
+                return int(ExitCode.TERMINATED)
             err.print(text("N-INTERRUPTED", lang))
-            return 130
+            return int(ExitCode.INTERRUPTED)
         if not hasattr(exc, "exit_code") or not hasattr(exc, "format_message"):
             raise
         ctx = getattr(exc, "ctx", None)

@@ -151,9 +151,13 @@ def prepare(
     While the first workbook is parsed, the reports' modules are imported and, for a
     ``table``, what printing it needs.
     """
+    from realisasi_cli.inputs.discover import check_readable
     from realisasi_cli.present.words import language
 
     use_language(lang)
+    for given in (previous, plan, units, last_year):
+        if given is not None:
+            check_readable(given)  # a pipe or a device would never end
     check_category(category)
     if revenue and category is not None:
         raise UsageError("E-PENDAPATAN-CATEGORY", value=category)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,8 +25,15 @@ from realisasi_cli.cli.options import (
 )
 from realisasi_cli.cli.output import check_output, emit, print_warnings, say, written
 from realisasi_cli.cli.run import prepare
-from realisasi_cli.errors import UsageError
+from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, UsageError
 from realisasi_cli.messages import Message
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from email.message import EmailMessage
+
+    from realisasi_cli.config import Config
+    from realisasi_cli.delivery.smtp import DeliveryReport, SentLog, SmtpSettings
 
 
 class SummaryFormat(StrEnum):
@@ -177,62 +184,128 @@ def summary(
         emit(render_summary(context)[0], output)
         return
 
-    if dry_run and not _server_configured(config.smtp):
-        # the safe first try: the message as it would go, before any server is set up
-        settings = notify.SmtpSettings(host="localhost", sender=_PLACEHOLDER_FROM)
-        if not quiet:
-            say("N-NOTE", Message("N-NO-SERVER"))
-    else:
-        settings = notify.SmtpSettings.resolve(config.smtp)
+    settings = _server(config, dry_run, quiet)
     recipients = list(to or settings.to) or ([_PLACEHOLDER_TO] if dry_run else [])
     if not recipients:
         raise UsageError("E-NO-RECIPIENTS", "H-GIVE-RECIPIENTS")
     log = notify.SentLog()
     key = log.key(fingerprint(evaluation, dataset), recipients)
-    already = log.was_sent(key)
-    if log.warning and not quiet:
-        say("N-WARNING", log.warning)
-    if already and not force and not dry_run:
-        if not quiet:
-            say(
-                None,
-                Message(
-                    "N-ALREADY-SENT", {"day": long_date(evaluation.as_of, language), "recipients": recipients}
-                ),
-            )
-        return
 
-    context = build_summary(
-        evaluation,
-        dataset,
-        lang=language,
-        government=config.government,
-        notes=[log.warning.text(language)] if log.warning else [],
-    )
-    text, html = render_summary(context)
-    message = notify.build_message(
-        subject=context.subject,
-        sender=settings.sender,
-        recipients=recipients,
-        text=text,
-        html=html,
-        attachments=[
-            *([ranking_workbook(evaluation, dataset, language, config.government)] if attach_xlsx else []),
-            *(
-                [brief_attachment(evaluation, dataset, earlier, config.government, language)]
-                if attach_brief
-                else []
-            ),
-        ],
-    )
+    def message() -> EmailMessage:
+        context = build_summary(
+            evaluation,
+            dataset,
+            lang=language,
+            government=config.government,
+            notes=[log.warning.text(language)] if log.warning else [],
+        )
+        text, html = render_summary(context)
+        attachments = []
+        if attach_xlsx:
+            attachments.append(ranking_workbook(evaluation, dataset, language, config.government))
+        if attach_brief:
+            attachments.append(brief_attachment(evaluation, dataset, earlier, config.government, language))
+        return notify.build_message(
+            subject=context.subject,
+            sender=settings.sender,
+            recipients=recipients,
+            text=text,
+            html=html,
+            attachments=attachments,
+        )
+
     if dry_run:
-        emit(notify.write_eml(message), output)
+        log.status(key)  # an unreadable state file is named in the message's notes, as when sending
+        if log.warning and not quiet:
+            say("N-WARNING", log.warning)
+        emit(notify.write_eml(message()), output)
         written(output, quiet)
         return
-    report = notify.send(message, settings, recipients, retries=retries)
-    # only now: the server has the message, so a later run must not send it again
-    log.record(key, report.message_id, report.accepted)
+    day = long_date(evaluation.as_of, language)
+    done = _send_once(
+        log, key, message, settings, recipients, force=force, retries=retries, day=day, quiet=quiet
+    )
+    if done is None:
+        if not quiet:
+            say(None, Message("N-ALREADY-SENT", {"day": day, "recipients": recipients}))
+        return
+    report, subject, before = done
     report.raise_for_refused()
     if not quiet:
-        sent = {"subject": context.subject, "recipients": report.accepted}
-        say(None, Message("N-SENT-AGAIN" if already else "N-SENT", sent))
+        sent = {"subject": subject, "recipients": report.accepted}
+        say(None, Message("N-SENT-AGAIN" if before else "N-SENT", sent))
+
+
+def _send_once(
+    log: SentLog,
+    key: str,
+    message: Callable[[], EmailMessage],
+    settings: SmtpSettings,
+    recipients: list[str],
+    *,
+    force: bool,
+    retries: int,
+    day: str,
+    quiet: bool,
+) -> tuple[DeliveryReport, str, bool] | None:
+    """Check, send and record under the state folder's lock, so that overlapping runs send once;
+    None when it was sent before (and not ``force``).
+
+    The attempt is recorded as uncertain the moment the message has gone out whole, before the
+    server's reply: a run killed while it waits has then said so for the next one.
+    """
+    from realisasi_cli.delivery.smtp import Deadline, send
+
+    deadline = Deadline(settings.deadline)
+    with log.locked(deadline):
+        before = log.status(key)
+        if log.warning and not quiet:
+            say("N-WARNING", log.warning)
+        if before == "uncertain" and not force:
+            # nobody knows whether it arrived: exit 3 until someone looks, or --force
+            when = log.entry(key).get("sent_at")
+            raise DeliveryError("E-DELIVERY-WAS-UNCERTAIN", day=day, recipients=recipients, when=when)
+        if before is not None and not force:
+            return None
+        earlier, mail = log.entry(key), message()
+        went_out: list[bool] = []
+
+        def transmitted() -> None:
+            went_out.append(True)
+            log.record(key, str(mail["Message-ID"]), recipients, uncertain=True)
+
+        try:
+            report = send(
+                mail, settings, recipients, retries=retries, deadline=deadline, on_transmitted=transmitted
+            )
+        except DeliveryUncertainError as exc:
+            # it may be in the mailboxes: the next run must not send it again unasked
+            log.record(key, exc.message_id, exc.recipients, uncertain=True)
+            raise
+        except DeliveryError:
+            if went_out:  # the server refused it outright after the data: no mailbox has it
+                log.restore(key, earlier)
+            raise
+        # the server has the message, so a later run must not send it again
+        log.record(key, report.message_id, report.accepted)
+    return report, str(mail["Subject"]), before is not None
+
+
+def _server(config: Config, dry_run: bool, quiet: bool) -> SmtpSettings:
+    """The server settings; where the working folder's realisasi.toml named a server that was not
+    used, a warning (and the error, when no other names one) says so."""
+    from realisasi_cli.delivery.smtp import SmtpSettings
+
+    if config.smtp_ignored and not quiet:
+        say("N-WARNING", Message("W-SMTP-HERE", {"path": config.path, "keys": list(config.smtp_ignored)}))
+    if dry_run and not _server_configured(config.smtp):
+        # the safe first try: the message as it would go, before any server is set up
+        if not quiet:
+            say("N-NOTE", Message("N-NO-SERVER"))
+        return SmtpSettings(host="localhost", sender=_PLACEHOLDER_FROM)
+    try:
+        return SmtpSettings.resolve(config.smtp)
+    except UsageError as exc:
+        if exc.code == "E-SMTP-NO-HOST" and config.smtp_ignored:
+            raise UsageError("E-SMTP-NO-HOST", "H-SMTP-HERE", path=config.path) from exc
+        raise

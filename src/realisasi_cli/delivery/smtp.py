@@ -3,15 +3,26 @@
 The caller (the ``summary`` command) does, in this order::
 
     settings = SmtpSettings.resolve(config.smtp)          # UsageError (exit 2) when incomplete
-    message = build_message(subject=..., sender=settings.sender, recipients=to, text=..., html=...)
     log = SentLog()
     key = log.key(fingerprint_of_the_data, to)
-    if not log.was_sent(key):
-        report = send(message, settings, to)               # DeliveryError (exit 3) when nothing went out
-        log.record(key, report.message_id, report.accepted)
-        report.raise_for_refused()                         # exit 3 naming the refused addresses
+    deadline = Deadline(settings.deadline)
+    with log.locked(deadline):                             # overlapping runs: one sends, the other waits
+        if log.status(key) is None:                        # "sent", "uncertain" or None
+            message = build_message(subject=..., sender=settings.sender, recipients=to, text=..., html=...)
+            report = send(                                 # DeliveryError (exit 3)
+                message, settings, to, deadline=deadline,
+                on_transmitted=lambda: log.record(key, message_id, to, uncertain=True),
+            )
+            log.record(key, report.message_id, report.accepted)
+    report.raise_for_refused()                             # exit 3 naming the refused addresses
 
 and with ``--dry-run`` writes ``write_eml(message)`` instead of sending.
+
+At most once per run: a failure before the message data went out whole is tried again, and so
+is an explicit 4xx reply to it; once the data and its final ``.`` were sent, a missing reply or a
+dropped connection is *uncertain* (the server may have it): DeliveryUncertainError (exit 3), never
+sent again automatically, and the record made by ``on_transmitted`` stays. Where the server
+refused the message outright, the caller puts the record back as it was (``SentLog.restore``).
 """
 
 from __future__ import annotations
@@ -23,17 +34,23 @@ import email.utils
 import hashlib
 import json
 import os
+import re
 import smtplib
+import socket
 import ssl
+import stat
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from realisasi_cli.errors import DeliveryError, UsageError
+from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, UsageError
+from realisasi_cli.inputs.discover import kind_of
 from realisasi_cli.messages import Message
 from realisasi_cli.present.export import write_atomic
 
@@ -51,9 +68,19 @@ _ENV = {
     "to": "REALISASI_SMTP_TO",
     "cafile": "REALISASI_SMTP_CAFILE",
     "timeout": "REALISASI_SMTP_TIMEOUT",
+    "data_timeout": "REALISASI_SMTP_DATA_TIMEOUT",
+    "deadline": "REALISASI_SMTP_DEADLINE",
 }
 PASSWORD_ENV = "REALISASI_SMTP_PASSWORD"
 STATE_DIR_ENV = "REALISASI_STATE_DIR"
+
+TIMEOUT = 30.0  # each reply but the last, in seconds
+# RFC 5321 4.5.3.2.6: a client waits 10 minutes for the reply to the end of the data, since the
+# server may be filtering the message; giving up sooner is how a message gets delivered twice.
+DATA_TIMEOUT = 600.0
+# All of one run's delivery (the lock, every try, every reply) ends within this, whatever the
+# server does: a server that trickles a line every few seconds never lets a per-read timeout fire.
+DEADLINE = 900.0
 
 
 @dataclass(frozen=True, repr=False)
@@ -67,14 +94,19 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = None
     cafile: Path | None = None
-    timeout: float = 30.0
+    timeout: float = TIMEOUT
     to: tuple[str, ...] = ()
+    data_timeout: float = DATA_TIMEOUT
+    deadline: float = DEADLINE
 
     def __post_init__(self) -> None:
         if self.security not in DEFAULT_PORTS:
             raise UsageError(
                 "E-SMTP-SECURITY", "H-SMTP-SET", value=self.security, env=_ENV["security"], key="security"
             )
+        if self.user and self.security == "none":
+            # a login would carry the password in clear to whatever answers on that port
+            raise UsageError("E-SMTP-PLAIN-LOGIN", "H-SMTP-PLAIN-LOGIN", user=self.user, env=_ENV["security"])
         if self.port == 0:
             # frozen: the default port is filled in once, here
             object.__setattr__(self, "port", DEFAULT_PORTS[self.security])
@@ -84,7 +116,8 @@ class SmtpSettings:
         return (
             f"SmtpSettings(host={self.host!r}, port={self.port!r}, security={self.security!r}, "
             f"user={self.user!r}, password={password}, sender={self.sender!r}, "
-            f"cafile={self.cafile!r}, timeout={self.timeout!r}, to={self.to!r})"
+            f"cafile={self.cafile!r}, timeout={self.timeout!r}, to={self.to!r}, "
+            f"data_timeout={self.data_timeout!r}, deadline={self.deadline!r})"
         )
 
     @property
@@ -118,11 +151,9 @@ class SmtpSettings:
         port = _number(get("port"), "port", int)
         if port is not None and not 0 < port < 65536:
             raise UsageError("E-SMTP-PORT", "H-SMTP-PORT", value=str(port), env=_ENV["port"])
-        timeout = _number(get("timeout"), "timeout", float)
-        if timeout is not None and timeout <= 0:
-            raise UsageError(
-                "E-SMTP-TIMEOUT", "H-SMTP-FIX", value=timeout, env=_ENV["timeout"], key="timeout"
-            )
+        timeout, data_timeout, deadline = (
+            _seconds(get(key), key) for key in ("timeout", "data_timeout", "deadline")
+        )
         user = _text(get("user")) or None
         password = env.get(PASSWORD_ENV) or None
         if user and not password:
@@ -139,8 +170,10 @@ class SmtpSettings:
             user=user,
             password=password,
             cafile=cafile,
-            timeout=timeout or 30.0,
+            timeout=timeout or TIMEOUT,
             to=tuple(_recipient_list(get("to"))),
+            data_timeout=data_timeout or DATA_TIMEOUT,
+            deadline=deadline or DEADLINE,
         )
 
 
@@ -155,6 +188,14 @@ def _number(value: Any, key: str, kind: type[int] | type[float]) -> Any:
         return kind(value)
     except (TypeError, ValueError) as exc:
         raise UsageError("E-SMTP-NUMBER", "H-SMTP-FIX", key=key, value=str(value), env=_ENV[key]) from exc
+
+
+def _seconds(value: Any, key: str) -> float | None:
+    """A time setting in seconds, positive and finite; None when not set."""
+    seconds = _number(value, key, float)
+    if seconds is not None and not 0 < seconds < float("inf"):
+        raise UsageError("E-SMTP-TIMEOUT", "H-SMTP-FIX", value=seconds, env=_ENV[key], key=key)
+    return cast("float | None", seconds)
 
 
 def _recipient_list(value: Any) -> list[str]:
@@ -263,6 +304,180 @@ class _Permanent(Exception):
         self.detail = Message(code, params)
 
 
+class _Uncertain(Exception):
+    """The message data went out whole and then no reply came (or the connection was lost): the
+    server may have the message, so it must not be sent again in this run."""
+
+    def __init__(self, detail: Message) -> None:
+        super().__init__(detail.code)
+        self.detail = detail
+
+
+class _Expired(Exception):
+    """The run's deadline passed before the message went out."""
+
+    def __init__(self, detail: Message) -> None:
+        super().__init__(detail.code)
+        self.detail = detail
+
+
+class Deadline:
+    """The time one run may spend on delivery, counted from its creation: waiting for the lock,
+    every try, every wait between tries and every reply."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._end = clock() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left, 0 once it has passed."""
+        return max(0.0, self._end - self._clock())
+
+
+class _Watchdog:
+    """Shuts a session's connection down when the deadline passes, whatever the session waits
+    for (a greeting that never ends, a TLS handshake, the reply to the data).
+
+    It shuts down a duplicate of the socket's descriptor: the socket object itself changes when
+    TLS wraps it, and shutting down acts on the connection that every descriptor shares.
+    """
+
+    def __init__(self, deadline: Deadline) -> None:
+        self._lock = threading.Lock()
+        self._socket: tuple[int, int, int] | None = None  # descriptor, family, type
+        self.fired = False
+        self._timer = threading.Timer(deadline.remaining(), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Watch this connection (until ``release``)."""
+        with self._lock:
+            self._socket = (sock.fileno(), sock.family, sock.type)
+            if self.fired:
+                self._shut()
+
+    def release(self) -> None:
+        """Stop watching, before the connection's descriptor is closed (and could be reused)."""
+        with self._lock:
+            self._socket = None
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._socket is None:
+            return
+        fd, family, kind = self._socket
+        with contextlib.suppress(OSError), socket.fromfd(fd, family, kind) as duplicate:
+            duplicate.shutdown(socket.SHUT_RDWR)
+
+
+# RFC 5321 4.5.3.1.5: a reply line is at most 512 octets; an EHLO reply has a few dozen lines.
+# smtplib keeps every line of a multi-line reply, so a server that never ends one fills memory.
+MAX_REPLY = 1 << 20
+
+
+class _ReplyTooLong(OSError):
+    """A reply past MAX_REPLY: smtplib turns it into a disconnection, whose context this is."""
+
+
+class _BoundedReplies:
+    """The session's reading side, counting each reply's bytes against MAX_REPLY."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self.left = MAX_REPLY
+
+    def readline(self, limit: int = -1) -> bytes:
+        line: bytes = self._file.readline(limit)
+        self.left -= len(line)
+        if self.left < 0:
+            raise _ReplyTooLong("reply too long")
+        return line
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class _Guard:
+    """What watches one session: the run's deadline and its watchdog, the wait for the reply to
+    the data, and who is told the moment the message has gone out whole."""
+
+    deadline: Deadline
+    watchdog: _Watchdog
+    data_timeout: float
+    on_transmitted: Callable[[], None] | None = None
+
+
+class _Session(smtplib.SMTP):
+    """smtplib's client, watched by the run's deadline, waiting as RFC 5321 allows for the reply
+    to the end of the data, and knowing whether the message went out whole (``transmitted``)."""
+
+    transmitted = False
+
+    def __init__(self, settings: SmtpSettings, guard: _Guard) -> None:
+        self.guard = guard
+        super().__init__(settings.host, settings.port, timeout=min(settings.timeout, _left(guard.deadline)))
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # the plain connection: SMTP_SSL wraps what this returns, after it is watched
+        wait = min(timeout, _left(self.guard.deadline))
+        sock = socket.create_connection((host, port), wait, self.source_address)
+        self.guard.watchdog.watch(sock)
+        return sock
+
+    def getreply(self) -> tuple[int, bytes]:
+        """smtplib's reading of one reply, at most MAX_REPLY bytes of it."""
+        if self.file is None and self.sock is not None:
+            self.file = _BoundedReplies(self.sock.makefile("rb"))
+        if isinstance(self.file, _BoundedReplies):
+            self.file.left = MAX_REPLY
+        return super().getreply()
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        """smtplib's DATA, noting when the message went out whole and then waiting up to
+        ``data_timeout`` (within the deadline) for the server's verdict."""
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        raw = msg.encode("ascii") if isinstance(msg, str) else bytes(msg)
+        raw = re.sub(rb"(?m)^\.", b"..", raw)  # RFC 5321 4.5.2: a leading dot is doubled
+        if not raw.endswith(b"\r\n"):
+            raw += b"\r\n"
+        self.send(raw + b".\r\n")
+        self.transmitted = True
+        if self.guard.on_transmitted is not None:
+            self.guard.on_transmitted()
+        if self.sock is not None:
+            self.sock.settimeout(min(self.guard.data_timeout, _left(self.guard.deadline)))
+        return self.getreply()
+
+    def close(self) -> None:
+        self.guard.watchdog.release()
+        super().close()
+
+
+class _TlsSession(smtplib.SMTP_SSL, _Session):
+    """The same, with TLS from the first byte (``security = "ssl"``)."""
+
+    def __init__(self, settings: SmtpSettings, guard: _Guard, context: ssl.SSLContext) -> None:
+        self.guard = guard
+        timeout = min(settings.timeout, _left(guard.deadline))
+        smtplib.SMTP_SSL.__init__(self, settings.host, settings.port, timeout=timeout, context=context)
+
+
+def _left(deadline: Deadline) -> float:
+    """The time left as a socket timeout (0 would make the socket non-blocking)."""
+    return max(deadline.remaining(), 0.001)
+
+
 def send(
     message: EmailMessage,
     settings: SmtpSettings,
@@ -271,50 +486,79 @@ def send(
     retries: int = 3,
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    deadline: Deadline | None = None,
+    on_transmitted: Callable[[], None] | None = None,
 ) -> DeliveryReport:
-    """Deliver ``message`` to ``recipients``, trying a temporary failure again up to ``retries`` times.
+    """Deliver ``message`` to ``recipients``, trying a failure before the data went out again up to
+    ``retries`` times, waiting ``backoff``, 2×, 4× … between tries, all within ``deadline``.
 
-    Waits ``backoff``, 2×, 4× … between tries; raises DeliveryError when no recipient got it.
+    Raises DeliveryError when no recipient got it, DeliveryUncertainError when the message went
+    out whole but was never confirmed (it is then not sent again). ``on_transmitted`` is called
+    the moment the message has gone out whole, before the server's reply: a run killed while it
+    waits for that reply has then recorded the attempt.
     """
     if retries < 0:
         raise ValueError("retries must be 0 or more")
+    deadline = deadline or Deadline(settings.deadline)
     pending = _addresses(recipients)
     context = _tls_context(settings) if settings.security != "none" else None
     report = DeliveryReport(message_id=str(message.get("Message-ID", "")), server=settings.server, attempts=0)
+
+    def again(wait: float) -> bool:
+        # another try only where one is left, and time for the wait and something of the try
+        return report.attempts <= retries and deadline.remaining() > wait
+
     while pending:
         report.attempts += 1
-        last_try = report.attempts > retries
+        wait = backoff * 2 ** (report.attempts - 1)
         try:
-            refused_now = _deliver_once(message, settings, pending, context)
+            refused_now = _deliver_once(message, settings, pending, context, deadline, on_transmitted)
+        except _Uncertain as exc:
+            raise DeliveryUncertainError(
+                "E-DELIVERY-UNCERTAIN",
+                server=settings.server,
+                reason=exc.detail,
+                addresses=pending,
+                message_id=report.message_id,
+                recipients=[*report.accepted, *pending],
+            ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             refused_now = exc.recipients
-        except (_Permanent, OSError) as exc:
+        except (_Permanent, _Expired, OSError) as exc:
             reason = _reason(exc)
-            if isinstance(exc, _Permanent) or not _temporary(exc) or last_try:
-                if report.accepted:
-                    # part of it went out already: report who is missing rather than lose that fact
-                    code = exc.smtp_code if isinstance(exc, smtplib.SMTPResponseException) else -1
-                    report.refused.update(dict.fromkeys(pending, (code, reason.text())))
-                    break
-                if report.attempts > 1:
-                    raise DeliveryError(
-                        "E-DELIVERY-FAILED-TRIES", server=settings.server, n=report.attempts, reason=reason
-                    ) from exc
-                raise DeliveryError("E-DELIVERY-FAILED", server=settings.server, reason=reason) from exc
-            sleep(backoff * 2 ** (report.attempts - 1))
+            if isinstance(exc, _Permanent | _Expired) or not _temporary(exc) or not again(wait):
+                _give_up(exc, reason, report, pending, settings.server)
+                break
+            sleep(wait)
             continue
         replies = {address: (code, _one_line(reply)) for address, (code, reply) in refused_now.items()}
         report.accepted += [address for address in pending if address not in replies]
         pending = [address for address, (code, _) in replies.items() if 400 <= code < 500]
         report.refused.update({a: r for a, r in replies.items() if a not in pending})
-        if pending and last_try:
+        if pending and not again(wait):
             report.refused.update({a: replies[a] for a in pending})
             break
         if pending:
-            sleep(backoff * 2 ** (report.attempts - 1))
+            sleep(wait)
     if not report.accepted:
         raise DeliveryError("E-DELIVERY-REFUSED", server=settings.server, refused=_refusals(report.refused))
     return report
+
+
+def _give_up(
+    exc: BaseException, reason: Message, report: DeliveryReport, pending: list[str], server: str
+) -> None:
+    """The last failure: who is missing when others were served, else the error to raise."""
+    if report.accepted:
+        # part of it went out already: report who is missing rather than lose that fact
+        code = exc.smtp_code if isinstance(exc, smtplib.SMTPResponseException) else -1
+        report.refused.update(dict.fromkeys(pending, (code, reason.text())))
+        return
+    if report.attempts > 1:
+        raise DeliveryError(
+            "E-DELIVERY-FAILED-TRIES", server=server, n=report.attempts, reason=reason
+        ) from exc
+    raise DeliveryError("E-DELIVERY-FAILED", server=server, reason=reason) from exc
 
 
 def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
@@ -331,44 +575,79 @@ def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
 
 
 def _deliver_once(
-    message: EmailMessage, settings: SmtpSettings, recipients: list[str], context: ssl.SSLContext | None
+    message: EmailMessage,
+    settings: SmtpSettings,
+    recipients: list[str],
+    context: ssl.SSLContext | None,
+    deadline: Deadline,
+    on_transmitted: Callable[[], None] | None,
 ) -> dict[str, tuple[int, bytes]]:
-    """One SMTP session; returns the recipients refused while others were accepted."""
-    smtp: smtplib.SMTP
-    if settings.security == "ssl":
-        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    """One SMTP session; returns the recipients refused while others were accepted.
+
+    Raises _Uncertain when the message went out whole and no verdict came back, _Expired when the
+    deadline passed before that.
+    """
+    if deadline.remaining() <= 0:
+        raise _Expired(Message("D-DEADLINE", {"seconds": deadline.seconds, "env": _ENV["deadline"]}))
+    watchdog = _Watchdog(deadline)
+    guard = _Guard(deadline, watchdog, settings.data_timeout, on_transmitted)
+    smtp: _Session | None = None
     try:
-        smtp.ehlo()
-        if settings.security == "starttls":
-            if not smtp.has_extn("starttls"):
-                raise _Permanent("D-NO-STARTTLS", env=_ENV["security"])
-            smtp.starttls(context=context)
-            smtp.ehlo()
-        if settings.user:
-            if not isinstance(smtp.sock, ssl.SSLSocket) and settings.security != "none":
-                raise _Permanent("D-PLAIN-PASSWORD")
-            try:
-                _login(smtp, settings.user, settings.password or "")
-            except smtplib.SMTPAuthenticationError as exc:
-                raise _Permanent(
-                    "D-LOGIN-REFUSED",
-                    user=settings.user,
-                    reply=f"{exc.smtp_code} {_one_line(exc.smtp_error)}",
-                    user_env=_ENV["user"],
-                    password_env=PASSWORD_ENV,
-                ) from exc
-        sender = email.utils.parseaddr(settings.sender)[1] or settings.sender
-        refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
-    except BaseException:
-        smtp.close()
+        if settings.security == "ssl":
+            assert context is not None
+            smtp = _TlsSession(settings, guard, context)
+        else:
+            smtp = _Session(settings, guard)
+        refused = _converse(smtp, message, settings, recipients, context)
+        # the server has the message: a failing QUIT must not make us send it again (and the
+        # watchdog still minds its reply)
+        with contextlib.suppress(OSError):
+            smtp.quit()
+    except BaseException as exc:
+        if smtp is not None:
+            smtp.close()
+        if isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 600:
+            raise  # the server's verdict on the message: it does not have it
+        if smtp is not None and smtp.transmitted and isinstance(exc, OSError | smtplib.SMTPException):
+            raise _Uncertain(_reason(exc, fired=watchdog.fired, deadline=deadline)) from exc
+        if watchdog.fired and isinstance(exc, OSError):
+            raise _Expired(_reason(exc, fired=True, deadline=deadline)) from exc
         raise
-    # the server has the message: a failing QUIT must not make us send it again
-    with contextlib.suppress(OSError):
-        smtp.quit()
+    finally:
+        watchdog.release()
     smtp.close()
     return refused
+
+
+def _converse(
+    smtp: _Session,
+    message: EmailMessage,
+    settings: SmtpSettings,
+    recipients: list[str],
+    context: ssl.SSLContext | None,
+) -> dict[str, tuple[int, bytes]]:
+    """EHLO, STARTTLS, the login, and the message, on a connected session."""
+    smtp.ehlo()
+    if settings.security == "starttls":
+        if not smtp.has_extn("starttls"):
+            raise _Permanent("D-NO-STARTTLS", env=_ENV["security"])
+        smtp.starttls(context=context)
+        smtp.ehlo()
+    if settings.user:
+        if not isinstance(smtp.sock, ssl.SSLSocket):
+            raise _Permanent("D-PLAIN-PASSWORD")
+        try:
+            _login(smtp, settings.user, settings.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise _Permanent(
+                "D-LOGIN-REFUSED",
+                user=settings.user,
+                reply=f"{exc.smtp_code} {_one_line(exc.smtp_error)}",
+                user_env=_ENV["user"],
+                password_env=PASSWORD_ENV,
+            ) from exc
+    sender = email.utils.parseaddr(settings.sender)[1] or settings.sender
+    return smtp.send_message(message, from_addr=sender, to_addrs=recipients)
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
@@ -392,6 +671,8 @@ def _temporary(exc: BaseException) -> bool:
         return False  # a certificate or protocol mismatch does not mend itself
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code < 0 or 400 <= exc.smtp_code < 500
+    if isinstance(exc.__context__, _ReplyTooLong):
+        return False  # the same server will flood the same way
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
     if isinstance(exc, smtplib.SMTPException):
@@ -399,9 +680,14 @@ def _temporary(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _reason(exc: BaseException) -> Message:
-    if isinstance(exc, _Permanent):
+def _reason(exc: BaseException, *, fired: bool = False, deadline: Deadline | None = None) -> Message:
+    """Why a try failed, as people read it; ``fired``: the deadline's watchdog cut the connection."""
+    if isinstance(exc, _Permanent | _Expired):
         return exc.detail
+    if fired and deadline is not None:
+        return Message("D-DEADLINE", {"seconds": deadline.seconds, "env": _ENV["deadline"]})
+    if isinstance(exc.__context__, _ReplyTooLong):
+        return Message("D-REPLY-TOO-LONG", {"megabytes": MAX_REPLY >> 20})
     if isinstance(exc, ssl.SSLCertVerificationError):
         return Message("D-TLS-VERIFY", {"reason": exc.verify_message, "env": _ENV["cafile"]})
     if isinstance(exc, ssl.SSLError):
@@ -431,9 +717,18 @@ def _refusals(refused: Mapping[str, tuple[int, str]]) -> str:
 
 # --- never twice ---------------------------------------------------------------------------------
 
+Status = Literal["sent", "uncertain"]
+
+# A state file holds one small entry per summary sent; one this large is not ours.
+_STATE_LIMIT = 16 << 20
+
 
 class SentLog:
-    """Which summaries went out already, in ``sent.json`` under the state directory."""
+    """Which summaries went out already, in ``sent.json`` under the state directory.
+
+    An entry is ``sent`` (the server accepted it) or ``uncertain`` (it went out whole but was
+    never confirmed); ``locked`` keeps overlapping runs from both sending.
+    """
 
     def __init__(self, state_dir: Path | None = None) -> None:
         if state_dir is None:
@@ -445,6 +740,7 @@ class SentLog:
 
                 state_dir = Path(user_state_dir("realisasi", appauthor=False))
         self.path = state_dir / "sent.json"
+        self.lock_path = state_dir / "sent.lock"
         self.warning: Message | None = None
         """Set when the state file was unreadable and a copy was kept; the CLI shows it."""
 
@@ -459,55 +755,186 @@ class SentLog:
 
     def was_sent(self, key: str) -> bool:
         """True when a message with this key was accepted by the server before."""
-        return key in self._load()
+        return self.status(key) == "sent"
 
-    def record(self, key: str, message_id: str, recipients: Iterable[str]) -> None:
-        """Remember a message the server accepted (call it only then)."""
+    def status(self, key: str) -> Status | None:
+        """``sent``, ``uncertain`` (it went out but was never confirmed), or None: never sent."""
+        entry = self._load().get(key)
+        if entry is None:
+            return None
+        return "uncertain" if isinstance(entry, dict) and entry.get("status") == "uncertain" else "sent"
+
+    def entry(self, key: str) -> dict[str, Any]:
+        """What was recorded of this key (empty when nothing, or not an object)."""
+        entry = self._load().get(key)
+        return entry if isinstance(entry, dict) else {}
+
+    def record(
+        self, key: str, message_id: str, recipients: Iterable[str], *, uncertain: bool = False
+    ) -> None:
+        """Remember a message the server accepted, or one that went out unconfirmed (``uncertain``)."""
+        self.restore(
+            key,
+            {
+                "message_id": message_id,
+                "recipients": list(recipients),
+                "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "status": "uncertain" if uncertain else "sent",
+            },
+        )
+
+    def restore(self, key: str, entry: dict[str, Any] | None) -> None:
+        """Put back what ``entry(key)`` gave before (None, or an empty one: no entry)."""
         entries = self._load()
-        entries[key] = {
-            "message_id": message_id,
-            "recipients": list(recipients),
-            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
+        if entry:
+            entries[key] = entry
+        else:
+            entries.pop(key, None)
         data = json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, data.encode("utf-8"))
         except OSError as exc:
-            raise UsageError(
-                "E-STATE-WRITE",
-                "H-STATE-DIR",
-                path=self.path,
-                reason=exc.strerror or str(exc),
-                env=STATE_DIR_ENV,
-            ) from exc
+            raise self._error("E-STATE-WRITE", self.path, exc) from exc
+
+    @contextlib.contextmanager
+    def locked(self, deadline: Deadline, poll: float = 0.05) -> Iterator[None]:
+        """Hold ``sent.lock`` from the check to the record, so that overlapping runs send once.
+
+        The lock is the operating system's (``flock``; ``msvcrt.locking`` on Windows): it goes with
+        the process, however it ends, so a crashed run leaves no stale lock behind. A run that
+        cannot have it before ``deadline`` fails with exit code 3.
+        """
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            # O_NONBLOCK: a pipe put in the lock file's place must not hang the open
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o666)
+        except OSError as exc:
+            raise self._error("E-STATE-WRITE", self.lock_path, exc) from exc
+        try:
+            kind = kind_of(os.fstat(fd).st_mode)
+            if kind is not None:
+                raise self._error("E-STATE-WRITE", self.lock_path, Message(kind))
+            while not _try_lock(fd, self.lock_path):
+                if deadline.remaining() <= 0:
+                    raise DeliveryError(
+                        "E-STATE-LOCKED", path=self.lock_path, seconds=deadline.seconds, env=_ENV["deadline"]
+                    )
+                time.sleep(min(poll, deadline.remaining()))
+            try:
+                yield
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
 
     def _load(self) -> dict[str, Any]:
         try:
-            raw = self.path.read_bytes()
+            info = self.path.stat()
         except FileNotFoundError:
             return {}
+        except OSError as exc:
+            raise self._error("E-STATE-READ", self.path, exc) from exc
+        if not stat.S_ISREG(info.st_mode):
+            # a folder, a pipe, a device: moved aside, so that a record can take its place
+            return self._unreadable(Message(kind_of(info.st_mode) or "F-FOLDER"), self._move_aside())
+        if info.st_size > _STATE_LIMIT:
+            return self._unreadable(
+                Message("D-STATE-SIZE", {"megabytes": _STATE_LIMIT >> 20}), self._move_aside()
+            )
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise self._error("E-STATE-READ", self.path, exc) from exc
         try:
             data = json.loads(raw.decode("utf-8"))
             entries = data["sent"]
             if not isinstance(entries, dict):
                 raise TypeError("'sent' is not an object")
             return entries
-        except (UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
-            backup = self._keep_copy(raw)
-            self.warning = Message(
-                "W-STATE-UNREADABLE", {"path": self.path, "reason": type(exc).__name__, "backup": backup}
-            )
-            return {}
+        # RecursionError: the decoder's answer to [[[[… nested deeper than Python's stack
+        except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
+            return self._unreadable(type(exc).__name__, self._keep_copy(raw))
+
+    def _unreadable(self, reason: str | Message, backup: Path) -> dict[str, Any]:
+        """No entries, and the state message naming why and where the old file went."""
+        self.warning = Message("W-STATE-UNREADABLE", {"path": self.path, "reason": reason, "backup": backup})
+        return {}
+
+    def _backup(self, n: int) -> Path:
+        """sent.json.bak, sent.json.1.bak, …"""
+        return self.path.with_name(f"{self.path.name}.bak" if n == 0 else f"{self.path.name}.{n}.bak")
 
     def _keep_copy(self, raw: bytes) -> Path:
         """Save a corrupt state file beside it before it can be overwritten; never clobber an older copy."""
         n = 0
         while True:
-            backup = self.path.with_name(f"{self.path.name}.bak" if n == 0 else f"{self.path.name}.{n}.bak")
-            if not backup.exists():
-                write_atomic(backup, raw)
+            backup = self._backup(n)
+            try:
+                info = backup.lstat()
+            except FileNotFoundError:
+                try:
+                    write_atomic(backup, raw)
+                except OSError as exc:
+                    raise self._error("E-STATE-WRITE", backup, exc) from exc
                 return backup
-            if backup.read_bytes() == raw:
+            except OSError:
+                info = None
+            if (
+                info
+                and stat.S_ISREG(info.st_mode)
+                and info.st_size == len(raw)
+                and backup.read_bytes() == raw
+            ):
                 return backup
             n += 1
+
+    def _move_aside(self) -> Path:
+        """Rename what stands in the state file's place to the first free backup name."""
+        n = 0
+        while os.path.lexists(self._backup(n)):
+            n += 1
+        try:
+            self.path.rename(self._backup(n))
+        except OSError as exc:
+            raise self._error("E-STATE-WRITE", self.path, exc) from exc
+        return self._backup(n)
+
+    @staticmethod
+    def _error(code: str, path: Path, problem: OSError | Message) -> UsageError:
+        reason = problem if isinstance(problem, Message) else problem.strerror or str(problem)
+        return UsageError(code, "H-STATE-DIR", path=path, reason=reason, env=STATE_DIR_ENV)
+
+
+def _try_lock(fd: int, path: Path) -> bool:
+    """Take the lock on ``fd`` if it is free; False when another process holds it."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
+        return False  # held by another run (Windows says EACCES, or EDEADLOCK: an OSError below)
+    except OSError as exc:
+        if sys.platform == "win32":
+            return False
+        raise SentLog._error("E-STATE-WRITE", path, exc) from exc
+    return True
+
+
+def _unlock(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import InputError, UsageError
 from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, read_part
-
-if TYPE_CHECKING:
-    pass
-
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -33,6 +29,38 @@ def written_by_realisasi(path: Path) -> bool:
         return f'name="{OUTPUT_PROPERTY}"'.encode() in custom
     except (Damaged, *ZIP_ERRORS):
         return False
+
+
+def kind_of(mode: int) -> str | None:
+    """What a path of this ``st_mode`` is when it is not a file, as a code of the catalogue
+    (``F-FOLDER``, ``F-PIPE``, ``F-DEVICE``, ``F-SOCKET``); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "F-FOLDER"
+    if stat.S_ISFIFO(mode):
+        return "F-PIPE"
+    if stat.S_ISSOCK(mode):
+        return "F-SOCKET"
+    return "F-DEVICE"  # character or block device (/dev/zero, /dev/stdin, NUL), or stranger still
+
+
+def check_readable(path: Path) -> None:
+    """Refuse an input that is neither a file nor a folder: reading a pipe or a device (a FIFO,
+    ``/dev/stdin``, ``/dev/zero``) would wait forever or never end.
+
+    A path that does not exist is left to the caller, which names it as such.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    kind = kind_of(mode)
+    if kind is None or kind == "F-FOLDER":
+        return
+    from realisasi_cli.messages import Message
+
+    raise UsageError("E-NOT-A-FILE", path=path, kind=Message(kind))
 
 
 def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list[Path]:
@@ -61,6 +89,7 @@ def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list
                 raise InputError("E-EMPTY-FOLDER", path=path)
             files.extend(found)
         elif path.exists():
+            check_readable(path)
             files.append(path)
         else:
             raise UsageError("E-NO-SUCH-PATH", path=path)

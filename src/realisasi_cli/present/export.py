@@ -8,8 +8,9 @@ import math
 import os
 import re
 import secrets
+import shutil
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -334,14 +335,27 @@ def parquet_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes
     return buffer.getvalue()
 
 
+# The files ``facts -o`` writes; a folder holding anything else is not replaced.
+FACT_TABLES = ("budget", "realization", "plan", "physical", "sources")
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """What ``folder`` holds that ``facts`` did not write (empty when it is missing)."""
+    ours = {f"{name}.parquet" for name in FACT_TABLES}
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    return sorted(e.name for e in entries if e.name not in ours or not e.is_file(follow_symlinks=False))
+
+
 def write_facts(dataset: Dataset, folder: Path) -> dict[str, int]:
-    """The dataset's facts as Parquet files in ``folder``, each written atomically; rows per file.
+    """The dataset's facts as Parquet files in ``folder``, all or nothing; rows per file.
 
-    ``plan`` and ``physical`` are written only when the inputs have them.
+    ``plan`` and ``physical`` are written only when the inputs have them. The files are written
+    into a new folder beside ``folder``, which then takes its place: a failure leaves the earlier
+    run's folder as it was, and a success leaves none of its files mixed with the new ones.
     """
-    import io
-
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {
         "budget": dataset.budget,
         "realization": dataset.realization,
@@ -349,10 +363,51 @@ def write_facts(dataset: Dataset, folder: Path) -> dict[str, int]:
         "physical": dataset.physical,
         "sources": dataset.sources,
     }
-    for name, frame in tables.items():
-        if name in ("plan", "physical") and frame.height == 0:
-            continue
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer)
-        write_atomic(folder / f"{name}.parquet", buffer.getvalue())
+
+    def fill(new: Path) -> None:
+        for name, frame in tables.items():
+            if name in ("plan", "physical") and frame.height == 0:
+                continue
+            buffer = io.BytesIO()
+            frame.write_parquet(buffer)
+            write_atomic(new / f"{name}.parquet", buffer.getvalue())
+
+    replace_folder(folder, fill)
     return {name: frame.height for name, frame in tables.items()}
+
+
+def replace_folder(folder: Path, fill: Callable[[Path], None]) -> None:
+    """Make ``folder`` hold exactly what ``fill`` writes into an empty folder, all or nothing.
+
+    ``fill`` writes into a temporary folder beside ``folder``; the old folder is renamed aside, the
+    new one renamed into its place, and the old one removed. A failure — a full disk, SIGTERM —
+    leaves the old folder as it was and no temporary folder behind. The new folder keeps the old
+    one's permissions (a new one gets the umask's).
+    """
+    folder = folder.resolve()  # a link to a folder: the folder it names is replaced, not the link
+    try:
+        mode: int | None = stat.S_IMODE(folder.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(4)
+    new = folder.with_name(f".{folder.name}.{token}.tmp")
+    aside = folder.with_name(f".{folder.name}.{token}.old")
+    new.mkdir(0o777)
+    try:
+        fill(new)
+        if mode is not None:
+            new.chmod(mode)
+        if mode is None:
+            new.rename(folder)
+        else:
+            folder.rename(aside)
+            try:
+                new.rename(folder)
+            except BaseException:
+                aside.rename(folder)
+                raise
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
