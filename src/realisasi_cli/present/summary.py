@@ -19,7 +19,7 @@ from realisasi_cli.present.report import Selection, data_dates, rank_json
 from realisasi_cli.present.templates import render
 from realisasi_cli.present.words import words
 
-_QUARTER_NAMES = {"id": ("TW I", "TW II", "TW III", "TW IV"), "en": ("Q1", "Q2", "Q3", "Q4")}
+_QUARTER_NAMES = {"id": ("TW I", "TW II", "TW III", "TW IV"), "en": ("TW I", "TW II", "TW III", "TW IV")}
 # enough to say what is wrong on a phone; the rest is one `rank --format json` away
 _MAX_WARNINGS = 5
 _MODAL_LOWEST = 3  # the lowest belanja modal units named on the modal line
