@@ -388,7 +388,7 @@ def test_english_when_asked(evaluated: tuple[Evaluation, Dataset]) -> None:
     text, _ = render_summary(ctx)
 
     assert ctx.subject == "Spending realization as of November 10, 2023: 62.5% (+5.9 pp)"
-    assert "10 of 32 units below 57%" in text and "Q4" in text
+    assert "10 of 32 units below 57%" in text and "TW IV" in text
 
 
 def test_the_subject_has_no_date_when_no_export_gives_one() -> None:
