@@ -359,3 +359,19 @@ def test_a_form_without_data_rows_and_a_folder_of_cash_plans_say_so(tmp_path: Pa
         openpyxl_book(plans / f"rak_{unit[-1].lower()}_2024.xlsx", {"RAK": rows})
     only = runner.invoke(app, ["rank", str(plans)])
     assert only.exit_code == 1 and "[E-ONLY-PLANS]" in only.stderr and "--plan" in only.stderr
+
+
+def test_data_dated_after_today_is_a_warning(tmp_path: Path) -> None:
+    rows = [
+        ["REALISASI BELANJA s.d. 31 Desember 2099"],
+        [],
+        ["Nama OPD", "Pagu", "Realisasi"],
+        ["Dinas A", 100, 40],
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    result = runner.invoke(app, ["rank", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2099-12-31"
+    (future,) = [w for w in doc["warnings"] if w["code"] == "W-FUTURE-DATE"]
+    assert "31 Desember 2099" in future["message"]

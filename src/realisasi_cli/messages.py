@@ -771,6 +771,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} perangkat daerah memiliki data lebih lama dari yang terbaru ({newest}) lebih dari {days} hari: {names}",
         "{n} unit(s) have data older than the newest ({newest}) by more than {days} days: {names}",
     ),
+    "W-FUTURE-DATE": (
+        "data bertanggal {day}, setelah hari ini ({today}): mungkin lembar bulan yang belum diisi, atau tanggal yang salah ketik",
+        "the data is dated {day}, after today ({today}): perhaps month sheets not filled in yet, or a mistyped date",
+    ),
     "W-NOT-YEAR-TO-DATE": (
         "{name}: realisasinya mencakup {start} s.d. {end}, bukan sejak 1 Januari; "
         "penyerapannya bukan kumulatif tahun berjalan",

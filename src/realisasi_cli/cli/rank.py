@@ -113,7 +113,8 @@ def rank(
         print_warnings(before.warnings, quiet, run.language)
     ranking, changes = evaluation.ranking, evaluation.changes
     total_pace = evaluation.pace if with_pace else None
-    print_warnings([*run.dataset.warnings, *evaluation.warnings], quiet, run.language)
+    # what the units' dates call for first: it says how far the figures can be trusted
+    print_warnings([*evaluation.warnings, *run.dataset.warnings], quiet, run.language)
     if chosen is Format.table:
         from realisasi_cli.present.tables import last_year_line, rank_lines, rank_table
 

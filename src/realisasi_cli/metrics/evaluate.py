@@ -203,6 +203,10 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
                 {"n": len(dates.stale), "newest": dates.newest, "days": stale_days, "names": _names(named)},
             )
         )
+    if dates.newest is not None and dates.newest > date.today():
+        # month sheets of the whole year, the later ones not filled in yet, say December
+        today = date.today()
+        warnings.append(Warning_("", None, None, "W-FUTURE-DATE", {"day": dates.newest, "today": today}))
     for name, start, end in dates.not_year_to_date:
         warnings.append(
             Warning_(
