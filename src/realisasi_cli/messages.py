@@ -608,6 +608,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} sel di kolom {column} ({header}) bukan nilai uang, misalnya '{raw}' di {where}; dihitung 0",
         "{n} cell(s) in column {column} ({header}) are not amounts, e.g. '{raw}' at {where}; counted as 0",
     ),
+    "W-AMOUNT-OUT-OF-RANGE": (
+        "{n} sel di kolom {column} ({header}) berisi angka yang bukan nilai uang (NaN, tak hingga, atau "
+        "10^15 rupiah ke atas), misalnya '{raw}' di {cells}; tidak dihitung — periksa sel itu",
+        "{n} cell(s) in column {column} ({header}) hold a number that is no amount (NaN, infinite, or "
+        "10^15 rupiah and more), e.g. '{raw}' at {cells}; not counted — check the cell",
+    ),
+    "W-AMOUNT-MALFORMED": (
+        "{n} sel di kolom {column} ({header}) berisi angka dengan pemisah yang salah tempat, misalnya "
+        "'{raw}' di {cells}; tidak dihitung — tulis seperti 1.234.567,89",
+        "{n} cell(s) in column {column} ({header}) hold a number whose separators are out of place, "
+        "e.g. '{raw}' at {cells}; not counted — write it like 1.234.567,89",
+    ),
+    "W-NEGATIVE-BUDGET": (
+        "{n} pagu negatif di kolom {column} ({header}), misalnya {value} di {cells}; tidak dihitung dalam "
+        "total",
+        "{n} negative budget amount(s) in column {column} ({header}), e.g. {value} at {cells}; left out "
+        "of the totals",
+    ),
     "W-DUPLICATE-UNIT": (
         "perangkat daerah '{name}' muncul {n} kali (baris {rows}); nilainya dijumlahkan",
         "unit '{name}' appears {n} times (rows {rows}); its amounts were added",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -135,7 +134,7 @@ def rank(
             notices=evaluation.warnings,
             last_year=before,
         )
-        emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+        emit(report.to_json(document), output)
     elif chosen in TABULAR:
         from realisasi_cli.present.sheets import rank_sheets
 

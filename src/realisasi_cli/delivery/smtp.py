@@ -454,7 +454,7 @@ class SentLog:
         addresses = sorted(
             {email.utils.parseaddr(r)[1].strip().lower() or r.strip().lower() for r in recipients}
         )
-        payload = json.dumps([data_fingerprint, addresses], ensure_ascii=False)
+        payload = json.dumps([data_fingerprint, addresses], ensure_ascii=False, allow_nan=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def was_sent(self, key: str) -> bool:
@@ -469,7 +469,9 @@ class SentLog:
             "recipients": list(recipients),
             "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        data = json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2) + "\n"
+        data = (
+            json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, data.encode("utf-8"))
