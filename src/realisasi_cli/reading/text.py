@@ -33,7 +33,7 @@ def read_text(path: Path, kind: str) -> list[Grid]:
 def _read_csv(path: Path, text: str) -> Grid:
     try:
         delimiter = _sniff_delimiter(text[:20000])
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
