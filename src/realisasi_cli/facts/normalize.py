@@ -436,7 +436,8 @@ def normalize(
     ``revenue``, the facts are its pendapatan (account 4) instead of its belanja.
     """
     grid = layout.grid
-    warnings: list[Warning_] = []
+    # what reading noticed (a quote that never closes, lines in another encoding) comes first
+    warnings = [Warning_(str(grid.file), grid.sheet, row, code, params) for row, code, params in grid.notices]
     slots = plan_slots(layout)
     frame = layout.grid.frame.slice(layout.data_start)
     columns = SheetColumns.of(layout, slots, frame)

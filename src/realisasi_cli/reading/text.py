@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
-from realisasi_cli.inputs.sniff import decode_text
+from realisasi_cli.inputs.sniff import Decoded, decode
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
 
@@ -22,23 +23,93 @@ from realisasi_cli.reading.workbook import clip_merges
 
 def read_text(path: Path, kind: str) -> list[Grid]:
     raw = path.read_bytes()
-    text = decode_text(raw)
+    decoded = decode(raw)
+    text = decoded.text
     if kind == "html":
-        return [_read_html(path, text)]
-    if kind == "spreadsheetml":
-        return _read_spreadsheetml(path, text)
-    return [_read_csv(path, text)]
+        grids = [_read_html(path, text)]
+    elif kind == "spreadsheetml":
+        grids = _read_spreadsheetml(path, text)
+    else:
+        grids = [_read_csv(path, text)]
+    if grids:
+        grids[0].notices[:0] = _encoding_notices(decoded)
+    return grids
+
+
+_LINES_NAMED = 5
+
+
+def _encoding_notices(decoded: Decoded) -> list[tuple[int | None, str, dict[str, object]]]:
+    """Lines that disagree with the file's encoding (``inputs.sniff.decode``), as a warning."""
+    if not decoded.odd_lines:
+        return []
+    lines = decoded.odd_lines
+    code = "W-TEXT-NOT-UTF8-LINES" if decoded.encoding == "utf-8" else "W-TEXT-UTF8-LINES"
+    return [(lines[0], code, {"n": len(lines), "lines": [str(n) for n in lines[:_LINES_NAMED]]})]
 
 
 def _read_csv(path: Path, text: str) -> Grid:
     try:
         delimiter = _sniff_delimiter(text[:20000])
-        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+        rows, notices = _records(text, delimiter)
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
-    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
+    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows), notices=notices)
+
+
+def _records(
+    text: str, delimiter: str
+) -> tuple[list[list[str]], list[tuple[int | None, str, dict[str, object]]]]:
+    """The rows of a CSV text, and a warning where a quote that never closes swallowed the rows
+    after it.
+
+    A cell may hold a line break inside quotes; a lone ``"`` at the start of a cell opens such a
+    cell, which then runs to the next quote, maybe the end of the file, taking every row in
+    between. A cell that spans lines looking like rows (as many fields as the table's rows, or
+    one fewer), spanning three lines or more or with a quote that never closes, was opened by
+    mistake: its lines are read one by one, the unmatched quote as a character.
+    """
+    rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    # a line break inside quotes is the only way a record spans lines: none, nothing to look at
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(rows) >= breaks + (not text.endswith(("\n", "\r"))):
+        return rows, []
+    widths = Counter(len(r) for r in rows if len(r) > 1)
+    row_like = max(2, (widths.most_common(1)[0][0] if widths else 2) - 1)
+    lines = io.StringIO(text, newline=None).read().split("\n")
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    fixed: list[list[str]] = []
+    opened: list[int] = []
+    start = 1
+    for record in reader:
+        end = reader.line_num
+        spanned = lines[start - 1 : end]
+        unclosed = sum(line.count('"') for line in spanned) % 2 == 1
+        if (
+            end > start
+            and (end - start >= 2 or unclosed)
+            and any(len(line.split(delimiter)) >= row_like for line in spanned[1:])
+        ):
+            opened.append(start)
+            fixed.extend(_line_fields(line, delimiter) for line in spanned)
+        else:
+            fixed.append(record)
+        start = end + 1
+    if not opened:
+        return rows, []
+    lines_named = [str(n) for n in opened[:_LINES_NAMED]]
+    return fixed, [(opened[0], "W-CSV-OPEN-QUOTE", {"n": len(opened), "lines": lines_named})]
+
+
+def _line_fields(line: str, delimiter: str) -> list[str]:
+    """One line's fields; a line with an odd number of quotes is split at every delimiter, a
+    quote that opens no closed cell kept as a character."""
+    if line.count('"') % 2 == 0:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    fields = line.split(delimiter)
+    return [f[1:-1].replace('""', '"') if len(f) > 1 and f[0] == f[-1] == '"' else f for f in fields]
 
 
 def _sniff_delimiter(sample: str) -> str:
