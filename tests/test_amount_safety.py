@@ -256,3 +256,23 @@ def test_every_json_written_refuses_nan() -> None:
             found.append((path.relative_to(ROOT).as_posix(), call.lineno, ok))
     assert found, "no json.dumps found: the test no longer looks where JSON is written"
     assert [f for f in found if not f[2]] == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "csv", "json"])
+def test_a_budget_of_a_fraction_of_a_rupiah_does_not_stop_any_output(tmp_path: Path, fmt: str) -> None:
+    """A budget of 10^-300 rupiah is an amount, but its absorption (10^302 %) is past what can be
+    formatted; it shows as "-", and the outputs come out."""
+    rows = [
+        HEADER,
+        ["DINAS A", "1e-300", "1"],
+        ["DINAS B", "0,01", "999.999.999.999.999"],
+        ["DINAS C", "1.000", "500"],
+    ]
+    path = write_csv(tmp_path / "tiny.csv", rows)
+    result = invoke("rank", str(path), "--all", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        strict_json(result.stdout)
+    for command in (["brief"], ["summary"], ["quarters"], ["rank", "--pace"]):
+        other = invoke(command[0], str(path), "--as-of", "2023-09-30", *command[1:])
+        assert other.exit_code == 0 and "unexpected" not in other.stderr, (command, other.stderr)

@@ -11,10 +11,16 @@ from babel.numbers import format_currency, format_decimal
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
+# Larger than any total a government has (a nation's budget is ~10^15 rupiah), and well within
+# the 28 digits babel's decimal arithmetic keeps: a percentage of a budget of a thousandth of a
+# rupiah reaches 10^300, which babel cannot format.
+_SHOWN_BELOW = 1e18
+
+
 def _missing(value: float | None) -> bool:
-    """Whether a number cannot be shown: unknown, or NaN or infinite (never an amount, see
-    ``numbers.MAX_AMOUNT``; shown as unknown rather than stopping a table or a brief)."""
-    return value is None or not math.isfinite(value)
+    """Whether a number cannot be shown: unknown, NaN, infinite or absurdly large (never an
+    amount, see ``numbers.MAX_AMOUNT``; shown as unknown rather than stopping a table or a brief)."""
+    return value is None or not math.isfinite(value) or abs(value) >= _SHOWN_BELOW
 
 
 def rupiah(value: float | None, lang: str = "id") -> str:
