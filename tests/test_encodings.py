@@ -131,3 +131,25 @@ def test_carriage_returns_alone_end_lines_as_in_an_old_mac_file(tmp_path: Path) 
     path = tmp_path / "lra.csv"
     path.write_bytes(csv_text().replace("\r\n", "\r").encode("utf-8"))
     assert rank(path)["total"]["budget"] == 7000000.0
+
+
+def test_a_lone_quote_before_a_large_rest_does_not_refuse_the_file(tmp_path: Path) -> None:
+    # csv alone would make one cell of the 200 KB after the quote, past its size limit (128 KB)
+    rows = [ROWS[0], ('"DINAS AWAL', "1.000.000,00", "100.000,00")]
+    rows += [(f"DINAS {i}", "1.000.000,00", "500.000,00") for i in range(6000)]
+    path = tmp_path / "lra.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    assert path.stat().st_size > 200_000
+    document = rank(path)
+    assert document["total"]["budget"] == 6001 * 1_000_000.0
+    assert document["total"]["realized"] == 100_000.0 + 6000 * 500_000.0
+    assert [w["row"] for w in document["warnings"] if w["code"] == "W-CSV-OPEN-QUOTE"] == [2]
+
+
+def test_a_nul_byte_past_the_first_bytes_of_a_csv_does_not_refuse_it(tmp_path: Path) -> None:
+    # a NUL among the first bytes says binary; one further on is a stray byte, dropped
+    rows = [*ROWS, *((f"DINAS {i}", "1.000.000,00", "0") for i in range(400))]
+    path = tmp_path / "lra.csv"
+    path.write_bytes(csv_text(rows).encode("utf-8").replace(b"DINAS 399", b"DINAS 3\x0099", 1))
+    document = rank(path)
+    assert "DINAS 399" in names(document) and document["total"]["budget"] == (7 + 400) * 1_000_000.0

@@ -23,10 +23,12 @@ _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
 # The shapes a text amount may take once its currency, sign and scale are gone: groups of three
 # after the first, one decimal separator at most. Anything else ("1.234.567,89.00", "1.23,45")
 # would be read by dropping separators, and may be off by a factor of a hundred.
-_WELL_FORMED = {
-    False: r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?$|^,\d+$",  # Indonesian: 1.234.567,89
-    True: r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^\.\d+$",  # English: 1,234,567.89
+_GROUPED = {
+    False: r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+",  # Indonesian: 1.234.567,89
+    True: r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+",  # English: 1,234,567.89
 }
+_WELL_FORMED = {english: f"^(?:{grouped})$" for english, grouped in _GROUPED.items()}
+_BARE_WELL_FORMED = {english: f"^[+-]?(?:{grouped})$" for english, grouped in _GROUPED.items()}
 # No cell of a regional budget holds 10^15 rupiah (a thousand trillion; a province's whole APBD
 # is below 10^14), and below it a float still counts every sen exactly. A cell that reads as a
 # larger number, or as NaN or infinity, is a damaged or crafted cell, not an amount.
@@ -200,14 +202,20 @@ def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
 
 def _malformed(typed: pl.Series, parsed: pl.Series, notation: Notation) -> pl.Series:
     """Whether each typed cell was read as a number although its separators are out of place."""
+    # most typed cells are bare digits and separators ("-1.234.567,89"): one search decides them
+    bare = _BARE_WELL_FORMED[notation.comma_thousands]
+    suspect = parsed.is_not_null() & ~typed.str.contains(bare).fill_null(False)
+    if not suspect.any():
+        return suspect
+    at = suspect.arg_true()
     body = pl.col("v")
     well_formed = (
         body.is_in(_ZERO_MARKS)
         | body.str.contains(_PLAIN)
         | body.str.contains(_WELL_FORMED[notation.comma_thousands])
     )
-    shaped = _bodies(typed).select(well_formed.fill_null(True)).to_series()
-    return parsed.is_not_null() & ~shaped
+    shaped = _bodies(typed.gather(at)).select(well_formed.fill_null(True)).to_series()
+    return suspect.scatter(at, ~shaped)
 
 
 def _bounded(values: pl.Series, malformed: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:

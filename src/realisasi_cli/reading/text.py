@@ -51,12 +51,44 @@ def _encoding_notices(decoded: Decoded) -> list[tuple[int | None, str, dict[str,
 def _read_csv(path: Path, text: str) -> Grid:
     try:
         delimiter = _sniff_delimiter(text[:20000])
-        rows, notices = _records(text, delimiter)
+        # a NUL is no character of any export, and csv refuses the whole file for one
+        rows, notices = _records(text.replace("\x00", ""), delimiter)
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
     return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows), notices=notices)
+
+
+_MAX_CELL_LINES = 50  # a cell of an export holds a few line breaks; more is a quote left open
+
+
+class _RunOn(Exception):
+    """A quoted cell running on over more lines than a cell holds, from line ``start`` (0-based)."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+class _Lines:
+    """Lines handed to ``csv.reader`` one by one, from ``start``: where the record being read
+    began (``record``), and a stop to one that takes more than ``_MAX_CELL_LINES`` lines."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.next = self.record = start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        if self.next - self.record >= _MAX_CELL_LINES:
+            raise _RunOn(self.record)
+        self.next += 1
+        return self.lines[self.next - 1] + "\n"
 
 
 def _records(
@@ -67,38 +99,53 @@ def _records(
 
     A cell may hold a line break inside quotes; a lone ``"`` at the start of a cell opens such a
     cell, which then runs to the next quote, maybe the end of the file, taking every row in
-    between. A cell that spans lines looking like rows (as many fields as the table's rows, or
-    one fewer), spanning three lines or more or with a quote that never closes, was opened by
-    mistake: its lines are read one by one, the unmatched quote as a character.
+    between (or past csv's limit on a cell's size, refusing the file). A cell that runs over
+    more than ``_MAX_CELL_LINES`` lines, or spans lines looking like rows (as many fields as
+    the table's rows, or one fewer) over three lines or more or with a quote that never closes,
+    was opened by mistake: its lines are read one by one, the unmatched quote as a character.
     """
-    rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
-    # a line break inside quotes is the only way a record spans lines: none, nothing to look at
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    if len(rows) >= breaks + (not text.endswith(("\n", "\r"))):
-        return rows, []
-    widths = Counter(len(r) for r in rows if len(r) > 1)
-    row_like = max(2, (widths.most_common(1)[0][0] if widths else 2) - 1)
+    rows: list[list[str]] | None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    except csv.Error:  # a cell past csv's size limit: a quote left open over a large file
+        rows = None
+    else:
+        # a line break inside quotes is the only way a record spans lines: none, nothing to look at
+        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+        if len(rows) >= breaks + (not text.endswith(("\n", "\r"))):
+            return rows, []
     lines = io.StringIO(text, newline=None).read().split("\n")
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    if lines and lines[-1] == "":  # the line break that ends the last line
+        lines.pop()
+    widths = Counter(len(line.split(delimiter)) for line in lines[:200])
+    widths.pop(1, None)
+    row_like = max(2, (widths.most_common(1)[0][0] if widths else 2) - 1)
     fixed: list[list[str]] = []
     opened: list[int] = []
-    start = 1
-    for record in reader:
-        end = reader.line_num
-        spanned = lines[start - 1 : end]
-        unclosed = sum(line.count('"') for line in spanned) % 2 == 1
-        if (
-            end > start
-            and (end - start >= 2 or unclosed)
-            and any(len(line.split(delimiter)) >= row_like for line in spanned[1:])
-        ):
-            opened.append(start)
-            fixed.extend(_line_fields(line, delimiter) for line in spanned)
-        else:
-            fixed.append(record)
-        start = end + 1
+    start = 0
+    while start < len(lines):
+        feed = _Lines(lines, start)
+        try:
+            for record in csv.reader(feed, delimiter=delimiter):
+                first, feed.record = feed.record, feed.next
+                spanned = lines[first : feed.record]
+                unclosed = sum(line.count('"') for line in spanned) % 2 == 1
+                if (
+                    len(spanned) > 1
+                    and (len(spanned) >= 3 or unclosed)
+                    and any(len(line.split(delimiter)) >= row_like for line in spanned[1:])
+                ):
+                    opened.append(first + 1)
+                    fixed.extend(_line_fields(line, delimiter) for line in spanned)
+                else:
+                    fixed.append(record)
+            break
+        except (_RunOn, csv.Error):
+            opened.append(feed.record + 1)
+            fixed.append(_line_fields(lines[feed.record], delimiter))
+            start = feed.record + 1
     if not opened:
-        return rows, []
+        return fixed, []
     lines_named = [str(n) for n in opened[:_LINES_NAMED]]
     return fixed, [(opened[0], "W-CSV-OPEN-QUOTE", {"n": len(opened), "lines": lines_named})]
 
