@@ -196,7 +196,7 @@ def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
     malformed = _malformed(typed, grouped, notation)
     shapes = None
     if malformed.any():
-        shapes = pl.Series(values.name, [False] * values.len(), dtype=pl.Boolean).scatter(at, malformed)
+        shapes = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).scatter(at, malformed)
     return _bounded(parsed.scatter(at, grouped), shapes)
 
 
@@ -223,7 +223,9 @@ def _bounded(values: pl.Series, malformed: pl.Series | None) -> tuple[pl.Series,
     over = values.is_not_null() & ~(values.is_finite() & (values.abs() < MAX_AMOUNT)).fill_null(True)
     if not over.any() and malformed is None:
         return values, None
-    shape = malformed if malformed is not None else pl.Series([False] * values.len(), dtype=pl.Boolean)
+    shape = (
+        malformed if malformed is not None else pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True)
+    )
     why = (
         pl.DataFrame({"over": over, "shape": shape})
         .select(

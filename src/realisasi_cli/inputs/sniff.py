@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -102,7 +103,7 @@ def decode(raw: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     odd, utf8 = [], []
-    for number, line in enumerate(body.split(b"\n"), start=1):
+    for number, line in enumerate(io.BytesIO(body), start=1):  # a line at a time, not a list
         if line.isascii():
             continue
         try:

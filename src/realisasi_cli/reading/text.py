@@ -64,11 +64,7 @@ _MAX_CELL_LINES = 50  # a cell of an export holds a few line breaks; more is a q
 
 
 class _RunOn(Exception):
-    """A quoted cell running on over more lines than a cell holds, from line ``start`` (0-based)."""
-
-    def __init__(self, start: int) -> None:
-        super().__init__(start)
-        self.start = start
+    """A quoted cell running on over more lines than a cell holds."""
 
 
 class _Lines:
@@ -86,7 +82,7 @@ class _Lines:
         if self.next >= len(self.lines):
             raise StopIteration
         if self.next - self.record >= _MAX_CELL_LINES:
-            raise _RunOn(self.record)
+            raise _RunOn
         self.next += 1
         return self.lines[self.next - 1] + "\n"
 
