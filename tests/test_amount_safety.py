@@ -20,6 +20,7 @@ from builders import ods_bytes, openpyxl_book
 from conftest import ROOT
 from realisasi_cli.cli.application import app
 from realisasi_cli.numbers import MAX_AMOUNT, parse_amounts, read_amounts
+from test_hardening import posix_only, run_measured
 
 runner = CliRunner()
 
@@ -276,3 +277,27 @@ def test_a_budget_of_a_fraction_of_a_rupiah_does_not_stop_any_output(tmp_path: P
     for command in (["brief"], ["summary"], ["quarters"], ["rank", "--pace"]):
         other = invoke(command[0], str(path), "--as-of", "2023-09-30", *command[1:])
         assert other.exit_code == 0 and "unexpected" not in other.stderr, (command, other.stderr)
+
+
+@posix_only
+@pytest.mark.slow
+def test_400k_cells_that_are_no_amounts_are_refused_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """Measured in a child process: every budget cell NaN, infinite, huge, 400 digits long,
+    malformed or negative, one warning per kind and column."""
+    kinds = ["NaN", "inf", "1e308", "9" * 400, "1.234.567,89.00", "-5.000.000"]
+    path = tmp_path / "hostile.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Perangkat Daerah;Pagu;Realisasi\n")
+        handle.writelines(f"DINAS {i};{kinds[i % len(kinds)]};1.000,00\n" for i in range(400_000))
+    for fmt in ("json", "md"):
+        code, stderr, seconds, peak = run_measured(
+            "rank", str(path), "-f", fmt, "-o", str(tmp_path / f"r.{fmt}")
+        )
+        assert code == 0, stderr
+        assert "unexpected" not in stderr
+        assert seconds < 20 and peak < 1024, (fmt, seconds, peak)
+    document = strict_json((tmp_path / "r.json").read_text(encoding="utf-8"))
+    codes = sorted(
+        w["code"] for w in document["warnings"] if w["code"].startswith(("W-AMOUNT", "W-NEGATIVE-B"))
+    )
+    assert codes == ["W-AMOUNT-MALFORMED", "W-AMOUNT-OUT-OF-RANGE", "W-NEGATIVE-BUDGET"]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from realisasi_cli.cli.application import app
 from realisasi_cli.inputs.sniff import decode, sniff_kind
 from realisasi_cli.reading.text import read_text
+from test_hardening import posix_only, run_measured
 
 runner = CliRunner()
 
@@ -153,3 +154,18 @@ def test_a_nul_byte_past_the_first_bytes_of_a_csv_does_not_refuse_it(tmp_path: P
     path.write_bytes(csv_text(rows).encode("utf-8").replace(b"DINAS 399", b"DINAS 3\x0099", 1))
     document = rank(path)
     assert "DINAS 399" in names(document) and document["total"]["budget"] == (7 + 400) * 1_000_000.0
+
+
+@posix_only
+@pytest.mark.slow
+def test_a_lone_quote_before_400k_rows_is_read_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """Measured in a child process: csv alone refused this file (a 15 MB cell); line by line it is
+    read in a few seconds."""
+    path = tmp_path / "lra.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(csv_text([ROWS[0], ('"DINAS AWAL', "1.000.000,00", "100.000,00")]))
+        handle.writelines(f"DINAS {i};1.000.000,00;500.000,00\r\n" for i in range(400_000))
+    code, stderr, seconds, peak = run_measured("rank", str(path), "-f", "json")
+    assert code == 0, stderr
+    assert "a quote" in stderr and "line 2" in stderr
+    assert seconds < 20 and peak < 1024, (seconds, peak)
