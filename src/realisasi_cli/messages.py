@@ -740,6 +740,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} sel di kolom {column} ({header}) bukan nilai uang, misalnya '{raw}' di {where}; dihitung 0",
         "{n} cell(s) in column {column} ({header}) are not amounts, e.g. '{raw}' at {where}; counted as 0",
     ),
+    "W-AMOUNT-OUT-OF-RANGE": (
+        "{n} sel di kolom {column} ({header}) berisi angka yang bukan nilai uang (NaN, tak hingga, atau "
+        "10^15 rupiah ke atas), misalnya '{raw}' di {cells}; tidak dihitung — periksa sel itu",
+        "{n} cell(s) in column {column} ({header}) hold a number that is no amount (NaN, infinite, or "
+        "10^15 rupiah and more), e.g. '{raw}' at {cells}; not counted — check the cell",
+    ),
+    "W-AMOUNT-MALFORMED": (
+        "{n} sel di kolom {column} ({header}) berisi angka dengan pemisah yang salah tempat, misalnya "
+        "'{raw}' di {cells}; tidak dihitung — tulis seperti 1.234.567,89",
+        "{n} cell(s) in column {column} ({header}) hold a number whose separators are out of place, "
+        "e.g. '{raw}' at {cells}; not counted — write it like 1.234.567,89",
+    ),
+    "W-NEGATIVE-BUDGET": (
+        "{n} pagu negatif di kolom {column} ({header}), misalnya {value} di {cells}; tidak dihitung dalam "
+        "total",
+        "{n} negative budget amount(s) in column {column} ({header}), e.g. {value} at {cells}; left out "
+        "of the totals",
+    ),
+    "W-TEXT-NOT-UTF8-LINES": (
+        "{n} baris berkas UTF-8 ini bukan UTF-8 (baris {lines}); bita yang aneh dibaca sebagai "
+        "Windows-1252 — periksa nama di baris itu",
+        "{n} line(s) of this UTF-8 file are not UTF-8 (line {lines}); their odd bytes were read as "
+        "Windows-1252 — check the names on those lines",
+    ),
+    "W-TEXT-UTF8-LINES": (
+        "sebagian besar baris bukan UTF-8, jadi berkas dibaca sebagai Windows-1252, tetapi {n} baris "
+        "adalah UTF-8 (baris {lines}) dan hurufnya bisa tampil aneh — simpan ulang dalam satu pengodean",
+        "most lines are not UTF-8, so the file was read as Windows-1252, but {n} line(s) are UTF-8 "
+        "(line {lines}) and may show odd characters — save it again in one encoding",
+    ),
+    "W-CSV-OPEN-QUOTE": (
+        'tanda kutip (") yang tidak ditutup di baris {lines} menelan baris-baris sesudahnya; baris itu '
+        "dibaca satu per satu, tanda kutipnya sebagai huruf — periksa sel itu",
+        'a quote (") that never closes at line {lines} swallowed the lines after it; they were read one '
+        "by one, the quote as a character — check that cell",
+    ),
     "W-DUPLICATE-UNIT": (
         "perangkat daerah '{name}' muncul {n} kali (baris {rows}); nilainya dijumlahkan",
         "unit '{name}' appears {n} times (rows {rows}); its amounts were added",

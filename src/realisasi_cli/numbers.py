@@ -20,6 +20,19 @@ _AMBIGUOUS_DOT = r"^\d{1,3}\.\d{3}$"
 _AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
 _SIGNED_AMBIGUOUS_DOT = r"^[+-]?\d{1,3}\.\d{3}$"
 _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
+# The shapes a text amount may take once its currency, sign and scale are gone: groups of three
+# after the first, one decimal separator at most. Anything else ("1.234.567,89.00", "1.23,45")
+# would be read by dropping separators, and may be off by a factor of a hundred.
+_GROUPED = {
+    False: r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+",  # Indonesian: 1.234.567,89
+    True: r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+",  # English: 1,234,567.89
+}
+_WELL_FORMED = {english: f"^(?:{grouped})$" for english, grouped in _GROUPED.items()}
+_BARE_WELL_FORMED = {english: f"^[+-]?(?:{grouped})$" for english, grouped in _GROUPED.items()}
+# No cell of a regional budget holds 10^15 rupiah (a thousand trillion; a province's whole APBD
+# is below 10^14), and below it a float still counts every sen exactly. A cell that reads as a
+# larger number, or as NaN or infinity, is a damaged or crafted cell, not an amount.
+MAX_AMOUNT = 1e15
 
 
 @dataclass(frozen=True)
@@ -140,7 +153,14 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
 
 
 def parse_amounts(values: pl.Series) -> pl.Series:
-    """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``.
+    """One column of amounts as Float64 rupiah (null where a cell holds none), by ``read_amounts``."""
+    return read_amounts(values)[0]
+
+
+def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
+    """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``, and why cells
+    that read as numbers were refused: ``range`` (NaN, infinite, ``MAX_AMOUNT`` or more) or
+    ``shape`` (separators out of place); None when no cell was.
 
     Most cells need less than all the rules, and a line-item column has a million of them:
     a cell that reads as a plain number ("1234567.89", a numeric cell in a column read as
@@ -152,14 +172,14 @@ def parse_amounts(values: pl.Series) -> pl.Series:
     frame = values.rename("v").to_frame()
     if values.dtype != pl.String:
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
-        return frame.with_columns(numeric.alias("v")).to_series().rename(values.name)
+        return _bounded(frame.with_columns(numeric.alias("v")).to_series().rename(values.name), None)
     parsed = values.cast(pl.Float64, strict=False)
     notation = detect_notation(values, parsed)
     rest = parsed.is_null() & values.is_not_null()
     if notation.dot_thousands:
         rest = rest | values.str.contains(_SIGNED_AMBIGUOUS_DOT).fill_null(False)
     if not rest.any():
-        return parsed
+        return _bounded(parsed, None)
     at = rest.arg_true()
     typed = values if at.len() == values.len() else values.gather(at)
     text = pl.col("v")
@@ -173,4 +193,49 @@ def parse_amounts(values: pl.Series) -> pl.Series:
         at_left = left.arg_true()
         ruled = typed.gather(at_left).rename("v").to_frame().select(amount_expr("v", pl.String(), notation))
         grouped = grouped.scatter(at_left, ruled.to_series())
-    return parsed.scatter(at, grouped)
+    malformed = _malformed(typed, grouped, notation)
+    shapes = None
+    if malformed.any():
+        shapes = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).scatter(at, malformed)
+    return _bounded(parsed.scatter(at, grouped), shapes)
+
+
+def _malformed(typed: pl.Series, parsed: pl.Series, notation: Notation) -> pl.Series:
+    """Whether each typed cell was read as a number although its separators are out of place."""
+    # most typed cells are bare digits and separators ("-1.234.567,89"): one search decides them
+    bare = _BARE_WELL_FORMED[notation.comma_thousands]
+    suspect = parsed.is_not_null() & ~typed.str.contains(bare).fill_null(False)
+    if not suspect.any():
+        return suspect
+    at = suspect.arg_true()
+    body = pl.col("v")
+    well_formed = (
+        body.is_in(_ZERO_MARKS)
+        | body.str.contains(_PLAIN)
+        | body.str.contains(_WELL_FORMED[notation.comma_thousands])
+    )
+    shaped = _bodies(typed.gather(at)).select(well_formed.fill_null(True)).to_series()
+    return suspect.scatter(at, ~shaped)
+
+
+def _bounded(values: pl.Series, malformed: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:
+    """``values`` with the cells that are no amount set to null, and why each was (see ``read_amounts``)."""
+    over = values.is_not_null() & ~(values.is_finite() & (values.abs() < MAX_AMOUNT)).fill_null(True)
+    if not over.any() and malformed is None:
+        return values, None
+    shape = (
+        malformed if malformed is not None else pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True)
+    )
+    why = (
+        pl.DataFrame({"over": over, "shape": shape})
+        .select(
+            pl.when(pl.col("over"))
+            .then(pl.lit("range"))
+            .when(pl.col("shape"))
+            .then(pl.lit("shape"))
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
+        .to_series()
+        .rename(values.name)
+    )
+    return values.set(why.is_not_null(), None), why

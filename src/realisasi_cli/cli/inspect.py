@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -33,10 +32,11 @@ def inspect(
         raise UsageError("E-INSPECT-TABLE-FILE")
     check_output(output, inputs)
     from realisasi_cli.present.inspect import inspect_json, inspect_tables
+    from realisasi_cli.present.report import to_json
 
     dataset, config = read_inputs(inputs, None, strict=False, explain=True)
     if chosen is Format.json:
-        emit(json.dumps(inspect_json(dataset), ensure_ascii=False, indent=2, default=str), output)
+        emit(to_json(inspect_json(dataset), default=str), output)
     elif chosen is Format.xlsx:
         from realisasi_cli.present.sheets import inspect_sheets
 

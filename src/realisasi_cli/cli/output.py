@@ -17,7 +17,8 @@ from realisasi_cli.errors import OutputError, UsageError
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
+    from rich.segment import Segment
 
     from realisasi_cli.facts.schema import Warning_
     from realisasi_cli.present.sheets import Sheet
@@ -71,8 +72,11 @@ class _Console:
         from rich.console import Console
 
         if self.stderr:
-            return Console(stderr=True, highlight=False)
-        return Console(highlight=False, width=piped_width())
+            console = Console(stderr=True, highlight=False)
+        else:
+            console = Console(highlight=False, width=piped_width())
+        console.push_render_hook(_strip_controls())
+        return console
 
     @property
     def rich(self) -> Console:
@@ -96,15 +100,42 @@ class _Console:
         return self.rich.width
 
 
+def _strip_controls() -> RenderHook:
+    """A render hook that leaves no control character of the data in what a console writes: the
+    text of each renderable's segments passes through ``safe_text.plain``, and Rich adds its own
+    styles after. Text is escaped where it is made (``escape``); this catches what is left."""
+    from rich.console import RenderHook
+    from rich.segment import Segment
+
+    from realisasi_cli.present.safe_text import plain
+
+    class Stripped:
+        def __init__(self, renderable: Any) -> None:
+            self.renderable = renderable
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+            for segment in console.render(self.renderable, options):
+                if segment.control or segment.text.isprintable():
+                    yield segment
+                else:
+                    yield Segment(plain(segment.text), segment.style)
+
+    class StripControls(RenderHook):
+        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+            return [Stripped(r) for r in renderables]
+
+    return StripControls()
+
+
 out = _Console(stderr=False)
 err = _Console(stderr=True)
 
 
 def escape(text: str) -> str:
-    """``text`` shown as it is, not read as Rich markup."""
-    from rich.markup import escape as rich_escape
+    """``text`` shown as it is, not read as Rich markup, without control characters."""
+    from realisasi_cli.present.safe_text import markup
 
-    return rich_escape(text)
+    return markup(text)
 
 
 # names that are files, not the folder an output of several files goes into

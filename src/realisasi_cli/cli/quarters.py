@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import (
     AllOption,
@@ -103,7 +101,7 @@ def quarters(
         out.show(quarters_table(document, run.language, category, out.width).renderables())
         return
     if chosen is Format.json:
-        emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+        emit(report.to_json(document), output)
     elif chosen in TABULAR:
         from realisasi_cli.present.sheets import quarters_sheets
 

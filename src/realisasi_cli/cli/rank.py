@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -138,7 +137,7 @@ def rank(
             last_year=before,
             not_reported=evaluation.not_reported,
         )
-        emit(json.dumps(document, ensure_ascii=False, indent=2), output)
+        emit(report.to_json(document), output)
     elif chosen in TABULAR:
         from realisasi_cli.present.sheets import rank_sheets
 

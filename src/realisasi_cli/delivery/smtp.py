@@ -750,7 +750,7 @@ class SentLog:
         addresses = sorted(
             {email.utils.parseaddr(r)[1].strip().lower() or r.strip().lower() for r in recipients}
         )
-        payload = json.dumps([data_fingerprint, addresses], ensure_ascii=False)
+        payload = json.dumps([data_fingerprint, addresses], ensure_ascii=False, allow_nan=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def was_sent(self, key: str) -> bool:
@@ -790,7 +790,9 @@ class SentLog:
             entries[key] = entry
         else:
             entries.pop(key, None)
-        data = json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2) + "\n"
+        data = (
+            json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, data.encode("utf-8"))

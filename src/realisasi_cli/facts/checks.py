@@ -164,7 +164,12 @@ def warn_unparsed(
 ) -> None:
     grid = layout.grid
     for c in measures:
-        bad = data.filter(pl.col(f"m{c.index}").is_null() & pl.col(f"raw{c.index}").is_not_null())
+        # cells refused for what they read as are named by warn_refused
+        bad = data.filter(
+            pl.col(f"m{c.index}").is_null()
+            & pl.col(f"raw{c.index}").is_not_null()
+            & pl.col(f"x{c.index}").is_null()
+        )
         if bad.height:
             row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
             warnings.append(
@@ -182,6 +187,80 @@ def warn_unparsed(
                     },
                 )
             )
+
+
+_REFUSED = {"range": "W-AMOUNT-OUT-OF-RANGE", "shape": "W-AMOUNT-MALFORMED"}
+_CELLS_NAMED = 5
+
+
+def warn_refused(
+    layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
+) -> None:
+    """Cells that read as numbers but are no amount (``numbers.read_amounts``), in any row below the
+    header: NaN, infinite or absurdly large, or with separators out of place. They count as empty."""
+    grid = layout.grid
+    for c in measures:
+        refused = rows.filter(pl.col(f"x{c.index}").is_not_null())
+        for why, code in _REFUSED.items():
+            bad = refused.filter(pl.col(f"x{c.index}") == why)
+            if not bad.height:
+                continue
+            first = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).head(_CELLS_NAMED)
+            row, raw = first.row(0)
+            warnings.append(
+                Warning_(
+                    str(grid.file),
+                    grid.sheet,
+                    row + 1,
+                    code,
+                    {
+                        "n": bad.height,
+                        "column": c.letter,
+                        "header": c.header,
+                        "raw": _shown(raw),
+                        "cells": [grid.where(r, c.index) for r in first["row"].to_list()],
+                    },
+                )
+            )
+
+
+def _shown(raw: str | None) -> str:
+    """A cell's text as a warning quotes it: a 400-digit number is cut, not printed whole."""
+    text = raw or ""
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def drop_negative_budgets(
+    layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings: list[Warning_]
+) -> pl.DataFrame:
+    """Negative budgets left out, with a warning: a pagu below zero is no budget, and summed it
+    would cancel other units' budgets in the total. No layout marks a row as a correction."""
+    grid = layout.grid
+    budgets = list({s.budget.index: s.budget for s in slots if s.budget is not None}.values())
+    for column in budgets:
+        name = f"m{column.index}"
+        bad = data.filter(pl.col(name) < 0)
+        if not bad.height:
+            continue
+        first = bad.select("row", name).head(_CELLS_NAMED)
+        row, value = first.row(0)
+        warnings.append(
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                row + 1,
+                "W-NEGATIVE-BUDGET",
+                {
+                    "n": bad.height,
+                    "column": column.letter,
+                    "header": column.header,
+                    "value": value,
+                    "cells": [grid.where(r, column.index) for r in first["row"].to_list()],
+                },
+            )
+        )
+        data = data.with_columns(pl.when(pl.col(name) < 0).then(None).otherwise(pl.col(name)).alias(name))
+    return data
 
 
 def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_], by_label: bool) -> None:
@@ -214,10 +293,18 @@ def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings
     # a category's realization (all its periods) against its budget on the same row
     budgets = {s.category: s.budget for s in slots if s.budget is not None and s.period is None}
     pairs = [
-        pl.sum_horizontal(
-            [pl.col(f"m{s.realized.index}").fill_null(0) for s in slots if s.category == cat and s.realized]
+        (
+            pl.sum_horizontal(
+                [
+                    pl.col(f"m{s.realized.index}").fill_null(0)
+                    for s in slots
+                    if s.category == cat and s.realized
+                ]
+            )
+            > pl.col(f"m{budget.index}").fill_null(0) + TOLERANCE
         )
-        > pl.col(f"m{budget.index}").fill_null(0) + TOLERANCE
+        # a budget cell refused as no amount (warn_refused) is not an empty budget
+        & pl.col(f"x{budget.index}").is_null()
         for cat, budget in budgets.items()
         if any(s.category == cat and s.realized is not None for s in slots)
     ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import io
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from realisasi_cli.inputs.limits import HEAD
@@ -48,19 +50,73 @@ def sniff_kind(head: bytes) -> str:
 
 
 def _utf16_without_bom(head: bytes) -> bool:
-    # "Unicode text" saved without a byte-order mark: ASCII with a NUL after every byte.
-    odd = head[1::2]
-    return len(odd) >= 8 and odd.count(0) > len(odd) * 0.9 and head[0::2].count(0) < len(odd) * 0.1
+    """Whether ``head`` is UTF-16 saved without a byte-order mark, either way round."""
+    return _utf16_order(head) is not None
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for "Unicode text" saved without a byte-order mark (mostly
+    ASCII, so a NUL after every byte, or before it), else None."""
+    odd, even = head[1::2], head[0::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) > len(odd) * 0.9 and even.count(0) < len(even) * 0.1:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.9 and odd.count(0) < len(odd) * 0.1:
+        return "utf-16-be"
+    return None
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A text file's characters, the encoding they were read in, and the lines that disagree
+    with it (1-based; see ``decode``)."""
+
+    text: str
+    encoding: str
+    odd_lines: tuple[int, ...] = ()
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the bytes that are not UTF-8 read as Windows-1252."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+codecs.register_error("realisasi-cp1252", _cp1252_bytes)
+
+
+def decode(raw: bytes) -> Decoded:
+    """A text file's characters: UTF-16 by its byte-order mark or its NULs, else UTF-8 line by
+    line. One odd byte (a name pasted from an old program) does not make a UTF-8 file
+    Windows-1252: the lines that are not UTF-8 keep their UTF-8 and read their odd bytes as
+    Windows-1252, and are named. Only where most lines with non-ASCII text are not UTF-8 is the
+    file Windows-1252; its lines that were UTF-8 are then named."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Decoded(raw.decode("utf-16", "replace"), "utf-16")
+    order = _utf16_order(raw[:HEAD])
+    if order is not None:
+        return Decoded(raw.decode(order, "replace"), order)
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        return Decoded(body.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    odd, utf8 = [], []
+    for number, line in enumerate(io.BytesIO(body), start=1):  # a line at a time, not a list
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            odd.append(number)
+        else:
+            utf8.append(number)
+    if len(odd) > len(utf8):
+        return Decoded(body.decode("cp1252", "replace"), "cp1252", tuple(utf8))
+    return Decoded(body.decode("utf-8", "realisasi-cp1252"), "utf-8", tuple(odd))
 
 
 def decode_text(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", "replace")
-    if _utf16_without_bom(raw[:HEAD]):
-        return raw.decode("utf-16-le", "replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
+    """A text file's characters (``decode``)."""
+    return decode(raw).text

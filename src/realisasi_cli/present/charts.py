@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as escape_html
 
-from realisasi_cli.present import fmt
+from realisasi_cli.present import fmt, safe_text
 from realisasi_cli.present.brief_context import BAND_COLOURS, BAND_MARKS, QuarterRow, UnitRow
 from realisasi_cli.present.words import words
 
 if TYPE_CHECKING:
     pass
+
+
+def escape(text: str) -> Markup:
+    """Text for SVG: escaped, on one line, without control characters."""
+    return escape_html(safe_text.plain(text, one_line=True))
+
 
 _INK = "#212121"
 _GRID = "#e0e0e0"
@@ -212,11 +219,11 @@ def _bar(pct: float | None, marks: list[tuple[float, str]]) -> str:
 
 
 def _plain(text: str) -> str:
-    """Text safe inside a Markdown code block: no backticks that could close it."""
-    return text.replace("`", "'")
+    """Text safe inside a Markdown code block: one line, no controls, no backticks that could close it."""
+    return safe_text.plain(text, one_line=True).replace("`", "'")
 
 
-def quarters_text(quarters: list[QuarterRow], lang: str = "id") -> str:
+def quarters_text(quarters: list[QuarterRow], lang: str = "id") -> safe_text.Verbatim:
     """The quarter chart as text: one bar per quarter, ``┃`` where its target is."""
     labels = words(lang)
     lines = []
@@ -236,10 +243,12 @@ def quarters_text(quarters: list[QuarterRow], lang: str = "id") -> str:
     if any(q.target_to_date_pct is not None for q in quarters):
         legend += f"  ╎ {labels['target_to_date'].lower()}"
     lines.append(legend)
-    return "\n".join(lines)
+    return safe_text.Verbatim("\n".join(lines))
 
 
-def units_text(units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id") -> str:
+def units_text(
+    units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id"
+) -> safe_text.Verbatim:
     """The unit chart as text: one bar per unit with its band mark; ``┆``/``┃`` at the band boundaries."""
     chars = ["┆", "┃"]
     marks = [(value, chars[min(i, 1)]) for i, (value, _name) in enumerate(markers)]
@@ -251,7 +260,7 @@ def units_text(units: list[UnitRow], markers: list[tuple[float, str]], lang: str
     ]
     legend = "  ".join(f"{chars[min(i, 1)]} {_plain(name)}" for i, (_v, name) in enumerate(markers))
     lines.append(f"{'':{name_width}}   {legend}")
-    return "\n".join(lines)
+    return safe_text.Verbatim("\n".join(lines))
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -17,14 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from realisasi_cli import __version__
 from realisasi_cli.inputs.discover import OUTPUT_PROPERTY
+from realisasi_cli.present.safe_text import plain
 from realisasi_cli.present.words import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.facts.schema import Dataset
     from realisasi_cli.present.sheets import Sheet
 
-# OWASP's CSV-injection guidance: a cell starting with one of these may be run as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV-injection guidance: a cell starting with one of these may be run as a formula;
+# a line feed too (a reader that ignores quotes starts a row there), and the full-width forms,
+# which some spreadsheets read as their ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Text that is just a number ("-12,5", "+62812") is read as a number, never run.
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
@@ -33,7 +36,7 @@ def neutralize(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with ``'`` (numbers untouched)."""
     if (
         isinstance(value, str)
-        and value.lstrip(" ").startswith(_FORMULA_START)
+        and value.lstrip(" \u00a0\u3000").startswith(_FORMULA_START)
         and not _PLAIN_NUMBER.fullmatch(value)
     ):
         return "'" + value
@@ -74,7 +77,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # A text cell holding either list separator is quoted, whatever the file's own delimiter.
 _NEEDS_QUOTES = re.compile(r'[,;"\r\n\t]')
-_SEPARATOR = re.compile(r"([,;])")
+# Where a reader may start a new cell inside a quoted one: either list separator, a tab (a
+# file opened as tab-separated text), a line break (a reader that ignores quotes).
+_SEPARATOR = re.compile(r"([,;\t\r\n])")
 
 # Decimal places kept per kind of number: rupiah to the sen, percentages and points to 4.
 _DIGITS = {"money": 2, "pct": 4, "pp": 4}
@@ -104,14 +109,15 @@ def _csv_cell(value: Any, kind: str, sheet: Sheet, excel_id: bool) -> str:
         return _decimal(value, _DIGITS.get(kind, 4), "," if excel_id else ".")
     if isinstance(value, date):
         return value.isoformat()
-    text = _inert_parts(str(neutralize(value)))
+    text = _inert_parts(str(neutralize(plain(str(value)))))
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
 def _inert_parts(text: str) -> str:
-    """Each part after a list separator made inert as well: Excel splits a CSV at the system's
+    """Each part after a separator made inert as well: Excel splits a CSV at the system's list
     separator (";" on Indonesian Windows, "," elsewhere) and never minds quotes in mid-cell, so
-    ``x;=cmd|' /C calc'!A0`` in a comma CSV would become a cell ``=cmd|…`` there."""
+    ``x;=cmd|' /C calc'!A0`` in a comma CSV would become a cell ``=cmd|…`` there; a tab or a
+    line break may start a cell for other readers."""
     parts = _SEPARATOR.split(text)
     return "".join(neutralize(part) if i >= 2 and i % 2 == 0 else part for i, part in enumerate(parts))
 

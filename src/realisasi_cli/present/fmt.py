@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from babel.dates import format_date
@@ -15,10 +16,23 @@ def one_line(text: object) -> str:
     return " ".join(str(text or "").split())
 
 
+# Larger than any total a government has (a nation's budget is ~10^15 rupiah), and well within
+# the 28 digits babel's decimal arithmetic keeps: a percentage of a budget of a thousandth of a
+# rupiah reaches 10^300, which babel cannot format.
+_SHOWN_BELOW = 1e18
+
+
+def _missing(value: float | None) -> bool:
+    """Whether a number cannot be shown: unknown, NaN, infinite or absurdly large (never an
+    amount, see ``numbers.MAX_AMOUNT``; shown as unknown rather than stopping a table or a brief)."""
+    return value is None or not math.isfinite(value) or abs(value) >= _SHOWN_BELOW
+
+
 def rupiah(value: float | None, lang: str = "id") -> str:
     """``Rp1.234.567`` (whole rupiah)."""
-    if value is None:
+    if _missing(value):
         return "-"
+    assert value is not None
     return str(
         format_currency(round(value), "IDR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False)
     )
@@ -27,24 +41,27 @@ def rupiah(value: float | None, lang: str = "id") -> str:
 def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:
     """``56,6%``; ``-`` when undefined. ``digits=0`` is for set values (a threshold, a target):
     whole where they are whole (``57%``), else as given (``57,5%``, ``78,37%``)."""
-    if value is None:
+    if _missing(value):
         return "-"
+    assert value is not None
     pattern = "#,##0" + ("." + "0" * digits if digits else ".##")
     return f"{format_decimal(value, format=pattern, locale=LOCALES[lang])}%"
 
 
 def points(value: float | None, lang: str = "id") -> str:
     """``+13,9 pp``."""
-    if value is None:
+    if _missing(value):
         return "-"
+    assert value is not None
     sign = "+" if value > 0 else ""
     return f"{sign}{format_decimal(value, format='#,##0.0', locale=LOCALES[lang])} pp"
 
 
 def arrow(change_pp: float | None) -> str:
     """``▲`` for a gain, ``▼`` for a loss, ``=`` within rounding, empty when unknown."""
-    if change_pp is None:
+    if _missing(change_pp):
         return ""
+    assert change_pp is not None
     # within what one decimal shows, a change is no change
     return "▲" if change_pp >= 0.05 else "▼" if change_pp <= -0.05 else "="
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import text
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from realisasi_cli.facts.schema import Dataset, SheetResult
+from realisasi_cli.present.safe_text import markup, plain
+
+
+def _text(content: str, style: str = "") -> text.Text:
+    """Rich's ``Text`` of ``content`` without its control characters (Rich itself keeps ESC)."""
+    return text.Text(plain(content), style=style)
 
 
 def sheet_summary(sheet: SheetResult) -> dict[str, Any]:
@@ -77,10 +83,10 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
     blocks: list[RenderableType] = []
     for sheet in dataset.sheets:
         d = sheet_summary(sheet)
-        head = Text(f"{sheet.file.name} [{sheet.sheet}]", style="bold")
+        head = _text(f"{sheet.file.name} [{sheet.sheet}]", style="bold")
         if sheet.layout is None or sheet.facts is None:
             note = sheet.note.text(lang) if sheet.note else labels["inspect_no_table"]
-            blocks.append(Group(head, Text(f"  {note}", style="dim")))
+            blocks.append(Group(head, _text(f"  {note}", style="dim")))
             continue
         used = labels["inspect_used"] if sheet.used else labels["inspect_left_out"]
         kind = said("kind", sheet.kind, labels)
@@ -93,20 +99,20 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
         )
         lines = [
             head,
-            Text(
+            _text(
                 f"  {labels['kind']}: {kind} ({reason}); {used}"
                 + (f" · {labels['inspect_hidden']}" if d["hidden"] else "")
             ),
-            Text(f"  {labels['header_rows']} {header_rows}, {labels['data_start']} {d['data_start_row']}"),
-            Text(
+            _text(f"  {labels['header_rows']} {header_rows}, {labels['data_start']} {d['data_start_row']}"),
+            _text(
                 f"  {labels['unit']}: {d['context']['unit_code'] or ''} "
                 f"{d['context']['unit_name'] or labels['inspect_from_table']}"
             ),
-            Text(
+            _text(
                 f"  {labels['as_of']}: {day or labels['inspect_unknown']}"
                 + (f" ({labels['as_of_from']}: {source})" if source else "")
             ),
-            Text(
+            _text(
                 f"  {labels['rows_used']}: {d['rows_used']}; {labels['rows_skipped']}: "
                 + (skipped or labels["inspect_none"])
             ),
@@ -115,9 +121,9 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
         for name in ("column", "column_header", "role", "category", "period", "variant"):
             table.add_column(labels[name])
         for c in d["columns"]:
-            table.add_row(
+            table.add_row(  # strings here are Rich markup: a header cell's text is escaped
                 c["column"],
-                c["header"],
+                markup(c["header"]),
                 said("role", c["role"], labels),
                 said("category", c["category"], labels),
                 said("period", c["period"], labels),
@@ -125,10 +131,10 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             )
         warning, row = labels["inspect_warning"], labels["row_header"].lower()
         warn = [
-            Text(f"  {warning}: {row} {w.row or '-'}: {w.detail.text(lang, short=True)}", style="yellow")
+            _text(f"  {warning}: {row} {w.row or '-'}: {w.detail.text(lang, short=True)}", style="yellow")
             for w in sheet.facts.warnings
         ]
-        blocks.append(Group(*lines, table, *warn, Text("")))
+        blocks.append(Group(*lines, table, *warn, _text("")))
     for _path, refused in dataset.skipped_files:
-        blocks.append(Text(f"{labels['skipped']}: {refused.text(lang)}", style="red"))
+        blocks.append(_text(f"{labels['skipped']}: {refused.text(lang)}", style="red"))
     return blocks

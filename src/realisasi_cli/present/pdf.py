@@ -528,7 +528,7 @@ def render_pdf(context: BriefContext, template_path: Path | None = None) -> byte
         shipped = resources.files("realisasi_cli.templates") / TEMPLATE
         source = shipped.read_bytes()
         root = Path(str(resources.files("realisasi_cli.templates")))
-    data = json.dumps(brief_json(context), ensure_ascii=False)
+    data = json.dumps(brief_json(context), ensure_ascii=False, allow_nan=False)
     compiler = typst.Compiler(root=str(root), ignore_system_fonts=True)
     try:
         pdf = compiler.compile(input=source, format="pdf", sys_inputs={INPUT_KEY: data})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +29,33 @@ class Selection:
 
 
 def _num(value: Any, digits: int = 2) -> float | None:
-    return None if value is None else round(float(value), digits)
+    """A number for JSON, rounded; None for unknown, NaN and infinity, which JSON cannot hold."""
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return round(float(value), digits)
+
+
+# Characters a terminal may act on that JSON leaves as they are (C1 controls, among them the
+# one-byte CSI, and the bidirectional overrides): written as \u escapes, the value unchanged.
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float, which JSON cannot hold, as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def to_json(document: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """A document as JSON text that every parser accepts: no NaN or Infinity (``allow_nan=False``,
+    non-finite numbers become null) and no character a terminal acts on."""
+    text = json.dumps(_finite(document), ensure_ascii=False, indent=2, allow_nan=False, default=default)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def selected_units(ranking: Ranking, selection: Selection) -> list[dict[str, Any]]:

@@ -292,7 +292,7 @@ def fingerprint(evaluation: Evaluation, dataset: Dataset) -> str:
     document.pop("warnings")
     document["targets_pct"] = list(evaluation.targets)
     document["bottom"] = evaluation.bottom
-    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    payload = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

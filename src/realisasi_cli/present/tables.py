@@ -1,7 +1,8 @@
 """The terminal's view: Rich tables of ``rank`` and ``quarters``, their totals, and warning lines.
 
 Functions here build renderables and lines of Rich markup; the CLI prints them. Every text
-from the data is escaped, so a cell cannot become markup. A table is fitted to the width it is
+from the data is escaped, so a cell cannot become markup, and its control characters are
+stripped (``safe_text``). A table is fitted to the width it is
 given: where it is too wide its columns leave in a drop order, and a note under it names them.
 """
 
@@ -14,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from realisasi_cli.present import fmt
 from realisasi_cli.present.report import data_dates, last_year_by_unit
+from realisasi_cli.present.safe_text import markup as escape
 from realisasi_cli.present.words import QUARTER_NAMES, words
 
 if TYPE_CHECKING:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
+
+from realisasi_cli.present import safe_text
 
 
 def template_text(name: str) -> str:
@@ -12,9 +13,12 @@ def template_text(name: str) -> str:
 
 
 def _markdown_text(value: object) -> object:
-    """Text for Markdown output where nothing can open an HTML tag or entity ("< 57%" stays)."""
+    """Text for Markdown output: one line, no controls, and nothing that opens an HTML tag or
+    entity, a link or an image ("< 57%" stays); a chart for a code block keeps its lines."""
+    if isinstance(value, safe_text.Verbatim):
+        return safe_text.markdown_code(value)
     if isinstance(value, str):
-        return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", value))
+        return safe_text.markdown(value)
     return value
 
 
@@ -24,8 +28,23 @@ def md_cell(value: object) -> str:
     return " · ".join(line for line in lines if line).replace("|", "\\|")
 
 
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_ENTITY_START = re.compile(r"&(?=#?\w+;)")
+def _html_text(value: object) -> object:
+    """Text for HTML, escaped after this by autoescape: no controls (an HTML brief printed to a
+    terminal must not act on it either); markup made here (the SVG charts) as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return safe_text.plain(value)
+    return value
+
+
+def _plain_text(value: object) -> object:
+    """Text for a plain-text output (the e-mail): one line per value, no controls."""
+    if isinstance(value, safe_text.Verbatim):
+        return safe_text.plain(value)
+    if isinstance(value, str):
+        return safe_text.plain(value, one_line=True)
+    return value
 
 
 def render(name: str, context: object, *, html: bool = False, source: str | None = None) -> str:
@@ -41,8 +60,9 @@ def render(name: str, context: object, *, html: bool = False, source: str | None
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Markdown viewers render inline HTML: a unit named "<script>" must stay text there too
-        finalize=_markdown_text if markdown else None,
+        # Markdown viewers render inline HTML and links: a unit named "<script>" or "[x](…)" must
+        # stay text there too; HTML is escaped by autoescape; none keeps a control character
+        finalize=_markdown_text if markdown else _html_text if html else _plain_text,
     )
     env.filters.update(
         rupiah=fmt.rupiah,

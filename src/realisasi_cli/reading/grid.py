@@ -22,6 +22,8 @@ class Grid:
     merges: list[Merge] = field(default_factory=list)
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # saved without a result
     hidden: bool = False  # a hidden or very hidden sheet: evidence that it is a copy, not data
+    # what reading noticed, for the sheet's warnings: (1-based row or None, W- code, params)
+    notices: list[tuple[int | None, str, dict[str, object]]] = field(default_factory=list)
 
     @property
     def height(self) -> int:

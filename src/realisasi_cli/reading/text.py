@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
-from realisasi_cli.inputs.sniff import decode_text
+from realisasi_cli.inputs.sniff import Decoded, decode
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
 
@@ -22,23 +23,136 @@ from realisasi_cli.reading.workbook import clip_merges
 
 def read_text(path: Path, kind: str) -> list[Grid]:
     raw = path.read_bytes()
-    text = decode_text(raw)
+    decoded = decode(raw)
+    text = decoded.text
     if kind == "html":
-        return [_read_html(path, text)]
-    if kind == "spreadsheetml":
-        return _read_spreadsheetml(path, text)
-    return [_read_csv(path, text)]
+        grids = [_read_html(path, text)]
+    elif kind == "spreadsheetml":
+        grids = _read_spreadsheetml(path, text)
+    else:
+        grids = [_read_csv(path, text)]
+    if grids:
+        grids[0].notices[:0] = _encoding_notices(decoded)
+    return grids
+
+
+_LINES_NAMED = 5
+
+
+def _encoding_notices(decoded: Decoded) -> list[tuple[int | None, str, dict[str, object]]]:
+    """Lines that disagree with the file's encoding (``inputs.sniff.decode``), as a warning."""
+    if not decoded.odd_lines:
+        return []
+    lines = decoded.odd_lines
+    code = "W-TEXT-NOT-UTF8-LINES" if decoded.encoding == "utf-8" else "W-TEXT-UTF8-LINES"
+    return [(lines[0], code, {"n": len(lines), "lines": [str(n) for n in lines[:_LINES_NAMED]]})]
 
 
 def _read_csv(path: Path, text: str) -> Grid:
     try:
         delimiter = _sniff_delimiter(text[:20000])
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        # a NUL is no character of any export, and csv refuses the whole file for one
+        rows, notices = _records(text.replace("\x00", ""), delimiter)
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
-    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
+    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows), notices=notices)
+
+
+_MAX_CELL_LINES = 50  # a cell of an export holds a few line breaks; more is a quote left open
+
+
+class _RunOn(Exception):
+    """A quoted cell running on over more lines than a cell holds."""
+
+
+class _Lines:
+    """Lines handed to ``csv.reader`` one by one, from ``start``: where the record being read
+    began (``record``), and a stop to one that takes more than ``_MAX_CELL_LINES`` lines."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.next = self.record = start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        if self.next - self.record >= _MAX_CELL_LINES:
+            raise _RunOn
+        self.next += 1
+        return self.lines[self.next - 1] + "\n"
+
+
+def _records(
+    text: str, delimiter: str
+) -> tuple[list[list[str]], list[tuple[int | None, str, dict[str, object]]]]:
+    """The rows of a CSV text, and a warning where a quote that never closes swallowed the rows
+    after it.
+
+    A cell may hold a line break inside quotes; a lone ``"`` at the start of a cell opens such a
+    cell, which then runs to the next quote, maybe the end of the file, taking every row in
+    between (or past csv's limit on a cell's size, refusing the file). A cell that runs over
+    more than ``_MAX_CELL_LINES`` lines, or spans lines looking like rows (as many fields as
+    the table's rows, or one fewer) over three lines or more or with a quote that never closes,
+    was opened by mistake: its lines are read one by one, the unmatched quote as a character.
+    """
+    rows: list[list[str]] | None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    except csv.Error:  # a cell past csv's size limit: a quote left open over a large file
+        rows = None
+    else:
+        # a line break inside quotes is the only way a record spans lines: none, nothing to look at
+        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+        if len(rows) >= breaks + (not text.endswith(("\n", "\r"))):
+            return rows, []
+    lines = io.StringIO(text, newline=None).read().split("\n")
+    if lines and lines[-1] == "":  # the line break that ends the last line
+        lines.pop()
+    widths = Counter(len(line.split(delimiter)) for line in lines[:200])
+    widths.pop(1, None)
+    row_like = max(2, (widths.most_common(1)[0][0] if widths else 2) - 1)
+    fixed: list[list[str]] = []
+    opened: list[int] = []
+    start = 0
+    while start < len(lines):
+        feed = _Lines(lines, start)
+        try:
+            for record in csv.reader(feed, delimiter=delimiter):
+                first, feed.record = feed.record, feed.next
+                spanned = lines[first : feed.record]
+                unclosed = sum(line.count('"') for line in spanned) % 2 == 1
+                if (
+                    len(spanned) > 1
+                    and (len(spanned) >= 3 or unclosed)
+                    and any(len(line.split(delimiter)) >= row_like for line in spanned[1:])
+                ):
+                    opened.append(first + 1)
+                    fixed.extend(_line_fields(line, delimiter) for line in spanned)
+                else:
+                    fixed.append(record)
+            break
+        except (_RunOn, csv.Error):
+            opened.append(feed.record + 1)
+            fixed.append(_line_fields(lines[feed.record], delimiter))
+            start = feed.record + 1
+    if not opened:
+        return fixed, []
+    lines_named = [str(n) for n in opened[:_LINES_NAMED]]
+    return fixed, [(opened[0], "W-CSV-OPEN-QUOTE", {"n": len(opened), "lines": lines_named})]
+
+
+def _line_fields(line: str, delimiter: str) -> list[str]:
+    """One line's fields; a line with an odd number of quotes is split at every delimiter, a
+    quote that opens no closed cell kept as a character."""
+    if line.count('"') % 2 == 0:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    fields = line.split(delimiter)
+    return [f[1:-1].replace('""', '"') if len(f) > 1 and f[0] == f[-1] == '"' else f for f in fields]
 
 
 def _sniff_delimiter(sample: str) -> str:
