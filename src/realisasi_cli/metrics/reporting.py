@@ -102,7 +102,8 @@ def not_reported(
     dated = units["as_of"].drop_nulls()
     newest: date | None = dated.max() if dated.len() else None  # type: ignore[assignment]  # max() of a Date column is typed as any scalar
     limit = stale_limit(newest, stale_days) if newest is not None else None
-    is_stale = pl.col("as_of") < limit if limit is not None else pl.lit(value=False)
+    # a column, not a literal False: Polars refuses a literal predicate on a frame of many chunks
+    is_stale = pl.col("as_of") < limit if limit is not None else pl.col("as_of").is_null() & False
     stale = (
         units.filter(is_stale.fill_null(False)).sort("as_of", "name").select("unit", "code", "name", "as_of")
     )
