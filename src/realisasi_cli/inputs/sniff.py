@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from realisasi_cli.inputs.limits import HEAD
@@ -53,14 +55,45 @@ def _utf16_without_bom(head: bytes) -> bool:
     return len(odd) >= 8 and odd.count(0) > len(odd) * 0.9 and head[0::2].count(0) < len(odd) * 0.1
 
 
+def codec_of(head: bytes, all_utf8: Callable[[], bool]) -> str:
+    """The codec text is read with: its byte-order mark's, UTF-16 for "Unicode text" saved
+    without one, else UTF-8 when all of it is (``all_utf8``), else Windows-1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _utf16_without_bom(head[:HEAD]):
+        return "utf-16-le"
+    return "utf-8" if all_utf8() else "cp1252"
+
+
 def decode_text(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", "replace")
-    if _utf16_without_bom(raw[:HEAD]):
-        return raw.decode("utf-16-le", "replace")
+    """Text of a file's bytes, decoded as ``codec_of`` says."""
+    return raw.decode(codec_of(raw, lambda: _utf8(raw)), "replace")
+
+
+def file_codec(path: Path) -> str:
+    """The codec ``decode_text`` would choose for the file at ``path``, read in pieces."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD)
+
+    def all_utf8() -> bool:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        with path.open("rb") as handle:
+            try:
+                while piece := handle.read(1 << 20):
+                    decoder.decode(piece)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return False
+        return True
+
+    return codec_of(head, all_utf8)
+
+
+def _utf8(raw: bytes) -> bool:
     try:
-        return raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
+        return False
+    return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
-from realisasi_cli.inputs.sniff import decode_text
+from realisasi_cli.inputs.sniff import decode_text, file_codec
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
 
@@ -21,24 +20,58 @@ from realisasi_cli.reading.workbook import clip_merges
 
 
 def read_text(path: Path, kind: str) -> list[Grid]:
-    raw = path.read_bytes()
-    text = decode_text(raw)
+    if kind == "text":
+        return [_read_csv(path)]
+    text = decode_text(path.read_bytes())
     if kind == "html":
         return [_read_html(path, text)]
-    if kind == "spreadsheetml":
-        return _read_spreadsheetml(path, text)
-    return [_read_csv(path, text)]
+    return _read_spreadsheetml(path, text)
 
 
-def _read_csv(path: Path, text: str) -> Grid:
+_CSV_BATCH = 50_000  # rows parsed by Python's csv module before they become a frame
+
+
+def _read_csv(path: Path) -> Grid:
+    """A CSV file, read in two passes over the file: one that counts its rows and fields, so
+    that the limits on cells hold before anything is kept, then one that keeps them.
+
+    The second pass parses rows in batches and makes each a frame of text columns, so that
+    Python holds one batch of parsed fields at a time.
+    """
+    codec = file_codec(path)
     try:
-        delimiter = _sniff_delimiter(text[:20000])
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        with path.open(encoding=codec, errors="replace", newline="") as handle:
+            delimiter = _sniff_delimiter(handle.read(20000))
+            handle.seek(0)
+            rows = filled = width = 0
+            for row in csv.reader(handle, delimiter=delimiter):
+                rows += 1
+                filled += len(row)
+                width = max(width, len(row))
+                if width > MAX_COLUMNS or rows * width > MAX_CELLS:
+                    check_extent(path, path.stem, rows, width, filled)
+            check_extent(path, path.stem, rows, width, filled)
+            if not width:
+                return Grid(file=path, sheet=path.stem, frame=pl.DataFrame())
+            handle.seek(0)
+            frames: list[pl.DataFrame] = []
+            batch: list[list[str]] = []
+            for row in csv.reader(handle, delimiter=delimiter):
+                batch.append(row)
+                if len(batch) == _CSV_BATCH:
+                    frames.append(_batch_frame(batch))
+                    batch = []
+            frames.append(_batch_frame(batch))
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
-    width = max((len(r) for r in rows), default=0)
-    check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
-    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows))
+    frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+    return Grid(file=path, sheet=path.stem, frame=frame.select(f"c{j}" for j in range(width)))
+
+
+def _batch_frame(rows: list[list[str]]) -> pl.DataFrame:
+    """One batch of CSV rows as text columns; blank lines keep their place."""
+    frame = _rows_frame(rows)
+    return frame if frame.width else pl.DataFrame({"c0": pl.Series([None] * len(rows), dtype=pl.String)})
 
 
 def _sniff_delimiter(sample: str) -> str:
