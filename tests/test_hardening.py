@@ -29,7 +29,14 @@ from builders import ods_bytes, openpyxl_book
 from conftest import SAMPLES
 from realisasi_cli.cli.application import app
 from realisasi_cli.cli.handler import handle_errors
-from realisasi_cli.inputs.xlsx import XmlExtent, bodies_as_text, measure_cells, measure_simple, search_batch
+from realisasi_cli.inputs.xlsx import (
+    Positions,
+    XmlExtent,
+    bodies_as_text,
+    measure_cells,
+    measure_simple,
+    search_batch,
+)
 from realisasi_cli.present import export
 from realisasi_cli.present.export import neutralize
 from realisasi_cli.reading.text import HtmlTables
@@ -251,7 +258,8 @@ def test_without_a_dimension_the_table_is_read_and_styled_empty_cells_skipped(tm
 
 def test_cells_after_the_switch_to_measuring_are_measured_in_every_batch() -> None:
     # The batch after the first one that reaches beyond the dimension went to a search before
-    # that answer came; its cell without an r still counts (calamine puts it in row 1048576).
+    # that answer came; its cell without an r is still seen, and the sheet placed cell by cell
+    # (calamine puts that cell in row 3: the rows r="2" before it set its row).
     padding = b"".join(
         b'<row r="2"><c r="B2" t="inlineStr"><is><t>' + b"x" * 30_000 + b"</t></is></c></row>"
         for _ in range(200)
@@ -262,10 +270,12 @@ def test_cells_after_the_switch_to_measuring_are_measured_in_every_batch() -> No
         + padding
         + b"<row><c><v>1</v></c></row></sheetData></worksheet>"
     )
-    extent = XmlExtent()
+    extent, placed = XmlExtent(), Positions()
     for at in range(0, len(xml), 1 << 20):
         extent.feed(xml[at : at + (1 << 20)])
-    assert extent.finish() == (1048575, 16384)
+        placed.feed(xml[at : at + (1 << 20)])
+    assert extent.finish() == (4, 16384) and extent.positional
+    assert placed.finish() == (4, 16384)
 
 
 @pytest.mark.parametrize("cut", [3, 9, 30, 60, 66, 80])  # in the prolog, between tags, in the comment

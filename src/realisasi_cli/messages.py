@@ -304,6 +304,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: table '{sheet}' repeats {written} written cells into {filled}; refused as absurd "
         "(a damaged or crafted file).",
     ),
+    "E-ZIP-MEMBERS": (
+        "{path}: arsip ini berisi {n} berkas; ditolak karena tidak wajar.",
+        "{path}: the archive holds {n} members; refused as absurd.",
+    ),
+    "E-STRINGS-AMPLIFIED": (
+        "{path}: sel-selnya akan menyalin teks menjadi {megabytes} MB; ditolak karena tidak wajar "
+        "(berkas rusak atau sengaja dibuat).",
+        "{path}: its cells would copy text into {megabytes} MB; refused as absurd "
+        "(a damaged or crafted file).",
+    ),
     "E-CSV": (
         "{path}: tidak dapat dibaca sebagai CSV ({reason}).",
         "{path}: cannot be read as CSV ({reason}).",
@@ -555,6 +565,57 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "D-MEMBER-SIZE": ("{member} berukuran {megabytes} MB", "{member} is {megabytes} MB"),
     "D-READER": ("{reason}", "{reason}"),
+    "D-ZIP-NAME": (
+        "nama anggota arsip {member} akan dibaca berbeda oleh pembaca lembar kerja",
+        "the member name {member} would be read otherwise by the spreadsheet reader",
+    ),
+    "D-ZIP-DUPLICATE": (
+        "dua anggota arsip bernama {member} (tanpa membedakan huruf besar dan kecil)",
+        "two members are named {member} (letter case aside)",
+    ),
+    "D-ZIP-LAYOUT": ("direktori arsip tidak konsisten", "the archive's directory is inconsistent"),
+    "D-ZIP-OVERLAP": (
+        "anggota arsip {member} dan {other} berbagi data yang sama",
+        "the members {member} and {other} share their data",
+    ),
+    "D-XML-PART": (
+        "{member} bukan XML yang tersusun benar: {reason}",
+        "{member} is not well-formed XML: {reason}",
+    ),
+    "D-XML-ENCODING": ("{member} tidak disandikan dalam UTF-8", "{member} is not encoded in UTF-8"),
+    "D-XML-DTD": (
+        "{member} menyatakan tipe dokumen atau entitas",
+        "{member} declares a document type or entities",
+    ),
+    "D-XML-DECLARATION": (
+        "lembar berisi deklarasi tipe dokumen atau markup lain",
+        "a sheet holds a document type or another markup declaration",
+    ),
+    "D-XML-LT": (
+        'tanda "<" di dalam tag XML atau nilai atribut',
+        'a "<" inside an XML tag or attribute value',
+    ),
+    "D-PART-MISSING": (
+        "lembar '{sheet}' merujuk bagian {member} yang tidak ada",
+        "sheet '{sheet}' names a part that is missing ({member})",
+    ),
+    "D-POSITIONAL": (
+        "lebih dari {tags} tag sel tanpa referensi posisi",
+        "more than {tags} tags of cells written without their references",
+    ),
+    "D-STRING-INDEX": (
+        "sebuah sel merujuk teks bersama yang tidak ada",
+        "a cell refers to a shared string that does not exist",
+    ),
+    "D-SHARED-PART": (
+        "lembar '{sheet}' memakai bagian {member} yang sudah dipakai lembar lain",
+        "sheet '{sheet}' names the part {member} that another sheet names too",
+    ),
+    "D-SST": ("tabel teks bersama rusak", "the shared-string table is malformed"),
+    "D-SHEET-OFFSET": (
+        "posisi lembar '{sheet}' tidak menunjuk awal sebuah lembar",
+        "the position of sheet '{sheet}' does not point at the start of a sheet",
+    ),
     "D-ZIP": ("bukan arsip zip yang sah", "not a valid archive"),
     # --- hints ------------------------------------------------------------------------------
     "H-RESAVE": (

@@ -24,6 +24,13 @@ MAX_PART_BYTES = 64 * 1024**2  # workbook.xml and its relationships, which are r
 MAX_TAG = 1 << 20  # an XML tag longer than this is not a spreadsheet's
 MAX_TEXT_RUN = 4 << 20  # nor text this long between tags (a cell holds at most 32,767 characters)
 MAX_RECORD = 16 << 20  # nor an .xlsb record this long
+MAX_MEMBERS = 10_000  # archive members; a workbook of 1,000 sheets has a few thousand
+MAX_MAP_PART = 8 << 20  # the small XML parts that map sheets to members, parsed whole by expat
+# tags of a sheet whose cells calamine places one after the other, replayed in Python
+MAX_POSITIONAL_TAGS = 20_000_000
+# Text that shared strings make in the cells that reference them (each reference a copy in
+# the reader and in the frame): at most this much, or as much as the sheets' own XML.
+TEXT_BUDGET = 256 << 20
 CHUNK = 1 << 20
 HEAD = 8192
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged
 from realisasi_cli.inputs.limits import check_extent
+from realisasi_cli.inputs.package import AttrError, raw_attr, raw_attributes, unescape
+from realisasi_cli.inputs.strings import check_text
 from realisasi_cli.inputs.xlsx import ATTRS, complete_tags, tag_attributes, without_asides
 
 if TYPE_CHECKING:
@@ -18,19 +20,41 @@ if TYPE_CHECKING:
 # --- the rectangle of an .ods table ------------------------------------------------------------
 
 _ODS_TAG = re.compile(
-    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table|text:p)(?=[\s/>])"
-    + ATTRS
-    + rb">"
+    rb"<(/?)(table:table-row|table:table-cell|table:covered-table-cell|table:table|text:p|text:s)"
+    rb"(?=[\s/>])" + ATTRS + rb">"
 )
 # Real files repeat a value over a few cells (a row of zeros), not over a million.
 _MAX_REPEAT = 100
 _REPEAT_CELLS = 1_000_000
+# attributes whose value calamine copies into each cell the element stands for
+_TEXT_ATTRIBUTES = frozenset(
+    {b"office:string-value", b"office:date-value", b"office:time-value", b"table:formula"}
+)
+_CELLS = (b"table:table-cell", b"table:covered-table-cell")
 
 
-def _repeat(value: bytes | None) -> int:
-    """A number-…-repeated attribute: how many rows or cells one element stands for."""
-    value = (value or b"").strip()
-    return int(value) if value.isdigit() else 1
+def rust_count(text: str | None) -> int | None:
+    """A count as Rust's ``usize::from_str`` reads it ("+" allowed, no spaces); None where it fails."""
+    if text is None:
+        return None
+    digits = text.removeprefix("+")
+    if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 20:
+        return None
+    value = int(digits)
+    return value if value < 1 << 64 else None
+
+
+def _repeat(attrs: bytes, name: bytes, unescaped: bool) -> int:
+    """A number-…-repeated attribute as calamine reads it: how many rows or cells one element
+    stands for (calamine fails on a count it cannot read, and so on the file)."""
+    try:
+        value = raw_attr(attrs.removesuffix(b"/"), name)
+    except AttrError:
+        return 1
+    if value is None:
+        return 1
+    count = rust_count(unescape(value) if unescaped else value.decode("utf-8", "replace"))
+    return 1 if count is None else count
 
 
 class OdsExtent:
@@ -46,8 +70,18 @@ class OdsExtent:
         from xml.parsers import expat  # for .ods only
 
         self.wellformed = expat.ParserCreate("utf-8")  # as calamine reads it
+        self.wellformed.StartDoctypeDeclHandler = self._refuse_declaration
+        self.wellformed.EntityDeclHandler = self._refuse_declaration
         self.malformed = (expat.ExpatError, LookupError, ValueError)
+        # text that calamine copies into cells, counted with the repeats that copy it
+        self.offset = 0
+        self.copied = 0
+        self.cell_text: tuple[int, int, int] | None = None  # (content start, span, text so far)
         self._reset()
+
+    @staticmethod
+    def _refuse_declaration(*_args: object) -> None:
+        raise Damaged("D-XML-DTD", member="content.xml")
 
     def _reset(self) -> None:
         self.row = self.max_row = self.max_col = self.filled = self.written = 0
@@ -62,10 +96,14 @@ class OdsExtent:
         except self.malformed as exc:
             raise Damaged("D-XML", reason=str(exc)) from exc
         body, self.carry = complete_tags(self.carry + chunk)
-        body, open_aside = without_asides(body)
+        body, open_aside = without_asides(body, masked=True)
         self.carry = open_aside + self.carry
         for m in _ODS_TAG.finditer(body):
+            self.at = self.offset + m.start()
             self._tag(m.group(1) == b"/", m.group(2), m.group(3))
+            if m.group(2) in _CELLS or m.group(2) == b"text:s":
+                self._text(m.group(1) == b"/", m.group(2), m.group(3), self.offset + m.end())
+        self.offset += len(body)
 
     def finish(self) -> None:
         try:
@@ -73,6 +111,32 @@ class OdsExtent:
         except self.malformed as exc:
             raise Damaged("D-XML", reason=str(exc)) from exc
         self._check()
+        check_text(self.path, self.copied, self.offset)
+
+    def _text(self, closing: bool, tag: bytes, attrs: bytes, after: int) -> None:
+        """Count the text a cell makes (its content, the spaces of its ``text:s``, its attribute
+        values) times the cells its repeats make of it."""
+        if tag == b"text:s":
+            if self.cell_text is not None and not closing:
+                start, span, text = self.cell_text
+                spaces = rust_count(unescape(raw_attr(attrs.removesuffix(b"/"), b"text:c") or b"1"))
+                self.cell_text = (start, span, text + (spaces or 0))
+            return
+        if closing:
+            if self.cell_text is not None:
+                start, span, text = self.cell_text
+                self.copied += (self.at - start + text) * span * self.repeat
+                self.cell_text = None
+            return
+        try:
+            text = sum(len(v) for k, v in raw_attributes(attrs.removesuffix(b"/")) if k in _TEXT_ATTRIBUTES)
+        except AttrError:
+            text = len(attrs)
+        span = _repeat(attrs, b"table:number-columns-repeated", unescaped=False)
+        if attrs.endswith(b"/"):
+            self.copied += text * span * self.repeat
+        else:
+            self.cell_text = (after, span, text)
 
     def _check(self) -> None:
         check_extent(self.path, self.name, self.max_row, self.max_col, self.filled)
@@ -88,6 +152,8 @@ class OdsExtent:
 
     def _tag(self, closing: bool, tag: bytes, attrs: bytes) -> None:
         empty = attrs.endswith(b"/")
+        if tag == b"text:s":
+            return  # spaces, counted as text by _text
         if tag == b"table:table":
             if closing:
                 self._check()
@@ -99,7 +165,7 @@ class OdsExtent:
             if closing:
                 self._end_row()
             else:
-                self.repeat = _repeat(tag_attributes(attrs).get(b"table:number-rows-repeated"))
+                self.repeat = _repeat(attrs, b"table:number-rows-repeated", unescaped=True)
                 self.col = self.row_cells = 0
                 self.row_has = False
                 if empty:
@@ -112,7 +178,7 @@ class OdsExtent:
             self.open_cell = None
         else:
             found = tag_attributes(attrs)
-            span = _repeat(found.get(b"table:number-columns-repeated"))
+            span = _repeat(attrs, b"table:number-columns-repeated", unescaped=False)
             if b"office:value-type" in found:
                 self._value(self.col, span)
             elif b"table:formula" in found:

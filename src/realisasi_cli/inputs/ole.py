@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 from array import array
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,57 +126,217 @@ def check_ole(path: Path) -> None:
 
 
 _BOF = frozenset({0x0809, 0x0409, 0x0209, 0x0009})
+_EOF = 0x000A
 _BOUNDSHEET = 0x0085
 _FILEPASS = 0x002F
 _DIMENSIONS = 0x0200
 _MULRK = 0x00BD
+_SST = 0x00FC
+_CONTINUE = 0x003C
+_LABELSST = 0x00FD
 # Cells with a value (blank cells are not counted by calamine): BIFF5/8 and older.
 _BIFF_CELLS = frozenset(
     {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005, 0x0206, 0x0406}
 )
+_CODEPAGE = 0x0042
+# A string of the shared-string table makes at most this many bytes of UTF-8 per character it
+# counts: UTF-16 (code page 1200, the one of BIFF8), or whatever code page calamine decodes with.
+_UTF8_PER_CHAR = {1200: 3}
+_UTF8_OTHERWISE = 6
+
+
+def _records(stream: bytes, pos: int) -> Iterator[tuple[int, int, int]]:
+    """(start, type, body length) of each BIFF record from ``pos``, as calamine steps through them."""
+    end = len(stream)
+    while pos + 4 <= end:
+        rtype, length = struct.unpack_from("<HH", stream, pos)
+        if pos + 4 + length > end:
+            return  # calamine fails on a record cut short, and with it the workbook
+        yield pos, rtype, length
+        pos += 4 + length
 
 
 def _check_biff(path: Path, stream: bytes) -> None:
-    """Walk the BIFF records of a workbook stream: encryption, declared and actual sheet sizes."""
-    pos, end = 0, len(stream)
-    names: list[str] = []
-    substream = -1
-    max_row = max_col = filled = 0
-    unpack = struct.unpack_from
+    """Walk the BIFF records of a workbook stream: encryption, then each sheet calamine will read.
 
-    def label(index: int) -> str:
-        return names[index - 1] if 0 < index <= len(names) else f"#{index}"
-
-    while pos + 4 <= end:
-        rtype, length = unpack("<HH", stream, pos)
-        body = pos + 4
-        pos = body + length
-        if pos > end:
-            break
-        if rtype in _BOF:
-            check_extent(path, label(substream), max_row, max_col, filled)
-            substream += 1
-            max_row = max_col = filled = 0
-        elif rtype == _FILEPASS:
+    calamine reads the workbook's globals up to their EOF, then each sheet from the offset its
+    BOUNDSHEET record gives, record by record. So each sheet is measured from that offset,
+    which must be the start of a record that starts a sheet (BOF): an offset pointing inside
+    another record (a string of the shared-string table, say) would make calamine read a sheet
+    that no walk of the records sees.
+    """
+    starts: dict[int, int] = {}
+    sheets: list[tuple[str, int]] = []
+    strings: list[int] | None = None
+    codepage = 1200
+    in_globals = True
+    records = list(_records(stream, 0))
+    for index, (at, rtype, length) in enumerate(records):
+        starts[at] = rtype
+        if rtype == _FILEPASS:
             raise UnreadableWorkbookError("E-PASSWORD", "H-PASSWORD", path=path)
+        if not in_globals:
+            continue
+        if rtype == _EOF:
+            in_globals = False
+        elif rtype == _BOUNDSHEET:
+            if length < 8:
+                raise Damaged("D-RECORD-HEADER")  # calamine would read past it and panic
+            body = stream[at + 4 : at + 4 + length]
+            sheets.append((_biff_sheet_name(body[6:]), struct.unpack_from("<I", body)[0]))
+        elif rtype == _SST:
+            strings = _sst_lengths(stream, records, index)
+        elif rtype == _CODEPAGE and length >= 2:
+            codepage = struct.unpack_from("<H", stream, at + 4)[0]
+    references: Counter[int] = Counter()
+    spans: list[tuple[int, int, str]] = []
+    for name, pos in sheets:
+        if starts.get(pos) not in _BOF:
+            raise Damaged("D-SHEET-OFFSET", sheet=name)
+        spans.append((pos, _check_sheet(path, name, stream, pos, references), name))
+    spans.sort()
+    for (_start, end, _first), (start, _end, second) in itertools.pairwise(spans):
+        if start < end:
+            raise Damaged("D-SHEET-OFFSET", sheet=second)  # two sheets read from the same records
+    per_char = _UTF8_PER_CHAR.get(codepage, _UTF8_OTHERWISE)
+    _check_strings(
+        path, references, [n * per_char for n in strings] if strings is not None else None, len(stream)
+    )
+
+
+def _check_sheet(path: Path, name: str, stream: bytes, pos: int, references: Counter[int]) -> int:
+    """Measure the sheet whose BOF is at ``pos``; where its records end.
+
+    Up to the EOF that closes the sheet's own BOF: the cells of a chart embedded in the sheet
+    count too (one version of calamine reads them, another skips them).
+    """
+    unpack = struct.unpack_from
+    max_row = max_col = filled = 0
+    depth = 0
+    end = pos
+    for at, rtype, length in _records(stream, pos):
+        body = at + 4
+        end = body + length
+        if rtype in _BOF:
+            depth += 1
+        elif rtype == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
         elif rtype in _BIFF_CELLS and length >= 4:
             row, col = unpack("<HH", stream, body)
             max_row, max_col, filled = max(max_row, row + 1), max(max_col, col + 1), filled + 1
+            if rtype == _LABELSST and length >= 10:
+                references[unpack("<I", stream, body + 6)[0]] += 1
         elif rtype == _MULRK and length >= 6:
             row, first = unpack("<HH", stream, body)
-            last = unpack("<H", stream, pos - 2)[0]
+            last = unpack("<H", stream, end - 2)[0]
             max_row, max_col = max(max_row, row + 1), max(max_col, last + 1)
             filled += max(last - first + 1, 0)
         elif rtype == _DIMENSIONS and length in (10, 14):
+            rows, cols = _declared(stream[body:end])
             # calamine reserves room for the declared rectangle before it reads a cell
-            rows, cols = unpack("<xxxxIxxH" if length == 14 else "<xxHxxH", stream, body)
             if rows * cols > MAX_CELLS:
                 raise UnreadableWorkbookError(
-                    "E-SHEET-DECLARES", "H-RESAVE", path=path, sheet=label(substream), rows=rows, cols=cols
+                    "E-SHEET-DECLARES", "H-RESAVE", path=path, sheet=name, rows=rows, cols=cols
                 )
-        elif rtype == _BOUNDSHEET and length >= 8:
-            names.append(_biff_sheet_name(stream[body + 6 : pos]))
-    check_extent(path, label(substream), max_row, max_col, filled)
+    check_extent(path, name, max_row, max_col, filled)
+    return end
+
+
+def _declared(body: bytes) -> tuple[int, int]:
+    """The rows × columns calamine reserves for a DIMENSIONS record (its u32 arithmetic wraps)."""
+    if len(body) == 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", body)
+    else:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", body)
+    if first_col > 0xFF or last_col < first_col:
+        first_col = 0
+    if last_row < 1 or last_col < 1:
+        return 1, 1
+    wrap = 1 << 32
+    return (last_row - 1 - first_row + 1) % wrap, (last_col - 1 - first_col + 1) % wrap
+
+
+class _Continued:
+    """A record's body and the CONTINUE records after it, read as calamine reads them."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+        self.data = parts[0]
+        self.next = 1
+
+    def more(self) -> bool:
+        if self.next >= len(self.parts):
+            return False
+        self.data = self.parts[self.next]
+        self.next += 1
+        return True
+
+    def take(self, size: int) -> bytes:
+        if len(self.data) < size:
+            raise Damaged("D-SST")  # calamine would read past the record and panic
+        taken, self.data = self.data[:size], self.data[size:]
+        return taken
+
+    def skip(self, size: int) -> bool:
+        while size > 0:
+            if not self.data and not self.more():
+                return False
+            step = min(size, len(self.data))
+            self.data = self.data[step:]
+            size -= step
+        return True
+
+
+def _sst_lengths(stream: bytes, records: list[tuple[int, int, int]], index: int) -> list[int] | None:
+    """The characters of each string of the SST record at ``records[index]``, as calamine reads
+    them; None where calamine fails on the table (and so on the workbook)."""
+    parts: list[bytes] = []
+    for at, rtype, length in records[index:]:
+        if parts and rtype != _CONTINUE:
+            break
+        parts.append(stream[at + 4 : at + 4 + length])
+    record = _Continued(parts)
+    if len(record.data) < 8:
+        return None
+    record.data = record.data[8:]
+    lengths: list[int] = []
+    while record.data or record.more():
+        if not record.data:
+            lengths.append(0)
+            continue
+        if len(record.data) < 3:
+            return None
+        count, flags = struct.unpack("<HB", record.take(3))
+        runs = struct.unpack("<H", record.take(2))[0] if flags & 0x8 else 0
+        extra = struct.unpack("<i", record.take(4))[0] if flags & 0x4 else 0
+        wide, left = bool(flags & 0x1), count
+        while left > 0:
+            step = min(len(record.data) // 2 if wide else len(record.data), left)
+            record.data = record.data[2 * step if wide else step :]
+            left -= step
+            if left > 0:
+                if not record.more():
+                    return None
+                wide = bool(record.take(1)[0] & 0x1)
+        if extra < 0 or not record.skip(runs * 4) or not record.skip(extra):
+            return None
+        lengths.append(count)
+    return lengths
+
+
+def _check_strings(path: Path, references: Counter[int], strings: list[int] | None, size: int) -> None:
+    """Refuse a workbook whose cells would copy its shared strings (``strings``: bytes each
+    makes) into absurdly much text."""
+    if not references:
+        return
+    from realisasi_cli.inputs.strings import check_text
+
+    longest = 0xFFFF * _UTF8_OTHERWISE if strings is None else max(strings, default=0)
+    known = strings or []
+    text = sum(count * (known[i] if i < len(known) else longest) for i, count in references.items())
+    check_text(path, text, size)
 
 
 def _biff_sheet_name(data: bytes) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from realisasi_cli.inputs.limits import HEAD
@@ -117,6 +119,45 @@ def decode(raw: bytes) -> Decoded:
     return Decoded(body.decode("utf-8", "realisasi-cp1252"), "utf-8", tuple(odd))
 
 
+def codec_of(head: bytes, all_utf8: Callable[[], bool]) -> str:
+    """The codec text is read with: its byte-order mark's, UTF-16 for "Unicode text" saved
+    without one, else UTF-8 when all of it is (``all_utf8``), else Windows-1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _utf16_without_bom(head[:HEAD]):
+        return "utf-16-le"
+    return "utf-8" if all_utf8() else "cp1252"
+
+
 def decode_text(raw: bytes) -> str:
     """A text file's characters (``decode``)."""
     return decode(raw).text
+
+
+def file_codec(path: Path) -> str:
+    """The codec ``decode_text`` would choose for the file at ``path``, read in pieces."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD)
+
+    def all_utf8() -> bool:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        with path.open("rb") as handle:
+            try:
+                while piece := handle.read(1 << 20):
+                    decoder.decode(piece)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return False
+        return True
+
+    return codec_of(head, all_utf8)
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,8 +1,11 @@
-"""The rectangle of an .xlsb sheet, and the sheet list of its binary workbook part."""
+"""The records of .xlsb parts: the rectangle of a sheet, the shared strings and the references to them."""
 
 from __future__ import annotations
 
 import struct
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from realisasi_cli.inputs.archive import Damaged
@@ -19,16 +22,14 @@ _XLSB_CELLS = frozenset(range(0x0002, 0x000C))  # number, string, boolean, error
 _XLSB_DIMENSION = 0x0094
 
 
-class XlsbExtent:
-    """Rows × columns of an .xlsb sheet from its BIFF12 records (row headers and cells)."""
+class Records:
+    """BIFF12 records read from pieces of a stream: (type, size, the first 16 bytes of the body)."""
 
     def __init__(self) -> None:
         self.buffer = b""
         self.skip = 0
-        self.row = 0
-        self.max_row = self.max_col = self.filled = 0
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes) -> Iterator[tuple[int, int, bytes]]:
         if self.skip:
             dropped = min(self.skip, len(chunk))
             chunk, self.skip = chunk[dropped:], self.skip - dropped
@@ -66,7 +67,7 @@ class XlsbExtent:
             if pos + min(size, 16) > end:
                 pos = start
                 break
-            self._record(rtype, data[pos : pos + min(size, 16)])
+            yield rtype, size, data[pos : pos + min(size, 16)]
             if pos + size > end:
                 self.skip = pos + size - end
                 pos = end
@@ -74,13 +75,45 @@ class XlsbExtent:
             pos += size
         self.buffer = data[pos:]
 
-    def _record(self, rtype: int, body: bytes) -> None:
+
+def records(pieces: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """Every BIFF12 record of a stream given in pieces."""
+    reader = Records()
+    for piece in pieces:
+        yield from reader.feed(piece)
+
+
+# the least body calamine reads of each kind of cell record (a shorter one makes it panic)
+_CELL_BODY = {0x0002: 12, 0x0003: 9, 0x0004: 9, 0x0005: 16, 0x0006: 12, 0x0007: 12}
+_CELL_BODY.update({0x0008: 12, 0x0009: 16, 0x000A: 9, 0x000B: 9})
+_XLSB_ISST = 0x0007
+
+
+class XlsbExtent:
+    """Rows × columns of an .xlsb sheet from its BIFF12 records (row headers and cells), and the
+    shared strings its cells refer to (count by index)."""
+
+    def __init__(self) -> None:
+        self.records = Records()
+        self.row = 0
+        self.max_row = self.max_col = self.filled = 0
+        self.strings: Counter[int] = Counter()
+
+    def feed(self, chunk: bytes) -> None:
+        for rtype, size, body in self.records.feed(chunk):
+            self._record(rtype, size, body)
+
+    def _record(self, rtype: int, size: int, body: bytes) -> None:
         if rtype == _XLSB_ROW and len(body) >= 4:
             self.row = struct.unpack_from("<I", body)[0]
-        elif rtype in _XLSB_CELLS and len(body) >= 4:
+        elif rtype in _XLSB_CELLS:
+            if size < _CELL_BODY.get(rtype, 8):
+                raise Damaged("D-RECORD-HEADER")
             self.max_col = max(self.max_col, struct.unpack_from("<I", body)[0] + 1)
             self.max_row = max(self.max_row, self.row + 1)
             self.filled += 1
+            if rtype == _XLSB_ISST:
+                self.strings[struct.unpack_from("<I", body, 8)[0]] += 1
         elif rtype == _XLSB_DIMENSION and len(body) >= 16:
             # calamine reserves room for the declared rectangle
             _r0, r1, _c0, c1 = struct.unpack_from("<4I", body)
@@ -88,35 +121,29 @@ class XlsbExtent:
                 raise Damaged("D-SHEET-DECLARES", rows=r1 + 1, cols=c1 + 1)
 
 
-def xlsb_sheets(book: bytes) -> list[tuple[str, str]]:
-    """(name, relationship id) of each BrtBundleSh record in workbook.bin."""
-    sheets: list[tuple[str, str]] = []
-    pos, end = 0, len(book)
-    while pos < end:
-        rtype = book[pos]
-        pos += 1
-        if rtype & 0x80 and pos < end:
-            rtype = (rtype & 0x7F) | ((book[pos] & 0x7F) << 7)
-            pos += 1
-        size = shift = 0
-        for _ in range(4):
-            if pos >= end:
-                return sheets
-            byte = book[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        body = book[pos : pos + size]
-        pos += size
-        if rtype == 0x009C and len(body) >= 12:
-            count = struct.unpack_from("<I", body, 8)[0]
-            if count == 0xFFFFFFFF or 12 + 2 * count + 4 > len(body):
-                continue
-            rid = body[12 : 12 + 2 * count].decode("utf-16-le", "replace")
-            name_at = 12 + 2 * count
-            length = struct.unpack_from("<I", body, name_at)[0]
-            name = body[name_at + 4 : name_at + 4 + 2 * length].decode("utf-16-le", "replace")
-            sheets.append((name, rid))
-    return sheets
+def xlsb_string_lengths(pieces: Iterable[bytes]) -> tuple[array[int], int]:
+    """(length by index, longest) of the strings calamine reads from sharedStrings.bin.
+
+    As calamine: the count of BrtBeginSst, then that many BrtSSTItem records, those inside a
+    block of future records skipped. A string's length is its record's size, half again
+    (UTF-16 becomes at most 1.5 times as many bytes of UTF-8).
+    """
+    lengths = array("Q")
+    count: int | None = None
+    in_future = False
+    for rtype, size, body in records(pieces):
+        if count is None:
+            if rtype == 0x009F:
+                if size < 8:
+                    raise Damaged("D-RECORD-HEADER")
+                count = struct.unpack_from("<I", body, 4)[0]
+            continue
+        if len(lengths) >= count:
+            break
+        if in_future:
+            in_future = rtype != 0x0024
+        elif rtype == 0x0023:
+            in_future = True
+        elif rtype == 0x0013:
+            lengths.append(size * 3 // 2 + 1)
+    return lengths, max(lengths, default=0)

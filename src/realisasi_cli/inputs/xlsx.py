@@ -1,11 +1,16 @@
-"""The .xlsx sheet map and the rectangle of each sheet, measured from its XML as calamine reads it."""
+"""The rectangle of each .xlsx sheet, measured from its XML as calamine reads it.
+
+Which part is which sheet is decided in ``inputs.package``; here the sheet XML is read in
+pieces, with the tag fragments that ``reading.xlsx_scan`` shares, and each cell placed where
+calamine places it.
+"""
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections import deque
+from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,74 +18,19 @@ from typing import IO, TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged, inflate_member
-from realisasi_cli.inputs.limits import MAX_TAG, MAX_TEXT_RUN, SPARSE_CELLS, SPARSE_FILL, check_extent
+from realisasi_cli.inputs.limits import (
+    MAX_POSITIONAL_TAGS,
+    MAX_TAG,
+    MAX_TEXT_RUN,
+    SPARSE_CELLS,
+    SPARSE_FILL,
+    check_extent,
+)
+from realisasi_cli.inputs.package import AttrError, get_attrs, raw_attr
 from realisasi_cli.sheetref import column_index
 
 if TYPE_CHECKING:
     import polars as pl
-
-
-_REL_TAG = re.compile(r"<(?:[\w.-]+:)?Relationship\b[^<>]*>")
-_ATTR = r"\b{}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
-_REL_ID = re.compile(_ATTR.format("Id"))
-_REL_TARGET = re.compile(_ATTR.format("Target"))
-_SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\b[^<>]*>")
-_SHEET_NAME = re.compile(_ATTR.format("name"))
-_SHEET_RID = re.compile(_ATTR.format(r"(?:[\w.-]+:)?id"))
-
-
-def _attr(pattern: re.Pattern[str], tag: str) -> str | None:
-    match = pattern.search(tag)
-    return None if match is None else _xml_unescape(match.group(1) or match.group(2) or "")
-
-
-def relationship_targets(rels: str) -> dict[str, str]:
-    targets = {}
-    for m in _REL_TAG.finditer(rels):
-        rid, target = _attr(_REL_ID, m.group(0)), _attr(_REL_TARGET, m.group(0))
-        if rid is not None and target is not None:
-            targets[rid] = target
-    return targets
-
-
-def xml_sheets(book: str) -> list[tuple[str, str]]:
-    sheets = []
-    for m in _SHEET_TAG.finditer(book):
-        name, rid = _attr(_SHEET_NAME, m.group(0)), _attr(_SHEET_RID, m.group(0))
-        if name is not None and rid is not None:
-            sheets.append((name, rid))
-    return sheets
-
-
-def part_names(target: str) -> list[str]:
-    """The archive names a relationship target may mean (relative to xl/, or absolute)."""
-    if target.startswith("/"):
-        return [posixpath.normpath(target.lstrip("/"))]
-    plain = target if target.startswith("xl/") else f"xl/{target}"
-    return [plain, posixpath.normpath(plain)]
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    targets = relationship_targets(archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"))
-    names = set(archive.namelist())
-    parts = {}
-    for name, rid in xml_sheets(book):
-        target = targets.get(rid)
-        if target:
-            candidates = part_names(target)
-            parts[name] = next((c for c in candidates if c in names), candidates[0])
-    return parts
-
-
-def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
 
 
 # --- the rectangle of an .xlsx sheet, from its XML ---------------------------------------------
@@ -129,36 +79,52 @@ _TAG_REST = re.compile(ATTRS + rb">")
 
 
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[^<>]*\?>")
-_ASIDE_OR_TAG = re.compile(rb"<(!--|!\[CDATA\[|\?)|<" + ATTRS + rb">")
-_ASIDE_END = {b"!--": b"-->", b"![CDATA[": b"]]>", b"?": b"?>"}
+_ASIDE_OR_TAG = re.compile(rb"<(!--|!\[CDATA\[|\?|!)|<" + ATTRS + rb">")
+# where each ends; quick-xml ends "<?" at the first "?>", its own "?" included ("<?>")
+_ASIDE_END = {b"!--": (b"-->", 0), b"![CDATA[": (b"]]>", 0), b"?": (b"?>", 1)}
 
 
-def without_asides(body: bytes) -> tuple[bytes, bytes]:
+def without_asides(body: bytes, masked: bool = False) -> tuple[bytes, bytes]:
     """``body`` without its comments, CDATA sections and processing instructions, and the
-    start of one still open at its end (to wait for the next piece).
+    start of one still open at its end (to wait for the next piece). ``masked``: each is
+    replaced by as many spaces instead, so that lengths measured in the result hold.
 
     The XML reader skips them (a CDATA section is text), the tag regexes would not: a quote
     inside one would hide the tags after it. Tags are skipped whole, quoted values and all,
-    so that "<!--" inside a value is not taken for a comment.
+    so that "<!--" inside a value is not taken for a comment. Any other "<!" (a document type
+    declaration, which calamine's reader parses by rules of its own) is refused, and so is a
+    "<" inside a tag, before which the reader and the regexes would disagree on where a comment
+    starts.
     """
     prolog = _PROLOG.match(body)
     start = prolog.end() if prolog else 0
+    kept = [b" " * start] if masked else []
     # "<" is in every tag, "!" and "?" are rare: memchr finds them far faster than "<!", "<?"
     comment = b"!" in body and body.find(b"<!", start) >= 0
     if not comment and (b"?" not in body or body.find(b"<?", start) < 0):
-        return body[start:], b""
-    kept, pos = [], start
+        return b"".join([*kept, body[start:]]), b""
+    pos = start
     while (m := _ASIDE_OR_TAG.search(body, pos)) is not None:
+        if body.find(b"<", pos, m.start()) >= 0:
+            # a "<" that starts no tag closed before the next "<": calamine's reader reads that
+            # tag on, over what would be taken here for a comment
+            raise Damaged("D-XML-LT")
         if m.group(1) is None:
             pos = m.end()
             continue
+        if m.group(1) == b"!":
+            raise Damaged("D-XML-DECLARATION")
         kept.append(body[start : m.start()])
-        end = body.find(_ASIDE_END[m.group(1)], m.end())
+        closing, back = _ASIDE_END[m.group(1)]
+        end = body.find(closing, m.end() - back)
         if end < 0:
             if len(body) - m.start() > MAX_TEXT_RUN:
                 raise Damaged("D-XML-COMMENT")
             return b"".join(kept), body[m.start() :]
-        start = pos = end + len(_ASIDE_END[m.group(1)])
+        pos = end + len(closing)
+        if masked:
+            kept.append(b" " * (pos - m.start()))
+        start = pos
     kept.append(body[start:])
     return b"".join(kept), b""
 
@@ -222,7 +188,7 @@ class _Measure:
 
     max_row: int = 0
     max_col: int = 0
-    positional: bool = False  # a filled cell without an r attribute
+    positional: bool = False  # a filled cell whose place calamine takes from the cells before it
     max_row_tag: int = 0
 
     def add(self, other: _Measure) -> None:
@@ -232,14 +198,33 @@ class _Measure:
         self.max_row_tag = max(self.max_row_tag, other.max_row_tag)
 
 
+# the fewest bytes of sheet XML that make one reference to a shared string: <c t="s"><v>0</v></c>
+_REFERENCE_BYTES = 21
+
+
+@dataclass
+class SheetStats:
+    """What the measurement of one sheet found, for the limits that span the workbook."""
+
+    xml_bytes: int = 0  # the sheet's XML, inflated
+
+    @property
+    def references(self) -> int:
+        """At least as many as the sheet's references to shared strings."""
+        return self.xml_bytes // _REFERENCE_BYTES
+
+
 class XmlExtent:
     """The rows × columns that calamine would allocate for a worksheet, read chunk by chunk.
 
     Where the sheet declares its ``<dimension>``, a search confirms that no cell lies beyond
-    it; otherwise (or when one does) every cell reference is read. Each batch of XML is
-    searched or measured in a worker thread while the next is inflated (both release the
-    GIL); at most ``_QUEUED`` bytes wait for it. Filled cells are counted only until there
-    are enough of them for the density rule, which a real export reaches early in its XML.
+    it and that every cell starts with its reference; otherwise (or when one does not) every
+    cell reference is read. Each batch of XML is searched or measured in a worker thread
+    while the next is inflated (both release the GIL); at most ``_QUEUED`` bytes wait for it.
+    Filled cells are counted only until there are enough of them for the density rule, which
+    a real export reaches early in its XML. A cell whose place calamine takes from the cells
+    and rows before it (it has no reference) sets ``positional``: such a sheet is then placed
+    cell by cell, in order, by ``Positions``.
     """
 
     def __init__(self, trust_dimension: bool = True) -> None:
@@ -251,6 +236,7 @@ class XmlExtent:
         self.extent = _Measure()
         self.filled = 0
         self.needed = 0  # filled cells that satisfy the density rule for the declared rectangle
+        self.stats = SheetStats()
         self.carry = b""
         self.batch: list[bytes] = []
         self.batch_bytes = 0
@@ -259,7 +245,13 @@ class XmlExtent:
         self.pending: deque[tuple[list[bytes], int, Future[_Measure | None]]] = deque()
         self.pending_bytes = 0
 
+    @property
+    def positional(self) -> bool:
+        """Whether some cell takes its place from the ones before it."""
+        return self.extent.positional
+
     def feed(self, chunk: bytes) -> None:
+        self.stats.xml_bytes += len(chunk)
         body, self.carry = complete_tags(self.carry + chunk)
         body, open_aside = without_asides(body)
         self.carry = open_aside + self.carry
@@ -273,11 +265,13 @@ class XmlExtent:
             while self.pending:
                 self._collect()
         finally:
-            for pool in self.pools.values():
-                pool.shutdown(cancel_futures=True)
-        extent = self.extent
-        rows = max(extent.max_row, extent.max_row_tag if extent.positional else 0)
-        return rows, extent.max_col
+            self.close()
+        return self.extent.max_row, self.extent.max_col
+
+    def close(self) -> None:
+        """Stop the worker threads (also when a piece was refused on the way)."""
+        for pool in self.pools.values():
+            pool.shutdown(cancel_futures=True)
 
     def _scan(self, body: bytes) -> None:
         if not self.started:
@@ -287,7 +281,7 @@ class XmlExtent:
                 self.exact = True
             else:
                 letters, digits = found.group(3) or found.group(1), found.group(4) or found.group(2)
-                self.extent.max_row, self.extent.max_col = int(digits), column_index(letters.decode()) + 1
+                self.extent.max_row, self.extent.max_col = number(digits), column_index(letters.decode()) + 1
                 self.used_dimension = True
                 cells = self.extent.max_row * self.extent.max_col
                 self.needed = -(-cells // SPARSE_FILL) if cells > SPARSE_CELLS else 0
@@ -309,8 +303,8 @@ class XmlExtent:
 
     def _examine(self) -> None:
         bodies, size, self.batch, self.batch_bytes = self.batch, self.batch_bytes, [], 0
-        if not bodies:
-            return
+        if not bodies or self.extent.positional:
+            return  # a sheet of cells placed one after the other is placed by Positions
         # A search keeps pace with the inflate; measuring every cell takes both cores.
         workers = 2 if self.exact else 1
         if workers not in self.pools:
@@ -330,6 +324,8 @@ class XmlExtent:
         bodies, size, future = self.pending.popleft()
         self.pending_bytes -= size
         measure = future.result()
+        if self.extent.positional:
+            return
         if measure is None and self.exact:
             measure = _measure(bodies)
         if measure is not None:
@@ -351,10 +347,15 @@ def bodies_as_text(bodies: list[bytes]) -> pl.Series:
         return pl.Series([body.decode("utf-8", "replace") for body in bodies], dtype=pl.String)
 
 
+# A cell tag that does not start with its reference: calamine may place it after the one before.
+# (after "<" or after any prefix's ":", which Polars' engine finds fastest as a pair of bytes)
+_UNREFERENCED = r"[<:]c(?:/|>|[ \t\r\n]+(?:[^r \t\r\n]|r[ \t\r\n]*[^ \t\r\n=]))"
+
+
 def _examine_batch(bodies: list[bytes], beyond: str | None) -> _Measure | None:
     """The extent of the cells in ``bodies``; with ``beyond``, None when nothing matches it."""
     text = bodies_as_text(bodies)
-    if beyond is not None and not search_batch(text, beyond):
+    if beyond is not None and not search_batch(text, beyond) and not text.str.contains(_UNREFERENCED).any():
         return None
     return _measure(bodies, text)
 
@@ -370,8 +371,9 @@ def search_batch(text: pl.Series, beyond: str) -> bool:
         return True
     # One regex for both would run at half the speed; "=" beside a space is rare in sheet XML,
     # so the narrower search runs only where the quick one finds some.
-    return bool(text.str.contains(r"[ \t\r\n]=|=[ \t\r\n]").any()) and bool(
-        text.str.contains(r"r[ \t\r\n]+=|r=[ \t\r\n]").any()
+    # (calamine's attribute reader takes a form feed for white space too)
+    return bool(text.str.contains(r"[ \t\r\n\x0c]=|=[ \t\r\n\x0c]").any()) and bool(
+        text.str.contains(r"r[ \t\r\n\x0c]+=|r=[ \t\r\n\x0c]").any()
     )
 
 
@@ -380,6 +382,8 @@ def search_batch(text: pl.Series, beyond: str) -> bool:
 _ANY_TAG = "<" + PREFIX.decode() + "{}(?-u:\\b)"
 _PLAIN_TAG = {"c": r'<c r="[A-Z]{1,3}[0-9]{1,7}"', "row": r'<row r="[0-9]{1,7}"'}
 _REST = _TAG_REST.pattern.decode()
+# a second r attribute after the first, which calamine might take instead
+_SECOND_R = r'(?s)^<c r="[A-Z]{1,3}[0-9]{1,7}".*[ \t\r\n\x0c"\']r[ \t\r\n\x0c]*='
 
 
 def measure_simple(text: pl.Series) -> _Measure | None:
@@ -387,9 +391,10 @@ def measure_simple(text: pl.Series) -> _Measure | None:
 
     Writers put it first: ``<c r="B7" …>``, ``<row r="7" …>``. Such tags are taken out by
     Polars and their references read by slicing, several times faster than reading each tag
-    in Python. None when some tag starts otherwise (or has a namespace prefix), or when
-    "<c"/"<row" stands anywhere but at a tag's start, which well-formed XML rules out ("<" is
-    escaped in text and values): those pieces are read by ``measure_cells``.
+    in Python. None when some tag starts otherwise (or has a namespace prefix, or a second r
+    attribute), or when "<c"/"<row" stands anywhere but at a tag's start, which well-formed
+    XML rules out ("<" is escaped in text and values): those pieces are read by
+    ``measure_cells``.
     """
     import polars as pl
 
@@ -401,6 +406,8 @@ def measure_simple(text: pl.Series) -> _Measure | None:
         if not tags.str.contains("^" + _PLAIN_TAG[name]).all():
             return None
         if name == "c":
+            if tags.str.contains(_SECOND_R).any():
+                return None
             tags = tags.filter(~tags.str.ends_with("/>"))  # a styled empty cell: calamine skips it
         if not tags.len():
             continue
@@ -415,40 +422,519 @@ def measure_simple(text: pl.Series) -> _Measure | None:
     return measure
 
 
+_CELL_KEYS = (b"r", b"s", b"t")
+
+
 def measure_cells(bodies: list[bytes]) -> _Measure:
-    """The extent of the cells in ``bodies``, tag by tag, whatever their attributes' order."""
+    """The extent of the cells in ``bodies``, tag by tag, their attributes read as calamine reads them.
+
+    A filled cell without a reference calamine takes (its ``r``, or the one calamine's
+    attribute reader settles on) is not placed here but marks the pieces ``positional``.
+    """
     measure = _Measure()
     for body in bodies:
+        _every_tag_read(body)
         for m in _CELL_TAG.finditer(body):
             attrs = m.group(1)
-            if attrs.endswith(b"/"):
-                continue  # a styled empty cell: calamine does not count it
-            ref = _CELL_REF.match(attrs)
-            if ref is None:
+            empty = attrs.endswith(b"/")
+            try:
+                ref = get_attrs(attrs.removesuffix(b"/"), _CELL_KEYS).get(b"r")
+            except AttrError:
+                ref = None
+            place = None if ref is None else cell_place(ref)
+            if place is None:
+                # placed after the cell before it; an empty one still moves the next along
                 measure.positional = True
                 continue
-            measure.max_col = max(measure.max_col, column_index(ref.group(1).decode()) + 1)
-            measure.max_row = max(measure.max_row, int(ref.group(2)))
+            if empty:
+                continue  # a styled empty cell: calamine does not count it
+            measure.max_row = max(measure.max_row, place[0] + 1)
+            measure.max_col = max(measure.max_col, place[1] + 1)
         for m in _ROW_TAG.finditer(body):
             row = _ROW_REF.match(m.group(1))
             if row is not None:
-                measure.max_row_tag = max(measure.max_row_tag, int(row.group(1)))
+                measure.max_row_tag = max(measure.max_row_tag, number(row.group(1)))
     return measure
 
 
-def check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> None:
-    extent = XmlExtent()
-    for chunk in inflate_member(handle, info):
-        extent.feed(chunk)
-    rows, cols = extent.finish()
+# where a cell or row tag starts, as calamine's reader finds one: any prefix, then the name
+# followed by white space, "/" or ">"
+_CELL_OR_ROW = re.compile(rb"<" + PREFIX + rb"(?:c|row)(?=[ \t\r\n/>])")
+
+
+def _every_tag_read(body: bytes) -> None:
+    """Refuse pieces where a cell or row tag is not read whole by the tag regexes.
+
+    That happens where the tag holds a "<" outside its quoted values: calamine's XML reader
+    reads such a tag on to the first ">", and may find a reference in it that no regex here
+    sees. ("<c" inside the quoted value of a tag read whole is no tag, to either.)
+    """
+    covered = 0
+    for m in _CELL_OR_ROW.finditer(body):
+        if m.start() < covered:
+            continue
+        whole = _TAG_REST.match(body, m.end())
+        if whole is None:
+            raise Damaged("D-XML-LT")
+        covered = whole.end()
+
+
+def cell_place(ref: bytes) -> tuple[int, int] | None:
+    """(row, column), 0-based, of a cell reference as calamine's ``get_row_column`` reads it.
+
+    None where calamine's reading fails (and the sheet with it), or finds no column.
+    """
+    letters = ref.rstrip(b"0123456789")
+    digits = ref[len(letters) :]
+    if not digits or not letters.isalpha() or number(digits) == 0:
+        return None
+    return number(digits) - 1, column_index(letters.decode())
+
+
+def row_place(ref: bytes) -> int | None:
+    """The 0-based row of a row's r attribute as calamine's ``get_row`` reads it (letters ignored)."""
+    letters = ref.rstrip(b"0123456789")
+    digits = ref[len(letters) :]
+    if not digits or (letters and not letters.isalpha()) or number(digits) == 0:
+        return None
+    return number(digits) - 1
+
+
+def number(digits: bytes) -> int:
+    """Decimal digits as a number; past 18 digits simply a number too large for any sheet.
+
+    (Python refuses to convert thousands of digits at once, and calamine's counters wrap.)
+    """
+    return int(digits) if len(digits) <= 18 else 1 << 62
+
+
+# --- cells placed one after the other, as calamine places them ----------------------------------
+
+# A tag after its "<" as quick-xml reads it: up to the first ">" outside quotes, a "<" inside
+# it included, as the reader includes it.
+_ELEMENT = re.compile(rb"(/?)((?:[^>\"']|\"[^\"]*\"|'[^']*')*+)>")
+_XML_WHITE = b" \t\r\n"
+_START, _END, _TEXT = 0, 1, 2
+_C, _RS, _RE = 0, 1, 2  # a cell, a row's start, a row's end (in PlainPositions)
+Event = tuple[int, bytes, bytes]  # kind, name, raw attributes
+Reader = Generator[None, Event, None]
+
+
+def _local(name: bytes) -> bytes:
+    return name.partition(b":")[2] if b":" in name else name
+
+
+class Positions:
+    """The rectangle of a sheet whose cells calamine places one after the other, in order.
+
+    A cell without a reference goes where the cell before it left the column (one further),
+    in the row the last ``<row r>`` set, or one below each ``</row>`` since. This replays
+    calamine's cell reader tag by tag, over the XML split into tags as its XML reader splits
+    it: its row and column counters, and which tags it reads as values of a cell (a ``<c>``
+    or ``<row>`` inside a cell is no cell and no row to it). It is slow (Python), so it runs
+    only for such sheets, and only up to ``MAX_POSITIONAL_TAGS`` tags.
+    """
+
+    def __init__(self) -> None:
+        self.carry = b""
+        self.max_row = self.max_col = self.filled = self.tags = 0
+        self.reader: Reader = self._read()
+        next(self.reader)
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk
+        self.carry = data[self._events(data) :]
+        if len(self.carry) > MAX_TEXT_RUN:
+            raise Damaged("D-XML-TAG")
+
+    def finish(self) -> tuple[int, int]:
+        self._events(self.carry + b"<")  # text at the end, if any
+        self.carry = b""
+        return self.max_row, self.max_col
+
+    def _events(self, data: bytes) -> int:
+        """Send the events of ``data``; where the part that waits for more begins."""
+        send = self.reader.send
+        pos = 0
+        while (lt := data.find(b"<", pos)) >= 0:
+            if lt > pos:
+                send((_TEXT, b"", b""))
+            aside = _aside_end(data, lt)
+            if aside is not None:
+                if aside < 0:
+                    return lt  # cut short: wait for the next piece
+                pos = aside
+                continue
+            m = _ELEMENT.match(data, lt + 1)
+            if m is None:
+                return lt
+            pos = m.end()
+            self.tags += 1
+            if self.tags > MAX_POSITIONAL_TAGS:
+                raise Damaged("D-POSITIONAL", tags=MAX_POSITIONAL_TAGS)
+            content = m.group(2)
+            if m.group(1):
+                send((_END, content.rstrip(_XML_WHITE), b""))
+                continue
+            empty = content.endswith(b"/")
+            if empty:
+                content = content[:-1]
+            cut = next((i for i, byte in enumerate(content) if byte in _XML_WHITE), len(content))
+            name = content[:cut]
+            send((_START, name, content[cut:]))
+            if empty:
+                send((_END, name, b""))
+        return len(data) if pos >= len(data) else pos
+
+    def _place(self, row: int, col: int) -> None:
+        self.max_row = max(self.max_row, row + 1)
+        self.max_col = max(self.max_col, col + 1)
+        self.filled += 1
+
+    def _read(self) -> Reader:
+        """calamine's ``XlsxCellReader``: the sheet up to ``<sheetData>``, then ``next_cell``."""
+        while True:
+            kind, name, _attrs = yield
+            if kind == _START and _local(name) == b"sheetData":
+                break
+        row_index = col_index = 0
+        while True:
+            kind, name, attrs = yield
+            local = _local(name)
+            if kind == _START and local == b"row":
+                ref = _attr(attrs, b"r")
+                row = None if ref is None else row_place(ref)
+                if row is not None:
+                    row_index = row
+            elif kind == _END and local == b"row":
+                row_index += 1
+                col_index = 0
+            elif kind == _START and local == b"c":
+                try:
+                    found = get_attrs(attrs, _CELL_KEYS)
+                except AttrError:
+                    found = {}
+                place = cell_place(found[b"r"]) if b"r" in found else None
+                if place is not None:
+                    col_index = place[1]
+                else:
+                    place = (row_index, col_index)
+                valued = yield from self._cell(found.get(b"t"))
+                col_index += 1
+                if valued:
+                    self._place(*place)
+
+    def _cell(self, kind_of_value: bytes | None) -> Generator[None, Event, bool]:
+        """The events of one cell up to its ``</c>``; whether it has a value element."""
+        valued = False
+        while True:
+            kind, name, _attrs = yield
+            if kind == _START:
+                valued = True
+                yield from self._value(name, kind_of_value)
+            elif kind == _END and _local(name) == b"c":
+                return valued
+
+    def _value(self, name: bytes, kind_of_value: bytes | None) -> Reader:
+        """calamine's ``read_value``: what it reads of a cell's child element."""
+        local = _local(name)
+        if local == b"is":
+            yield from _read_string(name)
+        elif local == b"v" and kind_of_value in (b"inlineStr", b"is"):
+            yield from _read_to_end(name)
+        elif local == b"v" and kind_of_value in (b"n", b"s", b"b", b"e", None):
+            kind, end, _attrs = yield
+            if not (kind == _END and end == name):
+                yield from _read_to_end(name)
+        elif local == b"v":
+            while True:
+                kind, end, _attrs = yield
+                if kind == _END and end == name:
+                    return
+        elif local == b"f":
+            yield from _read_to_end(name)
+        # any other element: calamine fails on the sheet, whatever follows
+
+
+def _aside_end(data: bytes, lt: int) -> int | None:
+    """Where the comment, CDATA section or processing instruction at ``lt`` ends, as quick-xml
+    ends it; -1 if it may still be cut short; None if ``lt`` starts a tag."""
+    after = data[lt + 1 : lt + 9]
+    if after[:1] == b"?":
+        end = data.find(b"?>", lt + 1)  # "<?>" is one: its "?" ends it
+        return -1 if end < 0 else end + 2
+    if after[:1] != b"!":
+        return None if after else -1
+    for opening, closing in ((b"!--", b"-->"), (b"![CDATA[", b"]]>")):
+        if after.startswith(opening):
+            end = data.find(closing, lt + 1 + len(opening))
+            return -1 if end < 0 else end + len(closing)
+        if opening.startswith(after):
+            return -1  # too little yet to tell
+    raise Damaged("D-XML-DECLARATION")
+
+
+def _attr(attrs: bytes, key: bytes) -> bytes | None:
     try:
-        check_extent(path, sheet, rows, cols, extent.filled)
-    except UnreadableWorkbookError:
-        if not extent.used_dimension:
-            raise
+        return raw_attr(attrs, key)
+    except AttrError:
+        return None
+
+
+def _read_to_end(name: bytes) -> Reader:
+    """quick-xml's ``read_to_end``: up to the end tag of ``name`` that closes it, nesting counted."""
+    depth = 0
+    while True:
+        kind, found, _attrs = yield
+        if found != name or kind == _TEXT:
+            continue
+        if kind == _START:
+            depth += 1
+        elif depth == 0:
+            return
+        else:
+            depth -= 1
+
+
+def _read_string(closing: bytes) -> Reader:
+    """calamine's ``read_string``: up to the first end tag named ``closing``, each ``<t>`` read whole."""
+    phonetic = False
+    while True:
+        kind, name, _attrs = yield
+        local = _local(name)
+        if kind == _END and name == closing:
+            return
+        if kind == _START and local == b"rPh":
+            phonetic = True
+        elif kind == _END and local == b"rPh":
+            phonetic = False
+        elif kind == _START and local == b"t" and not phonetic:
+            while True:
+                kind, end, _attrs = yield
+                if kind == _END and end == name:
+                    break
+
+
+# --- the same, for plainly written sheets, in Polars -------------------------------------------
+
+_W = r"[ \t\r\n]"
+_A = r"(?:" + _W + r"[^<>]*)?"  # a tag's attributes, without ">" in their values
+_V = (
+    r"<v" + _A + r">[^<]*</v>|<v" + _A + r"/>|<f" + _A + r">[^<]*</f>|<f" + _A + r"/>"
+    r"|<is>(?:[^<]|<t" + _A + r">[^<]*</t>|<t" + _A + r"/>|</?r>|</?rPr>|<rPh" + _A + r">|</rPh>"
+    r"|<[a-zA-Z]+" + _A + r"/>)*</is>"
+)
+# a cell with content, each of its elements closed inside it: calamine's reader of its values
+# stops where the cell ends
+_FULL_CELL = r"<c(?:>|" + _W + r"(?:[^<>]*[^/<>])?>)(?:[^<]|" + _V + r")*</c>"
+_TOKENS = r"<c(?:[ \t\r\n/][^<>]*)?>|<row(?:[ \t\r\n/][^<>]*)?>|</row>"
+_KEY = r"""[ \t\r\n"']{}[ \t\r\n\x0c]*="""
+_VALUE = r"""[ \t\r\n"']r[ \t\r\n\x0c]*=[ \t\r\n\x0c]*["']([^"']*)["']"""
+# a "<" inside a tag or a quoted value: calamine's reader and the regexes would split tags apart
+_PLAIN_BATCH = 1 << 20  # bytes of sheet XML placed at once: some hundred thousand tags
+_LT_IN_TAG = r"<(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*(?:<|\"[^\"]*<|'[^']*<)"
+
+
+def _rows_cut(data: bytes) -> int:
+    """Where a batch of sheet XML may end: after its last ``</row>``, else its last ``</c>``."""
+    end = data.rfind(b"</row>")
+    if end >= 0:
+        return end + 6
+    end = data.rfind(b"</c>")
+    return end + 4 if end >= 0 else 0
+
+
+class PlainPositions:
+    """``Positions`` in Polars, for sheets written plainly: no prefixes, attributes without ">"
+    in their values, each cell's elements the usual ones (``<v>``, ``<f>``, ``<is>`` of text
+    runs), each closed inside the cell. Then calamine reads every cell and row tag, and no
+    other, as the regexes here find them, and the counters can be replayed as running sums.
+    ``plain`` turns False on anything else, for ``Positions`` to read the sheet instead.
+    """
+
+    def __init__(self) -> None:
+        self.plain = True
+        self.row_index = self.col_index = 0
+        self.max_row = self.max_col = self.filled = 0
+        self.carry = b""
+        self.batch: list[bytes] = []
+        self.size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.plain:
+            return
+        body, self.carry = complete_tags(self.carry + chunk)
+        body, open_aside = without_asides(body)
+        data = b"".join([*self.batch, body])
+        cut = _rows_cut(data)
+        self.batch, self.size = [data[:cut]], cut
+        self.carry = data[cut:] + open_aside + self.carry
+        if len(self.carry) > _QUEUED:
+            self.plain = False  # a row of many megabytes: read tag by tag
+        if self.size >= _PLAIN_BATCH:
+            self._batch()
+
+    def finish(self) -> tuple[int, int]:
+        if self.plain:
+            self.batch.append(self.carry)
+            self._batch()
+        return self.max_row, self.max_col
+
+    def _batch(self) -> None:
+        import polars as pl
+
+        bodies, self.batch, self.size = self.batch, [], 0
+        if not self.plain or not any(bodies):
+            return
+        text = bodies_as_text(bodies)
+
+        def count(pattern: str) -> int:
+            return int(text.str.count_matches(pattern).sum())
+
+        def most(series: pl.Series, key: str) -> int:
+            return int(series.str.count_matches(_KEY.format(key)).max() or 0)  # type: ignore[arg-type]  # max() is typed as any scalar
+
+        tags = text.str.extract_all(_TOKENS).explode().drop_nulls()
+        cells = tags.filter(tags.str.starts_with("<c"))
+        rows = tags.filter(tags.str.starts_with("<row"))
+        self.plain = (
+            not text.str.contains(_LT_IN_TAG).any()
+            and not text.str.contains(r":(?:c|row)[ \t\r\n/>]").any()
+            and count(r"<c[ \t\r\n/>]") == cells.len()
+            and count(r"<row[ \t\r\n/>]") == rows.len()
+            and count(r"</row[ \t\r\n>]") == tags.len() - cells.len() - rows.len()
+            and count(r"</c[ \t\r\n>]") == count(_FULL_CELL) == int((~cells.str.ends_with("/>")).sum())
+            and all(most(cells, key) <= 1 for key in "rst")
+            and most(rows, "r") <= 1
+        )
+        if not self.plain or not tags.len():
+            return
+        self._place(pl.DataFrame({"tag": tags}))
+
+    def _place(self, frame: pl.DataFrame) -> None:
+        """Place the cells of one batch of tags, from the counters the batch before left."""
+        import polars as pl
+
+        tag = pl.col("tag")
+        ref = tag.str.extract(_VALUE)
+        kind = (
+            pl.when(tag.str.starts_with("</row"))
+            .then(pl.lit([_RE]))
+            .when(tag.str.starts_with("<row") & tag.str.ends_with("/>"))
+            .then(pl.lit([_RS, _RE]))
+            .when(tag.str.starts_with("<row"))
+            .then(pl.lit([_RS]))
+            .otherwise(pl.lit([_C]))
+        )
+        frame = frame.select(
+            kind=kind.cast(pl.List(pl.UInt8)), ref=ref, valued=~tag.str.ends_with("/>")
+        ).explode("kind")
+        cell, row_start = pl.col("kind") == _C, pl.col("kind") == _RS
+        frame = frame.with_columns(
+            set_row=pl.when(row_start).then(
+                pl.col("ref").str.extract(r"^[A-Za-z]*([0-9]{1,7})$").cast(pl.Int64) - 1
+            ),
+            col_ref=pl.when(cell).then(pl.col("ref").str.extract(r"^([A-Za-z]{1,3})[0-9]{1,7}$")),
+            row_ref=pl.when(cell).then(
+                pl.col("ref").str.extract(r"^[A-Za-z]{1,3}([0-9]{1,7})$").cast(pl.Int64) - 1
+            ),
+        )
+        odd = (row_start & pl.col("ref").is_not_null() & pl.col("set_row").is_null()) | (
+            cell & pl.col("ref").is_not_null() & pl.col("row_ref").is_null()
+        )
+        if frame.select(odd.any()).item():
+            self.plain = False  # references calamine reads otherwise (or not at all)
+            return
+        letters = frame.get_column("col_ref").drop_nulls().unique().to_list()
+        frame = frame.with_columns(
+            explicit_col=pl.col("col_ref").replace_strict(
+                letters, [column_index(x) for x in letters], default=None, return_dtype=pl.Int64
+            )
+        ).drop("ref", "col_ref")
+        frame = self._rows(frame).drop("set_row")
+        frame = self._columns(frame)
+        placed = frame.filter(cell & pl.col("valued")).select(
+            row=pl.coalesce("row_ref", "row").max(),
+            col=pl.coalesce("explicit_col", "col").max(),
+            cells=pl.len(),
+        )
+        cells = int(placed.get_column("cells")[0])
+        if cells:
+            self.max_row = max(self.max_row, int(placed.get_column("row")[0]) + 1)
+            self.max_col = max(self.max_col, int(placed.get_column("col")[0]) + 1)
+            self.filled += cells
+
+    def _rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The row calamine is on at each tag: the last ``<row r>`` set it, each ``</row>`` adds one."""
+        import polars as pl
+
+        row_end = (pl.col("kind") == _RE).cast(pl.Int64)
+        setting = (pl.col("kind") == _RS) & pl.col("set_row").is_not_null()
+        frame = frame.with_columns(ends_before=row_end.cum_sum() - row_end)
+        base = pl.when(setting).then(pl.col("set_row")).forward_fill().fill_null(self.row_index)
+        since = pl.when(setting).then(pl.col("ends_before")).forward_fill().fill_null(0)
+        frame = frame.with_columns(row=base + pl.col("ends_before") - since)
+        last = frame.select(base=base.last(), ends=row_end.sum(), since=since.last()).row(0)
+        frame = frame.drop("ends_before")
+        self.row_index = int(last[0]) + int(last[1]) - int(last[2])
+        return frame
+
+    def _columns(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The column calamine gives each cell without a reference: one after the cell before,
+        counted from the last cell with one (or from 0 after a ``</row>``)."""
+        import polars as pl
+
+        row_end = pl.col("kind") == _RE
+        explicit = (pl.col("kind") == _C) & pl.col("explicit_col").is_not_null()
+        positional = ((pl.col("kind") == _C) & pl.col("explicit_col").is_null()).cast(pl.Int64)
+        reset = row_end | explicit
+        reset_to = pl.when(row_end).then(0).otherwise(pl.col("explicit_col") + 1)
+        frame = frame.with_columns(seen=positional.cum_sum(), positional=positional)
+        base = pl.when(reset).then(reset_to).forward_fill().fill_null(self.col_index)
+        since = pl.when(reset).then(pl.col("seen")).forward_fill().fill_null(0)
+        frame = frame.with_columns(col=base + pl.col("seen") - pl.col("positional") - since)
+        last = frame.select(base=base.last(), seen=pl.col("seen").last(), since=since.last()).row(0)
+        self.col_index = int(last[0]) + int(last[1]) - int(last[2])
+        return frame
+
+
+def _run(
+    extent: XmlExtent | Positions | PlainPositions, handle: IO[bytes], info: zipfile.ZipInfo
+) -> tuple[int, int]:
+    try:
+        for chunk in inflate_member(handle, info):
+            extent.feed(chunk)
+        return extent.finish()
+    finally:
+        if isinstance(extent, XmlExtent):
+            extent.close()
+
+
+def check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> SheetStats:
+    """Refuse a sheet whose cells calamine would place in an absurd rectangle; what was found on the way."""
+    extent = XmlExtent()
+    rows, cols = _run(extent, handle, info)
+    filled = extent.filled
+    if not extent.positional:
+        try:
+            check_extent(path, sheet, rows, cols, filled)
+            return extent.stats
+        except UnreadableWorkbookError:
+            if not extent.used_dimension:
+                raise
         # The declared dimension may overstate the sheet; measure the cells themselves.
         exact = XmlExtent(trust_dimension=False)
-        for chunk in inflate_member(handle, info):
-            exact.feed(chunk)
-        rows, cols = exact.finish()
-        check_extent(path, sheet, rows, cols, exact.filled)
+        rows, cols = _run(exact, handle, info)
+        filled = exact.filled
+        if not exact.positional:
+            check_extent(path, sheet, rows, cols, filled)
+            return extent.stats
+    plain = PlainPositions()
+    rows, cols = _run(plain, handle, info)
+    if plain.plain:
+        check_extent(path, sheet, rows, cols, plain.filled)
+        return extent.stats
+    placed = Positions()
+    rows, cols = _run(placed, handle, info)
+    check_extent(path, sheet, rows, cols, placed.filled)
+    return extent.stats

@@ -14,7 +14,7 @@ import polars as pl
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
-from realisasi_cli.inputs.sniff import Decoded, decode
+from realisasi_cli.inputs.sniff import Decoded, decode, file_codec
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
 
@@ -22,6 +22,8 @@ from realisasi_cli.reading.workbook import clip_merges
 
 
 def read_text(path: Path, kind: str) -> list[Grid]:
+    if kind == "text" and path.stat().st_size > _WHOLE_CSV_BYTES:
+        return [_read_csv_in_batches(path)]
     raw = path.read_bytes()
     decoded = decode(raw)
     text = decoded.text
@@ -30,11 +32,17 @@ def read_text(path: Path, kind: str) -> list[Grid]:
     elif kind == "spreadsheetml":
         grids = _read_spreadsheetml(path, text)
     else:
-        grids = [_read_csv(path, text)]
+        grids = [_read_whole_csv(path, text)]
     if grids:
         grids[0].notices[:0] = _encoding_notices(decoded)
     return grids
 
+
+# A CSV up to this size is read whole, so that a quote left open is mended and lines in another
+# encoding are named: at most ~8 million cells as Python strings. A larger one is read in two
+# passes and in batches, the limits on cells applied before anything is kept; a quote left open
+# in it refuses it, and it is decoded in one encoding.
+_WHOLE_CSV_BYTES = 16 << 20
 
 _LINES_NAMED = 5
 
@@ -48,7 +56,8 @@ def _encoding_notices(decoded: Decoded) -> list[tuple[int | None, str, dict[str,
     return [(lines[0], code, {"n": len(lines), "lines": [str(n) for n in lines[:_LINES_NAMED]]})]
 
 
-def _read_csv(path: Path, text: str) -> Grid:
+def _read_whole_csv(path: Path, text: str) -> Grid:
+    """A CSV read whole: a quote left open is mended (``_records``)."""
     try:
         delimiter = _sniff_delimiter(text[:20000])
         # a NUL is no character of any export, and csv refuses the whole file for one
@@ -153,6 +162,52 @@ def _line_fields(line: str, delimiter: str) -> list[str]:
         return next(csv.reader([line], delimiter=delimiter), [])
     fields = line.split(delimiter)
     return [f[1:-1].replace('""', '"') if len(f) > 1 and f[0] == f[-1] == '"' else f for f in fields]
+
+
+_CSV_BATCH = 50_000  # rows parsed by Python's csv module before they become a frame
+
+
+def _read_csv_in_batches(path: Path) -> Grid:
+    """A large CSV file, read in two passes over the file: one that counts its rows and fields,
+    so that the limits on cells hold before anything is kept, then one that keeps them.
+
+    The second pass parses rows in batches and makes each a frame of text columns, so that
+    Python holds one batch of parsed fields at a time.
+    """
+    codec = file_codec(path)
+    try:
+        with path.open(encoding=codec, errors="replace", newline="") as handle:
+            delimiter = _sniff_delimiter(handle.read(20000))
+            handle.seek(0)
+            rows = filled = width = 0
+            for row in csv.reader(handle, delimiter=delimiter):
+                rows += 1
+                filled += len(row)
+                width = max(width, len(row))
+                if width > MAX_COLUMNS or rows * width > MAX_CELLS:
+                    check_extent(path, path.stem, rows, width, filled)
+            check_extent(path, path.stem, rows, width, filled)
+            if not width:
+                return Grid(file=path, sheet=path.stem, frame=pl.DataFrame())
+            handle.seek(0)
+            frames: list[pl.DataFrame] = []
+            batch: list[list[str]] = []
+            for row in csv.reader(handle, delimiter=delimiter):
+                batch.append(row)
+                if len(batch) == _CSV_BATCH:
+                    frames.append(_batch_frame(batch))
+                    batch = []
+            frames.append(_batch_frame(batch))
+    except csv.Error as exc:
+        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
+    frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+    return Grid(file=path, sheet=path.stem, frame=frame.select(f"c{j}" for j in range(width)))
+
+
+def _batch_frame(rows: list[list[str]]) -> pl.DataFrame:
+    """One batch of CSV rows as text columns; blank lines keep their place."""
+    frame = _rows_frame(rows)
+    return frame if frame.width else pl.DataFrame({"c0": pl.Series([None] * len(rows), dtype=pl.String)})
 
 
 def _sniff_delimiter(sample: str) -> str:

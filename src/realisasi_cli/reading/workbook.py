@@ -59,7 +59,10 @@ def read_workbook(
             row0, col0 = scan.origin(frame)
             merges, formulas = scan.merges, scan.formulas
         else:
-            row0, col0, merges = _calamine_layout(source, name) if frame.height else (0, 0, [])
+            # python-calamine is another version of calamine: it opens only the formats whose
+            # layout fastexcel cannot tell, and no .xlsx, whose sheets the scan above reads
+            layout = frame.height and kind != "xlsx"
+            row0, col0, merges = _calamine_layout(source, name) if layout else (0, 0, [])
             formulas = (formulas_of or {}).get(name, [])
         placed = _place(frame, row0, col0)
         grids.append(

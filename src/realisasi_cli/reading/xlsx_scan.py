@@ -9,9 +9,10 @@ from pathlib import Path
 
 import polars as pl
 
-from realisasi_cli.inputs.archive import ZIP_ERRORS, member_pieces
-from realisasi_cli.inputs.limits import MAX_TAG
-from realisasi_cli.inputs.xlsx import PREFIX, complete_tags, element, end_tag, open_tag, sheet_parts
+from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, member_pieces, read_part
+from realisasi_cli.inputs.limits import MAX_MAP_PART, MAX_TAG
+from realisasi_cli.inputs.package import Members, xlsx_view
+from realisasi_cli.inputs.xlsx import PREFIX, complete_tags, element, end_tag, open_tag
 from realisasi_cli.reading.grid import Merge
 from realisasi_cli.sheetref import column_index
 
@@ -55,12 +56,19 @@ class SheetScan:
 
 
 def scan_xlsx(path: Path) -> dict[str, SheetScan]:
+    """The scan of each sheet, found by name as calamine finds it (the first sheet of a name)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            recalc = bool(_FULL_CALC.search(archive.read("xl/workbook.xml").decode("utf-8", "replace")))
-            return {name: _scan_part(path, archive.getinfo(part), recalc) for name, part in parts.items()}
-    except ZIP_ERRORS:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+            view = xlsx_view(Members(archive.infolist()), lambda info: read_part(handle, info, MAX_MAP_PART))
+            if view is None:
+                return {}
+            book = b"" if view.book is None else read_part(handle, view.book, MAX_MAP_PART)
+            recalc = bool(_FULL_CALC.search(book.decode("utf-8", "replace")))
+            parts: dict[str, zipfile.ZipInfo] = {}
+            for name, info in view.sheets:
+                parts.setdefault(name, info)
+            return {name: _scan_part(path, info, recalc) for name, info in parts.items()}
+    except (Damaged, *ZIP_ERRORS):
         # the archive was checked before; what it cannot tell here only refines the grid
         return {}
 
