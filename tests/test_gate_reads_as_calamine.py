@@ -829,3 +829,47 @@ def test_cells_placed_tag_by_tag_are_replayed_up_to_a_limit(monkeypatch: pytest.
     placed = xlsx.Positions()
     with pytest.raises(Damaged, match="more than 1,000 tags"):
         placed.feed(b"<worksheet><sheetData>" + b"<row><c><v>1</v></c></row>" * 400)
+
+
+@posix_only
+def test_an_xls_cut_short_inside_its_directory_is_refused_without_a_panic(tmp_path: Path) -> None:
+    from conftest import SAMPLES
+
+    data = (SAMPLES / "rekap_opd_30sep2023.xls").read_bytes()
+    directory = (struct.unpack_from("<I", data, 0x30)[0] + 1) * 512  # the sector of its first entries
+    path = tmp_path / "cut.xls"
+    path.write_bytes(data[: directory + 300])  # calamine cut the last entry short and panicked
+    refused_quietly(path, "the file is cut short")
+
+
+def zip64_directory(data: bytes, plain_values: bool) -> bytes:
+    """The archive with a zip64 end record and locator before its end record (as large archives
+    have); the plain record keeps its values or says "see zip64"."""
+    end = data.rindex(b"PK\x05\x06")
+    _sig, _d, _cd, _here, entries, size, offset, _comment = struct.unpack_from("<4sHHHHIIH", data, end)
+    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, end, 1)
+    if plain_values:
+        plain = data[end:]
+    else:
+        plain = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return data[:end] + record + locator + plain
+
+
+@pytest.mark.parametrize("plain_values", [True, False])
+def test_an_archive_with_a_zip64_directory_is_read(tmp_path: Path, plain_values: bool) -> None:
+    path = package(tmp_path / "zip64.xlsx", {"xl/evil.xml": GOOD})
+    path.write_bytes(zip64_directory(path.read_bytes(), plain_values))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml") == GOOD
+    assert units_of(invoke("rank", str(path), "-f", "json", "-q")) == {"Dinas A": (1000.0, 250.0)}
+
+
+def test_a_zip64_directory_that_contradicts_the_plain_one_is_refused(tmp_path: Path) -> None:
+    # Python reads the zip64 record, calamine's reader the plain one, which here lists no member
+    path = package(tmp_path / "zip64.xlsx", {"xl/evil.xml": GOOD})
+    data = zip64_directory(path.read_bytes(), plain_values=True)
+    end = data.rindex(b"PK\x05\x06")
+    path.write_bytes(data[: end + 8] + struct.pack("<HH", 0, 0) + data[end + 12 :])
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1 and "directory is inconsistent" in result.stderr, result.stderr

@@ -50,7 +50,9 @@ class _Compound:
         for s in difat[: min(n_fat, len(data) // self.sector + 1)]:
             if s not in (_FREE, _END_OF_CHAIN):
                 self.fat.frombytes(self._sector(s))
-        directory = self._chain_bytes(dir_start, self.fat, self._sector)
+        # calamine cuts the directory in entries of 128 bytes and panics on a shorter last one:
+        # its sectors must be whole
+        directory = self._chain_bytes(dir_start, self.fat, self._whole_sector)
         self.entries: dict[str, tuple[int, int, int]] = {}
         for at in range(0, len(directory) - 127, 128):
             name_length = struct.unpack_from("<H", directory, at + 64)[0]
@@ -72,6 +74,12 @@ class _Compound:
         if at >= len(self.data):
             raise Damaged("D-CUT-SHORT")
         return self.data[at : at + self.sector].ljust(self.sector, b"\x00")
+
+    def _whole_sector(self, index: int) -> bytes:
+        at = (index + 1) * self.sector
+        if at + self.sector > len(self.data):
+            raise Damaged("D-CUT-SHORT")
+        return self.data[at : at + self.sector]
 
     def _mini_sector(self, index: int) -> bytes:
         at = index * 64
