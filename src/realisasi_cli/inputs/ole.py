@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged, damaged_error
-from realisasi_cli.inputs.limits import MAX_CELLS, check_extent
+from realisasi_cli.inputs.limits import MAX_CELLS, Cells, check_extent
 from realisasi_cli.inputs.sniff import OLE_MAGIC
 from realisasi_cli.messages import Message
 
@@ -198,10 +198,11 @@ def _check_biff(path: Path, stream: bytes) -> None:
             codepage = struct.unpack_from("<H", stream, at + 4)[0]
     references: Counter[int] = Counter()
     spans: list[tuple[int, int, str]] = []
+    cells = Cells(path)  # calamine reads every sheet when it opens the file, and holds them all
     for name, pos in sheets:
         if starts.get(pos) not in _BOF:
             raise Damaged("D-SHEET-OFFSET", sheet=name)
-        spans.append((pos, _check_sheet(path, name, stream, pos, references), name))
+        spans.append((pos, _check_sheet(path, name, stream, pos, references, cells), name))
     spans.sort()
     for (_start, end, _first), (start, _end, second) in itertools.pairwise(spans):
         if start < end:
@@ -212,7 +213,9 @@ def _check_biff(path: Path, stream: bytes) -> None:
     )
 
 
-def _check_sheet(path: Path, name: str, stream: bytes, pos: int, references: Counter[int]) -> int:
+def _check_sheet(
+    path: Path, name: str, stream: bytes, pos: int, references: Counter[int], cells: Cells
+) -> int:
     """Measure the sheet whose BOF is at ``pos``; where its records end.
 
     Up to the EOF that closes the sheet's own BOF: the cells of a chart embedded in the sheet
@@ -249,6 +252,7 @@ def _check_sheet(path: Path, name: str, stream: bytes, pos: int, references: Cou
                     "E-SHEET-DECLARES", "H-RESAVE", path=path, sheet=name, rows=rows, cols=cols
                 )
     check_extent(path, name, max_row, max_col, filled)
+    cells.add(max_row, max_col, filled)
     return end
 
 

@@ -202,6 +202,8 @@ class SheetStats:
     """What the measurement of one sheet found, for the limits that span the workbook."""
 
     xml_bytes: int = 0  # the sheet's XML, inflated
+    cells: int = 0  # its rectangle, as calamine will allocate it
+    filled: int = 0
 
     @property
     def references(self) -> int:
@@ -921,28 +923,29 @@ def _run(
 def check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> SheetStats:
     """Refuse a sheet whose cells calamine would place in an absurd rectangle; what was found on the way."""
     extent = XmlExtent()
+    stats = extent.stats
     rows, cols = _run(extent, handle, info)
-    filled = extent.filled
-    if not extent.positional:
+    filled, positional = extent.filled, extent.positional
+    if not positional:
         try:
             check_extent(path, sheet, rows, cols, filled)
-            return extent.stats
         except UnreadableWorkbookError:
             if not extent.used_dimension:
                 raise
-        # The declared dimension may overstate the sheet; measure the cells themselves.
-        exact = XmlExtent(trust_dimension=False)
-        rows, cols = _run(exact, handle, info)
-        filled = exact.filled
-        if not exact.positional:
-            check_extent(path, sheet, rows, cols, filled)
-            return extent.stats
-    plain = PlainPositions()
-    rows, cols = _run(plain, handle, info)
-    if plain.plain:
-        check_extent(path, sheet, rows, cols, plain.filled)
-        return extent.stats
-    placed = Positions()
-    rows, cols = _run(placed, handle, info)
-    check_extent(path, sheet, rows, cols, placed.filled)
-    return extent.stats
+            # The declared dimension may overstate the sheet; measure the cells themselves.
+            exact = XmlExtent(trust_dimension=False)
+            rows, cols = _run(exact, handle, info)
+            filled, positional = exact.filled, exact.positional
+            if not positional:
+                check_extent(path, sheet, rows, cols, filled)
+    if positional:
+        plain = PlainPositions()
+        rows, cols = _run(plain, handle, info)
+        filled = plain.filled
+        if not plain.plain:
+            placed = Positions()
+            rows, cols = _run(placed, handle, info)
+            filled = placed.filled
+        check_extent(path, sheet, rows, cols, filled)
+    stats.cells, stats.filled = rows * cols, filled
+    return stats
