@@ -829,3 +829,82 @@ def test_cells_placed_tag_by_tag_are_replayed_up_to_a_limit(monkeypatch: pytest.
     placed = xlsx.Positions()
     with pytest.raises(Damaged, match="more than 1,000 tags"):
         placed.feed(b"<worksheet><sheetData>" + b"<row><c><v>1</v></c></row>" * 400)
+
+
+@posix_only
+def test_an_xls_cut_short_inside_its_directory_is_refused_without_a_panic(tmp_path: Path) -> None:
+    from conftest import SAMPLES
+
+    data = (SAMPLES / "rekap_opd_30sep2023.xls").read_bytes()
+    directory = (struct.unpack_from("<I", data, 0x30)[0] + 1) * 512  # the sector of its first entries
+    path = tmp_path / "cut.xls"
+    path.write_bytes(data[: directory + 300])  # calamine cut the last entry short and panicked
+    refused_quietly(path, "the file is cut short")
+
+
+def zip64_directory(data: bytes, plain_values: bool) -> bytes:
+    """The archive with a zip64 end record and locator before its end record (as large archives
+    have); the plain record keeps its values or says "see zip64"."""
+    end = data.rindex(b"PK\x05\x06")
+    _sig, _d, _cd, _here, entries, size, offset, _comment = struct.unpack_from("<4sHHHHIIH", data, end)
+    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, end, 1)
+    if plain_values:
+        plain = data[end:]
+    else:
+        plain = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return data[:end] + record + locator + plain
+
+
+@pytest.mark.parametrize("plain_values", [True, False])
+def test_an_archive_with_a_zip64_directory_is_read(tmp_path: Path, plain_values: bool) -> None:
+    path = package(tmp_path / "zip64.xlsx", {"xl/evil.xml": GOOD})
+    path.write_bytes(zip64_directory(path.read_bytes(), plain_values))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml") == GOOD
+    assert units_of(invoke("rank", str(path), "-f", "json", "-q")) == {"Dinas A": (1000.0, 250.0)}
+
+
+def test_a_zip64_directory_that_contradicts_the_plain_one_is_refused(tmp_path: Path) -> None:
+    # Python reads the zip64 record, calamine's reader the plain one, which here lists no member
+    path = package(tmp_path / "zip64.xlsx", {"xl/evil.xml": GOOD})
+    data = zip64_directory(path.read_bytes(), plain_values=True)
+    end = data.rindex(b"PK\x05\x06")
+    path.write_bytes(data[: end + 8] + struct.pack("<HH", 0, 0) + data[end + 12 :])
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1 and "directory is inconsistent" in result.stderr, result.stderr
+
+
+@posix_only
+def test_stray_end_tags_do_not_pass_for_cells_that_hold_something(tmp_path: Path) -> None:
+    # 1,048,576 × 57 cells, two of them filled, and 7.5 million "</c>" that calamine ignores:
+    # counted as cells, they made the sheet look dense enough to allocate (1.4 GB and more)
+    far = b'<row r="1048576"><c r="BE1048576"><v>1</v></c></row>' + b"</c>" * 7_500_000
+    sheet = {"xl/worksheets/sheet1.xml": GOOD.replace(SHEET_TAIL, far + SHEET_TAIL)}
+    path = package(tmp_path / "stray.xlsx", sheet, zipfile.ZIP_STORED)
+    refused_quietly(path, "only 7 cells hold anything")
+
+
+def many_sheets(path: Path, count: int, far: bytes) -> Path:
+    """A workbook of ``count`` sheets, each the good table and one cell at ``far``."""
+    book = BOOK.format(
+        "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, count + 1))
+    )
+    rels = RELS.format("".join(relationship(f"rId{i}", f"worksheets/s{i}.xml") for i in range(1, count + 1)))
+    sheet = GOOD.replace(SHEET_TAIL, b'<row r="1990"><c r="' + far + b'"><v>1</v></c></row>' + SHEET_TAIL)
+    sheets = {f"xl/worksheets/s{i}.xml": sheet for i in range(1, count + 1)}
+    return package(path, {"xl/workbook.xml": book, "xl/_rels/workbook.xml.rels": rels, **sheets})
+
+
+@posix_only
+def test_many_sheets_that_are_each_within_the_limits_are_counted_together(tmp_path: Path) -> None:
+    # each sheet 1,990 × 2,000 cells (below the size where emptiness counts), seven filled:
+    # fifty of them took 30 s and 4.8 GB, as calamine holds every sheet's rectangle
+    path = many_sheets(tmp_path / "many.xlsx", 20, b"BXX1990")
+    refused_quietly(path, "its sheets together span 79,600,000 cells")
+
+
+def test_several_sheets_of_a_genuine_workbook_are_read(tmp_path: Path) -> None:
+    path = many_sheets(tmp_path / "several.xlsx", 3, b"C1990")
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr

@@ -298,6 +298,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: sheet '{sheet}' spans {rows} rows × {cols} columns but only {filled} cells hold anything; "
         "refused as absurd (a damaged or crafted file).",
     ),
+    "E-WORKBOOK-TOO-LARGE": (
+        "{path}: lembar-lembarnya bersama mencakup {cells} sel dan hanya {filled} yang berisi; "
+        "ditolak karena tidak wajar (berkas rusak atau sengaja dibuat).",
+        "{path}: its sheets together span {cells} cells, of which {filled} hold anything; refused as "
+        "absurd (a damaged or crafted file).",
+    ),
     "E-ODS-REPEATS": (
         "{path}: tabel '{sheet}' mengulang {written} sel tertulis menjadi {filled}; ditolak karena tidak wajar "
         "(berkas rusak atau sengaja dibuat).",

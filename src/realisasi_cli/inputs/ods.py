@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged
-from realisasi_cli.inputs.limits import check_extent
+from realisasi_cli.inputs.limits import Cells, check_extent
 from realisasi_cli.inputs.package import AttrError, raw_attr, raw_attributes, unescape
 from realisasi_cli.inputs.strings import check_text
 from realisasi_cli.inputs.xlsx import ATTRS, complete_tags, tag_attributes, without_asides
@@ -76,6 +76,7 @@ class OdsExtent:
         # text that calamine copies into cells, counted with the repeats that copy it
         self.offset = 0
         self.copied = 0
+        self.cells = Cells(path)  # every table: calamine reads them all when it opens the file
         self.cell_text: tuple[int, int, int] | None = None  # (content start, span, text so far)
         self._reset()
 
@@ -111,6 +112,7 @@ class OdsExtent:
         except self.malformed as exc:
             raise Damaged("D-XML", reason=str(exc)) from exc
         self._check()
+        self.cells.check()
         check_text(self.path, self.copied, self.offset)
 
     def _text(self, closing: bool, tag: bytes, attrs: bytes, after: int) -> None:
@@ -140,6 +142,7 @@ class OdsExtent:
 
     def _check(self) -> None:
         check_extent(self.path, self.name, self.max_row, self.max_col, self.filled)
+        self.cells.add(self.max_row, self.max_col, self.filled)
         if self.filled > _REPEAT_CELLS and self.filled > _MAX_REPEAT * self.written:
             raise UnreadableWorkbookError(
                 "E-ODS-REPEATS",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged, damaged_error
-from realisasi_cli.inputs.limits import MAX_CELLS, check_extent
+from realisasi_cli.inputs.limits import MAX_CELLS, Cells, check_extent
 from realisasi_cli.inputs.sniff import OLE_MAGIC
 from realisasi_cli.messages import Message
 
@@ -50,7 +50,9 @@ class _Compound:
         for s in difat[: min(n_fat, len(data) // self.sector + 1)]:
             if s not in (_FREE, _END_OF_CHAIN):
                 self.fat.frombytes(self._sector(s))
-        directory = self._chain_bytes(dir_start, self.fat, self._sector)
+        # calamine cuts the directory in entries of 128 bytes and panics on a shorter last one:
+        # its sectors must be whole
+        directory = self._chain_bytes(dir_start, self.fat, self._whole_sector)
         self.entries: dict[str, tuple[int, int, int]] = {}
         for at in range(0, len(directory) - 127, 128):
             name_length = struct.unpack_from("<H", directory, at + 64)[0]
@@ -72,6 +74,12 @@ class _Compound:
         if at >= len(self.data):
             raise Damaged("D-CUT-SHORT")
         return self.data[at : at + self.sector].ljust(self.sector, b"\x00")
+
+    def _whole_sector(self, index: int) -> bytes:
+        at = (index + 1) * self.sector
+        if at + self.sector > len(self.data):
+            raise Damaged("D-CUT-SHORT")
+        return self.data[at : at + self.sector]
 
     def _mini_sector(self, index: int) -> bytes:
         at = index * 64
@@ -190,10 +198,11 @@ def _check_biff(path: Path, stream: bytes) -> None:
             codepage = struct.unpack_from("<H", stream, at + 4)[0]
     references: Counter[int] = Counter()
     spans: list[tuple[int, int, str]] = []
+    cells = Cells(path)  # calamine reads every sheet when it opens the file, and holds them all
     for name, pos in sheets:
         if starts.get(pos) not in _BOF:
             raise Damaged("D-SHEET-OFFSET", sheet=name)
-        spans.append((pos, _check_sheet(path, name, stream, pos, references), name))
+        spans.append((pos, _check_sheet(path, name, stream, pos, references, cells), name))
     spans.sort()
     for (_start, end, _first), (start, _end, second) in itertools.pairwise(spans):
         if start < end:
@@ -204,7 +213,9 @@ def _check_biff(path: Path, stream: bytes) -> None:
     )
 
 
-def _check_sheet(path: Path, name: str, stream: bytes, pos: int, references: Counter[int]) -> int:
+def _check_sheet(
+    path: Path, name: str, stream: bytes, pos: int, references: Counter[int], cells: Cells
+) -> int:
     """Measure the sheet whose BOF is at ``pos``; where its records end.
 
     Up to the EOF that closes the sheet's own BOF: the cells of a chart embedded in the sheet
@@ -241,6 +252,7 @@ def _check_sheet(path: Path, name: str, stream: bytes, pos: int, references: Cou
                     "E-SHEET-DECLARES", "H-RESAVE", path=path, sheet=name, rows=rows, cols=cols
                 )
     check_extent(path, name, max_row, max_col, filled)
+    cells.add(max_row, max_col, filled)
     return end
 
 

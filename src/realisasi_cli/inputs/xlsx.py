@@ -136,11 +136,6 @@ def tag_attributes(attrs: bytes) -> dict[bytes, bytes]:
     }
 
 
-def _cells_ended(body: bytes) -> int:
-    """Cells that hold something: their end tags, </c> or </x:c> (an empty cell is <c …/>)."""
-    return body.count(b"</c>") + body.count(b":c>")
-
-
 def numbers_above(limit: int) -> str:
     """A regex for a decimal number greater than ``limit`` (leading zeros allowed)."""
     digits = str(limit)
@@ -207,6 +202,8 @@ class SheetStats:
     """What the measurement of one sheet found, for the limits that span the workbook."""
 
     xml_bytes: int = 0  # the sheet's XML, inflated
+    cells: int = 0  # its rectangle, as calamine will allocate it
+    filled: int = 0
 
     @property
     def references(self) -> int:
@@ -241,8 +238,9 @@ class XmlExtent:
         self.batch: list[bytes] = []
         self.batch_bytes = 0
         self.pools: dict[int, ThreadPoolExecutor] = {}  # by number of workers
-        # the pieces, their size, and the answer: None when the search found nothing
-        self.pending: deque[tuple[list[bytes], int, Future[_Measure | None]]] = deque()
+        # the pieces, their size, and the answer: None when the search found nothing, and how
+        # many cells with a value the pieces hold
+        self.pending: deque[tuple[list[bytes], int, Future[tuple[_Measure | None, int]]]] = deque()
         self.pending_bytes = 0
 
     @property
@@ -294,8 +292,6 @@ class XmlExtent:
                     + numbers_above(self.extent.max_row)
                     + ")"
                 )
-        if self.exact or self.filled < self.needed:
-            self.filled += _cells_ended(body)
         self.batch.append(body)
         self.batch_bytes += len(body)
         if self.batch_bytes >= _BATCH:
@@ -310,7 +306,8 @@ class XmlExtent:
         if workers not in self.pools:
             self.pools[workers] = ThreadPoolExecutor(max_workers=workers)
         beyond = None if self.exact else self.beyond
-        self.pending.append((bodies, size, self.pools[workers].submit(_examine_batch, bodies, beyond)))
+        count = self.exact or self.filled < self.needed
+        self.pending.append((bodies, size, self.pools[workers].submit(_examine_batch, bodies, beyond, count)))
         self.pending_bytes += size
         while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][2].done()):
             self._collect()
@@ -323,7 +320,8 @@ class XmlExtent:
         """
         bodies, size, future = self.pending.popleft()
         self.pending_bytes -= size
-        measure = future.result()
+        measure, valued = future.result()
+        self.filled += valued
         if self.extent.positional:
             return
         if measure is None and self.exact:
@@ -352,12 +350,24 @@ def bodies_as_text(bodies: list[bytes]) -> pl.Series:
 _UNREFERENCED = r"[<:]c(?:/|>|[ \t\r\n]+(?:[^r \t\r\n]|r[ \t\r\n]*[^ \t\r\n=]))"
 
 
-def _examine_batch(bodies: list[bytes], beyond: str | None) -> _Measure | None:
-    """The extent of the cells in ``bodies``; with ``beyond``, None when nothing matches it."""
+# A cell with a value: a <v> with text (after a formula, if any) or an <is>. Only such cells
+# count for the density rule, so that filling a sheet with stray "</c>" or empty cells (which
+# calamine leaves out) costs as much XML as the cells it pretends to be.
+_VALUED = (
+    r"[<:]c(?:>|[ \t\r\n][^<>]*[^/<>]>)[ \t\r\n]*(?:<(?:[^ \t\r\n<>/:]*:)?f(?:[ \t\r\n][^<>]*)?"
+    r"(?:/>|>[^<]*</(?:[^ \t\r\n<>/:]*:)?f>)[ \t\r\n]*)?"
+    r"<(?:[^ \t\r\n<>/:]*:)?(?:v(?:>|[ \t\r\n][^<>]*[^/<>]>)[^<]|is[ \t\r\n>])"
+)
+
+
+def _examine_batch(bodies: list[bytes], beyond: str | None, count: bool) -> tuple[_Measure | None, int]:
+    """The extent of the cells in ``bodies`` (with ``beyond``: None when nothing matches it), and
+    the cells with a value in them (when ``count``)."""
     text = bodies_as_text(bodies)
+    valued = int(text.str.count_matches(_VALUED).sum()) if count else 0
     if beyond is not None and not search_batch(text, beyond) and not text.str.contains(_UNREFERENCED).any():
-        return None
-    return _measure(bodies, text)
+        return None, valued
+    return _measure(bodies, text), valued
 
 
 def _measure(bodies: list[bytes], text: pl.Series | None = None) -> _Measure:
@@ -913,28 +923,29 @@ def _run(
 def check_xml_sheet(path: Path, sheet: str, handle: IO[bytes], info: zipfile.ZipInfo) -> SheetStats:
     """Refuse a sheet whose cells calamine would place in an absurd rectangle; what was found on the way."""
     extent = XmlExtent()
+    stats = extent.stats
     rows, cols = _run(extent, handle, info)
-    filled = extent.filled
-    if not extent.positional:
+    filled, positional = extent.filled, extent.positional
+    if not positional:
         try:
             check_extent(path, sheet, rows, cols, filled)
-            return extent.stats
         except UnreadableWorkbookError:
             if not extent.used_dimension:
                 raise
-        # The declared dimension may overstate the sheet; measure the cells themselves.
-        exact = XmlExtent(trust_dimension=False)
-        rows, cols = _run(exact, handle, info)
-        filled = exact.filled
-        if not exact.positional:
-            check_extent(path, sheet, rows, cols, filled)
-            return extent.stats
-    plain = PlainPositions()
-    rows, cols = _run(plain, handle, info)
-    if plain.plain:
-        check_extent(path, sheet, rows, cols, plain.filled)
-        return extent.stats
-    placed = Positions()
-    rows, cols = _run(placed, handle, info)
-    check_extent(path, sheet, rows, cols, placed.filled)
-    return extent.stats
+            # The declared dimension may overstate the sheet; measure the cells themselves.
+            exact = XmlExtent(trust_dimension=False)
+            rows, cols = _run(exact, handle, info)
+            filled, positional = exact.filled, exact.positional
+            if not positional:
+                check_extent(path, sheet, rows, cols, filled)
+    if positional:
+        plain = PlainPositions()
+        rows, cols = _run(plain, handle, info)
+        filled = plain.filled
+        if not plain.plain:
+            placed = Positions()
+            rows, cols = _run(placed, handle, info)
+            filled = placed.filled
+        check_extent(path, sheet, rows, cols, filled)
+    stats.cells, stats.filled = rows * cols, filled
+    return stats

@@ -31,6 +31,7 @@ from realisasi_cli.inputs.limits import (
     MAX_SHEETS,
     MAX_UNCOMPRESSED_BYTES,
     TEXT_BUDGET,
+    Cells,
     check_extent,
 )
 from realisasi_cli.inputs.ods import OdsExtent
@@ -117,6 +118,7 @@ class _Plan:
     checks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     views: list[View] = field(default_factory=list)
     sheets: int = 0
+    opened: set[str] = field(default_factory=set)  # members a reader opens as sheets (not only measured)
 
     def add(self, info: zipfile.ZipInfo, how: str, sheet: str) -> None:
         found = self.checks.setdefault(info.filename, [])
@@ -143,6 +145,7 @@ def _plan(path: Path, members: Members, handle: IO[bytes]) -> tuple[str, _Plan]:
                 raise Damaged("D-SHARED-PART", member=info.filename, sheet=name)
             seen.add(info.filename)
             plan.add(info, view.kind, name)
+            plan.opened.add(info.filename)
     ods = members.exact.get("content.xml")
     if ods is not None:
         plan.add(ods, "ods", "content.xml")
@@ -205,6 +208,7 @@ def _measure(
     """Inflate every member once, in bounded pieces, so that a size that lies is caught before
     calamine trusts it, and measure the sheets on the way; the .ods formulas without results."""
     formulas: dict[str, list[tuple[int, int]]] = {}
+    cells = Cells(path)
     for info in infos:
         checks = plan.checks.get(info.filename)
         if checks is None:
@@ -225,10 +229,15 @@ def _measure(
                     xlsb.feed(chunk)
                 check_extent(path, sheet, xlsb.max_row, xlsb.max_col, xlsb.filled)
                 text.xlsb_refs.update(xlsb.strings)
+                if info.filename in plan.opened:
+                    cells.add(xlsb.max_row, xlsb.max_col, xlsb.filled)
             else:
                 stats = check_xml_sheet(path, sheet, handle, info)
                 text.xml_bytes += stats.xml_bytes
                 text.xml_cells += stats.references
+                if info.filename in plan.opened:
+                    cells.add(stats.cells, 1, stats.filled)
+    cells.check()
     return formulas
 
 
