@@ -23,6 +23,11 @@ class Grid:
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # saved without a result
     hidden: bool = False  # a hidden or very hidden sheet: evidence that it is a copy, not data
 
+    def released(self) -> Grid:
+        """The grid without its cells (its columns kept, no rows): what a layout keeps once the
+        sheet's facts are made, so that a folder's grids are not all held at once."""
+        return Grid(self.file, self.sheet, self.frame.clear(), hidden=self.hidden)
+
     @property
     def height(self) -> int:
         """Number of rows, counting the empty ones above the first cell."""
