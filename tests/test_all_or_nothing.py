@@ -38,8 +38,10 @@ def run(*args: str) -> Any:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of ``folder`` and its bytes."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under ``folder`` (a facts dataset's partitions too), by its path, and its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def physical_export(path: Path) -> Path:
@@ -60,18 +62,20 @@ def test_facts_replace_the_folder_whole_so_no_file_of_an_earlier_run_stays(tmp_p
     out = tmp_path / "facts"
     first = run("facts", str(physical_export(tmp_path / "fisik.csv")), "-o", str(out), "-q")
     assert first.exit_code == 0, first.stderr
+    unknown = "year=__HIVE_DEFAULT_PARTITION__/as_of=__HIVE_DEFAULT_PARTITION__/part-0.parquet"
     assert sorted(snapshot(out)) == [
-        "budget.parquet",
-        "physical.parquet",
-        "realization.parquet",
+        f"budget/{unknown}",
+        f"physical/{unknown}",
+        f"realization/{unknown}",
         "sources.parquet",
     ]
 
     second = run("facts", str(NOVEMBER), "-o", str(out), "-q")
 
     assert second.exit_code == 0, second.stderr
-    assert sorted(snapshot(out)) == ["budget.parquet", "realization.parquet", "sources.parquet"]
-    assert pl.read_parquet(out / "budget.parquet").height == 96  # 32 units × 3 categories, November's
+    november = "year=2023/as_of=2023-11-10/part-0.parquet"
+    assert sorted(snapshot(out)) == [f"budget/{november}", f"realization/{november}", "sources.parquet"]
+    assert pl.read_parquet(out / "budget").height == 96  # 32 units × 3 categories, November's
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts", "fisik.csv"], "no temporary folder left"
 
 

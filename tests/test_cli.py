@@ -231,8 +231,8 @@ def test_facts_are_written_as_parquet_for_other_tools(tmp_path: Path, expected: 
     out = tmp_path / "facts"
     result = invoke("facts", str(SAMPLES / "realisasi_rinci_tw_2023.xlsx"), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    budget = pl.read_parquet(out / "budget.parquet")
-    realization = pl.read_parquet(out / "realization.parquet")
+    budget = pl.read_parquet(out / "budget")
+    realization = pl.read_parquet(out / "realization")
     truth = expected["realisasi_rinci_tw_2023.xlsx"]["total"]
     assert budget["budget"].sum() == truth["budget"]
     assert realization["realized"].sum() == truth["realized"]
@@ -282,7 +282,7 @@ def test_facts_into_an_existing_folder(tmp_path: Path) -> None:
     for _ in range(2):  # the weekly run writes into the same folder again
         result = invoke("facts", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
         assert result.exit_code == 0, result.stderr
-    assert (out / "budget.parquet").exists()
+    assert (out / "budget" / "year=2023" / "as_of=2023-11-10" / "part-0.parquet").exists()
 
 
 def test_an_output_written_into_the_input_folder_is_left_out_next_time(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Allow ``python -m realisasi_cli``."""
 
-from realisasi_cli.cli.application import main
+from realisasi_cli.entry import main
 
 main()

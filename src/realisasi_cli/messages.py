@@ -1010,6 +1010,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "terkirim lagi (--force): {subject} → {recipients}",
         "sent again (--force): {subject} → {recipients}",
     ),
+    # --- reading on every core and on a cluster ---------------------------------------------
+    "E-JOBS": (
+        "REALISASI_JOBS={value}: bukan bilangan bulat positif.",
+        "REALISASI_JOBS={value}: not a positive whole number.",
+    ),
+    "H-JOBS": (
+        "Berikan jumlah proses yang membaca berkas, misalnya REALISASI_JOBS=2 (1: satu proses saja), "
+        "atau hapus variabel itu agar setiap inti dipakai.",
+        "Give the number of processes that read files, e.g. REALISASI_JOBS=2 (1: one process only), "
+        "or unset it to use every core.",
+    ),
+    "E-DASK-MISSING": (
+        "--scheduler memerlukan Dask, yang belum terpasang.",
+        "--scheduler needs Dask, which is not installed.",
+    ),
+    "H-DASK-INSTALL": (
+        'Pasang dengan: pip install "realisasi[dask]" (juga di setiap worker klaster).',
+        'Install it with: pip install "realisasi[dask]" (on every worker of the cluster too).',
+    ),
+    "E-SCHEDULER-UNREACHABLE": (
+        "--scheduler {address}: penjadwal Dask tidak dapat dihubungi ({reason}).",
+        "--scheduler {address}: the Dask scheduler cannot be reached ({reason}).",
+    ),
+    "H-SCHEDULER": (
+        "Periksa alamatnya (mis. tcp://10.0.0.5:8786) dan bahwa penjadwal berjalan; tanpa --scheduler "
+        "berkas dibaca di mesin ini.",
+        "Check the address (e.g. tcp://10.0.0.5:8786) and that the scheduler is running; without "
+        "--scheduler the files are read on this machine.",
+    ),
 }
 
 _language = os.environ.get(LANG_ENV, "").strip().lower()

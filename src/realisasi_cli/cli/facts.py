@@ -26,8 +26,20 @@ def facts(
     as_of: AsOfOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Read the files on a Dask cluster: its scheduler's address (tcp://host:8786); "
+            "needs the dask extra of realisasi, and the files where the workers see them.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars."""
+    """Write the facts as a Parquet dataset partitioned by year and data date (DuckDB, Spark, Polars)."""
+    from contextlib import nullcontext
+
+    from realisasi_cli.facts.parallel import dask_cluster
     from realisasi_cli.present.export import foreign_files, write_facts
 
     check_output(output, inputs, folder=True)
@@ -35,7 +47,11 @@ def facts(
     if foreign:
         # the folder is replaced whole: only one that facts wrote (or an empty one) may be
         raise UsageError("E-FACTS-FOLDER-FOREIGN", path=output, names=foreign[:5], n=len(foreign))
-    dataset, _config = read_inputs(inputs, as_of, strict, quiet)
+    if scheduler is not None:
+        # the workers open the files: a path relative to this folder means nothing to them
+        inputs = [path.absolute() for path in inputs]
+    with dask_cluster(scheduler) if scheduler is not None else nullcontext() as cluster:
+        dataset, _config = read_inputs(inputs, as_of, strict, quiet, cluster=cluster)
     try:
         counts = write_facts(dataset, output)
     except OSError as exc:

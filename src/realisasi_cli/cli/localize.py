@@ -67,9 +67,13 @@ HELP: dict[str, str] = {
     "A cash plan (anggaran kas / RAK): each unit's own targets.": (
         "Rencana anggaran kas (anggaran kas / RAK): target masing-masing perangkat daerah."
     ),
-    "Write the normalized facts (budget.parquet, realization.parquet, …) for DuckDB, Spark or Polars.": (
-        "Tulis fakta yang sudah dinormalkan (budget.parquet, realization.parquet, …) untuk DuckDB, Spark "
-        "atau Polars."
+    "Write the facts as a Parquet dataset partitioned by year and data date (DuckDB, Spark, Polars).": (
+        "Tulis fakta sebagai dataset Parquet yang dipartisi menurut tahun dan tanggal data (DuckDB, Spark, "
+        "Polars)."
+    ),
+    "Read the files on a Dask cluster: its scheduler's address (tcp://host:8786); needs the dask extra of realisasi, and the files where the workers see them.": (
+        "Baca berkas di klaster Dask: alamat penjadwalnya (tcp://host:8786); perlu ekstra dask dari "
+        "realisasi, dan berkas di tempat yang terjangkau para worker."
     ),
     "Folder for the Parquet files.": "Folder untuk berkas Parquet.",
     "Show how each file and sheet was understood: header, column roles, context, rows used.": (

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from realisasi_cli.config import Config
+    from realisasi_cli.facts.parallel import Cluster
     from realisasi_cli.facts.schema import Dataset
     from realisasi_cli.facts.units import UnitEntry
     from realisasi_cli.metrics.units import RankOptions
@@ -61,10 +62,14 @@ def read_inputs(
     beside: Callable[[Config], None] | None = None,
     explain: bool = False,
     revenue: bool = False,
+    cluster: Cluster | None = None,
 ) -> tuple[Dataset, Config]:
-    """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse."""
+    """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse.
+
+    The files are read on every core (``REALISASI_JOBS`` processes, if set), or on ``cluster``."""
     from realisasi_cli.config import load_config
     from realisasi_cli.facts.load import load
+    from realisasi_cli.facts.parallel import jobs_wanted
     from realisasi_cli.inputs.discover import expand_inputs
     from realisasi_cli.present.words import language
 
@@ -86,6 +91,8 @@ def read_inputs(
             idle=idle,
             explain=explain,
             revenue=revenue,
+            workers=cluster.threads if cluster is not None else jobs_wanted(),
+            executor=cluster.executor if cluster is not None else None,
         )
     return dataset, config
 
@@ -206,10 +213,15 @@ def prepare(
         )
     before = None
     if last_year is not None:
+        from realisasi_cli.facts.parallel import jobs_wanted
         from realisasi_cli.inputs.discover import expand_inputs
 
         before = load(
-            expand_inputs([last_year], []), strict=strict, overrides=config.layout_for, revenue=revenue
+            expand_inputs([last_year], []),
+            strict=strict,
+            overrides=config.layout_for,
+            revenue=revenue,
+            workers=jobs_wanted(),
         )
         before = apply_units(before, listed) if listed else before
     chosen = language(state.lang, config.lang)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from realisasi_cli.dates import year_in_name
 from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
+from realisasi_cli.facts.parallel import map_in_order
 from realisasi_cli.facts.schema import (
     BUDGET_SCHEMA,
     PHYSICAL_SCHEMA,
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from realisasi_cli.detect.layout import Layout
     from realisasi_cli.reading.grid import Grid
 
-R = TypeVar("R")
 # Sheets of these kinds are not ranked; each is named in a warning.
 LEFT_OUT = ("derived", "plan", "template", "pendapatan", "belanja")
 
@@ -218,6 +217,8 @@ def load(
     idle: Callable[[], None] | None = None,
     explain: bool = False,
     revenue: bool = False,
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
@@ -227,22 +228,26 @@ def load(
     runs beside the first workbook's parse. With ``explain`` (``inspect``), nothing that can
     be described is refused: every sheet comes back with its kind, used or not. With
     ``revenue`` (``--pendapatan``), the facts are the pendapatan lines (account 4), not belanja.
+    Files are read by ``workers`` processes (this one among them; more than one starts Python
+    processes, so a script calling this needs the ``if __name__ == "__main__":`` guard), or by
+    the workers behind ``executor`` (a Dask cluster's); the dataset is the same either way.
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
     collected = _Collected(warnings=[Warning_(str(path), None, None, "W-OWN-OUTPUT") for path in left_out])
-
-    def read_one(path: Path) -> list[SheetResult] | InputError:
-        try:
-            override = overrides(path) if overrides else {}
-            partial = len(files) > 1 or explain
-            return _load_file(
-                path, as_of, override, plan=plan, partial=partial, idle=idle, explain=explain, revenue=revenue
-            )
-        except InputError as exc:
-            return exc
-
-    outcomes = _map_files(read_one, files, progress)
+    partial = len(files) > 1 or explain
+    jobs = [
+        FileJob(path, as_of, overrides(path) if overrides else {}, plan, partial, explain, revenue)
+        for path in files
+    ]
+    outcomes = map_in_order(
+        read_file,
+        jobs,
+        local=lambda job: read_file(job, idle),
+        workers=workers,
+        done=(lambda job: progress(job.path)) if progress else None,
+        executor=executor,
+    )
     for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
         if isinstance(outcome, InputError):
             if strict or len(files) == 1:
@@ -278,29 +283,44 @@ def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
     return NoTableError("E-NO-INPUT-TABLE")
 
 
-def _map_files(
-    function: Callable[[Path], R], files: list[Path], progress: Callable[[Path], None] | None
-) -> list[R]:
-    """``function`` over the files, in their order; several files are read two at a time.
+@dataclass(frozen=True)
+class FileJob:
+    """What reading one file needs, all of it picklable: another process or a cluster's worker
+    reads the file from this alone."""
 
-    calamine and Polars release the GIL, so a second thread overlaps one file's parse with
-    another's; more threads than cores would only raise the peak memory.
+    path: Path
+    as_of: date | None
+    override: dict[str, object]
+    plan: bool = False
+    partial: bool = False
+    explain: bool = False
+    revenue: bool = False
+
+
+def read_file(job: FileJob, idle: Callable[[], None] | None = None) -> list[SheetResult] | InputError:
+    """One file's sheets and facts, or why it cannot be used: a pure function of the file and the job.
+
+    The sheets' grids are let go (each layout keeps its grid's name and flags, not its cells):
+    what comes back is the facts, small enough to send between processes and to keep for a
+    folder of thousands of files.
     """
-    if len(files) < 2:
-        results = []
-        for path in files:
-            results.append(function(path))
-            if progress:
-                progress(path)
-        return results
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(function, path) for path in files]
-        results = []
-        for path, future in zip(files, futures, strict=True):
-            results.append(future.result())
-            if progress:
-                progress(path)
-        return results
+    try:
+        results = _load_file(
+            job.path,
+            job.as_of,
+            job.override,
+            plan=job.plan,
+            partial=job.partial,
+            idle=idle,
+            explain=job.explain,
+            revenue=job.revenue,
+        )
+    except InputError as exc:
+        return exc
+    for result in results:
+        if result.layout is not None:
+            result.layout.grid = result.layout.grid.released()
+    return results
 
 
 def _require_both(

@@ -115,6 +115,17 @@ class SheetResult:
     used: bool = False  # whether its facts are in the dataset
     unnamed: bool = False  # nothing in the sheet names its unit: it is named after the sheet or file
 
+    @property
+    def year(self) -> int | None:
+        """The fiscal year of the sheet: its data date's, else the one its title or names state."""
+        from realisasi_cli.dates import year_in_name
+
+        if self.as_of is not None:
+            return self.as_of.year
+        if self.layout is not None and self.layout.context.year is not None:
+            return self.layout.context.year
+        return year_in_name(self.sheet) or year_in_name(self.file.stem)
+
 
 @dataclass
 class Dataset:

@@ -341,45 +341,110 @@ def parquet_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes
     return buffer.getvalue()
 
 
-# The files ``facts -o`` writes; a folder holding anything else is not replaced.
+# The tables ``facts -o`` writes: each but ``sources`` a hive-partitioned Parquet dataset,
+# ``TABLE/year=YYYY/as_of=YYYY-MM-DD/part-0.parquet``; ``sources.parquet`` describes every sheet.
 FACT_TABLES = ("budget", "realization", "plan", "physical", "sources")
+PARTITIONED = ("budget", "realization", "plan", "physical")
+PARTITIONS = ("year", "as_of")
+# where a partition's value is unknown (no data date): the name Hive, Spark, DuckDB and Polars
+# all read back as null
+UNKNOWN_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+_PART = re.compile(r"part-\d+\.parquet")
 
 
 def foreign_files(folder: Path) -> list[str]:
-    """What ``folder`` holds that ``facts`` did not write (empty when it is missing)."""
-    ours = {f"{name}.parquet" for name in FACT_TABLES}
+    """What ``folder`` holds that ``facts`` did not write (empty when it is missing).
+
+    Its own are ``sources.parquet`` and the partitioned tables' folders holding only their
+    partitions (and, from earlier versions, ``budget.parquet`` and the other flat files)."""
+    flat = {f"{name}.parquet" for name in FACT_TABLES}
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
         return []
-    return sorted(e.name for e in entries if e.name not in ours or not e.is_file(follow_symlinks=False))
+    foreign: list[str] = []
+    for entry in entries:
+        if entry.name in flat and entry.is_file(follow_symlinks=False):
+            continue
+        if entry.name in PARTITIONED and entry.is_dir(follow_symlinks=False):
+            foreign.extend(f"{entry.name}/{name}" for name in _foreign_partitions(Path(entry.path)))
+            continue
+        foreign.append(entry.name)
+    return sorted(foreign)
+
+
+def _foreign_partitions(table: Path) -> list[str]:
+    """What a table's folder holds other than ``year=…/as_of=…/part-N.parquet``."""
+    foreign = []
+    for year in os.scandir(table):
+        if not (year.name.startswith("year=") and year.is_dir(follow_symlinks=False)):
+            foreign.append(year.name)
+            continue
+        for as_of in os.scandir(year.path):
+            where = f"{year.name}/{as_of.name}"
+            if not (as_of.name.startswith("as_of=") and as_of.is_dir(follow_symlinks=False)):
+                foreign.append(where)
+                continue
+            foreign.extend(
+                f"{where}/{part.name}"
+                for part in os.scandir(as_of.path)
+                if not (_PART.fullmatch(part.name) and part.is_file(follow_symlinks=False))
+            )
+    return foreign
+
+
+def partition_name(column: str, value: object) -> str:
+    """One level of a hive partition path: ``year=2024``, ``as_of=2024-09-30``, unknown as null."""
+    return f"{column}={UNKNOWN_PARTITION if value is None else value}"
 
 
 def write_facts(dataset: Dataset, folder: Path) -> dict[str, int]:
-    """The dataset's facts as Parquet files in ``folder``, all or nothing; rows per file.
+    """The dataset's facts as a partitioned Parquet dataset in ``folder``, all or nothing; rows per table.
 
-    ``plan`` and ``physical`` are written only when the inputs have them. The files are written
-    into a new folder beside ``folder``, which then takes its place: a failure leaves the earlier
-    run's folder as it was, and a success leaves none of its files mixed with the new ones.
+    Each table is split by the year and data date of the sheet its rows come from
+    (``docs/facts-dataset.md``); ``plan`` and ``physical`` are written only when the inputs
+    have them. The files are written into a new folder beside ``folder``, which then takes its
+    place: a failure leaves the earlier run's folder as it was, and a success leaves none of
+    its files mixed with the new ones.
     """
+    import polars as pl
+
+    years = pl.DataFrame(
+        [(str(s.file), s.sheet, s.year) for s in dataset.sheets],
+        schema={"file": pl.String, "sheet": pl.String, "year": pl.Int32},
+        orient="row",
+    ).unique(["file", "sheet"], keep="first")
+    sources = dataset.sources.join(years, on=["file", "sheet"], how="left", maintain_order="left")
     tables = {
         "budget": dataset.budget,
         "realization": dataset.realization,
         "plan": dataset.plan,
         "physical": dataset.physical,
-        "sources": dataset.sources,
     }
+    keys = sources.select("source", *PARTITIONS)
 
     def fill(new: Path) -> None:
         for name, frame in tables.items():
             if name in ("plan", "physical") and frame.height == 0:
                 continue
-            buffer = io.BytesIO()
-            frame.write_parquet(buffer)
-            write_atomic(new / f"{name}.parquet", buffer.getvalue())
+            placed = frame.join(keys, on="source", how="left", maintain_order="left")
+            parts = placed.partition_by(*PARTITIONS, as_dict=True, maintain_order=True, include_key=False)
+            if not parts:  # an empty table is still a table DuckDB and Spark can read
+                parts = {(None, None): placed.drop(*PARTITIONS)}
+            for values, part in parts.items():
+                where = new / name
+                for column, value in zip(PARTITIONS, values, strict=True):
+                    where = where / partition_name(column, value)
+                where.mkdir(parents=True, exist_ok=True)
+                buffer = io.BytesIO()
+                part.write_parquet(buffer)
+                write_atomic(where / "part-0.parquet", buffer.getvalue())
+        buffer = io.BytesIO()
+        sources.write_parquet(buffer)
+        write_atomic(new / "sources.parquet", buffer.getvalue())
 
     replace_folder(folder, fill)
-    return {name: frame.height for name, frame in tables.items()}
+    return {**{name: frame.height for name, frame in tables.items()}, "sources": sources.height}
 
 
 def replace_folder(folder: Path, fill: Callable[[Path], None]) -> None:

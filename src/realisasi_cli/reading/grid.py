@@ -25,6 +25,11 @@ class Grid:
     # what reading noticed, for the sheet's warnings: (1-based row or None, W- code, params)
     notices: list[tuple[int | None, str, dict[str, object]]] = field(default_factory=list)
 
+    def released(self) -> Grid:
+        """The grid without its cells (its columns kept, no rows): what a layout keeps once the
+        sheet's facts are made, so that a folder's grids are not all held at once."""
+        return Grid(self.file, self.sheet, self.frame.clear(), hidden=self.hidden)
+
     @property
     def height(self) -> int:
         """Number of rows, counting the empty ones above the first cell."""

@@ -1,0 +1,214 @@
+"""Files are read on every core: the same results in the same order with one process and with several,
+a bounded number of files in flight, a worker that dies leaving its files to this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from lra_exports import lra_export
+from realisasi_cli.cli.application import app
+from realisasi_cli.errors import ExitCode
+from realisasi_cli.facts import parallel
+from realisasi_cli.facts.load import FileJob, read_file
+
+runner = CliRunner()
+M = 1_000_000
+
+
+def folder_of_exports(folder: Path, units: int = 12) -> Path:
+    """``units`` one-unit LRA exports (unit i: budget (i+1)·1,000 M, realized (i+1)·100 M), and a
+    damaged file in the middle, whose warning must keep its place."""
+    folder.mkdir()
+    for i in range(units):
+        lra_export(
+            folder / f"{i:02d}_lra.xlsx",
+            f"1.{i + 1:02d}.0.00.0.00.01.0000",
+            f"DINAS NOMOR {i + 1}",
+            "30 September 2024",
+            [("5.1.02.01.01.0024", "Belanja ATK", (i + 1) * 1_000 * M, (i + 1) * 100 * M)],
+        )
+    (folder / "05_rusak.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    return folder
+
+
+def rank_json(folder: Path, jobs: str) -> tuple[int, str, str]:
+    result = runner.invoke(
+        app, ["--lang", "en", "rank", str(folder), "--all", "-f", "json"], env={"REALISASI_JOBS": jobs}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_folder_read_by_one_process_or_by_three_gives_the_same_json(tmp_path: Path) -> None:
+    folder = folder_of_exports(tmp_path / "exports")
+
+    one = rank_json(folder, "1")
+    three = rank_json(folder, "3")
+
+    assert one[0] == three[0] == 0, one[2] + three[2]
+    assert one[1] == three[1]
+    assert one[2] == three[2]  # the warnings too, in the same order
+    doc = json.loads(three[1])
+    assert sorted(u["realized"] for u in doc["units"]) == [(i + 1) * 100 * M for i in range(12)]
+    assert {u["absorption_pct"] for u in doc["units"]} == {10.0}
+    assert [w["code"] for w in doc["warnings"]] == ["W-SKIPPED"]
+
+
+def test_facts_of_a_folder_are_the_same_file_for_file_with_one_process_and_with_two(tmp_path: Path) -> None:
+    import polars as pl
+
+    folder = folder_of_exports(tmp_path / "exports")
+    for jobs in ("1", "2"):
+        result = runner.invoke(
+            app,
+            ["facts", str(folder), "-o", str(tmp_path / f"facts{jobs}"), "-q"],
+            env={"REALISASI_JOBS": jobs},
+        )
+        assert result.exit_code == 0, result.stderr
+
+    for table in ("budget", "realization"):
+        one, two = (pl.read_parquet(tmp_path / f"facts{jobs}" / table) for jobs in ("1", "2"))
+        assert one.equals(two)
+        assert one["file"].to_list() == sorted(one["file"].to_list())  # in the folder's order
+
+
+def test_files_read_in_worker_processes_give_the_facts_read_here(tmp_path: Path) -> None:
+    folder = folder_of_exports(tmp_path / "exports", units=6)
+    jobs = [FileJob(path, None, {}, partial=True) for path in sorted(folder.iterdir())]
+
+    pool = parallel.process_pool(2)
+    try:
+        remote = parallel.map_in_order(read_file, jobs, local=None, workers=2, executor=pool)
+    finally:
+        pool.shutdown()
+    here = [read_file(job) for job in jobs]
+
+    assert [type(r).__name__ for r in remote] == [type(r).__name__ for r in here]
+    for got, want in zip(remote, here, strict=True):
+        if isinstance(want, Exception):
+            assert isinstance(got, Exception) and got.code == want.code and got.params == want.params
+            continue
+        assert not isinstance(got, Exception)
+        for a, b in zip(got, want, strict=True):
+            assert a.facts is not None and b.facts is not None
+            assert a.facts.budget.equals(b.facts.budget) and a.facts.realization.equals(b.facts.realization)
+            assert (a.sheet, a.as_of, a.kind, a.used) == (b.sheet, b.as_of, b.kind, b.used)
+
+
+def test_the_results_come_back_in_order_and_each_is_said_done_in_order() -> None:
+    """This process reads slowly, so the two workers take files once they have started."""
+    said: list[int] = []
+
+    results = parallel.map_in_order(
+        in_a_worker, list(range(60)), local=read_here_slowly, workers=3, done=said.append, executor=None
+    )
+
+    assert [value for _where, value in results] == [i * i for i in range(60)]
+    assert {where for where, _value in results} == {"here", "worker"}
+    assert said == list(range(60))
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """A thread pool that records the most tasks it ever held at once."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4)
+        self.held = 0
+        self.most = 0
+        self.lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self.lock:
+            self.held += 1
+            self.most = max(self.most, self.held)
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self.release)
+        return future
+
+    def release(self, _future: Future[Any]) -> None:
+        with self.lock:
+            self.held -= 1
+
+
+def test_no_more_files_are_handed_out_than_the_workers_can_hold() -> None:
+    executor = CountingExecutor()
+
+    with executor:
+        results = parallel.map_in_order(
+            slow_square, list(range(30)), local=None, workers=2, executor=executor
+        )
+
+    assert results == [i * i for i in range(30)]
+    assert executor.most <= 2 * parallel.IN_FLIGHT
+
+
+def test_a_worker_that_dies_leaves_its_files_to_this_process(tmp_path: Path) -> None:
+    here = os.getpid()
+
+    results = parallel.map_in_order(
+        dies_in_a_worker, [here] * 12, local=lambda pid: "here", workers=2, executor=None
+    )
+
+    assert results == ["here"] * 12
+
+
+def test_a_file_comes_back_as_its_facts_without_the_cells_of_its_sheets(tmp_path: Path) -> None:
+    folder = folder_of_exports(tmp_path / "exports", units=1)
+
+    (result,) = read_file(FileJob(folder / "00_lra.xlsx", None, {}))  # type: ignore[misc]
+
+    assert result.facts is not None and result.facts.budget["budget"].to_list() == [1_000 * M]
+    assert result.layout is not None and result.layout.grid.frame.height == 0
+    assert result.layout.grid.sheet == "LRA"
+
+
+def test_a_file_that_cannot_be_used_comes_back_as_its_error(tmp_path: Path) -> None:
+    folder = folder_of_exports(tmp_path / "exports", units=1)
+
+    outcome = read_file(FileJob(folder / "05_rusak.xlsx", None, {}))
+
+    assert isinstance(outcome, Exception) and outcome.code.startswith("E-")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "dua", "1.5"])
+def test_a_number_of_jobs_that_is_not_a_positive_whole_number_is_refused(tmp_path: Path, value: str) -> None:
+    folder = folder_of_exports(tmp_path / "exports", units=2)
+
+    code, _stdout, stderr = rank_json(folder, value)
+
+    assert code == ExitCode.USAGE
+    assert f"REALISASI_JOBS={value}" in stderr and "[E-JOBS]" in stderr and "Traceback" not in stderr
+
+
+def test_one_process_per_core_unless_told_otherwise() -> None:
+    assert parallel.jobs_wanted({}) == parallel.cores()
+    assert parallel.jobs_wanted({"REALISASI_JOBS": " 3 "}) == 3
+
+
+def in_a_worker(value: int) -> tuple[str, int]:
+    return "worker", value * value
+
+
+def read_here_slowly(value: int) -> tuple[str, int]:
+    threading.Event().wait(0.03)
+    return "here", value * value
+
+
+def slow_square(value: int) -> int:
+    threading.Event().wait(0.002)
+    return value * value
+
+
+def dies_in_a_worker(parent: int) -> str:
+    """Ends a worker process abruptly, as a reader crashing it would."""
+    if os.getpid() != parent:
+        os._exit(3)
+    return "here"
