@@ -199,7 +199,7 @@ def localize(command: Any, lang: str) -> None:
     """Put the help of ``command``, its options and its subcommands in ``lang`` (in place)."""
     if lang != "id":
         return
-    _frame_in_indonesian()
+    _frame_when_shown(command)
     for attribute in ("help", "short_help"):
         text = getattr(command, attribute, None)
         if text in HELP:
@@ -228,6 +228,21 @@ def _help_option_in_indonesian(command: Any) -> None:
 
     get_help_option.localized = True  # type: ignore[attr-defined]  # so it is wrapped once
     command.get_help_option = get_help_option
+
+
+def _frame_when_shown(command: Any) -> None:
+    """The frame of the help is put in Indonesian when the help is shown: Typer's module for it
+    imports Rich's Markdown and more (~0.1 s), which a run that shows no help never needs."""
+    format_help = getattr(command, "format_help", None)
+    if format_help is None or getattr(format_help, "localized", False):
+        return
+
+    def shown(ctx: Any, formatter: Any) -> Any:
+        _frame_in_indonesian()
+        return format_help(ctx, formatter)
+
+    shown.localized = True  # type: ignore[attr-defined]  # so it is wrapped once
+    command.format_help = shown
 
 
 def _frame_in_indonesian() -> None:

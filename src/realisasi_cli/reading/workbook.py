@@ -18,8 +18,11 @@ import polars as pl
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import check_extent
 from realisasi_cli.reading.grid import Grid, Merge
-from realisasi_cli.reading.xlsx_scan import scan_xlsx
+from realisasi_cli.reading.xlsx_scan import SheetScan, scan_xlsx
 
+# above this size a workbook's XML scan runs in a thread beside calamine's parse (a 10,000-row
+# export is ~400 KB); below it the two take less than starting the thread
+_BESIDE_BYTES = 256 * 1024
 _SUFFIXES_OF = {"xlsx": {".xlsx", ".xlsm"}, "xlsb": {".xlsb"}, "ods": {".ods"}, "xls": {".xls"}}
 
 
@@ -42,16 +45,12 @@ def read_workbook(
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise _unreadable(path, exc) from exc
-    # The XML scan (a decompression) runs beside calamine's parse, which releases the GIL.
-    pool = ThreadPoolExecutor(max_workers=1)
-    pending = pool.submit(scan_xlsx, path) if kind == "xlsx" else None
-    if idle is not None:
-        pool.submit(idle)
-    try:
+    if idle is None and (kind != "xlsx" or path.stat().st_size < _BESIDE_BYTES):
+        # a small workbook is parsed and scanned in less time than a thread takes to start
         frames = _load_frames(reader, path, names)
-    finally:
-        scans = pending.result() if pending is not None else {}
-        pool.shutdown(wait=False)
+        scans = scan_xlsx(path) if kind == "xlsx" else {}
+    else:
+        frames, scans = _parse_beside_scan(reader, path, kind, names, idle)
     grids = []
     for name, frame, hidden in frames:
         scan = scans.get(name)
@@ -76,6 +75,23 @@ def read_workbook(
             )
         )
     return grids
+
+
+def _parse_beside_scan(
+    reader: Any, path: Path, kind: str, names: list[str], idle: Callable[[], None] | None
+) -> tuple[list[tuple[str, pl.DataFrame, bool]], dict[str, SheetScan]]:
+    """calamine's parse, with the XML scan (a decompression) and ``idle`` in a thread beside it:
+    the parse releases the GIL."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(scan_xlsx, path) if kind == "xlsx" else None
+    if idle is not None:
+        pool.submit(idle)
+    try:
+        frames = _load_frames(reader, path, names)
+    finally:
+        scans = pending.result() if pending is not None else {}
+        pool.shutdown(wait=False)
+    return frames, scans
 
 
 def _load_frames(reader: Any, path: Path, names: list[str]) -> list[tuple[str, pl.DataFrame, bool]]:
