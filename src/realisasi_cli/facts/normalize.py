@@ -245,17 +245,15 @@ def _names_from_organisation_rows(
     )
 
 
-def _is_total() -> pl.Expr:
-    """A row without an account code whose unit or description starts with a total word."""
-    words = ("unit_name", "description", "unit_code")
-    return pl.col("account_code").is_null() & pl.any_horizontal(
-        [pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in words]
-    )
-
-
 def total_rows(rows: pl.DataFrame) -> pl.Series:
     """Rows without an account code whose unit or description starts with a total word."""
-    return rows.filter(_is_total()).get_column("row")
+    words = ("unit_name", "description", "unit_code")
+    return (
+        rows.select("row", "account_code", *words)
+        .filter(pl.col("account_code").is_null())
+        .filter(pl.any_horizontal([pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in words]))
+        .get_column("row")
+    )
 
 
 def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False) -> pl.DataFrame:
@@ -265,8 +263,9 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False
     account codes: a table without them says nothing of which rows are revenue."""
     amounts = [pl.col(f"m{c.index}") for c in columns.measures]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
-    # in the same pass as the other reasons, not a query of its own
-    reason = pl.when(_is_total()).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
+    totals = total_rows(rows)
+    is_total = pl.col("row").is_in(totals.implode()) if totals.len() else pl.lit(False)
+    reason = pl.when(is_total).then(pl.lit("total")).when(~has_amount).then(pl.lit("no amounts"))
     if columns.account is not None:
         reason = reason.when(pl.col("account_code").is_null()).then(pl.lit("heading (no account code)"))
         if revenue:
