@@ -34,3 +34,21 @@ def lra_export(path: Path, code: str, name: str, as_of: str, lines: Sequence[Lin
         sheet.write_number(i, 3, realized)
     book.close()
     return path
+
+
+def numbered_exports(folder: Path, units: int, realized_per_mille: int, damaged: str) -> Path:
+    """``units`` one-unit exports in a new ``folder`` (unit i: budget (i+1)·1,000 M, realized
+    (i+1)·``realized_per_mille`` M, as of 30 September 2024) and a damaged file named ``damaged``."""
+    million = 1_000_000
+    folder.mkdir()
+    for i in range(units):
+        budget, realized = (i + 1) * 1_000 * million, (i + 1) * realized_per_mille * million
+        lra_export(
+            folder / f"{i:02d}_lra.xlsx",
+            f"1.{i + 1:02d}.0.00.0.00.01.0000",
+            f"DINAS NOMOR {i + 1}",
+            "30 September 2024",
+            [("5.1.02.01.01.0024", "Belanja ATK", budget, realized)],
+        )
+    (folder / damaged).write_bytes(b"PK\x03\x04 not a workbook")
+    return folder

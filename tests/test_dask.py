@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from lra_exports import lra_export
+from lra_exports import numbered_exports
 from realisasi_cli.cli.application import app
 from realisasi_cli.errors import ExitCode, UsageError
 from realisasi_cli.facts import parallel
@@ -25,17 +25,7 @@ def invoke(*args: str) -> Any:
 
 def exports(folder: Path, units: int = 10) -> Path:
     """``units`` one-unit exports (unit i: 1,000·(i+1) M budget, 250·(i+1) M realized) and a damaged file."""
-    folder.mkdir()
-    for i in range(units):
-        lra_export(
-            folder / f"{i:02d}_lra.xlsx",
-            f"1.{i + 1:02d}.0.00.0.00.01.0000",
-            f"DINAS NOMOR {i + 1}",
-            "30 September 2024",
-            [("5.1.02.01.01.0024", "Belanja ATK", (i + 1) * 1_000 * M, (i + 1) * 250 * M)],
-        )
-    (folder / "03_rusak.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    return folder
+    return numbered_exports(folder, units, realized_per_mille=250, damaged="03_rusak.xlsx")
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from lra_exports import lra_export
+from lra_exports import numbered_exports
 from realisasi_cli.cli.application import app
 from realisasi_cli.errors import ExitCode
 from realisasi_cli.facts import parallel
@@ -27,17 +27,7 @@ M = 1_000_000
 def folder_of_exports(folder: Path, units: int = 12) -> Path:
     """``units`` one-unit LRA exports (unit i: budget (i+1)·1,000 M, realized (i+1)·100 M), and a
     damaged file in the middle, whose warning must keep its place."""
-    folder.mkdir()
-    for i in range(units):
-        lra_export(
-            folder / f"{i:02d}_lra.xlsx",
-            f"1.{i + 1:02d}.0.00.0.00.01.0000",
-            f"DINAS NOMOR {i + 1}",
-            "30 September 2024",
-            [("5.1.02.01.01.0024", "Belanja ATK", (i + 1) * 1_000 * M, (i + 1) * 100 * M)],
-        )
-    (folder / "05_rusak.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    return folder
+    return numbered_exports(folder, units, realized_per_mille=100, damaged="05_rusak.xlsx")
 
 
 def rank_json(folder: Path, jobs: str) -> tuple[int, str, str]:
