@@ -618,3 +618,29 @@ def test_two_runs_at_the_same_moment_send_once(
     assert len(server.messages) == 1
     said = sorted("already sent" in stderr for _, stderr in results)
     assert said == [False, True], results
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_signal_during_the_final_dot_and_its_record_acts_after_both() -> None:
+    import signal
+
+    from realisasi_cli.delivery.smtp import _signals_held
+
+    class Stopped(Exception):
+        pass
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    done: list[str] = []
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Stopped), _signals_held():
+            signal.raise_signal(signal.SIGTERM)
+            done.append("dot sent")
+            signal.raise_signal(signal.SIGINT)
+            done.append("recorded")
+        assert signal.getsignal(signal.SIGTERM) is stop  # the handler is back
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert done == ["dot sent", "recorded"]

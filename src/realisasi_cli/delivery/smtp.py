@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import smtplib
 import socket
 import ssl
@@ -451,10 +452,14 @@ class _Session(smtplib.SMTP):
         raw = re.sub(rb"(?m)^\.", b"..", raw)  # RFC 5321 4.5.2: a leading dot is doubled
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
-        self.send(raw + b".\r\n")
-        self.transmitted = True
-        if self.guard.on_transmitted is not None:
-            self.guard.on_transmitted()
+        self.send(raw)
+        with _signals_held():
+            # the final dot and the record of it as one step: a SIGTERM or Ctrl+C in between
+            # would otherwise stop the run with the message delivered and nothing recorded
+            self.send(b".\r\n")
+            self.transmitted = True
+            if self.guard.on_transmitted is not None:
+                self.guard.on_transmitted()
         if self.sock is not None:
             self.sock.settimeout(min(self.guard.data_timeout, _left(self.guard.deadline)))
         return self.getreply()
@@ -462,6 +467,32 @@ class _Session(smtplib.SMTP):
     def close(self) -> None:
         self.guard.watchdog.release()
         super().close()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that come during the block act once it is done.
+
+    Their handlers are swapped for one that only notes the signal (a signal mask would not do:
+    the kernel hands a process's signal to any thread that does not block it, the watchdog's).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    names = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    before = {signum: signal.signal(signum, lambda signum, frame: came.append(signum)) for signum in names}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        for signum in came[:1]:
+            handler = before[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 class _TlsSession(smtplib.SMTP_SSL, _Session):
