@@ -487,12 +487,12 @@ def _signals_held() -> Iterator[None]:
     finally:
         for signum, handler in before.items():
             signal.signal(signum, handler)
-        for signum in came[:1]:
-            handler = before[signum]
+        for first in came[:1]:
+            handler = before[signal.Signals(first)]
             if callable(handler):
-                handler(signum, None)
+                handler(first, None)
             elif handler == signal.SIG_DFL:
-                signal.raise_signal(signum)
+                signal.raise_signal(first)
 
 
 class _TlsSession(smtplib.SMTP_SSL, _Session):
