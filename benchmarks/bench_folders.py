@@ -9,11 +9,14 @@ Folders:
 * ``toba`` (with ``--toba DIR``): the 44 real one-SKPD LRA files of Kabupaten Toba.
 
 The floor is one Python process that reads every sheet of every file with fastexcel (calamine)
-into Polars, the least any tool reading the files must do. Each repetition runs the floor and
-``realisasi rank`` as separate processes, one after the other in alternating order, and the
-ratio is taken within the repetition; the script prints medians of wall time and peak RSS, the
-median of the paired ratios, and, for ``opd200``, the peak RSS against the largest single file's
-``rank`` run. Generated folders go to ``benchmarks/data/`` (git-ignored) and are reused.
+into Polars, the least any tool reading the files must do. ``realisasi rank`` runs three ways:
+*cold* (every file read afresh, ``REALISASI_CACHE=off``), *warm* (every file's facts in the
+cache from an earlier run) and *one new* (all but the last file in the cache, as a weekly run
+finds the week's new export among those it read before). Each repetition runs the four as
+separate processes, in alternating order, and the ratios to the floor are taken within the
+repetition; the script prints medians of wall time and peak RSS, the medians of the paired
+ratios, and, for ``opd200``, the peak RSS against the largest single file's ``rank`` run.
+Generated folders go to ``benchmarks/data/`` (git-ignored) and are reused.
 
 Usage (from the repository root, with the project's venv):
 
@@ -43,7 +46,8 @@ DATA = HERE / "data"
 PY = sys.executable
 _VENV_CLI = Path(PY).with_name("realisasi")
 CLI = str(_VENV_CLI) if _VENV_CLI.exists() else shutil.which("realisasi") or "realisasi"
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# every file read afresh (cold) unless a measurement gives the run a cache of its own
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"REALISASI_CACHE": "off"}
 FLOOR = (
     "import sys, pathlib, fastexcel\n"
     "for path in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n"
@@ -131,10 +135,12 @@ def ensure(folder: str) -> Path:
     return path
 
 
-def run(cmd: Sequence[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process (os.wait4: this child's own rusage)."""
+def run(cmd: Sequence[str], cache: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process (os.wait4: this child's own rusage),
+    reading every file afresh, or with the facts kept in ``cache``."""
+    env = ENV if cache is None else ENV | {"REALISASI_CACHE": "on", "REALISASI_CACHE_DIR": str(cache)}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -142,6 +148,19 @@ def run(cmd: Sequence[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {err.decode()[-500:]}")
     return wall, usage.ru_maxrss / 1024
+
+
+def forget_newest(folder: Path, cache: Path) -> None:
+    """Remove the cache's entry of the folder's last file: the next run finds it new, as a weekly
+    run finds the week's export among those it read before."""
+    from realisasi_cli.facts.cache import FactsCache
+    from realisasi_cli.facts.load import FileJob
+
+    newest = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")[-1]
+    store = FactsCache(cache)
+    key = store.key(FileJob(newest, None, {}, partial=True))
+    assert key is not None
+    store._entry(key).unlink(missing_ok=True)
 
 
 def check(folder: Path, expected_units: int) -> None:
@@ -158,29 +177,42 @@ def check(folder: Path, expected_units: int) -> None:
         raise SystemExit(f"{folder.name}: rank ranked {units} units, expected {expected_units}")
 
 
+METHODS = ("cold", "warm", "one new", "floor")
+
+
 def measure(name: str, folder: Path, repeat: int) -> dict[str, float]:
+    """The folder read afresh (*cold*), from a cache of every file (*warm*), from a cache of all
+    but the last file (*one new*, as a weekly run), and the floor; ratios to the floor paired."""
     rank = [CLI, "rank", str(folder), "-q"]
     floor = [PY, "-c", FLOOR, str(folder)]
+    cache = DATA / f"cache-{name}"
+    shutil.rmtree(cache, ignore_errors=True)
     run(rank)  # warm the disk cache and the compiled modules
-    samples: dict[str, list[tuple[float, float]]] = {"rank": [], "floor": []}
-    ratios = []
+    run(rank, cache)  # and fill the facts cache
+
+    def once(method: str) -> tuple[float, float]:
+        if method == "floor":
+            return run(floor)
+        if method == "one new":
+            forget_newest(folder, cache)
+        return run(rank, None if method == "cold" else cache)
+
+    samples: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
+    ratios: dict[str, list[float]] = {m: [] for m in METHODS[:-1]}
     for i in range(repeat):
-        order = [("rank", rank), ("floor", floor)] if i % 2 == 0 else [("floor", floor), ("rank", rank)]
-        got = {key: run(cmd) for key, cmd in order}
-        for key, value in got.items():
-            samples[key].append(value)
-        ratios.append(got["rank"][0] / got["floor"][0])
-    result = {
-        "rank_s": statistics.median(t for t, _ in samples["rank"]),
-        "floor_s": statistics.median(t for t, _ in samples["floor"]),
-        "ratio": statistics.median(ratios),
-        "rank_mb": statistics.median(m for _, m in samples["rank"]),
-        "floor_mb": statistics.median(m for _, m in samples["floor"]),
-    }
+        order = METHODS if i % 2 == 0 else METHODS[::-1]
+        got = {method: once(method) for method in order}
+        for method, value in got.items():
+            samples[method].append(value)
+        for method in ratios:
+            ratios[method].append(got[method][0] / got["floor"][0])
+    result = {f"{m}_s": statistics.median(t for t, _ in samples[m]) for m in METHODS}
+    result |= {f"{m}_mb": statistics.median(mb for _, mb in samples[m]) for m in METHODS}
+    result |= {f"{m}_ratio": statistics.median(ratios[m]) for m in ratios}
+    shown = " · ".join(f"{m} {result[f'{m}_s']:.2f} s ({result[f'{m}_ratio']:.2f}×)" for m in METHODS[:-1])
     print(
-        f"{name:9} rank {result['rank_s']:.2f} s · floor {result['floor_s']:.2f} s · "
-        f"rank ÷ floor {result['ratio']:.2f}× (median of {repeat} paired) · "
-        f"peak {result['rank_mb']:.0f} / {result['floor_mb']:.0f} MB",
+        f"{name:9} {shown} · floor {result['floor_s']:.2f} s (× floor: median of {repeat} paired) · "
+        f"peak MB cold {result['cold_mb']:.0f}, warm {result['warm_mb']:.0f}, floor {result['floor_mb']:.0f}",
         flush=True,
     )
     return result

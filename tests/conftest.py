@@ -49,6 +49,13 @@ def _language_of_a_fresh_run() -> None:
     use_domain("belanja")
 
 
+@pytest.fixture(autouse=True)
+def _no_facts_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file read afresh: a test that changes a limit must not get an earlier test's facts
+    of the same bytes (tests/test_facts_cache.py turns the cache on where it is the subject)."""
+    monkeypatch.setenv("REALISASI_CACHE", "off")
+
+
 @pytest.fixture
 def english_messages() -> None:
     """The messages in English, for tests that read which check spoke from its words."""

@@ -54,6 +54,10 @@ def _main(
         str | None,
         typer.Option("--lang", help="Language for people: id (default) or en.", show_default=False),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Read every file afresh, not the facts kept from earlier runs."),
+    ] = False,
 ) -> None:
     """Rank perangkat daerah (SKPD/OPD) by budget absorption, from SIPD/SIMDA/e-Monev exports."""
     from realisasi_cli import messages
@@ -61,6 +65,7 @@ def _main(
 
     state.debug = debug
     state.config = config
+    state.no_cache = no_cache
     from realisasi_cli.cli.localize import requested_language
 
     state.lang = lang.strip().lower() if lang and lang.strip().lower() in messages.LANGUAGES else None

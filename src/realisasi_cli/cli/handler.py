@@ -28,6 +28,7 @@ class _State:
     debug: bool = False
     config: Path | None = None
     lang: str | None = None  # --lang, before or after the command
+    no_cache: bool = False  # --no-cache: every file read afresh
 
 
 state = _State()

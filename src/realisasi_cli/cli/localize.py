@@ -22,6 +22,9 @@ HELP: dict[str, str] = {
     "Show a traceback on errors.": "Tampilkan traceback saat terjadi kesalahan.",
     "Config file (realisasi.toml).": "Berkas konfigurasi (realisasi.toml).",
     "Language for people: id (default) or en.": "Bahasa tampilan: id (bawaan) atau en.",
+    "Read every file afresh, not the facts kept from earlier runs.": (
+        "Baca ulang setiap berkas, bukan fakta yang disimpan dari jalannya perintah sebelumnya."
+    ),
     "Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default.": (
         "Peringkat perangkat daerah menurut penyerapan (realisasi ÷ pagu): bawaannya 10 terendah."
     ),

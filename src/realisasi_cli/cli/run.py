@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from realisasi_cli.config import Config
+    from realisasi_cli.facts.cache import FactsCache
     from realisasi_cli.facts.parallel import Cluster
     from realisasi_cli.facts.schema import Dataset
     from realisasi_cli.facts.units import UnitEntry
@@ -93,8 +94,17 @@ def read_inputs(
             revenue=revenue,
             workers=cluster.threads if cluster is not None else jobs_wanted(),
             executor=cluster.executor if cluster is not None else None,
+            cache=facts_cache(),
         )
     return dataset, config
+
+
+def facts_cache() -> FactsCache | None:
+    """The facts kept from earlier runs (``facts.cache``), unless ``--no-cache`` or
+    ``REALISASI_CACHE=off`` says to read every file afresh."""
+    from realisasi_cli.facts.cache import FactsCache
+
+    return None if state.no_cache else FactsCache.default()
 
 
 def refusal(inputs: list[Path], dataset: Dataset, config: Config) -> RealisasiError | None:
@@ -106,7 +116,7 @@ def refusal(inputs: list[Path], dataset: Dataset, config: Config) -> RealisasiEr
     from realisasi_cli.inputs.discover import expand_inputs
 
     try:
-        load(expand_inputs(inputs, []), overrides=config.layout_for)
+        load(expand_inputs(inputs, []), overrides=config.layout_for, cache=facts_cache())
     except RealisasiError as exc:
         return exc
     return None
@@ -123,7 +133,7 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
     if not files:
         return None
     try:
-        plans = load(list(files), plan=True)
+        plans = load(list(files), plan=True, cache=facts_cache())
     except RealisasiError:
         return None  # the notice that it was left out stands
     for f in files:
@@ -191,7 +201,7 @@ def prepare(
         domain="pendapatan" if revenue else "belanja",
     )
     earlier = (
-        load([previous], strict=strict, overrides=config.layout_for, revenue=revenue)
+        load([previous], strict=strict, overrides=config.layout_for, revenue=revenue, cache=facts_cache())
         if previous is not None
         else None
     )
@@ -202,7 +212,7 @@ def prepare(
     plans = (
         None
         if revenue
-        else load([plan], strict=strict, plan=True)
+        else load([plan], strict=strict, plan=True, cache=facts_cache())
         if plan is not None
         else _plans_among(dataset)
     )
@@ -222,6 +232,7 @@ def prepare(
             overrides=config.layout_for,
             revenue=revenue,
             workers=jobs_wanted(),
+            cache=facts_cache(),
         )
         before = apply_units(before, listed) if listed else before
     chosen = language(state.lang, config.lang)

@@ -32,6 +32,7 @@ from realisasi_cli.reading import read_grids
 
 if TYPE_CHECKING:
     from realisasi_cli.detect.layout import Layout
+    from realisasi_cli.facts.cache import FactsCache
     from realisasi_cli.reading.grid import Grid
 
 # Sheets of these kinds are not ranked; each is named in a warning.
@@ -116,7 +117,8 @@ class _Collected:
             ("physical", facts.physical),
             ("last_year", facts.last_year),
         ):
-            self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
+            if frame.height:  # an empty one adds nothing (the dataset has the schema without it)
+                self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
         self.warnings.extend(facts.warnings)
 
     def drop_duplicate_files(self) -> None:
@@ -219,6 +221,7 @@ def load(
     revenue: bool = False,
     workers: int = 1,
     executor: Executor | None = None,
+    cache: FactsCache | None = None,
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
@@ -231,6 +234,7 @@ def load(
     Files are read by ``workers`` processes (this one among them; more than one starts Python
     processes, so a script calling this needs the ``if __name__ == "__main__":`` guard), or by
     the workers behind ``executor`` (a Dask cluster's); the dataset is the same either way.
+    With a ``cache``, a file read before with the same bytes and options is not read again.
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
@@ -240,14 +244,7 @@ def load(
         FileJob(path, as_of, overrides(path) if overrides else {}, plan, partial, explain, revenue)
         for path in files
     ]
-    outcomes = map_in_order(
-        read_file,
-        jobs,
-        local=lambda job: read_file(job, idle),
-        workers=workers,
-        done=(lambda job: progress(job.path)) if progress else None,
-        executor=executor,
-    )
+    outcomes = _read_files(jobs, cache, idle, workers, progress, executor)
     for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
         if isinstance(outcome, InputError):
             if strict or len(files) == 1:
@@ -272,6 +269,44 @@ def load(
     if not plan and not explain:
         _require_both(collected.frames["budget"], collected.frames["realization"], collected.sheets)
     return collected.dataset()
+
+
+def _read_files(
+    jobs: list[FileJob],
+    cache: FactsCache | None,
+    idle: Callable[[], None] | None,
+    workers: int,
+    progress: Callable[[Path], None] | None,
+    executor: Executor | None,
+) -> list[list[SheetResult] | InputError]:
+    """Each job's results in the jobs' order: from ``cache`` where it has them, else read (and kept)."""
+    outcomes: list[list[SheetResult] | InputError | None] = [None] * len(jobs)
+    keys: list[str | None] = [None] * len(jobs)
+    if cache is not None:
+        for i, job in enumerate(jobs):
+            keys[i] = key = cache.key(job)
+            outcomes[i] = kept = cache.get(key) if key is not None else None
+            if kept is not None and progress is not None:
+                progress(job.path)
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    read = map_in_order(
+        read_file,
+        [jobs[i] for i in todo],
+        local=lambda job: read_file(job, idle),
+        workers=workers,
+        done=(lambda job: progress(job.path)) if progress else None,
+        executor=executor,
+    )
+    for i, outcome in zip(todo, read, strict=True):
+        outcomes[i] = outcome
+        key = keys[i]
+        if cache is not None and key is not None and not isinstance(outcome, InputError):
+            cache.put(key, outcome)
+    if cache is not None and cache.written:
+        cache.prune()
+    complete = [outcome for outcome in outcomes if outcome is not None]
+    assert len(complete) == len(jobs)
+    return complete
 
 
 def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
