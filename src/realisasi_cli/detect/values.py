@@ -83,6 +83,8 @@ def _all_words(sample: object, name: str) -> bool:
 
     assert isinstance(sample, DataFrame)
     column = sample.get_column(name)
+    if column.dtype == pl.String and column.str.contains(r"\d").any():
+        return False  # a cell with a digit is no word (most amount columns end here)
     texts = [cell_text(v) for v in column.to_list()]
     filled = [t for t in texts if t and vocab.normalize(t) not in ("", "rp")]
     if len(filled) < 2:

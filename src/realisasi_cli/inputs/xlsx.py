@@ -259,7 +259,7 @@ class XmlExtent:
         try:
             self._scan(self.carry)
             self.carry = b""
-            self._examine()
+            self._examine(last=True)
             while self.pending:
                 self._collect()
         finally:
@@ -297,17 +297,23 @@ class XmlExtent:
         if self.batch_bytes >= _BATCH:
             self._examine()
 
-    def _examine(self) -> None:
+    def _examine(self, last: bool = False) -> None:
         bodies, size, self.batch, self.batch_bytes = self.batch, self.batch_bytes, [], 0
         if not bodies or self.extent.positional:
             return  # a sheet of cells placed one after the other is placed by Positions
         # A search keeps pace with the inflate; measuring every cell takes both cores.
         workers = 2 if self.exact else 1
-        if workers not in self.pools:
+        if workers not in self.pools and not (last and not self.pending):
             self.pools[workers] = ThreadPoolExecutor(max_workers=workers)
         beyond = None if self.exact else self.beyond
         count = self.exact or self.filled < self.needed
-        self.pending.append((bodies, size, self.pools[workers].submit(_examine_batch, bodies, beyond, count)))
+        if last and not self.pending:
+            # the whole sheet in one batch (most small exports): a thread would only add its start
+            future: Future[tuple[_Measure | None, int]] = Future()
+            future.set_result(_examine_batch(bodies, beyond, count))
+        else:
+            future = self.pools[workers].submit(_examine_batch, bodies, beyond, count)
+        self.pending.append((bodies, size, future))
         self.pending_bytes += size
         while self.pending and (self.pending_bytes > _QUEUED or self.pending[0][2].done()):
             self._collect()
