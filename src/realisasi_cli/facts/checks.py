@@ -164,6 +164,8 @@ def warn_unparsed(
 ) -> None:
     grid = layout.grid
     for c in measures:
+        if not data.get_column(f"m{c.index}").null_count():
+            continue  # every cell an amount (the null count is known without a look)
         # cells refused for what they read as are named by warn_refused
         bad = data.filter(
             pl.col(f"m{c.index}").is_null()
@@ -200,6 +202,8 @@ def warn_refused(
     header: NaN, infinite or absurdly large, or with separators out of place. They count as empty."""
     grid = layout.grid
     for c in measures:
+        if rows.get_column(f"x{c.index}").null_count() == rows.height:
+            continue  # no cell refused
         refused = rows.filter(pl.col(f"x{c.index}").is_not_null())
         for why, code in _REFUSED.items():
             bad = refused.filter(pl.col(f"x{c.index}") == why)
@@ -239,9 +243,10 @@ def drop_negative_budgets(
     budgets = list({s.budget.index: s.budget for s in slots if s.budget is not None}.values())
     for column in budgets:
         name = f"m{column.index}"
-        bad = data.filter(pl.col(name) < 0)
-        if not bad.height:
+        lowest = data.get_column(name).min()
+        if not isinstance(lowest, int | float) or lowest >= 0:
             continue
+        bad = data.filter(pl.col(name) < 0)
         first = bad.select("row", name).head(_CELLS_NAMED)
         row, value = first.row(0)
         warnings.append(
@@ -261,6 +266,10 @@ def drop_negative_budgets(
         )
         data = data.with_columns(pl.when(pl.col(name) < 0).then(None).otherwise(pl.col(name)).alias(name))
     return data
+
+
+def _below_zero(value: object) -> bool:
+    return isinstance(value, int | float) and value < 0
 
 
 def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_], by_label: bool) -> None:
@@ -289,7 +298,12 @@ def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_]
 def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings: list[Warning_]) -> None:
     """Negative realization, and realization above the budget of the same row and slot."""
     grid = layout.grid
-    realized = [pl.col(f"m{s.realized.index}") for s in slots if s.realized is not None]
+    # a column's least value is known without a filter: most sheets have no negative realization
+    realized = [
+        pl.col(name)
+        for name in {f"m{s.realized.index}" for s in slots if s.realized is not None}
+        if _below_zero(data.get_column(name).min())
+    ]
     # a category's realization (all its periods) against its budget on the same row
     budgets = {s.category: s.budget for s in slots if s.budget is not None and s.period is None}
     pairs = [

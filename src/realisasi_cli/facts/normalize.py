@@ -248,6 +248,8 @@ def _names_from_organisation_rows(
 def total_rows(rows: pl.DataFrame) -> pl.Series:
     """Rows without an account code whose unit or description starts with a total word."""
     words = ("unit_name", "description", "unit_code")
+    if not rows.get_column("account_code").null_count():
+        return rows.get_column("row").clear()  # every row has an account: none is a total row
     return (
         rows.select("row", "account_code", *words)
         .filter(pl.col("account_code").is_null())
