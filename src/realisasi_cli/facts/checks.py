@@ -243,8 +243,7 @@ def drop_negative_budgets(
     budgets = list({s.budget.index: s.budget for s in slots if s.budget is not None}.values())
     for column in budgets:
         name = f"m{column.index}"
-        lowest = data.get_column(name).min()
-        if not isinstance(lowest, int | float) or lowest >= 0:
+        if not _below_zero(data.get_column(name).min()):
             continue
         bad = data.filter(pl.col(name) < 0)
         first = bad.select("row", name).head(_CELLS_NAMED)
