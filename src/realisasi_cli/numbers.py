@@ -8,6 +8,7 @@ those are decided once per column from the unambiguous cells around them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -92,9 +93,9 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
         return Notation(dot_thousands=False, comma_thousands=False)
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
-    typed = values.filter(plain.is_null()).drop_nulls()
-    if not typed.len():  # every cell a number: nothing to decide
+    if plain.null_count() == values.null_count():  # every cell a number: nothing to decide
         return Notation(dot_thousands=False, comma_thousands=False)
+    typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
     body = pl.col("v")  # of a frame of bodies, each worked out once
     decimal_comma = {
@@ -175,6 +176,8 @@ def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
         return _bounded(frame.with_columns(numeric.alias("v")).to_series().rename(values.name), None)
     parsed = values.cast(pl.Float64, strict=False)
     notation = detect_notation(values, parsed)
+    if not notation.dot_thousands and parsed.null_count() == values.null_count():
+        return _bounded(parsed, None)  # every cell cast as it stands (the null counts tell)
     rest = parsed.is_null() & values.is_not_null()
     if notation.dot_thousands:
         rest = rest | values.str.contains(_SIGNED_AMBIGUOUS_DOT).fill_null(False)
@@ -218,8 +221,21 @@ def _malformed(typed: pl.Series, parsed: pl.Series, notation: Notation) -> pl.Se
     return suspect.scatter(at, ~shaped)
 
 
+def _within_range(values: pl.Series) -> bool:
+    """Whether every amount of ``values`` is finite and below ``MAX_AMOUNT`` (NaN is not)."""
+    if values.null_count() == values.len():
+        return True
+    float_ = values.dtype.is_float()
+    extremes: tuple[object, object] = (  # NaN if any cell is NaN
+        (values.nan_max(), values.nan_min()) if float_ else (values.max(), values.min())
+    )
+    return all(isinstance(v, int | float) and math.isfinite(v) and abs(v) < MAX_AMOUNT for v in extremes)
+
+
 def _bounded(values: pl.Series, malformed: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:
     """``values`` with the cells that are no amount set to null, and why each was (see ``read_amounts``)."""
+    if malformed is None and _within_range(values):
+        return values, None  # the column's extremes tell, without a look at every cell
     over = values.is_not_null() & ~(values.is_finite() & (values.abs() < MAX_AMOUNT)).fill_null(True)
     if not over.any() and malformed is None:
         return values, None

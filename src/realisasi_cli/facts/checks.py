@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from realisasi_cli import frames as fr
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.facts.schema import Warning_
@@ -44,49 +45,54 @@ def _depth() -> pl.Expr:
     return pl.col("account_code").str.count_matches(".", literal=True) + 1
 
 
-def _candidates(spending: pl.DataFrame) -> pl.DataFrame:
-    """The rows followed, in their unit and activity, by a deeper account, and whether that
-    account is under theirs by its code (``5.1`` → ``5.1.02``)."""
-    keys = ("account_code", "unit_code", "unit_name", "activity")
-    return (
-        spending.with_columns(depth=_depth(), **{f"next_{k}": pl.col(k).shift(-1) for k in keys})
-        .filter(
-            (pl.col("next_account_code").str.count_matches(".", literal=True) + 1 > pl.col("depth"))
-            & pl.col("next_unit_code").eq_missing(pl.col("unit_code"))
-            & pl.col("next_unit_name").eq_missing(pl.col("unit_name"))
-            & (pl.col("next_activity") == pl.col("activity"))
-        )
-        .with_columns(under=pl.col("next_account_code").str.starts_with(pl.col("account_code") + "."))
+def _following(spending: pl.DataFrame) -> pl.DataFrame:
+    """Every row with its depth, its block group (unit and activity), whether it is followed in
+    that group by a deeper account (``parent``), and whether that account is under its code by
+    the code itself (``under``: ``5.1`` → ``5.1.02``)."""
+    after = {k: pl.col(k).shift(-1) for k in ("account_code", "unit_code", "unit_name", "activity")}
+    deeper = (
+        (after["account_code"].str.count_matches(".", literal=True) + 1 > _depth())
+        & after["unit_code"].eq_missing(pl.col("unit_code"))
+        & after["unit_name"].eq_missing(pl.col("unit_name"))
+        & (after["activity"] == pl.col("activity"))
     )
-
-
-def _blocks(spending: pl.DataFrame, candidates: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """Each candidate with the sums of the leaves in its block (the deeper rows after it, up to the
-    next row at its level or above) and whether every code of the block starts with its own."""
-    frame = spending.with_columns(
-        parent=pl.col("row").is_in(candidates["row"].implode()),
+    return fr.with_columns(
+        spending,
+        depth=_depth(),
+        parent=deeper.fill_null(False),
+        under=after["account_code"].str.starts_with(pl.col("account_code") + "."),
         group=pl.concat_str(
             [pl.col("unit_code").fill_null(""), pl.col("unit_name").fill_null(""), pl.col("activity")],
             separator="|",
         ),
-        depth=_depth(),
     )
+
+
+def _blocks(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Each parent with the sums of the leaves in its block (the deeper rows after it, up to the
+    next row at its level or above) and whether every code of the block starts with its own.
+
+    Worked out with window expressions, not a group-by and a join: on a sheet of a few dozen
+    rows each of those costs more than the arithmetic (``frames``)."""
     found = []
-    for level in candidates["depth"].unique().sort().to_list():
-        keyed = frame.with_columns(run=(pl.col("depth") <= level).cum_sum().over("group"))
-        keyed = keyed.with_columns(head=pl.col("account_code").first().over("group", "run"))
-        blocks = (
-            keyed.filter(pl.col("depth") > level)
-            .group_by("group", "run")
-            .agg(
-                pure=pl.col("account_code").str.starts_with(pl.col("head") + ".").all(),
-                leaves=(~pl.col("parent")).sum(),
-                **{f"{n}_leaves": pl.col(n).filter(~pl.col("parent")).fill_null(0).sum() for n in names},
-            )
+    block = ["group", "run"]
+    below = pl.col("depth") > pl.col("level")
+    leaf = below & ~pl.col("parent")
+    head = pl.col("account_code").first()
+    for level in fr.filter_rows(frame, pl.col("parent"))["depth"].unique().sort().to_list():
+        keyed = fr.with_columns(
+            frame, level=pl.lit(level), run=(pl.col("depth") <= level).cum_sum().over("group")
         )
-        heads = keyed.filter(pl.col("parent") & (pl.col("depth") == level))
-        found.append(heads.join(blocks, on=["group", "run"], how="inner").drop("group", "run", "head"))
-    return pl.concat(found, how="diagonal_relaxed").join(candidates.select("row", "under"), on="row")
+        summed = fr.with_columns(
+            keyed,
+            has_block=below.any().over(block),
+            pure=(pl.col("account_code").str.starts_with(head + ".") | ~below).all().over(block),
+            leaves=leaf.sum().over(block),
+            **{f"{n}_leaves": pl.col(n).filter(leaf).sum().over(block) for n in names},
+        )
+        heads = pl.col("parent") & (pl.col("depth") == level) & pl.col("has_block")
+        found.append(fr.filter_rows(summed, heads))
+    return pl.concat(found)
 
 
 def _agrees(name: str) -> pl.Expr:
@@ -103,16 +109,16 @@ def _subtotals(spending: pl.DataFrame, measures: list[Column]) -> tuple[pl.Serie
     block's end cannot be told from the codes.
     """
     names = [f"m{c.index}" for c in measures]
-    candidates = _candidates(spending)
-    if not candidates.height:
-        return candidates["row"], candidates
-    blocks = _blocks(spending, candidates, names)
+    frame = _following(spending)
+    if not frame.get_column("parent").any():
+        return frame.get_column("row").clear(), frame.clear()
+    blocks = _blocks(frame, names)
     # one leaf equal to the row above it is no evidence: two line items may cost the same
     # an old-style heading (5.2.2.02, single-digit third segment) over one new-style account is one
     old_style = pl.col("account_code").str.contains(r"^5\.[12]\.\d(\.\d+)?$")
     summed = ((pl.col("leaves") >= 2) | old_style) & pl.all_horizontal([_agrees(n) for n in names])
-    confirmed = blocks.filter(pl.col("under") | summed)
-    return confirmed["row"], confirmed.filter(pl.col("under") & pl.col("pure"))
+    confirmed = fr.filter_rows(blocks, pl.col("under") | summed)
+    return confirmed["row"], fr.filter_rows(confirmed, pl.col("under") & pl.col("pure"))
 
 
 def _subtotal_mismatches(
@@ -122,7 +128,7 @@ def _subtotal_mismatches(
     mismatches: list[tuple[int, str, float, float]] = []
     for column in measures:
         name = f"m{column.index}"
-        bad = checked.filter(~_agrees(name))
+        bad = fr.filter_rows(checked, ~_agrees(name))
         for row, code, shown, summed in bad.select("row", "account_code", name, f"{name}_leaves").iter_rows():
             mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
     return mismatches
@@ -134,9 +140,10 @@ def mark_subtotals(
     """Mark account rows that are subtotals of the rows below them; check them against the leaves."""
     grid = layout.grid
     names = [f"m{c.index}" for c in measures]
-    spending = rows.select(
-        "row", "account_code", "unit_code", "unit_name", "activity", *names, "reason"
-    ).filter(pl.col("reason").is_null() & pl.col("account_code").is_not_null())
+    spending = fr.filter_rows(
+        fr.select(rows, ["row", "account_code", "unit_code", "unit_name", "activity", *names, "reason"]),
+        pl.col("reason").is_null() & pl.col("account_code").is_not_null(),
+    )
     parents, checked = _subtotals(spending, measures)
     if not parents.len():
         return rows
@@ -156,7 +163,9 @@ def mark_subtotals(
             Warning_(str(grid.file), grid.sheet, None, "W-SUBTOTAL-MORE", {"n": len(mismatches) - 20})
         )
     is_subtotal = pl.col("row").is_in(parents.implode())
-    return rows.with_columns(reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason")))
+    return fr.with_columns(
+        rows, reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason"))
+    )
 
 
 def warn_unparsed(
@@ -167,10 +176,11 @@ def warn_unparsed(
         if not data.get_column(f"m{c.index}").null_count():
             continue  # every cell an amount (the null count is known without a look)
         # cells refused for what they read as are named by warn_refused
-        bad = data.filter(
+        bad = fr.filter_rows(
+            data,
             pl.col(f"m{c.index}").is_null()
             & pl.col(f"raw{c.index}").is_not_null()
-            & pl.col(f"x{c.index}").is_null()
+            & pl.col(f"x{c.index}").is_null(),
         )
         if bad.height:
             row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
@@ -204,9 +214,9 @@ def warn_refused(
     for c in measures:
         if rows.get_column(f"x{c.index}").null_count() == rows.height:
             continue  # no cell refused
-        refused = rows.filter(pl.col(f"x{c.index}").is_not_null())
+        refused = fr.filter_rows(rows, pl.col(f"x{c.index}").is_not_null())
         for why, code in _REFUSED.items():
-            bad = refused.filter(pl.col(f"x{c.index}") == why)
+            bad = fr.filter_rows(refused, pl.col(f"x{c.index}") == why)
             if not bad.height:
                 continue
             first = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).head(_CELLS_NAMED)
@@ -245,7 +255,7 @@ def drop_negative_budgets(
         name = f"m{column.index}"
         if not _below_zero(data.get_column(name).min()):
             continue
-        bad = data.filter(pl.col(name) < 0)
+        bad = fr.filter_rows(data, pl.col(name) < 0)
         first = bad.select("row", name).head(_CELLS_NAMED)
         row, value = first.row(0)
         warnings.append(
@@ -263,7 +273,7 @@ def drop_negative_budgets(
                 },
             )
         )
-        data = data.with_columns(pl.when(pl.col(name) < 0).then(None).otherwise(pl.col(name)).alias(name))
+        data = fr.with_columns(data, pl.when(pl.col(name) < 0).then(None).otherwise(pl.col(name)).alias(name))
     return data
 
 
@@ -328,7 +338,7 @@ def warn_amounts(layout: Layout, data: pl.DataFrame, slots: list[Slot], warnings
     for kind, condition in checks.items():
         if condition is None:  # nothing to check; a literal predicate fails on a frame of many chunks
             continue
-        rows = data.filter(condition)["row"]
+        rows = fr.filter_rows(data, condition)["row"]
         if rows.len() == 0:
             continue
         first = int(rows[0]) + 1

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from realisasi_cli import frames as fr
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.facts.schema import Warning_
@@ -55,7 +56,7 @@ def fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.Dat
         elif series.dtype == pl.String:
             vals = [str(v) for v in vals]
         updates.append(series.clone().scatter(idx, pl.Series(vals, dtype=series.dtype)))
-    return frame.with_columns(updates)
+    return fr.with_columns(frame, updates)
 
 
 def clean_code(text: pl.Expr) -> pl.Expr:
@@ -80,7 +81,7 @@ def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.E
     a few hundred texts instead of every row.
     """
     text = pl.col(name).cast(pl.String)
-    distinct = frame.select(text.unique().drop_nulls()).to_series()
+    distinct = fr.select(frame, text.unique().drop_nulls()).to_series()
     if distinct.len() * 4 > frame.height:
         return clean(text)
     cleaned = distinct.to_frame().select(clean(pl.col(name))).to_series()
@@ -91,9 +92,10 @@ def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.E
 
 def units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col: Column) -> pl.DataFrame:
     """A unit code in the account column (``2.16.2.20.2.21.01.0000 Dinas …``) opens that unit's rows."""
-    raw = frame.select(code=per_distinct(frame, f"c{account_col.index}", clean_code))["code"]
+    raw = fr.select(frame, code=per_distinct(frame, f"c{account_col.index}", clean_code))["code"]
     is_unit = raw.str.contains(vocab.UNIT_CODE.pattern).fill_null(False)
-    return rows.with_columns(
+    return fr.with_columns(
+        rows,
         unit_code=pl.when(is_unit).then(raw).forward_fill(),
         unit_name=pl.when(is_unit).then(pl.col("description")).forward_fill(),
         account_code=pl.when(is_unit).then(None).otherwise(pl.col("account_code")),
@@ -119,8 +121,12 @@ def account_categories(
     if revenue:
         kinds = {code: vocab.category_of_revenue_account(code) for code in codes}
         return pl.col("account_code").replace_strict(kinds, default=None, return_dtype=pl.String)
-    headings = rows.filter(pl.col("account_code").is_in(["5.1", "5.2"])).select("account_code", "description")
-    labels = {code: text for code, text in headings.iter_rows() if text}
+    account = rows.get_column("account_code")
+    heading = (account == "5.1") | (account == "5.2")  # the labels of belanja operasi and modal
+    labels: dict[str, str] = {}
+    if heading.any():
+        headings = fr.filter_rows(fr.select(rows, ["account_code", "description"]), heading)
+        labels = {code: text for code, text in headings.iter_rows() if text}
     if vocab.is_old_scheme(codes, labels):
         warnings.append(
             Warning_(

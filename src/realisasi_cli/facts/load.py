@@ -497,14 +497,9 @@ def _sheet_facts(
     if as_of_override is None and _months_hold_realization(layout):
         measured = any(c.role == "measure" for c in layout.columns)
         facts, as_of, as_of_source = _to_last_month(facts, as_of, as_of_source, measured=measured)
-    named = pl.concat(
-        [
-            facts.budget.select("unit_name"),
-            facts.realization.select("unit_name"),
-            facts.plan.select("unit_name"),
-        ]
-    )
-    if named.height and (named["unit_name"] == fallback).all():
+    named = [f.get_column("unit_name") for f in (facts.budget, facts.realization, facts.plan) if f.height]
+    unnamed = bool(named) and all((names == fallback).all() for names in named)
+    if unnamed:
         what = "sheet" if by_sheet else "file"
         facts.warnings.insert(
             0,
@@ -516,7 +511,6 @@ def _sheet_facts(
                 {"what": Message(f"T-{what}"), "name": fallback},
             ),
         )
-    unnamed = bool(named.height) and bool((named["unit_name"] == fallback).all())
     return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source, unnamed=unnamed)
 
 

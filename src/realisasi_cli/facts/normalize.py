@@ -16,6 +16,7 @@ from datetime import date
 
 import polars as pl
 
+from realisasi_cli import frames as fr
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.dates import a_year_before
 from realisasi_cli.detect.layout import Column, Layout
@@ -95,7 +96,7 @@ NOT_REVENUE = "not pendapatan (belanja/pembiayaan)"
 def data_frame(layout: Layout, columns: SheetColumns) -> pl.DataFrame:
     """The rows below the header with their sheet row number, merged key and amount cells filled."""
     frame = layout.grid.frame.slice(layout.data_start).with_row_index("row", offset=layout.data_start)
-    frame = frame.with_columns(pl.col("row").cast(pl.Int64))
+    frame = fr.with_columns(frame, pl.col("row").cast(pl.Int64))
     needed = set(columns.source_of.values())
     for c in layout.columns:
         if c.role in _KEY_ROLES:
@@ -147,7 +148,7 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
 def _measures(frame: pl.DataFrame, name: str) -> pl.Expr:
     """Each row's measure (``plan``/``realized``) from the words of its measure cell."""
     text = pl.col(name).cast(pl.String)
-    distinct = frame.select(text.unique().drop_nulls()).to_series()
+    distinct = fr.select(frame, text.unique().drop_nulls()).to_series()
     kinds = pl.Series([measure_of(v) for v in distinct.to_list()], dtype=pl.String)
     return text.replace_strict(distinct, kinds, default=None, return_dtype=pl.String)
 
@@ -189,13 +190,10 @@ def amount_columns(
     parsed: dict[str, pl.Series] = {}
     for key, (values, refused) in _parse_columns(to_parse).items():
         parsed[key] = values
-        if key.startswith("m"):
-            x = "x" + key[1:]
-            parsed[x] = (
-                refused if refused is not None else pl.repeat(None, values.len(), dtype=pl.String, eager=True)
-            )
-            exprs[x] = pl.col(x)
-    for c in columns.measures:
+        if key.startswith("m") and refused is not None:
+            parsed["x" + key[1:]] = refused
+            exprs["x" + key[1:]] = pl.col("x" + key[1:])
+    for c in columns.measures:  # no cell refused: a column of nulls
         exprs.setdefault(f"x{c.index}", pl.lit(None, dtype=pl.String))
     return parsed, exprs
 
@@ -218,7 +216,8 @@ def name_units(
         names_units = rows["unit_code"].null_count() < rows.height
     if not names_units:
         context = layout.context
-        rows = rows.with_columns(
+        rows = fr.with_columns(
+            rows,
             unit_code=pl.lit(context.unit_code, dtype=pl.String),
             unit_name=pl.lit(context.unit_name or fallback_unit, dtype=pl.String),
         )
@@ -231,7 +230,8 @@ def _names_from_organisation_rows(
     """A SIPD rekap names each unit on its own row: the unit code, no deeper code, the name as uraian."""
     assert columns.unit is not None
     deeper = [pl.col(f"c{c.index}").is_null() for c in columns.codes if c.index > columns.unit.index]
-    organisation = frame.select(
+    organisation = fr.select(
+        frame,
         unit_code=keys["unit_code"],
         name=keys["description"],
         org=pl.all_horizontal([keys["account_code"].is_null(), *deeper]),
@@ -250,12 +250,11 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
     words = ("unit_name", "description", "unit_code")
     if not rows.get_column("account_code").null_count():
         return rows.get_column("row").clear()  # every row has an account: none is a total row
-    return (
-        rows.select("row", "account_code", *words)
-        .filter(pl.col("account_code").is_null())
-        .filter(pl.any_horizontal([pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in words]))
-        .get_column("row")
+    headless = fr.filter_rows(
+        fr.select(rows, ["row", "account_code", *words]), pl.col("account_code").is_null()
     )
+    named_total = pl.any_horizontal([pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in words])
+    return fr.filter_rows(headless, named_total).get_column("row")
 
 
 def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False) -> pl.DataFrame:
@@ -290,7 +289,7 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False
         )
         not_spending = pl.col("description").str.contains(vocab.NOT_SPENDING_LABEL).fill_null(False)
         reason = reason.when(not_spending).then(pl.lit(NOT_SPENDING))
-    return rows.with_columns(reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
+    return fr.with_columns(rows, reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
 
 
 def category_of_rows(
@@ -307,7 +306,7 @@ def category_of_rows(
         return account_categories(data, rows, warnings, layout, revenue)
     # jenis-belanja rows ("Belanja Modal") under a unit merged over them
     labels = pl.col("description").map_batches(categories_of_labels, return_dtype=pl.String)
-    return labels if data.select(labels.is_not_null().any()).item() else None
+    return labels if fr.select(data, labels.is_not_null().any()).item() else None
 
 
 def _slot_facts(
@@ -326,7 +325,8 @@ def _slot_facts(
             return pl.when(pl.col("measure") == measure).then(value)
         return value
 
-    return data.select(
+    return fr.select(
+        data,
         **base_columns,
         category=category,
         budget=amount(slot.budget),
@@ -346,9 +346,11 @@ def _with_period(
 ) -> pl.DataFrame:
     """``base`` with the period it covers: the slot's, else each row's own month or date."""
     if "period_end" in data.columns and slot.period is None:
-        return base.hstack(data.select("period_start", "period_end"))
+        return base.hstack(fr.select(data, ["period_start", "period_end"]).get_columns())
     start, end = period_bounds(slot.period, as_of, year, period_start)
-    return base.with_columns(period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date))
+    return fr.with_columns(
+        base, period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
+    )
 
 
 def emit_facts(
@@ -367,27 +369,29 @@ def emit_facts(
     for slot in slots:
         base = _slot_facts(data, slot, base_columns, labelled)
         if slot.budget is not None:
-            budgets.append(base.select(list(BUDGET_SCHEMA)))
+            budgets.append(fr.select(base, list(BUDGET_SCHEMA)))
         if slot.realized is not None:
             dated = _with_period(base, data, slot, as_of, year, period_start)
-            realizations.append(
-                dated.select(list(REALIZATION_SCHEMA)).filter(pl.col("realized").is_not_null())
-            )
+            dated = fr.select(dated, list(REALIZATION_SCHEMA))
+            if dated.get_column("realized").null_count():  # a row of another measure (plan)
+                dated = fr.filter_rows(dated, pl.col("realized").is_not_null())
+            realizations.append(dated)
         if slot.plan is not None:
             start, end = period_bounds(slot.period, as_of, year)
-            dated = base.with_columns(
-                period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
+            dated = fr.with_columns(
+                base, period_start=pl.lit(start, dtype=pl.Date), period_end=pl.lit(end, dtype=pl.Date)
             )
-            plans.append(dated.select(list(PLAN_SCHEMA)).filter(pl.col("planned").is_not_null()))
+            plans.append(fr.filter_rows(fr.select(dated, list(PLAN_SCHEMA)), pl.col("planned").is_not_null()))
         if slot.last_year is not None and as_of is not None:
             then = a_year_before(as_of)
-            dated = base.with_columns(
+            dated = fr.with_columns(
+                base,
                 realized=pl.col("last_year"),
                 period_start=pl.lit(then.replace(month=1, day=1), dtype=pl.Date),
                 period_end=pl.lit(then, dtype=pl.Date),
             )
-            last_years.append(dated.select(list(REALIZATION_SCHEMA)))
-    budget = pl.concat(budgets) if budgets else pl.DataFrame(schema=BUDGET_SCHEMA)
+            last_years.append(fr.select(dated, list(REALIZATION_SCHEMA)))
+    budget = fr.concat(budgets, BUDGET_SCHEMA)
     if long_periods and budget.height:
         # a long table repeats the budget on every period row: count it once per line
         budget = (
@@ -395,9 +399,9 @@ def emit_facts(
             .last()
             .select(list(BUDGET_SCHEMA))
         )
-    realization = pl.concat(realizations) if realizations else pl.DataFrame(schema=REALIZATION_SCHEMA)
-    plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
-    last_year = pl.concat(last_years) if last_years else pl.DataFrame(schema=REALIZATION_SCHEMA)
+    realization = fr.concat(realizations, REALIZATION_SCHEMA)
+    plan = fr.concat(plans, PLAN_SCHEMA)
+    last_year = fr.concat(last_years, REALIZATION_SCHEMA)
     return budget, realization, plan, last_year
 
 
@@ -411,7 +415,8 @@ def evidence_of(rows: pl.DataFrame, slots: Sequence[Slot]) -> pl.DataFrame:
         pl.col("description").str.to_lowercase().str.strip_chars(),
     )
     parts = [
-        rows.select(
+        fr.select(
+            rows,
             key=key,
             cents=(pl.col(f"m{column.index}") * 100).round().cast(pl.Int64, strict=False),
             data=pl.col("reason").is_null(),
@@ -422,9 +427,7 @@ def evidence_of(rows: pl.DataFrame, slots: Sequence[Slot]) -> pl.DataFrame:
         if column is not None
     ]
     empty = {"key": pl.String, "cents": pl.Int64, "data": pl.Boolean, "budget": pl.Boolean}
-    if not parts:
-        return pl.DataFrame(schema=empty)
-    return pl.concat(parts).filter(pl.col("cents").is_not_null() & (pl.col("cents") != 0))
+    return fr.filter_rows(fr.concat(parts, empty), pl.col("cents").is_not_null() & (pl.col("cents") != 0))
 
 
 def normalize(
@@ -460,15 +463,15 @@ def normalize(
         assert columns.period is not None
         name = f"c{columns.period.index}"
         exprs["period_start"], exprs["period_end"] = row_period(name, frame.schema[name], fiscal)
-    rows = frame.with_columns(**parsed).select(pl.col("row"), **exprs)
+    rows = fr.select(fr.with_columns(frame, **parsed), pl.col("row"), **exprs)
     rows, names_units = name_units(rows, frame, columns, keys, layout, fallback_unit)
 
     checks.warn_refused(layout, rows, columns.measures, warnings)
     rows = row_reasons(rows, columns, revenue)
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
-    counts = dict(rows.filter(pl.col("reason").is_not_null()).group_by("reason").len().iter_rows())
-    data = rows.filter(pl.col("reason").is_null())
+    counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
+    data = fr.filter_rows(rows, pl.col("reason").is_null())
     checks.warn_unparsed(layout, data, columns.measures, warnings)
     checks.warn_amounts(layout, data, slots, warnings)
     data = checks.drop_negative_budgets(layout, data, slots, warnings)
@@ -476,7 +479,7 @@ def normalize(
     if columns.account is None and names_units and (columns.unit or columns.name):
         checks.warn_duplicates(layout, data, warnings, by_label=category is not None)
     if category is not None:  # once, not once per slot
-        data = data.with_columns(category_of_row=category)
+        data = fr.with_columns(data, category_of_row=category)
     base_columns = {
         "source": pl.lit(source, dtype=pl.Int32),
         "file": pl.lit(str(grid.file)),

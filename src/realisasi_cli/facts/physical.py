@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from realisasi_cli import frames as fr
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.facts.schema import PHYSICAL_SCHEMA
 from realisasi_cli.facts.slots import Slot
@@ -27,7 +28,7 @@ def physical_facts(
 ) -> pl.DataFrame:
     """One physical-progress fact per row, weighted by the row's budget."""
     if "phys_real" not in physical or "phys_real" not in data.columns:
-        return pl.DataFrame(schema=PHYSICAL_SCHEMA)
+        return fr.empty(PHYSICAL_SCHEMA)
     budgets = [pl.col(f"m{s.budget.index}").fill_null(0) for s in slots if s.budget is not None]
 
     # Percent-formatted cells hold fractions (0,45 for 45 %): a column never above 1 is scaled.
@@ -36,7 +37,8 @@ def physical_facts(
         return pl.when(column.max() <= 1.0).then(column * 100).otherwise(column)
 
     target = as_pct("phys_target") if "phys_target" in data.columns else pl.lit(None, dtype=pl.Float64)
-    return data.filter(pl.col("phys_real").is_not_null()).select(
+    return fr.select(
+        fr.filter_rows(data, pl.col("phys_real").is_not_null()),
         source=pl.lit(source, dtype=pl.Int32),
         row=pl.col("row"),
         unit_code=pl.col("unit_code"),
