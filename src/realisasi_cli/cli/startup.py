@@ -35,6 +35,11 @@ class Beside:
         with self._lock:
             self._tasks.append(task)
 
+    def __bool__(self) -> bool:
+        """Whether tasks are left: a parse with nothing to run beside it starts no thread."""
+        with self._lock:
+            return bool(self._tasks)
+
     def __call__(self) -> None:
         with self._lock:
             tasks, self._tasks = self._tasks, []

@@ -135,24 +135,25 @@ def _paths(rows: list[list[str | None]], first: int, depth: int) -> list[list[st
     return paths
 
 
-def _score(columns: list[Column]) -> float:
-    keys = set()
-    for c in columns:
-        if c.role in ("budget", "realized", "pct", "plan", "period"):
-            keys.add((c.role, c.category, c.period, c.variant, c.physical, c.group_total))
+def _score(meanings: list[_Meaning]) -> float:
+    """How much a header candidate's columns say: distinct measures first, then keys and labels."""
+    keys = {m for m in meanings if m[0] in ("budget", "realized", "pct", "plan", "period")}
     if not any(k[0] in ("budget", "realized", "period") for k in keys):
         return 0.0
     score = float(sum(3 if k[0] in ("budget", "realized", "period") else 1 for k in keys))
-    if any(c.role in KEYS for c in columns):
+    if any(m[0] in KEYS for m in meanings):
         score += 2
-    if any(c.role == "description" for c in columns):
+    if any(m[0] == "description" for m in meanings):
         score += 1
     return score
 
 
 def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], float] | None:
-    """The best header block: (first row, depth, columns, score), or None."""
-    best: tuple[int, int, list[Column], float] | None = None
+    """The best header block: (first row, depth, columns, score), or None.
+
+    Candidates are scored by what their header paths mean (cached per path); only the winner's
+    columns are built."""
+    best: tuple[int, int, float] | None = None
     # Where the table is wider, a two-cell line ("Judul, Realisasi …", "Tahun, 2014") is context.
     wide = any(len({v for v in row if v}) >= 3 for row in rows)
     for first in range(len(rows)):
@@ -162,12 +163,15 @@ def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], f
             last = first + depth - 1
             if last >= len(rows) or not _is_header_row(rows[last]) or is_column_number_row(rows[last]):
                 break
-            paths = _paths(rows, first, depth)
-            columns = [_classify(j, p) for j, p in enumerate(paths) if p]
-            score = _score(columns) - 0.25 * (depth - 1)
-            if score > 0 and (best is None or score > best[3] + 1e-9):
-                best = (first, depth, columns, score)
-    return best
+            meanings = [_meaning(tuple(p)) for p in _paths(rows, first, depth) if p]
+            score = _score(meanings) - 0.25 * (depth - 1)
+            if score > 0 and (best is None or score > best[2] + 1e-9):
+                best = (first, depth, score)
+    if best is None:
+        return None
+    first, depth, score = best
+    columns = [_classify(j, p) for j, p in enumerate(_paths(rows, first, depth)) if p]
+    return first, depth, columns, score
 
 
 def merge_spans(
@@ -203,4 +207,4 @@ def merge_spans(
 def score_columns(rows: list[list[str | None]], first: int, depth: int) -> tuple[list[Column], float]:
     paths = _paths(rows, first, depth)
     columns = [_classify(j, p) for j, p in enumerate(paths) if p]
-    return columns, _score(columns)
+    return columns, _score([_meaning(tuple(p)) for p in paths if p])

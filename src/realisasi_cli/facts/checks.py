@@ -128,7 +128,10 @@ def _subtotal_mismatches(
     mismatches: list[tuple[int, str, float, float]] = []
     for column in measures:
         name = f"m{column.index}"
-        bad = fr.filter_rows(checked, ~_agrees(name))
+        disagree = fr.select(checked, ~_agrees(name)).to_series()
+        if not disagree.any():
+            continue  # most subtotals agree with their leaves: nothing to name
+        bad = fr.filter_rows(checked, disagree)
         for row, code, shown, summed in bad.select("row", "account_code", name, f"{name}_leaves").iter_rows():
             mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
     return mismatches

@@ -45,8 +45,9 @@ def read_workbook(
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise _unreadable(path, exc) from exc
-    if idle is None and (kind != "xlsx" or path.stat().st_size < _BESIDE_BYTES):
-        # a small workbook is parsed and scanned in less time than a thread takes to start
+    if not idle and (kind != "xlsx" or path.stat().st_size < _BESIDE_BYTES):
+        # a small workbook is parsed and scanned in less time than a thread takes to start;
+        # ``idle`` is false once its work is done (``startup.Beside``), as for every file after the first
         frames = _load_frames(reader, path, names)
         scans = scan_xlsx(path) if kind == "xlsx" else {}
     else:
@@ -123,10 +124,7 @@ def _place(frame: pl.DataFrame, row0: int, col0: int) -> pl.DataFrame:
     """Rename columns to absolute sheet columns and pad the rows above the first cell."""
     frame = frame.rename({name: f"c{col0 + j}" for j, name in enumerate(frame.columns)})
     if row0:
-        pad = pl.DataFrame(
-            {name: pl.Series([None] * row0, dtype=frame.schema[name]) for name in frame.columns}
-        )
-        frame = pl.concat([pad, frame], rechunk=False)
+        frame = pl.concat([frame.clear(row0), frame], rechunk=False)  # rows of nulls above
     return frame
 
 
