@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from realisasi_cli import frames as fr
 from realisasi_cli.dates import year_in_name
 from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
 from realisasi_cli.facts.parallel import map_in_order
@@ -35,6 +36,13 @@ if TYPE_CHECKING:
     from realisasi_cli.facts.cache import FactsCache
     from realisasi_cli.reading.grid import Grid
 
+_SCHEMAS = {
+    "budget": BUDGET_SCHEMA,
+    "realization": REALIZATION_SCHEMA,
+    "plan": PLAN_SCHEMA,
+    "physical": PHYSICAL_SCHEMA,
+    "last_year": REALIZATION_SCHEMA,
+}
 # Sheets of these kinds are not ranked; each is named in a warning.
 LEFT_OUT = ("derived", "plan", "template", "pendapatan", "belanja")
 
@@ -83,7 +91,8 @@ class _Collected:
     """What the sheets of every input gave, before it becomes one dataset."""
 
     sources: list[dict[str, object]] = field(default_factory=list)
-    frames: dict[str, list[pl.DataFrame]] = field(
+    # each sheet's facts under its source number; the number is written into them when joined
+    frames: dict[str, list[tuple[int, pl.DataFrame]]] = field(
         default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": [], "last_year": []}
     )
     sheets: list[SheetResult] = field(default_factory=list)
@@ -118,7 +127,7 @@ class _Collected:
             ("last_year", facts.last_year),
         ):
             if frame.height:  # an empty one adds nothing (the dataset has the schema without it)
-                self.frames[name].append(frame.with_columns(source=pl.lit(source, pl.Int32)))
+                self.frames[name].append((source, frame))
         self.warnings.extend(facts.warnings)
 
     def drop_duplicate_files(self) -> None:
@@ -129,12 +138,12 @@ class _Collected:
         prints: dict[tuple[object, ...], dict[str, object]] = {}
         dropped: set[object] = set()
         fingerprints = {
-            name: pl.concat(frames)
+            name: self._joined(name)
             .with_columns(h=pl.struct(pl.exclude("source", "file", "sheet", "row")).hash())
             .group_by("source")
             .agg(pl.col("h").sum(), pl.len())
-            for name, frames in self.frames.items()
-            if name in ("budget", "realization") and frames
+            for name in ("budget", "realization")
+            if self.frames[name]
         }
         by_source: dict[object, list[object]] = {}
         for frame in fingerprints.values():
@@ -156,12 +165,7 @@ class _Collected:
                     )
                 )
         if dropped:
-            keep = [row["source"] for row in self.sources if row["source"] not in dropped]
-            self.sources = [row for row in self.sources if row["source"] in keep]
-            self.frames = {
-                name: [f.filter(pl.col("source").is_in(keep)) for f in frames]
-                for name, frames in self.frames.items()
-            }
+            self._keep({row["source"] for row in self.sources if row["source"] not in dropped})
 
     def keep_latest_year(self) -> None:
         """A folder that mixes fiscal years: keep the latest, with a warning."""
@@ -180,30 +184,43 @@ class _Collected:
                 {"years": [str(y) for y in sorted(years)], "latest": str(latest), "n": len(dropped)},
             )
         )
-        keep = list({row["source"] for row in self.sources} - {row["source"] for row in dropped})
-        self.sources = [row for row in self.sources if row["source"] in keep]
+        self._keep({row["source"] for row in self.sources} - {row["source"] for row in dropped})
+
+    def _keep(self, sources: set[object]) -> None:
+        """Only the facts of these sources stay."""
+        self.sources = [row for row in self.sources if row["source"] in sources]
         self.frames = {
-            name: [f.filter(pl.col("source").is_in(keep)) for f in frames]
-            for name, frames in self.frames.items()
+            name: [(source, frame) for source, frame in pairs if source in sources]
+            for name, pairs in self.frames.items()
         }
+
+    def _joined(self, name: str) -> pl.DataFrame:
+        """The facts of ``name`` one under the other, each row with its source's number (written
+        once for all sheets: a column per sheet would cost a Polars operation each)."""
+        pairs = self.frames[name]
+        frame = fr.concat([f for _source, f in pairs], _SCHEMAS[name])
+        if not pairs:
+            return frame
+        runs = pl.DataFrame(
+            {"source": [s for s, _f in pairs], "n": [f.height for _s, f in pairs]},
+            schema={"source": pl.Int32, "n": pl.UInt32},
+        )
+        source = runs.select(pl.col("source").repeat_by("n")).explode("source").to_series()
+        return frame.with_columns(source)
 
     def dataset(self) -> Dataset:
         """The collected facts as one dataset."""
 
-        def joined(name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-            frames = self.frames[name]
-            return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
-
         return Dataset(
-            budget=joined("budget", BUDGET_SCHEMA),
-            realization=joined("realization", REALIZATION_SCHEMA),
-            plan=joined("plan", PLAN_SCHEMA),
-            physical=joined("physical", PHYSICAL_SCHEMA),
+            budget=self._joined("budget"),
+            realization=self._joined("realization"),
+            plan=self._joined("plan"),
+            physical=self._joined("physical"),
             sources=pl.DataFrame(self.sources, schema=SOURCES_SCHEMA),
             sheets=self.sheets,
             warnings=self.warnings,
             skipped_files=self.skipped,
-            last_year=joined("last_year", REALIZATION_SCHEMA),
+            last_year=self._joined("last_year"),
         )
 
 
@@ -359,11 +376,13 @@ def read_file(job: FileJob, idle: Callable[[], None] | None = None) -> list[Shee
 
 
 def _require_both(
-    budgets: list[pl.DataFrame], realizations: list[pl.DataFrame], sheets: list[SheetResult]
+    budgets: list[tuple[int, pl.DataFrame]],
+    realizations: list[tuple[int, pl.DataFrame]],
+    sheets: list[SheetResult],
 ) -> None:
     """Several inputs may each lack one side, but together they need budgets and realization."""
-    has_budget = any(frame.height for frame in budgets)
-    has_realized = any(frame.height for frame in realizations)
+    has_budget = any(frame.height for _source, frame in budgets)
+    has_realized = any(frame.height for _source, frame in realizations)
     if has_budget and has_realized:
         return
     missing = Message("T-realized" if has_budget else "T-budget")

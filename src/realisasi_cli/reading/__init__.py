@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from realisasi_cli.inputs.gate import check_file
-
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -21,6 +19,9 @@ def read_grids(path: Path, idle: Callable[[], None] | None = None) -> list[Grid]
 
     ``idle`` runs beside calamine's parse of a workbook, on the core the parse leaves free.
     """
+    # imported here: a run whose files' facts are all kept (``facts.cache``) reads no file, and
+    # importing this package for its grids (an unpickled layout) leaves the gate unloaded
+    from realisasi_cli.inputs.gate import check_file
     from realisasi_cli.reading.text import read_text
     from realisasi_cli.reading.workbook import read_workbook
 
