@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -134,6 +135,15 @@ class _Collected:
         """A file whose facts equal, to the row, those of an earlier file of the same date (a copy
         uploaded twice, ``lra (1).xlsx``) is left out, with a warning."""
         if len({row["file"] for row in self.sources}) < 2:
+            return
+        # equal facts have equal dates and row counts: where no two sources share them (a year
+        # of weekly snapshots, each of its own date), no row is hashed
+        shapes: dict[object, list[tuple[str, int]]] = {}
+        for name in ("budget", "realization"):
+            for source, frame in self.frames[name]:
+                shapes.setdefault(source, []).append((name, frame.height))
+        alike = Counter((row["as_of"], tuple(shapes.get(row["source"], ()))) for row in self.sources)
+        if max(alike.values()) < 2:
             return
         prints: dict[tuple[object, ...], dict[str, object]] = {}
         dropped: set[object] = set()
