@@ -28,6 +28,7 @@ Usage (from the repository root, with the project's venv):
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -93,12 +94,11 @@ def _opd_export(path: Path, index: int, rng: random.Random) -> None:
 
 def _snapshot(path: Path, week: int, rows: int, rng: random.Random) -> None:
     """A whole-Pemda line-item export of one week: 40 units, ``rows`` lines, realization growing."""
-    day = 7 * (week + 1)
-    month, mday = min(day // 31, 11), day % 28 + 1
+    day = datetime.date(2024, 1, 7) + datetime.timedelta(weeks=week)  # each Sunday of the year
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Sheet1")
     sheet.write_string(0, 0, "PEMERINTAH KOTA CONTOH")
-    sheet.write_string(1, 0, f"REALISASI BELANJA PER REKENING s.d. {mday} {MONTHS[month]} 2024")
+    sheet.write_string(1, 0, f"REALISASI BELANJA PER REKENING s.d. {day.day} {MONTHS[day.month - 1]} 2024")
     for col, name in enumerate(["Kode SKPD", "Nama SKPD", "Kode Rekening", "Uraian", "Pagu", "Realisasi"]):
         sheet.write_string(3, col, name)
     share = (week + 1) / 53
