@@ -50,7 +50,6 @@ class FactsCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.written = 0
 
     @classmethod
     def default(cls, environ: dict[str, str] | None = None) -> FactsCache | None:
@@ -148,8 +147,6 @@ class FactsCache:
                 tmp.unlink(missing_ok=True)
         except OSError:
             _log.debug("results not kept: the cache cannot be written", exc_info=True)
-            return
-        self.written += 1
 
     def prune(self, limit: int | None = None) -> None:
         """Remove the least recently used entries until the cache is within ``limit`` bytes."""
