@@ -74,3 +74,12 @@ def test_concat_of_none_one_and_several(n: int) -> None:
     got = fr.concat(parts, SCHEMA)
     assert got.height == sum(2 + i for i in range(n))
     assert got.schema == pl.Schema(SCHEMA)
+
+
+@pytest.mark.parametrize("n", [5, fr.LOOKUP_IN_PYTHON + 5])
+def test_lookup_maps_known_values_and_leaves_the_rest_null(n: int) -> None:
+    values = pl.Series("account_code", [["5.1.02", "5.2.03", None, "4.1"][i % 4] for i in range(n)])
+    got = fr.lookup(values, {"5.1.02": "barang_jasa", "5.2.03": "modal"}, pl.String())
+    expected = [["barang_jasa", "modal", None, None][i % 4] for i in range(n)]
+    assert got.to_list() == expected
+    assert got.dtype == pl.String and got.name == "account_code"

@@ -105,7 +105,7 @@ def units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col
 def _map_distinct(values: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
     # Few distinct values even in large exports: map the distinct ones, then look them up.
     mapping = {v: function(v) for v in values.unique().drop_nulls().to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.String)
+    return fr.lookup(values, mapping, pl.String())
 
 
 def categories_of_labels(labels: pl.Series) -> pl.Series:
@@ -114,13 +114,14 @@ def categories_of_labels(labels: pl.Series) -> pl.Series:
 
 def account_categories(
     data: pl.DataFrame, rows: pl.DataFrame, warnings: list[Warning_], layout: Layout, revenue: bool = False
-) -> pl.Expr:
-    """Categories from account codes, in the scheme (2021 or pre-2021) the sheet uses; the kinds
-    of pendapatan with ``revenue``."""
-    codes = data["account_code"].unique().drop_nulls().to_list()
+) -> pl.Series:
+    """The category of each of ``data``'s rows from its account code, in the scheme (2021 or
+    pre-2021) the sheet uses; the kinds of pendapatan with ``revenue``."""
+    accounts = data.get_column("account_code")
+    codes = accounts.unique().drop_nulls().to_list()
     if revenue:
         kinds = {code: vocab.category_of_revenue_account(code) for code in codes}
-        return pl.col("account_code").replace_strict(kinds, default=None, return_dtype=pl.String)
+        return fr.lookup(accounts, kinds, pl.String())
     account = rows.get_column("account_code")
     heading = (account == "5.1") | (account == "5.2")  # the labels of belanja operasi and modal
     labels: dict[str, str] = {}
@@ -139,5 +140,4 @@ def account_categories(
         function = vocab.category_of_old_account
     else:
         function = vocab.category_of_account
-    mapping = {code: function(code) for code in codes}
-    return pl.col("account_code").replace_strict(mapping, default=None, return_dtype=pl.String)
+    return fr.lookup(accounts, {code: function(code) for code in codes}, pl.String())

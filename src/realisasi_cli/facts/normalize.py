@@ -299,14 +299,14 @@ def category_of_rows(
     layout: Layout,
     warnings: list[Warning_],
     revenue: bool = False,
-) -> pl.Expr | None:
+) -> pl.Series | None:
     """Each data row's spending category (its kind of pendapatan with ``revenue``), from its account
     code or a jenis-belanja label; None when neither says (the slots' categories then stand)."""
     if columns.account is not None:
         return account_categories(data, rows, warnings, layout, revenue)
     # jenis-belanja rows ("Belanja Modal") under a unit merged over them
-    labels = pl.col("description").map_batches(categories_of_labels, return_dtype=pl.String)
-    return labels if fr.select(data, labels.is_not_null().any()).item() else None
+    labels = categories_of_labels(data.get_column("description"))
+    return labels if labels.is_not_null().any() else None
 
 
 def _slot_facts(
