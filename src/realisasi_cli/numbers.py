@@ -225,11 +225,12 @@ def _within_range(values: pl.Series) -> bool:
     """Whether every amount of ``values`` is finite and below ``MAX_AMOUNT`` (NaN is not)."""
     if values.null_count() == values.len():
         return True
-    float_ = values.dtype.is_float()
-    extremes: tuple[object, object] = (  # NaN if any cell is NaN
-        (values.nan_max(), values.nan_min()) if float_ else (values.max(), values.min())
+    # max and min pass over NaN; a sum is NaN where any cell is (or infinite past the largest float,
+    # which the full check then looks at): three aggregates, no expression
+    extremes: tuple[object, ...] = (values.max(), values.min(), values.sum())
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in extremes) and all(
+        abs(v) < MAX_AMOUNT for v in extremes[:2] if isinstance(v, int | float)
     )
-    return all(isinstance(v, int | float) and math.isfinite(v) and abs(v) < MAX_AMOUNT for v in extremes)
 
 
 def _bounded(values: pl.Series, malformed: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:

@@ -83,6 +83,8 @@ def _all_words(sample: object, name: str) -> bool:
 
     assert isinstance(sample, DataFrame)
     column = sample.get_column(name)
+    if column.dtype.is_numeric():
+        return False  # numbers, every cell of it
     if column.dtype == pl.String and column.str.contains(r"\d").any():
         return False  # a cell with a digit is no word (most amount columns end here)
     texts = [cell_text(v) for v in column.to_list()]
