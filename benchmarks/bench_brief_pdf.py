@@ -39,7 +39,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 _VENV_CLI = Path(sys.executable).with_name("realisasi")
 CLI = str(_VENV_CLI) if _VENV_CLI.exists() else shutil.which("realisasi") or "realisasi"
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# every run reads the file afresh: the facts cache would answer from the second run on
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"REALISASI_CACHE": "off"}
 
 
 def generate(path: Path, units: int) -> None:

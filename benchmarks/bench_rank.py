@@ -50,7 +50,9 @@ N_UNITS = 40
 # Python caches compiled modules unless told not to; some shells and containers set
 # PYTHONDONTWRITEBYTECODE, which would time a recompilation of the package on every run
 # instead of the tool as an installed user runs it. check_rank's first run writes the cache.
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# Every run reads the file afresh (REALISASI_CACHE=off): the facts cache would answer from the
+# second run on, and the figure is about reading.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"REALISASI_CACHE": "off"}
 HEADER = ["Kode SKPD", "Nama SKPD", "Kode Rekening", "Uraian", "Pagu", "Realisasi"]
 
 # (account code, uraian): mostly operasi, a few 5.2 modal so category detection has work.
