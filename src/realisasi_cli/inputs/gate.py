@@ -15,7 +15,7 @@ from realisasi_cli.inputs.zipgate import check_archive, refuse_zip_of_exports
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
-    pass
+    from realisasi_cli.inputs.package import View
 
 
 # --- the gate --------------------------------------------------------------------------------
@@ -27,6 +27,9 @@ class Checked:
 
     kind: str  # xlsx, xlsb, ods, xls, or text, html, spreadsheetml for text saved as a workbook
     formulas: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # .ods, per sheet
+    # an .xlsx as calamine maps it (sheet names to parts): the reader's scan of the sheets' XML
+    # starts from it instead of reading the map again
+    view: View | None = None
 
 
 def check_file(path: Path) -> Checked:
@@ -48,8 +51,8 @@ def check_file(path: Path) -> Checked:
         what = Message(kind)
         raise UnreadableWorkbookError("E-FILE-TYPE", "H-SAVE-EXPORT", path=path, what=what, suffix=suffix[1:])
     if kind == "zip":
-        kind, formulas = check_archive(path)
-        return Checked(kind, formulas)
+        kind, formulas, view = check_archive(path)
+        return Checked(kind, formulas, view)
     if kind == "ole":
         check_ole(path)
         return Checked("xls")

@@ -48,10 +48,11 @@ if TYPE_CHECKING:
 _EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
-def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]], View | None]:
     """Check a zip workbook before calamine opens it.
 
-    Returns its kind (xlsx, xlsb or ods) and, for .ods, the formula cells saved without a result.
+    Returns its kind (xlsx, xlsb or ods), for .ods the formula cells saved without a result, and
+    the workbook as calamine's xlsx reader maps it (its sheets' parts), if it has that map.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -170,7 +171,7 @@ def _plan(path: Path, members: Members, handle: IO[bytes]) -> tuple[str, _Plan]:
 
 def _check_members(
     path: Path, archive: zipfile.ZipFile, handle: IO[bytes]
-) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+) -> tuple[str, dict[str, list[tuple[int, int]]], View | None]:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise UnreadableWorkbookError("E-ZIP-MEMBERS", "H-RESAVE", path=path, n=len(infos))
@@ -199,7 +200,7 @@ def _check_members(
         for sheet, part in view.missing:
             raise Damaged("D-PART-MISSING", member=part, sheet=sheet)
     text.check(path, handle)
-    return kind, formulas
+    return kind, formulas, next((view for view in plan.views if view.kind == "xlsx"), None)
 
 
 def _measure(

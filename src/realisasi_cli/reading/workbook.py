@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -19,6 +19,9 @@ from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import check_extent
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.xlsx_scan import SheetScan, scan_xlsx
+
+if TYPE_CHECKING:
+    from realisasi_cli.inputs.package import View
 
 # above this size a workbook's XML scan runs in a thread beside calamine's parse (a 10,000-row
 # export is ~400 KB); below it the two take less than starting the thread
@@ -31,8 +34,10 @@ def read_workbook(
     kind: str,
     formulas_of: dict[str, list[tuple[int, int]]] | None = None,
     idle: Callable[[], None] | None = None,
+    view: View | None = None,
 ) -> list[Grid]:
-    """Every sheet of a checked workbook as a grid; ``idle`` runs beside the parse."""
+    """Every sheet of a checked workbook as a grid; ``idle`` runs beside the parse. ``view`` is
+    the .xlsx's map of sheets to parts as the checks read it (``inputs.gate.Checked``)."""
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -49,9 +54,9 @@ def read_workbook(
         # a small workbook is parsed and scanned in less time than a thread takes to start;
         # ``idle`` is false once its work is done (``startup.Beside``), as for every file after the first
         frames = _load_frames(reader, path, names)
-        scans = scan_xlsx(path) if kind == "xlsx" else {}
+        scans = scan_xlsx(path, view) if kind == "xlsx" else {}
     else:
-        frames, scans = _parse_beside_scan(reader, path, kind, names, idle)
+        frames, scans = _parse_beside_scan(reader, path, kind, names, idle, view)
     grids = []
     for name, frame, hidden in frames:
         scan = scans.get(name)
@@ -79,12 +84,12 @@ def read_workbook(
 
 
 def _parse_beside_scan(
-    reader: Any, path: Path, kind: str, names: list[str], idle: Callable[[], None] | None
+    reader: Any, path: Path, kind: str, names: list[str], idle: Callable[[], None] | None, view: View | None
 ) -> tuple[list[tuple[str, pl.DataFrame, bool]], dict[str, SheetScan]]:
     """calamine's parse, with the XML scan (a decompression) and ``idle`` in a thread beside it:
     the parse releases the GIL."""
     pool = ThreadPoolExecutor(max_workers=1)
-    pending = pool.submit(scan_xlsx, path) if kind == "xlsx" else None
+    pending = pool.submit(scan_xlsx, path, view) if kind == "xlsx" else None
     if idle is not None:
         pool.submit(idle)
     try:

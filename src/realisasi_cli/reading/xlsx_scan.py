@@ -11,7 +11,7 @@ import polars as pl
 
 from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, member_pieces, read_part
 from realisasi_cli.inputs.limits import MAX_MAP_PART, MAX_TAG
-from realisasi_cli.inputs.package import Members, xlsx_view
+from realisasi_cli.inputs.package import Members, View, xlsx_view
 from realisasi_cli.inputs.xlsx import PREFIX, complete_tags, element, end_tag, open_tag
 from realisasi_cli.reading.grid import Merge
 from realisasi_cli.sheetref import column_index
@@ -55,13 +55,18 @@ class SheetScan:
         return row0, max(col_top - first_filled, 0)
 
 
-def scan_xlsx(path: Path) -> dict[str, SheetScan]:
-    """The scan of each sheet, found by name as calamine finds it (the first sheet of a name)."""
+def scan_xlsx(path: Path, view: View | None = None) -> dict[str, SheetScan]:
+    """The scan of each sheet, found by name as calamine finds it (the first sheet of a name);
+    ``view`` is that map as the checks read it, else it is read here."""
     try:
-        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
-            view = xlsx_view(Members(archive.infolist()), lambda info: read_part(handle, info, MAX_MAP_PART))
+        if view is None:
+            with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+                view = xlsx_view(
+                    Members(archive.infolist()), lambda info: read_part(handle, info, MAX_MAP_PART)
+                )
             if view is None:
                 return {}
+        with path.open("rb") as handle:
             book = b"" if view.book is None else read_part(handle, view.book, MAX_MAP_PART)
             recalc = bool(_FULL_CALC.search(book.decode("utf-8", "replace")))
             parts: dict[str, zipfile.ZipInfo] = {}
