@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,30 @@ def test_other_bytes_of_the_same_size_and_time_are_read_again(
 
     assert rank(str(csv))[1]["total"]["absorption_pct"] == 70.0
     assert reads == ["lra.csv"]
+
+
+def test_the_cache_tells_which_files_a_run_must_read_before_reading_them(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    import pickle
+
+    from realisasi_cli.facts.jobs import file_jobs
+
+    folder = exports(tmp_path / "exports", units=2)
+    files = sorted(folder.iterdir())
+    assert rank(str(folder))[0] == 0
+    (folder / "02_lra_baru.xlsx").write_bytes((folder / "00_lra.xlsx").read_bytes())
+    store = facts_cache.FactsCache.default()
+    assert store is not None
+
+    plain = file_jobs([*files, folder / "02_lra_baru.xlsx"])
+    dated = file_jobs(files, as_of=date(2024, 8, 31))
+
+    # the damaged file is not kept (its reason may pass); a new file, or another date, is unread
+    assert [store.holds(job) for job in plain] == [True, True, False, False]
+    assert not any(store.holds(job) for job in dated)
+    # a worker given the cache hashes its files itself: nothing of this run's reading goes along
+    assert pickle.loads(pickle.dumps(store)).folder == store.folder
 
 
 def test_an_option_that_changes_reading_or_another_tool_reads_again(

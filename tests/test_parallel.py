@@ -106,6 +106,35 @@ def test_the_results_come_back_in_order_and_each_is_said_done_in_order() -> None
     assert said == list(range(60))
 
 
+def test_workers_started_ahead_take_files_and_are_gone_afterwards() -> None:
+    with parallel.worker_pool(60, 3) as pool:
+        assert pool is not None
+        started = pool.ready.result(timeout=60)  # a worker's pid, once it has imported the readers
+        results = parallel.map_in_order(
+            in_a_worker, list(range(60)), local=read_here_slowly, workers=3, executor=None, pool=pool
+        )
+        processes = list(pool.executor._processes.values())  # type: ignore[attr-defined]
+
+    assert [value for _where, value in results] == [i * i for i in range(60)]
+    assert {where for where, _value in results} == {"here", "worker"}
+    assert started in {process.pid for process in processes} and started != os.getpid()
+    assert len(processes) == 2 and not any(process.is_alive() for process in processes)
+
+
+def test_no_workers_are_started_ahead_for_a_few_files_or_a_single_process() -> None:
+    with parallel.worker_pool(parallel.MIN_FILES - 1, 4) as few, parallel.worker_pool(100, 1) as alone:
+        assert few is None and alone is None
+
+
+def test_a_few_files_are_read_here_though_workers_were_started_ahead() -> None:
+    with parallel.worker_pool(50, 2) as pool:
+        results = parallel.map_in_order(
+            in_a_worker, list(range(3)), local=read_here_slowly, workers=2, executor=None, pool=pool
+        )
+
+    assert results == [("here", i * i) for i in range(3)]
+
+
 class CountingExecutor(ThreadPoolExecutor):
     """A thread pool that records the most tasks it ever held at once."""
 

@@ -67,10 +67,11 @@ def read_inputs(
 ) -> tuple[Dataset, Config]:
     """Read the inputs with the configuration's layouts; ``beside(config)`` runs beside the parse.
 
-    The files are read on every core (``REALISASI_JOBS`` processes, if set), or on ``cluster``."""
+    The files are read on every core (``REALISASI_JOBS`` processes, if set), or on ``cluster``;
+    the worker processes for a folder start before this one imports Polars and the readers."""
     from realisasi_cli.config import load_config
-    from realisasi_cli.facts.load import load
-    from realisasi_cli.facts.parallel import jobs_wanted
+    from realisasi_cli.facts.jobs import file_jobs
+    from realisasi_cli.facts.parallel import jobs_wanted, worker_pool
     from realisasi_cli.inputs.discover import expand_inputs
     from realisasi_cli.present.words import language
 
@@ -78,13 +79,23 @@ def read_inputs(
     messages.use(language(state.lang, config.lang))
     left_out: list[Path] = []
     files = expand_inputs(inputs, left_out)
-    idle = startup.Beside(startup.imports(*startup.PIPELINE))
-    if beside is not None:
-        idle.add(lambda: beside(config))
-    with reading_progress(files, quiet) as tick:
+    date_given = parse_date("--as-of", as_of)
+    cache = facts_cache()
+    workers = cluster.threads if cluster is not None else jobs_wanted()
+    unread = 0
+    if cluster is None and workers > 1:
+        layouts = config.layout_for
+        jobs = file_jobs(files, as_of=date_given, overrides=layouts, explain=explain, revenue=revenue)
+        unread = sum(not cache.holds(job) for job in jobs) if cache is not None else len(jobs)
+    with worker_pool(unread, workers) as pool, reading_progress(files, quiet) as tick:
+        from realisasi_cli.facts.load import load
+
+        idle = startup.Beside(startup.imports(*startup.PIPELINE))
+        if beside is not None:
+            idle.add(lambda: beside(config))
         dataset = load(
             files,
-            as_of=parse_date("--as-of", as_of),
+            as_of=date_given,
             strict=strict,
             overrides=config.layout_for,
             progress=tick,
@@ -92,9 +103,10 @@ def read_inputs(
             idle=idle,
             explain=explain,
             revenue=revenue,
-            workers=cluster.threads if cluster is not None else jobs_wanted(),
+            workers=workers,
             executor=cluster.executor if cluster is not None else None,
-            cache=facts_cache(),
+            cache=cache,
+            pool=pool,
         )
     return dataset, config
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from realisasi_cli.facts.load import FileJob
+    from realisasi_cli.facts.jobs import FileJob
     from realisasi_cli.facts.schema import SheetResult
 
 FORMAT = 1  # the layout of an entry and of the key: a new value leaves every old entry unused
@@ -50,6 +50,9 @@ class FactsCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        # each file's bytes hashed once per run: a command asks which files it must read before
+        # it reads them (``holds``), then looks their facts up
+        self._digests: dict[tuple[str, int, int, int], Any] = {}
 
     @classmethod
     def default(cls, environ: dict[str, str] | None = None) -> FactsCache | None:
@@ -69,15 +72,21 @@ class FactsCache:
         version; None when the file cannot be read (the reading says why)."""
         fields = asdict(job)
         path = Path(fields.pop("path"))
-        digest = hashlib.blake2b(digest_size=20)
         try:
             with path.open("rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
+                info = os.fstat(handle.fileno())
+                size = info.st_size
+                seen = (str(path), info.st_ino, size, info.st_mtime_ns)
+                bytes_read = self._digests.get(seen)
+                if bytes_read is None:
+                    bytes_read = hashlib.blake2b(digest_size=20)
+                    while chunk := handle.read(1 << 20):
+                        bytes_read.update(chunk)
+                    self._digests[seen] = bytes_read
             where = str(path.resolve())
         except (OSError, RuntimeError, ValueError):
             return None
+        digest = bytes_read.copy()
         described = {
             "format": FORMAT,
             "tool": tool_fingerprint(),
@@ -91,6 +100,18 @@ class FactsCache:
             return None
         digest.update(text.encode("utf-8"))
         return digest.hexdigest()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"folder": self.folder}  # a worker hashes the files it is given itself
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.folder = state["folder"]
+        self._digests = {}
+
+    def holds(self, job: FileJob) -> bool:
+        """Whether an entry is kept for ``job`` (not yet whether it is sound: ``get`` tells)."""
+        key = self.key(job)
+        return key is not None and self._entry(key).is_file()
 
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"

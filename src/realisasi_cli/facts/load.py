@@ -16,7 +16,8 @@ import polars as pl
 from realisasi_cli import frames as fr
 from realisasi_cli.dates import year_in_name
 from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
-from realisasi_cli.facts.parallel import map_in_order
+from realisasi_cli.facts.jobs import FileJob, file_jobs
+from realisasi_cli.facts.parallel import Pool, map_in_order
 from realisasi_cli.facts.schema import (
     BUDGET_SCHEMA,
     PHYSICAL_SCHEMA,
@@ -249,6 +250,7 @@ def load(
     workers: int = 1,
     executor: Executor | None = None,
     cache: FactsCache | None = None,
+    pool: Pool | None = None,
 ) -> Dataset:
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
@@ -260,18 +262,15 @@ def load(
     ``revenue`` (``--pendapatan``), the facts are the pendapatan lines (account 4), not belanja.
     Files are read by ``workers`` processes (this one among them; more than one starts Python
     processes, so a script calling this needs the ``if __name__ == "__main__":`` guard), or by
-    the workers behind ``executor`` (a Dask cluster's); the dataset is the same either way.
+    the workers behind ``executor`` (a Dask cluster's), or by this one and ``pool``'s (started
+    ahead by ``parallel.worker_pool``); the dataset is the same either way.
     With a ``cache``, a file read before with the same bytes and options is not read again.
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
     collected = _Collected(warnings=[Warning_(str(path), None, None, "W-OWN-OUTPUT") for path in left_out])
-    partial = len(files) > 1 or explain
-    jobs = [
-        FileJob(path, as_of, overrides(path) if overrides else {}, plan, partial, explain, revenue)
-        for path in files
-    ]
-    outcomes = _read_files(jobs, cache, idle, workers, progress, executor)
+    jobs = file_jobs(files, as_of=as_of, overrides=overrides, plan=plan, explain=explain, revenue=revenue)
+    outcomes = _read_files(jobs, cache, idle, workers, progress, executor, pool)
     for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
         if isinstance(outcome, InputError):
             if strict or len(files) == 1:
@@ -305,6 +304,7 @@ def _read_files(
     workers: int,
     progress: Callable[[Path], None] | None,
     executor: Executor | None,
+    pool: Pool | None = None,
 ) -> list[list[SheetResult] | InputError]:
     """Each job's results in the jobs' order: from ``cache`` where it has them, else read (and kept)."""
     outcomes: list[list[SheetResult] | InputError | None] = [None] * len(jobs)
@@ -325,6 +325,7 @@ def _read_files(
         workers=workers,
         done=(lambda miss: progress(miss.job.path)) if progress else None,
         executor=executor,
+        pool=pool,
     )
     kept_any = False
     for i, outcome in zip(todo, read, strict=True):
@@ -367,20 +368,6 @@ def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
     if errors:
         return NoTableError("E-INPUTS-UNUSABLE", problems=Lines([e.detail for e in errors]))
     return NoTableError("E-NO-INPUT-TABLE")
-
-
-@dataclass(frozen=True)
-class FileJob:
-    """What reading one file needs, all of it picklable: another process or a cluster's worker
-    reads the file from this alone."""
-
-    path: Path
-    as_of: date | None
-    override: dict[str, object]
-    plan: bool = False
-    partial: bool = False
-    explain: bool = False
-    revenue: bool = False
 
 
 def read_file(job: FileJob, idle: Callable[[], None] | None = None) -> list[SheetResult] | InputError:
