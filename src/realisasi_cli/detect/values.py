@@ -48,15 +48,16 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
             ):
                 column.role = "ignore"
             continue
-        values = _value_counts(sample, name)
-        total = sum(n for _, n in values)
+        filled = _has_text(sample.get_column(name))
         if column.role in ("unit_name", "unit_code", "unit"):
-            if not total or not _names_amount_rows(sample, name, columns):
+            if not filled or not _names_amount_rows(sample, name, columns):
                 column.role = "ignore"  # a "Nama OPD" column left empty: the title names the unit
             continue
-        if not total:
+        if not filled:
             continue
         if periods and column.role in ("ignore", "description"):
+            values = _value_counts(sample, name)
+            total = sum(n for _, n in values)
             kinds = [measure_of(v) for v, _n in values]
             named = sum(n for (_v, n), kind in zip(values, kinds, strict=True) if kind)
             if named / total >= 0.8 and len({k for k in kinds if k}) == 2:
@@ -65,6 +66,14 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
         if column.role in MEASURES and _all_words(sample, name):
             column.role, column.variant, column.period = "description", None, None
     return columns
+
+
+def _has_text(column: pl.Series) -> bool:
+    """Whether some cell of ``column`` has text (``cell_text``): a number or a date always has,
+    a string unless it is blank. The first string is most often not, so few are looked at."""
+    if column.dtype != pl.String:
+        return column.null_count() < column.len()
+    return any(cell_text(value) for value in column.drop_nulls())
 
 
 def _names_amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> bool:
