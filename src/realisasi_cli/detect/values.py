@@ -71,9 +71,9 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
 def _has_text(column: pl.Series) -> bool:
     """Whether some cell of ``column`` has text (``cell_text``): a number or a date always has,
     a string unless it is blank. The first string is most often not, so few are looked at."""
-    if column.dtype != pl.String:
-        return column.null_count() < column.len()
-    return any(cell_text(value) for value in column.drop_nulls())
+    if column.null_count() == column.len():
+        return False
+    return column.dtype != pl.String or any(cell_text(value) for value in column.to_list())
 
 
 def _names_amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> bool:

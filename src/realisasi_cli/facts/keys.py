@@ -74,6 +74,9 @@ def stripped(text: pl.Expr) -> pl.Expr:
     return text.str.strip_chars()
 
 
+FEW_ROWS = 100
+
+
 def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``clean`` of column ``name`` as text, worked out once per distinct value where values repeat.
 
@@ -81,6 +84,8 @@ def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.E
     a few hundred texts instead of every row.
     """
     text = pl.col(name).cast(pl.String)
+    if frame.height < FEW_ROWS:
+        return clean(text)  # a few dozen rows: finding the distinct values costs more than the regexes
     distinct = fr.select(frame, text.unique().drop_nulls()).to_series()
     if distinct.len() * 4 > frame.height:
         return clean(text)
@@ -90,9 +95,9 @@ def per_distinct(frame: pl.DataFrame, name: str, clean: Callable[[pl.Expr], pl.E
     return text.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
-def units_from_section_rows(rows: pl.DataFrame, frame: pl.DataFrame, account_col: Column) -> pl.DataFrame:
+def units_from_section_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """A unit code in the account column (``2.16.2.20.2.21.01.0000 Dinas …``) opens that unit's rows."""
-    raw = fr.select(frame, code=per_distinct(frame, f"c{account_col.index}", clean_code))["code"]
+    raw = rows.get_column("account_code")  # the account column's codes, cleaned (``key_columns``)
     is_unit = raw.str.contains(vocab.UNIT_CODE.pattern).fill_null(False)
     return fr.with_columns(
         rows,

@@ -212,7 +212,7 @@ def name_units(
         rows = _names_from_organisation_rows(rows, frame, columns, keys)
     names_units = unit is not None or name is not None
     if not names_units and account is not None:
-        rows = units_from_section_rows(rows, frame, account)
+        rows = units_from_section_rows(rows)
         names_units = rows["unit_code"].null_count() < rows.height
     if not names_units:
         context = layout.context
