@@ -149,6 +149,30 @@ def test_a_few_files_are_read_here_though_workers_were_started_ahead() -> None:
     assert results == [("here", i * i) for i in range(3)]
 
 
+def test_beside_workers_a_folder_of_small_files_runs_polars_on_one_thread_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = [tmp_path / f"{i:02d}_lra.xlsx" for i in range(10)]
+    for path in small:
+        path.write_bytes(b"x" * 10_000)
+    big = tmp_path / "rekap_besar.xlsx"
+    with big.open("wb") as handle:  # as many bytes as a sheet of some 120,000 line items
+        handle.truncate(parallel.SMALL_FOLDER_BYTES)
+
+    environ = {name: value for name, value in os.environ.items() if name != "POLARS_MAX_THREADS"}
+    monkeypatch.setattr(os, "environ", environ)  # this process's own stays as it is
+
+    parallel.share_cores([*small, big])
+    assert "POLARS_MAX_THREADS" not in environ  # the ranking of big joined facts keeps the pool
+
+    parallel.share_cores([*small, tmp_path / "gone.xlsx"])
+    assert environ["POLARS_MAX_THREADS"] == "1"
+
+    environ["POLARS_MAX_THREADS"] = "4"
+    parallel.share_cores(small)
+    assert environ["POLARS_MAX_THREADS"] == "4"  # the user's own setting stands
+
+
 class CountingExecutor(ThreadPoolExecutor):
     """A thread pool that records the most tasks it ever held at once."""
 

@@ -71,7 +71,7 @@ def read_inputs(
     the worker processes for a folder start before this one imports Polars and the readers."""
     from realisasi_cli.config import load_config
     from realisasi_cli.facts.jobs import file_jobs
-    from realisasi_cli.facts.parallel import jobs_wanted, worker_pool
+    from realisasi_cli.facts.parallel import jobs_wanted, share_cores, worker_pool
     from realisasi_cli.inputs.discover import expand_inputs
     from realisasi_cli.present.words import language
 
@@ -88,6 +88,8 @@ def read_inputs(
         jobs = file_jobs(files, as_of=date_given, overrides=layouts, explain=explain, revenue=revenue)
         unread = sum(not cache.holds(job) for job in jobs) if cache is not None else len(jobs)
     with worker_pool(unread, workers) as pool, reading_progress(files, quiet) as tick:
+        if pool is not None:
+            share_cores(files)
         from realisasi_cli.facts.load import load
 
         idle = startup.Beside(startup.imports(*startup.PIPELINE))
