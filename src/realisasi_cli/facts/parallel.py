@@ -10,7 +10,8 @@ overlap on two cores. At most ``IN_FLIGHT`` files per worker are handed out at a
 each comes back reduced to its facts, so a folder of 200 files never holds 200 grids.
 
 This module imports nothing heavy: a worker process imports it first, to start with one
-Polars thread before Polars is loaded.
+Polars thread before Polars is loaded; so does this process beside its workers, for a folder
+of small files (``share_cores``).
 """
 
 from __future__ import annotations
