@@ -197,8 +197,6 @@ def map_in_order(
     if executor is not None:
         return _run(remote, items, None, executor, None, workers * IN_FLIGHT, done)
     run_here = local or remote
-    if pool is not None and workers >= 2 and len(items) >= MIN_FILES:
-        return _run(remote, items, run_here, pool.executor, pool.ready, (workers - 1) * IN_FLIGHT, done)
     if workers < 2 or len(items) < MIN_FILES:
         results = []
         for item in items:
@@ -206,6 +204,8 @@ def map_in_order(
             if done is not None:
                 done(item)
         return results
+    if pool is not None:
+        return _run(remote, items, run_here, pool.executor, pool.ready, (workers - 1) * IN_FLIGHT, done)
     with worker_pool(len(items), workers) as started:
         assert started is not None
         return _run(remote, items, run_here, started.executor, started.ready, (workers - 1) * IN_FLIGHT, done)

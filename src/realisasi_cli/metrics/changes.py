@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from realisasi_cli.metrics.ranking import Ranking
-from realisasi_cli.metrics.units import RankOptions, identify, latest_sources, normalized_name
+from realisasi_cli.metrics.units import RankOptions, condense, identify, latest_sources, normalized_name
 
 
 @dataclass
@@ -84,14 +84,9 @@ def earlier_observations(
     """
     if sources["as_of"].drop_nulls().n_unique() < 2:
         return None
-    # what the ranking of the earlier facts needs (``units.condense``), summed here first: a year
-    # of weekly snapshots is half a million line items but some thousands of sums. In the order
-    # first met, so that a name is matched to the same code as among the line items.
-    keys = ["source", "unit_code", "unit_name", "category"]
-    budget = budget.group_by(keys, maintain_order=True).agg(pl.col("budget").sum())
-    realization = realization.group_by([*keys, "period_start", "period_end"], maintain_order=True).agg(
-        pl.col("realized").sum()
-    )
+    # what the ranking of the earlier facts needs, summed here first: a year of weekly snapshots
+    # is half a million line items but some thousands of sums
+    budget, realization = condense(budget, realization, in_order=True)
     keyed_budget, keyed_realization = identify(
         budget, realization, aliases=options.aliases, rollup=options.rollup
     )

@@ -104,15 +104,22 @@ def identify(
     return [_with_unit_key(frame, pairs) for frame in aliased]
 
 
-def condense(budget: pl.DataFrame, realization: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Line items summed per source, unit, category (and period): what every metric needs."""
+def condense(
+    budget: pl.DataFrame, realization: pl.DataFrame, *, in_order: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Line items summed per source, unit, category (and period): what every metric needs.
+
+    ``in_order``: the sums in the order their line items are first met, so that ``identify``
+    matches a name to the same code as among the line items."""
     keys = ["source", "unit_code", "unit_name", "category"]
     periods = ["period_start", "period_end"]
     # one query each, run side by side
     condensed_budget, condensed_realization = pl.collect_all(
         [
-            budget.lazy().group_by(keys).agg(pl.col("budget").sum()),
-            realization.lazy().group_by(keys + periods).agg(pl.col("realized").sum()),
+            budget.lazy().group_by(keys, maintain_order=in_order).agg(pl.col("budget").sum()),
+            realization.lazy()
+            .group_by(keys + periods, maintain_order=in_order)
+            .agg(pl.col("realized").sum()),
         ]
     )
     return condensed_budget, condensed_realization
