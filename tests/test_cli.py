@@ -369,3 +369,28 @@ def test_every_command_goes_through_the_error_handler() -> None:
     names = sorted(c.callback.__name__ for c in app.registered_commands if c.callback)
     assert names == ["brief", "facts", "inspect", "quarters", "rank", "summary"]
     assert all(getattr(c.callback, "handled", False) for c in app.registered_commands)
+
+
+def test_inspect_names_skipped_rows_in_one_order(tmp_path: Path) -> None:
+    path = tmp_path / "lra.csv"
+    rows = [
+        "Kode Rekening;Uraian;Anggaran;Realisasi",
+        ";BELANJA DAERAH;300;120",  # a heading without a code
+        "4.1;Pendapatan Asli Daerah;500;400",
+        "5.1;Belanja Operasi;300;120",  # the sum of the two below it
+        "5.1.02.01;Belanja Barang;100;40",
+        "5.1.02.02;Belanja Jasa;200;80",
+        "5.1.02.03;Belanja Lain;;",
+        ";Jumlah Belanja;300;120",
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    runs = [json.loads(invoke("inspect", str(path), "--format", "json").stdout) for _ in range(3)]
+    skipped = [list(doc["sheets"][0]["rows_skipped"].items()) for doc in runs]
+    assert skipped[0] == [
+        ("heading (no account code)", 1),
+        ("no amounts", 1),
+        ("not spending (pendapatan/pembiayaan)", 1),
+        ("subtotal", 1),
+        ("total", 1),
+    ]
+    assert skipped[1] == skipped[0] and skipped[2] == skipped[0]

@@ -52,7 +52,7 @@ def sheet_summary(sheet: SheetResult) -> dict[str, Any]:
     if sheet.facts is not None:
         entry.update(
             rows_used=sheet.facts.rows_used,
-            rows_skipped=sheet.facts.rows_skipped,
+            rows_skipped=dict(sorted(sheet.facts.rows_skipped.items())),  # one order, run after run
             slots=sheet.facts.slots,
             budget_total=round(float(sheet.facts.budget["budget"].sum()), 2),
             realized_total=round(float(sheet.facts.realization["realized"].sum()), 2),
