@@ -9,8 +9,7 @@ from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.facts.slots import Slot
-
-TOLERANCE = 1.0  # rupiah: differences below this are rounding in the export
+from realisasi_cli.facts.subtotals import TOLERANCE, subtotals
 
 
 def check_formulas(
@@ -40,103 +39,6 @@ def check_formulas(
         )
 
 
-def _depth() -> pl.Expr:
-    """How many segments an account code has (``5.1.02`` → 3)."""
-    return pl.col("account_code").str.count_matches(".", literal=True) + 1
-
-
-def _following(spending: pl.DataFrame) -> pl.DataFrame:
-    """Every row with its depth, its block group (unit and activity), whether it is followed in
-    that group by a deeper account (``parent``), and whether that account is under its code by
-    the code itself (``under``: ``5.1`` → ``5.1.02``)."""
-    after = {k: pl.col(k).shift(-1) for k in ("account_code", "unit_code", "unit_name", "activity")}
-    deeper = (
-        (after["account_code"].str.count_matches(".", literal=True) + 1 > _depth())
-        & after["unit_code"].eq_missing(pl.col("unit_code"))
-        & after["unit_name"].eq_missing(pl.col("unit_name"))
-        & (after["activity"] == pl.col("activity"))
-    )
-    return fr.with_columns(
-        spending,
-        depth=_depth(),
-        parent=deeper.fill_null(False),
-        under=after["account_code"].str.starts_with(pl.col("account_code") + "."),
-        group=pl.concat_str(
-            [pl.col("unit_code").fill_null(""), pl.col("unit_name").fill_null(""), pl.col("activity")],
-            separator="|",
-        ),
-    )
-
-
-def _blocks(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """Each parent with the sums of the leaves in its block (the deeper rows after it, up to the
-    next row at its level or above) and whether every code of the block starts with its own.
-
-    Worked out with window expressions, not a group-by and a join: on a sheet of a few dozen
-    rows each of those costs more than the arithmetic (``frames``)."""
-    found = []
-    block = ["group", "run"]
-    below = pl.col("depth") > pl.col("level")
-    leaf = below & ~pl.col("parent")
-    head = pl.col("account_code").first()
-    for level in fr.filter_rows(frame, pl.col("parent"))["depth"].unique().sort().to_list():
-        keyed = fr.with_columns(
-            frame, level=pl.lit(level), run=(pl.col("depth") <= level).cum_sum().over("group")
-        )
-        summed = fr.with_columns(
-            keyed,
-            has_block=below.any().over(block),
-            pure=(pl.col("account_code").str.starts_with(head + ".") | ~below).all().over(block),
-            leaves=leaf.sum().over(block),
-            **{f"{n}_leaves": pl.col(n).filter(leaf).sum().over(block) for n in names},
-        )
-        heads = pl.col("parent") & (pl.col("depth") == level) & pl.col("has_block")
-        found.append(fr.filter_rows(summed, heads))
-    return pl.concat(found)
-
-
-def _agrees(name: str) -> pl.Expr:
-    return (pl.col(name).fill_null(0) - pl.col(f"{name}_leaves").fill_null(0)).abs() <= TOLERANCE
-
-
-def _subtotals(spending: pl.DataFrame, measures: list[Column]) -> tuple[pl.Series, pl.DataFrame]:
-    """The rows that are levels above the leaves, and those among them to check.
-
-    A row followed by a deeper account is one when that account is under its code, or, under a
-    mixed scheme (old-style ``5.2.2.01`` over ``5.1.02.01.01.0024``), when its amounts are the
-    sum of the leaves below it. A flat list of line items of varying depth stays leaves.
-    Only blocks whose every code starts with the parent's are checked: under a mixed scheme the
-    block's end cannot be told from the codes.
-    """
-    names = [f"m{c.index}" for c in measures]
-    frame = _following(spending)
-    if not frame.get_column("parent").any():
-        return frame.get_column("row").clear(), frame.clear()
-    blocks = _blocks(frame, names)
-    # one leaf equal to the row above it is no evidence: two line items may cost the same
-    # an old-style heading (5.2.2.02, single-digit third segment) over one new-style account is one
-    old_style = pl.col("account_code").str.contains(r"^5\.[12]\.\d(\.\d+)?$")
-    summed = ((pl.col("leaves") >= 2) | old_style) & pl.all_horizontal([_agrees(n) for n in names])
-    confirmed = fr.filter_rows(blocks, pl.col("under") | summed)
-    return confirmed["row"], fr.filter_rows(confirmed, pl.col("under") & pl.col("pure"))
-
-
-def _subtotal_mismatches(
-    checked: pl.DataFrame, measures: list[Column]
-) -> list[tuple[int, str, float, float]]:
-    """Checked subtotals whose leaves add up to another amount: (row, what, shown, summed)."""
-    mismatches: list[tuple[int, str, float, float]] = []
-    for column in measures:
-        name = f"m{column.index}"
-        disagree = fr.select(checked, ~_agrees(name)).to_series()
-        if not disagree.any():
-            continue  # most subtotals agree with their leaves: nothing to name
-        bad = fr.filter_rows(checked, disagree)
-        for row, code, shown, summed in bad.select("row", "account_code", name, f"{name}_leaves").iter_rows():
-            mismatches.append((row, f"{code} ({column.header})", shown or 0.0, summed or 0.0))
-    return mismatches
-
-
 def mark_subtotals(
     rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
 ) -> pl.DataFrame:
@@ -147,11 +49,14 @@ def mark_subtotals(
         fr.select(rows, ["row", "account_code", "unit_code", "unit_name", "activity", *names, "reason"]),
         pl.col("reason").is_null() & pl.col("account_code").is_not_null(),
     )
-    parents, checked = _subtotals(spending, measures)
-    if not parents.len():
+    parents, found = subtotals(spending, names)
+    if not parents:
         return rows
-    mismatches = _subtotal_mismatches(checked, measures)
-    for row, what, shown, summed in sorted(mismatches)[:20]:
+    header = {f"m{c.index}": c.header for c in measures}
+    mismatches = sorted(
+        (row, f"{code} ({header[name]})", shown, summed) for row, code, name, shown, summed in found
+    )
+    for row, what, shown, summed in mismatches[:20]:
         warnings.append(
             Warning_(
                 str(grid.file),
@@ -165,7 +70,7 @@ def mark_subtotals(
         warnings.append(
             Warning_(str(grid.file), grid.sheet, None, "W-SUBTOTAL-MORE", {"n": len(mismatches) - 20})
         )
-    is_subtotal = pl.col("row").is_in(parents.implode())
+    is_subtotal = pl.col("row").is_in(pl.Series(parents, dtype=pl.Int64).implode())
     return fr.with_columns(
         rows, reason=pl.when(is_subtotal).then(pl.lit("subtotal")).otherwise(pl.col("reason"))
     )
