@@ -11,9 +11,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from realisasi_cli.detect import detect
-from realisasi_cli.detect.layout import Column, Layout
+from realisasi_cli.detect.layout import Column, Context, Layout
 from realisasi_cli.facts import checks
 from realisasi_cli.facts import normalize as stages
+from realisasi_cli.facts.keys import fill_merges
 from realisasi_cli.facts.schema import BUDGET_SCHEMA, REALIZATION_SCHEMA, Warning_
 from realisasi_cli.facts.slots import Slot, plan_slots
 from realisasi_cli.reading.grid import Grid
@@ -118,6 +119,22 @@ def realization_facts(*rows: tuple[object, ...], source: int = 0) -> pl.DataFram
 
 
 # --- stage 1: keys ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("height", [4, 150])  # a few rows are patched as lists, many by scatter
+def test_a_merged_cell_gives_its_value_to_every_cell_it_covers(height: int) -> None:
+    names = ["Dinas A", None, None, "Dinas B"] + ["Dinas C"] * (height - 4)
+    budgets = [100.0, None, None, 7.0] + [1.0] * (height - 4)
+    frame = pl.DataFrame({"c0": ["Nama", *names], "c1": [None, *budgets], "c2": [None, *budgets]})
+    # Dinas A merged over sheet rows 2-4, its budget over rows 2-3 and across c1:c2
+    grid = Grid(Path("m.xlsx"), "S", frame, merges=[(1, 0, 3, 0), (1, 1, 2, 2)])
+    layout = Layout(grid, 0, 0, 1, [], Context(), 1.0)
+    data = frame.slice(1).with_row_index("row", offset=1)
+    filled = fill_merges(layout, data, {"c0", "c1", "c2"})
+    assert filled["c0"].to_list()[:4] == ["Dinas A", "Dinas A", "Dinas A", "Dinas B"]
+    assert filled["c1"].to_list()[:4] == [100.0, 100.0, None, 7.0]
+    assert filled["c2"].to_list()[:4] == [100.0, 100.0, None, 7.0]
+    assert filled.schema == data.schema and filled.height == height
 
 
 def test_key_columns_read_each_rows_unit_name_and_leave_absent_keys_null() -> None:

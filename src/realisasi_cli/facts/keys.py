@@ -55,7 +55,13 @@ def fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.Dat
             vals = [str(v) for v in vals]
         elif series.dtype == pl.String:
             vals = [str(v) for v in vals]
-        updates.append(series.clone().scatter(idx, pl.Series(vals, dtype=series.dtype)))
+        if frame.height < FEW_ROWS:  # a few dozen cells: patched as a list, without a query
+            cells = series.to_list()
+            for i, v in zip(idx, vals, strict=True):
+                cells[i] = v
+            updates.append(pl.Series(name, cells, dtype=series.dtype))
+        else:
+            updates.append(series.clone().scatter(idx, pl.Series(vals, dtype=series.dtype)))
     return fr.with_columns(frame, updates)
 
 
