@@ -669,3 +669,60 @@ def test_a_scale_word_makes_a_dotted_amount_thousands(tmp_path: Path) -> None:
     doc = rank_json(write_book(tmp_path / "rekap.xlsx", {"Rekap": rekap_sheet("REKAP", rows)}))
     assert doc["total"]["budget"] == 1_500e9 + 800e9
     assert doc["total"]["realized"] == 1_200e9 + 100e9
+
+
+# --- subfolders and archives: named, not read --------------------------------------------------
+
+
+def test_subfolders_and_archives_in_a_folder_are_named_and_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    (folder / "Dinas Kesehatan" / "2024").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    (folder / "catatan").mkdir()
+    write_book(folder / "rekap.xlsx", {"Rekap": recap_rows(UNITS_3[:1])})
+    # exports two levels down, one in a hidden folder, only notes in another, and a zip
+    write_book(folder / "Dinas Kesehatan" / "2024" / "lra.xlsx", {"Rekap": recap_rows(UNITS_3[1:2])})
+    write_book(folder / ".git" / "lra.xlsx", {"Rekap": recap_rows(UNITS_3[2:])})
+    (folder / "catatan" / "rapat.txt").write_text("notulen", encoding="utf-8")
+    (folder / "semua_opd.zip").write_bytes((folder / "rekap.xlsx").read_bytes())
+    document = rank_json(folder)
+    # only the file directly in the folder counts: Dinas Pendidikan's 812.5 of 1,250 million
+    assert [u["name"] for u in document["units"]] == ["Dinas Pendidikan"]
+    assert document["total"]["budget"] == 1_250_000_000
+    notes = {Path(w["file"]).name: w["code"] for w in document["warnings"] if "NOT-READ" in w["code"]}
+    assert notes == {"Dinas Kesehatan": "W-SUBFOLDER-NOT-READ", "semua_opd.zip": "W-ARCHIVE-NOT-READ"}
+
+
+def test_a_folder_of_subfolders_is_refused_with_the_way_to_give_them(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    for name, unit in (("Dinas A", UNITS_3[0]), ("Dinas B", UNITS_3[1])):
+        (folder / name).mkdir(parents=True)
+        write_book(folder / name / "lra.xlsx", {"Rekap": recap_rows([unit])})
+    (folder / "loop").symlink_to(folder, target_is_directory=True)  # a link back: not followed
+    out = tmp_path / "peringkat.xlsx"
+    result = runner.invoke(app, ["--lang", "en", "rank", str(folder), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "exports are in 2 subfolder(s) (Dinas A, Dinas B)" in result.stderr
+    assert f'realisasi rank "{folder / "Dinas A"}"' in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+    # given as inputs, the subfolders are read: both units
+    document = rank_json(folder / "Dinas A", folder / "Dinas B")
+    assert sorted(u["name"] for u in document["units"]) == ["Dinas Kesehatan", "Dinas Pendidikan"]
+
+
+def test_a_folder_of_archives_is_refused_with_the_advice_to_extract_them(tmp_path: Path) -> None:
+    (tmp_path / "unduhan.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (tmp_path / "lama.7z").write_bytes(b"7z")
+    result = runner.invoke(app, ["--lang", "en", "rank", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "holds only archives (lama.7z, unduhan.zip)" in result.stderr
+    assert "Extract the archives into this folder" in result.stderr
+
+
+def test_when_nothing_at_the_top_can_be_used_the_error_names_the_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "lra").mkdir()
+    write_book(tmp_path / "lra" / "dinas_a.xlsx", {"Rekap": recap_rows(UNITS_3[:1])})
+    (tmp_path / "manifest.csv").write_text("berkas,diunggah\ndinas_a.xlsx,2024-07-01\n", encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "en", "rank", str(tmp_path)])
+    assert result.exit_code == 1 and "none of the inputs could be used" in result.stderr
+    assert f"{tmp_path / 'lra'}: not read: a subfolder of exports" in result.stderr

@@ -32,6 +32,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: folder ini tidak berisi ekspor (.xlsx, .xls, .ods, .csv).",
         "{path}: the folder holds no export (.xlsx, .xls, .ods, .csv).",
     ),
+    "E-EXPORTS-IN-SUBFOLDERS": (
+        "{path}: ekspornya ada di {n} subfolder ({names}), bukan langsung di folder ini.",
+        "{path}: its exports are in {n} subfolder(s) ({names}), not in the folder itself.",
+    ),
+    "H-GIVE-SUBFOLDERS": (
+        "Subfolder tidak dibaca dengan sendirinya: berikan sebagai masukan, misalnya "
+        'realisasi rank "{example}"; beberapa folder dapat diberikan sekaligus.',
+        "Subfolders are not read of themselves: give them as inputs, e.g. "
+        'realisasi rank "{example}"; several folders can be given at once.',
+    ),
+    "E-EXPORTS-IN-ARCHIVES": (
+        "{path}: folder ini hanya berisi arsip ({names}), bukan ekspor.",
+        "{path}: the folder holds only archives ({names}), no export.",
+    ),
+    "H-EXTRACT-HERE": (
+        "Ekstrak arsipnya ke folder ini, lalu jalankan lagi.",
+        "Extract the archives into this folder, then run again.",
+    ),
     "E-OUTPUT-SUFFIX-OTHER": (
         "{path}: perintah ini menulis {known}, bukan .{suffix}.",
         "{path}: this command writes {known}, not .{suffix}.",
@@ -398,6 +416,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "N-NO-AMOUNT-COLUMNS": ("tidak ada kolom nilai", "no amount columns"),
     "N-COLUMN-ROLE": ("{role} ('{header}')", "{role} ('{header}')"),
+    "N-PATH-NOTE": ("{path}: {note}", "{path}: {note}"),
     "T-budget": ("pagu", "budget"),
     "T-sheet": ("lembar", "sheet"),
     "T-file": ("berkas", "file"),
@@ -786,6 +805,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "left out: written by realisasi (an earlier output), not an export",
     ),
     "W-SKIPPED": ("dilewati: {reason}", "skipped: {reason}"),
+    "W-SUBFOLDER-NOT-READ": (
+        "tidak dibaca: subfolder berisi ekspor; berikan sebagai masukan bila datanya ikut dihitung",
+        "not read: a subfolder of exports; give it as an input if its data counts",
+    ),
+    "W-ARCHIVE-NOT-READ": (
+        "tidak dibaca: arsip; ekstrak dulu bila berisi ekspor",
+        "not read: an archive; extract it first if it holds exports",
+    ),
     "W-UNNAMED": (
         "tidak ada yang menyebut perangkat daerah pada {what} ini; dinamai '{name}' menurut nama {what}",
         "nothing names the unit of this {what}; it is called '{name}' after the {what} name",

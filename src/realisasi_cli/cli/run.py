@@ -72,12 +72,12 @@ def read_inputs(
     from realisasi_cli.config import load_config
     from realisasi_cli.facts.jobs import file_jobs
     from realisasi_cli.facts.parallel import jobs_wanted, share_cores, worker_pool
-    from realisasi_cli.inputs.discover import expand_inputs
+    from realisasi_cli.inputs.discover import LeftOut, expand_inputs
     from realisasi_cli.present.words import language
 
     config = load_config(state.config)
     messages.use(language(state.lang, config.lang))
-    left_out: list[Path] = []
+    left_out: list[LeftOut] = []
     files = expand_inputs(inputs, left_out)
     date_given = parse_date("--as-of", as_of)
     cache = facts_cache()

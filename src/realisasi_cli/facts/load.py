@@ -29,7 +29,7 @@ from realisasi_cli.facts.schema import (
     SheetResult,
     Warning_,
 )
-from realisasi_cli.inputs.discover import expand_inputs
+from realisasi_cli.inputs.discover import LeftOut, expand_inputs
 from realisasi_cli.messages import Lines, Message
 from realisasi_cli.reading import read_grids
 
@@ -243,7 +243,7 @@ def load(
     overrides: Callable[[Path], dict[str, object]] | None = None,
     progress: Callable[[Path], None] | None = None,
     plan: bool = False,
-    left_out: Sequence[Path] = (),
+    left_out: Sequence[LeftOut] = (),
     idle: Callable[[], None] | None = None,
     explain: bool = False,
     revenue: bool = False,
@@ -255,8 +255,8 @@ def load(
     """Read every input; skip unusable files with a warning, fail only when none can be used.
 
     With ``plan``, the inputs are cash plans (anggaran kas / RAK): sheets with monthly planned
-    amounts are used, whether or not they also carry realization. ``left_out`` names the
-    tool's own outputs that the caller's ``expand_inputs`` left out of ``paths``; ``idle``
+    amounts are used, whether or not they also carry realization. ``left_out`` is what the
+    caller's ``expand_inputs`` left out of ``paths`` (each said in a warning); ``idle``
     runs beside the first workbook's parse. With ``explain`` (``inspect``), nothing that can
     be described is refused: every sheet comes back with its kind, used or not. With
     ``revenue`` (``--pendapatan``), the facts are the pendapatan lines (account 4), not belanja.
@@ -268,12 +268,14 @@ def load(
     """
     left_out = list(left_out)
     files = expand_inputs(paths, left_out)
-    collected = _Collected(warnings=[Warning_(str(path), None, None, "W-OWN-OUTPUT") for path in left_out])
+    collected = _Collected(warnings=[Warning_(str(note.path), None, None, note.code) for note in left_out])
     jobs = file_jobs(files, as_of=as_of, overrides=overrides, plan=plan, explain=explain, revenue=revenue)
     outcomes = _read_files(jobs, cache, idle, workers, progress, executor, pool)
+    # subfolders and archives of exports not read: named when nothing else can be used
+    unread = [note for note in left_out if note.code != "W-OWN-OUTPUT"]
     for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
         if isinstance(outcome, InputError):
-            if strict or len(files) == 1:
+            if strict or (len(files) == 1 and not unread):
                 raise outcome
             collected.errors.append(outcome)
             collected.skipped.append((path, outcome.detail))
@@ -289,7 +291,7 @@ def load(
         plans = sorted({s.file.name for s in collected.sheets if s.kind == "plan"})
         if plans and not collected.errors:
             raise MissingColumnError("E-ONLY-PLANS", "H-GIVE-PLAN", n=len(plans), names=plans[:3])
-        raise _nothing_usable(collected.errors)
+        raise _nothing_usable(collected.errors, unread)
     collected.drop_duplicate_files()
     collected.keep_latest_year()
     if not plan and not explain:
@@ -361,12 +363,15 @@ def _read_and_keep(miss: _Miss, idle: Callable[[], None] | None = None) -> list[
     return outcome
 
 
-def _nothing_usable(errors: list[RealisasiError]) -> RealisasiError:
-    """The error when no input gave facts: the one error, or all of them."""
-    if len(errors) == 1:
+def _nothing_usable(errors: list[RealisasiError], unread: Sequence[LeftOut] = ()) -> RealisasiError:
+    """The error when no input gave facts: the one error, or all of them, with the subfolders
+    and archives of exports that were not read (where the data may well be)."""
+    if len(errors) == 1 and not unread:
         return errors[0]
-    if errors:
-        return NoTableError("E-INPUTS-UNUSABLE", problems=Lines([e.detail for e in errors]))
+    if errors or unread:
+        problems = [e.detail for e in errors]
+        problems += [Message("N-PATH-NOTE", {"path": n.path, "note": Message(n.code)}) for n in unread]
+        return NoTableError("E-INPUTS-UNUSABLE", problems=Lines(problems))
     return NoTableError("E-NO-INPUT-TABLE")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from realisasi_cli.errors import InputError, UsageError
@@ -13,6 +14,10 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold notes too
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
+ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z"}  # downloads of several exports, to extract first
+# a subfolder's entries looked at, down to this depth, to tell whether it holds exports
+_LOOK_ENTRIES = 2_000
+_LOOK_DEPTH = 3
 
 # The custom document property every workbook this tool writes carries (export.xlsx_bytes).
 OUTPUT_PROPERTY = "realisasi"
@@ -63,34 +68,109 @@ def check_readable(path: Path) -> None:
     raise UsageError("E-NOT-A-FILE", path=path, kind=Message(kind))
 
 
-def expand_inputs(paths: list[Path], left_out: list[Path] | None = None) -> list[Path]:
-    """Files as given, and the spreadsheets inside folders (sorted by name).
+@dataclass(frozen=True)
+class LeftOut:
+    """A path in a folder given as input that is not read, and the warning that says why:
+    ``W-OWN-OUTPUT`` (a workbook this tool wrote), ``W-SUBFOLDER-NOT-READ`` (a folder of
+    exports inside it), ``W-ARCHIVE-NOT-READ`` (a .zip of exports)."""
 
-    A folder's workbooks that this tool wrote (last week's ``-o exports/peringkat.xlsx``)
-    are not exports: they are left out, and added to ``left_out``.
+    path: Path
+    code: str
+
+
+def _skipped_name(path: Path) -> bool:
+    """Office's lock files (``~$lra.xlsx``), hidden files and folders, macOS's archive leftovers."""
+    return path.name.startswith(("~$", ".")) or path.name == "__MACOSX"
+
+
+def holds_exports(folder: Path) -> bool:
+    """Whether ``folder`` or a folder under it (a few levels, a few thousand entries) holds a
+    file that would be read were it given; links to folders are not followed."""
+    pending, looked = [(folder, 0)], 0
+    while pending:
+        current, depth = pending.pop()
+        try:
+            entries = list(current.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            looked += 1
+            if looked > _LOOK_ENTRIES:
+                return False
+            if _skipped_name(entry):
+                continue
+            if entry.suffix.lower() in FOLDER_SUFFIXES and entry.is_file():
+                return True
+            if depth < _LOOK_DEPTH and entry.is_dir() and not entry.is_symlink():
+                pending.append((entry, depth + 1))
+    return False
+
+
+def _folder_files(folder: Path, left_out: list[LeftOut]) -> list[Path]:
+    """The exports directly in ``folder``, by name; what else it holds that looks like exports
+    (subfolders of them, archives, this tool's outputs) goes to ``left_out``."""
+    found: list[Path] = []
+    for p in sorted(folder.iterdir()):
+        if _skipped_name(p):
+            continue
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            if not p.is_symlink() and holds_exports(p):
+                left_out.append(LeftOut(p, "W-SUBFOLDER-NOT-READ"))
+            continue
+        if not p.is_file():
+            continue
+        if suffix in ARCHIVE_SUFFIXES:
+            left_out.append(LeftOut(p, "W-ARCHIVE-NOT-READ"))
+        elif suffix in FOLDER_SUFFIXES:
+            if written_by_realisasi(p):
+                left_out.append(LeftOut(p, "W-OWN-OUTPUT"))
+            else:
+                found.append(p)
+    return found
+
+
+def expand_inputs(paths: list[Path], left_out: list[LeftOut] | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets directly inside folders (sorted by name).
+
+    A folder's workbooks that this tool wrote (last week's ``-o exports/peringkat.xlsx``),
+    its subfolders of exports and its archives are not read: they are added to ``left_out``,
+    for a warning each. A folder whose exports are all in subfolders or archives is refused
+    with the way to give them.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = []
-            for p in sorted(path.iterdir()):
-                if (
-                    not p.is_file()
-                    or p.suffix.lower() not in FOLDER_SUFFIXES
-                    or p.name.startswith(("~$", "."))
-                ):
-                    continue
-                if written_by_realisasi(p):
-                    if left_out is not None:
-                        left_out.append(p)
-                    continue
-                found.append(p)
+            notes: list[LeftOut] = []
+            found = _folder_files(path, notes)
             if not found:
-                raise InputError("E-EMPTY-FOLDER", path=path)
+                _refuse_folder(path, notes)
             files.extend(found)
+            if left_out is not None:
+                left_out.extend(notes)
         elif path.exists():
             check_readable(path)
             files.append(path)
         else:
             raise UsageError("E-NO-SUCH-PATH", path=path)
     return files
+
+
+def _refuse_folder(path: Path, notes: list[LeftOut]) -> None:
+    """Why a folder gives no file to read, with what to give instead."""
+    subfolders = [n.path for n in notes if n.code == "W-SUBFOLDER-NOT-READ"]
+    archives = [n.path for n in notes if n.code == "W-ARCHIVE-NOT-READ"]
+    if subfolders:
+        shown = [p.name for p in subfolders[:3]]
+        raise InputError(
+            "E-EXPORTS-IN-SUBFOLDERS",
+            "H-GIVE-SUBFOLDERS",
+            path=path,
+            n=len(subfolders),
+            names=shown,
+            example=str(subfolders[0]),
+        )
+    if archives:
+        shown = [p.name for p in archives[:3]]
+        raise InputError("E-EXPORTS-IN-ARCHIVES", "H-EXTRACT-HERE", path=path, n=len(archives), names=shown)
+    raise InputError("E-EMPTY-FOLDER", path=path)
