@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -269,3 +271,60 @@ def dies_in_a_worker(parent: int) -> str:
     if os.getpid() != parent:
         os._exit(3)
     return "here"
+
+
+def cli(*args: str, jobs: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, in a process of its own (whose workers are forked on Linux,
+    since it has not loaded Polars when it starts them)."""
+    env = {**os.environ, "REALISASI_JOBS": jobs, "REALISASI_CACHE": "off", "REALISASI_LANG": "en"}
+    return subprocess.run(
+        [sys.executable, "-m", "realisasi_cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_the_command_reads_a_folder_with_its_workers_as_with_one_process(tmp_path: Path) -> None:
+    folder = folder_of_exports(tmp_path / "exports")
+    one = cli("rank", str(folder), "--all", "-f", "json", jobs="1")
+    two = cli("rank", str(folder), "--all", "-f", "json", jobs="2")
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout == two.stdout and one.stderr == two.stderr  # nothing said twice by a child
+    doc = json.loads(two.stdout)
+    assert sorted(u["realized"] for u in doc["units"]) == [(i + 1) * 100 * M for i in range(12)]
+
+
+def test_workers_start_as_fresh_processes_once_polars_is_loaded() -> None:
+    # this test process has loaded Polars: a fork would carry its threads' dead state
+    assert parallel._start_method() == "spawn"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked only on Linux")
+def test_sigterm_stops_the_command_and_its_forked_workers_without_a_trace(tmp_path: Path) -> None:
+    folder = numbered_exports(tmp_path / "exports", 60, realized_per_mille=100, damaged="99_rusak.xlsx")
+    env = {**os.environ, "REALISASI_JOBS": "2", "REALISASI_CACHE": "off"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "realisasi_cli", "rank", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline and child.poll() is None:
+        children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+        time.sleep(0.005)
+    assert workers, "no worker was started"
+    # the worker does not catch SIGTERM: it is not the command's handler, which would clean up
+    caught = next(
+        int(line.split()[1], 16)
+        for line in Path(f"/proc/{workers[0]}/status").read_text().splitlines()
+        if line.startswith("SigCgt:")
+    )
+    assert not caught & (1 << (signal.SIGTERM - 1))
+    child.send_signal(signal.SIGTERM)
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == ExitCode.TERMINATED
+    assert "Traceback" not in err and "Process" not in err
+    for pid in workers:  # each worker is gone, not left running
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
