@@ -15,8 +15,8 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 FOLDER_SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".tsv"}  # not .txt: folders hold notes too
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z"}  # downloads of several exports, to extract first
-# a subfolder's entries looked at, down to this depth, to tell whether it holds exports
-_LOOK_ENTRIES = 2_000
+# entries of a folder's subfolders looked at (in all), down to this depth, to tell which hold exports
+_LOOK_ENTRIES = 20_000
 _LOOK_DEPTH = 3
 
 # The custom document property every workbook this tool writes carries (export.xlsx_bytes).
@@ -83,10 +83,12 @@ def _skipped_name(path: Path) -> bool:
     return path.name.startswith(("~$", ".")) or path.name == "__MACOSX"
 
 
-def holds_exports(folder: Path) -> bool:
-    """Whether ``folder`` or a folder under it (a few levels, a few thousand entries) holds a
-    file that would be read were it given; links to folders are not followed."""
-    pending, looked = [(folder, 0)], 0
+def _holds_exports(folder: Path, budget: list[int]) -> bool:
+    """Whether ``folder`` or a folder under it (a few levels down) holds a file that would be read
+    were it given; links to folders are not followed. Each entry looked at spends one of
+    ``budget`` (shared by a folder's subfolders, so that a tree of thousands of folders is not
+    walked whole): none left, the answer is no."""
+    pending = [(folder, 0)]
     while pending:
         current, depth = pending.pop()
         try:
@@ -94,8 +96,8 @@ def holds_exports(folder: Path) -> bool:
         except OSError:
             continue
         for entry in entries:
-            looked += 1
-            if looked > _LOOK_ENTRIES:
+            budget[0] -= 1
+            if budget[0] < 0:
                 return False
             if _skipped_name(entry):
                 continue
@@ -110,12 +112,13 @@ def _folder_files(folder: Path, left_out: list[LeftOut]) -> list[Path]:
     """The exports directly in ``folder``, by name; what else it holds that looks like exports
     (subfolders of them, archives, this tool's outputs) goes to ``left_out``."""
     found: list[Path] = []
+    budget = [_LOOK_ENTRIES]
     for p in sorted(folder.iterdir()):
         if _skipped_name(p):
             continue
         suffix = p.suffix.lower()
         if p.is_dir():
-            if not p.is_symlink() and holds_exports(p):
+            if not p.is_symlink() and _holds_exports(p, budget):
                 left_out.append(LeftOut(p, "W-SUBFOLDER-NOT-READ"))
             continue
         if not p.is_file():
