@@ -726,31 +726,3 @@ def test_when_nothing_at_the_top_can_be_used_the_error_names_the_subfolders(tmp_
     result = runner.invoke(app, ["--lang", "en", "rank", str(tmp_path)])
     assert result.exit_code == 1 and "none of the inputs could be used" in result.stderr
     assert f"{tmp_path / 'lra'}: not read: a subfolder of exports" in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("june", "warned"),
-    [
-        (250_000_000, True),  # below March's 300 million: another period's export, or a correction
-        (298_000_000, False),  # 2 million under, less than 1 %: a correction's rounding
-        (900_000_000, False),
-    ],
-)
-def test_realization_to_date_lower_than_at_an_earlier_upload_is_warned(
-    tmp_path: Path, june: int, warned: bool
-) -> None:
-    folder = tmp_path / "lra"
-    folder.mkdir()
-    for name, title, realized in (
-        ("12_lra_maret.xlsx", "periode Januari s.d Maret 2022", 300_000_000),
-        ("12_lra_juni.xlsx", "periode Januari s.d Juni 2022", june),
-    ):
-        write_book(folder / name, {"Sheet1": toba_rows(title, "Dinas Pertanian", 2_000_000_000, realized)})
-    doc = rank_json(folder)
-    assert by_name(doc)["Dinas Pertanian"]["realized"] == june  # the latest counts all the same
-    fell = [w["message"] for w in doc["warnings"] if w["code"] == "W-REALIZATION-FELL"]
-    expected = (
-        "Dinas Pertanian: the realization to 30 June 2022 (Rp250,000,000) is less than to "
-        "31 March 2022 (Rp300,000,000)"
-    )
-    assert [m.startswith(expected) for m in fell] == ([True] if warned else [])

@@ -72,15 +72,10 @@ def five_units(threshold: float = 57.0) -> Ranking:
     return rank(FIVE_UNITS_BUDGET, FIVE_UNITS_REALIZED, sources(JUN30), RankOptions(threshold=threshold))
 
 
-def ranking_of(
-    rows: list[tuple[str, str | None, str, float]], total_pct: float, as_of: date = MAR31
-) -> Ranking:
-    """A ranking by hand from (unit, code, name, absorption_pct), listed as given, each unit's
-    budget 100 (so its realization is its absorption) and its data as of ``as_of``."""
-    units = table("unit code name absorption_pct", *rows).with_columns(
-        budget=pl.lit(100.0), realized=pl.col("absorption_pct"), as_of=pl.lit(as_of)
-    )
-    return Ranking(units, units.clear(), 100.0, total_pct, 57.0, category=None, as_of=as_of, categories=None)
+def ranking_of(rows: list[tuple[str, str | None, str, float]], total_pct: float) -> Ranking:
+    """A ranking by hand from (unit, code, name, absorption_pct), listed as given; total budget 100."""
+    units = table("unit code name absorption_pct", *rows)
+    return Ranking(units, units.clear(), 100.0, total_pct, 57.0, category=None, as_of=MAR31, categories=None)
 
 
 # --- ranking ----------------------------------------------------------------------------------
@@ -314,17 +309,6 @@ def test_compare_gives_the_points_each_unit_gained_since_the_previous_ranking() 
     # Dinas Baru was not seen before: the totals cover other units, so they are not compared
     assert changes.total_change_pp is None
     assert (changes.compared, changes.units) == (2, 3)
-
-
-def test_units_whose_realization_to_date_fell_are_named_with_both_amounts() -> None:
-    previous = ranking_of([("1", "1", "Dinas A", 30.0), ("2", "2", "Dinas B", 35.0)], total_pct=32.5)
-    current = ranking_of(
-        [("1", "1", "Dinas A", 20.0), ("2", "2", "Dinas B", 34.9), ("3", "3", "Dinas C", 5.0)],
-        total_pct=20.0,
-        as_of=JUN30,
-    )
-    # Dinas A: 30 → 20 rupiah; Dinas B's 0.1 is under 1 rupiah, a rounding; Dinas C is new
-    assert compare(current, previous, bottom=2).fell == [("Dinas A", 30.0, MAR31, 20.0, JUN30)]
 
 
 def test_the_total_change_is_told_when_the_same_units_are_seen_before_and_now() -> None:

@@ -905,12 +905,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "data bertanggal {day}, setelah hari ini ({today}): mungkin lembar bulan yang belum diisi, atau tanggal yang salah ketik",
         "the data is dated {day}, after today ({today}): perhaps month sheets not filled in yet, or a mistyped date",
     ),
-    "W-REALIZATION-FELL": (
-        "{name}: realisasi s.d. {day} (Rp{now:.0f}) lebih kecil daripada s.d. {before_day} (Rp{before:.0f}); "
-        "realisasi kumulatif hanya turun karena koreksi — periksa apakah ekspornya mencakup sejak 1 Januari",
-        "{name}: the realization to {day} (Rp{now:.0f}) is less than to {before_day} (Rp{before:.0f}); "
-        "realization to date falls only by a correction — check that the export covers the year from 1 January",
-    ),
     "W-NOT-YEAR-TO-DATE": (
         "{name}: realisasinya mencakup {start} s.d. {end}, bukan sejak 1 Januari; "
         "penyerapannya bukan kumulatif tahun berjalan",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -22,14 +22,6 @@ class Changes:
     total_change_pp: float | None  # only when every unit was seen before
     compared: int = 0  # units seen before and now
     units: int = 0  # units now
-    # units whose realization to date is lower than at the earlier observation: (name, before,
-    # its date, now, its date); cumulative realization falls only by a correction or an export
-    # of another period
-    fell: list[tuple[str, float, date | None, float, date | None]] = field(default_factory=list)
-
-
-# a fall of realization to date below this share of the earlier amount is a correction's rounding
-FALL_SHARE = 0.01
 
 
 def _match_previous(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
@@ -44,25 +36,6 @@ def _match_previous(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFra
         .drop("matched")
     )
     return pl.concat([by_key, rest], how="diagonal").drop("norm")
-
-
-def _fallen(
-    current: Ranking, previous: Ranking, before_units: pl.DataFrame
-) -> list[tuple[str, float, date | None, float, date | None]]:
-    """The units whose realization to date is lower now than at their earlier observation, by
-    more than a correction's rounding, by name."""
-    before = before_units.select("unit", before=pl.col("realized"), before_as_of=pl.col("as_of"))
-    fall = pl.col("before") - pl.col("realized")
-    rows = (
-        current.units.select("unit", "name", "realized", "as_of")
-        .join(before, on="unit")
-        .filter(fall > (pl.col("before").abs() * FALL_SHARE).clip(lower_bound=1.0))
-        .sort("name")
-    )
-    return [
-        (name, was, then or previous.as_of, now, day or current.as_of)
-        for _unit, name, now, day, was, then in rows.iter_rows()
-    ]
 
 
 def compare(current: Ranking, previous: Ranking, bottom: int) -> Changes:
@@ -84,7 +57,6 @@ def compare(current: Ranking, previous: Ranking, bottom: int) -> Changes:
     before = before_units.sort(["absorption_pct", "name"]).head(bottom).select("unit", "code", "name")
     entered = now.join(both, on="unit", how="semi").join(before, on="unit", how="anti")
     left = before.join(both, on="unit", how="semi").join(now, on="unit", how="anti")
-    fell = _fallen(current, previous, before_units)
     everyone = both.height == current.units.height == previous.units.height
     total = (
         current.total_pct - previous.total_pct
@@ -99,7 +71,6 @@ def compare(current: Ranking, previous: Ranking, bottom: int) -> Changes:
         total,
         compared=both.height,
         units=current.units.height,
-        fell=fell,
     )
 
 

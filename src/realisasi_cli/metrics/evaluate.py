@@ -46,10 +46,8 @@ class Evaluation:
 
     @property
     def warnings(self) -> list[Warning_]:
-        """What the units' data dates call for (undated, stale, not year-to-date), and the units
-        whose realization to date fell since their earlier observation."""
-        fell = self.changes.fell if self.changes is not None else []
-        return [*date_warnings(self.freshness, self.stale_days), *fall_warnings(fell)]
+        """What the units' data dates call for: undated, stale, not year-to-date."""
+        return date_warnings(self.freshness, self.stale_days)
 
     stale_days: int = DEFAULT_STALE_DAYS
 
@@ -220,17 +218,3 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
             )
         )
     return warnings
-
-
-def fall_warnings(fell: list[tuple[str, float, date | None, float, date | None]]) -> list[Warning_]:
-    """A warning per unit whose realization to date is lower than at its earlier observation."""
-    return [
-        Warning_(
-            "",
-            None,
-            None,
-            "W-REALIZATION-FELL",
-            {"name": name, "before": before, "before_day": then or "?", "now": now, "day": day or "?"},
-        )
-        for name, before, then, now, day in fell
-    ]
