@@ -726,3 +726,32 @@ def test_when_nothing_at_the_top_can_be_used_the_error_names_the_subfolders(tmp_
     result = runner.invoke(app, ["--lang", "en", "rank", str(tmp_path)])
     assert result.exit_code == 1 and "none of the inputs could be used" in result.stderr
     assert f"{tmp_path / 'lra'}: not read: a subfolder of exports" in result.stderr
+
+
+@pytest.mark.parametrize("june", [250_000_000, 900_000_000])
+def test_cumulative_realization_lower_than_at_an_earlier_upload_is_warned_once(
+    tmp_path: Path, june: int
+) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    for name, title, realized in (
+        ("12_lra_maret.xlsx", "periode Januari s.d Maret 2022", 300_000_000),
+        ("12_lra_juni.xlsx", "periode Januari s.d Juni 2022", june),
+    ):
+        write_book(folder / name, {"Sheet1": toba_rows(title, "Dinas Pertanian", 2_000_000_000, realized)})
+    ranked = rank_json(folder)
+    assert by_name(ranked)["Dinas Pertanian"]["realized"] == june  # the latest counts all the same
+    result = runner.invoke(app, ["--lang", "en", "quarters", str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    expected = (
+        "cumulative realization of Dinas Pertanian fell from Rp300,000,000 (31 March 2022) to "
+        "Rp250,000,000 (30 June 2022)"
+    )
+    for doc in (ranked, json.loads(result.stdout)):
+        fell = [w for w in doc["warnings"] if w["code"] == "W-CUMULATIVE-FELL"]
+        if june > 300_000_000:
+            assert fell == []
+        else:  # said once, by the later file, whether or not the quarters are built
+            assert [(Path(w["file"]).name, w["message"][: len(expected)]) for w in fell] == [
+                ("12_lra_juni.xlsx", expected)
+            ]

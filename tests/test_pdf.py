@@ -328,3 +328,17 @@ def test_the_later_sections_of_the_brief_are_in_the_pdf_too(tmp_path: Path) -> N
     section = text.split("Realisasi Pendapatan", 1)[1]
     assert "Rp1.200 / Rp2.000 = 60,00%" in section  # (300 + 900) / (1.000 + 1.000)
     assert section.index("DINAS A") < section.index("DINAS B") and "30,00%" in section
+
+
+def test_a_warning_of_no_one_file_is_printed_without_a_place_before_it(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    for name, title, unit in (
+        ("dinas_a.xlsx", "Realisasi Belanja s.d. 10 November 2023", "DINAS A"),
+        ("dinas_b.xlsx", "Realisasi Belanja", "DINAS B"),  # no date: the units' dates warn of it
+    ):
+        rows = [["PEMERINTAH KABUPATEN CONTOH"], [title], ["Perangkat Daerah", "Pagu", "Realisasi"]]
+        openpyxl_book(folder / name, {"Rekap": [*rows, [unit, 1_000_000_000, 400_000_000]]})
+    text = " ".join(" ".join(page_texts(write_pdf(tmp_path, str(folder)))).split())
+    assert "• 1 perangkat daerah tidak memiliki tanggal data" in text
+    assert "• :" not in text

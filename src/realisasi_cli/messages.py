@@ -938,10 +938,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} file(s) of last year stand after {then} and are left out: last year is compared at the same date",
     ),
     "W-CUMULATIVE-FELL": (
-        "realisasi kumulatif {unit} turun dari {before:.0f} ({before_date}) menjadi {after:.0f} ({after_date}); "
-        "periode ekspornya mungkin tidak kumulatif sejak 1 Januari",
-        "cumulative realization of {unit} fell from {before:.0f} ({before_date}) to {after:.0f} ({after_date}); "
-        "the export's period may not be cumulative from 1 January",
+        "realisasi kumulatif {unit} turun dari Rp{before:.0f} ({before_date}) menjadi Rp{after:.0f} "
+        "({after_date}); realisasi s.d. suatu tanggal hanya turun karena koreksi: periksa apakah periode "
+        "ekspornya dimulai 1 Januari",
+        "cumulative realization of {unit} fell from Rp{before:.0f} ({before_date}) to Rp{after:.0f} "
+        "({after_date}); realization to date falls only by a correction: check that the export's period "
+        "starts on 1 January",
     ),
     "W-QUARTERS-UNDATED": (
         "{n} perangkat daerah tidak memiliki tanggal data dan tidak masuk triwulan (misalnya {names}); "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -16,7 +16,7 @@ from realisasi_cli.metrics.freshness import Freshness, freshness
 from realisasi_cli.metrics.last_year import LastYear, last_year
 from realisasi_cli.metrics.pace import with_pace
 from realisasi_cli.metrics.plans import match_plan
-from realisasi_cli.metrics.quarters import Quarters, quarters
+from realisasi_cli.metrics.quarters import Quarters, decreases, quarters
 from realisasi_cli.metrics.ranking import Ranking, category_totals, rank
 from realisasi_cli.metrics.reporting import (
     FROM_INPUTS,
@@ -44,10 +44,15 @@ class Evaluation:
     last_year: LastYear | None = None  # the previous fiscal year at the same date, where known
     not_reported: NotReported | None = None  # units expected without data, stale or with nothing realized
 
+    # where no quarters are built (rank): the units whose cumulative realization fell between
+    # snapshots, which the quarters' warnings say otherwise
+    decreases: list[Warning_] = field(default_factory=list)
+
     @property
     def warnings(self) -> list[Warning_]:
-        """What the units' data dates call for: undated, stale, not year-to-date."""
-        return date_warnings(self.freshness, self.stale_days)
+        """What the units' data dates call for (undated, stale, not year-to-date), then the falls
+        of cumulative realization where no quarters say them."""
+        return [*date_warnings(self.freshness, self.stale_days), *self.decreases]
 
     stale_days: int = DEFAULT_STALE_DAYS
 
@@ -157,10 +162,11 @@ def evaluate(
     if series is not None:
         series.warnings[:0] = plan_warnings
     before = last_year(ranking, dataset, last_year_data, options)
+    shown = series if series is not None and series.last_quarter else None
     return Evaluation(
         ranking=ranking,
         changes=changes,
-        quarters=series if series is not None and series.last_quarter else None,
+        quarters=shown,
         pace=total_pace,
         targets=targets,
         bottom=bottom,
@@ -168,6 +174,9 @@ def evaluate(
         stale_days=stale_days,
         last_year=before,
         not_reported=reporting(ranking, dataset, previous, options, expected, stale_days),
+        decreases=[]
+        if shown is not None
+        else decreases(dataset.budget, dataset.realization, dataset.sources, options),
     )
 
 

@@ -68,14 +68,24 @@ def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.Da
     )
 
 
-def snapshot_decreases(points: pl.DataFrame) -> list[Warning_]:
-    """Where a later snapshot of a unit shows less cumulative realization than an earlier one."""
+def snapshot_decreases(points: pl.DataFrame, realization: pl.DataFrame) -> list[Warning_]:
+    """Where a later snapshot of a unit shows less cumulative realization than an earlier one:
+    cumulative realization falls only by a correction, or in an export of another period than
+    from 1 January. The unit is named as the realization (keyed: ``identify``) names it."""
     per_date = points.group_by("unit", "period_end", maintain_order=True).last().sort("unit", "period_end")
     drops = per_date.with_columns(
         before=pl.col("cumulative").shift(1).over("unit"),
         before_file=pl.col("file").shift(1).over("unit"),
         before_date=pl.col("period_end").shift(1).over("unit"),
     ).filter(pl.col("cumulative") < pl.col("before") - 1.0)
+    if not drops.height:
+        return []
+    names = dict(
+        realization.filter(pl.col("unit_name").is_not_null())
+        .group_by("unit")
+        .agg(pl.col("unit_name").last())
+        .iter_rows()
+    )
     return [
         Warning_(
             row["file"],
@@ -83,7 +93,7 @@ def snapshot_decreases(points: pl.DataFrame) -> list[Warning_]:
             None,
             "W-CUMULATIVE-FELL",
             {
-                "unit": row["unit"].removeprefix("name:"),
+                "unit": names.get(row["unit"]) or row["unit"].removeprefix("name:"),
                 "before": row["before"],
                 "before_date": row["before_date"],
                 "after": row["cumulative"],
@@ -92,6 +102,20 @@ def snapshot_decreases(points: pl.DataFrame) -> list[Warning_]:
         )
         for row in drops.iter_rows(named=True)
     ]
+
+
+def decreases(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
+) -> list[Warning_]:
+    """``snapshot_decreases`` of the inputs, for a command that builds no quarters (``rank``):
+    none where the inputs are of one date."""
+    if sources["as_of"].drop_nulls().n_unique() < 2:
+        return []
+    budget, realization = condense(budget, realization)
+    _budget, realization = identify(budget, realization, aliases=options.aliases, rollup=options.rollup)
+    if options.category is not None:
+        realization = realization.filter(pl.col("category").is_in(categories_within(options.category)))
+    return snapshot_decreases(cumulative_points(realization, sources), realization)
 
 
 def quarters(
@@ -128,7 +152,7 @@ def quarters(
         if planned is not None:
             planned = planned.filter(pl.col("category").is_in(wanted))
     points = cumulative_points(realization, sources)
-    warnings = snapshot_decreases(points)
+    warnings = snapshot_decreases(points, realization)
     undated = realization.filter(pl.col("period_end").is_null())["unit"].unique()
     undated = undated.filter(~undated.is_in(points["unit"].unique().implode()))
     if undated.len():
