@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -394,3 +395,34 @@ def test_inspect_names_skipped_rows_in_one_order(tmp_path: Path) -> None:
         ("total", 1),
     ]
     assert skipped[1] == skipped[0] and skipped[2] == skipped[0]
+
+
+def run_redirected(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The command with its output redirected, as ``realisasi rank … > hasil.txt`` on Windows."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONUTF8")}
+    return subprocess.run(
+        [sys.executable, "-m", "realisasi_cli", *args], capture_output=True, env={**base, **env}, timeout=120
+    )
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp437"])
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx")), "DINAS PEKERJAAN UMUM"),
+        (("summary", str(SAMPLES), "--dry-run"), "Subject:"),
+    ],
+)
+def test_output_in_a_windows_code_page_does_not_fail_on_signs_it_lacks(
+    encoding: str, args: tuple[str, ...], shown: str
+) -> None:
+    result = run_redirected({"PYTHONIOENCODING": encoding, "REALISASI_CACHE": "off"}, *args)
+    assert result.returncode == 0, result.stderr.decode(encoding)
+    assert shown in result.stdout.decode(encoding)  # what the code page holds, the rest replaced
+
+
+def test_output_redirected_from_an_ascii_locale_is_written_in_utf8() -> None:
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "REALISASI_CACHE": "off"}
+    result = run_redirected(env, "rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "⚠" in result.stdout.decode("utf-8")  # the sign of a unit below the threshold, as such
