@@ -613,6 +613,43 @@ def test_a_list_of_units_names_the_files_it_matches_by_pattern(tmp_path: Path) -
     )
 
 
+def test_an_upload_manifest_of_a_database_export_names_the_files_it_lists(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    for name, budget, realized in (
+        ("10_lra_20221130-122622.xlsx", 800_000_000, 520_000_000),
+        ("11_lra_20221219-171246.xlsx", 1_200_000_000, 300_000_000),
+    ):
+        write_book(
+            folder / name, {"Sheet1": toba_rows("periode Januari s.d Oktober 2022", "……", budget, realized)}
+        )
+    manifest = tmp_path / "manifest.csv"  # as the portal's upload table is dumped: column names, paths
+    with manifest.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "id_skpd", "nama_skpd", "tahun", "tanggal_upload"])
+        writer.writerow(
+            ["lra/10_lra_20221130-122622.xlsx", "10", "Badan Penanggulangan Bencana Daerah", 2022, ""]
+        )
+        writer.writerow(["lra/11_lra_20221219-171246.xlsx", "11", "Dinas Sosial", 2022, ""])
+    result = runner.invoke(
+        app, ["--lang", "en", "rank", str(folder), "-f", "json", "--all", "--units", str(manifest)]
+    )
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [
+        (u["code"], u["name"], u["budget"], u["realized"]) for u in sorted(doc["units"], key=by_code)
+    ] == [
+        ("10", "Badan Penanggulangan Bencana Daerah", 800_000_000, 520_000_000),
+        ("11", "Dinas Sosial", 1_200_000_000, 300_000_000),
+    ]
+    # named by the list, no file is said to be named after itself
+    assert [w for w in doc["warnings"] if w["code"] == "W-UNNAMED"] == []
+
+
+def by_code(unit: dict[str, Any]) -> str:
+    return str(unit["code"])
+
+
 # --- 12. a template beside the data ---------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import polars as pl
 from realisasi_cli.errors import MissingColumnError
 from realisasi_cli.facts.schema import Dataset
 
-_CODE = re.compile(r"^(kode|kd|code)\b", re.I)
+_CODE = re.compile(r"^(kode|kd|code|id)\b", re.I)  # id_skpd, as a database export names it
 _NAME = re.compile(r"^(nama|name|perangkat daerah|skpd|opd|unit|satuan kerja)\b", re.I)
 _PATTERN = re.compile(r"\b(pola|pattern|berkas|file|nama berkas|file name)\b", re.I)
 
@@ -44,7 +44,8 @@ def read_units(path: Path) -> list[UnitEntry]:
     grid = read_grids(path)[0]
     rows = [list(r) for r in grid.frame.head(200).iter_rows()]
     for at, row in enumerate(rows):
-        cells = [_text(v) or "" for v in row]
+        # kode_skpd, nama_skpd: a database export's column names read as words
+        cells = [(_text(v) or "").replace("_", " ") for v in row]
         code = next((j for j, c in enumerate(cells) if _CODE.search(c)), None)
         name = next((j for j, c in enumerate(cells) if j != code and _NAME.search(c)), None)
         if code is None and name is None:
@@ -68,6 +69,12 @@ def aliases_of(entries: list[UnitEntry]) -> dict[str, str]:
     return {e.name: e.code for e in entries if e.name and e.code and re.fullmatch(r"\d+(\.\d+)+", e.code)}
 
 
+def _file_pattern(pattern: str | None) -> str:
+    """A listed file pattern as a file's name is matched with it: lower case, without the folders
+    a manifest may give (``lra/10_lra_20221130.xlsx``)."""
+    return re.split(r"[\\/]", str(pattern).strip())[-1].lower()
+
+
 def apply_units(dataset: Dataset, entries: list[UnitEntry]) -> Dataset:
     """``dataset`` with the files matching a listed pattern given that unit, and listed codes named."""
     patterned = [e for e in entries if e.pattern]
@@ -76,11 +83,13 @@ def apply_units(dataset: Dataset, entries: list[UnitEntry]) -> Dataset:
         return dataset
     files = dataset.sources.select("source", "file").iter_rows()
     owner: dict[int, UnitEntry] = {}
+    named_files: set[str] = set()
     for source, file in files:
         name = Path(file).name.lower()
-        match = next((e for e in patterned if fnmatch.fnmatch(name, str(e.pattern).lower())), None)
+        match = next((e for e in patterned if fnmatch.fnmatch(name, _file_pattern(e.pattern))), None)
         if match is not None:
             owner[source] = match
+            named_files.add(str(file))
     by_source = pl.DataFrame(
         {
             "source": list(owner),
@@ -105,8 +114,11 @@ def apply_units(dataset: Dataset, entries: list[UnitEntry]) -> Dataset:
             )
         return frame.select(columns)
 
+    # a file the list names is no longer named after itself
+    warnings = [w for w in dataset.warnings if not (w.code == "W-UNNAMED" and w.file in named_files)]
     return replace(
         dataset,
+        warnings=warnings,
         budget=relabel(dataset.budget),
         realization=relabel(dataset.realization),
         plan=relabel(dataset.plan),
