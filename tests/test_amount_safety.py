@@ -152,7 +152,7 @@ def test_the_brief_and_the_summary_come_out_of_hostile_amounts(hostile: Path, co
     assert result.exit_code == 0, result.stderr
     assert "unexpected" not in result.stderr
     # 900,205 of 3,000,000
-    assert "IDR900,205" in result.stdout and "IDR3,000,000" in result.stdout
+    assert "Rp900,205" in result.stdout and "Rp3,000,000" in result.stdout
     assert "30.01%" in result.stdout or "30.0%" in result.stdout
 
 

@@ -172,3 +172,9 @@ def test_quarters_keep_the_unit_and_the_latest_quarters(width: int) -> None:
 def test_inspect_fits_80_columns(name: str) -> None:
     text = shown(80, "inspect", str(SAMPLES / name))
     assert widest(text) <= 80 and "Baris kepala" in text
+
+
+def test_english_amounts_are_in_rupiah_as_in_indonesian_and_in_the_messages() -> None:
+    text = shown(200, "--lang", "en", "rank", str(NOVEMBER), "-q")
+    assert "Rp156,176,870,000" in text and "Rp65,391,255,469" in text
+    assert "IDR" not in text

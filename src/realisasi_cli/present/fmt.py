@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -29,12 +29,16 @@ def _missing(value: float | None) -> bool:
 
 
 def rupiah(value: float | None, lang: str = "id") -> str:
-    """``Rp1.234.567`` (whole rupiah)."""
+    """``Rp1.234.567`` (whole rupiah), ``Rp1,234,567`` in English: the sign Indonesian budgets are
+    read in, as the messages write it, not English's ``IDR``."""
     if _missing(value):
         return "-"
     assert value is not None
-    return str(
-        format_currency(round(value), "IDR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False)
+    whole = round(value)
+    return (
+        ("-" if whole < 0 else "")
+        + "Rp"
+        + str(format_decimal(abs(whole), format="#,##0", locale=LOCALES[lang]))
     )
 
 
