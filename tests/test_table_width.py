@@ -178,3 +178,12 @@ def test_english_amounts_are_in_rupiah_as_in_indonesian_and_in_the_messages() ->
     text = shown(200, "--lang", "en", "rank", str(NOVEMBER), "-q")
     assert "Rp156,176,870,000" in text and "Rp65,391,255,469" in text
     assert "IDR" not in text
+
+
+def test_one_unit_below_the_threshold_is_one_unit_in_english(tmp_path: Any) -> None:
+    from builders import openpyxl_book
+
+    rows = [["Perangkat Daerah", "Pagu", "Realisasi"], ["Dinas A", 1_000, 100], ["Dinas B", 1_000, 900]]
+    book = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    text = " ".join(shown(200, "--lang", "en", "rank", str(book), "--as-of", "2023-11-10", "-q").split())
+    assert "1 unit below 57%" in text  # Dinas A's 10 %; Dinas B's 90 % is above

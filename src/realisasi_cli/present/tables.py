@@ -291,10 +291,11 @@ def rank_lines(
     """The lines under the ranking: total, change since the previous export, pace, the unranked."""
     labels = words(lang)
     mark = f"{BELOW_MARK} " if ranking.below_count else ""
+    below = labels["below_one" if ranking.below_count == 1 else "below"]
     lines = [
         f"[bold]{labels['total']}[/]: {fmt.rupiah(ranking.total_realized, lang)} / "
         f"{fmt.rupiah(ranking.total_budget, lang)} = [bold]{fmt.percent(ranking.total_pct, lang, 2)}[/]"
-        f" · [red]{mark}{ranking.below_count}[/] {labels['below']} {fmt.percent(ranking.threshold, lang, 0)}"
+        f" · [red]{mark}{ranking.below_count}[/] {below} {fmt.percent(ranking.threshold, lang, 0)}"
     ]
     if changes is not None:
         since = fmt.long_date(changes.previous_as_of, lang)

@@ -92,9 +92,9 @@ def _total(ctx: SummaryContext, detail: _Detail) -> list[str]:
             f"{labels['needed']}: {fmt.percent(ctx.needed_monthly_pct, lang)} {labels['per_month']} "
             f"{labels['to_reach']} {fmt.percent(ctx.year_end_target_pct, lang, 0)}"
         )
+    below = labels["below_one" if ctx.below_count == 1 else "below"]
     lines.append(
-        f"{ctx.below_count} {labels['of']} {ctx.ranked_count} {labels['below']} "
-        f"{fmt.percent(ctx.threshold, lang, 0)}"
+        f"{ctx.below_count} {labels['of']} {ctx.ranked_count} {below} {fmt.percent(ctx.threshold, lang, 0)}"
     )
     return lines
 
