@@ -36,7 +36,7 @@ def with_quarters(monthly: list[object]) -> list[object]:
     return out
 
 
-def row_wise_plan(path: Path, unit: str, year: int = 2023) -> Path:
+def row_wise_plan(path: Path, unit: str, year: int = 2023, realized: list[int] = REALIZED) -> Path:
     """The anggaran-kas layout of a Toba upload: Target and Realisasi rows per section."""
     header = ["Nama OPD", "Total Anggaran", None, "Rincian"]
     for q, name in enumerate(["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]):
@@ -53,7 +53,7 @@ def row_wise_plan(path: Path, unit: str, year: int = 2023) -> Path:
         [None, "PENDAPATAN", "Rp. ", "TARGET", *with_quarters(list(zeros))],
         [None, None, None, "REALISASI", *with_quarters(list(zeros))],
         [None, "BELANJA", "Rp. ", "Target", *with_quarters(list(PLAN))],
-        [None, None, None, "Realisasi", *with_quarters(list(REALIZED))],
+        [None, None, None, "Realisasi", *with_quarters(list(realized))],
         [None, "PEMBIAYAAN", "Rp. ", "Target", *with_quarters([7] * 12)],
         [None, None, None, "Realisasi", *with_quarters([7] * 12)],
         [],
@@ -208,6 +208,25 @@ def test_a_plans_realisasi_rows_never_change_the_ranking(tmp_path: Path) -> None
     # the quarters take the months from the plan's Realisasi row up to TW III, then the LRA's
     # 31 October figure, which comes after the plan's on the same date
     assert [q["cumulative"] for q in doc["units"][0]["quarters"]] == [60, 240, 420, 450]
+
+
+def test_a_plans_realisasi_row_far_from_the_export_is_not_its_months(tmp_path: Path) -> None:
+    folder = tmp_path / "dinas"
+    folder.mkdir()
+    lra(folder / "7_lra.xlsx", [("Dinas Contoh", 1000, 450)], title="s.d. 31 Agustus 2023")
+    # as a Toba upload: only October's realization filled in, every month before it left at 0
+    late = [0] * 9 + [80, 0, 0]
+    row_wise_plan(folder / "anggaran_kas_7.xlsx", "DINAS CONTOH", realized=late)
+    result = runner.invoke(app, ["--lang", "en", "quarters", str(folder), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    quarters = {q["quarter"]: q["cumulative"] for q in doc["units"][0]["quarters"]}
+    # the LRA's 450 to 31 August is TW III's figure, not the plan's 0; no months before it are known
+    assert quarters[3] == 450 and quarters[1] is None and quarters[2] is None
+    assert [w["message"] for w in doc["warnings"] if w["code"] == "W-PLAN-REALIZATION-DISAGREES"] == [
+        "the cash plan's Realisasi row in anggaran_kas_7.xlsx for Dinas Contoh adds up to Rp0 to "
+        "31 August 2023, the export to Rp450: the plan's realization by month is not used"
+    ]
 
 
 def test_a_cash_plan_given_as_the_export_says_what_it_is(tmp_path: Path) -> None:

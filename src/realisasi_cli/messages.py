@@ -927,6 +927,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "rencana anggaran kas di {path} untuk tahun {years}, data realisasinya untuk {year}: tidak dipakai",
         "the cash plan in {path} is for {years}, the realization data for {year}: it is not used",
     ),
+    "W-PLAN-REALIZATION-DISAGREES": (
+        "baris Realisasi rencana anggaran kas {path} untuk {unit} berjumlah Rp{plan:.0f} s.d. {day}, "
+        "ekspornya Rp{export:.0f}: realisasi per bulan dari rencana itu tidak dipakai",
+        "the cash plan's Realisasi row in {path} for {unit} adds up to Rp{plan:.0f} to {day}, the export "
+        "to Rp{export:.0f}: the plan's realization by month is not used",
+    ),
     "W-PLAN-EMPTY": (
         "rencana anggaran kas di {path} tidak merencanakan apa pun (semua nilainya 0); "
         "{unit} diukur terhadap target bawaan",

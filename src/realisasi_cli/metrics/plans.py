@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -107,11 +108,46 @@ def _rekey(frame: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# a plan's realization to an export's date agrees with the export's where neither is more than
+# this many times the other: a row filled in month by month, if not to the rupiah
+AGREE_FACTOR = 2.0
+
+
+def _agreeing(
+    realized: pl.DataFrame, dataset: Dataset
+) -> tuple[pl.DataFrame, list[tuple[str, str, float, float, date]]]:
+    """A plan's realisasi rows (re-keyed to the exports' units) where, summed to the date of the
+    unit's latest export, they come near that export's realization (``AGREE_FACTOR``): a
+    Realisasi row filled in month by month. Where they do not (a row with only October filled in
+    beside an LRA to August: Rp0 against Rp3.6 billion), the plan's realization is no account of
+    the unit's months and is left out: (file, unit, plan's sum, export's, the date) of each."""
+    keys = ["unit_code", "unit_name"]
+    dated = dataset.realization.join(dataset.sources.select("source", "as_of"), on="source").filter(
+        pl.col("as_of").is_not_null()
+    )
+    if not realized.height or not dated.height:
+        return realized, []
+    latest = dated.filter(pl.col("as_of") == pl.col("as_of").max().over(keys))
+    exported = latest.group_by(*keys, "as_of").agg(export=pl.col("realized").sum())
+    # only months can be compared: rows of no period place nothing in the quarters anyway
+    to_date = (
+        realized.filter(pl.col("period_end").is_not_null())
+        .join(exported, on=keys, how="inner", nulls_equal=True)
+        .group_by("file", *keys, "as_of", "export")
+        .agg(plan=pl.col("realized").filter(pl.col("period_end") <= pl.col("as_of")).sum())
+    )
+    low, high = pl.min_horizontal("plan", "export"), pl.max_horizontal("plan", "export")
+    off = to_date.filter((high > AGREE_FACTOR * low) & (high - low > 1.0)).sort("file", *keys)
+    kept = realized.join(off.select("file", *keys), on=["file", *keys], how="anti", nulls_equal=True)
+    rows = off.select("file", *keys, "as_of", "export", "plan").iter_rows()
+    return kept, [(file, name or code or "", plan, sent, day) for file, code, name, day, sent, plan in rows]
+
+
 def match_plan(
     dataset: Dataset, plan: Dataset, aliases: dict[str, str] | None = None, rollup: bool = False
 ) -> MatchedPlan:
     """The plan re-keyed to ``dataset``'s units; its realisasi rows added as data of lower order
-    than the exports (on the same date an export wins)."""
+    than the exports (on the same date an export wins), where they agree with the exports."""
     matched, unmatched = _matches(_plan_units(plan), _data_units(dataset), aliases, rollup)
     if unmatched.height:
         paired = _by_file_id(unmatched, dataset)
@@ -164,6 +200,17 @@ def match_plan(
     realized = _rekey(plan.realization, matched).join(
         other_year.select("file").unique(), on="file", how="anti"
     )
+    realized, disagree = _agreeing(realized, dataset)
+    warnings += [
+        Warning_(
+            file,
+            None,
+            None,
+            "W-PLAN-REALIZATION-DISAGREES",
+            {"path": Path(file).name, "unit": unit, "plan": planned_to, "export": exported, "day": day},
+        )
+        for file, unit, planned_to, exported, day in disagree
+    ]
     if not realized.height:
         return MatchedPlan(plan=planned, dataset=dataset, warnings=warnings)
     offset = int(dataset.sources["source"].max() or 0) + 1  # type: ignore[arg-type]  # max() is typed as any scalar
