@@ -792,3 +792,14 @@ def test_cumulative_realization_lower_than_at_an_earlier_upload_is_warned_once(
             assert [(Path(w["file"]).name, w["message"][: len(expected)]) for w in fell] == [
                 ("12_lra_juni.xlsx", expected)
             ]
+
+
+def test_a_list_with_a_row_id_beside_its_codes_takes_the_codes(tmp_path: Path) -> None:
+    from realisasi_cli.facts.units import UnitEntry, read_units
+
+    listing = tmp_path / "units.csv"
+    with listing.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ID", "Kode", "Nama"])  # a database's row id first: not the unit's code
+        writer.writerow(["7", "1.02.0.00.0.00.01.0000", "Dinas Kesehatan"])
+    assert read_units(listing) == [UnitEntry("1.02.0.00.0.00.01.0000", "Dinas Kesehatan")]

@@ -18,7 +18,8 @@ import polars as pl
 from realisasi_cli.errors import MissingColumnError
 from realisasi_cli.facts.schema import Dataset
 
-_CODE = re.compile(r"^(kode|kd|code|id)\b", re.I)  # id_skpd, as a database export names it
+_CODE = re.compile(r"^(kode|kd|code)\b", re.I)
+_ID = re.compile(r"^id\b", re.I)  # id_skpd, as a database export names it: a code where no kode is
 _NAME = re.compile(r"^(nama|name|perangkat daerah|skpd|opd|unit|satuan kerja)\b", re.I)
 _PATTERN = re.compile(r"\b(pola|pattern|berkas|file|nama berkas|file name)\b", re.I)
 
@@ -47,6 +48,8 @@ def read_units(path: Path) -> list[UnitEntry]:
         # kode_skpd, nama_skpd: a database export's column names read as words
         cells = [(_text(v) or "").replace("_", " ") for v in row]
         code = next((j for j, c in enumerate(cells) if _CODE.search(c)), None)
+        if code is None:
+            code = next((j for j, c in enumerate(cells) if _ID.search(c)), None)
         name = next((j for j, c in enumerate(cells) if j != code and _NAME.search(c)), None)
         if code is None and name is None:
             continue
