@@ -7,13 +7,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from realisasi_cli.dates import month_end
 from realisasi_cli.facts.schema import Dataset
-from realisasi_cli.messages import text
 from realisasi_cli.metrics.evaluate import Evaluation
 from realisasi_cli.present import fmt
+from realisasi_cli.present.located import located
 from realisasi_cli.present.not_reported import Reporting, reporting
 from realisasi_cli.present.report import Selection, data_dates, rank_json
 from realisasi_cli.present.templates import render
@@ -160,16 +159,9 @@ def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[
         notes.append(f"{labels['skipped']}: {why.text(lang, short=True).rstrip('.')}")
     # what the units' dates call for first: it says how far the figures can be compared
     others = [w.detail.text(lang, short=True) for w in evaluation.warnings]
-    row = text("N-ROW", lang)
     quarter_warnings = evaluation.quarters.warnings if evaluation.quarters is not None else []
-    others += [
-        Path(w.file).name
-        + (f" [{w.sheet}]" if w.sheet else "")
-        + (f" {row} {w.row}" if w.row else "")
-        + f": {w.detail.text(lang, short=True)}"
-        for w in [*dataset.warnings, *quarter_warnings]
-        if w.file not in skipped
-    ]
+    files = [w for w in [*dataset.warnings, *quarter_warnings] if w.file not in skipped]
+    others += [f"{where}: {message}" if where else message for where, message in located(files, lang)]
     notes += others[:_MAX_WARNINGS]
     if len(others) > _MAX_WARNINGS:
         more = labels["more_warnings"].format(n=len(others) - _MAX_WARNINGS)

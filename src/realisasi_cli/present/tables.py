@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -385,17 +384,16 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None, wi
 
 
 def warning_lines(warnings: list[Warning_], lang: str, limit: int = WARNINGS_SHOWN) -> list[str]:
-    """The first ``limit`` warnings as lines for stderr, and how many more there are."""
+    """The first ``limit`` warnings as lines for stderr (those saying the same of several sheets
+    of a file on one: ``located``), and how many more there are."""
     from realisasi_cli.messages import text
+    from realisasi_cli.present.located import located
 
     lines = []
-    label, row = text("N-WARNING", lang), text("N-ROW", lang)
-    for w in warnings[:limit]:
-        where = (
-            Path(w.file).name + (f" [{w.sheet}]" if w.sheet else "") + (f" {row} {w.row}" if w.row else "")
-        )
-        shown = w.detail.text(lang, short=True)
+    label = text("N-WARNING", lang)
+    said = located(warnings, lang)
+    for where, shown in said[:limit]:
         lines.append(f"[yellow]{label}:[/] {escape(where) + ': ' if where else ''}{escape(shown)}")
-    if len(warnings) > limit:
-        lines.append(f"[yellow]{escape(text('N-MORE-WARNINGS', lang, n=len(warnings) - limit))}[/]")
+    if len(said) > limit:
+        lines.append(f"[yellow]{escape(text('N-MORE-WARNINGS', lang, n=len(said) - limit))}[/]")
     return lines
