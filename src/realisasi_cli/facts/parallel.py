@@ -17,6 +17,7 @@ of small files (``share_cores``).
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -147,7 +148,10 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-_forks_reset: list[bool] = []  # whether ``_default_signals`` is registered to run after a fork
+@functools.cache
+def _reset_signals_after_fork() -> None:
+    """``_default_signals`` registered to run in every forked child, once per process."""
+    os.register_at_fork(after_in_child=_default_signals)
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -158,9 +162,7 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
 
     method = _start_method()
     if method == "fork":
-        if not _forks_reset:
-            os.register_at_fork(after_in_child=_default_signals)
-            _forks_reset.append(True)
+        _reset_signals_after_fork()
         for stream in (sys.stdout, sys.stderr):  # what a child flushes on leaving is not written twice
             with suppress(Exception):
                 stream.flush()

@@ -89,7 +89,7 @@ def _by_row(spending: pl.DataFrame, names: list[str]) -> tuple[list[int], list[M
                 checked.append((i, sums))
     mismatches = [
         (rows[i], codes[i], name, values[i] or 0.0, summed)
-        for name, values, k in zip(names, amounts, range(len(names)), strict=True)
+        for k, (name, values) in enumerate(zip(names, amounts, strict=True))
         for i, sums in checked
         if not _agrees(values[i], summed := sums[k])
     ]
@@ -159,7 +159,7 @@ def _leaves(name: str) -> str:
     return f"{name}_leaves"
 
 
-def _agree(name: str) -> pl.Expr:
+def _agrees_in_frame(name: str) -> pl.Expr:
     return (pl.col(name).fill_null(0) - pl.col(_leaves(name)).fill_null(0)).abs() <= TOLERANCE
 
 
@@ -171,12 +171,13 @@ def _by_window(spending: pl.DataFrame, names: list[str]) -> tuple[list[int], lis
     blocks = _blocks(frame, names)
     # one leaf equal to the row above it is no evidence: two line items may cost the same
     old_style = pl.col("account_code").str.contains(_OLD_STYLE)
-    summed = ((pl.col("leaves") >= 2) | old_style) & pl.all_horizontal([_agree(n) for n in names])
+    summed = ((pl.col("leaves") >= 2) | old_style) & pl.all_horizontal([_agrees_in_frame(n) for n in names])
     confirmed = fr.filter_rows(blocks, pl.col("under") | summed)
     checked = fr.filter_rows(confirmed, pl.col("under") & pl.col("pure"))
     mismatches: list[Mismatch] = []
     for name in names:
-        disagree = fr.filter_rows(checked, ~_agree(name)).select("row", "account_code", name, _leaves(name))
+        disagree = fr.filter_rows(checked, ~_agrees_in_frame(name))
+        disagree = disagree.select("row", "account_code", name, _leaves(name))
         mismatches.extend(
             (row, code, name, shown or 0.0, summed) for row, code, shown, summed in disagree.iter_rows()
         )

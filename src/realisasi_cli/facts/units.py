@@ -85,11 +85,12 @@ def apply_units(dataset: Dataset, entries: list[UnitEntry]) -> Dataset:
     if not patterned and not named:
         return dataset
     files = dataset.sources.select("source", "file").iter_rows()
+    patterns = [(e, _file_pattern(e.pattern)) for e in patterned]
     owner: dict[int, UnitEntry] = {}
     named_files: set[str] = set()
     for source, file in files:
         name = Path(file).name.lower()
-        match = next((e for e in patterned if fnmatch.fnmatch(name, _file_pattern(e.pattern))), None)
+        match = next((e for e, pattern in patterns if fnmatch.fnmatch(name, pattern)), None)
         if match is not None:
             owner[source] = match
             named_files.add(str(file))

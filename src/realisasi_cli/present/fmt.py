@@ -35,11 +35,8 @@ def rupiah(value: float | None, lang: str = "id") -> str:
         return "-"
     assert value is not None
     whole = round(value)
-    return (
-        ("-" if whole < 0 else "")
-        + "Rp"
-        + str(format_decimal(abs(whole), format="#,##0", locale=LOCALES[lang]))
-    )
+    digits = format_decimal(abs(whole), format="#,##0", locale=LOCALES[lang])
+    return f"{'-' if whole < 0 else ''}Rp{digits}"
 
 
 def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:
