@@ -235,3 +235,31 @@ def test_a_cash_plan_given_as_the_export_says_what_it_is(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "anggaran_kas_7.xlsx" in result.stderr and "--plan" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_units_own_plan_is_its_target_to_date_in_the_ranking_and_the_brief(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500), ("Dinas Lain", 2000, 600)])
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    units = {u["name"]: u for u in doc["units"]}
+    # Dinas Contoh's plan through October: 800 of its 1.000
+    assert units["Dinas Contoh"]["pace"]["target_to_date_pct"] == pytest.approx(80.0)
+    assert units["Dinas Contoh"]["pace"]["gap_to_date_pp"] == pytest.approx(50.0 - 80.0)
+    # Dinas Lain has no plan: the default targets on 31 October, 65 + 30 × 31/92
+    default = 65 + 30 * 31 / 92
+    assert units["Dinas Lain"]["pace"]["target_to_date_pct"] == pytest.approx(default, abs=1e-4)
+    # the government's target: the two weighted by budget, 1.000 and 2.000
+    weighted = (80.0 * 1000 + default * 2000) / 3000
+    assert doc["pace"]["target_to_date_pct"] == pytest.approx(weighted, abs=1e-4)
+    assert doc["pace"]["gap_to_date_pp"] == pytest.approx(100 * 1100 / 3000 - weighted, abs=1e-4)
+
+    out = tmp_path / "brief.html"
+    result = runner.invoke(app, ["brief", str(export), "--plan", str(plan), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert f"{weighted:.2f}%".replace(".", ",") in text  # 76,74%: the summary's target to date
+    # TW IV's target at its end: Dinas Contoh's whole plan (100 %) and 95 %, weighted: 96,67 %
+    assert "Target TW IV 96,67%" in text
+    # each unit's gap is to its own target: Dinas Contoh −30,0 pp, Dinas Lain 30 − 75,11
+    assert "-30,0 pp" in text
+    assert f"{30 - default:.1f} pp".replace(".", ",") in text

@@ -19,6 +19,7 @@ from realisasi_cli.cli.options import (
     LastYearOption,
     OutputOption,
     PendapatanOption,
+    PlanOption,
     PreviousOption,
     QuietOption,
     RollupOption,
@@ -69,12 +70,13 @@ def rank(
     ] = False,
     targets: TargetsOption = None,
     last_year: LastYearOption = None,
+    plan: PlanOption = None,
 ) -> None:
     """Rank units by absorption (realisasi ÷ pagu): the bottom 10 by default."""
     check_selection(bottom, top, all_units)
     chosen = format_for(fmt_, output)
     check_dialect(csv_dialect, chosen)
-    check_output(output, inputs + [p for p in (previous, last_year) if p is not None])
+    check_output(output, inputs + [p for p in (previous, last_year, plan) if p is not None])
     run = prepare(
         inputs,
         revenue=pendapatan,
@@ -89,6 +91,7 @@ def rank(
         previous=previous,
         table=chosen is Format.table,
         last_year=last_year,
+        plan=plan,
     )
     from realisasi_cli.metrics.evaluate import evaluate
     from realisasi_cli.present import report
@@ -103,6 +106,7 @@ def rank(
         selection.bottom,
         paced=with_pace,
         by_quarter=False,
+        plan=run.plan,
         stale_days=run.config.stale_days,
         last_year_data=run.last_year,
         expected=run.expected,

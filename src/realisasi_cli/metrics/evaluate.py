@@ -45,14 +45,15 @@ class Evaluation:
     not_reported: NotReported | None = None  # units expected without data, stale or with nothing realized
 
     # where no quarters are built (rank): the units whose cumulative realization fell between
-    # snapshots, which the quarters' warnings say otherwise
+    # snapshots, and what matching the cash plans found, which the quarters' warnings say otherwise
     decreases: list[Warning_] = field(default_factory=list)
+    plan_warnings: list[Warning_] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Warning_]:
         """What the units' data dates call for (undated, stale, not year-to-date), then the falls
-        of cumulative realization where no quarters say them."""
-        return [*date_warnings(self.freshness, self.stale_days), *self.decreases]
+        of cumulative realization and the cash plans' warnings where no quarters say them."""
+        return [*date_warnings(self.freshness, self.stale_days), *self.decreases, *self.plan_warnings]
 
     stale_days: int = DEFAULT_STALE_DAYS
 
@@ -69,10 +70,14 @@ class Evaluation:
     @property
     def current_target(self) -> tuple[int, float, float] | None:
         """The quarter the as-of date falls in, its cumulative target, and the target on the
-        as-of date (pro-rated by days within the quarter)."""
+        as-of date (pro-rated by days within the quarter); where units have their own cash
+        plans, the units' targets weighted by budget (``with_pace``)."""
         if self.as_of is None:
             return None
         quarter = quarter_of(self.as_of)
+        full, to_date = self.pace.get("target_quarter_pct"), self.pace.get("target_to_date_pct")
+        if self.ranking.plans is not None and full is not None and to_date is not None:
+            return quarter, full, to_date  # the units' own plans, weighted by budget
         return quarter, self.targets[quarter - 1], target_on(self.targets, self.as_of)
 
 
@@ -142,7 +147,9 @@ def evaluate(
     if plan is not None:
         matched = match_plan(dataset, plan, options.aliases, options.rollup)
         series_data, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
-    ranking = rank(dataset.budget, dataset.realization, dataset.sources, options, dataset.physical)
+    ranking = rank(
+        dataset.budget, dataset.realization, dataset.sources, options, dataset.physical, plan_facts
+    )
     changes = changes_since(ranking, dataset, previous, options, bottom)
     total_pace: dict[str, float | None] = {}
     if paced:
@@ -177,6 +184,7 @@ def evaluate(
         decreases=[]
         if shown is not None
         else decreases(dataset.budget, dataset.realization, dataset.sources, options),
+        plan_warnings=[] if shown is not None else plan_warnings,
     )
 
 

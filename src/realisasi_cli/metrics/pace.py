@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 
 from realisasi_cli.metrics.ranking import Ranking
-from realisasi_cli.metrics.targets import target_on, targets_on
+from realisasi_cli.metrics.targets import plan_to_date, target_on, targets_on
+from realisasi_cli.metrics.units import absorption
 
 
 def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
@@ -35,7 +36,9 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     """The ranking with pace columns on every unit, and the whole government's pace.
 
     Each unit's target to date is taken on its own data date (the ranking's where it has none),
-    and its gap is measured against it.
+    and its gap is measured against it: the unit's own cash plan to that day where it has one
+    (``Ranking.plans``), else ``targets``. With own plans, the government's target is the units'
+    targets weighted by their budgets, as in the quarters.
     """
     year_end_target = float(targets[-1])
     units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), ranking.as_of, year_end_target))
@@ -44,15 +47,57 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
         if "as_of" in units.columns
         else (pl.lit(ranking.as_of, dtype=pl.Date))
     )
-    units = units.with_columns(target_to_date_pct=targets_on(targets, day)).with_columns(
-        gap_to_date_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct")
-    )
+    units = units.with_columns(target_to_date_pct=targets_on(targets, day))
+    plans = ranking.plans
+    own = plans is not None and plans.height > 0
+    if plans is not None and own:
+        units = _own_targets(units, plans, day, targets)
+    units = units.with_columns(gap_to_date_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct"))
     exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
     to_date = target_on(targets, ranking.as_of) if ranking.as_of is not None else None
+    if own:
+        to_date = _weighted(units, "target_to_date_pct")
+        total["target_quarter_pct"] = _weighted(units, "target_quarter_pct")
     total["target_to_date_pct"] = to_date
     total["gap_to_date_pp"] = (
         None if to_date is None or ranking.total_pct is None else ranking.total_pct - to_date
     )
     return replace(ranking, units=units), total
+
+
+def _own_targets(
+    units: pl.DataFrame, plans: pl.DataFrame, day: pl.Expr, targets: Sequence[float]
+) -> pl.DataFrame:
+    """``target_to_date_pct`` of the units with a cash plan replaced by their plan to their data
+    date, as a % of their budget; ``target_quarter_pct``: the target at that quarter's end."""
+    keys = units.select("unit", at=day)
+    quarter_end = pl.date(pl.col("at").dt.year(), pl.col("at").dt.quarter() * 3, 1).dt.month_end()
+    monthly = plans.select("unit", "period_start", "period_end", "planned")
+    to_date = plan_to_date(monthly, keys).select("unit", to_date="plan_to_date")
+    full = plan_to_date(monthly, keys.select("unit", at=quarter_end)).select("unit", full="plan_to_date")
+    planned = pl.col("unit").is_in(plans["unit"].unique().implode()) & day.is_not_null()
+    default = day.dt.quarter().replace_strict(
+        {q: float(targets[q - 1]) for q in range(1, 5)}, default=None, return_dtype=pl.Float64
+    )
+    return (
+        units.join(to_date, on="unit", how="left")
+        .join(full, on="unit", how="left")
+        .with_columns(
+            target_to_date_pct=pl.when(planned)
+            .then(absorption(pl.col("to_date"), pl.col("budget")))
+            .otherwise(pl.col("target_to_date_pct")),
+            target_quarter_pct=pl.when(planned)
+            .then(absorption(pl.col("full"), pl.col("budget")))
+            .otherwise(default),
+        )
+        .drop("to_date", "full")
+    )
+
+
+def _weighted(units: pl.DataFrame, column: str) -> float | None:
+    """The units' ``column`` weighted by their budgets (those where it is known)."""
+    known = units.filter(pl.col(column).is_not_null() & (pl.col("budget") != 0))
+    weight = float(known["budget"].sum())
+    return float((known[column] * known["budget"]).sum()) / weight if weight else None

@@ -10,7 +10,7 @@ import polars as pl
 
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.metrics.ranking import unit_totals
-from realisasi_cli.metrics.targets import plan_to_date, targets_on
+from realisasi_cli.metrics.targets import latest_plan, plan_months, plan_to_date, targets_on
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify
 from realisasi_cli.vocabulary import categories_within
 
@@ -132,15 +132,7 @@ def quarters(
     a % of its budget, and the deviation from plan is reported too.
     """
     budget, realization = condense(budget, realization)
-    extra = (
-        [
-            plan.group_by("source", "unit_code", "unit_name", "category", "period_start", "period_end").agg(
-                pl.col("planned").sum()
-            )
-        ]
-        if plan is not None
-        else []
-    )
+    extra = [plan_months(plan)] if plan is not None else []
     budget, realization, *keyed = identify(
         budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
     )
@@ -263,7 +255,7 @@ def _with_targets(
     units = units.with_columns(target_pct=default, target_to_date_pct=default_to_date)
     if planned is None:
         return units.drop("quarter_end")
-    monthly = _latest_plan(planned)
+    monthly = latest_plan(planned)
     has_plan = pl.col("unit").is_in(monthly["unit"].unique().implode())
     keys = units.select("unit", "quarter", "quarter_end", day=at)
     full = plan_to_date(monthly, keys.select("unit", "quarter", at="quarter_end"))
@@ -281,12 +273,6 @@ def _with_targets(
         )
         .drop("quarter_end")
     )
-
-
-def _latest_plan(planned: pl.DataFrame) -> pl.DataFrame:
-    """Each unit's monthly plan from its latest plan source."""
-    latest = planned.group_by("unit").agg(pl.col("source").max())
-    return planned.join(latest, on=["unit", "source"]).filter(pl.col("period_end").is_not_null())
 
 
 def _deviation(plan: str, realized: str = "cumulative") -> pl.Expr:

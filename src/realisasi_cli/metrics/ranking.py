@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 
+from realisasi_cli.metrics.targets import latest_plan, plan_months
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify, latest_of, latest_sources
 from realisasi_cli.vocabulary import CATEGORY_PARENT, categories_within
 
@@ -118,6 +119,8 @@ class Ranking:
     categories: pl.DataFrame | None  # per unit and top-level category
     physical: pl.DataFrame | None = None  # unit, realized_pct, target_pct (realisasi fisik)
     domain: str = "belanja"  # "pendapatan": the budgets are revenue targets
+    # unit, period_start, period_end, planned: the own cash plan of each unit that has one
+    plans: pl.DataFrame | None = None
 
     @property
     def total_pct(self) -> float | None:
@@ -136,15 +139,23 @@ def rank(
     sources: pl.DataFrame,
     options: RankOptions,
     physical: pl.DataFrame | None = None,
+    plan: pl.DataFrame | None = None,
 ) -> Ranking:
-    """Rank units by absorption: 1 = highest; listed lowest first, ties by name."""
+    """Rank units by absorption: 1 = highest; listed lowest first, ties by name. ``plan`` (cash
+    plans matched to the units, ``match_plan``) gives the units it covers their own plans."""
     budget, realization = condense(budget, realization)
-    extra = [physical] if physical is not None and physical.height else []
+    with_physical = physical is not None and physical.height > 0
+    extra = [physical] if physical is not None and with_physical else []
+    if plan is not None:
+        extra.append(plan_months(plan))
     budget, realization, *keyed = identify(
         budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
     )
     latest = latest_sources(budget, realization, sources)
-    progress = physical_progress(keyed[0], latest) if keyed else None
+    progress = physical_progress(keyed[0], latest) if with_physical else None
+    plans = latest_plan(keyed[-1]) if plan is not None else None
+    if plans is not None and options.category is not None:
+        plans = plans.filter(pl.col("category").is_in(categories_within(options.category)))
     totals = unit_totals(budget, realization, sources, options.category, latest)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
     ranked = (
@@ -194,6 +205,7 @@ def rank(
         categories=breakdown,
         physical=progress,
         domain=options.domain,
+        plans=plans,
     )
 
 

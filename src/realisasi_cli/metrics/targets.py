@@ -53,3 +53,17 @@ def plan_to_date(monthly: pl.DataFrame, at: pl.DataFrame) -> pl.DataFrame:
         .agg(plan_to_date=(pl.col("planned") * share).sum())
     )
     return keyed.join(through, on="_at_row", how="left").drop("_at_row")
+
+
+def plan_months(plan: pl.DataFrame) -> pl.DataFrame:
+    """Cash-plan facts summed per unit, category and month (or quarter) of each plan source,
+    the frame ``identify`` keys as it keys the realization."""
+    return plan.group_by("source", "unit_code", "unit_name", "category", "period_start", "period_end").agg(
+        pl.col("planned").sum()
+    )
+
+
+def latest_plan(planned: pl.DataFrame) -> pl.DataFrame:
+    """Each unit's monthly plan from its latest plan source (``planned`` keyed by unit)."""
+    latest = planned.group_by("unit").agg(pl.col("source").max())
+    return planned.join(latest, on=["unit", "source"]).filter(pl.col("period_end").is_not_null())

@@ -265,6 +265,21 @@ def build_brief(
     # the units' gap is measured against what the summary shows: the target, else the threshold
     reference_pct = limit
     reference_label = _cut_name(reference_pct, target, ranking.threshold, lang)
+    # units with their own cash plan are measured against it (``with_pace``), the others
+    # against the targets on their data date
+    own_plans = (
+        ranking.plans is not None
+        and ranking.plans.height > 0
+        and "target_to_date_pct" in ranking.units.columns
+    )
+    if own_plans:
+        reference_label = labels["own_plan_reference"]
+
+    def gap(unit: dict[str, Any]) -> float | None:
+        if unit["absorption_pct"] is None:
+            return None
+        reference = unit["target_to_date_pct"] if own_plans else reference_pct
+        return None if reference is None else float(unit["absorption_pct"]) - reference
 
     modal: dict[str, float | None] = {}
     if ranking.categories is not None:
@@ -283,7 +298,7 @@ def build_brief(
             absorption_pct=_num(u["absorption_pct"]),
             band=bands.of(u["absorption_pct"]),
             mark=BAND_MARKS[bands.of(u["absorption_pct"])],
-            gap_pp=None if u["absorption_pct"] is None else float(u["absorption_pct"]) - reference_pct,
+            gap_pp=gap(u),
             change_pp=_num(changes.change_pp.get(u["unit"])) if changes is not None else None,
             modal_pct=modal.get(u["unit"]),
             as_of=u.get("as_of"),
