@@ -235,6 +235,8 @@ def brief(
         document = render_pdf(context, template)
     else:
         document = render_brief(context, chosen.value, template)
-    print_warnings(dataset.warnings, quiet, language)
+    from realisasi_cli.present.briefing import noted
+
+    print_warnings(noted(evaluation, dataset), quiet, language)  # what the document notes
     emit(document, output)
     written(output, quiet)

@@ -173,11 +173,10 @@ class FileNote:
 
 @dataclass
 class WarningNote:
-    """A warning from reading, located by file name, sheet and row."""
+    """A warning from reading, located: the file's name, its sheet or sheets and row
+    (``present.located``; empty for a warning of no one file), and what it says."""
 
-    file: str
-    sheet: str | None
-    row: int | None
+    where: str
     message: str
 
 

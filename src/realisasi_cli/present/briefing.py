@@ -42,7 +42,7 @@ from realisasi_cli.vocabulary import QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.config import BriefSettings
-    from realisasi_cli.facts.schema import Dataset
+    from realisasi_cli.facts.schema import Dataset, Warning_
     from realisasi_cli.metrics.ranking import Ranking
 from realisasi_cli.metrics.evaluate import Evaluation
 
@@ -77,12 +77,19 @@ def _file_notes(dataset: Dataset, labels: dict[str, str], lang: str) -> list[Fil
     return list(notes.values())
 
 
-def _warnings(evaluation: Evaluation, dataset: Dataset, lang: str) -> list[WarningNote]:
-    """Every warning in the document's language, naming files without the folders of this machine."""
+def noted(evaluation: Evaluation, dataset: Dataset) -> list[Warning_]:
+    """The warnings the brief notes, in its order: reading, the units' dates, the quarters'."""
     shown = [*dataset.warnings, *evaluation.warnings]
     if evaluation.quarters is not None:
         shown += evaluation.quarters.warnings
-    return [WarningNote(Path(w.file).name, w.sheet, w.row, w.detail.text(lang, short=True)) for w in shown]
+    return shown
+
+
+def _warnings(evaluation: Evaluation, dataset: Dataset, lang: str) -> list[WarningNote]:
+    """Every warning in the document's language, naming files without the folders of this machine."""
+    from realisasi_cli.present.located import located
+
+    return [WarningNote(where, message) for where, message in located(noted(evaluation, dataset), lang)]
 
 
 def _coverage(row: dict[str, Any], lang: str) -> str:

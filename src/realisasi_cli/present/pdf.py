@@ -18,7 +18,7 @@ from realisasi_cli.errors import RenderError, UsageError
 from realisasi_cli.present import fmt
 
 if TYPE_CHECKING:
-    from realisasi_cli.present.brief_context import BriefContext, FileNote, Summary, WarningNote
+    from realisasi_cli.present.brief_context import BriefContext, FileNote, Summary
 
 TEMPLATE = "brief.typ"
 INPUT_KEY = "brief"  # the template reads ``json(bytes(sys.inputs.brief))``
@@ -307,16 +307,6 @@ def _quarters(context: BriefContext) -> dict[str, Any]:
     }
 
 
-def _where(warning: WarningNote, labels: dict[str, str]) -> str:
-    """Where a warning is, before its message: file, sheet and row; nothing for a warning of no
-    one file (the units' dates)."""
-    if not warning.file:
-        return ""
-    sheet = f" [{warning.sheet}]" if warning.sheet else ""
-    row = f" {labels['row']} {warning.row}" if warning.row else ""
-    return f"{warning.file}{sheet}{row}: "
-
-
 def _notes(context: BriefContext) -> dict[str, Any]:
     labels, lang = context.labels, context.lang
     files = [_file_line(f, labels, lang) for f in context.files]
@@ -326,7 +316,7 @@ def _notes(context: BriefContext) -> dict[str, Any]:
         rules.append(f"{labels['deviation_formula']}.")
     targets = ", ".join(f"{q.name} {fmt.percent(q.target_pct, lang, 0)}" for q in context.quarters)
     rules.append(f"{labels['targets_note']}: {targets} ({labels['targets_caveat']})")
-    warnings = [_where(w, labels) + w.message for w in context.warnings]
+    warnings = [f"{w.where}: {w.message}" if w.where else w.message for w in context.warnings]
     return {
         "files": files,
         "rules": rules,
