@@ -36,3 +36,5 @@ def test_the_brief_and_its_stderr_note_the_same_warnings_a_files_copies_on_one_l
         assert "Salin1]" not in said and "[Salin2]" not in said
         # the fall between the two snapshots, which stderr used to leave to the document
         assert "Rp400 (30 Juni 2026) menjadi Rp300 (31 Juli 2026)" in said
+    # the notes count the sheet that is data, not its copies left out
+    assert "<strong>juli.xlsx</strong>: 1 sheet," in page

@@ -263,3 +263,19 @@ def test_a_units_own_plan_is_its_target_to_date_in_the_ranking_and_the_brief(tmp
     # each unit's gap is to its own target: Dinas Contoh −30,0 pp, Dinas Lain 30 − 75,11
     assert "-30,0 pp" in text
     assert f"{30 - default:.1f} pp".replace(".", ",") in text
+
+
+def test_the_brief_notes_a_plan_among_the_inputs_as_a_plan_not_as_data(tmp_path: Path) -> None:
+    folder = tmp_path / "dinas"
+    folder.mkdir()
+    lra(folder / "7_lra.xlsx", [("Dinas Contoh", 1000, 450)])
+    row_wise_plan(folder / "anggaran_kas_7.xlsx", "DINAS CONTOH")
+    out = tmp_path / "brief.html"
+    result = runner.invoke(app, ["brief", str(folder), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert (
+        "<strong>anggaran_kas_7.xlsx</strong>: rencana anggaran kas: target perangkat daerahnya sendiri"
+        in page
+    )
+    assert "<strong>7_lra.xlsx</strong>: 1 sheet, data per 31 Oktober 2023" in page

@@ -169,6 +169,7 @@ class FileNote:
     as_of_from: list[str]  # where the dates came from ("judul", "nama berkas", …)
     budget_columns: list[str]  # header text of the budget columns used
     skipped: str | None  # why the file was skipped, when it was
+    role: str | None = None  # what the file is instead, where no sheet of it is data: a cash plan
 
 
 @dataclass

@@ -54,10 +54,15 @@ def _num(value: Any) -> float | None:
 
 
 def _file_notes(dataset: Dataset, labels: dict[str, str], lang: str) -> list[FileNote]:
+    """Each input file: the sheets of it that are data, their dates and budget columns; a file
+    none of whose sheets is data says what it is instead (a cash plan, or nothing used)."""
     notes: dict[Path, FileNote] = {}
+    plans: set[Path] = set()
     for sheet in dataset.sheets:
         note = notes.setdefault(sheet.file, FileNote(sheet.file.name, 0, [], [], [], None))
-        if sheet.facts is None or sheet.layout is None:
+        if sheet.kind == "plan":
+            plans.add(sheet.file)
+        if sheet.facts is None or sheet.layout is None or not sheet.used:
             continue
         note.sheets += 1
         if sheet.as_of is not None and sheet.as_of not in note.as_of:
@@ -72,8 +77,10 @@ def _file_notes(dataset: Dataset, labels: dict[str, str], lang: str) -> list[Fil
                 note.budget_columns.append(header)
     for path, why in dataset.skipped_files:
         notes.setdefault(path, FileNote(path.name, 0, [], [], [], None)).skipped = why.text(lang, short=True)
-    for note in notes.values():
+    for path, note in notes.items():
         note.as_of.sort()
+        if not note.sheets and not note.skipped:
+            note.role = labels["plan_file" if path in plans else "file_not_used"]
     return list(notes.values())
 
 

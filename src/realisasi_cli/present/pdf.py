@@ -136,6 +136,8 @@ def _file_line(note: FileNote, labels: dict[str, str], lang: str, previous: bool
     """One file of the notes: its name (bold in the PDF) and what was read from it."""
     if note.skipped:
         return {"lead": "", "name": note.name, "text": f": {labels['skipped']}: {note.skipped}"}
+    if note.role:
+        return {"lead": "", "name": note.name, "text": f": {note.role}"}
     used = f"{labels['budget_used']}: {'; '.join(note.budget_columns)}"
     dated = f"{labels['as_of'].lower()} {_dates(note.as_of, labels, lang)}"
     if previous:
