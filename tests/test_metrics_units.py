@@ -279,6 +279,29 @@ def test_the_pace_needed_is_zero_once_the_target_is_reached() -> None:
     assert total["needed_monthly_pct"] == 0.0
 
 
+def test_each_units_pace_is_on_its_own_data_date() -> None:
+    oct31, nov30 = date(2024, 10, 31), date(2024, 11, 30)
+    ranking = rank(
+        budget((0, "1", "Dinas A", None, 100.0), (1, "2", "Dinas B", None, 100.0)),
+        realization(
+            (0, "1", "Dinas A", None, (JAN1, oct31), 50.0), (1, "2", "Dinas B", None, (JAN1, nov30), 66.0)
+        ),
+        sources(oct31, nov30),
+        RankOptions(),
+    )
+    paced, total = with_pace(ranking, (15.0, 40.0, 65.0, 95.0))
+    rows = {r["name"]: r for r in paced.units.iter_rows(named=True)}
+    # Dinas A's export stands at 31 October: ten months gone, two to go
+    assert rows["Dinas A"]["monthly_pct"] == pytest.approx(5.0)
+    assert rows["Dinas A"]["projected_pct"] == pytest.approx(60.0)
+    assert rows["Dinas A"]["needed_monthly_pct"] == pytest.approx((95 - 50) / 2)
+    # Dinas B's at 30 November: eleven months gone
+    assert rows["Dinas B"]["monthly_pct"] == pytest.approx(6.0)
+    assert rows["Dinas B"]["needed_monthly_pct"] == pytest.approx(95 - 66.0)
+    # the whole government's on the newest date: 116 of 200 over eleven months
+    assert total["monthly_pct"] == pytest.approx(58 / 11)
+
+
 def test_the_pace_is_unknown_without_an_as_of_date() -> None:
     ranking = rank(
         budget((0, "1", "Dinas A", None, 100.0)),

@@ -279,3 +279,13 @@ def test_the_brief_notes_a_plan_among_the_inputs_as_a_plan_not_as_data(tmp_path:
         in page
     )
     assert "<strong>7_lra.xlsx</strong>: 1 sheet, data per 31 Oktober 2023" in page
+
+
+def test_a_plans_realisasi_months_after_the_export_do_not_move_its_date(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")  # realisasi through October: 500
+    # the LRA stands at 31 August: 360, what the plan's Realisasi row says through August
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 360)], title="s.d. 31 Agustus 2023")
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    assert doc["as_of"] == "2023-08-31"
+    (unit,) = doc["units"]
+    assert [q["cumulative"] for q in unit["quarters"]] == [60, 240, 360]  # no TW IV of the plan's

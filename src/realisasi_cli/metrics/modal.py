@@ -28,8 +28,9 @@ def category_ranking(
     ranking: Ranking, targets: Sequence[float], category: str = "modal", as_of: date | None = None
 ) -> pl.DataFrame:
     """The ranked units with a budget in ``category`` (> 0), lowest absorption in it first (ties
-    by name): budget, realized, absorption_pct, the category's target on the unit's data date
-    (``as_of`` where the unit has none) and the gap to it in pp. Empty without categories."""
+    by name): budget, realized, absorption_pct, the unit's data date (null where it has none),
+    the category's target on it (on ``as_of`` where it has none) and the gap to it in pp. Empty
+    without categories."""
     if ranking.categories is None:
         return pl.DataFrame(schema=_COLUMNS)
     own = ranking.categories.filter((pl.col("top") == category) & (pl.col("budget") > 0)).select(
@@ -39,8 +40,7 @@ def category_ranking(
     day = pl.coalesce(pl.col("unit_as_of"), pl.lit(as_of, dtype=pl.Date))
     return (
         own.join(units, on="unit")
-        .with_columns(as_of=day)
-        .with_columns(target_to_date_pct=targets_on(targets, pl.col("as_of")))
+        .with_columns(target_to_date_pct=targets_on(targets, day), as_of=pl.col("unit_as_of"))
         .with_columns(gap_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct"))
         .sort(["absorption_pct", "name"])
         .select(list(_COLUMNS))

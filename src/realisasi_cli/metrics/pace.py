@@ -14,20 +14,19 @@ from realisasi_cli.metrics.targets import plan_to_date, target_on, targets_on
 from realisasi_cli.metrics.units import absorption
 
 
-def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) -> dict[str, pl.Expr]:
-    """Average monthly absorption so far, the year-end projection, and the monthly pace needed."""
+def pace(cumulative_pct: pl.Expr, as_of: date | pl.Expr | None, year_end_target: float) -> dict[str, pl.Expr]:
+    """Average monthly absorption so far, the year-end projection, and the monthly pace needed,
+    as of a day or of a column of days (each unit's own data date)."""
     if as_of is None:
         none = pl.lit(None, dtype=pl.Float64)
         return {"monthly_pct": none, "projected_pct": none, "needed_monthly_pct": none}
-    import calendar
-
-    elapsed = as_of.month - 1 + as_of.day / calendar.monthrange(as_of.year, as_of.month)[1]
+    day = as_of if isinstance(as_of, pl.Expr) else pl.lit(as_of, dtype=pl.Date)
+    # months gone: the month's days pro-rated (10 November: 10 + 10/30)
+    elapsed = (day.dt.month() - 1) + day.dt.day() / day.dt.month_end().dt.day()
     remaining = 12 - elapsed
-    monthly = cumulative_pct / elapsed if elapsed > 0 else pl.lit(None, dtype=pl.Float64)
-    needed = (
+    monthly = pl.when(elapsed > 0).then(cumulative_pct / elapsed)
+    needed = pl.when(remaining > 0).then(
         ((pl.lit(year_end_target) - cumulative_pct) / remaining).clip(lower_bound=0.0)
-        if remaining > 0
-        else pl.lit(None, dtype=pl.Float64)
     )
     return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}
 
@@ -35,18 +34,18 @@ def pace(cumulative_pct: pl.Expr, as_of: date | None, year_end_target: float) ->
 def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict[str, float | None]]:
     """The ranking with pace columns on every unit, and the whole government's pace.
 
-    Each unit's target to date is taken on its own data date (the ranking's where it has none),
+    Each unit's pace and target to date are taken on its own data date (the ranking's where it has none),
     and its gap is measured against it: the unit's own cash plan to that day where it has one
     (``Ranking.plans``), else ``targets``. With own plans, the government's target is the units'
     targets weighted by their budgets, as in the quarters.
     """
     year_end_target = float(targets[-1])
-    units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), ranking.as_of, year_end_target))
     day = (
         pl.coalesce(pl.col("as_of"), pl.lit(ranking.as_of, dtype=pl.Date))
-        if "as_of" in units.columns
+        if "as_of" in ranking.units.columns
         else (pl.lit(ranking.as_of, dtype=pl.Date))
     )
+    units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), day, year_end_target))
     units = units.with_columns(target_to_date_pct=targets_on(targets, day))
     plans = ranking.plans
     own = plans is not None and plans.height > 0

@@ -120,7 +120,8 @@ def _agreeing(
     unit's latest export, they come near that export's realization (``AGREE_FACTOR``): a
     Realisasi row filled in month by month. Where they do not (a row with only October filled in
     beside an LRA to August: Rp0 against Rp3.6 billion), the plan's realization is no account of
-    the unit's months and is left out: (file, unit, plan's sum, export's, the date) of each."""
+    the unit's months and is left out: (file, unit, plan's sum, export's, the date) of each.
+    The months after the unit's latest export are left out too."""
     keys = ["unit_code", "unit_name"]
     dated = dataset.realization.join(dataset.sources.select("source", "as_of"), on="source").filter(
         pl.col("as_of").is_not_null()
@@ -139,6 +140,18 @@ def _agreeing(
     low, high = pl.min_horizontal("plan", "export"), pl.max_horizontal("plan", "export")
     off = to_date.filter((high > AGREE_FACTOR * low) & (high - low > 1.0)).sort("file", *keys)
     kept = realized.join(off.select("file", *keys), on=["file", *keys], how="anti", nulls_equal=True)
+    # the months after the unit's latest export are not yet its data: a plan's Realisasi row runs
+    # to December with nothing in the months to come, and would carry the data date there
+    until = exported.select(*keys, until="as_of")
+    kept = (
+        kept.join(until, on=keys, how="left", nulls_equal=True)
+        .filter(
+            pl.col("until").is_null()
+            | pl.col("period_end").is_null()
+            | (pl.col("period_end") <= pl.col("until"))
+        )
+        .drop("until")
+    )
     rows = off.select("file", *keys, "as_of", "export", "plan").iter_rows()
     return kept, [(file, name or code or "", plan, sent, day) for file, code, name, day, sent, plan in rows]
 

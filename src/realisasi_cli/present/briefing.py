@@ -279,20 +279,18 @@ def build_brief(
     # the units' gap is measured against what the summary shows: the target, else the threshold
     reference_pct = limit
     reference_label = _cut_name(reference_pct, target, ranking.threshold, lang)
-    # units with their own cash plan are measured against it (``with_pace``), the others
-    # against the targets on their data date
-    own_plans = (
-        ranking.plans is not None
-        and ranking.plans.height > 0
-        and "target_to_date_pct" in ranking.units.columns
-    )
-    if own_plans:
+    # each unit is measured against its target on its own data date, its own cash plan where it
+    # has one (``with_pace``), as rank --pace measures it: the summary's where they all share it
+    own = to_date_pct is not None and "target_to_date_pct" in ranking.units.columns
+    if own and ranking.plans is not None and ranking.plans.height > 0:
         reference_label = labels["own_plan_reference"]
+    elif own and evaluation.freshness.dates_differ:
+        reference_label = labels["own_date_reference"]
 
     def gap(unit: dict[str, Any]) -> float | None:
         if unit["absorption_pct"] is None:
             return None
-        reference = unit["target_to_date_pct"] if own_plans else reference_pct
+        reference = unit["target_to_date_pct"] if own else reference_pct
         return None if reference is None else float(unit["absorption_pct"]) - reference
 
     modal: dict[str, float | None] = {}
