@@ -289,3 +289,20 @@ def test_a_plans_realisasi_months_after_the_export_do_not_move_its_date(tmp_path
     assert doc["as_of"] == "2023-08-31"
     (unit,) = doc["units"]
     assert [q["cumulative"] for q in unit["quarters"]] == [60, 240, 360]  # no TW IV of the plan's
+
+
+@pytest.mark.parametrize(("budget", "used"), [(400, False), (2000, False), (1100, True), (850, True)])
+def test_a_plan_far_from_its_units_budget_is_named_and_not_used(
+    tmp_path: Path, budget: int, used: bool
+) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")  # 1.000 over the whole year
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", budget, 300)])
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    (unit,) = doc["units"]
+    warned = [w for w in doc["warnings"] if w["code"] == "W-PLAN-BUDGET-DIFFERS"]
+    if used:  # within a quarter of the budget: the plan through October, 800, is the target
+        assert not warned
+        assert unit["pace"]["target_to_date_pct"] == pytest.approx(100 * 800 / budget)
+    else:  # 2,5 or 0,5 times the budget: the default target on 31 October, 65 + 30 × 31/92
+        assert len(warned) == 1 and warned[0]["file"].endswith("ak.xlsx")
+        assert unit["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92, abs=1e-4)

@@ -933,6 +933,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the cash plan's Realisasi row in {path} for {unit} adds up to Rp{plan:.0f} to {day}, the export "
         "to Rp{export:.0f}: the plan's realization by month is not used",
     ),
+    "W-PLAN-BUDGET-DIFFERS": (
+        "rencana anggaran kas {path} untuk {unit} berjumlah Rp{plan:.0f} setahun, pagunya Rp{budget:.0f}: "
+        "bukan rencana pagu ini (rencana perangkat daerah lain?); {unit} diukur terhadap target bawaan",
+        "the cash plan {path} for {unit} adds up to Rp{plan:.0f} for the year, its budget to Rp{budget:.0f}: "
+        "not a plan of this budget (another unit's plan?); {unit} is measured against the default targets",
+    ),
     "W-PLAN-EMPTY": (
         "rencana anggaran kas di {path} tidak merencanakan apa pun (semua nilainya 0); "
         "{unit} diukur terhadap target bawaan",

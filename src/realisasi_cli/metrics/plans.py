@@ -111,6 +111,9 @@ def _rekey(frame: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
 # a plan's realization to an export's date agrees with the export's where neither is more than
 # this many times the other: a row filled in month by month, if not to the rupiah
 AGREE_FACTOR = 2.0
+# a plan is its unit's where its whole year is within this factor of the unit's budget: a plan
+# for the budget before a revision stays near it, another unit's plan seldom does
+BUDGET_FACTOR = 1.25
 
 
 def _agreeing(
@@ -154,6 +157,40 @@ def _agreeing(
     )
     rows = off.select("file", *keys, "as_of", "export", "plan").iter_rows()
     return kept, [(file, name or code or "", plan, sent, day) for file, code, name, day, sent, plan in rows]
+
+
+def _within_budget(planned: pl.DataFrame, dataset: Dataset) -> tuple[pl.DataFrame, list[Warning_]]:
+    """The plans that come near their unit's budget (within ``BUDGET_FACTOR``; below it only where
+    they reach December), and a warning for each that does not: another unit's plan, or a plan of
+    another budget, would give a target of 180 % or of 30 % by December; its unit keeps the
+    default targets."""
+    keys = ["unit_code", "unit_name"]
+    dated = dataset.budget.join(dataset.sources.select("source", "as_of"), on="source", how="left")
+    latest = dated.filter(
+        pl.col("source") == pl.col("source").sort_by(pl.col("as_of"), nulls_last=False).last().over(keys)
+    )
+    budgets = latest.group_by(keys).agg(budget=pl.col("budget").sum())
+    totals = (
+        planned.group_by("file", *keys)
+        .agg(pl.col("planned").sum(), whole_year=pl.col("period_end").dt.month().max() == 12)
+        .join(budgets, on=keys, how="inner", nulls_equal=True)
+    )
+    ratio = pl.col("planned") / pl.col("budget")
+    # a plan of the months to July (a RAK export's "Total Jan Jul") is short of the budget by right
+    short = pl.col("whole_year") & (ratio < 1 / BUDGET_FACTOR)
+    off = totals.filter((pl.col("budget") > 0) & ((ratio > BUDGET_FACTOR) | short)).drop("whole_year")
+    warnings = [
+        Warning_(
+            file,
+            None,
+            None,
+            "W-PLAN-BUDGET-DIFFERS",
+            {"path": Path(file).name, "unit": name or code or "", "plan": plan, "budget": budget},
+        )
+        for file, code, name, plan, budget in off.sort("file", *keys).iter_rows()
+    ]
+    kept = planned.join(off.select("file", *keys), on=["file", *keys], how="anti", nulls_equal=True)
+    return kept, warnings
 
 
 def match_plan(
@@ -210,6 +247,8 @@ def match_plan(
     planned = planned.join(
         empty.drop("planned"), on=["file", "unit_code", "unit_name"], how="anti", nulls_equal=True
     )
+    planned, off_budget = _within_budget(planned, dataset)
+    warnings += off_budget
     realized = _rekey(plan.realization, matched).join(
         other_year.select("file").unique(), on="file", how="anti"
     )
