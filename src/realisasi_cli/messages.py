@@ -826,6 +826,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "subtotal {what} tertulis {shown:.2f} tetapi rinciannya berjumlah {summed:.2f}; rinciannya yang dipakai",
         "subtotal {what} is {shown:.2f} but its rows add up to {summed:.2f}; the rows were used",
     ),
+    "W-TOTAL-ROW": (
+        "baris '{label}' tertulis {shown:.2f} di kolom {column} ({header}) tetapi baris di atasnya "
+        "berjumlah {summed:.2f}; baris-barisnya yang dipakai — periksa apakah ada baris yang hilang atau lebih",
+        "the row '{label}' shows {shown:.2f} in column {column} ({header}) but the rows it totals add up "
+        "to {summed:.2f}; the rows were used — check for a row missing or extra",
+    ),
     "W-SUBTOTAL-MORE": (
         "{n} selisih subtotal lainnya",
         "{n} more subtotal mismatches",

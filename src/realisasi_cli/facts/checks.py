@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from realisasi_cli import frames as fr
+from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.facts.schema import Warning_
@@ -37,6 +38,47 @@ def check_formulas(
                 {"n": len(below), "where": grid.where(r, c)},
             )
         )
+
+
+def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]) -> None:
+    """A JUMLAH row of a table without account codes whose amount is not the sum of the data rows
+    it totals: those since the total before it, all those above it, or (a total above the table)
+    all of them. The data rows are used; the warning says the table may be missing a row."""
+    if not measures:
+        return
+    reason = pl.col("reason")
+    totals = fr.filter_rows(rows, reason == "total")
+    if not totals.height:
+        return
+    names = [f"m{c.index}" for c in measures]
+    data = fr.filter_rows(rows, reason.is_null()).select("row", *names)
+    everything = [data.get_column(n).sum() for n in names]
+    previous = -1
+    said = [pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in ("description", "unit_name")]
+    labels = pl.when(said[0]).then("description").when(said[1]).then("unit_name").otherwise("unit_code")
+    for row, label, *stated in totals.select("row", labels, *names).iter_rows():
+        before = fr.filter_rows(data, pl.col("row") < row)
+        block = fr.filter_rows(before, pl.col("row") > previous)
+        previous = row
+        for column, name, shown, whole in zip(measures, names, stated, everything, strict=True):
+            sums = (block.get_column(name).sum(), before.get_column(name).sum(), whole)
+            if shown is None or any(abs(shown - summed) <= TOLERANCE for summed in sums):
+                continue
+            warnings.append(
+                Warning_(
+                    str(layout.grid.file),
+                    layout.grid.sheet,
+                    row + 1,
+                    "W-TOTAL-ROW",
+                    {
+                        "label": (label or "").strip(),
+                        "column": column.letter,
+                        "header": column.header,
+                        "shown": shown,
+                        "summed": sums[0] if block.height else sums[2],
+                    },
+                )
+            )
 
 
 def mark_subtotals(
@@ -76,6 +118,9 @@ def mark_subtotals(
     )
 
 
+_WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$"
+
+
 def warn_unparsed(
     layout: Layout, data: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
 ) -> None:
@@ -83,12 +128,16 @@ def warn_unparsed(
     for c in measures:
         if not data.get_column(f"m{c.index}").null_count():
             continue  # every cell an amount (the null count is known without a look)
-        # cells refused for what they read as are named by warn_refused
+        # cells refused for what they read as are named by warn_refused; in a row left out for
+        # having no amount, only a cell written as an amount was one unread ("1,234,567.00"; not
+        # "(Rp)" nor a signature's "NIP. 19710928 200701 1 002")
+        raw = pl.col(f"raw{c.index}")
         bad = fr.filter_rows(
             data,
             pl.col(f"m{c.index}").is_null()
-            & pl.col(f"raw{c.index}").is_not_null()
-            & pl.col(f"x{c.index}").is_null(),
+            & raw.is_not_null()
+            & pl.col(f"x{c.index}").is_null()
+            & (pl.col("reason").is_null() | raw.cast(pl.String).str.contains(_WRITTEN_AS_AMOUNT)),
         )
         if bad.height:
             row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)

@@ -257,6 +257,10 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
     return fr.filter_rows(headless, named_total).get_column("row")
 
 
+# data rows, and rows left out for having no amount (some of which held amounts unread)
+_kept_or_unread = pl.col("reason").is_null() | (pl.col("reason") == "no amounts")
+
+
 def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False) -> pl.DataFrame:
     """Stage 4: a ``reason`` per row that is not data (null for data rows).
 
@@ -470,9 +474,12 @@ def normalize(
     rows = row_reasons(rows, columns, revenue)
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
+    else:  # a rekap's JUMLAH row: what the rows above it must add up to
+        checks.warn_totals(layout, rows, columns.measures, warnings)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
     data = fr.filter_rows(rows, pl.col("reason").is_null())
-    checks.warn_unparsed(layout, data, columns.measures, warnings)
+    # a row whose amounts are all unreadable is no data row, yet what it held must be said
+    checks.warn_unparsed(layout, fr.filter_rows(rows, _kept_or_unread), columns.measures, warnings)
     checks.warn_amounts(layout, data, slots, warnings)
     data = checks.drop_negative_budgets(layout, data, slots, warnings)
     category = category_of_rows(data, rows, columns, layout, warnings, revenue)
