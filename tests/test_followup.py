@@ -577,7 +577,7 @@ def test_units_new_to_the_lowest_list_are_named_and_the_section_speaks_english(
     assert f"- Baru di daftar terendah (tidak ada di lembar): {', '.join(entered)}" in section(markdown)
     english = ok("brief", str(NOW), "--followup", str(sheet), "--lang", "en", "--meeting-date", "2023-11-15")
     part = english.stdout.split("## Follow-up of the previous meeting")[1]
-    dates = "data as of September 30, 2023 · meeting date October 16, 2023"  # read from the English title
+    dates = "data as of 30 September 2023 · meeting date 16 October 2023"  # read from the English title
     assert f"From the worksheet tindak-lanjut.xlsx · {dates}" in part
     assert "| No | Unit | % then | % now | Change | Now | Problems | Follow-up |" in part
     assert f"- New in the lowest list (not on the worksheet): {', '.join(entered)}" in part

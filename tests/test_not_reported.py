@@ -156,7 +156,7 @@ def test_a_unit_missing_from_the_newest_snapshot_is_named_with_its_last_date(tmp
     english = section(
         invoke("brief", str(folder), "--lang", "en", "-q").stdout, "Units that have not reported"
     )
-    assert rows(english) == [["-", "Dinas B", "latest data as of September 30, 2024"]]
+    assert rows(english) == [["-", "Dinas B", "latest data as of 30 September 2024"]]
 
 
 def test_stale_days_from_the_config_decides_what_is_old(tmp_path: Path) -> None:

@@ -387,7 +387,7 @@ def test_english_when_asked(evaluated: tuple[Evaluation, Dataset]) -> None:
 
     text, _ = render_summary(ctx)
 
-    assert ctx.subject == "Spending realization as of November 10, 2023: 62.5% (+5.9 pp)"
+    assert ctx.subject == "Spending realization as of 10 November 2023: 62.5% (+5.9 pp)"
     assert "10 of 32 units below 57%" in text and "TW IV" in text
 
 

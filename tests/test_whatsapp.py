@@ -93,7 +93,7 @@ def test_written_to_a_file_as_utf_8(exports: Path, tmp_path: Path) -> None:
 def test_english_with_lang_en(exports: Path) -> None:
     text = whatsapp(str(exports), "--lang", "en").stdout
     assert text.startswith(
-        "*Spending Realization*\n_as of November 10, 2023 · compared with September 30, 2023_"
+        "*Spending Realization*\n_as of 10 November 2023 · compared with 30 September 2023_"
     )
     assert "*10 lowest:*" in text and "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG 41.9% ▲" in text
     assert_whatsapp_markup(text)

@@ -233,7 +233,7 @@ def test_english_headers_and_sheet_names_with_lang_en(tmp_path: Path, november: 
     assert row_values(sheet, header) == [*RANK_HEADER_EN, "Capital %"]
     assert title_block(sheet, header)[:2] == [
         "Spending Absorption Ranking of Government Units",
-        "Data as of November 10, 2023",
+        "Data as of 10 November 2023",
     ]
     assert row_values(sheet, header + 4)[2] == "Total (3 units)"
     assert row_values(book["Data notes"], header_row(book["Data notes"], "File")) == [

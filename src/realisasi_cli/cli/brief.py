@@ -110,13 +110,17 @@ def brief(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (.md, .html, .pdf, or .xlsx for the follow-up worksheet) "
             "instead of stdout.",
             dir_okay=False,
         ),
     ] = None,
     meeting_date: Annotated[
-        str | None, typer.Option("--meeting-date", help="Date of the meeting (YYYY-MM-DD; default today).")
+        str | None,
+        typer.Option(
+            "--meeting-date", metavar="YYYY-MM-DD", help="Date of the meeting (YYYY-MM-DD; default today)."
+        ),
     ] = None,
     previous: PreviousOption = None,
     category: CategoryOption = None,
@@ -125,6 +129,7 @@ def brief(
         Path | None,
         typer.Option(
             "--template",
+            metavar="FILE",
             exists=True,
             dir_okay=False,
             help="Your own template (copy a shipped one): Jinja2 for md and html, Typst for pdf.",
@@ -136,7 +141,9 @@ def brief(
     bands: Annotated[
         str | None,
         typer.Option(
-            "--bands", help="Colour band limits LOW,HIGH in % (default: threshold, quarter target)."
+            "--bands",
+            metavar="LOW,HIGH",
+            help="Colour band limits LOW,HIGH in % (default: threshold, quarter target).",
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -152,6 +159,7 @@ def brief(
         Path | None,
         typer.Option(
             "--followup",
+            metavar="FILE",
             exists=True,
             dir_okay=False,
             help="The follow-up worksheet filled in at the previous meeting (brief -o tindak-lanjut.xlsx): "

@@ -21,7 +21,7 @@ def facts(
     inputs: Inputs,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Folder for the Parquet files.", file_okay=False),
+        typer.Option("--output", "-o", metavar="DIR", help="Folder for the Parquet files.", file_okay=False),
     ],
     as_of: AsOfOption = None,
     strict: StrictOption = False,
@@ -30,6 +30,7 @@ def facts(
         str | None,
         typer.Option(
             "--scheduler",
+            metavar="ADDRESS",
             help="Read the files on a Dask cluster: its scheduler's address (tcp://host:8786); "
             "needs the dask extra of realisasi, and the files where the workers see them.",
             show_default=False,

@@ -13,6 +13,19 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+# what an option takes, as its help names it: in Indonesian
+METAVARS = {
+    "FILE": "BERKAS",
+    "FILE|DIR": "BERKAS|FOLDER",
+    "FILE|DIR...": "BERKAS|FOLDER...",
+    "DIR": "FOLDER",
+    "CATEGORY": "JENIS",
+    "YYYY-MM-DD": "TTTT-BB-HH",
+    "LOW,HIGH": "BAWAH,ATAS",
+    "ADDRESS": "ALAMAT",
+    "EMAIL": "SUREL",
+}
+
 # English help of each option and command: its Indonesian text
 HELP: dict[str, str] = {
     "Rank perangkat daerah by budget absorption, straight from realization exports.": (
@@ -210,6 +223,8 @@ def localize(command: Any, lang: str) -> None:
     for param in getattr(command, "params", []):
         if getattr(param, "help", None) in HELP:
             param.help = HELP[param.help]
+        if getattr(param, "metavar", None) in METAVARS:
+            param.metavar = METAVARS[param.metavar]
     for sub in getattr(command, "commands", {}).values():
         localize(sub, lang)
     _help_option_in_indonesian(command)

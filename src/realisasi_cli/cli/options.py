@@ -26,9 +26,11 @@ Inputs = Annotated[
     typer.Argument(exists=True, metavar="FILE|DIR...", help="Export files or folders.", show_default=False),
 ]
 BottomOption = Annotated[
-    int | None, typer.Option("--bottom", "-n", min=1, help="Show the N lowest (default 10).")
+    int | None, typer.Option("--bottom", "-n", metavar="N", min=1, help="Show the N lowest (default 10).")
 ]
-TopOption = Annotated[int | None, typer.Option("--top", min=1, help="Show the N highest instead.")]
+TopOption = Annotated[
+    int | None, typer.Option("--top", metavar="N", min=1, help="Show the N highest instead.")
+]
 AllOption = Annotated[bool, typer.Option("--all", help="Show every unit.")]
 
 
@@ -81,26 +83,38 @@ CategoryOption = Annotated[
     typer.Option(
         "--category",
         "-c",
+        metavar="CATEGORY",
         callback=category,
         help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
         "modal, tidak_terduga, transfer (also 'belanja modal', 'Modal').",
     ),
 ]
 TargetsOption = Annotated[
-    str | None, typer.Option("--targets", help="Cumulative targets % for TW I–IV (default 15,40,65,95).")
+    str | None,
+    typer.Option(
+        "--targets", metavar="TW1,TW2,TW3,TW4", help="Cumulative targets % for TW I–IV (default 15,40,65,95)."
+    ),
 ]
 PreviousOption = Annotated[
     Path | None,
-    typer.Option("--previous", exists=True, help="An earlier export: show the change since then."),
+    typer.Option(
+        "--previous", metavar="FILE|DIR", exists=True, help="An earlier export: show the change since then."
+    ),
 ]
 PlanOption = Annotated[
     Path | None,
-    typer.Option("--plan", exists=True, help="A cash plan (anggaran kas / RAK): each unit's own targets."),
+    typer.Option(
+        "--plan",
+        metavar="FILE|DIR",
+        exists=True,
+        help="A cash plan (anggaran kas / RAK): each unit's own targets.",
+    ),
 ]
 LastYearOption = Annotated[
     Path | None,
     typer.Option(
         "--last-year",
+        metavar="FILE|DIR",
         exists=True,
         help="Last year's export (file or folder): realization a year earlier at the same date.",
     ),
@@ -119,11 +133,16 @@ CsvDialectOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.", dir_okay=False
+    ),
 ]
 LangOption = Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Data as of this date (YYYY-MM-DD), overriding the file.")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Data as of this date (YYYY-MM-DD), overriding the file."
+    ),
 ]
 RollupOption = Annotated[
     bool, typer.Option("--rollup", help="Fold sub-units (RSUD, UPT: codes ending .0001) into their SKPD.")
@@ -132,6 +151,7 @@ UnitsOption = Annotated[
     Path | None,
     typer.Option(
         "--units",
+        metavar="FILE",
         exists=True,
         dir_okay=False,
         help="A list of units (CSV/XLSX: Kode, Nama, optionally Berkas with file-name patterns).",

@@ -64,6 +64,7 @@ def summary(
         Path | None,
         typer.Option(
             "--previous",
+            metavar="FILE|DIR",
             exists=True,
             help="Compare with this export instead of the previous snapshot among the inputs.",
         ),
@@ -73,6 +74,7 @@ def summary(
         list[str] | None,
         typer.Option(
             "--to",
+            metavar="EMAIL",
             help="Recipient (repeatable); default: REALISASI_SMTP_TO, or to in realisasi.toml \\[smtp].",
             show_default=False,
         ),
@@ -83,7 +85,11 @@ def summary(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the text (or with --dry-run the .eml) here.", dir_okay=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the text (or with --dry-run the .eml) here.",
+            dir_okay=False,
         ),
     ] = None,
     fmt_: Annotated[
@@ -106,7 +112,9 @@ def summary(
     ] = False,
     retries: Annotated[
         int,
-        typer.Option("--retries", min=0, help="Tries again after a temporary failure (waits 1, 2, 4 … s)."),
+        typer.Option(
+            "--retries", metavar="N", min=0, help="Tries again after a temporary failure (waits 1, 2, 4 … s)."
+        ),
     ] = 3,
     bottom: BottomOption = None,
     threshold: ThresholdOption = None,

@@ -68,13 +68,14 @@ def arrow(change_pp: float | None) -> str:
 
 
 def long_date(value: date | None, lang: str = "id") -> str:
-    """``10 November 2023``."""
-    return "-" if value is None else str(format_date(value, format="long", locale=LOCALES[lang]))
+    """``10 November 2023``; in English too (``10 November 2023``, as the messages write it, not
+    babel's ``November 10, 2023``)."""
+    return "-" if value is None else str(format_date(value, "d MMMM y", locale=LOCALES[lang]))
 
 
 def full_date(value: date | None, lang: str = "id") -> str:
-    """``Rabu, 15 November 2023``."""
-    return "-" if value is None else str(format_date(value, format="full", locale=LOCALES[lang]))
+    """``Rabu, 5 November 2023``: the day without a leading zero, in both languages."""
+    return "-" if value is None else str(format_date(value, "EEEE, d MMMM y", locale=LOCALES[lang]))
 
 
 def ready(lang: str = "id") -> None:
