@@ -141,6 +141,14 @@ def test_output_equal_to_input_is_refused(tmp_path: Path) -> None:
             "ini gambar PNG, bukan lembar kerja",
         ),
         ("readme.docx", b"hello", "E-NOT-SPREADSHEET", "bukan lembar kerja"),
+        # a note saved under a workbook's name: the name is wrong, not the table
+        (
+            "laporan.xlsx",
+            b"ini bukan excel\n",
+            "E-FILE-TYPE",
+            "ini teks biasa tanpa tabel, bukan lembar kerja",
+        ),
+        ("laporan.xls", b"catatan rapat: belum ada data\n", "E-FILE-TYPE", "namanya berakhiran .xls"),
     ],
 )
 def test_broken_inputs_exit_1_naming_the_file(
@@ -154,6 +162,14 @@ def test_broken_inputs_exit_1_naming_the_file(
     assert name in result.stderr and message in result.stderr and f"[{code}]" in result.stderr
     assert "Traceback" not in result.output
     assert path.read_bytes() == content
+
+
+def test_a_csv_named_as_a_workbook_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "lra.xls"  # what some upload systems send
+    path.write_text("Nama OPD;Pagu;Realisasi\nDinas A;100;50\n", encoding="utf-8")
+    result = invoke("rank", str(path), "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert '"absorption_pct": 50.0' in result.stdout
 
 
 def test_a_sheet_without_a_table_exits_1(tmp_path: Path) -> None:

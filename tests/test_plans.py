@@ -306,3 +306,15 @@ def test_a_plan_far_from_its_units_budget_is_named_and_not_used(
     else:  # 2,5 or 0,5 times the budget: the default target on 31 October, 65 + 30 × 31/92
         assert len(warned) == 1 and warned[0]["file"].endswith("ak.xlsx")
         assert unit["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92, abs=1e-4)
+
+
+def test_plans_among_the_inputs_are_said_on_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    for unit in ("7", "8"):
+        lra(folder / f"{unit}_lra.xlsx", [(f"Dinas {unit}", 1000, 450)])
+        row_wise_plan(folder / f"anggaran_kas_{unit}.xlsx", f"DINAS {unit}")
+    doc = run_json("rank", str(folder), "--all")
+    assert not [w for w in doc["warnings"] if w["code"] == "W-PLAN-AMONG-INPUTS"]
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-PLANS-AMONG-INPUTS"]
+    assert said["file"] == "" and "anggaran_kas_7.xlsx, anggaran_kas_8.xlsx" in said["message"]

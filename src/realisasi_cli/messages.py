@@ -814,8 +814,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not read: an archive; extract it first if it holds exports",
     ),
     "W-UNNAMED": (
-        "tidak ada yang menyebut perangkat daerah pada {what} ini; dinamai '{name}' menurut nama {what}",
-        "nothing names the unit of this {what}; it is called '{name}' after the {what} name",
+        "tidak ada yang menyebut perangkat daerah pada {what} ini; dinamai '{name}' menurut nama {what} "
+        "(daftar perangkat daerah dengan --units memberinya nama)",
+        "nothing names the unit of this {what}; it is called '{name}' after the {what} name "
+        "(a list of units given with --units names it)",
     ),
     "W-FORMULAS-OUTSIDE": (
         "{n} sel rumus tanpa hasil tersimpan di luar kolom nilai (yang pertama di {where}); diabaikan",
@@ -895,6 +897,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W-PLAN-AMONG-INPUTS": (
         "rencana anggaran kas di antara masukan: dipakai untuk target perangkat daerahnya sendiri",
         "a cash plan among the inputs: used for its units' own targets",
+    ),
+    "W-PLANS-AMONG-INPUTS": (
+        "{n} rencana anggaran kas di antara masukan ({names}): dipakai untuk target perangkat daerahnya sendiri",
+        "{n} cash plans among the inputs ({names}): used for their units' own targets",
     ),
     # --- warnings of the evaluation ---------------------------------------------------------
     "W-UNDATED": (
@@ -1022,6 +1028,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "F-WORD": ("dokumen Word", "a Word document"),
     "F-POWERPOINT": ("presentasi PowerPoint", "a PowerPoint presentation"),
     "F-BINARY": ("isi biner", "binary content"),
+    "F-PLAIN-TEXT": ("teks biasa tanpa tabel", "plain text without a table"),
     "F-FOLDER": ("folder", "a folder"),
     "F-PIPE": ("pipa (FIFO)", "a pipe (FIFO)"),
     "F-DEVICE": ("perangkat (device)", "a device"),

@@ -150,13 +150,22 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
         plans = load(list(files), plan=True, cache=facts_cache())
     except RealisasiError:
         return None  # the notice that it was left out stands
-    for f in files:
-        dataset.warnings = [
-            w
-            for w in dataset.warnings
-            if not (w.file == str(f) and w.code == "W-LEFT-OUT" and w.params["kind"] == Message("K-plan"))
-        ]
-        dataset.warnings.append(Warning_(str(f), None, None, "W-PLAN-AMONG-INPUTS"))
+    named = {str(f) for f in files}
+    dataset.warnings = [
+        w
+        for w in dataset.warnings
+        if not (w.file in named and w.code == "W-LEFT-OUT" and w.params["kind"] == Message("K-plan"))
+    ]
+    if len(files) == 1:
+        dataset.warnings.append(Warning_(str(files[0]), None, None, "W-PLAN-AMONG-INPUTS"))
+    else:  # a folder of uploads with each unit's anggaran kas beside it: one line, not one per plan
+        names: list[str] = [f.name for f in files[:3]]
+        shown: object = (
+            names if len(files) <= 3 else Message("N-NAMES-MORE", {"names": names, "n": len(files) - 3})
+        )
+        dataset.warnings.append(
+            Warning_("", None, None, "W-PLANS-AMONG-INPUTS", {"n": len(files), "names": shown})
+        )
     return plans
 
 

@@ -15,7 +15,13 @@ import polars as pl
 
 from realisasi_cli import frames as fr
 from realisasi_cli.dates import year_in_name
-from realisasi_cli.errors import InputError, MissingColumnError, NoTableError, RealisasiError
+from realisasi_cli.errors import (
+    InputError,
+    MissingColumnError,
+    NoTableError,
+    RealisasiError,
+    UnreadableWorkbookError,
+)
 from realisasi_cli.facts.jobs import FileJob, file_jobs
 from realisasi_cli.facts.parallel import Pool, map_in_order
 from realisasi_cli.facts.schema import (
@@ -449,11 +455,34 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
     return layouts
 
 
+def _text_named_as_workbook(path: Path) -> bool:
+    """Whether ``path`` is named as a workbook (.xlsx, .xls, …) but holds plain text: neither a
+    zip, an OLE file, nor markup (an .xls saved as HTML or SpreadsheetML is a workbook)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")) and not text.startswith(b"<")
+
+
 def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) -> InputError:
     """Why no sheet of ``path`` can be used, as the error to raise."""
     if plan:
         return MissingColumnError("E-NO-PLAN", "H-PLAN-EXPORT", path=path)
     found_tables = [lay for _g, lay in layouts if lay is not None]
+    if not found_tables and _text_named_as_workbook(path):
+        # "ini bukan excel" saved as laporan.xlsx: the name is wrong, not the table
+        return UnreadableWorkbookError(
+            "E-FILE-TYPE",
+            "H-SAVE-EXPORT",
+            path=path,
+            what=Message("F-PLAIN-TEXT"),
+            suffix=path.suffix.lower()[1:],
+        )
     if not found_tables:
         return NoTableError("E-NO-TABLE-FOUND", "H-EXPECTED-HEADER", path=path, n=len(layouts))
     best = max(found_tables, key=lambda lay: lay.score)

@@ -160,7 +160,14 @@ def quarters(
         )
         names = [Path(f).name for f in files[:3]]
         warnings.append(
-            Warning_(files[0], None, None, "W-QUARTERS-UNDATED", {"n": undated.len(), "names": names})
+            # of one file where one file is undated; of no one file where several are
+            Warning_(
+                files[0] if len(files) == 1 else "",
+                None,
+                None,
+                "W-QUARTERS-UNDATED",
+                {"n": undated.len(), "names": names},
+            )
         )
     if points.height:
         year = int(points.select(pl.col("period_end").dt.year().max()).item())
