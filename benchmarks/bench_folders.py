@@ -233,7 +233,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"{CLI} · python {sys.version.split()[0]} · {os.cpu_count()} cores", flush=True)
-    for name in [f for f in args.folders.split(",") if f]:
+    names = [f for f in args.folders.split(",") if f]
+    unknown = [n for n in names if n not in ("opd200", "weekly52")]
+    if unknown:  # the Toba folder is given with --toba, never generated
+        parser.error(f"unknown folder {', '.join(unknown)}: opd200 or weekly52 (the Toba folder: --toba DIR)")
+    for name in names:
         folder = ensure(name)
         check(folder, 200 if name == "opd200" else 40)
         measure(name, folder, args.repeat)
