@@ -329,3 +329,23 @@ def test_sp2d_register_by_date_with_budgets_from_another_file(tmp_path: Path) ->
     }
     alone = runner.invoke(app, ["rank", str(budgets)])
     assert alone.exit_code == 1 and "tidak ditemukan kolom realisasi" in alone.stderr
+
+
+def test_the_totals_realized_within_a_quarter_is_the_units_own(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+
+    def lra(name: str, title: str, units: list[tuple[str, int, int]]) -> None:
+        rows: list[list[object]] = [
+            [f"LAPORAN REALISASI ANGGARAN {title}"],
+            ["Nama OPD", "Pagu", "Realisasi"],
+        ]
+        openpyxl_book(folder / name, {"LRA": rows + [list(u) for u in units]})
+
+    lra("maret.xlsx", "s.d. 31 Maret 2024", [("Dinas A", 1000, 100)])  # Dinas B sent nothing in March
+    lra("juni.xlsx", "s.d. 30 Juni 2024", [("Dinas A", 1000, 300), ("Dinas B", 1000, 250)])
+    total = {q["quarter"]: q for q in run_json("quarters", str(folder), "--all")["total"]["quarters"]}
+    # TW II: Dinas A's 300 − 100; Dinas B's is unknown without its March: not 550 − 100
+    assert total[2]["realized"] == 200
+    assert total[2]["cumulative"] == 550
+    assert total[1]["realized"] == 100

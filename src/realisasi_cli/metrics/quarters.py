@@ -207,6 +207,9 @@ def quarters(
             units_reporting=reporting.sum().cast(pl.Int64),
             units_total=pl.len().cast(pl.Int64),
             cumulative=pl.when(reporting.any()).then(pl.col("cumulative").sum()),
+            # within the quarter: the units' own, where they report in it and in the one before
+            # (the difference of two totals over different units would mean nothing)
+            realized=pl.when(pl.col("realized").is_not_null().any()).then(pl.col("realized").sum()),
             at=pl.col("at").max(),
             target_pct=_weighted("target_pct"),
             target_to_date_pct=_weighted("target_to_date_pct"),
@@ -216,7 +219,6 @@ def quarters(
         )
         .sort("quarter")
         .with_columns(
-            realized=pl.col("cumulative") - pl.col("cumulative").shift(1, fill_value=0.0),
             cumulative_pct=absorption(pl.col("cumulative"), pl.col("reporting_budget")),
         )
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_to_date_pct"))
