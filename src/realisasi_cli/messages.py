@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -1124,6 +1124,14 @@ class Message:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def some_of(items: Sequence[object], limit: int = 5) -> object:
+    """Names for a message: all of ``items``, or the first ``limit`` and how many more
+    (``N-NAMES-MORE``: "A, B dan 3 lainnya")."""
+    if len(items) <= limit:
+        return list(items)
+    return Message("N-NAMES-MORE", {"names": list(items[:limit]), "n": len(items) - limit})
 
 
 class Lines(tuple[object, ...]):

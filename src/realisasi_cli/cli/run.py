@@ -141,7 +141,7 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
     unit they match gets its own targets, as with --plan."""
     from realisasi_cli.facts.load import load
     from realisasi_cli.facts.schema import Warning_
-    from realisasi_cli.messages import Message
+    from realisasi_cli.messages import Message, some_of
 
     files = sorted({s.file for s in dataset.sheets if s.kind == "plan" and not s.used}, key=str)
     if not files:
@@ -159,12 +159,9 @@ def _plans_among(dataset: Dataset) -> Dataset | None:
     if len(files) == 1:
         dataset.warnings.append(Warning_(str(files[0]), None, None, "W-PLAN-AMONG-INPUTS"))
     else:  # a folder of uploads with each unit's anggaran kas beside it: one line, not one per plan
-        names: list[str] = [f.name for f in files[:3]]
-        shown: object = (
-            names if len(files) <= 3 else Message("N-NAMES-MORE", {"names": names, "n": len(files) - 3})
-        )
+        names = some_of([f.name for f in files], limit=3)
         dataset.warnings.append(
-            Warning_("", None, None, "W-PLANS-AMONG-INPUTS", {"n": len(files), "names": shown})
+            Warning_("", None, None, "W-PLANS-AMONG-INPUTS", {"n": len(files), "names": names})
         )
     return plans
 

@@ -456,17 +456,19 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
 
 
 def _text_named_as_workbook(path: Path) -> bool:
-    """Whether ``path`` is named as a workbook (.xlsx, .xls, …) but holds plain text: neither a
-    zip, an OLE file, nor markup (an .xls saved as HTML or SpreadsheetML is a workbook)."""
+    """Whether ``path`` is named as a workbook (.xlsx, .xls, …) but holds plain text, as the
+    reading's sniff tells it (an .xls saved as HTML or SpreadsheetML is a workbook)."""
+    from realisasi_cli.inputs.limits import HEAD
+    from realisasi_cli.inputs.sniff import sniff_kind
+
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
         return False
     try:
         with path.open("rb") as handle:
-            head = handle.read(512)
+            head = handle.read(HEAD)
     except OSError:
         return False
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")) and not text.startswith(b"<")
+    return sniff_kind(head) == "text"
 
 
 def _refusal(path: Path, layouts: list[tuple[Grid, Layout | None]], plan: bool) -> InputError:

@@ -10,7 +10,7 @@ import polars as pl
 
 from realisasi_cli.config import DEFAULT_STALE_DAYS
 from realisasi_cli.facts.schema import Dataset, Warning_
-from realisasi_cli.messages import Message
+from realisasi_cli.messages import Message, some_of
 from realisasi_cli.metrics.changes import Changes, compare, earlier_observations
 from realisasi_cli.metrics.freshness import Freshness, freshness
 from realisasi_cli.metrics.last_year import LastYear, last_year
@@ -188,12 +188,6 @@ def evaluate(
     )
 
 
-def _names(items: list[object], limit: int = 5) -> object:
-    if len(items) <= limit:
-        return items
-    return Message("N-NAMES-MORE", {"names": items[:limit], "n": len(items) - limit})
-
-
 def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
     """Warnings on the units' data dates, each naming the units."""
     warnings = []
@@ -204,7 +198,7 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
                 None,
                 None,
                 "W-UNDATED",
-                {"n": len(dates.undated), "names": _names(list(dates.undated))},
+                {"n": len(dates.undated), "names": some_of(list(dates.undated))},
             )
         )
     if dates.stale and dates.newest is not None:
@@ -217,7 +211,7 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
                 None,
                 None,
                 "W-STALE",
-                {"n": len(dates.stale), "newest": dates.newest, "days": stale_days, "names": _names(named)},
+                {"n": len(dates.stale), "newest": dates.newest, "days": stale_days, "names": some_of(named)},
             )
         )
     if dates.newest is not None and dates.newest > date.today():

@@ -47,16 +47,14 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     )
     units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), day, year_end_target))
     units = units.with_columns(target_to_date_pct=targets_on(targets, day))
-    plans = ranking.plans
-    own = plans is not None and plans.height > 0
-    if plans is not None and own:
-        units = _own_targets(units, plans, day, targets)
+    if ranking.plans is not None:
+        units = _own_targets(units, ranking.plans, day, targets)
     units = units.with_columns(gap_to_date_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct"))
     exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
     to_date = target_on(targets, ranking.as_of) if ranking.as_of is not None else None
-    if own:
+    if ranking.plans is not None:
         to_date = _weighted(units, "target_to_date_pct")
         total["target_quarter_pct"] = _weighted(units, "target_quarter_pct")
     total["target_to_date_pct"] = to_date

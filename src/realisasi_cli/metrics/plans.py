@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from realisasi_cli.facts.schema import Dataset, Warning_
-from realisasi_cli.metrics.units import identify
+from realisasi_cli.metrics.units import identify, latest_of
 
 _KEYS = ["file", "unit_code", "unit_name"]
 
@@ -165,11 +165,10 @@ def _within_budget(planned: pl.DataFrame, dataset: Dataset) -> tuple[pl.DataFram
     another budget, would give a target of 180 % or of 30 % by December; its unit keeps the
     default targets."""
     keys = ["unit_code", "unit_name"]
-    dated = dataset.budget.join(dataset.sources.select("source", "as_of"), on="source", how="left")
-    latest = dated.filter(
-        pl.col("source") == pl.col("source").sort_by(pl.col("as_of"), nulls_last=False).last().over(keys)
-    )
-    budgets = latest.group_by(keys).agg(budget=pl.col("budget").sum())
+    # each unit's budget in its latest source, the one the ranking measures it by
+    keyed = dataset.budget.with_columns(unit=pl.struct(keys))
+    latest = latest_of(keyed, dataset.sources)
+    budgets = keyed.join(latest, on=["unit", "source"]).group_by(keys).agg(budget=pl.col("budget").sum())
     totals = (
         planned.group_by("file", *keys)
         .agg(pl.col("planned").sum(), whole_year=pl.col("period_end").dt.month().max() == 12)

@@ -119,7 +119,8 @@ class Ranking:
     categories: pl.DataFrame | None  # per unit and top-level category
     physical: pl.DataFrame | None = None  # unit, realized_pct, target_pct (realisasi fisik)
     domain: str = "belanja"  # "pendapatan": the budgets are revenue targets
-    # unit, period_start, period_end, planned: the own cash plan of each unit that has one
+    # unit, period_start, period_end, planned: the own cash plan of each unit that has one; None
+    # where none has
     plans: pl.DataFrame | None = None
 
     @property
@@ -144,18 +145,20 @@ def rank(
     """Rank units by absorption: 1 = highest; listed lowest first, ties by name. ``plan`` (cash
     plans matched to the units, ``match_plan``) gives the units it covers their own plans."""
     budget, realization = condense(budget, realization)
-    with_physical = physical is not None and physical.height > 0
-    extra = [physical] if physical is not None and with_physical else []
+    physical = physical if physical is not None and physical.height else None
+    extra = [physical] if physical is not None else []
     if plan is not None:
         extra.append(plan_months(plan))
     budget, realization, *keyed = identify(
         budget, realization, *extra, aliases=options.aliases, rollup=options.rollup
     )
     latest = latest_sources(budget, realization, sources)
-    progress = physical_progress(keyed[0], latest) if with_physical else None
+    progress = physical_progress(keyed[0], latest) if physical is not None else None
     plans = latest_plan(keyed[-1]) if plan is not None else None
     if plans is not None and options.category is not None:
         plans = plans.filter(pl.col("category").is_in(categories_within(options.category)))
+    if plans is not None and not plans.height:
+        plans = None  # no unit has a plan of its own
     totals = unit_totals(budget, realization, sources, options.category, latest)
     totals = totals.with_columns(absorption_pct=absorption(pl.col("realized"), pl.col("budget")))
     ranked = (

@@ -282,7 +282,7 @@ def build_brief(
     # each unit is measured against its target on its own data date, its own cash plan where it
     # has one (``with_pace``), as rank --pace measures it: the summary's where they all share it
     own = to_date_pct is not None and "target_to_date_pct" in ranking.units.columns
-    if own and ranking.plans is not None and ranking.plans.height > 0:
+    if own and ranking.plans is not None:
         reference_label = labels["own_plan_reference"]
     elif own and evaluation.freshness.dates_differ:
         reference_label = labels["own_date_reference"]

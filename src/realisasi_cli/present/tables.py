@@ -311,11 +311,7 @@ def rank_lines(
             f"{labels['needed_short']}: {fmt.percent(total_pace['needed_monthly_pct'], lang)}"
         )
         if total_pace.get("target_to_date_pct") is not None:
-            own = (
-                f"; {labels['own_plans_weighted']}"
-                if ranking.plans is not None and ranking.plans.height
-                else ""
-            )
+            own = f"; {labels['own_plans_weighted']}" if ranking.plans is not None else ""
             lines.append(
                 f"{labels['target_to_date']}: {fmt.percent(total_pace['target_to_date_pct'], lang)} "
                 f"({labels['gap']} {fmt.points(total_pace['gap_to_date_pp'], lang)}{own})"
