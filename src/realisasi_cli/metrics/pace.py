@@ -55,8 +55,8 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
     to_date = target_on(targets, ranking.as_of) if ranking.as_of is not None else None
     if ranking.plans is not None:
-        to_date = _weighted(units, "target_to_date_pct")
-        total["target_quarter_pct"] = _weighted(units, "target_quarter_pct")
+        to_date = weighted(units, "target_to_date_pct")
+        total["target_quarter_pct"] = weighted(units, "target_quarter_pct")
     total["target_to_date_pct"] = to_date
     total["gap_to_date_pp"] = (
         None if to_date is None or ranking.total_pct is None else ranking.total_pct - to_date
@@ -93,7 +93,7 @@ def _own_targets(
     )
 
 
-def _weighted(units: pl.DataFrame, column: str) -> float | None:
+def weighted(units: pl.DataFrame, column: str) -> float | None:
     """The units' ``column`` weighted by their budgets (those where it is known)."""
     known = units.filter(pl.col(column).is_not_null() & (pl.col("budget") != 0))
     weight = float(known["budget"].sum())

@@ -28,6 +28,11 @@ class Bands:
             return "bad"
         return "good" if pct >= self.high else "warn"
 
+    @classmethod
+    def around(cls, threshold: float, target: float) -> Bands:
+        """Good at or above both the threshold and the target, bad under both, warn between."""
+        return cls(low=min(threshold, target), high=max(threshold, target))
+
 
 @dataclass
 class Band:
@@ -57,6 +62,9 @@ class UnitRow:
     change_pp: float | None  # since the previous export; None when there is none
     modal_pct: float | None  # absorption of belanja modal; None without categories
     as_of: date | None = None  # the date this unit's data stands at (per-OPD uploads differ)
+    # the unit's own target to date, where the units' targets differ (their own data dates, their
+    # own cash plans): its band is taken against it, and the units chart marks it on its bar
+    target_pct: float | None = None
 
     @property
     def remaining(self) -> float:
@@ -191,6 +199,8 @@ class Charts:
     units_text: str
     # the band limits the units chart marks, as (%, label): ``(57.0, "ambang 57%")``
     markers: list[tuple[float, str]] = field(default_factory=list)
+    # what the tick on each bar is, where the units have targets of their own ("" where none)
+    tick_label: str = ""
 
 
 @dataclass

@@ -12,7 +12,8 @@ import polars as pl
 
 from realisasi_cli.dates import month_end
 from realisasi_cli.errors import UsageError
-from realisasi_cli.metrics.targets import target_on
+from realisasi_cli.metrics.modal import category_ranking, unit_category_targets
+from realisasi_cli.metrics.pace import weighted
 from realisasi_cli.present import fmt
 from realisasi_cli.present.brief_context import (
     BAND_COLOURS,
@@ -38,7 +39,7 @@ from realisasi_cli.present.charts import quarters_svg, quarters_text, units_svg,
 from realisasi_cli.present.not_reported import reporting
 from realisasi_cli.present.report import data_dates, government_of
 from realisasi_cli.present.words import domain_words, words
-from realisasi_cli.vocabulary import QUARTER_NAMES
+from realisasi_cli.vocabulary import CATEGORY_PARENT, QUARTER_NAMES
 
 if TYPE_CHECKING:
     from realisasi_cli.config import BriefSettings
@@ -176,13 +177,34 @@ def _band_list(
     ]
 
 
+def _own_band_list(threshold: float, lang: str, units: list[UnitRow]) -> list[Band]:
+    """The legend where each unit is coloured against its own target and the threshold."""
+    labels = words(lang)
+    counts = Counter(u.band for u in units)
+    shown = fmt.percent(threshold, lang, 0)
+    spec = [(key, labels[f"band_own_{key}"].format(threshold=shown)) for key in ("good", "warn", "bad")]
+    return [
+        Band(key, label, BAND_COLOURS[key], BAND_TINTS[key], BAND_MARKS[key], counts.get(key, 0))
+        for key, label in spec
+    ]
+
+
 def _category_row(
     row: dict[str, Any], evaluation: Evaluation, own: tuple[float, ...] | None, labels: dict[str, str]
 ) -> CategoryRow:
-    """One spending category of the whole government, against its own targets (config
-    ``[targets]``) or the overall ones, on the data date."""
+    """One spending category of the whole government against its units' targets in it, weighted
+    by their budgets there, as the total is: each unit's own cash plan in the category where it
+    has one, else the category's targets (config ``[targets]``) or the overall ones, on the
+    unit's data date."""
     pct = _num(row["absorption_pct"])
-    to_date = target_on(own or evaluation.targets, evaluation.as_of) if evaluation.as_of else None
+    ranking = evaluation.ranking
+    to_date = None
+    if evaluation.as_of is not None and ranking.categories is not None:
+        rows = ranking.categories.filter(pl.col("top") == row["category"])
+        rows = unit_category_targets(
+            rows, ranking, own or evaluation.targets, evaluation.as_of, whole_plan=own is None
+        )
+        to_date = weighted(rows, "target_to_date_pct")
     return CategoryRow(
         key=row["category"],
         label=labels.get(row["category"], row["category"]),
@@ -195,16 +217,24 @@ def _category_row(
     )
 
 
+def _plans_have(ranking: Ranking, category: str) -> bool:
+    """Whether some unit's cash plan has rows of ``category`` (a top-level one)."""
+    plans = ranking.plans
+    return plans is not None and bool((plans["category"].replace(CATEGORY_PARENT) == category).any())
+
+
 def modal_section(
     evaluation: Evaluation, own: tuple[float, ...] | None, categories: list[CategoryRow], lang: str
 ) -> ModalSection:
     """The units with the lowest belanja modal (as many as the brief's bottom list), each against
     the capital target on its data date: ``own`` (config ``[targets] modal``) or the overall ones."""
-    from realisasi_cli.metrics.modal import category_ranking
-
     labels = words(lang)
     targets = own or evaluation.targets
-    ranked = category_ranking(evaluation.ranking, targets, "modal", evaluation.as_of)
+    # a plan of totals gives its pace to belanja modal only where the config has no modal targets
+    plans_used = evaluation.ranking.plans is not None and (
+        own is None or _plans_have(evaluation.ranking, "modal")
+    )
+    ranked = category_ranking(evaluation.ranking, targets, "modal", evaluation.as_of, whole_plan=own is None)
     shown = ranked.head(evaluation.bottom)
     total = next((c for c in categories if c.key == "modal"), None)
     listed = ", ".join(f"{QUARTER_NAMES[q]} {fmt.percent(t, lang, 0)}" for q, t in enumerate(targets, 1))
@@ -228,7 +258,8 @@ def modal_section(
         coverage=labels["modal_units_with"].format(n=ranked.height, total=evaluation.ranking.units.height),
         targets=list(targets),
         own_targets=own is not None,
-        targets_note=f"{labels['modal_targets_own' if own else 'modal_targets_general']}: {listed}",
+        targets_note=f"{labels['modal_targets_own' if own else 'modal_targets_general']}: {listed}"
+        + (f"; {labels['modal_targets_plans']}" if plans_used else ""),
     )
     if total is not None:
         section.budget, section.realized = total.budget, total.realized
@@ -275,7 +306,8 @@ def build_brief(
         else None
     )
     limit = to_date_pct if to_date_pct is not None else ranking.threshold
-    bands = bands or Bands(low=min(ranking.threshold, limit), high=max(ranking.threshold, limit))
+    chosen = bands is not None  # --bands: the same limits for every unit
+    bands = bands or Bands.around(ranking.threshold, limit)
     # the units' gap is measured against what the summary shows: the target, else the threshold
     reference_pct = limit
     reference_label = _cut_name(reference_pct, target, ranking.threshold, lang)
@@ -287,11 +319,22 @@ def build_brief(
     elif own and evaluation.freshness.dates_differ:
         reference_label = labels["own_date_reference"]
 
+    # where the units' targets differ, each unit's colour is taken against its own target too
+    per_unit = own and not chosen and (ranking.plans is not None or evaluation.freshness.dates_differ)
+
     def gap(unit: dict[str, Any]) -> float | None:
         if unit["absorption_pct"] is None:
             return None
         reference = unit["target_to_date_pct"] if own else reference_pct
         return None if reference is None else float(unit["absorption_pct"]) - reference
+
+    def own_target(unit: dict[str, Any]) -> float | None:
+        return _num(unit["target_to_date_pct"]) if per_unit else None
+
+    def band(unit: dict[str, Any]) -> str:
+        target = own_target(unit)
+        limits = bands if target is None else Bands.around(ranking.threshold, target)
+        return limits.of(unit["absorption_pct"])
 
     modal: dict[str, float | None] = {}
     if ranking.categories is not None:
@@ -308,12 +351,13 @@ def build_brief(
             budget=float(u["budget"]),
             realized=float(u["realized"]),
             absorption_pct=_num(u["absorption_pct"]),
-            band=bands.of(u["absorption_pct"]),
-            mark=BAND_MARKS[bands.of(u["absorption_pct"])],
+            band=band(u),
+            mark=BAND_MARKS[band(u)],
             gap_pp=gap(u),
             change_pp=_num(changes.change_pp.get(u["unit"])) if changes is not None else None,
             modal_pct=modal.get(u["unit"]),
             as_of=u.get("as_of"),
+            target_pct=own_target(u),
         )
         for u in ranking.units.iter_rows(named=True)
     ]
@@ -356,16 +400,23 @@ def build_brief(
     order = {"operasi": 0, "modal": 1, "tidak_terduga": 2, "transfer": 3}
     categories.sort(key=lambda c: (order.get(c.key, 9), c.key))
     quarters = _quarter_rows(evaluation, lang)
-    band_list = _band_list(bands, target, ranking.threshold, lang, units)
-    markers = [(bands.low, _cut_name(bands.low, target, ranking.threshold, lang))]
-    if bands.high != bands.low:
-        markers.append((bands.high, _cut_name(bands.high, target, ranking.threshold, lang)))
+    if per_unit:
+        band_list = _own_band_list(ranking.threshold, lang, units)
+        markers = [(ranking.threshold, _cut_name(ranking.threshold, None, ranking.threshold, lang))]
+        tick = labels["band_tick_plan" if ranking.plans is not None else "band_tick_date"]
+    else:
+        band_list = _band_list(bands, target, ranking.threshold, lang, units)
+        markers = [(bands.low, _cut_name(bands.low, target, ranking.threshold, lang))]
+        if bands.high != bands.low:
+            markers.append((bands.high, _cut_name(bands.high, target, ranking.threshold, lang)))
+        tick = ""
     charts = Charts(
         quarters_svg=quarters_svg(quarters, lang),
-        units_svg=units_svg(units, markers, lang),
+        units_svg=units_svg(units, markers, lang, tick),
         quarters_text=quarters_text(quarters, lang),
-        units_text=units_text(units, markers, lang),
+        units_text=units_text(units, markers, lang, tick),
         markers=markers,
+        tick_label=tick,
     )
     return BriefContext(
         lang=lang,

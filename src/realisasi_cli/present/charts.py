@@ -151,8 +151,12 @@ def quarters_svg(quarters: list[QuarterRow], lang: str = "id") -> Markup:
     return Markup("\n".join(parts))
 
 
-def units_svg(units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id") -> Markup:
-    """One horizontal bar per unit, coloured by band, with the band boundaries as dashed lines."""
+def units_svg(
+    units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id", tick_label: str = ""
+) -> Markup:
+    """One horizontal bar per unit, coloured by band, with the band boundaries as dashed lines;
+    a unit's own target (``UnitRow.target_pct``) as an upright tick on its bar, which
+    ``tick_label`` explains."""
     labels = words(lang)
     row, label_width, bar_left, bar_width = 20, 330.0, 340.0, 480.0
     top = 46.0
@@ -186,7 +190,9 @@ def units_svg(units: list[UnitRow], markers: list[tuple[float, str]], lang: str 
             f"<g><title>{escape(unit.name)}: {escape(pct)}</title>"
             + _text(label_width, y + 14, _shorten(unit.name, 40), anchor="end", size=11)
             + f'<rect x="{_f(bar_left)}" y="{_f(y + 3)}" width="{_f(x(unit.absorption_pct) - bar_left)}" '
-            f'height="{row - 6}" fill="{BAND_COLOURS[unit.band]}"/></g>'
+            f'height="{row - 6}" fill="{BAND_COLOURS[unit.band]}"/>'
+            + (_tick(x(unit.target_pct), y, row) if unit.target_pct is not None else "")
+            + "</g>"
         )
         values.append(_text(x(unit.absorption_pct) + 5, y + 14, pct, size=10, extra=_HALO))
     for i, (value, name) in enumerate(markers):
@@ -198,10 +204,20 @@ def units_svg(units: list[UnitRow], markers: list[tuple[float, str]], lang: str 
         parts.append(
             _text(mx, 12 + 14 * (i % 2), name, anchor="middle", size=11, extra=' font-weight="bold"')
         )
+    if tick_label:
+        parts.append(_text(width - 8, 12 + 14 * (len(markers) % 2), f"│ {tick_label}", anchor="end", size=10))
     # the values last, over the band lines, so that a line never strikes through a number
     parts.extend(values)
     parts.append("</svg>")
     return Markup("\n".join(parts))
+
+
+def _tick(x: float, y: float, row: int) -> str:
+    """A unit's own target on its bar: a short upright line across the bar's height."""
+    return (
+        f'<line class="own-target" x1="{_f(x)}" y1="{_f(y + 1)}" x2="{_f(x)}" y2="{_f(y + row - 1)}" '
+        f'stroke="{_INK}" stroke-width="2"/>'
+    )
 
 
 _BAR_WIDTH = 40
@@ -247,18 +263,22 @@ def quarters_text(quarters: list[QuarterRow], lang: str = "id") -> safe_text.Ver
 
 
 def units_text(
-    units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id"
+    units: list[UnitRow], markers: list[tuple[float, str]], lang: str = "id", tick_label: str = ""
 ) -> safe_text.Verbatim:
-    """The unit chart as text: one bar per unit with its band mark; ``┆``/``┃`` at the band boundaries."""
+    """The unit chart as text: one bar per unit with its band mark; ``┆``/``┃`` at the band
+    boundaries, ``│`` at a unit's own target."""
     chars = ["┆", "┃"]
     marks = [(value, chars[min(i, 1)]) for i, (value, _name) in enumerate(markers)]
     name_width = 36
     lines = [
         f"{_shorten(_plain(u.name), name_width):<{name_width}} {BAND_MARKS[u.band]} "
-        f"{_bar(u.absorption_pct, marks)} {fmt.percent(u.absorption_pct, lang, 2):>7}"
+        f"{_bar(u.absorption_pct, marks + ([(u.target_pct, '│')] if u.target_pct is not None else []))} "
+        f"{fmt.percent(u.absorption_pct, lang, 2):>7}"
         for u in units
     ]
     legend = "  ".join(f"{chars[min(i, 1)]} {_plain(name)}" for i, (_v, name) in enumerate(markers))
+    if tick_label:
+        legend += f"  │ {_plain(tick_label)}"
     lines.append(f"{'':{name_width}}   {legend}")
     return safe_text.Verbatim("\n".join(lines))
 

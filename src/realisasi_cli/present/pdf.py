@@ -168,6 +168,7 @@ def _unit_bars(context: BriefContext) -> list[dict[str, Any]]:
             "value": _clip(u.absorption_pct),
             "label": fmt.percent(u.absorption_pct, context.lang, 2),
             "band": u.band,
+            "target": None if u.target_pct is None else _clip(u.target_pct),
         }
         for u in context.units
     ]
@@ -378,6 +379,7 @@ def brief_json(context: BriefContext) -> dict[str, Any]:
             "quarters": _svg(str(context.charts.quarters_svg)) if context.has_quarters else "",
             "units": _unit_bars(context),
             "markers": [{"value": _clip(v), "label": label} for v, label in context.charts.markers],
+            "tick": context.charts.tick_label,
         },
         "bands": [
             {

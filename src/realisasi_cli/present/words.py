@@ -79,6 +79,12 @@ WORDS: dict[str, dict[str, str]] = {
         "band_below_target": "di bawah target",
         "band_threshold": "ambang",
         "band_under": "di bawah ambang",
+        "band_own_good": "≥ targetnya sendiri dan ≥ ambang {threshold}",
+        "band_own_warn": "di antara targetnya sendiri dan ambang {threshold}",
+        "band_own_bad": "< targetnya sendiri dan < ambang {threshold}",
+        "band_tick_date": "garis tegak pada batang: target s.d. tanggal data perangkat daerah itu",
+        "band_tick_plan": "garis tegak pada batang: target perangkat daerah itu s.d. tanggal datanya "
+        "(rencana kasnya sendiri, bila ada)",
         "bottom_assist": "perangkat daerah terendah (usulan asistensi)",
         "issues": "Permasalahan",
         "follow_up": "Tindak lanjut",
@@ -108,6 +114,8 @@ WORDS: dict[str, dict[str, str]] = {
         "modal_none": "Data tidak memuat belanja modal per perangkat daerah; bagian ini dilewati.",
         "modal_total": "Belanja modal seluruh perangkat daerah",
         "modal_units_with": "{n} dari {total} perangkat daerah memiliki pagu belanja modal",
+        "modal_targets_plans": "perangkat daerah yang memiliki rencana kas diukur terhadap rencana "
+        "kasnya sendiri (baris belanja modalnya bila ada, selain itu rencana seluruh belanjanya)",
         "modal_targets_own": "Target kumulatif belanja modal ([targets] modal di realisasi.toml)",
         "modal_targets_general": "Target kumulatif belanja modal (target umum; [targets] modal di "
         "realisasi.toml memberinya target sendiri)",
@@ -379,6 +387,12 @@ WORDS: dict[str, dict[str, str]] = {
         "band_below_target": "below target",
         "band_threshold": "threshold",
         "band_under": "under threshold",
+        "band_own_good": "≥ its own target and ≥ the {threshold} threshold",
+        "band_own_warn": "between its own target and the {threshold} threshold",
+        "band_own_bad": "< its own target and < the {threshold} threshold",
+        "band_tick_date": "upright line on a bar: the unit's target on its own data date",
+        "band_tick_plan": "upright line on a bar: the unit's own target to its data date "
+        "(its own cash plan, where it has one)",
         "bottom_assist": "lowest units (proposed for assistance)",
         "issues": "Problems",
         "follow_up": "Follow-up",
@@ -408,6 +422,8 @@ WORDS: dict[str, dict[str, str]] = {
         "modal_none": "The data has no capital spending per unit; this section is left out.",
         "modal_total": "Capital spending of all units",
         "modal_units_with": "{n} of {total} units have a capital budget",
+        "modal_targets_plans": "a unit with a cash plan is measured against its own plan (its belanja "
+        "modal rows where it has them, else its whole plan)",
         "modal_targets_own": "Cumulative capital targets ([targets] modal in realisasi.toml)",
         "modal_targets_general": "Cumulative capital targets (the general ones; [targets] modal in "
         "realisasi.toml gives capital spending its own)",
