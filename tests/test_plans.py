@@ -36,12 +36,17 @@ def with_quarters(monthly: list[object]) -> list[object]:
     return out
 
 
-def row_wise_plan(path: Path, unit: str, year: int = 2023, realized: list[int] = REALIZED) -> Path:
-    """The anggaran-kas layout of a Toba upload: Target and Realisasi rows per section."""
-    header = ["Nama OPD", "Total Anggaran", None, "Rincian"]
+def plan_header() -> list[object]:
+    """Nama OPD, Total Anggaran (over two columns), Rincian, the months, a Triwulan after every third."""
+    header: list[object] = ["Nama OPD", "Total Anggaran", None, "Rincian"]
     for q, name in enumerate(["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]):
         header += [*MONTHS[3 * q : 3 * q + 3], name]
-    zeros = [0] * 12
+    return header
+
+
+def row_wise_plan(path: Path, unit: str, year: int = 2023, realized: list[int] = REALIZED) -> Path:
+    """The anggaran-kas layout of a Toba upload: Target and Realisasi rows per section."""
+    header, zeros = plan_header(), [0] * 12
     rows: list[list[object]] = [
         [],
         [],
@@ -61,6 +66,35 @@ def row_wise_plan(path: Path, unit: str, year: int = 2023, realized: list[int] =
     ]
     merges = ["A3:T3", "A4:T4", "A5:T5", "B7:C7", "A8:A13", "B8:B9", "B10:B11", "B12:B13"]
     return openpyxl_book(path, {"JAN-FEB": rows}, {"JAN-FEB": merges})
+
+
+def merged_plan(path: Path, unit: str, year: int = 2023) -> Path:
+    """A Toba upload whose unit is named in its Nama OPD cell, merged down its rows; the budget in
+    the second column under Total Anggaran ("Rp. 1.000"), the sections' names in the first; a
+    signature block with a NIP in a month's column under it."""
+    header, zeros = plan_header(), [0] * 12
+    rows: list[list[object]] = [
+        [],
+        [],
+        ["TARGET (MENURUT ANGGARAN KAS) DAN REALISASI KEUANGAN"],
+        [f"{unit.upper()} KABUPATEN CONTOH"],
+        [f"TAHUN ANGGARAN {year}"],
+        [],
+        header,
+        [unit, "PENDAPATAN", "Rp. 0", "TARGET", *with_quarters(list(zeros))],
+        [None, None, None, "REALISASI", *with_quarters(list(zeros))],
+        [None, "BELANJA", "Rp. 1.000", "Target", *with_quarters(list(PLAN))],
+        [None, None, None, "Realisasi", *with_quarters(list(REALIZED))],
+        [None, "PEMBIAYAAN", " Rp. 84", "Target", *with_quarters([7] * 12)],
+        [None, None, None, "Realisasi", *with_quarters([7] * 12)],
+        [],
+        [None, "KASUBBAG PERENCANAAN DATA DAN INFORMASI PUBLIK", None, None, None, None, None, None, None],
+        [],
+        [None, "TONGGO SIMANJUNTAK, S.Pi", *[None] * 10, "19630110 199303 1 002"],
+    ]
+    merges = ["A3:T3", "A4:T4", "A5:T5", "B7:C7", "A8:A13", "B8:B9", "C8:C9", "B10:B11", "C10:C11"]
+    merges += ["B12:B13", "C12:C13"]
+    return openpyxl_book(path, {"NOV-DES": rows}, {"NOV-DES": merges})
 
 
 def lra(path: Path, units: list[tuple[str, float, float]], title: str = "s.d. 31 Oktober 2023") -> Path:
@@ -318,3 +352,81 @@ def test_plans_among_the_inputs_are_said_on_one_line(tmp_path: Path) -> None:
     assert not [w for w in doc["warnings"] if w["code"] == "W-PLAN-AMONG-INPUTS"]
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-PLANS-AMONG-INPUTS"]
     assert said["file"] == "" and "anggaran_kas_7.xlsx, anggaran_kas_8.xlsx" in said["message"]
+
+
+def brief_lines(
+    plan: Path, title: str, unit: str, operasi: tuple[int, int], modal: tuple[int, int]
+) -> list[str]:
+    """The Markdown brief's lines for an LRA of one unit's operasi and modal accounts (budget,
+    realized) beside ``plan``."""
+    export = openpyxl_book(
+        plan.with_name("lra.xlsx"),
+        {
+            "LRA": [
+                [f"LAPORAN REALISASI ANGGARAN {title}"],
+                [f"SKPD: {unit}"],
+                ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"],
+                ["5.1.02.01.01.0001", "Belanja Alat Tulis Kantor", *operasi],
+                ["5.2.02.01.01.0001", "Belanja Modal Komputer", *modal],
+            ]
+        },
+    )
+    result = runner.invoke(app, ["brief", str(export), "--plan", str(plan), "-q"])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_the_briefs_categories_take_each_units_own_plan_in_that_category(tmp_path: Path) -> None:
+    header = ["kode_skpd", "nama_skpd", "kode_akun", "nilai_rincian"]
+    for q in range(4):
+        header += [f"bulan{3 * q + m}" for m in (1, 2, 3)] + [f"TW{q + 1}"]
+    operasi = [10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40]  # 300: 90 by June
+    modal = [0, 0, 60, 0, 0, 60, 0, 0, 60, 0, 0, 120]  # 300: 120 by June
+    code = "1.01.0.00.0.00.01.0000"
+    rows: list[list[object]] = [
+        header,
+        [code, "DINAS A", "5.1.02.01.01.0001", 300, *with_quarters(list(operasi))],
+        [code, "DINAS A", "5.2.02.01.01.0001", 300, *with_quarters(list(modal))],
+    ]
+    plan = openpyxl_book(tmp_path / "rak_2023.xlsx", {"RAK": rows})
+    lines = brief_lines(plan, "s.d. 30 Juni 2023", f"{code} DINAS A", (300, 100), (300, 30))
+    # the total: 210 of 600 planned by June, 35 %; operasi 90 of 300, 30 %; modal 120 of 300, 40 %
+    assert any(line.startswith("- **Target s.d. tanggal data**: 35,00%") for line in lines)
+    operasi_row = next(line for line in lines if line.startswith("| Belanja Operasi |"))
+    assert "| 33,33% | 30,00% | +3,3 pp |" in operasi_row
+    modal_row = next(line for line in lines if line.startswith("| **Belanja Modal**"))
+    assert "| 40,00% | -30,0 pp |" in modal_row
+    unit_row = next(line for line in lines if line.startswith("| 1 | DINAS A | Rp300 | Rp30 |"))
+    assert unit_row.endswith("| 10,00% | 40,00% | -30,0 pp |")
+    assert any(
+        "diukur terhadap rencana kasnya sendiri (baris belanja modalnya bila ada" in line for line in lines
+    )
+
+
+def test_a_plan_of_totals_gives_its_pace_to_each_category_of_its_unit(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")  # BELANJA: 800 of 1.000 by October
+    lines = brief_lines(plan, "s.d. 31 Oktober 2023", "DINAS CONTOH", (600, 450), (400, 100))
+    # 80 % for the unit and for each of its categories, not the general 75,11 % of 31 October
+    assert any(line.startswith("- **Target s.d. tanggal data**: 80,00%") for line in lines)
+    operasi_row = next(line for line in lines if line.startswith("| Belanja Operasi |"))
+    assert operasi_row.endswith("| 75,00% | 80,00% | -5,0 pp |")
+    modal_row = next(line for line in lines if line.startswith("| **Belanja Modal**"))
+    assert "| 80,00% | -55,0 pp |" in modal_row
+
+
+def test_a_plan_with_its_unit_merged_down_and_its_budget_beside_the_section_names(tmp_path: Path) -> None:
+    plan = merged_plan(tmp_path / "anggaran_kas_9.xlsx", "Satuan Polisi Pamong Praja")
+    export = lra(tmp_path / "lra.xlsx", [("Satuan Polisi Pamong Praja", 1000, 500)])
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    (unit,) = doc["units"]
+    # BELANJA's plan through October, 800 of 1.000; not PEMBIAYAAN's 7 a month beside it
+    assert unit["pace"]["target_to_date_pct"] == pytest.approx(80.0)
+    codes = {w["code"] for w in doc["warnings"]}
+    # the section names are labels, Target and Realisasi rows no duplicates, and the NIP under
+    # the signature is no amount of the table
+    assert not codes & {"W-NOT-AMOUNTS", "W-DUPLICATE-UNIT", "W-ABOVE-BUDGET"}, doc["warnings"]
+    inspected = runner.invoke(app, ["inspect", str(plan), "--format", "json"])
+    (sheet,) = json.loads(inspected.stdout)["sheets"]
+    roles = {c["column"]: c["role"] for c in sheet["columns"]}
+    assert roles["B"] == "description" and roles["D"] == "measure"
+    assert sheet["rows_skipped"]["not spending (pendapatan/pembiayaan)"] == 4

@@ -59,6 +59,10 @@ _SCALES = {
 }
 
 
+# a cell written as an amount, readable or not: "Rp. 10.345.419.876", "(1.500,00)", "1,234,567.00"
+WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$"
+
+
 def _unscaled(col: pl.Expr) -> pl.Expr:
     """The amount without its scale word (``11.500,37 M`` → ``11.500,37``)."""
     return pl.coalesce(col.str.extract(_SCALE, 1), col)

@@ -63,9 +63,31 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
             if named / total >= 0.8 and len({k for k in kinds if k}) == 2:
                 column.role = "measure"
                 continue
-        if column.role in MEASURES and _all_words(sample, name):
+        if column.role in MEASURES and _all_words(_amount_rows(sample, name, columns), name):
             column.role, column.variant, column.period = "description", None, None
     return columns
+
+
+def _amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> pl.DataFrame:
+    """The first run of rows of ``sample`` with an amount in an amount column other than
+    ``name``: the table's body, not the signature block under it (``KASUBBAG …``, a NIP that
+    reads as a number); all rows where no other column has an amount."""
+    others = [
+        f"c{c.index}"
+        for c in columns
+        if c.role in MEASURES and f"c{c.index}" != name and f"c{c.index}" in sample.columns
+    ]
+    if not others:
+        return sample
+    has_amount = sample.select(
+        pl.any_horizontal([parse_amounts(sample.get_column(a)).is_not_null() for a in others])
+    ).to_series()
+    start = has_amount.arg_true()
+    if not start.len():
+        return sample
+    first = int(start[0])
+    gaps = (~has_amount.slice(first)).arg_true()
+    return sample.slice(first, int(gaps[0]) if gaps.len() else None)
 
 
 def _has_text(column: pl.Series) -> bool:

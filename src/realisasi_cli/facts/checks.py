@@ -11,6 +11,7 @@ from realisasi_cli.errors import FormulaWithoutValueError
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.facts.slots import Slot
 from realisasi_cli.facts.subtotals import TOLERANCE, subtotals
+from realisasi_cli.numbers import WRITTEN_AS_AMOUNT
 
 
 def check_formulas(
@@ -118,9 +119,6 @@ def mark_subtotals(
     )
 
 
-_WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$"
-
-
 def warn_unparsed(
     layout: Layout, data: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
 ) -> None:
@@ -137,7 +135,7 @@ def warn_unparsed(
             pl.col(f"m{c.index}").is_null()
             & raw.is_not_null()
             & pl.col(f"x{c.index}").is_null()
-            & (pl.col("reason").is_null() | raw.cast(pl.String).str.contains(_WRITTEN_AS_AMOUNT)),
+            & (pl.col("reason").is_null() | raw.cast(pl.String).str.contains(WRITTEN_AS_AMOUNT)),
         )
         if bad.height:
             row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
@@ -239,9 +237,12 @@ def _below_zero(value: object) -> bool:
 
 
 def warn_duplicates(layout: Layout, data: pl.DataFrame, warnings: list[Warning_], by_label: bool) -> None:
+    """A unit on several rows of a rekap (of one label, with ``by_label``), whose amounts are
+    summed: a unit's Target and Realisasi rows (``measure``) are no duplicate of each other."""
     grid = layout.grid
     unit = pl.coalesce("unit_code", pl.col("unit_name").str.to_lowercase())
-    key = pl.concat_str([unit, pl.col("description").fill_null("")], separator="|") if by_label else unit
+    parts = [unit, pl.col("measure").fill_null("")]
+    key = pl.concat_str([*parts, pl.col("description").fill_null("")] if by_label else parts, separator="|")
     dupes = (
         data.with_columns(key=key)
         .group_by("key")

@@ -10,17 +10,33 @@ from realisasi_cli import frames as fr
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
 from realisasi_cli.facts.schema import Warning_
+from realisasi_cli.numbers import WRITTEN_AS_AMOUNT
 
 
 def span_source(layout: Layout, column: Column) -> str:
-    """The physical column a merged header's values are read from: the first that has data."""
+    """The physical column a merged header's values are read from: of those under it that have
+    data, the one with the most cells written as amounts (a ``Total Anggaran`` over a column of
+    section labels and one of ``Rp. 10.345.419.876``), else the first."""
     lo, hi = column.span
     frame = layout.grid.frame.slice(layout.data_start)
-    for index in range(lo, hi + 1):
-        name = f"c{index}"
-        if name in frame.columns and frame[name].null_count() < frame.height:
-            return name
-    return f"c{lo}"
+    filled = [
+        name
+        for name in (f"c{index}" for index in range(lo, hi + 1))
+        if name in frame.columns and frame[name].null_count() < frame.height
+    ]
+    if len(filled) < 2:
+        return filled[0] if filled else f"c{lo}"
+    counts = [_amount_cells(frame[name]) for name in filled]
+    return filled[counts.index(max(counts))]  # the first of the most; the first where none is
+
+
+def _amount_cells(values: pl.Series) -> int:
+    """How many of ``values`` are numbers or text written as one."""
+    if values.dtype.is_numeric():
+        return values.len() - values.null_count()
+    if values.dtype == pl.String:
+        return int(values.str.contains(WRITTEN_AS_AMOUNT).sum())
+    return 0
 
 
 def fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.DataFrame:

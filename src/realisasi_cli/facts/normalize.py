@@ -483,7 +483,8 @@ def normalize(
     checks.warn_amounts(layout, data, slots, warnings)
     data = checks.drop_negative_budgets(layout, data, slots, warnings)
     category = category_of_rows(data, rows, columns, layout, warnings, revenue)
-    if columns.account is None and names_units and (columns.unit or columns.name):
+    # a unit on a row per month (a period column) is not listed twice
+    if columns.account is None and names_units and (columns.unit or columns.name) and columns.period is None:
         checks.warn_duplicates(layout, data, warnings, by_label=category is not None)
     if category is not None:  # once, not once per slot
         data = fr.with_columns(data, category_of_row=category)
