@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from realisasi_cli.numbers import parse_amounts
+from realisasi_cli.numbers import parse_amounts, read_amounts
 
 
 def parse(values: list[object]) -> list[float | None]:
@@ -60,6 +60,13 @@ def test_an_ambiguous_comma_follows_the_column() -> None:
 
 def test_text_that_is_not_an_amount_is_null() -> None:
     assert parse(["NIP. 19750101 200003 1 001", "Kepala Dinas"]) == [None, None]
+
+
+def test_a_nip_without_its_label_is_text_and_no_refused_amount() -> None:
+    # under a signature in a month's column: 19630110 199303 1 002 would be 1,96 × 10^17 rupiah
+    values, refused = read_amounts(pl.Series("v", ["1.500.000", "19630110 199303 1 002", "2 500 000"]))
+    assert values.to_list() == [1_500_000.0, None, 2_500_000.0]
+    assert refused is None
 
 
 def test_numeric_columns_pass_through() -> None:

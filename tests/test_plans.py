@@ -424,9 +424,24 @@ def test_a_plan_with_its_unit_merged_down_and_its_budget_beside_the_section_name
     codes = {w["code"] for w in doc["warnings"]}
     # the section names are labels, Target and Realisasi rows no duplicates, and the NIP under
     # the signature is no amount of the table
-    assert not codes & {"W-NOT-AMOUNTS", "W-DUPLICATE-UNIT", "W-ABOVE-BUDGET"}, doc["warnings"]
+    assert not codes & {"W-NOT-AMOUNTS", "W-DUPLICATE-UNIT", "W-ABOVE-BUDGET", "W-AMOUNT-OUT-OF-RANGE"}, doc[
+        "warnings"
+    ]
     inspected = runner.invoke(app, ["inspect", str(plan), "--format", "json"])
     (sheet,) = json.loads(inspected.stdout)["sheets"]
     roles = {c["column"]: c["role"] for c in sheet["columns"]}
     assert roles["B"] == "description" and roles["D"] == "measure"
     assert sheet["rows_skipped"]["not spending (pendapatan/pembiayaan)"] == 4
+
+
+def test_a_refused_cell_of_a_target_and_realisasi_sheet_is_warned_of_once(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")
+    from openpyxl import load_workbook
+
+    book = load_workbook(plan)
+    book["JAN-FEB"]["Q10"] = "9e20"  # October's plan: a number, but no amount of rupiah
+    book.save(plan)
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)])
+    doc = run_json("rank", str(export), "--plan", str(plan))
+    refused = [w for w in doc["warnings"] if w["code"] == "W-AMOUNT-OUT-OF-RANGE"]
+    assert len(refused) == 1 and "JAN-FEB!Q10" in refused[0]["message"], doc["warnings"]

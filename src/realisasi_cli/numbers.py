@@ -59,6 +59,8 @@ _SCALES = {
 }
 
 
+# a NIP (Nomor Induk Pegawai) as signature blocks write it: born, appointed, sex, number
+_NIP = r"(?i)^\s*(nip\.?:?\s*)?\d{8}\s+\d{6}\s+\d\s+\d{3}\s*$"
 # a cell written as an amount, readable or not: "Rp. 10.345.419.876", "(1.500,00)", "1,234,567.00"
 WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$"
 
@@ -198,8 +200,10 @@ def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
     left = grouped.is_null()
     if left.any():
         at_left = left.arg_true()
-        ruled = typed.gather(at_left).rename("v").to_frame().select(amount_expr("v", pl.String(), notation))
-        grouped = grouped.scatter(at_left, ruled.to_series())
+        cells = typed.gather(at_left)
+        ruled = cells.rename("v").to_frame().select(amount_expr("v", pl.String(), notation)).to_series()
+        # a civil servant's NIP under a signature ("19630110 199303 1 002") is text, not an amount
+        grouped = grouped.scatter(at_left, ruled.set(cells.str.contains(_NIP).fill_null(False), None))
     malformed = _malformed(typed, grouped, notation)
     shapes = None
     if malformed.any():

@@ -64,7 +64,10 @@ class SheetColumns:
         def first(*roles: str) -> Column | None:
             return next((c for c in layout.columns if c.role in roles), None)
 
-        measures = [c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year) if c is not None]
+        # a column is one measure however many roles it has (a Target/Realisasi sheet's month
+        # column is a slot's plan and its realization): its cells are read and warned of once
+        every = [c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year) if c is not None]
+        measures = list({id(c): c for c in every}.values())
         return cls(
             unit=first("unit", "unit_code"),
             name=first("unit_name"),
