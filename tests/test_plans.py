@@ -257,10 +257,19 @@ def test_a_plans_realisasi_row_far_from_the_export_is_not_its_months(tmp_path: P
     quarters = {q["quarter"]: q["cumulative"] for q in doc["units"][0]["quarters"]}
     # the LRA's 450 to 31 August is TW III's figure, not the plan's 0; no months before it are known
     assert quarters[3] == 450 and quarters[1] is None and quarters[2] is None
-    assert [w["message"] for w in doc["warnings"] if w["code"] == "W-PLAN-REALIZATION-DISAGREES"] == [
-        "the cash plan's Realisasi row in anggaran_kas_7.xlsx for Dinas Contoh adds up to Rp0 to "
-        "31 August 2023, the export to Rp450: the plan's realization by month is not used"
+    assert [
+        (Path(w["file"]).name, w["message"])
+        for w in doc["warnings"]
+        if w["code"] == "W-PLAN-REALIZATION-DISAGREES"
+    ] == [
+        (
+            "anggaran_kas_7.xlsx",
+            "this cash plan's Realisasi row for Dinas Contoh adds up to Rp0 to "
+            "31 August 2023, the export to Rp450: the plan's realization by month is not used",
+        )
     ]
+    # the file is named once, where the warning is (not again in the message)
+    assert "anggaran_kas_7.xlsx: this cash plan's Realisasi row for Dinas Contoh" in result.stderr
 
 
 def test_a_cash_plan_given_as_the_export_says_what_it_is(tmp_path: Path) -> None:

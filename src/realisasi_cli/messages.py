@@ -923,38 +923,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name}: the realization covers {start} to {end}, not from 1 January; its absorption is not year-to-date",
     ),
     "W-PLAN-UNMATCHED": (
-        "rencana anggaran kas {unit} di {path} tidak cocok dengan perangkat daerah mana pun di data realisasi; "
+        "rencana anggaran kas {unit} ini tidak cocok dengan perangkat daerah mana pun di data realisasi; "
         "perangkat daerah tanpa rencana diukur terhadap target bawaan",
-        "the cash plan of {unit} in {path} matches no unit of the realization data; units without a plan "
+        "this cash plan of {unit} matches no unit of the realization data; units without a plan "
         "are measured against the default targets",
     ),
     "W-PLAN-NAMELESS": (
-        "rencana anggaran kas di {path} tidak menyebut perangkat daerah, dan data realisasinya memuat "
+        "rencana anggaran kas ini tidak menyebut perangkat daerah, dan data realisasinya memuat "
         "{n} perangkat daerah: tidak diketahui milik siapa; perangkat daerah tanpa rencana diukur terhadap "
         "target bawaan",
-        "the cash plan in {path} names no unit, and the realization data has {n}: it cannot tell whose plan "
+        "this cash plan names no unit, and the realization data has {n}: it cannot tell whose plan "
         "it is; units without a plan are measured against the default targets",
     ),
     "W-PLAN-OTHER-YEAR": (
-        "rencana anggaran kas di {path} untuk tahun {years}, data realisasinya untuk {year}: tidak dipakai",
-        "the cash plan in {path} is for {years}, the realization data for {year}: it is not used",
+        "rencana anggaran kas ini untuk tahun {years}, data realisasinya untuk {year}: tidak dipakai",
+        "this cash plan is for {years}, the realization data for {year}: it is not used",
     ),
     "W-PLAN-REALIZATION-DISAGREES": (
-        "baris Realisasi rencana anggaran kas {path} untuk {unit} berjumlah Rp{plan:.0f} s.d. {day}, "
+        "baris Realisasi rencana anggaran kas ini untuk {unit} berjumlah Rp{plan:.0f} s.d. {day}, "
         "ekspornya Rp{export:.0f}: realisasi per bulan dari rencana itu tidak dipakai",
-        "the cash plan's Realisasi row in {path} for {unit} adds up to Rp{plan:.0f} to {day}, the export "
+        "this cash plan's Realisasi row for {unit} adds up to Rp{plan:.0f} to {day}, the export "
         "to Rp{export:.0f}: the plan's realization by month is not used",
     ),
     "W-PLAN-BUDGET-DIFFERS": (
-        "rencana anggaran kas {path} untuk {unit} berjumlah Rp{plan:.0f} setahun, pagunya Rp{budget:.0f}: "
+        "rencana anggaran kas ini untuk {unit} berjumlah Rp{plan:.0f} setahun, pagunya Rp{budget:.0f}: "
         "bukan rencana pagu ini (rencana perangkat daerah lain?); {unit} diukur terhadap target bawaan",
-        "the cash plan {path} for {unit} adds up to Rp{plan:.0f} for the year, its budget to Rp{budget:.0f}: "
+        "this cash plan for {unit} adds up to Rp{plan:.0f} for the year, its budget to Rp{budget:.0f}: "
         "not a plan of this budget (another unit's plan?); {unit} is measured against the default targets",
     ),
     "W-PLAN-EMPTY": (
-        "rencana anggaran kas di {path} tidak merencanakan apa pun (semua nilainya 0); "
+        "rencana anggaran kas ini tidak merencanakan apa pun (semua nilainya 0); "
         "{unit} diukur terhadap target bawaan",
-        "the cash plan in {path} plans nothing (all amounts are 0); {unit} is measured against the default targets",
+        "this cash plan plans nothing (all amounts are 0); {unit} is measured against the default targets",
     ),
     "W-LAST-YEAR-LATER": (
         "{n} berkas tahun lalu bertanggal setelah {then} dan tidak dipakai: tahun lalu dibandingkan "
