@@ -38,3 +38,28 @@ def test_other_files_rows_and_messages_keep_their_own_lines() -> None:
         "lain.xlsx [B] row 7",
         "",
     ]
+
+
+def formulas(sheet: str, row: int = 37, n: int = 4) -> Warning_:
+    return Warning_(
+        "/data/rfk.xlsx", sheet, row + 1, "W-FORMULAS-OUTSIDE", {"n": n, "where": f"{sheet}!D{row + 1}"}
+    )
+
+
+def test_month_sheets_that_say_the_same_of_one_row_are_one_line() -> None:
+    months = ["Jan", "Peb", "Mar"]
+    warnings = [formulas(m) for m in months] + [formulas("Apr", row=40), formulas("Mei", n=2)]
+    assert located(warnings, "id") == [
+        (
+            "rfk.xlsx [Jan, Peb, Mar] baris 38",
+            "4 sel rumus tanpa hasil tersimpan di luar kolom nilai (yang pertama di Jan!D38); diabaikan",
+        ),
+        (
+            "rfk.xlsx [Apr] baris 41",
+            "4 sel rumus tanpa hasil tersimpan di luar kolom nilai (yang pertama di Apr!D41); diabaikan",
+        ),
+        (
+            "rfk.xlsx [Mei] baris 38",
+            "2 sel rumus tanpa hasil tersimpan di luar kolom nilai (yang pertama di Mei!D38); diabaikan",
+        ),
+    ]

@@ -3,7 +3,9 @@ that say the same of several sheets of one file on one line.
 
 A workbook's copies and summaries left out each have their warning (``W-LEFT-OUT``, one per
 sheet in JSON); in the lines a person reads, "RAK.xlsx [Sheet1, Sheet2, … ]: tidak dipakai
-(turunan): …" is one line, so that they do not push the other warnings out of sight.
+(turunan): …" is one line, so that they do not push the other warnings out of sight; so are
+a year's month sheets of one template that say the same of the same row, each of its own cells
+("[Jan, Peb, … ] baris 38: 4 sel rumus tanpa hasil …, yang pertama di Jan!D38").
 """
 
 from __future__ import annotations
@@ -21,19 +23,22 @@ def located(warnings: Sequence[Warning_], lang: str) -> list[tuple[str, str]]:
     """(where, message) of each line: the file's name (no folders of this machine), its sheet or
     sheets, the row; ``where`` is empty for a warning of no one file."""
     row_word = text("N-ROW", lang)
-    lines: list[tuple[str, list[str], int | None, str]] = []
+    # (file, sheets, row, message, the message without its sheet's cell references)
+    lines: list[tuple[str, list[str], int | None, str, str]] = []
     for w in warnings:
         name = Path(w.file).name if w.file else ""
         message = w.detail.text(lang, short=True)
-        if lines and w.sheet and w.row is None:
-            last_name, sheets, last_row, last_message = lines[-1]
-            if (last_name, last_row, last_message) == (name, None, message) and sheets:
+        # month sheets of one template say the same of the same row, each of its own cells
+        same = message.replace(f"{w.sheet}!", "!") if w.sheet else message
+        if lines and w.sheet:
+            last_name, sheets, last_row, _message, last_same = lines[-1]
+            if (last_name, last_row, last_same) == (name, w.row, same) and sheets:
                 sheets.append(w.sheet)
                 continue
-        lines.append((name, [w.sheet] if w.sheet else [], w.row, message))
+        lines.append((name, [w.sheet] if w.sheet else [], w.row, message, same))
     return [
         (name + _sheets(sheets, lang) + (f" {row_word} {row}" if row else ""), message)
-        for name, sheets, row, message in lines
+        for name, sheets, row, message, _same in lines
     ]
 
 
