@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from builders import openpyxl_book, xlsxwriter_book
+from realisasi_cli.cli import app
 from realisasi_cli.facts.load import load
 from realisasi_cli.metrics.ranking import rank
 from realisasi_cli.metrics.units import RankOptions
@@ -281,3 +284,37 @@ def test_text_in_an_amount_column_is_counted_as_zero_and_shown_in_the_warning(tm
         "2 cell(s) in column C (Realisasi) are not amounts, e.g. 'belum ada' at Rekap!C3; counted as 0"
     ]
     assert ranked(path)["Dinas B"] == (2000.0, 0.0, 0.0)
+
+
+def test_inspect_names_deviation_and_physical_columns_for_what_they_are(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["LAPORAN DEVIASI s.d. 28 Februari 2023"],
+        ["Perangkat Daerah", "Pagu", "Realisasi", "Realisasi Fisik", "Deviasi", "Sisa Anggaran"],
+        ["Dinas A", 1000, 400, 35, 10, 600],
+        ["Dinas B", 2000, 500, 20, 5, 1500],
+    ]
+    path = openpyxl_book(tmp_path / "deviasi.xlsx", {"Data": rows})
+    result = CliRunner().invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    (sheet,) = json.loads(result.stdout)["sheets"]
+    roles = {c["header"]: (c["role"], c["physical"]) for c in sheet["columns"]}
+    assert roles["Deviasi"] == ("deviation", False)  # from the plan: not the budget left
+    assert roles["Sisa Anggaran"] == ("remaining", False)
+    assert roles["Realisasi Fisik"] == ("realized", True)
+    text = CliRunner().invoke(app, ["inspect", str(path)]).stdout
+    lines = {line.split()[0]: " ".join(line.split()) for line in text.splitlines() if line.startswith("  ")}
+    assert "Baris kepala 2, Data mulai baris 3" in text  # one header row: not "2–2"
+    assert lines["D"] == "D Realisasi Fisik realisasi fisik"
+    assert lines["E"] == "E Deviasi deviasi"
+    assert lines["F"] == "F Sisa Anggaran sisa anggaran"
+    # the units are named in the table: no empty code before the words that say so
+    assert "  Perangkat Daerah: (dari tabel)" in text
+
+
+def test_a_csv_dated_by_its_name_says_the_date_is_the_file_names(tmp_path: Path) -> None:
+    path = tmp_path / "realisasi_juni_2024.csv"
+    path.write_text("Perangkat Daerah;Pagu;Realisasi\nDinas A;1000;400\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    (sheet,) = json.loads(result.stdout)["sheets"]
+    assert (sheet["as_of"], sheet["as_of_source"]) == ("2024-06-30", "file name")

@@ -70,7 +70,9 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # a column saying when each row happened (an SP2D register, a long monthly table)
     ("period_key", re.compile(r"^(bulan|triwulan|periode|masa|tanggal|tgl)( sp2d| transaksi| bayar)?$")),
     ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
-    ("remaining", re.compile(r"\bsisa\b|\bselisih\b|\bdeviasi\b|\bsilpa\b|\blebih\b")),
+    # a deviation is from the plan or target (rencana − realisasi), not the budget left
+    ("deviation", re.compile(r"\bdeviasi\b")),
+    ("remaining", re.compile(r"\bsisa\b|\bselisih\b|\bsilpa\b|\blebih\b")),
     (
         "unit_code",
         re.compile(

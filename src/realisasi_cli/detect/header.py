@@ -15,7 +15,7 @@ from realisasi_cli.reading.grid import Grid
 
 TOP_ROWS = 60  # the header is looked for in the first rows only
 MAX_DEPTH = 4
-MEASURES = ("budget", "realized", "pct", "plan", "remaining")
+MEASURES = ("budget", "realized", "pct", "plan", "remaining", "deviation")
 KEYS = ("unit_code", "unit_name", "unit", "account", "code")
 _NUMERIC_TEXT = re.compile(r"^[\s\d.,()%+\-]*\d[\s\d.,()%+\-]*$|^(rp\.?\s*)[\d.,]+$", re.I)
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?(\s*[-=x×/*+:]\s*\(?\d{1,2}\)?)*$|^\(?[a-z]\)?$", re.I)

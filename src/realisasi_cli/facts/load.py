@@ -74,7 +74,13 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
             found = as_of_in(column.header)
             if found:
                 return found, "header"
-    for name, where in ((sheet, "sheet name"), (file.stem, "file name")):
+    # a text file's one sheet is named after the file: its date is the file name's
+    names = (
+        [(file.stem, "file name")]
+        if sheet == file.stem
+        else [(sheet, "sheet name"), (file.stem, "file name")]
+    )
+    for name, where in names:
         spaced = name.replace("_", " ").replace("-", " ")
         found = as_of_in(spaced) or short_date_in_name(spaced)
         if found:

@@ -91,7 +91,8 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
         used = labels["inspect_used"] if sheet.used else labels["inspect_left_out"]
         kind = said("kind", sheet.kind, labels)
         reason = sheet.reason.text(lang) if sheet.reason else ""
-        header_rows = f"{d['header_rows'][0]}–{d['header_rows'][1]}"
+        first, last = d["header_rows"]
+        header_rows = f"{first}–{last}" if last != first else str(first)
         source = labels.get(f"{d['as_of_source']}_source", d["as_of_source"]) if d["as_of_source"] else None
         day = fmt.long_date(date.fromisoformat(d["as_of"]), lang) if d["as_of"] else None
         skipped = ", ".join(
@@ -105,8 +106,15 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             ),
             _text(f"  {labels['header_rows']} {header_rows}, {labels['data_start']} {d['data_start_row']}"),
             _text(
-                f"  {labels['unit']}: {d['context']['unit_code'] or ''} "
-                f"{d['context']['unit_name'] or labels['inspect_from_table']}"
+                f"  {labels['unit']}: "
+                + " ".join(
+                    part
+                    for part in (
+                        d["context"]["unit_code"],
+                        d["context"]["unit_name"] or labels["inspect_from_table"],
+                    )
+                    if part
+                )
             ),
             _text(
                 f"  {labels['as_of']}: {day or labels['inspect_unknown']}"
@@ -124,7 +132,7 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             table.add_row(  # strings here are Rich markup: a header cell's text is escaped
                 c["column"],
                 markup(c["header"]),
-                said("role", c["role"], labels),
+                said("role", c["role"], labels) + (f" {labels['role_physical']}" if c["physical"] else ""),
                 said("category", c["category"], labels),
                 said("period", c["period"], labels),
                 said("variant", c["variant"], labels),
