@@ -803,3 +803,18 @@ def test_a_list_with_a_row_id_beside_its_codes_takes_the_codes(tmp_path: Path) -
         writer.writerow(["ID", "Kode", "Nama"])  # a database's row id first: not the unit's code
         writer.writerow(["7", "1.02.0.00.0.00.01.0000", "Dinas Kesehatan"])
     assert read_units(listing) == [UnitEntry("1.02.0.00.0.00.01.0000", "Dinas Kesehatan")]
+
+
+def test_a_folder_without_realization_says_what_each_file_is_instead(tmp_path: Path) -> None:
+    folder = tmp_path / "ntb"
+    folder.mkdir()
+    # a DPA: budgets only; a deviation report whose header waits for its rows
+    xlsxwriter_book(folder / "dpa.xlsx", [["Perangkat Daerah", "Pagu"], ["Dinas A", 1000], ["Dinas B", 2000]])
+    xlsxwriter_book(
+        folder / "laporan.xlsx", [["LAPORAN DEVIASI"], ["No.", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    )
+    result = runner.invoke(app, ["--lang", "en", "rank", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "none of the inputs has realization amounts:" in result.stderr
+    assert "  dpa.xlsx: budget (budget amounts only (DPA), no realization)" in result.stderr
+    assert "  laporan.xlsx: template (a header without data rows)" in result.stderr

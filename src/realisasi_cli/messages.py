@@ -375,8 +375,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} ({where}): {n} budget/realization cell(s) are formulas saved without their results.",
     ),
     "E-NO-COLUMN": (
-        "tidak ada masukan yang memiliki kolom {missing} ({files}).",
-        "none of the inputs has a {missing} column ({files}).",
+        "tidak ada masukan yang memiliki nilai {missing}:\n{files}",
+        "none of the inputs has {missing} amounts:\n{files}",
     ),
     "E-NO-DATA-ROWS": (
         "{path} (lembar '{sheet}'): kepala tabelnya ada tetapi tidak ada baris data (formulir yang belum diisi?).",
@@ -417,6 +417,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "N-NO-AMOUNT-COLUMNS": ("tidak ada kolom nilai", "no amount columns"),
     "N-COLUMN-ROLE": ("{role} ('{header}')", "{role} ('{header}')"),
     "N-PATH-NOTE": ("{path}: {note}", "{path}: {note}"),
+    "N-KIND-REASON": ("{kind} ({reason})", "{kind} ({reason})"),
     "T-budget": ("pagu", "budget"),
     "T-sheet": ("lembar", "sheet"),
     "T-file": ("berkas", "file"),

@@ -424,8 +424,13 @@ def _require_both(
     if has_budget and has_realized:
         return
     missing = Message("T-realized" if has_budget else "T-budget")
-    files = sorted({s.file.name for s in sheets if s.facts is not None})
-    raise MissingColumnError("E-NO-COLUMN", "H-ADD-COLUMN", missing=missing, files=files)
+    # what each file is instead: budget only, a template without data rows, …
+    said: dict[str, Message] = {}
+    for s in sorted((s for s in sheets if s.facts is not None), key=lambda s: s.file.name):
+        kind = Message(f"K-{s.kind}") if s.kind else Message("K-data")
+        note = Message("N-KIND-REASON", {"kind": kind, "reason": s.reason}) if s.reason else kind
+        said.setdefault(s.file.name, Message("N-PATH-NOTE", {"path": s.file.name, "note": note}))
+    raise MissingColumnError("E-NO-COLUMN", "H-ADD-COLUMN", missing=missing, files=Lines(list(said.values())))
 
 
 def _usable(layout: Layout | None, plan: bool, partial: bool = False) -> bool:
