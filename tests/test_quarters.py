@@ -349,3 +349,33 @@ def test_the_totals_realized_within_a_quarter_is_the_units_own(tmp_path: Path) -
     assert total[2]["realized"] == 200
     assert total[2]["cumulative"] == 550
     assert total[1]["realized"] == 100
+
+
+def test_quarters_say_a_data_date_after_today_as_rank_does(tmp_path: Path) -> None:
+    year = date.today().year + 1
+    rows: list[list[object]] = [
+        [f"LAPORAN REALISASI ANGGARAN s.d. 31 Maret {year}"],
+        ["Perangkat Daerah", "Pagu", "Realisasi"],
+        ["Dinas A", 1000, 100],
+    ]
+    path = openpyxl_book(tmp_path / "lra.xlsx", {"LRA": rows})
+    result = runner.invoke(app, ["quarters", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    codes = [w["code"] for w in json.loads(result.stdout)["warnings"]]
+    assert codes.count("W-FUTURE-DATE") == 1
+    assert f"31 Maret {year}, setelah hari ini" in result.stderr
+
+
+def test_a_total_of_some_units_says_whose_budget_its_percent_is_over(tmp_path: Path) -> None:
+    dated = [["LAPORAN REALISASI ANGGARAN s.d. 30 Juni 2024"], ["Perangkat Daerah", "Pagu", "Realisasi"]]
+    openpyxl_book(tmp_path / "a.xlsx", {"LRA": [*dated, ["Dinas A", 1000, 300]]})
+    openpyxl_book(
+        tmp_path / "b.xlsx", {"LRA": [["Perangkat Daerah", "Pagu", "Realisasi"], ["Dinas B", 3000, 900]]}
+    )
+    result = runner.invoke(app, ["quarters", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "-q"])
+    assert result.exit_code == 0, result.stderr
+    # TW II's total is Dinas A's 300 of its 1.000 (30 %), not 300 of the 4.000 in the Pagu column
+    assert "30,0%" in result.stdout and "1/2" in result.stdout
+    assert "Total · n/N: % atas pagu n perangkat daerah (dari N)" in " ".join(result.stdout.split())
+    alone = runner.invoke(app, ["quarters", str(tmp_path / "a.xlsx"), "-q"])
+    assert alone.exit_code == 0 and "n/N" not in alone.stdout

@@ -78,7 +78,7 @@ def quarters(
         table=chosen is Format.table,
         plan=plan,
     )
-    from realisasi_cli.metrics.evaluate import evaluate
+    from realisasi_cli.metrics.evaluate import date_warnings, evaluate
     from realisasi_cli.present import report
 
     dataset = run.dataset
@@ -93,8 +93,11 @@ def quarters(
     if result is None:
         raise InputError("E-NO-DATED-REALIZATION", "H-GIVE-AS-OF")
     selection = report.Selection(bottom=bottom or run.config.bottom, top=top, all=all_units)
-    document = report.quarters_json(result, dataset, selection)
-    print_warnings([*result.warnings, *dataset.warnings], quiet, run.language)
+    # the data dates as rank says them (a date after today, not year-to-date, stale), but the
+    # undated units: the quarters name those themselves (W-QUARTERS-UNDATED)
+    dates = [w for w in date_warnings(evaluation.freshness, evaluation.stale_days) if w.code != "W-UNDATED"]
+    document = report.quarters_json(result, dataset, selection, dates)
+    print_warnings([*dates, *result.warnings, *dataset.warnings], quiet, run.language)
     if chosen is Format.table:
         from realisasi_cli.present.tables import quarters_table
 

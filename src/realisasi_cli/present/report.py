@@ -248,8 +248,11 @@ def quarter_order(result: Quarters, selection: Selection) -> list[str]:
     return order if selection.all else order[: selection.bottom]
 
 
-def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> dict[str, Any]:
-    """The ``quarters --format json`` document, as DESIGN.md's contract."""
+def quarters_json(
+    result: Quarters, dataset: Dataset, selection: Selection, notices: Sequence[Warning_] = ()
+) -> dict[str, Any]:
+    """The ``quarters --format json`` document, as DESIGN.md's contract; ``notices`` (what the
+    data dates call for) lead its warnings."""
     by_unit = grouped(result.units.to_dicts(), "unit")
     units = []
     for key in quarter_order(result, selection):
@@ -275,7 +278,7 @@ def quarters_json(result: Quarters, dataset: Dataset, selection: Selection) -> d
             "quarters": total_quarters,
         },
         "units": units,
-        "warnings": [w.as_dict() for w in [*dataset.warnings, *result.warnings]],
+        "warnings": [w.as_dict() for w in [*notices, *dataset.warnings, *result.warnings]],
     }
 
 

@@ -366,6 +366,8 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None, wi
     notes = [labels["gap_formula"]]
     if any("deviation_pct" in q for q in document["total"]["quarters"]):
         notes.append(labels["deviation_formula"])
+    if any(_reporting(q) and q["cumulative_pct"] is not None for q in document["total"]["quarters"]):
+        notes.append(labels["total_reporting_note"])
     caption = "\n".join([f"{labels['as_of']} {fmt.long_date(as_of, lang)}", *notes])
     units, total = document["units"], document["total"]
     names = [escape(u["name"]) for u in units] + [f"[bold]{labels['total']}[/]"]

@@ -174,6 +174,8 @@ WORDS: dict[str, dict[str, str]] = {
         "to_date_short": "s.d. tgl data",
         "gap_to_date_short": "Thd target",
         "deviation_short": "dev.",
+        "total_reporting_note": "Total · n/N: % atas pagu n perangkat daerah (dari N) "
+        "yang melapor pada triwulan itu",
         "gap_formula": "Selisih (pp) = realisasi kumulatif % − target s.d. tanggal data %; "
         "target triwulan berjalan dihitung pro rata hari dari target triwulan sebelumnya",
         "deviation_formula": "Deviasi (dev.) = (rencana kas s.d. tanggal data − realisasi) ÷ rencana kas, "
@@ -483,6 +485,8 @@ WORDS: dict[str, dict[str, str]] = {
         "to_date_short": "to date",
         "gap_to_date_short": "vs target",
         "deviation_short": "dev.",
+        "total_reporting_note": "Total · n/N: % of the budget of the n units (of N) "
+        "that report in that quarter",
         "gap_formula": "Gap (pp) = cumulative realization % − target to the data date %; the current "
         "quarter's target is pro-rated by days from the previous quarter's",
         "deviation_formula": "Deviation (dev.) = (cash plan to the data date − realized) ÷ cash plan, in %: "
