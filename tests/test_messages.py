@@ -253,10 +253,11 @@ def test_help_is_indonesian_by_default_and_english_on_request() -> None:
 @pytest.mark.parametrize("command", ["rank", "quarters", "brief", "summary", "facts", "inspect"])
 def test_what_an_option_takes_is_named_in_the_language_of_the_help(command: str) -> None:
     indonesian = _run(command, "--help").stdout  # Indonesian by default
-    for placeholder in ("<str>", "<int range>", "<file>", "<directory>", "<text>"):
-        assert placeholder not in indonesian
+    english = _run(command, "--help", lang="en").stdout
+    for placeholder in ("<str>", "<int range>", "<file>", "<directory>", "<text>", "<path>"):
+        assert placeholder not in indonesian and placeholder not in english
     assert "BERKAS" in indonesian and "FILE" not in indonesian.replace("PROFILE", "")
-    assert "FILE" in _run(command, "--help", lang="en").stdout
+    assert "FILE" in english
 
 
 def test_a_usage_error_of_the_command_line_is_indonesian() -> None:

@@ -213,6 +213,7 @@ def _configured_language(args: Sequence[str]) -> str:
 
 def localize(command: Any, lang: str) -> None:
     """Put the help of ``command``, its options and its subcommands in ``lang`` (in place)."""
+    _named_arguments(command)
     if lang != "id":
         return
     _frame_when_shown(command)
@@ -230,6 +231,22 @@ def localize(command: Any, lang: str) -> None:
     _help_option_in_indonesian(command)
     usage = command.get_usage
     command.get_usage = lambda ctx: usage(ctx).replace("Usage:", "Penggunaan:", 1)
+
+
+def _named_arguments(command: Any) -> None:
+    """An argument whose metavar says what it takes (``FILE|DIR...``) without Typer's type
+    beside it in the help (``<path>``)."""
+    from typer.core import TyperArgument
+
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument) and param.metavar is not None:
+            param.type.get_metavar = _no_metavar  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        _named_arguments(sub)
+
+
+def _no_metavar(param: Any, ctx: Any) -> str:
+    return ""
 
 
 def _help_option_in_indonesian(command: Any) -> None:
