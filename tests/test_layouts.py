@@ -318,3 +318,49 @@ def test_a_csv_dated_by_its_name_says_the_date_is_the_file_names(tmp_path: Path)
     assert result.exit_code == 0, result.stderr
     (sheet,) = json.loads(result.stdout)["sheets"]
     assert (sheet["as_of"], sheet["as_of_source"]) == ("2024-06-30", "file name")
+
+
+def test_a_title_date_after_the_files_stamp_is_questioned_and_the_config_can_date_the_file(
+    tmp_path: Path,
+) -> None:
+    # SIPD prints the period asked for: "s.d. 31 Desember" on a file exported on 30 November
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN s.d. 31 Desember 2022"],
+        ["Perangkat Daerah", "Pagu", "Realisasi"],
+        ["Kecamatan Lumban Julu", 1000, 600],
+    ]
+    path = openpyxl_book(tmp_path / "54_lra_20221130-122103.xlsx", {"Sheet1": rows})
+    runner = CliRunner()
+    result = runner.invoke(app, ["rank", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2022-12-31"  # the file's own date stands: a stamp is no data date
+    (stamped,) = [w for w in doc["warnings"] if w["code"] == "W-DATE-AFTER-STAMP"]
+    assert "31 Desember 2022" in stamped["message"] and "bercap 30 November 2022" in stamped["message"]
+    assert 'match = "54_lra_20221130-122103.xlsx" as_of = 2022-11-30' in stamped["message"]
+
+    config = tmp_path / "realisasi.toml"
+    config.write_text('[[layout]]\nmatch = "54_lra_*.xlsx"\nas_of = 2022-11-30\n', encoding="utf-8")
+    dated = runner.invoke(app, ["--config", str(config), "rank", str(path), "-f", "json", "--pace"])
+    assert dated.exit_code == 0, dated.stderr
+    doc = json.loads(dated.stdout)
+    assert doc["as_of"] == "2022-11-30"
+    assert "W-DATE-AFTER-STAMP" not in {w["code"] for w in doc["warnings"]}
+    # the target on 30 November: 65 + 30 × 61/92 = 84,89 %
+    assert doc["units"][0]["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 61 / 92, abs=1e-4)
+    inspected = runner.invoke(app, ["--config", str(config), "inspect", str(path)])
+    assert "Data per: 30 November 2022 (Tanggal dari: as_of di [[layout]] realisasi.toml)" in inspected.stdout
+
+
+def test_a_layout_date_that_is_no_date_is_refused_naming_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_text('[[layout]]\nmatch = "*.xlsx"\nas_of = "30 Nopember"\n', encoding="utf-8")
+    path = openpyxl_book(
+        tmp_path / "lra.xlsx", {"S": [["Perangkat Daerah", "Pagu", "Realisasi"], ["A", 1, 1]]}
+    )
+    result = CliRunner().invoke(app, ["--config", str(config), "rank", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert (
+        "realisasi.toml" in result.stderr
+        and "as_of = '30 Nopember' di [[layout]] bukan tanggal" in result.stderr
+    )

@@ -6,6 +6,7 @@ import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,22 @@ class _Invalid(ValueError):
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.detail = Message(code, params)
+
+
+def _layout(layout: dict[str, Any]) -> dict[str, Any]:
+    """A ``[[layout]]`` table, its ``as_of`` (the data date of the files it matches, written
+    ``as_of = 2022-11-30`` or as a string) made a date."""
+    if "as_of" in layout:
+        value = layout["as_of"]
+        if isinstance(value, datetime):
+            value = value.date()
+        elif not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise _Invalid("E-CONFIG-LAYOUT-DATE", value=str(value)) from None
+        layout["as_of"] = value
+    return layout
 
 
 def _four(name: str, values: Any) -> tuple[float, ...]:
@@ -221,7 +238,7 @@ def load_config(explicit: Path | None = None) -> Config:
             targets=targets,
             category_targets=category_targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},
-            layouts=[dict(x) for x in data.get("layout", [])],
+            layouts=[_layout(dict(x)) for x in data.get("layout", [])],
             smtp=smtp,
             brief=_brief(data.get("brief", {})),
             smtp_ignored=ignored,

@@ -179,3 +179,18 @@ def short_date_in_name(name: str) -> date | None:
     last = found[-1]
     month = month_number(last.group(2))
     return _valid(2000 + int(last.group(3)), month, int(last.group(1))) if month else None
+
+
+# an export's or upload's date and time in its file name: 5_lra_20221219-170457, rak_20230105_0930
+_STAMP = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})[-_ T]?([01]\d|2[0-3])([0-5]\d)([0-5]\d)?(?!\d)")
+
+
+def stamp_in_name(name: str) -> date | None:
+    """The day of a date-and-time stamp in a file name (``54_lra_20221130-122103`` → 30 November
+    2022): when the file was exported or uploaded. Not a data date (DESIGN: never guessed from
+    an upload timestamp), only a bound on it."""
+    found = list(_STAMP.finditer(name))
+    if not found:
+        return None
+    last = found[-1]
+    return _valid(int(last.group(1)), int(last.group(2)), int(last.group(3)))

@@ -219,6 +219,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: cannot read the config file ({reason}).",
     ),
     "E-CONFIG-VALUE": ("{path}: {problem}.", "{path}: {problem}."),
+    "E-CONFIG-LAYOUT-DATE": (
+        "as_of = '{value}' di [[layout]] bukan tanggal; tulis misalnya as_of = 2022-11-30",
+        "as_of = '{value}' in [[layout]] is not a date; write e.g. as_of = 2022-11-30",
+    ),
     "E-CONFIG-TARGETS": (
         "{key} memerlukan empat persentase yang naik untuk TW I–IV, misalnya [15, 40, 65, 95]",
         "{key} needs four rising percentages for TW I–IV, e.g. [15, 40, 65, 95]",
@@ -917,6 +921,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W-FUTURE-DATE": (
         "data bertanggal {day}, setelah hari ini ({today}): mungkin lembar bulan yang belum diisi, atau tanggal yang salah ketik",
         "the data is dated {day}, after today ({today}): perhaps month sheets not filled in yet, or a mistyped date",
+    ),
+    "W-DATE-AFTER-STAMP": (
+        "berkas ini menyebut data per {day}, tetapi nama berkasnya bercap {stamp} (saat diekspor "
+        "atau diunggah): datanya tidak mungkin lebih baru dari itu; bila datanya per {stamp}, tulis di "
+        'realisasi.toml: [[layout]] match = "{name}" as_of = {iso}',
+        "this file says its data stands at {day}, but its name is stamped {stamp} (when it was "
+        "exported or uploaded): the data cannot be newer; if it stands at {stamp}, write in "
+        'realisasi.toml: [[layout]] match = "{name}" as_of = {iso}',
     ),
     "W-NOT-YEAR-TO-DATE": (
         "{name}: realisasinya mencakup {start} s.d. {end}, bukan sejak 1 Januari; "

@@ -36,7 +36,14 @@ def file_jobs(
     """One job per file. Among several files (or to explain them) a file may lack one side, the
     budget or the realization: the others may give it."""
     partial = len(files) > 1 or explain
-    return [
-        FileJob(path, as_of, overrides(path) if overrides else {}, plan, partial, explain, revenue)
-        for path in files
-    ]
+    jobs = []
+    for path in files:
+        override = overrides(path) if overrides else {}
+        # --as-of for every file, else the date a [[layout]] of the config gives the files it matches
+        day = as_of or _day(override.get("as_of"))
+        jobs.append(FileJob(path, day, override, plan, partial, explain, revenue))
+    return jobs
+
+
+def _day(value: object) -> date | None:
+    return value if isinstance(value, date) else None

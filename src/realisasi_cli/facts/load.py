@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from realisasi_cli import frames as fr
-from realisasi_cli.dates import year_in_name
+from realisasi_cli.dates import stamp_in_name, year_in_name
 from realisasi_cli.errors import (
     InputError,
     MissingColumnError,
@@ -550,6 +550,7 @@ def _sheet_facts(
     several: bool,
     file_unit: tuple[str | None, str | None],
     revenue: bool = False,
+    as_of_from: str = "--as-of",
 ) -> SheetResult:
     """One sheet's facts, dated, its unit named after the sheet or file if nothing names it.
 
@@ -561,7 +562,7 @@ def _sheet_facts(
     as_of: date | None
     as_of_source: str | None
     if as_of_override:
-        as_of, as_of_source = as_of_override, "--as-of"
+        as_of, as_of_source = as_of_override, as_of_from
     else:
         as_of, as_of_source = data_date(layout, path, grid.sheet, year)
     if year is None and as_of is None:
@@ -598,7 +599,24 @@ def _sheet_facts(
                 {"what": Message(f"T-{what}"), "name": fallback},
             ),
         )
+    stamp = stamp_in_name(path.stem)
+    dated = as_of is not None and as_of_source in _READ_DATES and not facts.plan.height  # a plan's year
+    if dated and stamp is not None and as_of is not None and stamp < as_of:
+        # SIPD prints the period asked for ("s.d. 31 Desember") whatever the day it is exported
+        facts.warnings.append(
+            Warning_(
+                str(path),
+                grid.sheet,
+                None,
+                "W-DATE-AFTER-STAMP",
+                {"day": as_of, "stamp": stamp, "name": path.name, "iso": stamp.isoformat()},
+            )
+        )
     return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source, unnamed=unnamed)
+
+
+# the data dates read in the file itself, which a stamp in its name can contradict
+_READ_DATES = ("title", "header", "sheet name")
 
 
 def _nameless(facts: Facts) -> None:
@@ -695,6 +713,8 @@ def _load_file(
                 several=several,
                 file_unit=file_unit,
                 revenue=revenue,
+                # the date of a [[layout]] in the config, where --as-of gives none
+                as_of_from="[[layout]]" if override.get("as_of") == as_of_override else "--as-of",
             )
         except InputError as exc:
             if not several and not explain:

@@ -189,6 +189,7 @@ WORDS: dict[str, dict[str, str]] = {
         "{width} kolom atau pakai {formats}",
         "the last month with realization_source": "bulan terakhir yang berisi realisasi",
         "--as-of_source": "--as-of",
+        "[[layout]]_source": "as_of di [[layout]] realisasi.toml",
         "role:index": "nomor urut",
         "role:remaining": "sisa anggaran",
         "role:deviation": "deviasi",
@@ -499,6 +500,7 @@ WORDS: dict[str, dict[str, str]] = {
         "left_out": "Columns left out for the screen width: {columns} — widen the window to {width} "
         "columns or use {formats}",
         "the last month with realization_source": "the last month with realization",
+        "[[layout]]_source": "as_of in realisasi.toml's [[layout]]",
         "--as-of_source": "--as-of",
         "role:index": "row number",
         "role:remaining": "remaining budget",
