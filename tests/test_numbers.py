@@ -132,14 +132,22 @@ def test_a_column_of_whole_rupiah_reads_every_dot_as_thousands(values: list[tupl
 
 
 def test_one_decimal_comma_anywhere_in_a_long_column_decides_its_notation() -> None:
-    # 30,000 amounts "1.250.000" without sen would make the dot a thousands separator, but
-    # one "1.250.000,50" shows that the column writes sen after a comma: a bare "250.000" is
-    # then a numeric cell, 250.
-    values: list[object] = ["1.250.000"] * 30_000
-    values[7] = "1.250.000,50"
-    values.append("250.000")
-    assert parse(values)[-1] == 250.0
-    assert parse(values)[7] == 1250000.5
+    # 30,000 amounts "1.250.000,00" with sen: the column writes sen after a comma, and a bare
+    # "123.456" among them is a numeric cell (the reader writes 123.456 so), found however
+    # far down the column the one comma is
+    values: list[object] = ["1.250.000,00"] * 30_000
+    values.append("123.456")
+    assert parse(values)[-1] == 123.456
+    assert parse(values)[7] == 1250000.0
+
+
+def test_amounts_typed_without_sen_beside_some_with_make_the_dot_thousands() -> None:
+    # "2.500.000" typed without sen beside "1.000.000,00": the column's "1.234" is typed the same
+    # way, 1.234 rupiah, not 1,234; a long column decides so wherever its bare amounts are
+    for at in range(7):  # one of them at any place the sample of a long column steps over
+        values: list[object] = ["1.000.000,00"] * (30_000 + at) + ["2.500.000", "1.234", "250.000"]
+        assert parse(values)[-3:] == [2_500_000.0, 1_234.0, 250_000.0]
+    assert parse(["1.000.000,00", "2.500.000", "5.678"]) == [1_000_000.0, 2_500_000.0, 5_678.0]
 
 
 def test_checkboxes_and_dates_are_not_amounts() -> None:

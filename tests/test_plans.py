@@ -454,3 +454,36 @@ def test_a_refused_cell_of_a_target_and_realisasi_sheet_is_warned_of_once(tmp_pa
     doc = run_json("rank", str(export), "--plan", str(plan))
     refused = [w for w in doc["warnings"] if w["code"] == "W-AMOUNT-OUT-OF-RANGE"]
     assert len(refused) == 1 and "JAN-FEB!Q10" in refused[0]["message"], doc["warnings"]
+
+
+def test_a_realisasi_row_filled_in_one_month_leaves_the_months_before_unknown(tmp_path: Path) -> None:
+    # the year's realization to November typed into November alone, as the LRA says it
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH", realized=[0] * 10 + [500, 0])
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)], title="s.d. 30 November 2023")
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    (unit,) = doc["units"]
+    quarters = {q["quarter"]: q for q in unit["quarters"]}
+    # TW I–III unknown, not 0 %: nothing says what was realized by March, June or September
+    assert [quarters[q]["cumulative"] for q in (1, 2, 3)] == [None, None, None]
+    assert quarters[4]["cumulative"] == 500
+    (warning,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-REALIZATION-ONE-MONTH"]
+    assert "Dinas Contoh" in warning["message"] and "30 November 2023: Rp500" in warning["message"]
+
+
+def test_a_realisasi_row_filled_month_by_month_places_realization_in_its_quarters(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH")  # REALIZED: 0, 20, 40, … 500 by October
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)])
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    quarters = {q["quarter"]: q["cumulative"] for q in doc["units"][0]["quarters"]}
+    assert [quarters[q] for q in (1, 2, 3)] == [sum(REALIZED[:3]), sum(REALIZED[:6]), sum(REALIZED[:9])]
+    assert not [w for w in doc["warnings"] if w["code"].startswith("W-PLAN-REALIZATION")]
+
+
+def test_a_realisasi_row_blank_until_september_leaves_its_months_unknown(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH", realized=[0] * 8 + [300, 200, 0, 0])
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Contoh", 1000, 500)])  # to 31 October
+    doc = run_json("quarters", str(export), "--plan", str(plan), "--all")
+    quarters = {q["quarter"]: q["cumulative"] for q in doc["units"][0]["quarters"]}
+    assert [quarters[q] for q in (1, 2, 3, 4)] == [None, None, None, 500]
+    (late,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-REALIZATION-LATE"]
+    assert "30 September 2023 (2 bulan, Rp500)" in late["message"]

@@ -57,7 +57,10 @@ def test_a_row_whose_amounts_no_rule_reads_is_named_not_dropped_in_silence(tmp_p
     rows += [["Dinas B", "2.000.000,00", "1.000.000,00"], [None, None, None]]
     rows += [["Kepala Bagian", "NIP. 19710928 200701 1 002", None]]  # a signature block: no amount
     doc = rank_json(semicolons(tmp_path / "dua.csv", rows))
-    unread = codes(doc, "W-NOT-AMOUNTS")
-    assert [(w["row"], "1,234,567.00" in w["message"]) for w in unread] == [(2, True)]
+    unread = codes(doc, "W-ROWS-UNREAD")
+    assert [(w["row"], "1,234,567.00" in w["message"], "Dinas A" in w["message"]) for w in unread] == [
+        (2, True, True)
+    ]
+    assert not codes(doc, "W-NOT-AMOUNTS")  # no cell of a counted row was taken for 0
     assert codes(doc, "W-AMOUNT-MALFORMED")[0]["row"] == 2  # 617,283.50 in an Indonesian column
     assert [u["name"] for u in doc["units"]] == ["Dinas B"]

@@ -847,6 +847,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} sel di kolom {column} ({header}) bukan nilai uang, misalnya '{raw}' di {where}; dihitung 0",
         "{n} cell(s) in column {column} ({header}) are not amounts, e.g. '{raw}' at {where}; counted as 0",
     ),
+    "W-ROWS-UNREAD": (
+        "{n} baris tidak dihitung karena tak satu pun nilainya terbaca, yang pertama {name}: '{raw}' di "
+        "{where} ditulis tidak seperti angka lain di kolomnya — perbaiki selnya",
+        "{n} row(s) not counted since none of their amounts could be read, the first {name}: '{raw}' at "
+        "{where} is written unlike the other numbers of its column — correct the cell",
+    ),
     "W-AMOUNT-OUT-OF-RANGE": (
         "{n} sel di kolom {column} ({header}) berisi angka yang bukan nilai uang (NaN, tak hingga, atau "
         "10^15 rupiah ke atas), misalnya '{raw}' di {cells}; tidak dihitung — periksa sel itu",
@@ -957,6 +963,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ekspornya Rp{export:.0f}: realisasi per bulan dari rencana itu tidak dipakai",
         "this cash plan's Realisasi row for {unit} adds up to Rp{plan:.0f} to {day}, the export "
         "to Rp{export:.0f}: the plan's realization by month is not used",
+    ),
+    "W-PLAN-REALIZATION-ONE-MONTH": (
+        "baris Realisasi rencana anggaran kas ini untuk {unit} hanya terisi pada satu bulan (s.d. {month}: "
+        "Rp{plan:.0f}, realisasi sampai hari itu sekaligus): realisasi bulan-bulan sebelumnya tidak "
+        "diketahui, jadi realisasi per bulan dari rencana itu tidak dipakai",
+        "this cash plan's Realisasi row for {unit} is filled in one month only (to {month}: Rp{plan:.0f}, "
+        "the realization to that day at once): the months before are unknown, so the plan's realization "
+        "by month is not used",
+    ),
+    "W-PLAN-REALIZATION-LATE": (
+        "baris Realisasi rencana anggaran kas ini untuk {unit} baru terisi sejak bulan yang berakhir {month} "
+        "({months} bulan, Rp{plan:.0f}): bulan-bulan sebelumnya kosong, bukan tanpa realisasi, jadi "
+        "realisasi per bulan dari rencana itu tidak dipakai",
+        "this cash plan's Realisasi row for {unit} is filled in only from the month ending {month} "
+        "({months} months, Rp{plan:.0f}): the months before are blank, not without realization, so the "
+        "plan's realization by month is not used",
     ),
     "W-PLAN-BUDGET-DIFFERS": (
         "rencana anggaran kas ini untuk {unit} berjumlah Rp{plan:.0f} setahun, pagunya Rp{budget:.0f}: "

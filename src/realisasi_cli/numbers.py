@@ -18,6 +18,7 @@ _ID_DECIMAL = r"^\d+,\d+$"
 _EN_GROUPED = r"^\d{1,3}(,\d{3})+(\.\d*)?$"
 _PLAIN = r"^\d*\.?\d+([eE][+-]?\d+)?$"
 _AMBIGUOUS_DOT = r"^\d{1,3}\.\d{3}$"
+_ID_BARE = r"^\d{1,3}(\.\d{3}){2,}$"  # "2.500.000": dots for thousands, no decimals
 _AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
 _SIGNED_AMBIGUOUS_DOT = r"^[+-]?\d{1,3}\.\d{3}$"
 _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
@@ -112,6 +113,7 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
         _bodies(sample)
         .select(
             id_grouped=(body.str.contains(_ID_GROUPED) & ~body.str.contains(_AMBIGUOUS_DOT)).sum(),
+            id_bare=body.str.contains(_ID_BARE).sum(),
             en_grouped=(body.str.contains(_EN_GROUPED) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
             **{name: shape.sum() for name, shape in decimal_comma.items()},
         )
@@ -121,9 +123,14 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     english = stats["en_grouped"]
     # An Indonesian column whose text amounts carry ",00" leaves bare "123.456" to numeric
     # cells (a decimal point); one whose amounts are written "1.234.567" uses the dot for
-    # thousands throughout.
-    dot_thousands = indonesian > english and stats["id_comma"] == 0 and stats["id_decimal"] == 0
-    if dot_thousands and sample.len() < typed.len():
+    # thousands throughout, and so does one that writes some "2.500.000" without decimals
+    # beside "1.000.000,00": its "1.234" is typed as those are, not 1,234 rupiah.
+    bare = stats["id_bare"] > 0
+    if not bare and indonesian > english and sample.len() < typed.len():
+        # one amount typed without sen anywhere decides it; the sample may have missed it
+        bare = bool(_bodies(typed).select(body.str.contains(_ID_BARE).any()).item())
+    dot_thousands = indonesian > english and (bare or (stats["id_comma"] == 0 and stats["id_decimal"] == 0))
+    if dot_thousands and not bare and sample.len() < typed.len():
         # One decimal comma anywhere decides otherwise; the sample may have missed it.
         commas = typed.filter(typed.str.contains(",", literal=True))
         found = _bodies(commas).select(pl.any_horizontal(*decimal_comma.values()).any())

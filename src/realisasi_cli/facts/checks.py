@@ -122,7 +122,11 @@ def mark_subtotals(
 def warn_unparsed(
     layout: Layout, data: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
 ) -> None:
+    """Cells of data rows that are no amount (counted as 0), and rows left out because not one of
+    their amounts could be read although some cell is written as one (``1,234,567.00`` in a
+    column of ``2.000.000,00``): such a row is not counted, and its unit would vanish unsaid."""
     grid = layout.grid
+    unread: list[pl.Expr] = []
     for c in measures:
         if not data.get_column(f"m{c.index}").null_count():
             continue  # every cell an amount (the null count is known without a look)
@@ -130,13 +134,9 @@ def warn_unparsed(
         # having no amount, only a cell written as an amount was one unread ("1,234,567.00"; not
         # "(Rp)" nor a signature's "NIP. 19710928 200701 1 002")
         raw = pl.col(f"raw{c.index}")
-        bad = fr.filter_rows(
-            data,
-            pl.col(f"m{c.index}").is_null()
-            & raw.is_not_null()
-            & pl.col(f"x{c.index}").is_null()
-            & (pl.col("reason").is_null() | raw.cast(pl.String).str.contains(WRITTEN_AS_AMOUNT)),
-        )
+        missed = pl.col(f"m{c.index}").is_null() & raw.is_not_null() & pl.col(f"x{c.index}").is_null()
+        unread.append(missed & raw.cast(pl.String).str.contains(WRITTEN_AS_AMOUNT).fill_null(False))
+        bad = fr.filter_rows(data, missed & pl.col("reason").is_null())
         if bad.height:
             row, raw = bad.select("row", pl.col(f"raw{c.index}").cast(pl.String)).row(0)
             warnings.append(
@@ -154,6 +154,34 @@ def warn_unparsed(
                     },
                 )
             )
+
+    if not unread:
+        return
+    left_out = fr.filter_rows(data, pl.col("reason").is_not_null() & pl.any_horizontal(unread))
+    if left_out.height:
+        row = int(left_out["row"][0])
+        cells = [
+            (c, value)
+            for c in measures
+            if (value := left_out[f"raw{c.index}"].cast(pl.String)[0]) is not None
+            and left_out[f"m{c.index}"][0] is None
+        ]
+        column, shown = cells[0] if cells else (measures[0], "")
+        name = left_out["unit_name"][0] if "unit_name" in left_out.columns else None
+        warnings.append(
+            Warning_(
+                str(grid.file),
+                grid.sheet,
+                row + 1,
+                "W-ROWS-UNREAD",
+                {
+                    "n": left_out.height,
+                    "name": name or left_out["unit_code"][0] or "",
+                    "raw": shown,
+                    "where": grid.where(row, column.index),
+                },
+            )
+        )
 
 
 _REFUSED = {"range": "W-AMOUNT-OUT-OF-RANGE", "shape": "W-AMOUNT-MALFORMED"}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -116,32 +115,50 @@ AGREE_FACTOR = 2.0
 BUDGET_FACTOR = 1.25
 
 
-def _agreeing(
-    realized: pl.DataFrame, dataset: Dataset
-) -> tuple[pl.DataFrame, list[tuple[str, str, float, float, date]]]:
-    """A plan's realisasi rows (re-keyed to the exports' units) where, summed to the date of the
-    unit's latest export, they come near that export's realization (``AGREE_FACTOR``): a
-    Realisasi row filled in month by month. Where they do not (a row with only October filled in
-    beside an LRA to August: Rp0 against Rp3.6 billion), the plan's realization is no account of
-    the unit's months and is left out: (file, unit, plan's sum, export's, the date) of each.
-    The months after the unit's latest export are left out too."""
+def _agreeing(realized: pl.DataFrame, dataset: Dataset) -> tuple[pl.DataFrame, list[Warning_]]:
+    """A plan's realisasi rows (re-keyed to the exports' units) where they are an account of the
+    unit's months, with a warning for each plan's rows that are not, which are left out:
+
+    * summed to the date of the unit's latest export, they are far from that export's
+      realization (``AGREE_FACTOR``): a row with only October filled in beside an LRA to August,
+      Rp0 against Rp3.6 billion;
+    * they fill in one month after January, or none before July: the year's realization to that
+      day typed in at once (Rp66.670.123.653 in November), whose months before would read as
+      nothing realized; so for a unit whose export has no date too.
+
+    The months after the unit's latest export are left out too: not yet its data."""
     keys = ["unit_code", "unit_name"]
+    months = realized.filter(pl.col("period_end").is_not_null())  # rows of no period place nothing
+    if not months.height:
+        return realized, []
     dated = dataset.realization.join(dataset.sources.select("source", "as_of"), on="source").filter(
         pl.col("as_of").is_not_null()
     )
-    if not realized.height or not dated.height:
-        return realized, []
     latest = dated.filter(pl.col("as_of") == pl.col("as_of").max().over(keys))
     exported = latest.group_by(*keys, "as_of").agg(export=pl.col("realized").sum())
-    # only months can be compared: rows of no period place nothing in the quarters anyway
-    to_date = (
-        realized.filter(pl.col("period_end").is_not_null())
-        .join(exported, on=keys, how="inner", nulls_equal=True)
-        .group_by("file", *keys, "as_of", "export")
-        .agg(plan=pl.col("realized").filter(pl.col("period_end") <= pl.col("as_of")).sum())
+    through = pl.col("as_of").is_null() | (pl.col("period_end") <= pl.col("as_of"))
+    rows = (
+        months.join(exported, on=keys, how="left", nulls_equal=True)
+        .group_by("file", *keys)
+        .agg(
+            pl.col("as_of").first(),
+            pl.col("export").first(),
+            plan=pl.col("realized").filter(through).sum(),
+            filled=pl.col("period_end").filter(through & (pl.col("realized") != 0)).sort(),
+        )
     )
     low, high = pl.min_horizontal("plan", "export"), pl.max_horizontal("plan", "export")
-    off = to_date.filter((high > AGREE_FACTOR * low) & (high - low > 1.0)).sort("file", *keys)
+    disagrees = (pl.col("export").is_not_null() & (high > AGREE_FACTOR * low) & (high - low > 1.0)).fill_null(
+        False
+    )
+    first = pl.col("filled").list.first().dt.month()
+    at_once = ((pl.col("filled").list.len() == 1) & (first > 1)) | (first > _LATEST_START)
+    # a row that disagrees is said to disagree, however many of its months are filled in
+    off = (
+        rows.with_columns(at_once=at_once.fill_null(False) & ~disagrees, disagrees=disagrees)
+        .filter(pl.col("disagrees") | pl.col("at_once"))
+        .sort("file", *keys)
+    )
     kept = realized.join(off.select("file", *keys), on=["file", *keys], how="anti", nulls_equal=True)
     # the months after the unit's latest export are not yet its data: a plan's Realisasi row runs
     # to December with nothing in the months to come, and would carry the data date there
@@ -155,8 +172,23 @@ def _agreeing(
         )
         .drop("until")
     )
-    rows = off.select("file", *keys, "as_of", "export", "plan").iter_rows()
-    return kept, [(file, name or code or "", plan, sent, day) for file, code, name, day, sent, plan in rows]
+    warnings = []
+    for file, code, name, day, sent, plan, filled, at_once_ in off.select(
+        "file", *keys, "as_of", "export", "plan", "filled", "at_once"
+    ).iter_rows():
+        params: dict[str, object] = {"path": Path(file).name, "unit": name or code or "", "plan": plan}
+        if at_once_:
+            params |= {"month": filled[0], "months": len(filled)}
+            code_ = "W-PLAN-REALIZATION-ONE-MONTH" if len(filled) == 1 else "W-PLAN-REALIZATION-LATE"
+            warnings.append(Warning_(file, None, None, code_, params))
+        else:
+            params |= {"export": sent, "day": day}
+            warnings.append(Warning_(file, None, None, "W-PLAN-REALIZATION-DISAGREES", params))
+    return kept, warnings
+
+
+# a Realisasi row filled in month by month has something by June: a whole OPD pays salaries
+_LATEST_START = 6
 
 
 def _within_budget(planned: pl.DataFrame, dataset: Dataset) -> tuple[pl.DataFrame, list[Warning_]]:
@@ -252,16 +284,7 @@ def match_plan(
         other_year.select("file").unique(), on="file", how="anti"
     )
     realized, disagree = _agreeing(realized, dataset)
-    warnings += [
-        Warning_(
-            file,
-            None,
-            None,
-            "W-PLAN-REALIZATION-DISAGREES",
-            {"path": Path(file).name, "unit": unit, "plan": planned_to, "export": exported, "day": day},
-        )
-        for file, unit, planned_to, exported, day in disagree
-    ]
+    warnings += disagree
     if not realized.height:
         return MatchedPlan(plan=planned, dataset=dataset, warnings=warnings)
     offset = int(dataset.sources["source"].max() or 0) + 1  # type: ignore[arg-type]  # max() is typed as any scalar
