@@ -90,3 +90,52 @@ def test_one_date_keeps_one_target_for_every_unit(tmp_path: Path) -> None:
     assert 'class="own-target"' not in result.stdout and "targetnya sendiri" not in result.stdout
     # one target for all: 75 % on 31 October (65 + 30·31/92 = 75,11 %), the threshold below it
     assert "≥ 75,11% (capai target TW IV s.d. tgl data)" in result.stdout
+
+
+def test_the_governments_target_weights_each_units_target_on_its_own_date(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    lra(folder / "a.xlsx", "s.d. 31 Oktober 2024", "Dinas A", 1000, 500)
+    lra(folder / "b.xlsx", "s.d. 30 November 2024", "Dinas B", 2000, 1200)
+    on_oct31, on_nov30 = 65 + 30 * 31 / 92, 65 + 30 * 61 / 92
+    weighted = (on_oct31 * 1000 + on_nov30 * 2000) / 3000  # 81,63 %, not 30 November's 84,89 %
+    result = runner.invoke(app, ["rank", str(folder), "--pace", "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    pace = json.loads(result.stdout)["pace"]
+    assert pace["target_to_date_pct"] == pytest.approx(weighted, abs=1e-4)
+    assert pace["gap_to_date_pp"] == pytest.approx(100 * 1700 / 3000 - weighted, abs=1e-4)
+    brief = runner.invoke(app, ["brief", str(folder), "-q"])
+    assert "- **Target s.d. tanggal data**: " + f"{weighted:.2f}%".replace(".", ",") in brief.stdout
+    # the brief's quarter table says what quarters says: TW IV's gap to the same target to date
+    quarters = runner.invoke(app, ["quarters", str(folder), "--format", "json", "-q"])
+    tw4 = json.loads(quarters.stdout)["total"]["quarters"][3]
+    assert tw4["target_to_date_pct"] == pytest.approx(weighted, abs=1e-4)
+    row = next(line for line in brief.stdout.splitlines() if line.startswith("| TW IV"))
+    assert row.endswith(f"| {tw4['gap_pp']:+.1f} pp |".replace(".", ","))
+
+
+def test_quarters_put_a_unit_whose_data_stands_in_tw_iii_among_the_lowest(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    lra(folder / "a.xlsx", "s.d. 30 September 2024", "Dinas Lambat", 1000, 300)
+    lra(folder / "b.xlsx", "s.d. 30 November 2024", "Dinas B", 2000, 1200)
+    lra(folder / "c.xlsx", "s.d. 30 November 2024", "Dinas C", 2000, 1000)
+    result = runner.invoke(app, ["quarters", str(folder), "--format", "json", "-q", "--bottom", "2"])
+    assert result.exit_code == 0, result.stderr
+    # 30 % in TW III is lower than 50 % and 60 % in TW IV: it is the first of the lowest two
+    assert [u["name"] for u in json.loads(result.stdout)["units"]] == ["Dinas Lambat", "Dinas C"]
+    table = runner.invoke(app, ["quarters", str(folder), "-q"]).stdout
+    assert "Data per 30 September 2024 – 30 November 2024" in " ".join(table.split())
+
+
+def test_a_unit_whose_realization_covers_one_month_has_no_pace_since_january(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    lra(folder / "a.xlsx", "periode 01 Juli s.d. 31 Juli 2024", "Dinas Juli", 1000, 300)
+    lra(folder / "b.xlsx", "s.d. 31 Juli 2024", "Dinas B", 1400, 700)
+    result = runner.invoke(app, ["rank", str(folder), "--pace", "--format", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    units = {u["name"]: u for u in json.loads(result.stdout)["units"]}
+    assert units["Dinas Juli"]["period_start"] == "2024-07-01"
+    assert units["Dinas Juli"]["pace"]["monthly_pct"] is None  # not 30 % over seven months
+    assert units["Dinas B"]["pace"]["monthly_pct"] == pytest.approx(50 / 7, abs=1e-4)  # 7 months gone

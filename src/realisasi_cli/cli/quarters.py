@@ -101,7 +101,8 @@ def quarters(
     if chosen is Format.table:
         from realisasi_cli.present.tables import quarters_table
 
-        out.show(quarters_table(document, run.language, category, out.width).renderables())
+        shown = report.data_dates(evaluation.freshness, result.as_of, run.language)
+        out.show(quarters_table(document, run.language, category, out.width, shown).renderables())
         return
     if chosen is Format.json:
         emit(report.to_json(document), output)

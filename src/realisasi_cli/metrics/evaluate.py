@@ -69,16 +69,19 @@ class Evaluation:
 
     @property
     def current_target(self) -> tuple[int, float, float] | None:
-        """The quarter the as-of date falls in, its cumulative target, and the target on the
-        as-of date (pro-rated by days within the quarter); where units have their own cash
-        plans, the units' targets weighted by budget (``with_pace``)."""
+        """The quarter the as-of date falls in, its cumulative target, and the target to date: the
+        units' targets on their own data dates (pro-rated by days within the quarter), their own
+        cash plans where they have them, weighted by budget (``with_pace``)."""
         if self.as_of is None:
             return None
         quarter = quarter_of(self.as_of)
         full, to_date = self.pace.get("target_quarter_pct"), self.pace.get("target_to_date_pct")
-        if self.ranking.plans is not None and full is not None and to_date is not None:
-            return quarter, full, to_date  # the units' own plans, weighted by budget
-        return quarter, self.targets[quarter - 1], target_on(self.targets, self.as_of)
+        # the units' targets on their own dates (their own plans), weighted by budget
+        return (
+            quarter,
+            full if full is not None else self.targets[quarter - 1],
+            to_date if to_date is not None else target_on(self.targets, self.as_of),
+        )
 
 
 def changes_since(

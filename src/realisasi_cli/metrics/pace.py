@@ -9,8 +9,9 @@ from typing import Any
 
 import polars as pl
 
+from realisasi_cli.dates import month_end
 from realisasi_cli.metrics.ranking import Ranking
-from realisasi_cli.metrics.targets import plan_to_date, target_on, targets_on
+from realisasi_cli.metrics.targets import plan_to_date, quarter_of, target_on, targets_on
 from realisasi_cli.metrics.units import absorption
 
 
@@ -36,8 +37,8 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
 
     Each unit's pace and target to date are taken on its own data date (the ranking's where it has none),
     and its gap is measured against it: the unit's own cash plan to that day where it has one
-    (``Ranking.plans``), else ``targets``. With own plans, the government's target is the units'
-    targets weighted by their budgets, as in the quarters.
+    (``Ranking.plans``), else ``targets``. The government's target to date is the units' targets
+    weighted by their budgets, as in the quarters and the categories.
     """
     year_end_target = float(targets[-1])
     day = (
@@ -46,6 +47,17 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
         else (pl.lit(ranking.as_of, dtype=pl.Date))
     )
     units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), day, year_end_target))
+    if "period_start" in units.columns:
+        # realization of a part of the year only (1 Juli – 31 Juli, W-NOT-YEAR-TO-DATE) is no
+        # pace since January: its months are not the months gone
+        partial = pl.col("period_start").is_not_null() & (
+            (pl.col("period_start").dt.month() > 1) | (pl.col("period_start").dt.day() > 1)
+        )
+        none = pl.lit(None, dtype=pl.Float64)
+        units = units.with_columns(
+            pl.when(partial).then(none).otherwise(pl.col(name)).alias(name)
+            for name in ("monthly_pct", "projected_pct", "needed_monthly_pct")
+        )
     units = units.with_columns(target_to_date_pct=targets_on(targets, day))
     if ranking.plans is not None:
         units = _own_targets(units, ranking.plans, day, targets)
@@ -53,15 +65,30 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
-    to_date = target_on(targets, ranking.as_of) if ranking.as_of is not None else None
-    if ranking.plans is not None:
-        to_date = weighted(units, "target_to_date_pct")
-        total["target_quarter_pct"] = weighted(units, "target_quarter_pct")
+    # the units' targets on their own dates (their own plans), weighted by budget: on one date
+    # for all, the targets on it
+    to_date = weighted(units, "target_to_date_pct")
+    if to_date is None and ranking.as_of is not None:
+        to_date = target_on(targets, ranking.as_of)
+    if ranking.plans is not None and ranking.as_of is not None:
+        total["target_quarter_pct"] = _quarter_end_target(units, ranking.plans, ranking.as_of, targets)
     total["target_to_date_pct"] = to_date
     total["gap_to_date_pp"] = (
         None if to_date is None or ranking.total_pct is None else ranking.total_pct - to_date
     )
     return replace(ranking, units=units), total
+
+
+def _quarter_end_target(
+    units: pl.DataFrame, plans: pl.DataFrame, as_of: date, targets: Sequence[float]
+) -> float | None:
+    """The government's target at the end of the quarter ``as_of`` falls in: each unit's own plan
+    to that day where it has one, else that quarter's target, weighted by budget (a unit whose
+    data stands in an earlier quarter has this quarter to reach too)."""
+    quarter = quarter_of(as_of)
+    end = month_end(as_of.year, 3 * quarter)
+    at_end = units.select("unit", "budget", target_to_date_pct=pl.lit(float(targets[quarter - 1])))
+    return weighted(_own_targets(at_end, plans, pl.lit(end, dtype=pl.Date), targets), "target_to_date_pct")
 
 
 def _own_targets(

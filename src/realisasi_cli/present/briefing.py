@@ -125,8 +125,12 @@ def _quarter_rows(evaluation: Evaluation, lang: str = "id") -> list[QuarterRow]:
             target = evaluation.targets[q - 1]
         to_date = _num(r.get("target_to_date_pct"))
         current = evaluation.quarters is not None and q == evaluation.quarters.last_quarter and through
-        reference = to_date if current and to_date is not None else target
         pct = _num(r.get("cumulative_pct"))
+        # the gap as quarters measures it: to the target on the units' own dates, where known
+        gap = _num(r.get("gap_pp"))
+        if gap is None and pct is not None and target is not None:
+            gap = pct - (to_date if to_date is not None else target)
+        differs = to_date is not None and target is not None and abs(to_date - target) >= 0.005
         rows.append(
             QuarterRow(
                 quarter=q,
@@ -134,10 +138,10 @@ def _quarter_rows(evaluation: Evaluation, lang: str = "id") -> list[QuarterRow]:
                 cumulative=_num(r.get("cumulative")),
                 cumulative_pct=pct,
                 target_pct=target,
-                gap_pp=None if pct is None or reference is None else pct - reference,
+                gap_pp=gap,
                 through=through if current else None,
                 coverage=_coverage(r, lang),
-                target_to_date_pct=to_date if current else None,
+                target_to_date_pct=to_date if current or differs else None,
             )
         )
     return rows

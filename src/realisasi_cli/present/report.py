@@ -240,9 +240,17 @@ def _quarter_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def quarter_order(result: Quarters, selection: Selection) -> list[str]:
-    """The units to show, ordered like ``rank`` by the last quarter's cumulative % (ties by name)."""
-    last = result.units.filter(result.units["quarter"] == result.last_quarter)
-    order: list[str] = last.sort(["cumulative_pct", "name"], nulls_last=True)["unit"].to_list()
+    """The units to show, ordered like ``rank`` by the cumulative % of each unit's latest quarter
+    with data (ties by name): a unit whose data stands in TW III is among the lowest by its TW III
+    figure, not after every unit of TW IV; units with no quarter known come last."""
+    import polars as pl
+
+    units = result.units
+    known = units.filter(pl.col("cumulative_pct").is_not_null()).sort("quarter")
+    latest = known.group_by("unit").agg(pl.col("cumulative_pct").last())
+    everyone = units.select("unit", "name").unique("unit", keep="first")
+    ranked = everyone.join(latest, on="unit", how="left").sort(["cumulative_pct", "name"], nulls_last=True)
+    order: list[str] = ranked["unit"].to_list()
     if selection.top is not None:
         return list(reversed(order))[: selection.top]
     return order if selection.all else order[: selection.bottom]

@@ -356,7 +356,9 @@ def _reporting(quarter: dict[str, Any]) -> str:
     return f" [dim]· {reporting}/{total}[/]"
 
 
-def quarters_table(document: dict[str, Any], lang: str, category: str | None, width: int) -> Fitted:
+def quarters_table(
+    document: dict[str, Any], lang: str, category: str | None, width: int, dates: str | None = None
+) -> Fitted:
     """The ``quarters`` JSON document as a table fitted to ``width`` columns: cumulative % and gap
     per unit and quarter. Where it is too wide the budget leaves first, then the earliest
     quarters; the unit and the latest quarter always stay."""
@@ -368,7 +370,8 @@ def quarters_table(document: dict[str, Any], lang: str, category: str | None, wi
         notes.append(labels["deviation_formula"])
     if any(_reporting(q) and q["cumulative_pct"] is not None for q in document["total"]["quarters"]):
         notes.append(labels["total_reporting_note"])
-    caption = "\n".join([f"{labels['as_of']} {fmt.long_date(as_of, lang)}", *notes])
+    # the units' dates as rank says them ("Data per 31 Juli 2022 – 31 Desember 2022; …")
+    caption = "\n".join([dates or f"{labels['as_of']} {fmt.long_date(as_of, lang)}", *notes])
     units, total = document["units"], document["total"]
     names = [escape(u["name"]) for u in units] + [f"[bold]{labels['total']}[/]"]
     budgets = [fmt.rupiah(b, lang) for b in [*(u["budget"] for u in units), total["budget"]]]
