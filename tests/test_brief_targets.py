@@ -139,3 +139,30 @@ def test_a_unit_whose_realization_covers_one_month_has_no_pace_since_january(tmp
     assert units["Dinas Juli"]["period_start"] == "2024-07-01"
     assert units["Dinas Juli"]["pace"]["monthly_pct"] is None  # not 30 % over seven months
     assert units["Dinas B"]["pace"]["monthly_pct"] == pytest.approx(50 / 7, abs=1e-4)  # 7 months gone
+
+
+def test_the_brief_says_the_dates_once_and_no_modal_note_without_modal(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    header = ["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]
+    for name, day in (("a", "31 Oktober 2024"), ("b", "30 November 2024")):
+        rows: list[list[object]] = [
+            [f"LAPORAN REALISASI ANGGARAN s.d. {day}"],
+            [f"SKPD: DINAS {name.upper()}"],
+        ]
+        rows += [header, ["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 1000, 600]]
+        openpyxl_book(folder / f"{name}.xlsx", {"LRA": rows})
+    page = runner.invoke(app, ["brief", str(folder), "-q", "-f", "html"]).stdout
+    assert "<dt>Data per</dt><dd>31 Oktober 2024 – 30 November 2024</dd>" in page
+    assert "Belanja Operasi" in page and "◆" not in page  # no belanja modal row: no note on it
+    markdown = runner.invoke(app, ["brief", str(folder), "-q"]).stdout
+    assert "| Belanja Operasi |" in markdown and "◆" not in markdown
+
+
+def test_a_government_written_kab_dot_names_the_brief(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["KAB. LAMPUNG CONTOH"], ["LAPORAN REALISASI ANGGARAN s.d. 31 Juli 2026"]]
+    rows += [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 400]]
+    path = openpyxl_book(tmp_path / "lra.xlsx", {"LRA": rows})
+    result = runner.invoke(app, ["brief", str(path), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert "**KAB. LAMPUNG CONTOH** · Tahun Anggaran 2026" in result.stdout

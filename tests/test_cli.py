@@ -442,3 +442,12 @@ def test_output_redirected_from_an_ascii_locale_is_written_in_utf8() -> None:
     result = run_redirected(env, "rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"))
     assert result.returncode == 0, result.stderr
     assert "⚠" in result.stdout.decode("utf-8")  # the sign of a unit below the threshold, as such
+
+
+def test_previous_given_as_the_input_itself_is_refused(tmp_path: Path) -> None:
+    path = SAMPLES / "rekap_pd_10nov2023.xlsx"
+    result = runner.invoke(
+        app, ["rank", str(path), "--previous", str(SAMPLES / ".." / "sample_data" / path.name)]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "E-PREVIOUS-IS-INPUT" in result.stderr and "dibandingkan dengan dirinya sendiri" in result.stderr

@@ -303,7 +303,9 @@ MONTHS = {
 }
 
 
-def month_book(path: Path) -> Path:
+def month_book(path: Path, months: Sequence[str] = ("Jan", "Feb", "Mar"), filled: int = 3) -> Path:
+    """A DPA cover, then month sheets: the first ``filled`` with MONTHS' realization, the rest
+    copies of the form with 0 realized (a workbook made for the whole year)."""
     cover = [
         ["DOKUMEN PELAKSANAAN ANGGARAN"],
         ["SATUAN KERJA PERANGKAT DAERAH"],
@@ -311,14 +313,17 @@ def month_book(path: Path) -> Path:
         ["TAHUN ANGGARAN 2024"],
     ]
     sheets: dict[str, list[list[object]]] = {"DPA": cover}
-    for month, sheet in enumerate(("Jan", "Feb", "Mar")):
+    for month, sheet in enumerate(months):
         rows: list[list[object]] = [
             ["LAPORAN REALISASI ANGGARAN BELANJA"],
             ["TAHUN ANGGARAN 2024"],
             [],
             HEADER,
         ]
-        rows += [[code, name, budget, real[month]] for code, (name, budget, real) in MONTHS.items()]
+        rows += [
+            [code, name, budget, real[month] if month < filled else 0]
+            for code, (name, budget, real) in MONTHS.items()
+        ]
         sheets[sheet] = rows
     return write_book(path, sheets)
 
@@ -340,6 +345,44 @@ def test_month_sheets_are_snapshots_of_one_unit_and_march_is_compared_with_febru
     assert doc["units_compared"] == 1
     assert doc["previous_as_of"] == "2024-02-29"
     assert not left_out(doc, "derived")
+
+
+YEAR = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def test_month_sheets_of_the_year_not_filled_in_yet_do_not_date_the_data(tmp_path: Path) -> None:
+    # January to March filled in, April to Desember copies of the form with 0 realized
+    doc = rank_json(month_book(tmp_path / "rfk_2024.xlsx", YEAR, filled=3))
+    (unit,) = doc["units"]
+    assert unit["as_of"] == doc["as_of"] == "2024-03-31"  # not 31 December at 0 %
+    assert unit["realized"] == 20_000_000 + 16_000_000 + 25_000_000
+    assert doc["previous_as_of"] == "2024-02-29"
+    unfilled = [w for w in doc["warnings"] if w["code"] == "W-LEFT-OUT"]
+    assert [w["sheet"] for w in unfilled] == list(YEAR[3:])
+    assert all("not filled in yet" in w["message"] for w in unfilled)
+
+
+def test_a_year_of_month_sheets_none_filled_in_stands_at_the_first(tmp_path: Path) -> None:
+    doc = rank_json(month_book(tmp_path / "rfk_2024.xlsx", YEAR, filled=0))
+    (unit,) = doc["units"]
+    assert (unit["as_of"], unit["realized"]) == ("2024-01-31", 0)
+    unfilled = [w for w in doc["warnings"] if w["code"] == "W-LEFT-OUT"]
+    assert [w["sheet"] for w in unfilled] == list(YEAR[1:])
+    assert all("as in sheet 'Jan' before it" in w["message"] for w in unfilled)
+    assert "W-FUTURE-DATE" not in {w["code"] for w in doc["warnings"]}
 
 
 # --- 6. per-OPD uploads at different dates ------------------------------------------------------

@@ -385,3 +385,11 @@ def test_data_dated_after_today_is_a_warning(tmp_path: Path) -> None:
     assert doc["as_of"] == "2099-12-31"
     (future,) = [w for w in doc["warnings"] if w["code"] == "W-FUTURE-DATE"]
     assert "31 Desember 2099" in future["message"]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_category_option_names_every_category_it_takes(lang: str) -> None:
+    from realisasi_cli.vocabulary import CATEGORIES
+
+    shown = " ".join(_run("rank", "--help", lang=lang).stdout.split())
+    assert [c for c in CATEGORIES if c not in shown] == []

@@ -198,3 +198,15 @@ def test_whatsapp_is_not_e_mailed(exports: Path) -> None:
         assert result.exit_code == 2, result.stdout
         assert "[E-SUMMARY-WHATSAPP-SEND]" in result.stderr and option in result.stderr
         assert result.stdout == ""
+
+
+def test_the_notes_line_counts_every_note_not_the_lines_shown(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    # eight uploads that name no unit: eight notes, of which the summary shows five and "… 3 lainnya"
+    for i in range(8):
+        rows: list[list[object]] = [["LAPORAN REALISASI s.d. 30 Juni 2024"], ["Uraian", "Pagu", "Realisasi"]]
+        rows += [["Belanja Operasi", 1000 + i, 500]]
+        openpyxl_book(folder / f"{i + 1}_lra.xlsx", {"Sheet1": rows})
+    result = whatsapp(str(folder))
+    assert "_8 catatan data (" in result.stdout

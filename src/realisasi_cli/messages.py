@@ -70,6 +70,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: ini berkas; berikan folder untuk berkas keluaran.",
         "{path}: is a file; give a folder for the output files.",
     ),
+    "E-PREVIOUS-IS-INPUT": (
+        "{path}: --previous adalah salah satu masukan; ia akan dibandingkan dengan dirinya sendiri. "
+        "Berikan ekspor minggu atau bulan sebelumnya.",
+        "{path}: --previous is one of the inputs; it would be compared with itself. Give the export "
+        "of the week or month before.",
+    ),
     "E-OUTPUT-IS-INPUT": (
         "{path}: keluaran akan menimpa berkas masukan; pilih nama lain.",
         "{path}: the output would overwrite an input; choose another name.",
@@ -1039,6 +1045,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "R-UNFILLED": (
         "sel realisasinya kosong (belum diisi)",
         "its realization cells are empty (not filled in yet)",
+    ),
+    "R-UNFILLED-ZERO": (
+        "realisasinya 0 seperti lembar '{sheet}' sebelumnya, dan tak satu lembar bulan pun berisi realisasi "
+        "(belum diisi)",
+        "its realization is 0 as in sheet '{sheet}' before it, and no month sheet holds any (not filled in yet)",
     ),
     "R-COPY": ("barisnya terdapat di lembar '{sheet}'", "its rows are found in sheet '{sheet}'"),
     "R-COPY-HIDDEN": (

@@ -15,7 +15,7 @@ import typer
 
 from realisasi_cli.cli.output import err, escape
 from realisasi_cli.errors import ExitCode, RealisasiError, Terminated
-from realisasi_cli.messages import text
+from realisasi_cli.messages import Message, text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,11 +34,11 @@ class _State:
 state = _State()
 
 
-def _error_line(message: str, code: str) -> str:
-    """``kesalahan: …`` with the message's code after its first line, for a help desk to look up."""
-    first, _, rest = message.partition("\n")
-    return f"[bold red]{text('N-ERROR')}:[/] {escape(first)} [dim]\\[{code}][/]" + (
-        f"\n{escape(rest)}" if rest else ""
+def _error_line(message: str, code: str, hint: str = "") -> str:
+    """``kesalahan: …`` with the message's code after it (after its list, where it has one), for a
+    help desk to look up, then the hint."""
+    return f"[bold red]{text('N-ERROR')}:[/] {escape(message)} [dim]\\[{code}][/]" + (
+        f"\n{escape(hint)}" if hint else ""
     )
 
 
@@ -54,7 +54,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except RealisasiError as exc:
             if state.debug:
                 raise
-            err.print(_error_line(exc.text(), exc.code), soft_wrap=True)
+            hint = Message(exc.hint, exc.params).text() if exc.hint else ""
+            err.print(_error_line(exc.detail.text(), exc.code, hint), soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except Terminated:
             err.print(text("N-TERMINATED"))
@@ -72,8 +73,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             if state.debug or isinstance(exc, SystemExit | GeneratorExit):
                 raise
             what = text("E-OUT-OF-MEMORY") if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
-            message = text("E-UNEXPECTED", reason=what[:300]) + "\n" + text("H-DEBUG")
-            err.print(_error_line(message, "E-UNEXPECTED"), soft_wrap=True)
+            message = text("E-UNEXPECTED", reason=what[:300])
+            err.print(_error_line(message, "E-UNEXPECTED", text("H-DEBUG")), soft_wrap=True)
             raise typer.Exit(int(ExitCode.INPUT)) from None
 
     wrapper.handled = True  # type: ignore[attr-defined]  # the mark a test looks for on every command

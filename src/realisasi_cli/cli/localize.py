@@ -46,9 +46,9 @@ HELP: dict[str, str] = {
     "Show the N highest instead.": "Tampilkan N tertinggi.",
     "Show every unit.": "Tampilkan semua perangkat daerah.",
     "Absorption threshold in % (default 57).": "Ambang penyerapan dalam % (bawaan 57).",
-    "Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, "
+    "Only one spending category: operasi, pegawai, barang_jasa, bunga, subsidi, hibah, bansos, modal, tidak_terduga, "
     "transfer (also 'belanja modal', 'Modal').": (
-        "Hanya satu jenis belanja: operasi, pegawai, barang_jasa, hibah, bansos, modal, tidak_terduga, "
+        "Hanya satu jenis belanja: operasi, pegawai, barang_jasa, bunga, subsidi, hibah, bansos, modal, tidak_terduga, "
         "transfer (juga 'belanja modal', 'Modal')."
     ),
     "Output format (default: from -o's suffix, else table).": (
@@ -230,7 +230,21 @@ def localize(command: Any, lang: str) -> None:
         localize(sub, lang)
     _help_option_in_indonesian(command)
     usage = command.get_usage
-    command.get_usage = lambda ctx: usage(ctx).replace("Usage:", "Penggunaan:", 1)
+    command.get_usage = lambda ctx: _in_indonesian(usage(ctx))
+
+
+_USAGE_WORDS = (
+    ("Usage:", "Penggunaan:"),
+    ("[OPTIONS]", "[OPSI]"),
+    ("COMMAND [ARGS]...", "PERINTAH [ARGUMEN]..."),
+)
+
+
+def _in_indonesian(usage: str) -> str:
+    """Click's usage line in Indonesian: "Penggunaan: realisasi rank [OPSI] {BERKAS|FOLDER...}"."""
+    for english, indonesian in _USAGE_WORDS:
+        usage = usage.replace(english, indonesian, 1)
+    return usage
 
 
 def _named_arguments(command: Any) -> None:

@@ -85,7 +85,7 @@ CategoryOption = Annotated[
         "-c",
         metavar="CATEGORY",
         callback=category,
-        help="Only one spending category: operasi, pegawai, barang_jasa, hibah, bansos, "
+        help="Only one spending category: operasi, pegawai, barang_jasa, bunga, subsidi, hibah, bansos, "
         "modal, tidak_terduga, transfer (also 'belanja modal', 'Modal').",
     ),
 ]

@@ -220,6 +220,8 @@ def prepare(
         rollup=rollup,
         domain="pendapatan" if revenue else "belanja",
     )
+    if previous is not None:
+        _refuse_previous_among(previous, inputs)
     earlier = (
         load([previous], strict=strict, overrides=config.layout_for, revenue=revenue, cache=facts_cache())
         if previous is not None
@@ -257,3 +259,18 @@ def prepare(
         before = apply_units(before, listed) if listed else before
     chosen = language(state.lang, config.lang)
     return Prepared(dataset, config, chosen, options, earlier, plans, before, listed)
+
+
+def _refuse_previous_among(previous: Path, inputs: list[Path]) -> None:
+    """``--previous`` is the snapshot before the inputs: given as one of them too, it would be
+    compared with itself, every change 0,0 pp. (Inside a folder given it is fine: the folder's
+    newer exports are what it is compared with.)"""
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve() or a.samefile(b)
+        except OSError:
+            return False
+
+    if any(same(previous, p) for p in inputs):
+        raise UsageError("E-PREVIOUS-IS-INPUT", path=previous)

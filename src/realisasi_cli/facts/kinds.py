@@ -65,7 +65,7 @@ class _Sheet:
     amounts: pl.Series  # distinct cents of the data rows, every measure
     everything: pl.DataFrame  # key, cents of every amount, with per-unit totals and the total
     units: frozenset[str]  # the units it names (codes, else names); empty when it names none
-    has_realized: bool = False  # whether any data row holds a realization amount
+    has_realized: bool = False  # whether any data row holds a realization amount (0 is none)
 
     @property
     def own_date(self) -> object:
@@ -145,15 +145,31 @@ def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
 
 
 def mark_unfilled(sheets: list[_Sheet]) -> None:
-    """Month sheets not filled in yet: realization columns without a single amount, where other
-    sheets of the workbook have some, are templates, not snapshots at 0 %."""
-    if not any(s.has_realized and s.own_date is not None for s in sheets):
+    """Month sheets not filled in yet are templates, not snapshots at 0 %:
+
+    * realization columns without a single amount (nor one but 0), where other sheets of the
+      workbook have some;
+    * where none has any, a year's month sheets (``Jan`` … ``Desember``) after the first: a
+      workbook made for the year, whose data date is not December's.
+    """
+    if any(s.has_realized and s.own_date is not None for s in sheets):
+        for sheet in sheets:
+            # only dated snapshots: a unit's own sheet at 0 % is a figure, not a blank form
+            if sheet.result.kind == "data" and not sheet.has_realized and sheet.own_date is not None:
+                sheet.result.kind = "template"
+                sheet.result.reason = Message("R-UNFILLED")
         return
-    for sheet in sheets:
-        # only dated snapshots: a unit's own sheet at 0 % is a figure, not a blank form
-        if sheet.result.kind == "data" and not sheet.has_realized and sheet.own_date is not None:
-            sheet.result.kind = "template"
-            sheet.result.reason = Message("R-UNFILLED")
+    months = sorted(
+        (
+            s
+            for s in sheets
+            if s.result.kind == "data" and s.own_date is not None and period_in_name(s.result.sheet)
+        ),
+        key=lambda s: (str(s.own_date), s.index),
+    )
+    for sheet in months[1:]:
+        sheet.result.kind = "template"
+        sheet.result.reason = Message("R-UNFILLED-ZERO", {"sheet": months[0].result.sheet})
 
 
 def mark_derived(results: list[SheetResult]) -> None:

@@ -280,6 +280,16 @@ class BriefContext:
     meeting_place: str | None = None  # config ``[brief] meeting_place``
     meeting_time: str | None = None  # config ``[brief] meeting_time`` ("09.00 WIB")
 
+    @property
+    def dates_span(self) -> str:
+        """``dates_note`` without its label, beside one that says it: "31 Juli 2022 – …"."""
+        return self.dates_note.removeprefix(f"{self.labels['as_of']} ")
+
+    @property
+    def has_modal(self) -> bool:
+        """Whether a category row is belanja modal's, the one the note under the table speaks of."""
+        return any(c.highlight for c in self.categories)
+
 
 @dataclass
 class FollowUpRow:

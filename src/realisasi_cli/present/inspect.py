@@ -139,7 +139,10 @@ def inspect_tables(dataset: Dataset, lang: str = "id") -> list[RenderableType]:
             )
         warning, row = labels["inspect_warning"], labels["row_header"].lower()
         warn = [
-            _text(f"  {warning}: {row} {w.row or '-'}: {w.detail.text(lang, short=True)}", style="yellow")
+            _text(
+                f"  {warning}: " + (f"{row} {w.row}: " if w.row else "") + w.detail.text(lang, short=True),
+                style="yellow",
+            )
             for w in sheet.facts.warnings
         ]
         blocks.append(Group(*lines, table, *warn, _text("")))

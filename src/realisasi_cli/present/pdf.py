@@ -236,7 +236,7 @@ def _meta(context: BriefContext) -> list[list[str]]:
     if context.meeting_place:
         meta.append([labels["meeting_place"], context.meeting_place])
     # the note of differing dates begins with the label itself ("Data per 31 Juli 2022 – …")
-    meta.append([labels["as_of"], _data_date(context).removeprefix(f"{labels['as_of']} ")])
+    meta.append([labels["as_of"], context.dates_span if context.dates_differ else _data_date(context)])
     many = len(context.sources) > 6
     sources = f"{len(context.sources)} {labels['files_count']}" if many else ", ".join(context.sources)
     meta.append([labels["sources"], sources])
@@ -250,7 +250,7 @@ def _data_date(context: BriefContext) -> str:
 def _categories(context: BriefContext) -> dict[str, Any]:
     labels, lang = context.labels, context.lang
     if context.categories:
-        note = f"◆ {labels['modal_note']}"
+        note = f"◆ {labels['modal_note']}" if context.has_modal else ""
     elif context.category_label:
         note = f"{labels['only_category']}: {context.category_label}."
     else:

@@ -98,6 +98,7 @@ class SummaryContext:
         entered: names of the units that entered the bottom list since the previous snapshot.
         left: names of the units that left it.
         notes: skipped files and other warnings, one line each.
+        notes_total: how many notes there are, where ``notes`` ends with "… N lainnya".
         modal_lowest: the units with a capital budget and the lowest capital absorption, lowest
             first (at most three); empty without categories.
         not_reported: the units that have not reported (no data, old data, nothing realized),
@@ -134,6 +135,7 @@ class SummaryContext:
     entered: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    notes_total: int = 0
     dates_note: str = ""
     modal_lowest: list[SummaryModalUnit] = field(default_factory=list)
     not_reported: Reporting = field(default_factory=lambda: Reporting(title=""))
@@ -148,8 +150,10 @@ def subject_line(as_of: date | None, total_pct: float | None, change_pp: float |
     return f"{head}{when}: {fmt.percent(total_pct, lang)}{change}"
 
 
-def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[str]) -> list[str]:
-    """Every skipped file by name, then the first few other warnings."""
+def _notes(
+    evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[str]
+) -> tuple[list[str], int]:
+    """Every skipped file by name, then the first few other warnings; and how many there are."""
     labels = words(lang)
     notes = []
     skipped = set()
@@ -166,7 +170,8 @@ def _notes(evaluation: Evaluation, dataset: Dataset, lang: str, extra: Iterable[
     if len(others) > _MAX_WARNINGS:
         more = labels["more_warnings"].format(n=len(others) - _MAX_WARNINGS)
         notes.append(f"… {more} ({labels['see_json']})")
-    return [*extra, *notes]
+    extra = list(extra)
+    return [*extra, *notes], len(extra) + len(skipped) + len(others)
 
 
 def _last_year(evaluation: Evaluation, lang: str) -> str | None:
@@ -226,6 +231,7 @@ def build_summary(
         gap = ranking.total_pct - to_date if ranking.total_pct is not None else None
     modal = evaluation.categories.filter(evaluation.categories["category"] == "modal")["absorption_pct"]
     total_change = changes.total_change_pp if changes is not None else None
+    noted, total_notes = _notes(evaluation, dataset, lang, notes)
     return SummaryContext(
         lang=lang,
         labels=words(lang),
@@ -258,7 +264,8 @@ def build_summary(
         bottom=bottom,
         entered=[str(u["name"]) for u in changes.entered_bottom] if changes is not None else [],
         left=[str(u["name"]) for u in changes.left_bottom] if changes is not None else [],
-        notes=_notes(evaluation, dataset, lang, notes),
+        notes=noted,
+        notes_total=total_notes,
         modal_lowest=modal_lowest(evaluation),
         not_reported=reporting(evaluation.not_reported, lang),
     )

@@ -131,7 +131,9 @@ def _compose(ctx: SummaryContext, detail: _Detail) -> str:
     labels = ctx.labels
     lines = [*_header(ctx), *_total(ctx, detail), *_bottom(ctx, detail), *_absent(ctx, detail), ""]
     if detail.notes and ctx.notes:
-        lines.append(f"_{labels['wa_notes'].format(n=len(ctx.notes))} ({labels['see_json']})_")
+        lines.append(
+            f"_{labels['wa_notes'].format(n=ctx.notes_total or len(ctx.notes))} ({labels['see_json']})_"
+        )
     lines.append(f"_{labels['summary_footer']}_")
     return "\n".join(lines) + "\n"
 
