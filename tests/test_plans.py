@@ -351,6 +351,22 @@ def test_a_plan_far_from_its_units_budget_is_named_and_not_used(
         assert unit["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92, abs=1e-4)
 
 
+def test_a_plan_with_a_code_is_checked_against_an_export_that_names_units_only(tmp_path: Path) -> None:
+    header = ["Kode", "Uraian", "Anggaran", *MONTHS]
+    rows: list[list[object]] = [["RENCANA ANGGARAN KAS SKPD TAHUN 2023"], header]
+    rows += [["1.02.0.00.0.00.01.0000", "Dinas Kesehatan", 2400, *[200] * 12]]  # 3 times the budget
+    plan = openpyxl_book(tmp_path / "rak.xlsx", {"RAK": rows})
+    export = lra(tmp_path / "lra.xlsx", [("Dinas Kesehatan", 800, 300), ("Dinas Sosial", 200, 150)])
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    (warned,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-BUDGET-DIFFERS"]
+    assert "Rp2.400" in warned["message"] and "Rp800" in warned["message"]
+    units = {u["name"]: u for u in doc["units"]}
+    # the default target on 31 October, not the plan's 2.000 of 800 (250 %)
+    assert units["Dinas Kesehatan"]["pace"]["target_to_date_pct"] == pytest.approx(
+        65 + 30 * 31 / 92, abs=1e-4
+    )
+
+
 def test_plans_among_the_inputs_are_said_on_one_line(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
     folder.mkdir()

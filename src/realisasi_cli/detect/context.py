@@ -16,7 +16,9 @@ _UNIT_LINE = re.compile(
 )
 # Labels of neighbouring fields, not unit names ("SUB UNIT KERJA :          KEGIATAN")
 _NOT_A_NAME = re.compile(r"^(program|kegiatan|sub kegiatan|pptk|status|sub bagian|bidang|urusan)\b", re.I)
-_GOVERNMENT = re.compile(r"^\s*((pemerintah|pemkot|pemkab|pemprov|kabupaten|kota|provinsi)\b|kab\.\s*\w)", re.I)
+_GOVERNMENT = re.compile(
+    r"^\s*((pemerintah|pemkot|pemkab|pemprov|kabupaten|kota|provinsi)\b|kab\.\s*\w)", re.I
+)
 
 
 # A title line that is itself a unit's name ("BADAN KEUANGAN DAN ASET DAERAH" under the government)

@@ -74,8 +74,11 @@ def _matches(
     plan_units: pl.DataFrame, data_units: pl.DataFrame, aliases: dict[str, str] | None, rollup: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(matched: file, unit_code, unit_name, to_code, to_name; unmatched plan units)."""
-    data, plans = identify(data_units, plan_units, aliases=aliases, rollup=rollup)
-    known = data.select("unit", to_code="unit_code", to_name="unit_name").unique("unit", keep="first")
+    # the exports' own keys, as their facts carry them: identify gives a unit named alike the
+    # plan's code, and a plan re-keyed to that would miss the unit's budget and realization
+    raw = data_units.with_columns(to_code=pl.col("unit_code"), to_name=pl.col("unit_name"))
+    data, plans = identify(raw, plan_units, aliases=aliases, rollup=rollup)
+    known = data.select("unit", "to_code", "to_name").unique("unit", keep="first")
     nameless = pl.col("unit_code").is_null() & pl.col("unit_name").is_null()
     keyed = plans.with_columns(unit=pl.when(nameless).then(None).otherwise(pl.col("unit")))
     matched = keyed.join(known, on="unit", how="inner")
