@@ -126,8 +126,10 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
     # thousands throughout, and so does one that writes some "2.500.000" without decimals
     # beside "1.000.000,00": its "1.234" is typed as those are, not 1,234 rupiah.
     bare = stats["id_bare"] > 0
-    if not bare and indonesian > english and sample.len() < typed.len():
-        # one amount typed without sen anywhere decides it; the sample may have missed it
+    if not bare and indonesian > english and sample.len() < typed.len() and _ambiguous(values, plain):
+        # one amount typed without sen anywhere decides it; the sample may have missed it (the
+        # notation decides only the cells that read as a number both ways: where there are none,
+        # no need to look)
         bare = bool(_bodies(typed).select(body.str.contains(_ID_BARE).any()).item())
     dot_thousands = indonesian > english and (bare or (stats["id_comma"] == 0 and stats["id_decimal"] == 0))
     if dot_thousands and not bare and sample.len() < typed.len():
@@ -136,6 +138,12 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
         found = _bodies(commas).select(pl.any_horizontal(*decimal_comma.values()).any())
         dot_thousands = not found.item()
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
+
+
+def _ambiguous(values: pl.Series, plain: pl.Series) -> bool:
+    """Whether some cell reads as a number and as a grouped amount ("1.234"): 1.234 or 1234."""
+    castable = values.filter(plain.is_not_null())
+    return bool(castable.len()) and bool(castable.str.contains(_SIGNED_AMBIGUOUS_DOT).any())
 
 
 def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
