@@ -503,3 +503,17 @@ def test_a_realisasi_row_blank_until_september_leaves_its_months_unknown(tmp_pat
     assert [quarters[q] for q in (1, 2, 3, 4)] == [None, None, None, 500]
     (late,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-REALIZATION-LATE"]
     assert "30 September 2023 (2 bulan, Rp500)" in late["message"]
+
+
+def test_the_total_deviation_compares_the_plans_and_realization_of_the_same_units(tmp_path: Path) -> None:
+    plan = row_wise_plan(tmp_path / "ak.xlsx", "DINAS CONTOH", realized=[0] * 12)  # its realisasi not used
+    a = lra(tmp_path / "a.xlsx", [("Dinas Contoh", 1000, 500)])  # to 31 October, with a plan
+    b = lra(tmp_path / "b.xlsx", [("Dinas Lain", 2000, 900)], title="s.d. 30 September 2023")  # no plan
+    doc = run_json("quarters", str(a), str(b), "--plan", str(plan), "--all")
+    total = {q["quarter"]: q for q in doc["total"]["quarters"]}
+    # TW III: only Dinas Lain reports, and it has no plan: nothing to compare
+    assert total[3]["units_reporting"] == 1
+    assert total[3]["plan_to_date"] is None and total[3]["deviation_pct"] is None
+    # TW IV: Dinas Contoh's plan to 31 October, 800, against its 500: 37,5 % behind
+    assert total[4]["plan_to_date"] == 800
+    assert total[4]["deviation_pct"] == pytest.approx(100 * (800 - 500) / 800)

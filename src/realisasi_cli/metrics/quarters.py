@@ -197,10 +197,28 @@ def quarters(
     if planned is not None:
         units = units.with_columns(deviation_pct=_deviation("plan_to_date"))
     reporting = pl.col("cumulative").is_not_null()
+    # the plans of the units the total is of: those reporting in the quarter (all, where none does)
+    among = reporting | ~reporting.any()
+    # the deviation compares the plans and the realization of the same units: reporting, planned
+    compared = reporting & pl.col("plan_to_date").is_not_null() if planned is not None else reporting
     total = (
         units.group_by("quarter")
         .agg(
-            *([pl.col("plan").sum(), pl.col("plan_to_date").sum()] if planned is not None else []),
+            *(
+                [
+                    *(
+                        pl.when((among & pl.col(c).is_not_null()).any())
+                        .then(pl.col(c).filter(among).sum())
+                        .alias(c)
+                        for c in ("plan", "plan_to_date")
+                    ),
+                    pl.when(compared.any())
+                    .then(pl.col("plan_to_date").filter(compared).sum())
+                    .alias("compared_plan"),
+                ]
+                if planned is not None
+                else []
+            ),
             budget=pl.col("budget").sum(),
             # units whose exports reach this quarter; the total's % is over their budgets
             reporting_budget=pl.col("budget").filter(reporting).sum(),
@@ -213,7 +231,7 @@ def quarters(
             at=pl.col("at").max(),
             target_pct=_weighted("target_pct"),
             target_to_date_pct=_weighted("target_to_date_pct"),
-            planned_cumulative=pl.col("cumulative").filter(pl.col("plan_to_date").is_not_null()).sum()
+            planned_cumulative=pl.col("cumulative").filter(compared).sum()
             if planned is not None
             else pl.lit(None, dtype=pl.Float64),
         )
@@ -224,7 +242,9 @@ def quarters(
         .with_columns(gap_pp=pl.col("cumulative_pct") - pl.col("target_to_date_pct"))
     )
     if planned is not None:
-        total = total.with_columns(deviation_pct=_deviation("plan_to_date", "planned_cumulative"))
+        total = total.with_columns(deviation_pct=_deviation("compared_plan", "planned_cumulative")).drop(
+            "compared_plan"
+        )
     latest = points.select(pl.col("period_end").max()).item() if points.height else None
     as_of = latest if isinstance(latest, date) else None
     return Quarters(
