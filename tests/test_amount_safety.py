@@ -301,3 +301,31 @@ def test_400k_cells_that_are_no_amounts_are_refused_in_bounded_time_and_memory(t
         w["code"] for w in document["warnings"] if w["code"].startswith(("W-AMOUNT", "W-NEGATIVE-B"))
     )
     assert codes == ["W-AMOUNT-MALFORMED", "W-AMOUNT-OUT-OF-RANGE", "W-NEGATIVE-BUDGET"]
+
+
+def test_amount_cells_saved_as_excel_errors_are_said_not_dropped_in_silence(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    rows: list[list[object]] = [["Perangkat Daerah", "Pagu", "Realisasi"], ["Dinas A", 1000, 500]]
+    rows += [["Dinas E", 777001, 777002], ["Dinas B", 2000, 1000]]
+    plain = openpyxl_book(tmp_path / "plain.xlsx", {"Sheet": rows})
+    path = tmp_path / "galat.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # Dinas E's two amounts as a formula whose saved result is an error, as Excel writes it
+                for value, error in ((b"777001", b"#REF!"), (b"777002", b"#DIV/0!")):
+                    data = re.sub(
+                        rb'<c r="([A-Z]+\d+)"[^>]*><v>' + value + rb"</v></c>",
+                        rb'<c r="\1" t="e"><f>Sheet2!A1</f><v>' + error + rb"</v></c>",
+                        data,
+                    )
+            target.writestr(item, data)
+    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-ERROR-CELLS"]
+    assert said["row"] == 3 and "2 amount cell(s)" in said["message"] and "Sheet!B3" in said["message"]
+    assert doc["total"]["budget"] == 3000  # Dinas E's cells read as empty, and it is said why

@@ -303,6 +303,8 @@ def test_a_units_own_plan_is_its_target_to_date_in_the_ranking_and_the_brief(tmp
     assert f"{weighted:.2f}%".replace(".", ",") in text  # 76,74%: the summary's target to date
     # TW IV's target at its end: Dinas Contoh's whole plan (100 %) and 95 %, weighted: 96,67 %
     assert "Target TW IV 96,67%" in text
+    # the quarters' targets are the plans' where there are: not said to be the defaults
+    assert "tertimbang pagu; selain itu nilai bawaan yang dapat diubah" in text
     # each unit's gap is to its own target: Dinas Contoh −30,0 pp, Dinas Lain 30 − 75,11
     assert "-30,0 pp" in text
     assert f"{30 - default:.1f} pp".replace(".", ",") in text
@@ -517,3 +519,15 @@ def test_the_total_deviation_compares_the_plans_and_realization_of_the_same_unit
     # TW IV: Dinas Contoh's plan to 31 October, 800, against its 500: 37,5 % behind
     assert total[4]["plan_to_date"] == 800
     assert total[4]["deviation_pct"] == pytest.approx(100 * (800 - 500) / 800)
+
+
+def test_a_plan_that_says_its_year_nowhere_is_named_not_ignored_in_silence(tmp_path: Path) -> None:
+    header = ["kode_skpd", "nama_skpd", "nilai_rincian", *[f"bulan{m}" for m in range(1, 13)]]
+    rows: list[list[object]] = [header, ["1.01.0.00.0.00.01.0000", "DINAS A", 1200, *[100] * 12]]
+    plan = openpyxl_book(tmp_path / "rak.xlsx", {"RAK": rows})
+    export = lra(tmp_path / "lra.xlsx", [("1.01.0.00.0.00.01.0000 DINAS A", 1200, 300)])
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    (warned,) = [w for w in doc["warnings"] if w["code"] == "W-PLAN-NO-YEAR"]
+    assert warned["file"].endswith("rak.xlsx") and "rak_2023.xlsx" in warned["message"]
+    # the default target on 31 October, the plan's months being of no year
+    assert doc["units"][0]["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92, abs=1e-4)

@@ -853,6 +853,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} sel di kolom {column} ({header}) bukan nilai uang, misalnya '{raw}' di {where}; dihitung 0",
         "{n} cell(s) in column {column} ({header}) are not amounts, e.g. '{raw}' at {where}; counted as 0",
     ),
+    "W-ERROR-CELLS": (
+        "{n} sel nilai berisi galat Excel (#REF!, #DIV/0!, …), yang pertama di {where}: dibaca kosong — "
+        "perbaiki rumusnya di Excel lalu simpan lagi",
+        "{n} amount cell(s) hold an error of Excel's (#REF!, #DIV/0!, …), the first at {where}: read as "
+        "empty — correct the formula in Excel and save again",
+    ),
     "W-ROWS-UNREAD": (
         "{n} baris tidak dihitung karena tak satu pun nilainya terbaca, yang pertama {name}: '{raw}' di "
         "{where} ditulis tidak seperti angka lain di kolomnya — perbaiki selnya",
@@ -959,6 +965,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "target bawaan",
         "this cash plan names no unit, and the realization data has {n}: it cannot tell whose plan "
         "it is; units without a plan are measured against the default targets",
+    ),
+    "W-PLAN-NO-YEAR": (
+        "rencana anggaran kas ini tidak menyebut tahunnya (di judul, kepala kolom atau nama berkas): "
+        "bulan-bulannya tidak bertanggal, jadi tidak dipakai; namai berkasnya dengan tahunnya, "
+        "misalnya {example}",
+        "this cash plan says its year nowhere (title, column headers or file name): its months have no "
+        "dates, so it is not used; put the year in its file name, e.g. {example}",
     ),
     "W-PLAN-OTHER-YEAR": (
         "rencana anggaran kas ini untuk tahun {years}, data realisasinya untuk {year}: tidak dipakai",

@@ -63,7 +63,10 @@ _SCALES = {
 # a NIP (Nomor Induk Pegawai) as signature blocks write it: born, appointed, sex, number
 _NIP = r"(?i)^\s*(nip\.?:?\s*)?\d{8}\s+\d{6}\s+\d\s+\d{3}\s*$"
 # a cell written as an amount, readable or not: "Rp. 10.345.419.876", "(1.500,00)", "1,234,567.00"
-WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$"
+# (or an error of Excel's as text: a CSV saved from a sheet whose formula lost its source)
+WRITTEN_AS_AMOUNT = (
+    r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$|^\s*#(REF!|DIV/0!|VALUE!|N/A|NAME\?|NUM!|NULL!)\s*$"
+)
 
 
 def _unscaled(col: pl.Expr) -> pl.Expr:

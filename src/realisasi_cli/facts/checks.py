@@ -41,6 +41,25 @@ def check_formulas(
         )
 
 
+def warn_error_cells(
+    layout: Layout, columns: list[Column], source_of: dict[int, str], warnings: list[Warning_]
+) -> None:
+    """Amount cells whose saved result is an error of Excel's (``#REF!``, ``#DIV/0!``): they read
+    as empty, and a row of them would leave its unit out unsaid."""
+    grid = layout.grid
+    if not grid.error_cells:
+        return
+    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
+    bad = [(r, c) for r, c in grid.error_cells if r >= layout.data_start and c in amount_cols]
+    if bad:
+        r, c = bad[0]
+        warnings.append(
+            Warning_(
+                str(grid.file), grid.sheet, r + 1, "W-ERROR-CELLS", {"n": len(bad), "where": grid.where(r, c)}
+            )
+        )
+
+
 def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]) -> None:
     """A JUMLAH row of a table without account codes whose amount is not the sum of the data rows
     it totals: those since the total before it, all those above it, or (a total above the table)

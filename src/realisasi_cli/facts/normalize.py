@@ -459,6 +459,7 @@ def normalize(
     frame = layout.grid.frame.slice(layout.data_start)
     columns = SheetColumns.of(layout, slots, frame)
     checks.check_formulas(layout, columns.measures, columns.source_of, warnings)
+    checks.warn_error_cells(layout, columns.measures, columns.source_of, warnings)
     frame = data_frame(layout, columns)
 
     keys = key_columns(frame, columns)

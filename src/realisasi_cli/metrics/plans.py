@@ -265,6 +265,20 @@ def match_plan(
             )
         )
     planned = planned.join(other_year.select("file").unique(), on="file", how="anti")
+    # months of no year are no dates: a plan that says its year nowhere targets no day
+    undated = (
+        planned.group_by("file").agg(dated=pl.col("period_end").is_not_null().any()).filter(~pl.col("dated"))
+    )
+    for file in undated["file"].sort().to_list():
+        example = (
+            f"{Path(file).stem}_{year}{Path(file).suffix}"
+            if year is not None
+            else f"{Path(file).stem}_2024.xlsx"
+        )
+        warnings.append(
+            Warning_(file, None, None, "W-PLAN-NO-YEAR", {"path": Path(file).name, "example": example})
+        )
+    planned = planned.join(undated.select("file"), on="file", how="anti")
     # a plan of nothing (a template sent back empty) is no plan: its unit keeps the defaults
     totals = planned.group_by("file", "unit_code", "unit_name").agg(pl.col("planned").sum())
     empty = totals.filter(pl.col("planned") == 0)

@@ -286,6 +286,11 @@ class BriefContext:
         return self.dates_note.removeprefix(f"{self.labels['as_of']} ")
 
     @property
+    def targets_caveat(self) -> str:
+        """What the quarters' targets are: the defaults, or with cash plans the units' own weighted."""
+        return self.labels["targets_caveat_plans" if self.has_plan else "targets_caveat"]
+
+    @property
     def has_modal(self) -> bool:
         """Whether a category row is belanja modal's, the one the note under the table speaks of."""
         return any(c.highlight for c in self.categories)

@@ -318,7 +318,7 @@ def _notes(context: BriefContext) -> dict[str, Any]:
     if context.has_plan:
         rules.append(f"{labels['deviation_formula']}.")
     targets = ", ".join(f"{q.name} {fmt.percent(q.target_pct, lang, 0)}" for q in context.quarters)
-    rules.append(f"{labels['targets_note']}: {targets} ({labels['targets_caveat']})")
+    rules.append(f"{labels['targets_note']}: {targets} ({context.targets_caveat})")
     warnings = [f"{w.where}: {w.message}" if w.where else w.message for w in context.warnings]
     return {
         "files": files,

@@ -104,6 +104,8 @@ WORDS: dict[str, dict[str, str]] = {
         "row": "baris",
         "targets_note": "Target kumulatif per triwulan",
         "targets_caveat": "nilai bawaan yang dapat diubah, bukan standar resmi",
+        "targets_caveat_plans": "rencana kas perangkat daerah sendiri bila ada, tertimbang pagu; selain itu "
+        "nilai bawaan yang dapat diubah",
         "legend_realized": "realisasi",
         "brief_footer": "Disusun dengan realisasi dari berkas ekspor di atas.",
         "modal_lowest": "{n} perangkat daerah dengan realisasi belanja modal terendah",
@@ -417,6 +419,8 @@ WORDS: dict[str, dict[str, str]] = {
         "row": "row",
         "targets_note": "Cumulative targets per quarter",
         "targets_caveat": "configurable defaults, not an official standard",
+        "targets_caveat_plans": "the units' own cash plans where they have them, weighted by budget; else "
+        "defaults that can be changed",
         "legend_realized": "realized",
         "brief_footer": "Prepared with realisasi from the exports listed above.",
         "modal_lowest": "The {n} units with the lowest capital (modal) spending",

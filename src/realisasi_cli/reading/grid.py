@@ -21,6 +21,7 @@ class Grid:
     frame: pl.DataFrame
     merges: list[Merge] = field(default_factory=list)
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # saved without a result
+    error_cells: list[tuple[int, int]] = field(default_factory=list)  # whose result is #REF!, #DIV/0!, …
     hidden: bool = False  # a hidden or very hidden sheet: evidence that it is a copy, not data
     # what reading noticed, for the sheet's warnings: (1-based row or None, W- code, params)
     notices: list[tuple[int | None, str, dict[str, object]]] = field(default_factory=list)

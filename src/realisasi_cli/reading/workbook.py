@@ -62,13 +62,13 @@ def read_workbook(
         scan = scans.get(name)
         if scan is not None:
             row0, col0 = scan.origin(frame)
-            merges, formulas = scan.merges, scan.formulas
+            merges, formulas, errors = scan.merges, scan.formulas, scan.errors
         else:
             # python-calamine is another version of calamine: it opens only the formats whose
             # layout fastexcel cannot tell, and no .xlsx, whose sheets the scan above reads
             layout = frame.height and kind != "xlsx"
             row0, col0, merges = _calamine_layout(source, name) if layout else (0, 0, [])
-            formulas = (formulas_of or {}).get(name, [])
+            formulas, errors = (formulas_of or {}).get(name, []), []
         placed = _place(frame, row0, col0)
         grids.append(
             Grid(
@@ -77,6 +77,7 @@ def read_workbook(
                 frame=placed,
                 merges=clip_merges(path, name, merges, placed),
                 formula_cells=formulas,
+                error_cells=errors,
                 hidden=hidden,
             )
         )

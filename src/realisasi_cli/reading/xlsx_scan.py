@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +30,12 @@ _FORMULA_NO_VALUE = re.compile(_CELL + _FORMULA + rb"\s*" + _EMPTY_VALUE + rb"\s
 # Files written by xlsxwriter store 0 as every formula's result and ask for a recalculation.
 _ZERO_VALUE = rb"<" + PREFIX + rb"v\s*>0" + end_tag(b"v")
 _FORMULA_ZERO = re.compile(_CELL + _FORMULA + rb"\s*" + _ZERO_VALUE + rb"\s*" + end_tag(b"c"))
+# A cell whose saved result is an error of Excel's (#REF! after a deleted sheet, #DIV/0!): calamine
+# gives it as empty
+_ERROR = rb"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)"
+_ERROR_CELL = re.compile(
+    _CELL + rb"(?:" + _FORMULA + rb"\s*)?<" + PREFIX + rb"v\s*>\s*" + _ERROR + rb"\s*" + end_tag(b"v")
+)
 _ROW_END = re.compile(end_tag(b"row"))
 _FULL_CALC = re.compile(r"\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 
@@ -39,6 +45,7 @@ class SheetScan:
     top_cells: list[tuple[int, int]]
     merges: list[Merge]
     formulas: list[tuple[int, int]]
+    errors: list[tuple[int, int]] = field(default_factory=list)  # cells whose result is an error
 
     def origin(self, frame: pl.DataFrame) -> tuple[int, int]:
         """Where fastexcel's range starts: its first row and column are the first that hold a value."""
@@ -82,6 +89,7 @@ def _scan_part(path: Path, info: zipfile.ZipInfo, recalc: bool = False) -> Sheet
     top: list[tuple[int, int]] = []
     merges: list[Merge] = []
     formulas: list[tuple[int, int]] = []
+    errors: list[tuple[int, int]] = []
     carry = b""
     top_done = False
     patterns = (_FORMULA_NO_VALUE, _FORMULA_ZERO) if recalc else (_FORMULA_NO_VALUE,)
@@ -103,12 +111,16 @@ def _scan_part(path: Path, info: zipfile.ZipInfo, recalc: bool = False) -> Sheet
                 formulas.extend(
                     (int(m.group(2)) - 1, column_index(m.group(1).decode())) for m in pattern.finditer(body)
                 )
+        if b"#" in body:
+            errors.extend(
+                (int(m.group(2)) - 1, column_index(m.group(1).decode())) for m in _ERROR_CELL.finditer(body)
+            )
         for m in _MERGE.finditer(body) if b"mergeCell" in body else ():
             first_col, first_row = column_index(m.group(1).decode()), int(m.group(2)) - 1
             last_col = column_index(m.group(3).decode()) if m.group(3) else first_col
             last_row = int(m.group(4)) - 1 if m.group(4) else first_row
             merges.append((first_row, first_col, last_row, last_col))
-    return SheetScan(top_cells=top, merges=merges, formulas=sorted(formulas))
+    return SheetScan(top_cells=top, merges=merges, formulas=sorted(formulas), errors=errors)
 
 
 def _complete_rows(data: bytes) -> tuple[bytes, bytes]:
