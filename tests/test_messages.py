@@ -393,3 +393,10 @@ def test_the_category_option_names_every_category_it_takes(lang: str) -> None:
 
     shown = " ".join(_run("rank", "--help", lang=lang).stdout.split())
     assert [c for c in CATEGORIES if c not in shown] == []
+
+
+def test_the_overview_names_what_its_options_take() -> None:
+    indonesian, english = _run("--help").stdout, _run("--help", lang="en").stdout
+    for placeholder in ("<file>", "<str>", "<path>"):
+        assert placeholder not in indonesian and placeholder not in english
+    assert "BERKAS" in indonesian and "FILE" in english and "id|en" in english

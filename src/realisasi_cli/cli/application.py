@@ -48,11 +48,14 @@ def _main(
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (realisasi.toml).", dir_okay=False)
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Config file (realisasi.toml).", dir_okay=False),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language for people: id (default) or en.", show_default=False),
+        typer.Option(
+            "--lang", metavar="id|en", help="Language for people: id (default) or en.", show_default=False
+        ),
     ] = None,
     no_cache: Annotated[
         bool,
