@@ -104,6 +104,10 @@ def test_the_governments_target_weights_each_units_target_on_its_own_date(tmp_pa
     pace = json.loads(result.stdout)["pace"]
     assert pace["target_to_date_pct"] == pytest.approx(weighted, abs=1e-4)
     assert pace["gap_to_date_pp"] == pytest.approx(100 * 1700 / 3000 - weighted, abs=1e-4)
+    # so is the pace: Dinas A 50 % in 10 months, Dinas B 60 % in 11, weighted by budget
+    monthly = (50 / 10 * 1000 + 60 / 11 * 2000) / 3000  # 5,30 % a month, not 56,67 % over 11 months
+    assert pace["monthly_pct"] == pytest.approx(monthly, abs=1e-4)
+    assert pace["projected_pct"] == pytest.approx(12 * monthly, abs=1e-3)
     brief = runner.invoke(app, ["brief", str(folder), "-q"])
     assert "- **Target s.d. tanggal data**: " + f"{weighted:.2f}%".replace(".", ",") in brief.stdout
     # the brief's quarter table says what quarters says: TW IV's gap to the same target to date

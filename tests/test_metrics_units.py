@@ -298,8 +298,10 @@ def test_each_units_pace_is_on_its_own_data_date() -> None:
     # Dinas B's at 30 November: eleven months gone
     assert rows["Dinas B"]["monthly_pct"] == pytest.approx(6.0)
     assert rows["Dinas B"]["needed_monthly_pct"] == pytest.approx(95 - 66.0)
-    # the whole government's on the newest date: 116 of 200 over eleven months
-    assert total["monthly_pct"] == pytest.approx(58 / 11)
+    # the whole government's: the units' own, weighted by budget (as its target is), not 116 of
+    # 200 over the newest date's eleven months
+    assert total["monthly_pct"] == pytest.approx((5.0 * 100 + 6.0 * 100) / 200)
+    assert total["projected_pct"] == pytest.approx(12 * 5.5)
 
 
 def test_the_pace_is_unknown_without_an_as_of_date() -> None:

@@ -65,6 +65,12 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
+    # the pace so far of the units at their own dates, weighted by budget, as the target is (on
+    # one date for all, the total's own); what is needed stays the total's from the newest date
+    for name in ("monthly_pct", "projected_pct"):
+        own = weighted(units, name)
+        if own is not None:
+            total[name] = own
     # the units' targets on their own dates (their own plans), weighted by budget: on one date
     # for all, the targets on it
     to_date = weighted(units, "target_to_date_pct")
