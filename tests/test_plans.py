@@ -295,6 +295,12 @@ def test_a_units_own_plan_is_its_target_to_date_in_the_ranking_and_the_brief(tmp
     weighted = (80.0 * 1000 + default * 2000) / 3000
     assert doc["pace"]["target_to_date_pct"] == pytest.approx(weighted, abs=1e-4)
     assert doc["pace"]["gap_to_date_pp"] == pytest.approx(100 * 1100 / 3000 - weighted, abs=1e-4)
+    # what each needs a month over the two months left: Dinas Contoh to its plan's 100 % by
+    # December, Dinas Lain to the default 95 %; the government to the two weighted, 96,67 %
+    assert units["Dinas Contoh"]["pace"]["needed_monthly_pct"] == pytest.approx((100 - 50) / 2)
+    assert units["Dinas Lain"]["pace"]["needed_monthly_pct"] == pytest.approx((95 - 30) / 2)
+    year_end = (100 * 1000 + 95 * 2000) / 3000
+    assert doc["pace"]["needed_monthly_pct"] == pytest.approx((year_end - 100 * 1100 / 3000) / 2, abs=1e-4)
 
     out = tmp_path / "brief.html"
     result = runner.invoke(app, ["brief", str(export), "--plan", str(plan), "-o", str(out), "-q"])
@@ -303,6 +309,7 @@ def test_a_units_own_plan_is_its_target_to_date_in_the_ranking_and_the_brief(tmp
     assert f"{weighted:.2f}%".replace(".", ",") in text  # 76,74%: the summary's target to date
     # TW IV's target at its end: Dinas Contoh's whole plan (100 %) and 95 %, weighted: 96,67 %
     assert "Target TW IV 96,67%" in text
+    assert "untuk mencapai 96,67% pada 31 Oktober" not in text and "untuk mencapai 96,67%" in text
     # the quarters' targets are the plans' where there are: not said to be the defaults
     assert "tertimbang pagu; selain itu nilai bawaan yang dapat diubah" in text
     # each unit's gap is to its own target: Dinas Contoh −30,0 pp, Dinas Lain 30 − 75,11
@@ -531,3 +538,17 @@ def test_a_plan_that_says_its_year_nowhere_is_named_not_ignored_in_silence(tmp_p
     assert warned["file"].endswith("rak.xlsx") and "rak_2023.xlsx" in warned["message"]
     # the default target on 31 October, the plan's months being of no year
     assert doc["units"][0]["pace"]["target_to_date_pct"] == pytest.approx(65 + 30 * 31 / 92, abs=1e-4)
+
+
+def test_a_plan_of_january_to_july_does_not_say_what_the_year_is_to_reach(tmp_path: Path) -> None:
+    header = ["kode_skpd", "nama_skpd", "nilai_rincian", *[f"bulan{m}" for m in range(1, 8)]]
+    rows: list[list[object]] = [header, ["1.01.0.00.0.00.01.0000", "DINAS A", 700, *[100] * 7]]
+    plan = openpyxl_book(tmp_path / "rak_2023.xlsx", {"RAK": rows})
+    export = lra(
+        tmp_path / "lra.xlsx", [("1.01.0.00.0.00.01.0000 DINAS A", 1200, 300)], title="s.d. 31 Juli 2023"
+    )
+    doc = run_json("rank", str(export), "--plan", str(plan), "--pace", "--all")
+    (unit,) = doc["units"]
+    assert unit["pace"]["target_to_date_pct"] == pytest.approx(100 * 700 / 1200)  # its plan to July
+    # the default 95 % by December, over the five months left: not the plan's 58,33 % to July
+    assert unit["pace"]["needed_monthly_pct"] == pytest.approx((95 - 25) / 5)

@@ -15,9 +15,12 @@ from realisasi_cli.metrics.targets import plan_to_date, quarter_of, target_on, t
 from realisasi_cli.metrics.units import absorption
 
 
-def pace(cumulative_pct: pl.Expr, as_of: date | pl.Expr | None, year_end_target: float) -> dict[str, pl.Expr]:
-    """Average monthly absorption so far, the year-end projection, and the monthly pace needed,
-    as of a day or of a column of days (each unit's own data date)."""
+def pace(
+    cumulative_pct: pl.Expr, as_of: date | pl.Expr | None, year_end_target: float | pl.Expr
+) -> dict[str, pl.Expr]:
+    """Average monthly absorption so far, the year-end projection, and the monthly pace needed to
+    reach ``year_end_target`` (a column: each unit's own plan), as of a day or of a column of
+    days (each unit's own data date)."""
     if as_of is None:
         none = pl.lit(None, dtype=pl.Float64)
         return {"monthly_pct": none, "projected_pct": none, "needed_monthly_pct": none}
@@ -26,9 +29,8 @@ def pace(cumulative_pct: pl.Expr, as_of: date | pl.Expr | None, year_end_target:
     elapsed = (day.dt.month() - 1) + day.dt.day() / day.dt.month_end().dt.day()
     remaining = 12 - elapsed
     monthly = pl.when(elapsed > 0).then(cumulative_pct / elapsed)
-    needed = pl.when(remaining > 0).then(
-        ((pl.lit(year_end_target) - cumulative_pct) / remaining).clip(lower_bound=0.0)
-    )
+    end = year_end_target if isinstance(year_end_target, pl.Expr) else pl.lit(year_end_target)
+    needed = pl.when(remaining > 0).then(((end - cumulative_pct) / remaining).clip(lower_bound=0.0))
     return {"monthly_pct": monthly, "projected_pct": monthly * 12, "needed_monthly_pct": needed}
 
 
@@ -46,7 +48,23 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
         if "as_of" in ranking.units.columns
         else (pl.lit(ranking.as_of, dtype=pl.Date))
     )
-    units = ranking.units.with_columns(**pace(pl.col("absorption_pct"), day, year_end_target))
+    units, year_end = ranking.units, pl.lit(year_end_target)
+    if ranking.plans is not None:
+        # a unit with a plan aims at its plan by 31 December (most often its whole budget), not 95 %
+        dated = [c for c in ("as_of",) if c in units.columns]
+        ends = units.select("unit", "budget", *dated, target_to_date_pct=pl.lit(year_end_target))
+        ends = _own_targets(ends, ranking.plans, pl.date(day.dt.year(), 12, 31), targets)
+        # only a plan that reaches December says the year's end (a RAK of January to July does not)
+        whole = ranking.plans.group_by("unit").agg(whole=(pl.col("period_end").dt.month() == 12).any())
+        ends = ends.join(whole, on="unit", how="left").select(
+            "unit",
+            year_end_pct=pl.when(pl.col("whole"))
+            .then(pl.col("target_to_date_pct"))
+            .otherwise(year_end_target),
+        )
+        units = units.join(ends, on="unit", how="left")
+        year_end = pl.col("year_end_pct")
+    units = units.with_columns(**pace(pl.col("absorption_pct"), day, year_end))
     if "period_start" in units.columns:
         # realization of a part of the year only (1 Juli – 31 Juli, W-NOT-YEAR-TO-DATE) is no
         # pace since January: its months are not the months gone
@@ -62,7 +80,9 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     if ranking.plans is not None:
         units = _own_targets(units, ranking.plans, day, targets)
     units = units.with_columns(gap_to_date_pp=pl.col("absorption_pct") - pl.col("target_to_date_pct"))
-    exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, year_end_target)
+    year_end_total = weighted(units, "year_end_pct") if "year_end_pct" in units.columns else None
+    total_end = year_end_total if year_end_total is not None else year_end_target
+    exprs = pace(pl.lit(ranking.total_pct, dtype=pl.Float64), ranking.as_of, total_end)
     row: dict[str, Any] = pl.DataFrame({"x": [0]}).select(**exprs).row(0, named=True)
     total = {k: (None if v is None else float(v)) for k, v in row.items()}
     # the pace so far of the units at their own dates, weighted by budget, as the target is (on
@@ -79,6 +99,9 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     if ranking.plans is not None and ranking.as_of is not None:
         total["target_quarter_pct"] = _quarter_end_target(units, ranking.plans, ranking.as_of, targets)
     total["target_to_date_pct"] = to_date
+    if year_end_total is not None:
+        total["target_year_pct"] = year_end_total
+        units = units.drop("year_end_pct")
     total["gap_to_date_pp"] = (
         None if to_date is None or ranking.total_pct is None else ranking.total_pct - to_date
     )
