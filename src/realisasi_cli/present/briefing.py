@@ -238,7 +238,8 @@ def modal_section(
     evaluation: Evaluation, own: tuple[float, ...] | None, categories: list[CategoryRow], lang: str
 ) -> ModalSection:
     """The units with the lowest belanja modal (as many as the brief's bottom list), each against
-    the capital target on its data date: ``own`` (config ``[targets] modal``) or the overall ones."""
+    its capital target on its data date: its own cash plan's modal rows (or, without ``own``, a
+    plan of totals' pace), else ``own`` (config ``[targets] modal``) or the overall targets."""
     labels = words(lang)
     targets = own or evaluation.targets
     # a plan of totals gives its pace to belanja modal only where the config has no modal targets
