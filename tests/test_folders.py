@@ -861,3 +861,22 @@ def test_a_folder_without_realization_says_what_each_file_is_instead(tmp_path: P
     assert "none of the inputs has realization amounts:" in result.stderr
     assert "  dpa.xlsx: budget (budget amounts only (DPA), no realization)" in result.stderr
     assert "  laporan.xlsx: template (a header without data rows)" in result.stderr
+
+
+def test_a_units_list_names_the_files_that_name_none_and_leaves_a_files_own_code(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    own = [["LAPORAN REALISASI s.d. 30 Juni 2024"], ["Kode SKPD", "Nama SKPD", "Pagu", "Realisasi"]]
+    write_book(folder / "39_lra_20240701.xlsx", {"S": [*own, ["4.04.02.01", "Kecamatan Contoh", 1000, 400]]})
+    nameless = [["LAPORAN REALISASI s.d. 30 Juni 2024"], ["Uraian", "Pagu", "Realisasi"]]
+    write_book(folder / "10_lra_20240701.xlsx", {"S": [*nameless, ["Belanja Operasi", 2000, 500]]})
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,id_skpd,nama_skpd\nlra/39_lra_20240701.xlsx,39,Kecamatan Contoh\n"
+        "lra/10_lra_20240701.xlsx,10,Badan Penanggulangan Bencana Daerah\n",
+        encoding="utf-8",
+    )
+    doc = rank_json(folder, "--units", str(manifest))
+    units = {u["name"]: u["code"] for u in doc["units"]}
+    # the file's own code stands (the manifest's 39 is a database id); the nameless file is named
+    assert units == {"Kecamatan Contoh": "4.04.02.01", "Badan Penanggulangan Bencana Daerah": "10"}

@@ -88,27 +88,44 @@ def apply_units(dataset: Dataset, entries: list[UnitEntry]) -> Dataset:
     patterns = [(e, _file_pattern(e.pattern)) for e in patterned]
     owner: dict[int, UnitEntry] = {}
     named_files: set[str] = set()
+    # the files that name no unit of their own (named after the file): the list names them
+    unnamed = {w.file for w in dataset.warnings if w.code == "W-UNNAMED"}
+    unnamed_sources: list[bool] = []
     for source, file in files:
         name = Path(file).name.lower()
         match = next((e for e, pattern in patterns if fnmatch.fnmatch(name, pattern)), None)
         if match is not None:
             owner[source] = match
             named_files.add(str(file))
+            unnamed_sources.append(str(file) in unnamed)
     by_source = pl.DataFrame(
         {
             "source": list(owner),
             "listed_code": [e.code for e in owner.values()],
             "listed_name": [e.name for e in owner.values()],
+            "unnamed": unnamed_sources,
         },
-        schema={"source": pl.Int32, "listed_code": pl.String, "listed_name": pl.String},
+        schema={
+            "source": pl.Int32,
+            "listed_code": pl.String,
+            "listed_name": pl.String,
+            "unnamed": pl.Boolean,
+        },
     )
 
     def relabel(frame: pl.DataFrame) -> pl.DataFrame:
         columns = frame.columns
         if by_source.height:
+            # a file's own code and name stand (a manifest's id_skpd is no unit code); the list's
+            # fill in what it lacks, and name the files that name no unit at all
+            listed = pl.col("unnamed").fill_null(False)
             frame = frame.join(by_source, on="source", how="left").with_columns(
-                unit_code=pl.coalesce("listed_code", "unit_code"),
-                unit_name=pl.coalesce("listed_name", "unit_name"),
+                unit_code=pl.when(listed)
+                .then(pl.coalesce("listed_code", "unit_code"))
+                .otherwise(pl.coalesce("unit_code", "listed_code")),
+                unit_name=pl.when(listed)
+                .then(pl.coalesce("listed_name", "unit_name"))
+                .otherwise(pl.coalesce("unit_name", "listed_name")),
             )
         if named:
             frame = frame.with_columns(
