@@ -39,6 +39,7 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
     """Give measure, label and empty key columns the role their values show."""
     sample = grid.frame.slice(data_start, 3000)
     periods = [c for c in columns if c.period and c.role in ("plan", "realized", "period")]
+    amounts = _AmountCells(sample, columns)
     for column in columns:
         name = f"c{column.index}"
         if name not in sample.columns:
@@ -50,7 +51,7 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
             continue
         filled = _has_text(sample.get_column(name))
         if column.role in ("unit_name", "unit_code", "unit"):
-            if not filled or not _names_amount_rows(sample, name, columns):
+            if not filled or not _names_amount_rows(sample, name, amounts):
                 column.role = "ignore"  # a "Nama OPD" column left empty: the title names the unit
             continue
         if not filled:
@@ -63,25 +64,61 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
             if named / total >= 0.8 and len({k for k in kinds if k}) == 2:
                 column.role = "measure"
                 continue
-        if column.role in MEASURES and _all_words(_amount_rows(sample, name, columns), name):
+        # a column of numbers is no column of words, whatever rows it is judged on
+        words = column.role in MEASURES and sample.get_column(name).dtype == pl.String
+        if words and _all_words(_amount_rows(sample, name, amounts), name):
             column.role, column.variant, column.period = "description", None, None
+            amounts.drop(name)  # a label: no amount column for the columns after it
     return columns
 
 
-def _amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> pl.DataFrame:
+class _AmountCells:
+    """Which rows of a sample hold an amount in its amount columns (``MEASURES``): each column
+    parsed once, however many columns ask about the others, and the count per row kept as a
+    column turns out to be a label."""
+
+    def __init__(self, sample: pl.DataFrame, columns: list[Column]) -> None:
+        self.sample = sample
+        self.names = {
+            f"c{c.index}" for c in columns if c.role in MEASURES and f"c{c.index}" in sample.columns
+        }
+        self.parsed: dict[str, pl.Series] = {}
+        self._count: pl.Series | None = None
+
+    def _of(self, name: str) -> pl.Series:
+        if name not in self.parsed:
+            self.parsed[name] = parse_amounts(self.sample.get_column(name)).is_not_null().cast(pl.UInt32)
+        return self.parsed[name]
+
+    def count(self) -> pl.Series:
+        """How many amount columns hold an amount on each row."""
+        if self._count is None:
+            zero = pl.Series([0] * self.sample.height, dtype=pl.UInt32)
+            self._count = sum((self._of(n) for n in sorted(self.names)), zero)
+        return self._count
+
+    def besides(self, name: str) -> pl.Series | None:
+        """Whether each row holds an amount in an amount column other than ``name``; None where
+        there is no other."""
+        if not self.names - {name}:
+            return None
+        own = self._of(name) if name in self.names else 0
+        return (self.count() - own) > 0
+
+    def drop(self, name: str) -> None:
+        if name in self.names:
+            self.names.discard(name)
+            if self._count is not None:
+                self._count = self._count - self._of(name)
+
+
+def _amount_rows(sample: pl.DataFrame, name: str, amounts: _AmountCells) -> pl.DataFrame:
     """The first run of rows of ``sample`` with an amount in an amount column other than
     ``name``: the table's body, not the signature block under it (``KASUBBAG …``, a NIP that
     reads as a number); all rows where no other column has an amount."""
-    others = [
-        f"c{c.index}"
-        for c in columns
-        if c.role in MEASURES and f"c{c.index}" != name and f"c{c.index}" in sample.columns
-    ]
-    if not others:
+    has_amount = amounts.besides(name)
+    if has_amount is None:
         return sample
-    has_amount = sample.select(
-        pl.any_horizontal([parse_amounts(sample.get_column(a)).is_not_null() for a in others])
-    ).to_series()
     start = has_amount.arg_true()
     if not start.len():
         return sample
@@ -98,14 +135,12 @@ def _has_text(column: pl.Series) -> bool:
     return column.dtype != pl.String or any(cell_text(value) for value in column.to_list())
 
 
-def _names_amount_rows(sample: pl.DataFrame, name: str, columns: list[Column]) -> bool:
+def _names_amount_rows(sample: pl.DataFrame, name: str, amounts: _AmountCells) -> bool:
     """Whether the column has a value on some row that has an amount."""
-    amounts = [f"c{c.index}" for c in columns if c.role in MEASURES and f"c{c.index}" in sample.columns]
-    if not amounts:
+    if not amounts.names:
         return True
-    has_amount = pl.any_horizontal([parse_amounts(sample.get_column(a)).is_not_null() for a in amounts])
     named = sample.get_column(name).cast(pl.String).str.strip_chars().fill_null("") != ""
-    return bool(sample.select((has_amount & named).any()).item())
+    return bool(((amounts.count() > 0) & named).any())
 
 
 def _all_words(sample: object, name: str) -> bool:
