@@ -556,6 +556,7 @@ def _sheet_facts(
 
     Month sheets (``Jan`` … ``Desember``) are snapshots of the file's unit, not units.
     """
+    from realisasi_cli.facts.kinds import OWN_DATE
     from realisasi_cli.facts.normalize import normalize
 
     year = layout.context.year
@@ -600,7 +601,8 @@ def _sheet_facts(
             ),
         )
     stamp = stamp_in_name(path.stem)
-    dated = as_of is not None and as_of_source in _READ_DATES and not facts.plan.height  # a plan's year
+    # a date the file itself says, which a stamp in its name can contradict; not a plan's year
+    dated = as_of is not None and as_of_source in OWN_DATE and not facts.plan.height
     if dated and stamp is not None and as_of is not None and stamp < as_of:
         # SIPD prints the period asked for ("s.d. 31 Desember") whatever the day it is exported
         facts.warnings.append(
@@ -613,10 +615,6 @@ def _sheet_facts(
             )
         )
     return SheetResult(path, grid.sheet, layout, facts, as_of, as_of_source, unnamed=unnamed)
-
-
-# the data dates read in the file itself, which a stamp in its name can contradict
-_READ_DATES = ("title", "header", "sheet name")
 
 
 def _nameless(facts: Facts) -> None:
