@@ -20,9 +20,8 @@ def check_formulas(
     grid = layout.grid
     if not grid.formula_cells:
         return
-    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
     below = [(r, c) for r, c in grid.formula_cells if r >= layout.data_start]
-    in_amounts = [(r, c) for r, c in below if c in amount_cols]
+    in_amounts = _in_amounts(below, columns, source_of)
     if in_amounts:
         r, c = in_amounts[0]
         raise FormulaWithoutValueError(
@@ -41,6 +40,14 @@ def check_formulas(
         )
 
 
+def _in_amounts(
+    cells: list[tuple[int, int]], columns: list[Column], source_of: dict[int, str]
+) -> list[tuple[int, int]]:
+    """The (row, column) ``cells`` in the grid columns the amount ``columns`` are read from."""
+    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
+    return [(r, c) for r, c in cells if c in amount_cols]
+
+
 def warn_error_cells(
     layout: Layout, columns: list[Column], source_of: dict[int, str], warnings: list[Warning_]
 ) -> None:
@@ -49,8 +56,7 @@ def warn_error_cells(
     grid = layout.grid
     if not grid.error_cells:
         return
-    amount_cols = {int(source_of[id(c)][1:]) for c in columns}
-    bad = [(r, c) for r, c in grid.error_cells if r >= layout.data_start and c in amount_cols]
+    bad = _in_amounts([(r, c) for r, c in grid.error_cells if r >= layout.data_start], columns, source_of)
     if bad:
         r, c = bad[0]
         warnings.append(
