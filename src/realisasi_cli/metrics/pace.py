@@ -51,9 +51,7 @@ def with_pace(ranking: Ranking, targets: Sequence[float]) -> tuple[Ranking, dict
     units, year_end = ranking.units, pl.lit(year_end_target)
     if ranking.plans is not None:
         # a unit with a plan aims at its plan by 31 December (most often its whole budget), not 95 %
-        dated = [c for c in ("as_of",) if c in units.columns]
-        ends = units.select("unit", "budget", *dated, target_to_date_pct=pl.lit(year_end_target))
-        ends = _own_targets(ends, ranking.plans, pl.date(day.dt.year(), 12, 31), targets)
+        ends = _targets_at(units, ranking.plans, pl.date(day.dt.year(), 12, 31), year_end_target, targets)
         # only a plan that reaches December says the year's end (a RAK of January to July does not)
         whole = ranking.plans.group_by("unit").agg(whole=(pl.col("period_end").dt.month() == 12).any())
         ends = ends.join(whole, on="unit", how="left").select(
@@ -115,9 +113,20 @@ def _quarter_end_target(
     to that day where it has one, else that quarter's target, weighted by budget (a unit whose
     data stands in an earlier quarter has this quarter to reach too)."""
     quarter = quarter_of(as_of)
-    end = month_end(as_of.year, 3 * quarter)
-    at_end = units.select("unit", "budget", target_to_date_pct=pl.lit(float(targets[quarter - 1])))
-    return weighted(_own_targets(at_end, plans, pl.lit(end, dtype=pl.Date), targets), "target_to_date_pct")
+    end = pl.lit(month_end(as_of.year, 3 * quarter), dtype=pl.Date)
+    return weighted(
+        _targets_at(units, plans, end, float(targets[quarter - 1]), targets), "target_to_date_pct"
+    )
+
+
+def _targets_at(
+    units: pl.DataFrame, plans: pl.DataFrame, day: pl.Expr, default: float, targets: Sequence[float]
+) -> pl.DataFrame:
+    """Each unit's target on ``day`` (unit, budget, target_to_date_pct): its own plan to that day
+    where it has one, else ``default``. ``day`` may name the units' ``as_of``."""
+    dated = [c for c in ("as_of",) if c in units.columns]
+    at = units.select("unit", "budget", *dated, target_to_date_pct=pl.lit(default))
+    return _own_targets(at, plans, day, targets)
 
 
 def _own_targets(
