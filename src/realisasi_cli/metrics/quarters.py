@@ -200,7 +200,7 @@ def quarters(
     # the plans of the units the total is of: those reporting in the quarter (all, where none does)
     among = reporting | ~reporting.any()
     # the deviation compares the plans and the realization of the same units: reporting, planned
-    compared = reporting & pl.col("plan_to_date").is_not_null() if planned is not None else reporting
+    compared = reporting & pl.col("plan_to_date").is_not_null()
     total = (
         units.group_by("quarter")
         .agg(
