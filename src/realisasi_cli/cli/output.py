@@ -169,6 +169,18 @@ def format_for(fmt: Format | None, output: Path | None, writes: Sequence[Format]
     return Format.table
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one file under any spelling: ``./a/../a.xlsx``, a link, a hard link,
+    a case-insensitive disk."""
+    with contextlib.suppress(OSError, RuntimeError):
+        if a.resolve() == b.resolve():
+            return True
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def check_output(output: Path | None, inputs: list[Path], *, folder: bool = False) -> None:
     """Refuse an output that is one of the inputs under any spelling (``./a/../a.xlsx``, a link).
 
@@ -185,14 +197,9 @@ def check_output(output: Path | None, inputs: list[Path], *, folder: bool = Fals
     if output.exists():
         from realisasi_cli.inputs.discover import expand_inputs
 
-        target = output.resolve()
         # The files of a folder given as input are inputs too; a new file beside them is not.
         for path in expand_inputs([p for p in inputs if p.exists()]):
-            same = path.resolve() == target
-            if not same:
-                with contextlib.suppress(OSError):
-                    same = path.samefile(output)  # hard links, case-insensitive disks
-            if same:
+            if same_file(path, output):
                 raise UsageError("E-OUTPUT-IS-INPUT", path=output)
         if output.is_dir():
             raise UsageError("E-OUTPUT-IS-FOLDER", path=output)

@@ -11,7 +11,7 @@ from realisasi_cli import messages
 from realisasi_cli.cli import startup
 from realisasi_cli.cli.handler import state
 from realisasi_cli.cli.options import Lang, check_category, parse_date
-from realisasi_cli.cli.output import reading_progress
+from realisasi_cli.cli.output import reading_progress, same_file
 from realisasi_cli.errors import RealisasiError, UsageError
 
 if TYPE_CHECKING:
@@ -265,12 +265,5 @@ def _refuse_previous_among(previous: Path, inputs: list[Path]) -> None:
     """``--previous`` is the snapshot before the inputs: given as one of them too, it would be
     compared with itself, every change 0,0 pp. (Inside a folder given it is fine: the folder's
     newer exports are what it is compared with.)"""
-
-    def same(a: Path, b: Path) -> bool:
-        try:
-            return a.resolve() == b.resolve() or a.samefile(b)
-        except OSError:
-            return False
-
-    if any(same(previous, p) for p in inputs):
+    if any(same_file(previous, p) for p in inputs):
         raise UsageError("E-PREVIOUS-IS-INPUT", path=previous)
