@@ -68,6 +68,13 @@ class Evaluation:
         return self.ranking.as_of
 
     @property
+    def year_end_target(self) -> float:
+        """What the year is to reach by 31 December: the TW IV target, or the units' own plans to
+        that day where they have them, weighted by budget (``with_pace``)."""
+        own = self.pace.get("target_year_pct")
+        return float(own) if own is not None else float(self.targets[-1])
+
+    @property
     def current_target(self) -> tuple[int, float, float] | None:
         """The quarter the as-of date falls in, its cumulative target, and the target to date: the
         units' targets on their own data dates (pro-rated by days within the quarter), their own

@@ -221,13 +221,6 @@ def _category_row(
     )
 
 
-def _year_end(evaluation: Evaluation) -> float:
-    """What the year is to reach: the TW IV target, or the units' own plans to 31 December
-    where they have them, weighted by budget."""
-    own = evaluation.pace.get("target_year_pct")
-    return float(own) if own is not None else float(evaluation.targets[-1])
-
-
 def _plans_have(ranking: Ranking, category: str) -> bool:
     """Whether some unit's cash plan has rows of ``category`` (a top-level one)."""
     plans = ranking.plans
@@ -396,7 +389,7 @@ def build_brief(
         left_bottom=[_clean(i["name"]) for i in changes.left_bottom] if changes else [],
         year_end=year_end,
         days_left=(year_end - as_of).days if year_end is not None and as_of is not None else None,
-        year_end_target=_year_end(evaluation),
+        year_end_target=evaluation.year_end_target,
         monthly_pct=pace.get("monthly_pct"),
         projected_pct=pace.get("projected_pct"),
         needed_monthly_pct=needed,

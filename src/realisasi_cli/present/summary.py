@@ -257,7 +257,7 @@ def build_summary(
         last_year=_last_year(evaluation, lang),
         monthly_pct=evaluation.pace["monthly_pct"],
         needed_monthly_pct=evaluation.pace["needed_monthly_pct"],
-        year_end_target_pct=float(evaluation.pace.get("target_year_pct") or evaluation.targets[-1]),
+        year_end_target_pct=evaluation.year_end_target,
         threshold=ranking.threshold,
         below_count=ranking.below_count,
         ranked_count=ranking.units.height,
