@@ -2,13 +2,13 @@
 
 A message is a code and its parameters (``Message("W-SUBTOTAL", {"what": "5.1.02", ...})``);
 its text is made when it is shown, in the language of the run, with numbers and dates
-formatted for that language (babel: ``12.710.793.000`` in Indonesian, ``12,710,793,000`` in
-English). Codes are stable: JSON carries them (``warnings[].code``) so that a script or a
+formatted for that language (``locale_format``: ``12.710.793.000`` in Indonesian,
+``12,710,793,000`` in English). Codes are stable: JSON carries them (``warnings[].code``) so that a script or a
 help desk can rely on them while the wording improves.
 
 Codes: ``E-`` an error (the command stops), ``W-`` a warning, ``H-`` a hint under an error,
 ``D-`` what is damaged in a file, ``K-`` a kind of sheet, ``R-`` why a sheet is of its kind,
-``N-`` a note. This module imports nothing of the project.
+``N-`` a note. This module imports nothing of the project but ``locale_format``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from realisasi_cli import locale_format as written
+
 LANGUAGES = ("id", "en")
 LANG_ENV = "REALISASI_LANG"
-_LOCALES = {"id": "id_ID", "en": "en_US"}
 
 # code: (Indonesian, English)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -1205,9 +1206,6 @@ class _Formatter(string.Formatter):
         self.short = short
 
     def format_field(self, value: object, format_spec: str) -> str:
-        from babel.numbers import format_decimal
-
-        locale = _LOCALES[self.lang]
         if isinstance(value, Message):
             return value.text(self.lang, short=self.short)
         if isinstance(value, bool) or value is None:
@@ -1216,12 +1214,9 @@ class _Formatter(string.Formatter):
             digits = (
                 int(format_spec[1:-1]) if format_spec.startswith(".") and format_spec.endswith("f") else None
             )
-            pattern = "#,##0" + ("." + "0" * digits if digits else "" if digits == 0 else ".##")
-            return str(format_decimal(value, format=pattern, locale=locale))
+            return written.number(value, self.lang, (0, 2) if digits is None else (digits, digits))
         if isinstance(value, date):
-            from babel.dates import format_date
-
-            return str(format_date(value, "d MMMM y", locale=locale))
+            return written.long_date(value, self.lang)
         if isinstance(value, PurePath):
             return value.name if self.short else str(value)
         if isinstance(value, Lines):

@@ -205,7 +205,7 @@ def prepare(
     def beside(config: Config) -> None:
         startup.imports(*startup.REPORTS)()
         if table:
-            startup.ready_table(language(state.lang, config.lang))
+            startup.ready_table()
 
     dataset, config = read_inputs(inputs, as_of, strict, quiet, beside=beside, revenue=revenue)
     from realisasi_cli.facts.load import load

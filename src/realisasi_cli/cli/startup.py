@@ -60,16 +60,14 @@ def imports(*modules: str) -> Callable[[], None]:
     return run
 
 
-def ready_table(language: str) -> None:
-    """Import Rich's console and table and load the locale's formats (babel reads them on first
-    use): what printing a table needs."""
+def ready_table() -> None:
+    """Import Rich's console and table and render one: what printing a table needs."""
     from rich.console import Console
     from rich.table import Table
 
     from realisasi_cli.cli.output import err, out
-    from realisasi_cli.present import fmt, tables
+    from realisasi_cli.present import tables
 
-    fmt.ready(language)
     table = Table(title="-", caption="-")
     table.add_column("-", justify="right")
     table.add_row("[red]-[/]")

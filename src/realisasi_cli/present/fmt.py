@@ -1,14 +1,11 @@
-"""Numbers and dates for people, the Indonesian way (babel's ``id`` locale), or English."""
+"""Numbers and dates for people, the Indonesian way (CLDR's ``id`` locale), or English."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
-LOCALES = {"id": "id_ID", "en": "en_US"}
+from realisasi_cli import locale_format as written
 
 
 def one_line(text: object) -> str:
@@ -16,9 +13,8 @@ def one_line(text: object) -> str:
     return " ".join(str(text or "").split())
 
 
-# Larger than any total a government has (a nation's budget is ~10^15 rupiah), and well within
-# the 28 digits babel's decimal arithmetic keeps: a percentage of a budget of a thousandth of a
-# rupiah reaches 10^300, which babel cannot format.
+# Larger than any total a government has (a nation's budget is ~10^15 rupiah): a percentage of a
+# budget of a thousandth of a rupiah reaches 10^300, no figure to show.
 _SHOWN_BELOW = 1e18
 
 
@@ -35,7 +31,7 @@ def rupiah(value: float | None, lang: str = "id") -> str:
         return "-"
     assert value is not None
     whole = round(value)
-    digits = format_decimal(abs(whole), format="#,##0", locale=LOCALES[lang])
+    digits = written.number(abs(whole), lang)
     return f"{'-' if whole < 0 else ''}Rp{digits}"
 
 
@@ -45,8 +41,7 @@ def percent(value: float | None, lang: str = "id", digits: int = 1) -> str:
     if _missing(value):
         return "-"
     assert value is not None
-    pattern = "#,##0" + ("." + "0" * digits if digits else ".##")
-    return f"{format_decimal(value, format=pattern, locale=LOCALES[lang])}%"
+    return f"{written.number(value, lang, (digits, digits) if digits else (0, 2))}%"
 
 
 def points(value: float | None, lang: str = "id") -> str:
@@ -55,7 +50,7 @@ def points(value: float | None, lang: str = "id") -> str:
         return "-"
     assert value is not None
     sign = "+" if value > 0 else ""
-    return f"{sign}{format_decimal(value, format='#,##0.0', locale=LOCALES[lang])} pp"
+    return f"{sign}{written.number(value, lang, (1, 1))} pp"
 
 
 def arrow(change_pp: float | None) -> str:
@@ -69,26 +64,15 @@ def arrow(change_pp: float | None) -> str:
 
 def long_date(value: date | None, lang: str = "id") -> str:
     """``10 November 2023``; in English too (``10 November 2023``, as the messages write it, not
-    babel's ``November 10, 2023``)."""
-    return "-" if value is None else str(format_date(value, "d MMMM y", locale=LOCALES[lang]))
+    ``November 10, 2023`` as American English writes it)."""
+    return "-" if value is None else written.long_date(value, lang)
 
 
 def full_date(value: date | None, lang: str = "id") -> str:
     """``Rabu, 5 November 2023``: the day without a leading zero, in both languages."""
-    return "-" if value is None else str(format_date(value, "EEEE, d MMMM y", locale=LOCALES[lang]))
-
-
-def ready(lang: str = "id") -> None:
-    """Load the locale's data now rather than at the first number (babel reads it on first use)."""
-    long_date(date(2000, 1, 1), lang)
-    rupiah(0, lang)
-    percent(0, lang)
+    return "-" if value is None else written.full_date(value, lang)
 
 
 def short_date(value: date | None, lang: str = "id") -> str:
     """``10 Nov 2023`` for a narrow column; ``-`` when unknown."""
-    if value is None:
-        return "-"
-    from babel.dates import format_date
-
-    return format_date(value, "d MMM yyyy", locale=LOCALES.get(lang, "id_ID"))
+    return "-" if value is None else written.short_date(value, lang if lang in written.LANGS else "id")
