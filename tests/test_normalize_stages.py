@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from realisasi_cli.detect import detect
 from realisasi_cli.detect.layout import Column, Context, Layout
+from realisasi_cli.detect.sheet import detect
 from realisasi_cli.facts import checks
 from realisasi_cli.facts import normalize as stages
 from realisasi_cli.facts.keys import fill_merges

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 
 # What every read needs once its sheets are parsed, then what every report needs.
-PIPELINE = ("realisasi_cli.detect", "realisasi_cli.facts.normalize")
+PIPELINE = ("realisasi_cli.detect.sheet", "realisasi_cli.facts.normalize")
 REPORTS = ("realisasi_cli.metrics.evaluate", "realisasi_cli.present.report")
 
 

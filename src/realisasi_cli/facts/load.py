@@ -448,7 +448,7 @@ def _usable(layout: Layout | None, plan: bool, partial: bool = False) -> bool:
 
 def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list[tuple[Grid, Layout | None]]:
     """Each sheet's layout, with what realisasi.toml says of this file (sheet, header row, columns)."""
-    from realisasi_cli.detect import detect
+    from realisasi_cli.detect.sheet import detect
 
     wanted_sheet = override.get("sheet")
     if wanted_sheet is not None:
@@ -527,7 +527,7 @@ def _period_named(sheet: str) -> bool:
 def _file_unit(layouts: list[tuple[Grid, Layout | None]]) -> tuple[str | None, str | None]:
     """The unit one of the file's sheets names above its table (code, name), or in the first rows
     of a sheet without a table (a DPA's cover), if any does."""
-    from realisasi_cli.detect import context_of
+    from realisasi_cli.detect.sheet import context_of
 
     for _grid, layout in layouts:
         if layout is not None and (layout.context.unit_name or layout.context.unit_code):

@@ -125,7 +125,7 @@ def share_cores(files: list[Path]) -> None:
 
 def _ready() -> int:
     """Import what reading needs; the worker then takes files without a pause."""
-    import realisasi_cli.detect
+    import realisasi_cli.detect.sheet
     import realisasi_cli.facts.load
     import realisasi_cli.facts.normalize  # noqa: F401  # imported to be ready
 

@@ -1,0 +1,103 @@
+"""One sheet understood: its header found, its columns' roles and its context read (``detect``)."""
+
+from __future__ import annotations
+
+import re
+
+from realisasi_cli import vocabulary as vocab
+from realisasi_cli.detect.codes import classify_codes
+from realisasi_cli.detect.context import read_context
+from realisasi_cli.detect.header import (
+    MAX_DEPTH,
+    find_header,
+    is_column_number_row,
+    merge_spans,
+    score_columns,
+    top_rows,
+)
+from realisasi_cli.detect.layout import Column, Context, Layout
+from realisasi_cli.detect.values import classify_by_values
+from realisasi_cli.reading.grid import Grid
+
+
+def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
+    """Understand one sheet; None when it holds no recognisable table."""
+    if grid.frame.height == 0 or grid.frame.width == 0:
+        return None
+    rows = top_rows(grid)
+    if header_row is not None:
+        candidates = [
+            (header_row, d, score_columns(rows, header_row, d))
+            for d in range(1, MAX_DEPTH + 1)
+            if header_row + d <= len(rows)
+        ]
+        if not candidates:
+            return None
+        # the configured row is the header even when its words are unknown: the config's
+        # column names give the roles
+        first, depth, (columns, score) = max(candidates, key=lambda c: c[2][1] - 0.25 * c[1])
+    else:
+        found = find_header(rows)
+        if found is None:
+            return None
+        first, depth, columns, score = found
+    last = first + depth - 1
+    columns = merge_spans(columns, rows, first, last, grid.merges)
+    data_start = last + 1
+    skipped: dict[int, str] = {}
+    while data_start < len(rows) and (not any(rows[data_start]) or is_column_number_row(rows[data_start])):
+        if any(rows[data_start]):
+            skipped[data_start] = "column numbers"
+        data_start += 1
+    columns = classify_codes(grid, columns, data_start)
+    context = read_context(grid, rows, first)
+    _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
+    _resolve_years(columns, context)
+    columns = classify_by_values(grid, columns, data_start)
+    return Layout(
+        grid=grid,
+        header_first=first,
+        header_last=last,
+        data_start=data_start,
+        columns=columns,
+        context=context,
+        score=score,
+        skipped_rows=skipped,
+    )
+
+
+def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, str]) -> None:
+    """Bare month or quarter columns hold a plan under an anggaran-kas title (or in a sheet or
+    file named so: ``RAK``, ``anggaran_kas``), else realization."""
+    plan = re.compile(r"anggaran kas|rencana|target|\brak\b|\bakas\b")
+    title = vocab.normalize(" ".join(context.title))
+    named = vocab.normalize(" ".join(names))
+    holds_plan = bool(plan.search(title)) or (bool(plan.search(named)) and "realisasi" not in title)
+    for column in columns:
+        if column.role == "period":
+            column.role = "plan" if holds_plan else "realized"
+            column.variant = column.variant or "flow"
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def _resolve_years(columns: list[Column], context: Context) -> None:
+    """``REALISASI 2025`` beside ``REALISASI 2026``: amounts of an earlier fiscal year than the
+    sheet's (its title's year, else the latest a header names) are last year's, never this year's."""
+    years = {id(c): int(m.group(1)) for c in columns if (m := _YEAR.search(c.header))}
+    named = [years[id(c)] for c in columns if id(c) in years and c.role in ("budget", "realized")]
+    if not named:
+        return
+    fiscal = context.year or max(named)
+    for column in columns:
+        year = years.get(id(column))
+        if year is not None and year < fiscal and column.role in ("budget", "realized"):
+            column.role = "realized" if column.role == "realized" else "ignore"
+            column.variant, column.period = ("last_year", None) if column.role == "realized" else (None, None)
+
+
+def context_of(grid: Grid, rows: int = 40) -> Context:
+    """What the first rows of a sheet without a table say (the unit of a DPA cover sheet)."""
+    top = top_rows(grid, rows)
+    return read_context(grid, top, len(top))
