@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
@@ -27,7 +27,7 @@ from realisasi_cli.metrics.reporting import (
     units_of,
 )
 from realisasi_cli.metrics.targets import quarter_of, target_on
-from realisasi_cli.metrics.units import RankOptions
+from realisasi_cli.metrics.units import RankOptions, condense
 
 
 @dataclass
@@ -151,16 +151,18 @@ def evaluate(
     """
     plan_facts = None
     plan_warnings: list[Warning_] = []
+    # the line items summed once, in the order met: the ranking, the changes, the quarters and
+    # the falls between snapshots each sum these again by unit, cheaply, instead of the line
+    # items (a year of weekly snapshots: half a million lines, some thousands of sums)
+    summed = _summed(dataset)
     # the plans' realisasi rows place realization in months for the quarters; the ranking and
     # the changes stay on the exports themselves
-    series_data = dataset
+    series_data = summed
     if plan is not None:
         matched = match_plan(dataset, plan, options.aliases, options.rollup)
         series_data, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
-    ranking = rank(
-        dataset.budget, dataset.realization, dataset.sources, options, dataset.physical, plan_facts
-    )
-    changes = changes_since(ranking, dataset, previous, options, bottom)
+    ranking = rank(summed.budget, summed.realization, summed.sources, options, summed.physical, plan_facts)
+    changes = changes_since(ranking, summed, previous, options, bottom)
     total_pace: dict[str, float | None] = {}
     if paced:
         ranking, total_pace = with_pace(ranking, targets)
@@ -193,9 +195,16 @@ def evaluate(
         not_reported=reporting(ranking, dataset, previous, options, expected, stale_days),
         decreases=[]
         if shown is not None
-        else decreases(dataset.budget, dataset.realization, dataset.sources, options),
+        else decreases(summed.budget, summed.realization, summed.sources, options),
         plan_warnings=[] if shown is not None else plan_warnings,
     )
+
+
+def _summed(dataset: Dataset) -> Dataset:
+    """``dataset`` with its budget and realization line items summed per source, unit and
+    category (and period): all that the metrics read of them (``condense``)."""
+    budget, realization = condense(dataset.budget, dataset.realization, in_order=True)
+    return replace(dataset, budget=budget, realization=realization)
 
 
 def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
