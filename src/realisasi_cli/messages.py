@@ -3,8 +3,8 @@
 A message is a code and its parameters (``Message("W-SUBTOTAL", {"what": "5.1.02", ...})``);
 its text is made when it is shown, in the language of the run, with numbers and dates
 formatted for that language (``locale_format``: ``12.710.793.000`` in Indonesian,
-``12,710,793,000`` in English). Codes are stable: JSON carries them (``warnings[].code``) so that a script or a
-help desk can rely on them while the wording improves.
+``12,710,793,000`` in English). Codes are stable: JSON carries them (``warnings[].code``) so
+that a script or a help desk can rely on them while the wording improves.
 
 Codes: ``E-`` an error (the command stops), ``W-`` a warning, ``H-`` a hint under an error,
 ``D-`` what is damaged in a file, ``K-`` a kind of sheet, ``R-`` why a sheet is of its kind,

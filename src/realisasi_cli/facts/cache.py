@@ -217,11 +217,9 @@ class FactsCache:
 
 def _crc32(data: bytes | memoryview) -> int:
     """CRC-32 of ``data``: zlib-ng's where its wheel is installed (~25 GB/s), else zlib's (~4 GB/s)."""
-    try:
-        from zlib_ng.zlib_ng import crc32
-    except ImportError:  # pragma: no cover - a platform without its wheel
-        from zlib import crc32
-    return crc32(data)
+    from realisasi_cli.inputs.archive import fast_zlib
+
+    return int(fast_zlib().crc32(data))
 
 
 def _own(info: os.stat_result) -> bool:

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     pass
 
 
-def _zlib() -> Any:
-    """zlib-ng, which inflates sheets more than twice as fast as zlib, behind zlib's interface."""
+def fast_zlib() -> Any:
+    """zlib-ng, which inflates sheets more than twice as fast as zlib (and checks CRC-32 some six
+    times as fast), behind zlib's interface; zlib itself where its wheel is missing."""
     try:
         from zlib_ng import zlib_ng
 
@@ -74,7 +75,7 @@ def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     remaining = info.compress_size
     produced = 0
-    inflater = _zlib().decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    inflater = fast_zlib().decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     while remaining > 0:
         raw = handle.read(min(remaining, 1 << 18))
         if not raw:
@@ -86,7 +87,7 @@ def inflate_member(handle: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
             else:
                 try:
                     out = inflater.decompress(raw, CHUNK)
-                except (zlib.error, _zlib().error) as exc:
+                except (zlib.error, fast_zlib().error) as exc:
                     raise Damaged("D-MEMBER-INFLATE", member=info.filename) from exc
                 raw = inflater.unconsumed_tail
             produced += len(out)
