@@ -441,6 +441,56 @@ def test_evaluate_leaves_out_what_a_command_does_not_show() -> None:
     assert "monthly_pct" not in result.ranking.units.columns
 
 
+def facts_of(budgets: pl.DataFrame, realized: pl.DataFrame, dates: pl.DataFrame) -> schema.Dataset:
+    return schema.Dataset(
+        budget=budgets,
+        realization=realized,
+        plan=pl.DataFrame(schema=schema.PLAN_SCHEMA),
+        physical=pl.DataFrame(schema=schema.PHYSICAL_SCHEMA),
+        sources=dates,
+        sheets=[],
+        warnings=[],
+    )
+
+
+def test_per_unit_uploads_of_different_dates_give_no_changes_and_no_falls() -> None:
+    # each unit in one file only: an upload of March is not an earlier snapshot of another unit
+    dataset = facts_of(
+        budget((0, "1", "Dinas A", None, 1000.0), (1, "2", "Dinas B", None, 500.0)),
+        realization((0, "1", "Dinas A", None, Q1, 300.0), (1, "2", "Dinas B", None, TO_JUNE, 100.0)),
+        sources(MAR31, JUN30),
+    )
+    result = evaluate(dataset, RankOptions(), TARGETS, by_quarter=False)
+    assert result.changes is None
+    assert result.decreases == []
+    assert result.ranking.units.select("name", "absorption_pct").rows() == [
+        ("Dinas B", 100 * 100 / 500),
+        ("Dinas A", 100 * 300 / 1000),
+    ]
+
+
+def test_a_fall_between_two_files_of_the_same_date_is_warned() -> None:
+    # Dinas A stands at 100 at 30 June in the later file (order 1) and at 50 in the earlier one,
+    # which runs to 30 September (Dinas B's line): A's 50 is carried to that date, a fall
+    sep30 = date(2024, 9, 30)
+    dataset = facts_of(
+        budget(
+            (0, "1", "Dinas A", None, 1000.0),
+            (0, "2", "Dinas B", None, 500.0),
+            (1, "1", "Dinas A", None, 1000.0),
+        ),
+        realization(
+            (0, "1", "Dinas A", None, TO_JUNE, 50.0),
+            (0, "2", "Dinas B", None, (JAN1, sep30), 200.0),
+            (1, "1", "Dinas A", None, TO_JUNE, 100.0),
+        ),
+        sources(sep30, JUN30),
+    )
+    result = evaluate(dataset, RankOptions(), TARGETS, by_quarter=False)
+    fell = [(w.code, w.params["unit"], w.params["before"], w.params["after"]) for w in result.decreases]
+    assert fell == [("W-CUMULATIVE-FELL", "Dinas A", 100.0, 50.0)]
+
+
 def test_a_unit_whose_first_payment_comes_in_a_later_quarter_stood_at_zero_before() -> None:
     """One register covering January to June: Dinas B pays first in Q2, so its Q1 is 0, not unknown."""
     result = quarters(

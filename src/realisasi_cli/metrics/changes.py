@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from realisasi_cli.metrics.ranking import Ranking
-from realisasi_cli.metrics.units import RankOptions, condense, identify, latest_sources, normalized_name
+from realisasi_cli.metrics.units import latest_sources, normalized_name
 
 
 @dataclass
@@ -75,21 +75,18 @@ def compare(current: Ranking, previous: Ranking, bottom: int) -> Changes:
 
 
 def earlier_observations(
-    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
+    keyed_budget: pl.DataFrame, keyed_realization: pl.DataFrame, sources: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """The facts of each unit's observations dated before its latest one; None when no unit has any.
 
-    Per-OPD uploads at different dates are not a series: a unit's change is measured only
-    against an earlier export of the same unit.
+    The facts are keyed by unit (``identify``). Per-OPD uploads at different dates are not a
+    series: a unit's change is measured only against an earlier export of the same unit.
     """
     if sources["as_of"].drop_nulls().n_unique() < 2:
         return None
-    # what the ranking of the earlier facts needs, summed here first: a year of weekly snapshots
-    # is half a million line items but some thousands of sums
-    budget, realization = condense(budget, realization, in_order=True)
-    keyed_budget, keyed_realization = identify(
-        budget, realization, aliases=options.aliases, rollup=options.rollup
-    )
+    seen = pl.concat([keyed_budget.select("unit", "source"), keyed_realization.select("unit", "source")])
+    if not seen.unique().get_column("unit").is_duplicated().any():
+        return None  # every unit in one source only: per-OPD uploads, one each
     dates = sources.select("source", "as_of")
     current = (
         latest_sources(keyed_budget, keyed_realization, sources)

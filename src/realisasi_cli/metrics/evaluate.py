@@ -27,7 +27,7 @@ from realisasi_cli.metrics.reporting import (
     units_of,
 )
 from realisasi_cli.metrics.targets import quarter_of, target_on
-from realisasi_cli.metrics.units import RankOptions, condense
+from realisasi_cli.metrics.units import RankOptions, condense, identify
 
 
 @dataclass
@@ -92,14 +92,19 @@ class Evaluation:
 
 
 def changes_since(
-    ranking: Ranking, dataset: Dataset, previous: Dataset | None, options: RankOptions, bottom: int
+    ranking: Ranking,
+    dataset: Dataset,
+    keyed: tuple[pl.DataFrame, pl.DataFrame],
+    previous: Dataset | None,
+    options: RankOptions,
+    bottom: int,
 ) -> Changes | None:
     """Changes against ``previous``, else against each unit's earlier observations among the
-    inputs; None when no unit has one."""
+    inputs (``keyed``: their budget and realization keyed by unit); None when no unit has one."""
     if previous is not None:
         before = rank(previous.budget, previous.realization, previous.sources, options)
         return compare(ranking, before, bottom)
-    earlier = earlier_observations(dataset.budget, dataset.realization, dataset.sources, options)
+    earlier = earlier_observations(*keyed, dataset.sources)
     if earlier is None:
         return None
     budget, realization = earlier
@@ -162,7 +167,10 @@ def evaluate(
         matched = match_plan(dataset, plan, options.aliases, options.rollup)
         series_data, plan_facts, plan_warnings = matched.dataset, matched.plan, matched.warnings
     ranking = rank(summed.budget, summed.realization, summed.sources, options, summed.physical, plan_facts)
-    changes = changes_since(ranking, summed, previous, options, bottom)
+    # the units' identity among the inputs' own facts, for the changes and the falls between
+    # snapshots (the ranking's also takes in the plans' and the physical progress' names)
+    keyed = identify(summed.budget, summed.realization, aliases=options.aliases, rollup=options.rollup)
+    changes = changes_since(ranking, summed, (keyed[0], keyed[1]), previous, options, bottom)
     total_pace: dict[str, float | None] = {}
     if paced:
         ranking, total_pace = with_pace(ranking, targets)
@@ -193,9 +201,7 @@ def evaluate(
         stale_days=stale_days,
         last_year=before,
         not_reported=reporting(ranking, dataset, previous, options, expected, stale_days),
-        decreases=[]
-        if shown is not None
-        else decreases(summed.budget, summed.realization, summed.sources, options),
+        decreases=[] if shown is not None else decreases(keyed[1], summed.sources, options.category),
         plan_warnings=[] if shown is not None else plan_warnings,
     )
 

@@ -104,17 +104,18 @@ def snapshot_decreases(points: pl.DataFrame, realization: pl.DataFrame) -> list[
     ]
 
 
-def decreases(
-    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, options: RankOptions
-) -> list[Warning_]:
-    """``snapshot_decreases`` of the inputs, for a command that builds no quarters (``rank``):
-    none where the inputs are of one date."""
+def decreases(keyed_realization: pl.DataFrame, sources: pl.DataFrame, category: str | None) -> list[Warning_]:
+    """``snapshot_decreases`` of the realization (keyed by unit: ``identify``), for a command that
+    builds no quarters (``rank``): none where the inputs are of one date, or where no unit has
+    two points (a source and date each) for its cumulative realization to fall between."""
     if sources["as_of"].drop_nulls().n_unique() < 2:
         return []
-    budget, realization = condense(budget, realization)
-    _budget, realization = identify(budget, realization, aliases=options.aliases, rollup=options.rollup)
-    if options.category is not None:
-        realization = realization.filter(pl.col("category").is_in(categories_within(options.category)))
+    realization = keyed_realization
+    if category is not None:
+        realization = realization.filter(pl.col("category").is_in(categories_within(category)))
+    points = realization.filter(pl.col("period_end").is_not_null()).select("unit", "source", "period_end")
+    if not points.unique().get_column("unit").is_duplicated().any():
+        return []
     return snapshot_decreases(cumulative_points(realization, sources), realization)
 
 
