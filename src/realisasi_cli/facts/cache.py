@@ -54,9 +54,10 @@ class FactsCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        # each file's bytes hashed once per run: a command asks which files it must read before
-        # it reads them (``holds``), then looks their facts up
-        self._digests: dict[tuple[str, int, int, int], Any] = {}
+        # each file's bytes hashed and its path resolved once per run (by path, inode, size and
+        # mtime): a command asks which files it must read before it reads them (``holds``),
+        # then looks their facts up
+        self._digests: dict[tuple[str, int, int, int], tuple[Any, str]] = {}
 
     @classmethod
     def default(cls, environ: dict[str, str] | None = None) -> FactsCache | None:
@@ -81,13 +82,13 @@ class FactsCache:
                 info = os.fstat(handle.fileno())
                 size = info.st_size
                 seen = (str(path), info.st_ino, size, info.st_mtime_ns)
-                bytes_read = self._digests.get(seen)
-                if bytes_read is None:
+                known = self._digests.get(seen)  # a run asks twice: to plan the workers, to read
+                if known is None:
                     bytes_read = hashlib.blake2b(digest_size=20)
                     while chunk := handle.read(1 << 20):
                         bytes_read.update(chunk)
-                    self._digests[seen] = bytes_read
-            where = str(path.resolve())
+                    known = self._digests[seen] = (bytes_read, str(path.resolve()))
+            bytes_read, where = known
         except (OSError, RuntimeError, ValueError):
             return None
         digest = bytes_read.copy()

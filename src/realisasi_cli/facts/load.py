@@ -155,13 +155,19 @@ class _Collected:
         for name in ("budget", "realization"):
             for source, frame in self.frames[name]:
                 shapes.setdefault(source, []).append((name, frame.height))
-        alike = Counter((row["as_of"], tuple(shapes.get(row["source"], ()))) for row in self.sources)
+
+        def shape(row: dict[str, object]) -> tuple[object, ...]:
+            return (row["as_of"], tuple(shapes.get(row["source"], ())))
+
+        alike = Counter(shape(row) for row in self.sources)
         if max(alike.values()) < 2:
             return
+        # only the sources that share a date and row counts with another are hashed
+        candidates = {row["source"] for row in self.sources if alike[shape(row)] > 1}
         prints: dict[tuple[object, ...], dict[str, object]] = {}
         dropped: set[object] = set()
         fingerprints = {
-            name: self._joined(name)
+            name: self._joined(name, candidates)
             .with_columns(h=pl.struct(pl.exclude("source", "file", "sheet", "row")).hash())
             .group_by("source")
             .agg(pl.col("h").sum(), pl.len())
@@ -217,10 +223,11 @@ class _Collected:
             for name, pairs in self.frames.items()
         }
 
-    def _joined(self, name: str) -> pl.DataFrame:
-        """The facts of ``name`` one under the other, each row with its source's number (written
-        once for all sheets: a column per sheet would cost a Polars operation each)."""
-        pairs = self.frames[name]
+    def _joined(self, name: str, sources: set[object] | None = None) -> pl.DataFrame:
+        """The facts of ``name`` (of ``sources`` only, if given) one under the other, each row with
+        its source's number (written once for all sheets: a column per sheet would cost a Polars
+        operation each)."""
+        pairs = [p for p in self.frames[name] if sources is None or p[0] in sources]
         frame = fr.concat([f for _source, f in pairs], _SCHEMAS[name])
         if not pairs:
             return frame
