@@ -329,3 +329,24 @@ def test_amount_cells_saved_as_excel_errors_are_said_not_dropped_in_silence(tmp_
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-ERROR-CELLS"]
     assert said["row"] == 3 and "2 amount cell(s)" in said["message"] and "Sheet!B3" in said["message"]
     assert doc["total"]["budget"] == 3000  # Dinas E's cells read as empty, and it is said why
+
+
+@pytest.mark.parametrize("errors", [("#SPILL!", "#CALC!"), ("#GETTING_DATA", "#CALC!"), ("#REF!", "#N/A")])
+def test_a_row_of_excel_errors_in_a_csv_is_said_whichever_error_excel_saved(
+    tmp_path: Path, errors: tuple[str, str]
+) -> None:
+    import csv
+
+    path = tmp_path / "galat.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Perangkat Daerah", "Pagu", "Realisasi"])
+        writer.writerow(["Dinas A", "1.000.000", "500.000"])
+        writer.writerow(["Dinas E", *errors])  # the sheet's formulas failed before it was saved as CSV
+        writer.writerow(["Dinas B", "2.000.000", "1.000.000"])
+    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-ROWS-UNREAD"]
+    assert "Dinas E" in said["message"] and errors[0] in said["message"] and "galat!B3" in said["message"]
+    assert doc["total"]["budget"] == 3_000_000 and doc["total"]["realized"] == 1_500_000

@@ -9,6 +9,7 @@ those are decided once per column from the unambiguous cells around them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -62,11 +63,24 @@ _SCALES = {
 
 # a NIP (Nomor Induk Pegawai) as signature blocks write it: born, appointed, sex, number
 _NIP = r"(?i)^\s*(nip\.?:?\s*)?\d{8}\s+\d{6}\s+\d\s+\d{3}\s*$"
-# a cell written as an amount, readable or not: "Rp. 10.345.419.876", "(1.500,00)", "1,234,567.00"
-# (or an error of Excel's as text: a CSV saved from a sheet whose formula lost its source)
-WRITTEN_AS_AMOUNT = (
-    r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$|^\s*#(REF!|DIV/0!|VALUE!|N/A|NAME\?|NUM!|NULL!)\s*$"
+# The results of a formula that failed, as Excel saves them (#REF! after a deleted sheet, #DIV/0!):
+# in a workbook's XML, or as text in a CSV saved from such a sheet
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
 )
+EXCEL_ERROR = "(?:" + "|".join(re.escape(name) for name in EXCEL_ERRORS) + ")"
+# a cell written as an amount, readable or not: "Rp. 10.345.419.876", "(1.500,00)", "1,234,567.00",
+# or an error of Excel's
+WRITTEN_AS_AMOUNT = r"(?i)^\s*(rp\.?\s*)?[-(]?\s*\d[\d.,]*\s*\)?\s*$|^\s*" + EXCEL_ERROR + r"\s*$"
 
 
 def _unscaled(col: pl.Expr) -> pl.Expr:

@@ -13,6 +13,7 @@ from realisasi_cli.inputs.archive import ZIP_ERRORS, Damaged, member_pieces, rea
 from realisasi_cli.inputs.limits import MAX_MAP_PART, MAX_TAG
 from realisasi_cli.inputs.package import Members, View, xlsx_view
 from realisasi_cli.inputs.xlsx import PREFIX, complete_tags, element, end_tag, open_tag
+from realisasi_cli.numbers import EXCEL_ERROR
 from realisasi_cli.reading.grid import Merge
 from realisasi_cli.sheetref import column_index
 
@@ -32,7 +33,7 @@ _ZERO_VALUE = rb"<" + PREFIX + rb"v\s*>0" + end_tag(b"v")
 _FORMULA_ZERO = re.compile(_CELL + _FORMULA + rb"\s*" + _ZERO_VALUE + rb"\s*" + end_tag(b"c"))
 # A cell whose saved result is an error of Excel's (#REF! after a deleted sheet, #DIV/0!): calamine
 # gives it as empty
-_ERROR = rb"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)"
+_ERROR = EXCEL_ERROR.encode("ascii")
 _ERROR_CELL = re.compile(
     _CELL + rb"(?:" + _FORMULA + rb"\s*)?<" + PREFIX + rb"v\s*>\s*" + _ERROR + rb"\s*" + end_tag(b"v")
 )
