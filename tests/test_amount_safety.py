@@ -350,3 +350,23 @@ def test_a_row_of_excel_errors_in_a_csv_is_said_whichever_error_excel_saved(
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-ROWS-UNREAD"]
     assert "Dinas E" in said["message"] and errors[0] in said["message"] and "galat!B3" in said["message"]
     assert doc["total"]["budget"] == 3_000_000 and doc["total"]["realized"] == 1_500_000
+
+
+def test_a_semicolon_csv_of_small_amounts_reads_the_dots_as_thousands(tmp_path: Path) -> None:
+    import csv
+
+    # every amount below a million, each "1.500" readable as 1.5 or 1500: a spreadsheet set up for
+    # Indonesian saves its CSV with ";" between fields and a dot between thousands
+    rows = [["Dinas A", "1.500", "750"], ["Dinas B", "2.000", "1.000"], ["Dinas C", "250.000", "125.000"]]
+    path = tmp_path / "rekap.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Perangkat Daerah", "Pagu", "Realisasi"])
+        writer.writerows(rows)
+    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["total"]["budget"] == 1_500 + 2_000 + 250_000
+    assert doc["total"]["realized"] == 750 + 1_000 + 125_000
+    budgets = {u["name"]: u["budget"] for u in doc["units"]}
+    assert budgets == {"Dinas A": 1500, "Dinas B": 2000, "Dinas C": 250000}

@@ -155,3 +155,42 @@ def test_checkboxes_and_dates_are_not_amounts() -> None:
 
     assert parse([True, False, None]) == [None, None, None]
     assert parse([date(2024, 1, 5), None]) == [None, None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 99), st.booleans()), min_size=1, max_size=30),
+    st.sampled_from(["indonesian", "english"]),
+)
+def test_a_csv_separated_by_semicolons_reads_every_amount_as_typed(
+    values: list[tuple[int, int, bool]], notation: str
+) -> None:
+    # A CSV saved by a spreadsheet set up for Indonesian: no numeric cells, every amount typed, with
+    # or without sen ("1.500" for 1500, "2.500,50"), even where every amount is small enough to be
+    # read either way; a file that writes English amounts ("1,500.50") among ";" still reads as typed.
+    texts, expected = [], []
+    for value, cents, with_sen in values:
+        grouped = f"{value:,}"
+        if notation == "indonesian":
+            grouped = grouped.replace(",", ".")
+            texts.append(f"{grouped},{cents:02d}" if with_sen else grouped)
+        else:
+            texts.append(f"{grouped}.{cents:02d}" if with_sen else grouped)
+        expected.append(value + (cents / 100 if with_sen else 0))
+    if notation == "english":
+        texts.append("1,234,567.89")  # one amount that can only be read one way: the file writes English
+        expected.append(1_234_567.89)
+    got = parse_amounts(pl.Series("v", texts), decimal_comma=True).to_list()
+    assert got == pytest.approx(expected, abs=0.005)
+
+
+def test_small_amounts_of_a_semicolon_csv_are_thousands_and_of_a_workbook_decimals() -> None:
+    # "1.500" and "250.000" alone: typed in a ";" CSV they are 1500 and 250000; in a workbook's
+    # column read as text they are numeric cells (1.5 and 250.0), as before
+    texts = pl.Series("v", ["1.500", "2.000", "250.000", "750"])
+    assert parse_amounts(texts, decimal_comma=True).to_list() == [1500.0, 2000.0, 250000.0, 750.0]
+    assert parse_amounts(texts).to_list() == [1.5, 2.0, 250.0, 750.0]
+    # a ";" file whose column writes a decimal point where no thousands can be ("1500000.50"):
+    # its "616.875" is a decimal too
+    points = pl.Series("v", ["1500000.50", "616.875", "12.5", "2000"])
+    assert parse_amounts(points, decimal_comma=True).to_list() == [1500000.5, 616.875, 12.5, 2000.0]

@@ -108,21 +108,25 @@ def _bodies(values: pl.Series) -> pl.DataFrame:
     return values.rename("v").to_frame().select(_body(pl.col("v")))
 
 
-def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
+def detect_notation(values: pl.Series, plain: pl.Series, decimal_comma: bool = False) -> Notation:
     """Decide a text column's notation from the cells that can only be read one way.
 
-    ``plain`` is the column cast to numbers, null where a cell does not read as one.
+    ``plain`` is the column cast to numbers, null where a cell does not read as one. With
+    ``decimal_comma`` (a CSV separated by ";"), every cell was typed, none is a numeric cell:
+    "1.500" is 1500 unless the column writes its thousands with commas.
     """
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
     if plain.null_count() == values.null_count():  # every cell a number: nothing to decide
-        return Notation(dot_thousands=False, comma_thousands=False)
+        return Notation(
+            dot_thousands=decimal_comma and not _decimal_points(values, plain), comma_thousands=False
+        )
     typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
     body = pl.col("v")  # of a frame of bodies, each worked out once
-    decimal_comma = {
+    comma_shapes = {
         "id_decimal": body.str.contains(_ID_DECIMAL) & ~body.str.contains(_AMBIGUOUS_COMMA),
         "id_comma": body.str.contains(_ID_GROUPED) & body.str.contains(",", literal=True),
     }
@@ -132,7 +136,7 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
             id_grouped=(body.str.contains(_ID_GROUPED) & ~body.str.contains(_AMBIGUOUS_DOT)).sum(),
             id_bare=body.str.contains(_ID_BARE).sum(),
             en_grouped=(body.str.contains(_EN_GROUPED) & ~body.str.contains(_AMBIGUOUS_COMMA)).sum(),
-            **{name: shape.sum() for name, shape in decimal_comma.items()},
+            **{name: shape.sum() for name, shape in comma_shapes.items()},
         )
         .row(0, named=True)
     )
@@ -149,12 +153,23 @@ def detect_notation(values: pl.Series, plain: pl.Series) -> Notation:
         # no need to look)
         bare = bool(_bodies(typed).select(body.str.contains(_ID_BARE).any()).item())
     dot_thousands = indonesian > english and (bare or (stats["id_comma"] == 0 and stats["id_decimal"] == 0))
+    if decimal_comma:
+        dot_thousands = english <= indonesian and not _decimal_points(values, plain)
+        return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
     if dot_thousands and not bare and sample.len() < typed.len():
         # One decimal comma anywhere decides otherwise; the sample may have missed it.
         commas = typed.filter(typed.str.contains(",", literal=True))
-        found = _bodies(commas).select(pl.any_horizontal(*decimal_comma.values()).any())
+        found = _bodies(commas).select(pl.any_horizontal(*comma_shapes.values()).any())
         dot_thousands = not found.item()
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
+
+
+def _decimal_points(values: pl.Series, plain: pl.Series) -> bool:
+    """Whether some cell that reads as a number has a dot no thousands can have ("12.5",
+    "1500000.50"): the column writes a decimal point, whatever separates the file's fields."""
+    castable = values.filter(plain.is_not_null())
+    pointed = castable.str.contains(r"^\s*[+-]?\d*\.\d+\s*$") & ~castable.str.contains(_SIGNED_AMBIGUOUS_DOT)
+    return bool(pointed.any())
 
 
 def _ambiguous(values: pl.Series, plain: pl.Series) -> bool:
@@ -191,15 +206,16 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
     return pl.when(_negative(col)).then(-value).otherwise(value)
 
 
-def parse_amounts(values: pl.Series) -> pl.Series:
+def parse_amounts(values: pl.Series, decimal_comma: bool = False) -> pl.Series:
     """One column of amounts as Float64 rupiah (null where a cell holds none), by ``read_amounts``."""
-    return read_amounts(values)[0]
+    return read_amounts(values, decimal_comma)[0]
 
 
-def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
+def read_amounts(values: pl.Series, decimal_comma: bool = False) -> tuple[pl.Series, pl.Series | None]:
     """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``, and why cells
     that read as numbers were refused: ``range`` (NaN, infinite, ``MAX_AMOUNT`` or more) or
-    ``shape`` (separators out of place); None when no cell was.
+    ``shape`` (separators out of place); None when no cell was. ``decimal_comma``: the file's
+    own notation writes a decimal comma (``detect_notation``).
 
     Most cells need less than all the rules, and a line-item column has a million of them:
     a cell that reads as a plain number ("1234567.89", a numeric cell in a column read as
@@ -213,7 +229,7 @@ def read_amounts(values: pl.Series) -> tuple[pl.Series, pl.Series | None]:
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
         return _bounded(frame.with_columns(numeric.alias("v")).to_series().rename(values.name), None)
     parsed = values.cast(pl.Float64, strict=False)
-    notation = detect_notation(values, parsed)
+    notation = detect_notation(values, parsed, decimal_comma)
     if not notation.dot_thousands and parsed.null_count() == values.null_count():
         return _bounded(parsed, None)  # every cell cast as it stands (the null counts tell)
     rest = parsed.is_null() & values.is_not_null()

@@ -66,7 +66,8 @@ def _read_whole_csv(path: Path, text: str) -> Grid:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
-    return Grid(file=path, sheet=path.stem, frame=_rows_frame(rows), notices=notices)
+    frame = _rows_frame(rows)
+    return Grid(file=path, sheet=path.stem, frame=frame, notices=notices, decimal_comma=delimiter == ";")
 
 
 _MAX_CELL_LINES = 50  # a cell of an export holds a few line breaks; more is a quote left open
@@ -201,7 +202,8 @@ def _read_csv_in_batches(path: Path) -> Grid:
     except csv.Error as exc:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
-    return Grid(file=path, sheet=path.stem, frame=frame.select(f"c{j}" for j in range(width)))
+    frame = frame.select(f"c{j}" for j in range(width))
+    return Grid(file=path, sheet=path.stem, frame=frame, decimal_comma=delimiter == ";")
 
 
 def _batch_frame(rows: list[list[str]]) -> pl.DataFrame:
