@@ -71,10 +71,11 @@ def read_inputs(
     the worker processes for a folder start before this one imports Polars and the readers."""
     from realisasi_cli.config import load_config
     from realisasi_cli.facts.jobs import file_jobs
-    from realisasi_cli.facts.parallel import jobs_wanted, share_cores, worker_pool
+    from realisasi_cli.facts.parallel import jobs_wanted, share_cores, steady_heap, worker_pool
     from realisasi_cli.inputs.discover import LeftOut, expand_inputs
     from realisasi_cli.present.words import language
 
+    steady_heap()  # before the workers start: a forked one keeps it
     config = load_config(state.config)
     messages.use(language(state.lang, config.lang))
     left_out: list[LeftOut] = []

@@ -99,10 +99,40 @@ def _one_polars_thread() -> None:
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
+# glibc's mallopt parameters: blocks below this many bytes come from the heap, not their own
+# mapping, and the heap gives back to the system only what lies free above the other
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MAPPED_FROM = 32 << 20
+_TRIMMED_FROM = 64 << 20
+
+
+@functools.cache
+def steady_heap() -> None:
+    """On Linux, the blocks a reading allocates and frees by the thousand (a sheet's cells, a
+    file's facts pickled between processes: a few megabytes each) are reused from the heap,
+    not mapped and unmapped every time: glibc maps anything above 128 KB afresh, and the page
+    faults of mapping it again took half the system time of a folder of 52 sheets of 10,000
+    rows (0.86 s of sys, 0.41 s with this). Elsewhere, or without glibc, nothing changes."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # a C library without mallopt
+        return
+    mallopt(_M_MMAP_THRESHOLD, _MAPPED_FROM)
+    mallopt(_M_TRIM_THRESHOLD, _TRIMMED_FROM)
+
+
 def _start_worker() -> None:
     """A worker process: one Polars thread (the processes are the parallelism; idle Polars threads
-    of several processes would spin against each other), and Ctrl+C left to the parent."""
+    of several processes would spin against each other), its heap kept (``steady_heap``), and
+    Ctrl+C left to the parent."""
     _one_polars_thread()
+    steady_heap()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
