@@ -451,3 +451,37 @@ def test_previous_given_as_the_input_itself_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "E-PREVIOUS-IS-INPUT" in result.stderr and "dibandingkan dengan dirinya sendiri" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["--config", "working folder"])
+def test_a_config_nested_hundreds_deep_or_too_large_is_a_usage_error_not_a_traceback(
+    tmp_path: Path, where: str
+) -> None:
+    sample = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    for text, said in (("a = " + "[" * 500 + "]" * 500 + "\n", "nested too deep"), ("#" * (2 << 20), "1 MB")):
+        config = tmp_path / "realisasi.toml"
+        config.write_text(text, encoding="utf-8")
+        given = ["--config", str(config)] if where == "--config" else []
+        done = subprocess.run(
+            [sys.executable, "-m", "realisasi_cli", "--lang", "en", *given, "rank", sample],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and said in done.stderr and "realisasi.toml" in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--bottom", "-n", "--top"])
+def test_a_count_of_units_past_any_government_is_a_usage_error(option: str) -> None:
+    sample = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    count = "99999999999999999999"
+    done = subprocess.run(
+        [sys.executable, "-m", "realisasi_cli", "--lang", "en", "rank", sample, option, count],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "not in the range" in done.stderr and "unexpected" not in done.stderr

@@ -412,6 +412,31 @@ def test_old_xls_records_are_measured_before_the_reader_allocates(
     assert seconds < 10 and peak < 400
 
 
+@posix_only
+@pytest.mark.parametrize(
+    "field", [0x2C, 0x40, 0x48], ids=["FAT sectors", "mini FAT sectors", "DIFAT sectors"]
+)
+def test_an_xls_header_that_counts_more_sectors_than_the_file_has_is_refused_not_fatal(
+    tmp_path: Path, field: int
+) -> None:
+    # calamine sizes its tables from these counts first: 2**31 sectors made it ask for 8 GB and
+    # abort the process, and with it the reading of a whole folder
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    bad = xls_with_record(folder / "rusak.xls", "far blank")
+    data = bytearray(bad.read_bytes())
+    data[field : field + 4] = struct.pack("<I", 0x7FFFFFFF)
+    bad.write_bytes(bytes(data))
+    rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas C", 4000, 1000]]
+    openpyxl_book(folder / "baik.xlsx", {"Rekap": rows})
+    code, stderr, seconds, peak = run_measured("rank", str(bad))
+    assert code == 1 and "rusak.xls" in stderr and "damaged" in stderr, stderr
+    assert "2,147,483,647 sectors" in stderr
+    code, stderr, seconds, peak = run_measured("rank", str(folder))
+    assert code == 0 and "rusak.xls" in stderr and "skipped" in stderr, stderr
+    assert seconds < 20 and peak < 400
+
+
 def ods(path: Path, extra_rows: str) -> Path:
     """A one-table .ods with three units and some extra (possibly repeated) rows."""
     rows = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250], ["Dinas B", 2000, 1500]]

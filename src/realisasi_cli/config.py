@@ -180,24 +180,34 @@ def _found_here(explicit: Path | None, path: Path) -> bool:
         return True
 
 
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """The TOML of ``path``; a missing, special or broken file is a usage error naming it."""
     import tomllib  # only where there is a file to read
 
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
+        mode, size = info.st_mode, info.st_size
     except FileNotFoundError as exc:
         raise UsageError("E-CONFIG-MISSING", path=path) from exc
     except OSError:
-        mode = stat.S_IFREG  # reading it says what is wrong
+        mode, size = stat.S_IFREG, 0  # reading it says what is wrong
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise UsageError("E-CONFIG-NOT-FILE", path=path)  # a pipe or a device would never end
+    if size > MAX_CONFIG_BYTES:  # a config is a few kilobytes; this one is something else
+        reason = Message("D-STATE-SIZE", {"megabytes": MAX_CONFIG_BYTES >> 20})
+        raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=reason)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise UsageError("E-CONFIG-MISSING", path=path) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=str(exc)) from exc
+    except RecursionError as exc:  # arrays or tables nested hundreds deep: no config of this tool
+        reason = Message("D-CONFIG-NESTED")
+        raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=reason) from exc
 
 
 def _server_of_the_user() -> dict[str, Any]:

@@ -577,6 +577,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "D-COMPRESSION": ("metode kompresi tidak lazim {method}", "unusual compression method {method}"),
     "D-OLE": ("bukan wadah OLE yang sah", "not a valid OLE container"),
     "D-CUT-SHORT": ("berkas terpotong", "the file is cut short"),
+    "D-CONFIG-NESTED": (
+        "larik atau tabel bersarang terlalu dalam",
+        "arrays or tables are nested too deep",
+    ),
+    "D-OLE-COUNTS": (
+        "kepalanya menyebut {n} sektor, padahal berkas hanya memuat {sectors}",
+        "its header counts {n} sectors where the file holds {sectors}",
+    ),
     "D-SECTOR-CHAIN": ("rantai sektor rusak", "a broken sector chain"),
     "D-XML-COMMENT": (
         "komentar XML atau bagian CDATA lebih dari 4 MB",

@@ -206,7 +206,7 @@ def _configured_language(args: Sequence[str]) -> str:
         import tomllib
 
         lang = str(tomllib.loads(path.read_text(encoding="utf-8-sig")).get("lang", "id")).lower()
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return "id"  # the command reports the broken config itself
     return lang if lang in ("id", "en") else "id"
 

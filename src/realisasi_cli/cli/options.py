@@ -21,15 +21,18 @@ class Lang(StrEnum):
     en = "en"
 
 
+# more units than any government has: a count beyond it is a typing slip, not a request
+MAX_SHOWN = 100_000
 Inputs = Annotated[
     list[Path],
     typer.Argument(exists=True, metavar="FILE|DIR...", help="Export files or folders.", show_default=False),
 ]
 BottomOption = Annotated[
-    int | None, typer.Option("--bottom", "-n", metavar="N", min=1, help="Show the N lowest (default 10).")
+    int | None,
+    typer.Option("--bottom", "-n", metavar="N", min=1, max=MAX_SHOWN, help="Show the N lowest (default 10)."),
 ]
 TopOption = Annotated[
-    int | None, typer.Option("--top", metavar="N", min=1, help="Show the N highest instead.")
+    int | None, typer.Option("--top", metavar="N", min=1, max=MAX_SHOWN, help="Show the N highest instead.")
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Show every unit.")]
 

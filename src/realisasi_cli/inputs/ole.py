@@ -37,7 +37,20 @@ class _Compound:
             raise Damaged("D-OLE")
         self.sector = 1 << shift
         self.cutoff = struct.unpack_from("<I", data, 0x38)[0]
-        n_fat, dir_start, _, _, minifat_start, _, difat_start, n_difat = struct.unpack_from("<8I", data, 0x2C)
+        n_fat, dir_start, _, _, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from(
+            "<8I", data, 0x2C
+        )
+        # calamine sizes its tables by these counts before it reads a sector: a header that
+        # counts more sectors than the file holds would have it ask for gigabytes and abort
+        sectors = len(data) // self.sector
+        n_directory = struct.unpack_from("<I", data, 0x28)[0]
+        counted = max(n_fat, n_minifat, n_difat, n_directory)
+        if counted > sectors:
+            raise Damaged("D-OLE-COUNTS", n=counted, sectors=sectors)
+        if any(
+            s not in (_FREE, _END_OF_CHAIN) and s >= sectors for s in (dir_start, minifat_start, difat_start)
+        ):
+            raise Damaged("D-SECTOR-CHAIN")  # a chain that starts past the end of the file
         difat = list(struct.unpack_from("<109I", data, 0x4C))
         sector, hops = difat_start, 0
         while sector not in (_FREE, _END_OF_CHAIN) and hops < n_difat and hops <= len(data) // self.sector:
