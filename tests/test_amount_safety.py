@@ -40,12 +40,19 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
+def write_csv(path: Path, rows: list[list[object]], delimiter: str = ";") -> Path:
     import csv
 
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(rows)
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
+
+
+def ranked_all(path: Path) -> Any:
+    """``rank --all`` of ``path`` as JSON, the run having succeeded."""
+    result = invoke("rank", str(path), "--all", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 HOSTILE = [
@@ -335,38 +342,71 @@ def test_amount_cells_saved_as_excel_errors_are_said_not_dropped_in_silence(tmp_
 def test_a_row_of_excel_errors_in_a_csv_is_said_whichever_error_excel_saved(
     tmp_path: Path, errors: tuple[str, str]
 ) -> None:
-    import csv
-
-    path = tmp_path / "galat.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Perangkat Daerah", "Pagu", "Realisasi"])
-        writer.writerow(["Dinas A", "1.000.000", "500.000"])
-        writer.writerow(["Dinas E", *errors])  # the sheet's formulas failed before it was saved as CSV
-        writer.writerow(["Dinas B", "2.000.000", "1.000.000"])
-    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    doc = json.loads(result.stdout)
+    rows = [
+        HEADER,
+        ["Dinas A", "1.000.000", "500.000"],
+        ["Dinas E", *errors],
+        ["Dinas B", "2.000.000", "1.000.000"],
+    ]
+    doc = ranked_all(write_csv(tmp_path / "galat.csv", rows))  # Dinas E's formulas failed before it was saved
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-ROWS-UNREAD"]
     assert "Dinas E" in said["message"] and errors[0] in said["message"] and "galat!B3" in said["message"]
     assert doc["total"]["budget"] == 3_000_000 and doc["total"]["realized"] == 1_500_000
 
 
 def test_a_semicolon_csv_of_small_amounts_reads_the_dots_as_thousands(tmp_path: Path) -> None:
-    import csv
-
     # every amount below a million, each "1.500" readable as 1.5 or 1500: a spreadsheet set up for
     # Indonesian saves its CSV with ";" between fields and a dot between thousands
     rows = [["Dinas A", "1.500", "750"], ["Dinas B", "2.000", "1.000"], ["Dinas C", "250.000", "125.000"]]
-    path = tmp_path / "rekap.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Perangkat Daerah", "Pagu", "Realisasi"])
-        writer.writerows(rows)
-    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    doc = json.loads(result.stdout)
+    doc = ranked_all(write_csv(tmp_path / "rekap.csv", [HEADER, *rows]))
     assert doc["total"]["budget"] == 1_500 + 2_000 + 250_000
     assert doc["total"]["realized"] == 750 + 1_000 + 125_000
     budgets = {u["name"]: u["budget"] for u in doc["units"]}
     assert budgets == {"Dinas A": 1500, "Dinas B": 2000, "Dinas C": 250000}
+
+
+def test_amounts_typed_as_text_in_a_workbook_read_alike_in_every_column(tmp_path: Path) -> None:
+    # every amount a text cell, the budgets with two groups of thousands, the realization with
+    # one ("500.000"): the sheet writes its amounts one way, so 500.000 is five hundred thousand
+    rows = [["Perangkat Daerah", "Pagu", "Realisasi"], ["Dinas A", "1.000.000", "500.000"]]
+    rows.append(["Dinas B", "2.000.000", "250.000"])
+    path = openpyxl_book(tmp_path / "teks.xlsx", {"Rekap": rows})
+    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas A": (1_000_000, 500_000),
+        "Dinas B": (2_000_000, 250_000),
+    }
+    assert doc["total"]["absorption_pct"] == 25.0  # 750,000 of 3,000,000
+
+
+def test_a_comma_csv_reads_a_short_amount_as_its_column_writes_the_long_ones(tmp_path: Path) -> None:
+    # "," between fields: the amounts with a decimal comma are quoted
+    rows = [HEADER, ["Dinas A", "1.000.000,00", "500.000,00"], ["Dinas B", "2.500", "1.250"]]
+    doc = ranked_all(write_csv(tmp_path / "rekap.csv", rows, delimiter=","))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas A": (1_000_000, 500_000),
+        "Dinas B": (2_500, 1_250),
+    }
+
+
+def test_a_row_with_amounts_but_no_unit_is_said_and_an_unlabelled_total_is_not(tmp_path: Path) -> None:
+    rows = [["Perangkat Daerah", "Anggaran", "Realisasi"], ["Dinas A", "1.000.000", "100.000"]]
+    rows.append(["", "2.000.000", "1.000.000"])  # a unit whose name was left out
+    rows.append(["Dinas B", "4.000.000", "3.000.000"])
+    rows.append(["", "7.000.000", "4.100.000"])  # the sum of the rows above, without a label
+    doc = ranked_all(write_csv(tmp_path / "rekap.csv", rows))
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-ROWS-NO-UNIT"]
+    assert said["row"] == 3 and said["file"].endswith("rekap.csv") and "1 row(s)" in said["message"]
+    assert doc["total"]["budget"] == 5_000_000 and doc["total"]["realized"] == 3_100_000
+
+
+@pytest.mark.parametrize(("written", "value"), [("500.000-", -500_000), ("\u2212500.000", -500_000)])
+def test_a_minus_sign_after_the_amount_or_as_a_true_minus_is_negative(
+    tmp_path: Path, written: str, value: int
+) -> None:
+    rows = [HEADER, ["Dinas A", "1.000.000", "700.000"]]
+    rows.append(["Dinas B", "1.000.000", written])  # a correction, as ledgers print it
+    doc = ranked_all(write_csv(tmp_path / "koreksi.csv", rows))
+    assert doc["total"]["realized"] == 700_000 + value

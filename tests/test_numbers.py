@@ -180,7 +180,7 @@ def test_a_csv_separated_by_semicolons_reads_every_amount_as_typed(
     if notation == "english":
         texts.append("1,234,567.89")  # one amount that can only be read one way: the file writes English
         expected.append(1_234_567.89)
-    got = parse_amounts(pl.Series("v", texts), decimal_comma=True).to_list()
+    got = parse_amounts(pl.Series("v", texts), text_file=True, decimal_comma=True).to_list()
     assert got == pytest.approx(expected, abs=0.005)
 
 
@@ -188,9 +188,43 @@ def test_small_amounts_of_a_semicolon_csv_are_thousands_and_of_a_workbook_decima
     # "1.500" and "250.000" alone: typed in a ";" CSV they are 1500 and 250000; in a workbook's
     # column read as text they are numeric cells (1.5 and 250.0), as before
     texts = pl.Series("v", ["1.500", "2.000", "250.000", "750"])
-    assert parse_amounts(texts, decimal_comma=True).to_list() == [1500.0, 2000.0, 250000.0, 750.0]
+    assert parse_amounts(texts, text_file=True, decimal_comma=True).to_list() == [
+        1500.0,
+        2000.0,
+        250000.0,
+        750.0,
+    ]
     assert parse_amounts(texts).to_list() == [1.5, 2.0, 250.0, 750.0]
     # a ";" file whose column writes a decimal point where no thousands can be ("1500000.50"):
     # its "616.875" is a decimal too
     points = pl.Series("v", ["1500000.50", "616.875", "12.5", "2000"])
-    assert parse_amounts(points, decimal_comma=True).to_list() == [1500000.5, 616.875, 12.5, 2000.0]
+    assert parse_amounts(points, text_file=True, decimal_comma=True).to_list() == [
+        1500000.5,
+        616.875,
+        12.5,
+        2000.0,
+    ]
+
+
+def test_a_column_that_cannot_tell_follows_the_other_amounts_of_its_sheet() -> None:
+    from realisasi_cli.numbers import read_sheet_amounts
+
+    pagu = pl.Series("a", ["1.000.000", "2.000.000"])  # dots for thousands: only one reading
+    realisasi = pl.Series("b", ["500.000", "250.000"])  # 500 or 500,000: this column cannot tell
+    got = read_sheet_amounts({"m1": pagu, "m2": realisasi}, deciding=["m1", "m2"])
+    assert got["m2"][0].to_list() == [500_000.0, 250_000.0]
+    # a column of percentages decides nothing for the amounts
+    got = read_sheet_amounts({"p": pagu, "m2": realisasi}, deciding=["m2"])
+    assert got["m2"][0].to_list() == [500.0, 250.0]
+    # amounts that disagree (one column English, one Indonesian) leave it to its own cells
+    english = pl.Series("c", ["1,000,000.00", "2,000,000.00"])
+    got = read_sheet_amounts({"m1": pagu, "m3": english, "m2": realisasi}, deciding=["m1", "m2", "m3"])
+    assert got["m2"][0].to_list() == [500.0, 250.0] and got["m3"][0].to_list() == [1e6, 2e6]
+
+
+def test_a_text_file_reads_its_short_amounts_as_its_column_writes_the_long_ones() -> None:
+    # in a CSV ("," between fields) no cell is a workbook's numeric cell: beside "1.000.000,00",
+    # "2.500" was typed the same way, 2500; in a workbook it would be a numeric cell, 2.5
+    texts = pl.Series("v", ["1.000.000,00", "2.500"])
+    assert parse_amounts(texts, text_file=True).to_list() == [1_000_000.0, 2_500.0]
+    assert parse_amounts(texts).to_list() == [1_000_000.0, 2.5]

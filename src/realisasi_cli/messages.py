@@ -868,6 +868,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} amount cell(s) hold an error of Excel's (#REF!, #DIV/0!, …), the first at {where}: read as "
         "empty — correct the formula in Excel and save again",
     ),
+    "W-ROWS-NO-UNIT": (
+        "{n} baris memuat nilai tetapi tidak menyebut perangkat daerah: tidak dihitung — isi nama "
+        "perangkat daerahnya",
+        "{n} row(s) hold amounts but name no unit: not counted — fill in the unit's name",
+    ),
     "W-ROWS-UNREAD": (
         "{n} baris tidak dihitung karena tak satu pun nilainya terbaca, yang pertama {name}: '{raw}' di "
         "{where} ditulis tidak seperti angka lain di kolomnya — perbaiki selnya",

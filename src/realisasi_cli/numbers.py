@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import polars as pl
 
@@ -44,6 +46,9 @@ class Notation:
 
     dot_thousands: bool  # "1.234" is one thousand two hundred thirty-four
     comma_thousands: bool  # "1,234" is one thousand two hundred thirty-four
+    # whether a cell of the column itself decided it ("1.234.567"), not a default: a column that
+    # cannot tell ("500.000" and "250.000" alone) follows the other amount columns of its sheet
+    decided: bool = True
 
 
 # Amounts written with a scale, as the DJPK portal and hand-made recaps do: "11.500,37 M".
@@ -96,11 +101,13 @@ def _scale(col: pl.Expr) -> pl.Expr:
 
 def _body(col: pl.Expr) -> pl.Expr:
     """The digits and separators of a text amount: no currency, sign, percent, scale or spaces."""
-    return _unscaled(col).str.replace_all(r"(?i)rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-")
+    return _unscaled(col).str.replace_all(r"(?i)rp\.?|idr|%|\s|\u00a0|[()+]", "").str.strip_chars("-\u2212")
 
 
 def _negative(col: pl.Expr) -> pl.Expr:
-    return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?-\s*\d)")
+    """Whether a text amount is negative: "(1.500,00)", "-1.500", "Rp -1.500", "\u22121.500" (a true
+    minus), or "1.500-" (a ledger's minus after the amount)."""
+    return col.str.contains(r"^\s*(\(|(?i:rp\.?\s*)?[-\u2212]\s*\d)|\d\s*[-\u2212]\s*$")
 
 
 def _bodies(values: pl.Series) -> pl.DataFrame:
@@ -108,21 +115,25 @@ def _bodies(values: pl.Series) -> pl.DataFrame:
     return values.rename("v").to_frame().select(_body(pl.col("v")))
 
 
-def detect_notation(values: pl.Series, plain: pl.Series, decimal_comma: bool = False) -> Notation:
+def detect_notation(
+    values: pl.Series, plain: pl.Series, text_file: bool = False, decimal_comma: bool = False
+) -> Notation:
     """Decide a text column's notation from the cells that can only be read one way.
 
     ``plain`` is the column cast to numbers, null where a cell does not read as one. With
-    ``decimal_comma`` (a CSV separated by ";"), every cell was typed, none is a numeric cell:
-    "1.500" is 1500 unless the column writes its thousands with commas.
+    ``text_file`` (a CSV, an HTML table), every cell was written as it reads, none is a numeric
+    cell: a column that writes "1.234.567" writes "2.500" for 2500, and a column that cannot
+    tell takes the file's own notation, ``decimal_comma`` (a CSV separated by ";": "1.500" is
+    1500) or else a decimal point.
     """
     if values.dtype != pl.String:
         return Notation(dot_thousands=False, comma_thousands=False)
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
     if plain.null_count() == values.null_count():  # every cell a number: nothing to decide
-        return Notation(
-            dot_thousands=decimal_comma and not _decimal_points(values, plain), comma_thousands=False
-        )
+        if text_file and _decimal_points(values, plain):  # "12.5" written so: a decimal point
+            return Notation(dot_thousands=False, comma_thousands=False)
+        return Notation(dot_thousands=text_file and decimal_comma, comma_thousands=False, decided=False)
     typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
     body = pl.col("v")  # of a frame of bodies, each worked out once
@@ -152,16 +163,22 @@ def detect_notation(values: pl.Series, plain: pl.Series, decimal_comma: bool = F
         # notation decides only the cells that read as a number both ways: where there are none,
         # no need to look)
         bare = bool(_bodies(typed).select(body.str.contains(_ID_BARE).any()).item())
+    if text_file:
+        if english > indonesian:
+            return Notation(dot_thousands=False, comma_thousands=True)
+        if indonesian > english or bare:
+            return Notation(dot_thousands=True, comma_thousands=False)
+        if _decimal_points(values, plain):
+            return Notation(dot_thousands=False, comma_thousands=False)
+        return Notation(dot_thousands=decimal_comma, comma_thousands=False, decided=False)
+    decided = indonesian > 0 or english > 0 or bare
     dot_thousands = indonesian > english and (bare or (stats["id_comma"] == 0 and stats["id_decimal"] == 0))
-    if decimal_comma:
-        dot_thousands = english <= indonesian and not _decimal_points(values, plain)
-        return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
     if dot_thousands and not bare and sample.len() < typed.len():
         # One decimal comma anywhere decides otherwise; the sample may have missed it.
         commas = typed.filter(typed.str.contains(",", literal=True))
         found = _bodies(commas).select(pl.any_horizontal(*comma_shapes.values()).any())
         dot_thousands = not found.item()
-    return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian)
+    return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian, decided=decided)
 
 
 def _decimal_points(values: pl.Series, plain: pl.Series) -> bool:
@@ -206,16 +223,60 @@ def amount_expr(name: str, dtype: pl.DataType, notation: Notation) -> pl.Expr:
     return pl.when(_negative(col)).then(-value).otherwise(value)
 
 
-def parse_amounts(values: pl.Series, decimal_comma: bool = False) -> pl.Series:
+def parse_amounts(values: pl.Series, text_file: bool = False, decimal_comma: bool = False) -> pl.Series:
     """One column of amounts as Float64 rupiah (null where a cell holds none), by ``read_amounts``."""
-    return read_amounts(values, decimal_comma)[0]
+    return read_amounts(values, text_file, decimal_comma)[0]
 
 
-def read_amounts(values: pl.Series, decimal_comma: bool = False) -> tuple[pl.Series, pl.Series | None]:
+Refused: TypeAlias = "pl.Series | None"
+
+
+def read_sheet_amounts(
+    columns: dict[str, pl.Series],
+    deciding: Collection[str],
+    text_file: bool = False,
+    decimal_comma: bool = False,
+    threads: int = 1,
+) -> dict[str, tuple[pl.Series, Refused]]:
+    """``read_amounts`` of each of a sheet's columns. A sheet writes its amounts one way: a column
+    whose own cells cannot tell its notation takes the one the columns of ``deciding`` (the
+    sheet's amounts, not its percentages) agree on. ``threads`` columns are read at a time."""
+    notations: dict[str, Notation | None] = {}
+    for key, values in columns.items():
+        if values.dtype == pl.String:
+            notations[key] = detect_notation(
+                values, values.cast(pl.Float64, strict=False), text_file, decimal_comma
+            )
+    agreed = {
+        (n.dot_thousands, n.comma_thousands)
+        for k, n in notations.items()
+        if n and n.decided and k in deciding
+    }
+    if len(agreed) == 1:
+        sheet = Notation(*agreed.pop())
+        for key, notation in notations.items():
+            if notation is not None and not notation.decided:
+                notations[key] = sheet
+
+    def read(key: str) -> tuple[pl.Series, Refused]:
+        return read_amounts(columns[key], text_file, decimal_comma, notations.get(key))
+
+    if threads < 2 or len(columns) < 2:
+        return {key: read(key) for key in columns}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return dict(zip(columns, pool.map(read, columns), strict=True))
+
+
+def read_amounts(
+    values: pl.Series, text_file: bool = False, decimal_comma: bool = False, notation: Notation | None = None
+) -> tuple[pl.Series, pl.Series | None]:
     """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``, and why cells
     that read as numbers were refused: ``range`` (NaN, infinite, ``MAX_AMOUNT`` or more) or
-    ``shape`` (separators out of place); None when no cell was. ``decimal_comma``: the file's
-    own notation writes a decimal comma (``detect_notation``).
+    ``shape`` (separators out of place); None when no cell was. ``text_file`` and
+    ``decimal_comma``: how the file writes its cells (``detect_notation``); ``notation``: the
+    column's, where the caller decided it (``read_sheet_amounts``).
 
     Most cells need less than all the rules, and a line-item column has a million of them:
     a cell that reads as a plain number ("1234567.89", a numeric cell in a column read as
@@ -229,7 +290,8 @@ def read_amounts(values: pl.Series, decimal_comma: bool = False) -> tuple[pl.Ser
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
         return _bounded(frame.with_columns(numeric.alias("v")).to_series().rename(values.name), None)
     parsed = values.cast(pl.Float64, strict=False)
-    notation = detect_notation(values, parsed, decimal_comma)
+    if notation is None:
+        notation = detect_notation(values, parsed, text_file, decimal_comma)
     if not notation.dot_thousands and parsed.null_count() == values.null_count():
         return _bounded(parsed, None)  # every cell cast as it stands (the null counts tell)
     rest = parsed.is_null() & values.is_not_null()

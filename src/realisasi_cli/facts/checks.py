@@ -107,6 +107,50 @@ def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warn
             )
 
 
+def warn_nameless(
+    layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
+) -> None:
+    """Rows of a table without account codes that hold amounts but name no unit: they are not
+    counted (no unit to count them for), and said, unless their amounts are a total without its
+    label (the sum of the data rows above, of those since the row before it of its kind, or of
+    all of them) or nothing but zeros (a template's empty row of "-")."""
+    names = [f"m{c.index}" for c in measures]
+    reason = pl.col("reason")
+    if not names or not rows.get_column("reason").eq("no unit").any():
+        return
+    lines = fr.filter_rows(rows, reason.is_null() | (reason == "no unit")).select(
+        "row", *names, nameless=reason == "no unit"
+    )
+    nameless = pl.col("nameless")
+    # a data row's block: how many nameless rows are above it; a nameless row totals the block
+    # before its own
+    block = nameless.cast(pl.Int32).cum_sum() - nameless.cast(pl.Int32)
+    data = {n: pl.when(nameless).then(0.0).otherwise(pl.col(n).fill_null(0.0)) for n in names}
+    lines = fr.with_columns(
+        lines,
+        block=block,
+        **{f"above{n}": data[n].cum_sum() for n in names},
+        # a total at the foot counts the nameless rows too
+        **{f"every{n}": pl.col(n).fill_null(0.0).cum_sum() - pl.col(n).fill_null(0.0) for n in names},
+        **{f"block{n}": data[n].sum().over(block) for n in names},
+        **{f"all{n}": data[n].sum() for n in names},
+    )
+    blocks = lines.filter(~nameless).group_by("block").agg(pl.col(f"block{n}").first() for n in names)
+    rows_said = lines.filter(nameless).drop([f"block{n}" for n in names]).join(blocks, on="block", how="left")
+
+    def totals(n: str) -> pl.Expr:
+        amount = pl.col(n)
+        sums = [pl.col(f"{kind}{n}").fill_null(0.0) for kind in ("above", "every", "block", "all")]
+        return amount.is_null() | pl.any_horizontal([(amount - s).abs() <= TOLERANCE for s in sums])
+
+    counted = pl.any_horizontal([pl.col(n).fill_null(0.0) != 0 for n in names])
+    said = rows_said.filter(counted & ~pl.all_horizontal([totals(n) for n in names])).get_column("row")
+    if said.len():
+        grid = layout.grid
+        first = int(said.min())  # type: ignore[arg-type]
+        warnings.append(Warning_(str(grid.file), grid.sheet, first + 1, "W-ROWS-NO-UNIT", {"n": said.len()}))
+
+
 def mark_subtotals(
     rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
 ) -> pl.DataFrame:

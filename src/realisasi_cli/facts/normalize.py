@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,7 +36,8 @@ from realisasi_cli.facts.periods import period_bounds, row_period
 from realisasi_cli.facts.physical import physical_columns, physical_facts
 from realisasi_cli.facts.schema import BUDGET_SCHEMA, PLAN_SCHEMA, REALIZATION_SCHEMA, Facts, Warning_
 from realisasi_cli.facts.slots import Slot, plan_slots
-from realisasi_cli.numbers import read_amounts
+from realisasi_cli.numbers import read_sheet_amounts
+from realisasi_cli.reading.grid import Grid
 
 _KEY_ROLES = ("unit", "unit_code", "unit_name", "account", "code", "description")
 _NULL_TEXT = pl.lit(None, dtype=pl.String)
@@ -156,29 +156,17 @@ def _measures(frame: pl.DataFrame, name: str) -> pl.Expr:
     return text.replace_strict(distinct, kinds, default=None, return_dtype=pl.String)
 
 
-# below this many cells a sheet's columns parse faster in turn than through two threads
+# below this many cells a sheet's columns parse faster in turn than through two threads (Polars
+# works outside the GIL: two text columns of 100k cells parse in 0.04 s instead of 0.06 s)
 _PARALLEL_CELLS = 50_000
 
 
-def _parse_columns(
-    columns: dict[str, pl.Series], decimal_comma: bool = False
-) -> dict[str, tuple[pl.Series, pl.Series | None]]:
-    """``read_amounts`` of each column, two at a time for a big sheet: Polars works outside the
-    GIL, and two text columns of 100k cells parse in 0.04 s instead of 0.06 s; a small sheet's
-    columns are parsed in turn, since starting threads costs more than they save there."""
-    if len(columns) < 2 or sum(values.len() for values in columns.values()) < _PARALLEL_CELLS:
-        return {key: read_amounts(values, decimal_comma) for key, values in columns.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        read = pool.map(lambda values: read_amounts(values, decimal_comma), columns.values())
-        return dict(zip(columns, read, strict=True))
-
-
 def amount_columns(
-    frame: pl.DataFrame, columns: SheetColumns, physical: dict[str, Column], decimal_comma: bool = False
+    frame: pl.DataFrame, columns: SheetColumns, physical: dict[str, Column], grid: Grid | None = None
 ) -> tuple[dict[str, pl.Series], dict[str, pl.Expr]]:
     """Stage 2: every amount cell parsed (``m{i}``), beside the cell as read (``raw{i}``) and why a
-    cell that reads as a number is none (``x{i}``: ``range``, ``shape``; ``numbers.read_amounts``);
-    ``decimal_comma``: the file's own notation (``Grid.decimal_comma``)."""
+    cell that reads as a number is none (``x{i}``: ``range``, ``shape``; ``numbers.read_sheet_amounts``,
+    told how ``grid``'s file writes its cells)."""
     to_parse: dict[str, pl.Series] = {}
     exprs: dict[str, pl.Expr] = {}
     for c in columns.measures:
@@ -195,7 +183,15 @@ def amount_columns(
             to_parse[key] = frame[f"c{column.index}"]
             exprs[key] = pl.col(key)
     parsed: dict[str, pl.Series] = {}
-    for key, (values, refused) in _parse_columns(to_parse, decimal_comma).items():
+    cells = sum(values.len() for values in to_parse.values())
+    read = read_sheet_amounts(
+        to_parse,
+        deciding=[key for key in to_parse if key.startswith("m")],
+        text_file=grid is not None and grid.text_file,
+        decimal_comma=grid is not None and grid.decimal_comma,
+        threads=2 if cells >= _PARALLEL_CELLS else 1,
+    )
+    for key, (values, refused) in read.items():
         parsed[key] = values
         if key.startswith("m") and refused is not None:
             parsed["x" + key[1:]] = refused
@@ -468,7 +464,7 @@ def normalize(
 
     keys = key_columns(frame, columns)
     physical = physical_columns(layout)
-    parsed, amounts = amount_columns(frame, columns, physical, grid.decimal_comma)
+    parsed, amounts = amount_columns(frame, columns, physical, grid)
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
     if columns.present(columns.period, frame):
@@ -484,6 +480,7 @@ def normalize(
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     else:  # a rekap's JUMLAH row: what the rows above it must add up to
         checks.warn_totals(layout, rows, columns.measures, warnings)
+        checks.warn_nameless(layout, rows, columns.measures, warnings)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
     data = fr.filter_rows(rows, pl.col("reason").is_null())
     # a row whose amounts are all unreadable is no data row, yet what it held must be said

@@ -25,8 +25,10 @@ class Grid:
     hidden: bool = False  # a hidden or very hidden sheet: evidence that it is a copy, not data
     # what reading noticed, for the sheet's warnings: (1-based row or None, W- code, params)
     notices: list[tuple[int | None, str, dict[str, object]]] = field(default_factory=list)
-    # the file's own notation writes a decimal comma: a CSV separated by ";", as a spreadsheet set
-    # up for Indonesian saves it, holds no numeric cells and writes "1.500" for 1500
+    # a text file (CSV, an HTML table): every cell as written, none a numeric cell of a workbook
+    text_file: bool = False
+    # its own notation writes a decimal comma: a CSV separated by ";", as a spreadsheet set up for
+    # Indonesian saves it, writes "1.500" for 1500
     decimal_comma: bool = False
 
     def released(self) -> Grid:

@@ -67,7 +67,7 @@ def _read_whole_csv(path: Path, text: str) -> Grid:
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
     frame = _rows_frame(rows)
-    return Grid(file=path, sheet=path.stem, frame=frame, notices=notices, decimal_comma=delimiter == ";")
+    return Grid(path, path.stem, frame, notices=notices, text_file=True, decimal_comma=delimiter == ";")
 
 
 _MAX_CELL_LINES = 50  # a cell of an export holds a few line breaks; more is a quote left open
@@ -203,7 +203,7 @@ def _read_csv_in_batches(path: Path) -> Grid:
         raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
     frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
     frame = frame.select(f"c{j}" for j in range(width))
-    return Grid(file=path, sheet=path.stem, frame=frame, decimal_comma=delimiter == ";")
+    return Grid(path, path.stem, frame, text_file=True, decimal_comma=delimiter == ";")
 
 
 def _batch_frame(rows: list[list[str]]) -> pl.DataFrame:
@@ -477,7 +477,9 @@ def _read_html(path: Path, text: str) -> Grid:
     parser.feed(text)
     if not any(len(row) > 1 for row in parser.rows):
         raise UnreadableWorkbookError("E-HTML-NO-TABLE", path=path)
-    return parser.grid(path.stem, parser.rows, parser.merges)
+    grid = parser.grid(path.stem, parser.rows, parser.merges)
+    grid.text_file = True  # a table's cells as a page shows them ("1.500.000,00"), no numeric cells
+    return grid
 
 
 class _XmlSpreadsheet(_Cells):
