@@ -127,6 +127,27 @@ def test_a_hidden_copy_and_a_filtered_copy_of_the_data_sheet_are_not_counted_aga
     assert "'Rekap'" in derived["Salinan"] and "'Rekap'" in derived["Filter"]
 
 
+def test_a_hidden_older_copy_with_its_own_figures_does_not_replace_the_sheet_shown(tmp_path: Path) -> None:
+    # "lama": the same units, the same date, the figures of an earlier draft, hidden; it comes
+    # after the sheet shown, and a rule by order alone would rank its figures
+    older = [(name, budget, real // 5) for name, budget, real in UNITS_3]
+    others = [("Dinas Sosial", 300_000_000, 150_000_000)]
+    path = write_book(
+        tmp_path / "rekap.xlsx",
+        {"Rekap": recap_rows(UNITS_3), "lama": recap_rows(older), "Kecamatan": recap_rows(others)},
+        hidden=["lama", "Kecamatan"],
+    )
+    doc = rank_json(path)
+    units = by_name(doc)
+    for name, budget, real in UNITS_3:
+        assert (units[name]["budget"], units[name]["realized"]) == (budget, real)
+    # a hidden sheet of other units is data
+    assert (units["Dinas Sosial"]["budget"], units["Dinas Sosial"]["realized"]) == (300_000_000, 150_000_000)
+    assert doc["total"]["realized"] == 812_500_000 + 441_000_000 + 105_000_000 + 150_000_000
+    derived = left_out(doc, "derived")
+    assert set(derived) == {"lama"} and "'Rekap'" in derived["lama"]
+
+
 def test_a_copy_whose_rows_a_filter_hides_is_still_a_copy(tmp_path: Path) -> None:
     # the filtered copy keeps all three rows, the filter hides the third (row 7)
     path = write_book(
@@ -566,6 +587,45 @@ def test_the_same_file_uploaded_twice_is_counted_once(tmp_path: Path) -> None:
     assert len(same) == 1
     named = same[0]["message"].rsplit("the same data as ", 1)[1]
     assert {Path(same[0]["file"]).name, named} == {"lra.xlsx", "lra (1).xlsx"}
+
+
+@pytest.mark.parametrize(
+    "copy", ["Salinan lra.xlsx", "Salinan dari lra.xlsx", "Copy of lra.xlsx", "lra - Salinan.xlsx"]
+)
+def test_of_two_equal_files_the_one_named_as_a_copy_is_the_one_left_out(tmp_path: Path, copy: str) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]
+    write_book(folder / "lra.xlsx", {"Rekap": rows})
+    write_book(folder / copy, {"Rekap": rows})
+    doc = rank_json(folder)
+    (same,) = [w for w in doc["warnings"] if w["code"] == "W-DUPLICATE-FILE"]
+    assert Path(same["file"]).name == copy and same["message"].endswith("the same data as lra.xlsx")
+
+
+def test_two_uploads_of_one_date_with_other_figures_are_said_and_agreeing_ones_are_not(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]
+    revised = [list(row) for row in rows]
+    revised[-1][3] = 210_000_000  # Dinas Perhubungan's realization, revised the same day
+    write_book(folder / "lra.xlsx", {"Rekap": rows})
+    write_book(folder / "lra (1).xlsx", {"Rekap": revised})
+    # Dinas Kesehatan's own upload of the same date agrees with both: no rival
+    own = [*rows[:4], [1, "Dinas Kesehatan", 980_000_000, 441_000_000]]
+    write_book(folder / "dinkes.xlsx", {"Rekap": own})
+    doc = rank_json(folder)
+    units = by_name(doc)
+    # the last by name (lra.xlsx after "lra (1).xlsx") is ranked, and the other is named
+    assert units["Dinas Perhubungan"]["realized"] == 105_000_000
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+    assert said["message"].startswith("1 unit(s)")
+    assert "Dinas Perhubungan (lra.xlsx, not lra (1).xlsx)" in said["message"]
+    assert "Dinas Kesehatan" not in said["message"]
 
 
 # --- 9, 10. text amounts ------------------------------------------------------------------------

@@ -946,6 +946,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} unit(s) have no data date in their title, header, sheet or file name: {names}; "
         "their data may be older",
     ),
+    "W-SAME-DATE": (
+        "{n} perangkat daerah diberi angka berbeda oleh sumber bertanggal sama: {names} — yang dipakai "
+        "yang terakhir menurut nama berkas; pindahkan berkas yang tidak berlaku lagi",
+        "{n} unit(s) are given different figures by sources of the same date: {names} — the last by "
+        "file name is used; move away the file that no longer holds",
+    ),
     "W-STALE": (
         "{n} perangkat daerah memiliki data lebih lama dari yang terbaru ({newest}) lebih dari {days} hari: {names}",
         "{n} unit(s) have data older than the newest ({newest}) by more than {days} days: {names}",
@@ -1079,6 +1085,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "its realization is 0 as in sheet '{sheet}' before it, and no month sheet holds any (not filled in yet)",
     ),
     "R-COPY": ("barisnya terdapat di lembar '{sheet}'", "its rows are found in sheet '{sheet}'"),
+    "R-HIDDEN-PEER": (
+        "lembar tersembunyi yang menyebut perangkat daerah lembar '{sheet}' dengan angka lain: "
+        "salinan lama atau salinan kerja",
+        "a hidden sheet naming the units of sheet '{sheet}' with other figures: an old or working copy",
+    ),
     "R-COPY-HIDDEN": (
         "lembar tersembunyi yang barisnya terdapat di lembar '{sheet}'",
         "a hidden sheet whose rows are found in sheet '{sheet}'",
@@ -1120,6 +1131,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "N-NAMES-MORE": ("{names} dan {n} lainnya", "{names} and {n} more"),
     "N-NAME-DATE": ("{name} ({day})", "{name} ({day})"),
+    "N-RIVAL": ("{name} ({used}, bukan {others})", "{name} ({used}, not {others})"),
     "N-NOTE": ("catatan", "note"),
     "N-NO-SERVER": (
         "belum ada server SMTP yang diatur: pengirim (dan, tanpa --to, penerima) uji coba ini hanya contoh",

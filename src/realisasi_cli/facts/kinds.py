@@ -72,11 +72,14 @@ class _Sheet:
         return self.result.as_of if self.result.as_of_source in OWN_DATE else None
 
     @property
+    def hidden(self) -> bool:
+        return self.result.layout is not None and self.result.layout.grid.hidden
+
+    @property
     def priority(self) -> tuple[bool, int, int]:
         """Which of two identical sheets is kept: the visible one, the larger, the first."""
-        hidden = self.result.layout is not None and self.result.layout.grid.hidden
         rows = self.result.facts.rows_used if self.result.facts else 0
-        return (not hidden, rows, -self.index)
+        return (not self.hidden, rows, -self.index)
 
 
 def _evidence(index: int, result: SheetResult) -> _Sheet | None:
@@ -199,10 +202,9 @@ def mark_derived(results: list[SheetResult]) -> None:
         ]
         if sources:
             best = max(sources, key=lambda o: o.priority)
-            hidden = sheet.result.layout is not None and sheet.result.layout.grid.hidden
             sheet.result.kind = "derived"
             sheet.result.reason = Message(
-                "R-COPY-HIDDEN" if hidden else "R-COPY", {"sheet": best.result.sheet}
+                "R-COPY-HIDDEN" if sheet.hidden else "R-COPY", {"sheet": best.result.sheet}
             )
             continue
         others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
@@ -211,3 +213,22 @@ def mark_derived(results: list[SheetResult]) -> None:
         if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
             sheet.result.kind = "derived"
             sheet.result.reason = Message("R-SUMMARY")
+    mark_hidden_peers(sheets)
+
+
+def mark_hidden_peers(sheets: list[_Sheet]) -> None:
+    """A hidden sheet that names the units of a sheet shown beside it, of its date, with figures of
+    its own: the workbook's older or working copy ("lama", "Sheet1 (2)"), not more data. The sheet
+    the workbook shows is the one ranked; a hidden sheet of other units stays data."""
+    shown = [s for s in sheets if s.result.kind == "data" and not s.hidden and s.units]
+    for sheet in sheets:
+        if sheet.result.kind != "data" or not sheet.hidden or not sheet.units:
+            continue
+        peers = [
+            other
+            for other in shown
+            if _comparable(sheet, other) and len(sheet.units & other.units) >= COPY_SHARE * len(sheet.units)
+        ]
+        if peers:
+            sheet.result.kind = "derived"
+            sheet.result.reason = Message("R-HIDDEN-PEER", {"sheet": peers[0].result.sheet})

@@ -92,11 +92,14 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
     return None, None
 
 
-_COPY_NAME = re.compile(r"\(\d+\)$|[ _-](copy|salinan|kopi)( \(\d+\))?$|^(copy|salinan) of ", re.I)
+_COPY_NAME = re.compile(
+    r"\(\d+\)$|[ _-](copy|salinan|kopi)( \(\d+\))?$|^(copy of|salinan( dari)?|kopi(an)? dari) ", re.I
+)
 
 
 def _named_like_a_copy(file: str) -> bool:
-    """Whether a file's name says it is a copy: ``lra (1)``, ``lra - Copy``, ``Salinan lra``."""
+    """Whether a file's name says it is a copy: ``lra (1)``, ``lra - Copy``, ``lra - Salinan``,
+    ``Copy of lra``, ``Salinan lra``, ``Salinan dari lra``."""
     return bool(_COPY_NAME.search(Path(file).stem.strip()))
 
 

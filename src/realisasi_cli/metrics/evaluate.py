@@ -243,6 +243,12 @@ def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
         # month sheets of the whole year, the later ones not filled in yet, say December
         today = date.today()
         warnings.append(Warning_("", None, None, "W-FUTURE-DATE", {"day": dates.newest, "today": today}))
+    if dates.rivals:
+        named = [
+            Message("N-RIVAL", {"name": name, "used": used, "others": some_of(others, limit=3)})
+            for name, _day, used, others in dates.rivals
+        ]
+        warnings.append(Warning_("", None, None, "W-SAME-DATE", {"n": len(named), "names": some_of(named)}))
     for name, start, end in dates.not_year_to_date:
         warnings.append(
             Warning_(

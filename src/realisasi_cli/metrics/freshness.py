@@ -21,6 +21,8 @@ class Freshness:
     undated: list[str] = field(default_factory=list)  # names
     stale: list[tuple[str, date]] = field(default_factory=list)  # name, as_of
     not_year_to_date: list[tuple[str, date, date | None]] = field(default_factory=list)  # name, start, end
+    # name, as_of, the file ranked, the others: sources of a unit's date that disagree (``Ranking.rivals``)
+    rivals: list[tuple[str, date | None, str, list[str]]] = field(default_factory=list)
 
     @property
     def dates_differ(self) -> bool:
@@ -43,6 +45,7 @@ def freshness(ranking: Ranking, stale_days: int = DEFAULT_STALE_DAYS) -> Freshne
     newest = dated["as_of"].max() if dated.height else None
     oldest = dated["as_of"].min() if dated.height else None
     result = Freshness(newest, oldest)  # type: ignore[arg-type]  # max() of a Date column is typed as any scalar
+    result.rivals = ranking.rivals
     result.undated = units.filter(pl.col("as_of").is_null())["name"].sort().to_list()
     if isinstance(newest, date):
         limit = stale_limit(newest, stale_days)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -122,6 +123,9 @@ class Ranking:
     # unit, period_start, period_end, planned: the own cash plan of each unit that has one; None
     # where none has
     plans: pl.DataFrame | None = None
+    # name, as_of, used, others: the units that other sources of their latest date give other
+    # figures (two uploads of one day), the file ranked and the files left aside
+    rivals: list[tuple[str, date | None, str, list[str]]] = field(default_factory=list)
 
     @property
     def total_pct(self) -> float | None:
@@ -197,6 +201,7 @@ def rank(
     )
     used = sources.filter(pl.col("source").is_in(latest["source"].implode()))
     as_of = used["as_of"].drop_nulls().max() if used["as_of"].drop_nulls().len() else None
+    names = dict(totals.select("unit", "name").iter_rows())
     return Ranking(
         units=ranked,
         unranked=unranked,
@@ -209,7 +214,63 @@ def rank(
         physical=progress,
         domain=options.domain,
         plans=plans,
+        rivals=[
+            (names.get(unit, unit), *rest) for unit, *rest in rivals(budget, realization, sources, latest)
+        ],
     )
+
+
+TOLERANCE = 1.0  # rupiah: two sources whose sums differ by less agree
+
+
+def rivals(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, latest: pl.DataFrame
+) -> list[tuple[str, date | None, str, list[str]]]:
+    """The units that two or more sources of their latest date give different budgets or
+    realization (lra.xlsx and lra (1).xlsx uploaded the same day, one of them revised): unit,
+    as_of, the file ranked (the last by name: ``latest_of``), the other files. Sources that
+    agree (a rekap beside the units' own uploads) are no rivals."""
+    seen = pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]).unique()
+    if sources.height < 2 or not seen.get_column("unit").is_duplicated().any():
+        return []
+    dated = sources.select("source", "as_of", "file", "sheet")
+    newest = latest.join(dated, on="source").select("unit", newest="as_of", used="source")
+    alike = (
+        seen.join(dated, on="source")
+        .join(newest, on="unit")
+        .filter(pl.col("as_of").eq_missing(pl.col("newest")))
+        .filter(pl.len().over("unit") > 1)
+    )
+    if not alike.height:
+        return []
+    sums = [
+        frame.join(alike.select("unit", "source"), on=["unit", "source"])
+        .group_by("unit", "source")
+        .agg(pl.col(column).sum().alias(column))
+        for frame, column in ((budget, "budget"), (realization, "realized"))
+    ]
+    spread = [(pl.col(c).max() - pl.col(c).min()).over("unit") > TOLERANCE for c in ("budget", "realized")]
+    differ = (
+        alike.join(sums[0], on=["unit", "source"], how="left")
+        .join(sums[1], on=["unit", "source"], how="left")
+        .with_columns(pl.col("budget", "realized").fill_null(0.0))
+        .filter(pl.any_horizontal(spread))
+        .sort("unit", "source")
+    )
+    found: dict[str, tuple[date | None, str, list[str]]] = {}
+    for unit, newest, used, source, file, sheet in differ.select(
+        "unit", "newest", "used", "source", "file", "sheet"
+    ).iter_rows():
+        files = differ.filter(pl.col("unit") == unit).get_column("file")
+        # a file of its own is named by its name; two sheets of one file by their sheets too
+        label = Path(file).name if (files == file).sum() == 1 else f"{Path(file).name} [{sheet}]"
+        when, ranked, others = found.get(unit, (newest, "", []))
+        if source == used:
+            ranked = label
+        else:
+            others = [*others, label]
+        found[unit] = (when, ranked, others)
+    return [(unit, when, ranked, others) for unit, (when, ranked, others) in found.items()]
 
 
 def category_totals(ranking: Ranking) -> pl.DataFrame:
