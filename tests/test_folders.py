@@ -127,6 +127,65 @@ def test_a_hidden_copy_and_a_filtered_copy_of_the_data_sheet_are_not_counted_aga
     assert "'Rekap'" in derived["Salinan"] and "'Rekap'" in derived["Filter"]
 
 
+def test_a_recap_in_thousands_after_unit_sheets_as_short_as_it_is_a_summary(tmp_path: Path) -> None:
+    # each unit's sheet has two lines (an operasi one, a modal one), as many as the recap has rows;
+    # the recap, last, in thousands of rupiah, has one line per unit: it sums the sheets up
+    dinkes = [
+        ("5.1.02.01.01.0024", "Belanja ATK", 1_000_000, 400_000),
+        ("5.2.02.01.01.0001", "Alat", 3_000_000, 500_000),
+    ]
+    dishub = [
+        ("5.1.02.01.01.0024", "Belanja ATK", 2_000_000, 1_500_000),
+        ("5.2.02.05.01.0001", "Alat", 4_000_000, 3_000_000),
+    ]
+    recap = [
+        ["REKAPITULASI REALISASI ANGGARAN PER SKPD (dalam ribuan rupiah)"],
+        ["TAHUN ANGGARAN 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Anggaran", "Realisasi"],
+        [1, "DINAS KESEHATAN", 4_000, 900],
+        [2, "DINAS PERHUBUNGAN", 6_000, 4_500],
+    ]
+    doc = rank_json(
+        two_units_and_recap(tmp_path, ("DINAS KESEHATAN", "DINAS PERHUBUNGAN"), dinkes, dishub, recap)
+    )
+    assert set(left_out(doc, "derived")) == {"Rekap"}
+    units = by_name(doc)
+    assert (units["DINAS KESEHATAN"]["budget"], units["DINAS KESEHATAN"]["realized"]) == (4_000_000, 900_000)
+    # the line items rank, with their belanja modal: 500,000 of 3,000,000 and 3,000,000 of 4,000,000
+    modal = {name: unit["categories"]["modal"] for name, unit in units.items()}
+    assert (modal["DINAS KESEHATAN"]["budget"], modal["DINAS KESEHATAN"]["realized"]) == (3_000_000, 500_000)
+    assert modal["DINAS PERHUBUNGAN"]["absorption_pct"] == 75.0
+    # the sheets are named after their units, and the SKPD line names them too: no unnamed warning
+    assert not [w for w in doc["warnings"] if w["code"] == "W-UNNAMED"]
+
+
+def test_amounts_in_thousands_as_the_title_or_a_header_says_are_read_in_rupiah(tmp_path: Path) -> None:
+    titled = [
+        ["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"],
+        ["(dalam ribuan rupiah)"],
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi"],
+        [1, "Dinas A", 1_250, 500],
+        [2, "Dinas B", 2_000, 1_500],
+    ]
+    doc = rank_json(write_book(tmp_path / "ribuan.xlsx", {"Rekap": titled}))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas A": (1_250_000, 500_000),
+        "Dinas B": (2_000_000, 1_500_000),
+    }
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SCALED"]
+    assert "'dalam ribuan'" in said["message"] and "1,000" in said["message"]
+    # a header that says it of its own column: that column only
+    headed = [
+        ["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"],
+        ["No", "Perangkat Daerah", "Pagu (Rp 000)", "Realisasi (Rp)"],
+        [1, "Dinas A", 1_250, 500_000],
+        [2, "Dinas B", 2_000, 1_500_000],
+    ]
+    doc = rank_json(write_book(tmp_path / "kolom.xlsx", {"Rekap": headed}))
+    assert doc["total"]["budget"] == 3_250_000 and doc["total"]["realized"] == 2_000_000
+
+
 def test_a_hidden_older_copy_with_its_own_figures_does_not_replace_the_sheet_shown(tmp_path: Path) -> None:
     # "lama": the same units, the same date, the figures of an earlier draft, hidden; it comes
     # after the sheet shown, and a rule by order alone would rank its figures
@@ -207,6 +266,18 @@ SKPD_DINKES = "SKPD : 1.02.0.00.0.00.01.0000 DINAS KESEHATAN"
 SKPD_DISHUB = "SKPD : 2.15.0.00.0.00.01.0000 DINAS PERHUBUNGAN"
 
 
+def two_units_and_recap(
+    tmp_path: Path,
+    names: tuple[str, str],
+    dinkes: Sequence[tuple[str, str, int, int]],
+    dishub: Sequence[tuple[str, str, int, int]],
+    recap: list[list[object]],
+) -> Path:
+    """A workbook of Dinas Kesehatan's and Dinas Perhubungan's LRA sheets (named ``names``), then a recap."""
+    sheets = {names[0]: lra_rows(LRA, SKPD_DINKES, dinkes), names[1]: lra_rows(LRA, SKPD_DISHUB, dishub)}
+    return write_book(tmp_path / "lra_2024.xlsx", {**sheets, "Rekap": recap})
+
+
 def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_units(
     tmp_path: Path,
 ) -> None:
@@ -218,15 +289,7 @@ def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_unit
         [1, "DINAS KESEHATAN", DINKES_BUDGET, DINKES_REALIZED],
         [2, "DINAS PERHUBUNGAN", DISHUB_BUDGET, DISHUB_REALIZED],
     ]
-    path = write_book(
-        tmp_path / "lra_2024.xlsx",
-        {
-            "Dinkes": lra_rows(LRA, SKPD_DINKES, DINKES),
-            "Dishub": lra_rows(LRA, SKPD_DISHUB, DISHUB),
-            "Rekap": recap,
-        },
-    )
-    doc = rank_json(path)
+    doc = rank_json(two_units_and_recap(tmp_path, ("Dinkes", "Dishub"), DINKES, DISHUB, recap))
     units = {u["code"]: u for u in doc["units"]}
     assert sorted(units) == ["1.02.0.00.0.00.01.0000", "2.15.0.00.0.00.01.0000"]
     dinkes, dishub = units["1.02.0.00.0.00.01.0000"], units["2.15.0.00.0.00.01.0000"]

@@ -946,6 +946,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} unit(s) have no data date in their title, header, sheet or file name: {names}; "
         "their data may be older",
     ),
+    "W-SCALED": (
+        "nilainya ditulis '{said}': dibaca ×{factor} dalam rupiah",
+        "its amounts are written '{said}': read ×{factor} in rupiah",
+    ),
     "W-SAME-DATE": (
         "{n} perangkat daerah diberi angka berbeda oleh sumber bertanggal sama: {names} — yang dipakai "
         "yang terakhir menurut nama berkas; pindahkan berkas yang tidak berlaku lagi",

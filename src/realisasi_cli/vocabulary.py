@@ -128,6 +128,30 @@ _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r
 UNIT_CODE = re.compile(r"^\d{1,2}\.\d{2}\.\d{1,2}\.\d{2}\.\d{1,2}\.\d{2}\.\d{2}\.\d{4}$")
 UNIT_CODE_LOOSE = re.compile(r"^\d{1,2}(\.\d{1,4}){3,8}$")
 ACCOUNT_CODE = re.compile(r"^[1-9](\.\d{1,2}(\.\d{1,3}(\.\d{1,3}(\.\d{1,4}(\.\d{1,5})*)?)?)?)?\.?$")
+# What a title or a header says of the unit its amounts are written in: "(dalam ribuan rupiah)",
+# "Dalam Jutaan Rupiah", "(Rp 000)", "in thousands of rupiah"
+_AMOUNTS_IN = re.compile(
+    r"\b(?:dalam|in)\s+(ribuan|jutaan|miliaran|milyaran|ribu|juta|miliar|milyar|thousands?|millions?|billions?)\b"
+    r"|\(\s*(?:rp\.?|idr)?\s*(000\.000|000|ribuan|jutaan|ribu|juta|miliar|milyar)\s*(?:rp\.?|idr)?\s*\)",
+    re.I,
+)
+_AMOUNT_UNITS = {
+    "ribuan": 1e3, "ribu": 1e3, "thousand": 1e3, "thousands": 1e3, "000": 1e3,
+    "jutaan": 1e6, "juta": 1e6, "million": 1e6, "millions": 1e6, "000.000": 1e6,
+    "miliaran": 1e9, "milyaran": 1e9, "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "billions": 1e9,
+}  # fmt: skip
+
+
+def amounts_in(text: str) -> tuple[float, str] | None:
+    """The factor of the unit ``text`` says amounts are written in (1000 for "dalam ribuan
+    rupiah"), and the words that say it; None where it says none."""
+    found = _AMOUNTS_IN.search(text)
+    if found is None:
+        return None
+    word = (found.group(1) or found.group(2)).lower()
+    return _AMOUNT_UNITS[word], found.group(0).strip()
+
+
 CODE_AND_NAME = re.compile(r"^\s*(\d+(?:\.\d+)+\.?)\s+[-–:]?\s*(\S.*)$")
 
 

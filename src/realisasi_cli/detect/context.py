@@ -77,6 +77,8 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
             context.government = line.strip()
         if context.year is None:
             context.year = year_in(line)
+        if context.scale_said is None and (scale := vocab.amounts_in(line)) is not None:
+            context.scale, context.scale_said = scale
         # a legal basis ("Perda Nomor 10 Tahun 2023 tanggal 28 Desember 2023") dates the budget,
         # not the data
         found = None if _LEGAL_BASIS.search(line) else as_of_in(line)

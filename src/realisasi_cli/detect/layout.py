@@ -52,6 +52,9 @@ class Context:
     as_of: date | None = None
     as_of_source: str | None = None
     period_start: date | None = None  # where the title states a range (01 Juli s.d 31 Juli 2022)
+    # the unit the title says its amounts are in ("dalam ribuan rupiah": 1000), and its words
+    scale: float = 1.0
+    scale_said: str | None = None
     year: int | None = None
     government: str | None = None
     title: list[str] = field(default_factory=list)

@@ -66,10 +66,16 @@ class _Sheet:
     everything: pl.DataFrame  # key, cents of every amount, with per-unit totals and the total
     units: frozenset[str]  # the units it names (codes, else names); empty when it names none
     has_realized: bool = False  # whether any data row holds a realization amount (0 is none)
+    unit_count: int = 0  # how many units it names (a code and a name are one)
 
     @property
     def own_date(self) -> object:
         return self.result.as_of if self.result.as_of_source in OWN_DATE else None
+
+    @property
+    def rows_per_unit(self) -> float:
+        rows = self.result.facts.rows_used if self.result.facts else 0
+        return rows / max(self.unit_count, 1)
 
     @property
     def hidden(self) -> bool:
@@ -102,6 +108,7 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
         ]
     )
     units: frozenset[str] = frozenset()
+    count = 0
     if not result.unnamed:
         named = pl.concat(
             [
@@ -112,8 +119,9 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
         names = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
         keys = pl.concat([named["unit_code"], named.select(names).to_series()])
         units = frozenset(keys.drop_nulls().unique().to_list())
+        count = named.unique().height
     has_realized = bool(data.select((~pl.col("budget")).any()).item())
-    return _Sheet(index, result, rows, data["cents"].unique(), everything, units, has_realized)
+    return _Sheet(index, result, rows, data["cents"].unique(), everything, units, has_realized, count)
 
 
 def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
@@ -208,8 +216,11 @@ def mark_derived(results: list[SheetResult]) -> None:
             )
             continue
         others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
-        # a summary is shorter than a sheet it sums up: sheets of equal length are each other's peers
-        longer = any(o.priority[1] > sheet.priority[1] for o in others)
+        # a summary is shorter than a sheet it sums up, or has fewer rows per unit (a rekap's one
+        # line for each unit's sheet of lines): sheets alike in both are each other's peers
+        longer = any(
+            o.priority[1] > sheet.priority[1] or o.rows_per_unit > sheet.rows_per_unit for o in others
+        )
         if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
             sheet.result.kind = "derived"
             sheet.result.reason = Message("R-SUMMARY")

@@ -597,7 +597,10 @@ def _sheet_facts(
         measured = any(c.role == "measure" for c in layout.columns)
         facts, as_of, as_of_source = _to_last_month(facts, as_of, as_of_source, measured=measured)
     named = [f.get_column("unit_name") for f in (facts.budget, facts.realization, facts.plan) if f.height]
-    unnamed = bool(named) and all((names == fallback).all() for names in named)
+    # a unit named above the table ("SKPD : 1.01… DINAS PENDIDIKAN") is named, whatever the sheet
+    # is called; a code alone leaves the name to the sheet or file, and that is said
+    said = context.unit_name is not None
+    unnamed = bool(named) and not said and all((names == fallback).all() for names in named)
     if unnamed:
         what = "sheet" if by_sheet else "file"
         facts.warnings.insert(

@@ -201,6 +201,29 @@ def amount_columns(
     return parsed, exprs
 
 
+def _scale_amounts(
+    layout: Layout, measures: list[Column], parsed: dict[str, pl.Series], warnings: list[Warning_]
+) -> None:
+    """Amounts written in thousands or millions, as the column's header or the title says
+    ("Pagu (Rp 000)", "dalam ribuan rupiah"), made rupiah, with a warning that says so."""
+    said = None
+    for c in measures:
+        own = vocab.amounts_in(c.header)
+        factor, words = own or (layout.context.scale, layout.context.scale_said)
+        key = f"m{c.index}"
+        if factor == 1 or words is None or key not in parsed:
+            continue
+        parsed[key] = parsed[key] * factor
+        said = said or (factor, words)
+    if said is not None:
+        grid = layout.grid
+        warnings.append(
+            Warning_(
+                str(grid.file), grid.sheet, None, "W-SCALED", {"factor": round(said[0]), "said": said[1]}
+            )
+        )
+
+
 def name_units(
     rows: pl.DataFrame,
     frame: pl.DataFrame,
@@ -465,6 +488,7 @@ def normalize(
     keys = key_columns(frame, columns)
     physical = physical_columns(layout)
     parsed, amounts = amount_columns(frame, columns, physical, grid)
+    _scale_amounts(layout, columns.measures, parsed, warnings)
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
     if columns.present(columns.period, frame):
