@@ -444,6 +444,57 @@ def ods(path: Path, extra_rows: str) -> Path:
     return path
 
 
+def test_a_unit_cell_spanning_its_rows_in_an_ods_names_every_row(tmp_path: Path) -> None:
+    # LibreOffice writes a merged cell as one cell spanning rows, and a covered cell under it
+    def amount(value: int) -> str:
+        return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+
+    spanned = (
+        '<table:table-row><table:table-cell office:value-type="string" table:number-rows-spanned="2">'
+        f"<text:p>Dinas A</text:p></table:table-cell>{amount(1000)}{amount(100)}</table:table-row>"
+        f"<table:table-row><table:covered-table-cell/>{amount(2000)}{amount(1000)}</table:table-row>"
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Dinas B</text:p>'
+        f"</table:table-cell>{amount(4000)}{amount(3000)}</table:table-row>"
+    )
+    path = tmp_path / "rekap.ods"
+    path.write_bytes(ods_bytes([["Nama OPD", "Pagu", "Realisasi"]], spanned))
+    result = invoke("rank", str(path), "-f", "json", "--all")
+    assert result.exit_code == 0, result.stderr
+    assert units_of(result) == {"Dinas A": (3000.0, 1100.0), "Dinas B": (4000.0, 3000.0)}
+
+
+def without_root_powers(args: list[str]) -> list[str]:
+    """``args`` run without the powers that let root read any file, where ``setpriv`` can drop them."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return args
+    if shutil.which("setpriv") is None:
+        pytest.skip("root reads every file, and setpriv is not here to drop that")
+    drop = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *args]
+
+
+@posix_only
+def test_a_file_that_may_not_be_read_is_said_in_the_users_language_and_the_others_are_read(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    openpyxl_book(folder / "a.xlsx", {"Rekap": [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1000, 250]]})
+    locked = openpyxl_book(
+        folder / "b.xlsx", {"Rekap": [["Nama OPD", "Pagu", "Realisasi"], ["Dinas B", 2000, 1500]]}
+    )
+    locked.chmod(0)
+    command = [sys.executable, "-m", "realisasi_cli", "rank"]
+    alone = subprocess.run(without_root_powers([*command, str(locked)]), capture_output=True, text=True)
+    assert alone.returncode == 1, alone.stderr
+    assert "b.xlsx" in alone.stderr and "akses ditolak" in alone.stderr and "Permission" not in alone.stderr
+    both = subprocess.run(without_root_powers([*command, str(folder)]), capture_output=True, text=True)
+    assert both.returncode == 0 and "Dinas A" in both.stdout and "Dinas B" not in both.stdout
+    assert "b.xlsx" in both.stderr and "akses ditolak" in both.stderr
+
+
 def test_libreoffice_trailing_empty_rows_are_read(tmp_path: Path) -> None:
     trailing = (
         '<table:table-row table:number-rows-repeated="1048573">'

@@ -114,3 +114,15 @@ class Terminated(KeyboardInterrupt):
 
     A KeyboardInterrupt, so that every clean-up that runs on Ctrl+C runs on SIGTERM too.
     """
+
+
+def os_reason(exc: OSError) -> Message | str:
+    """Why the system refused a file, in the user's language where it is a common refusal (the
+    system's own words are in English, or in the code page of a Windows set up otherwise)."""
+    if isinstance(exc, PermissionError):
+        return Message("D-NO-ACCESS")
+    if isinstance(exc, FileNotFoundError):
+        return Message("D-NOT-FOUND")
+    if isinstance(exc, IsADirectoryError):
+        return Message("D-IS-FOLDER")
+    return exc.strerror or str(exc)

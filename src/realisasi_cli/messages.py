@@ -577,6 +577,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "D-COMPRESSION": ("metode kompresi tidak lazim {method}", "unusual compression method {method}"),
     "D-OLE": ("bukan wadah OLE yang sah", "not a valid OLE container"),
     "D-CUT-SHORT": ("berkas terpotong", "the file is cut short"),
+    "D-NO-ACCESS": (
+        "akses ditolak: berkas mungkin sedang dibuka program lain, atau Anda tidak diizinkan membacanya",
+        "access denied: another program may have the file open, or you may not read it",
+    ),
+    "D-NOT-FOUND": ("berkas tidak ada (lagi)", "the file is not there (any more)"),
+    "D-IS-FOLDER": ("ini sebuah folder", "it is a folder"),
     "D-CONFIG-NESTED": (
         "larik atau tabel bersarang terlalu dalam",
         "arrays or tables are nested too deep",
@@ -731,6 +737,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "H-FOLLOWUP": (
         "Berikan lembar yang ditulis oleh realisasi brief … -o tindak-lanjut.xlsx dan diisi saat rapat (baris judulnya boleh dipindah, kolomnya boleh diurutkan ulang).",
         "Give the worksheet written by realisasi brief … -o tindak-lanjut.xlsx and filled in at the meeting (its header row may move, its columns may be reordered).",
+    ),
+    "H-CANNOT-OPEN": (
+        "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau periksa izin bacanya, lalu jalankan lagi.",
+        "Close the file if a spreadsheet program has it open, or check that you may read it, then run again.",
     ),
     "H-OUTPUT-CLOSE": (
         "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau pilih nama atau folder lain.",

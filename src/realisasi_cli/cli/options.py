@@ -25,7 +25,14 @@ class Lang(StrEnum):
 MAX_SHOWN = 100_000
 Inputs = Annotated[
     list[Path],
-    typer.Argument(exists=True, metavar="FILE|DIR...", help="Export files or folders.", show_default=False),
+    # a file that cannot be read is said by the reading, in the user's language, with the others read
+    typer.Argument(
+        exists=True,
+        readable=False,
+        metavar="FILE|DIR...",
+        help="Export files or folders.",
+        show_default=False,
+    ),
 ]
 BottomOption = Annotated[
     int | None,

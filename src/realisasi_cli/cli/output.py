@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realisasi_cli import messages
-from realisasi_cli.errors import OutputError, UsageError
+from realisasi_cli.errors import OutputError, UsageError, os_reason
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
@@ -220,9 +220,7 @@ def emit(text: str | bytes, output: Path | None) -> None:
     try:
         write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
-        raise OutputError(
-            "E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=exc.strerror or str(exc)
-        ) from exc
+        raise OutputError("E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=os_reason(exc)) from exc
 
 
 def check_dialect(dialect: CsvDialect | None, fmt: Format) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from realisasi_cli.errors import UnreadableWorkbookError
+from realisasi_cli.errors import UnreadableWorkbookError, os_reason
 from realisasi_cli.inputs.discover import SUPPORTED_SUFFIXES
 from realisasi_cli.inputs.limits import HEAD
 from realisasi_cli.inputs.ole import check_ole
@@ -27,6 +27,7 @@ class Checked:
 
     kind: str  # xlsx, xlsb, ods, xls, or text, html, spreadsheetml for text saved as a workbook
     formulas: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # .ods, per sheet
+    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # .ods, per sheet
     # an .xlsx as calamine maps it (sheet names to parts): the reader's scan of the sheets' XML
     # starts from it instead of reading the map again
     view: View | None = None
@@ -39,7 +40,9 @@ def check_file(path: Path) -> Checked:
         with path.open("rb") as handle:
             head = handle.read(HEAD)
     except OSError as exc:
-        raise UnreadableWorkbookError("E-CANNOT-OPEN", path=path, reason=exc.strerror) from exc
+        raise UnreadableWorkbookError(
+            "E-CANNOT-OPEN", "H-CANNOT-OPEN", path=path, reason=os_reason(exc)
+        ) from exc
     if not head:
         raise UnreadableWorkbookError("E-EMPTY-FILE", "H-EXPORT-AGAIN", path=path)
     if suffix == ".zip" and sniff_kind(head) == "zip":
@@ -51,8 +54,8 @@ def check_file(path: Path) -> Checked:
         what = Message(kind)
         raise UnreadableWorkbookError("E-FILE-TYPE", "H-SAVE-EXPORT", path=path, what=what, suffix=suffix[1:])
     if kind == "zip":
-        kind, formulas, view = check_archive(path)
-        return Checked(kind, formulas, view)
+        kind, formulas, merges, view = check_archive(path)
+        return Checked(kind, formulas, merges, view)
     if kind == "ole":
         check_ole(path)
         return Checked("xls")

@@ -31,6 +31,7 @@ _TEXT_ATTRIBUTES = frozenset(
     {b"office:string-value", b"office:date-value", b"office:time-value", b"table:formula"}
 )
 _CELLS = (b"table:table-cell", b"table:covered-table-cell")
+_MAX_MERGES = 100_000  # spanning cells kept per table: more than any export has
 
 
 def rust_count(text: str | None) -> int | None:
@@ -65,6 +66,9 @@ class OdsExtent:
         self.carry = b""
         self.name = "?"
         self.formulas: dict[str, list[tuple[int, int]]] = {}
+        # cells spanning rows or columns (a unit's name over its rows): calamine's .ods reader
+        # gives none of them, and python-calamine none either
+        self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
         # calamine's .ods reader never returns from some XML that is cut short, so the whole
         # document must be well-formed (expat, in C; it also stops entity expansion bombs).
         from xml.parsers import expat  # for .ods only
@@ -182,6 +186,8 @@ class OdsExtent:
         else:
             found = tag_attributes(attrs)
             span = _repeat(attrs, b"table:number-columns-repeated", unescaped=False)
+            if b"table:number-rows-spanned" in found or b"table:number-columns-spanned" in found:
+                self._merge(attrs, span)
             if b"office:value-type" in found:
                 self._value(self.col, span)
             elif b"table:formula" in found:
@@ -189,6 +195,15 @@ class OdsExtent:
             elif not empty:
                 self.open_cell = (self.col, span)
             self.col += span
+
+    def _merge(self, attrs: bytes, span: int) -> None:
+        """A cell spanning rows or columns, once (not for each repeat of a repeated row or cell);
+        at most ``_MAX_MERGES`` per table."""
+        rows = _repeat(attrs, b"table:number-rows-spanned", unescaped=False)
+        cols = _repeat(attrs, b"table:number-columns-spanned", unescaped=False)
+        merges = self.merges.setdefault(self.name, [])
+        if (rows > 1 or cols > 1) and span == 1 and self.repeat == 1 and len(merges) < _MAX_MERGES:
+            merges.append((self.row, self.col, self.row + rows - 1, self.col + cols - 1))
 
     def _value(self, col: int, span: int) -> None:
         self.max_col = max(self.max_col, col + span)

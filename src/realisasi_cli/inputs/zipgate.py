@@ -13,7 +13,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeAlias
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import (
@@ -48,11 +48,15 @@ if TYPE_CHECKING:
 _EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
-def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]], View | None]:
+Spans: TypeAlias = dict[str, list[tuple[int, int, int, int]]]  # per sheet: (row, col, last row, last col)
+
+
+def check_archive(path: Path) -> tuple[str, dict[str, list[tuple[int, int]]], Spans, View | None]:
     """Check a zip workbook before calamine opens it.
 
-    Returns its kind (xlsx, xlsb or ods), for .ods the formula cells saved without a result, and
-    the workbook as calamine's xlsx reader maps it (its sheets' parts), if it has that map.
+    Returns its kind (xlsx, xlsb or ods), for .ods the formula cells saved without a result and
+    the cells spanning others (per sheet), and the workbook as calamine's xlsx reader maps it
+    (its sheets' parts), if it has that map.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -171,7 +175,7 @@ def _plan(path: Path, members: Members, handle: IO[bytes]) -> tuple[str, _Plan]:
 
 def _check_members(
     path: Path, archive: zipfile.ZipFile, handle: IO[bytes]
-) -> tuple[str, dict[str, list[tuple[int, int]]], View | None]:
+) -> tuple[str, dict[str, list[tuple[int, int]]], Spans, View | None]:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise UnreadableWorkbookError("E-ZIP-MEMBERS", "H-RESAVE", path=path, n=len(infos))
@@ -193,22 +197,24 @@ def _check_members(
             "E-TOO-MUCH-XML", "H-RESAVE", path=path, megabytes=round(work / 1024**2)
         )
     text = _Text(plan.views)
-    formulas = _measure(path, handle, infos, plan, text)
+    formulas, merges = _measure(path, handle, infos, plan, text)
     for view in plan.views:
         # a sheet whose part is missing: calamine fails on it (or, in .xlsb, panics); a part
         # found under another name than calamine would find is never measured, so refused
         for sheet, part in view.missing:
             raise Damaged("D-PART-MISSING", member=part, sheet=sheet)
     text.check(path, handle)
-    return kind, formulas, next((view for view in plan.views if view.kind == "xlsx"), None)
+    return kind, formulas, merges, next((view for view in plan.views if view.kind == "xlsx"), None)
 
 
 def _measure(
     path: Path, handle: IO[bytes], infos: list[zipfile.ZipInfo], plan: _Plan, text: _Text
-) -> dict[str, list[tuple[int, int]]]:
+) -> tuple[dict[str, list[tuple[int, int]]], Spans]:
     """Inflate every member once, in bounded pieces, so that a size that lies is caught before
-    calamine trusts it, and measure the sheets on the way; the .ods formulas without results."""
+    calamine trusts it, and measure the sheets on the way; the .ods formulas without results and
+    cells spanning others."""
     formulas: dict[str, list[tuple[int, int]]] = {}
+    merges: Spans = {}
     cells = Cells(path)
     for info in infos:
         checks = plan.checks.get(info.filename)
@@ -223,7 +229,7 @@ def _measure(
                 for chunk in inflate_member(handle, info):
                     ods.feed(chunk)
                 ods.finish()
-                formulas = ods.formulas
+                formulas, merges = ods.formulas, ods.merges
             elif how == "xlsb":
                 xlsb = XlsbExtent()
                 for chunk in inflate_member(handle, info):
@@ -239,7 +245,7 @@ def _measure(
                 if info.filename in plan.opened:
                     cells.add(stats.cells, 1, stats.filled)
     cells.check()
-    return formulas
+    return formulas, merges
 
 
 class _Text:

@@ -28,4 +28,4 @@ def read_grids(path: Path, idle: Callable[[], None] | None = None) -> list[Grid]
     checked = check_file(path)
     if checked.kind in {"text", "html", "spreadsheetml"}:
         return read_text(path, checked.kind)
-    return read_workbook(path, checked.kind, checked.formulas, idle, checked.view)
+    return read_workbook(path, checked.kind, checked.formulas, idle, checked.view, checked.merges)

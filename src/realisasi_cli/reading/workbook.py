@@ -35,9 +35,11 @@ def read_workbook(
     formulas_of: dict[str, list[tuple[int, int]]] | None = None,
     idle: Callable[[], None] | None = None,
     view: View | None = None,
+    merges_of: dict[str, list[Merge]] | None = None,
 ) -> list[Grid]:
     """Every sheet of a checked workbook as a grid; ``idle`` runs beside the parse. ``view`` is
-    the .xlsx's map of sheets to parts as the checks read it (``inputs.gate.Checked``)."""
+    the .xlsx's map of sheets to parts as the checks read it, ``merges_of`` an .ods's cells
+    spanning others as they found them (``inputs.gate.Checked``)."""
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -68,6 +70,7 @@ def read_workbook(
             # layout fastexcel cannot tell, and no .xlsx, whose sheets the scan above reads
             layout = frame.height and kind != "xlsx"
             row0, col0, merges = _calamine_layout(source, name) if layout else (0, 0, [])
+            merges = merges or (merges_of or {}).get(name, [])
             formulas, errors = (formulas_of or {}).get(name, []), []
         placed = _place(frame, row0, col0)
         grids.append(
