@@ -178,6 +178,8 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         ["-o", str(NOW)],
         ["--meeting-date", "15/11/2023"],
         ["--bands", "57"],
+        ["--bands", "nan,65"],
+        ["--bands", "-5,65"],
         ["--category", "gaji"],
     ):
         result = runner.invoke(app, ["brief", str(NOW), *args])

@@ -485,3 +485,14 @@ def test_a_count_of_units_past_any_government_is_a_usage_error(option: str) -> N
     )
     assert done.returncode == 2, done.stderr
     assert "not in the range" in done.stderr and "unexpected" not in done.stderr
+
+
+@pytest.mark.parametrize(("line", "key"), [('threshold = "abc"', "threshold"), ("bottom = true", "bottom")])
+def test_a_config_number_that_is_none_is_named_by_its_key(tmp_path: Path, line: str, key: str) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    sample = str(SAMPLES / "rekap_pd_10nov2023.xlsx")
+    result = CliRunner().invoke(app, ["--lang", "en", "--config", str(config), "rank", sample])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert f"{key} = " in said and "is not a number" in said and "could not convert" not in said

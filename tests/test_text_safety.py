@@ -239,3 +239,12 @@ def test_no_piece_of_a_csv_cell_starts_a_formula_after_any_separator(tmp_path: P
                     piece,
                     line,
                 )
+
+
+def test_a_cell_longer_than_any_export_writes_is_refused_in_the_users_words(tmp_path: Path) -> None:
+    path = tmp_path / "satu_baris.csv"
+    path.write_text("Perangkat Daerah;Pagu;Realisasi\nDinas A;1000;" + "9" * 200_000 + "\n", encoding="utf-8")
+    result = invoke("rank", str(path))
+    assert result.exit_code == 1, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "satu_baris.csv" in said and "more than 131,072 characters" in said and "field limit" not in said

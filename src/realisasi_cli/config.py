@@ -8,7 +8,7 @@ import stat
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from realisasi_cli.errors import UsageError
 from realisasi_cli.messages import Message
@@ -80,12 +80,26 @@ class Config:
 _ALL = ("semua", "all", "default")
 
 
+_N = TypeVar("_N", int, float)
+
+
 class _Invalid(ValueError):
     """A value of the config file that cannot be used, as a message of the catalogue."""
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.detail = Message(code, params)
+
+
+def _number(data: dict[str, Any], key: str, default: _N, kind: type[_N]) -> _N:
+    """``data[key]`` as a number of ``kind``; a value that is none ("lima puluh", true) is said by its key."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _Invalid("E-CONFIG-NUMBER", key=key, value=str(value))
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _Invalid("E-CONFIG-NUMBER", key=key, value=str(value)) from exc
 
 
 def _layout(layout: dict[str, Any]) -> dict[str, Any]:
@@ -242,9 +256,9 @@ def load_config(explicit: Path | None = None) -> Config:
             path=path,
             government=data.get("government"),
             lang=str(data.get("lang", "id")),
-            threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
-            bottom=int(data.get("bottom", DEFAULT_BOTTOM)),
-            stale_days=int(data.get("stale_days", DEFAULT_STALE_DAYS)),
+            threshold=_number(data, "threshold", DEFAULT_THRESHOLD, float),
+            bottom=_number(data, "bottom", DEFAULT_BOTTOM, int),
+            stale_days=_number(data, "stale_days", DEFAULT_STALE_DAYS, int),
             targets=targets,
             category_targets=category_targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},

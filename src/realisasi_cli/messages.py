@@ -243,6 +243,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file",
     ),
     "E-CONFIG-TYPE": ("nilai yang salah ({reason})", "a wrong value ({reason})"),
+    "E-CONFIG-NUMBER": (
+        "{key} = '{value}' bukan angka; tulis misalnya {key} = 50",
+        "{key} = '{value}' is not a number; write e.g. {key} = 50",
+    ),
     "E-CONFIG-BRIEF-TABLE": (
         "brief harus berupa tabel [brief] dengan signer, title, nip, place",
         "brief must be a [brief] table with signer, title, nip, place",
@@ -577,6 +581,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "D-COMPRESSION": ("metode kompresi tidak lazim {method}", "unusual compression method {method}"),
     "D-OLE": ("bukan wadah OLE yang sah", "not a valid OLE container"),
     "D-CUT-SHORT": ("berkas terpotong", "the file is cut short"),
+    "D-CSV-FIELD": (
+        "satu sel memuat lebih dari {n} karakter: mungkin tanda kutip yang tidak ditutup",
+        "one cell holds more than {n} characters: perhaps a quote left open",
+    ),
     "D-NO-ACCESS": (
         "akses ditolak: berkas mungkin sedang dibuka program lain, atau Anda tidak diizinkan membacanya",
         "access denied: another program may have the file open, or you may not read it",

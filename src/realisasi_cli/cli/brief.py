@@ -75,6 +75,8 @@ def _bands(option: str | None) -> tuple[float, float] | None:
         low, high = sorted(float(v) for v in option.replace(";", ",").split(","))
     except ValueError:
         raise UsageError("E-BANDS", value=option) from None
+    if not (0 <= low <= high <= 1000):  # percentages ("nan", "-5" or "1e9" are none)
+        raise UsageError("E-BANDS", value=option)
     return low, high
 
 

@@ -15,6 +15,7 @@ import polars as pl
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.limits import MAX_CELLS, MAX_COLUMNS, check_extent
 from realisasi_cli.inputs.sniff import Decoded, decode, file_codec
+from realisasi_cli.messages import Message
 from realisasi_cli.reading.grid import Grid, Merge
 from realisasi_cli.reading.workbook import clip_merges
 
@@ -63,7 +64,7 @@ def _read_whole_csv(path: Path, text: str) -> Grid:
         # a NUL is no character of any export, and csv refuses the whole file for one
         rows, notices = _records(text.replace("\x00", ""), delimiter)
     except csv.Error as exc:
-        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
+        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=_csv_reason(exc)) from exc
     width = max((len(r) for r in rows), default=0)
     check_extent(path, path.stem, len(rows), width, sum(len(r) for r in rows))
     frame = _rows_frame(rows)
@@ -200,7 +201,7 @@ def _read_csv_in_batches(path: Path) -> Grid:
                     batch = []
             frames.append(_batch_frame(batch))
     except csv.Error as exc:
-        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=str(exc)) from exc
+        raise UnreadableWorkbookError("E-CSV", "H-RESAVE", path=path, reason=_csv_reason(exc)) from exc
     frame = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
     frame = frame.select(f"c{j}" for j in range(width))
     return Grid(path, path.stem, frame, text_file=True, decimal_comma=delimiter == ";")
@@ -210,6 +211,15 @@ def _batch_frame(rows: list[list[str]]) -> pl.DataFrame:
     """One batch of CSV rows as text columns; blank lines keep their place."""
     frame = _rows_frame(rows)
     return frame if frame.width else pl.DataFrame({"c0": pl.Series([None] * len(rows), dtype=pl.String)})
+
+
+def _csv_reason(exc: csv.Error) -> object:
+    """Why Python's csv module refused the file, in the user's language where it is a refusal a
+    file can earn (one cell longer than any export writes, a quote in the wrong place)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Message("D-CSV-FIELD", {"n": csv.field_size_limit()})
+    return text
 
 
 def _sniff_delimiter(sample: str) -> str:
