@@ -242,11 +242,11 @@ def read_sheet_amounts(
     whose own cells cannot tell its notation takes the one the columns of ``deciding`` (the
     sheet's amounts, not its percentages) agree on. ``threads`` columns are read at a time."""
     notations: dict[str, Notation | None] = {}
+    casts: dict[str, pl.Series] = {}  # each text column cast once, for its notation and its reading
     for key, values in columns.items():
         if values.dtype == pl.String:
-            notations[key] = detect_notation(
-                values, values.cast(pl.Float64, strict=False), text_file, decimal_comma
-            )
+            casts[key] = values.cast(pl.Float64, strict=False)
+            notations[key] = detect_notation(values, casts[key], text_file, decimal_comma)
     agreed = {
         (n.dot_thousands, n.comma_thousands)
         for k, n in notations.items()
@@ -259,7 +259,7 @@ def read_sheet_amounts(
                 notations[key] = sheet
 
     def read(key: str) -> tuple[pl.Series, Refused]:
-        return read_amounts(columns[key], text_file, decimal_comma, notations.get(key))
+        return read_amounts(columns[key], text_file, decimal_comma, notations.get(key), casts.get(key))
 
     if threads < 2 or len(columns) < 2:
         return {key: read(key) for key in columns}
@@ -270,13 +270,18 @@ def read_sheet_amounts(
 
 
 def read_amounts(
-    values: pl.Series, text_file: bool = False, decimal_comma: bool = False, notation: Notation | None = None
+    values: pl.Series,
+    text_file: bool = False,
+    decimal_comma: bool = False,
+    notation: Notation | None = None,
+    cast: pl.Series | None = None,
 ) -> tuple[pl.Series, pl.Series | None]:
     """One column of amounts as Float64 rupiah, by the rules of ``amount_expr``, and why cells
     that read as numbers were refused: ``range`` (NaN, infinite, ``MAX_AMOUNT`` or more) or
     ``shape`` (separators out of place); None when no cell was. ``text_file`` and
     ``decimal_comma``: how the file writes its cells (``detect_notation``); ``notation``: the
-    column's, where the caller decided it (``read_sheet_amounts``).
+    column's, and ``cast``: the column cast to numbers, where the caller has them
+    (``read_sheet_amounts``).
 
     Most cells need less than all the rules, and a line-item column has a million of them:
     a cell that reads as a plain number ("1234567.89", a numeric cell in a column read as
@@ -289,7 +294,7 @@ def read_amounts(
     if values.dtype != pl.String:
         numeric = amount_expr("v", values.dtype, Notation(dot_thousands=False, comma_thousands=False))
         return _bounded(frame.with_columns(numeric.alias("v")).to_series().rename(values.name), None)
-    parsed = values.cast(pl.Float64, strict=False)
+    parsed = values.cast(pl.Float64, strict=False) if cast is None else cast
     if notation is None:
         notation = detect_notation(values, parsed, text_file, decimal_comma)
     if not notation.dot_thousands and parsed.null_count() == values.null_count():
