@@ -122,8 +122,8 @@ def warn_nameless(
         "row", *names, nameless=reason == "no unit"
     )
     nameless = pl.col("nameless")
-    # a data row's block: how many nameless rows are above it; a nameless row totals the block
-    # before its own
+    # a row's block: how many nameless rows are above it; a nameless row shares its block with
+    # the data rows since the nameless row before it, the block it may total
     block = nameless.cast(pl.Int32).cum_sum() - nameless.cast(pl.Int32)
     data = {n: pl.when(nameless).then(0.0).otherwise(pl.col(n).fill_null(0.0)) for n in names}
     lines = fr.with_columns(
@@ -135,8 +135,7 @@ def warn_nameless(
         **{f"block{n}": data[n].sum().over(block) for n in names},
         **{f"all{n}": data[n].sum() for n in names},
     )
-    blocks = lines.filter(~nameless).group_by("block").agg(pl.col(f"block{n}").first() for n in names)
-    rows_said = lines.filter(nameless).drop([f"block{n}" for n in names]).join(blocks, on="block", how="left")
+    rows_said = lines.filter(nameless)
 
     def totals(n: str) -> pl.Expr:
         amount = pl.col(n)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from realisasi_cli.facts.subtotals import TOLERANCE  # rupiah: sums differing by less agree
 from realisasi_cli.metrics.targets import latest_plan, plan_months
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify, latest_of, latest_sources
 from realisasi_cli.vocabulary import CATEGORY_PARENT, categories_within
@@ -220,9 +221,6 @@ def rank(
     )
 
 
-TOLERANCE = 1.0  # rupiah: two sources whose sums differ by less agree
-
-
 def rivals(
     budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame, latest: pl.DataFrame
 ) -> list[tuple[str, date | None, str, list[str]]]:
@@ -255,15 +253,15 @@ def rivals(
         .join(sums[1], on=["unit", "source"], how="left")
         .with_columns(pl.col("budget", "realized").fill_null(0.0))
         .filter(pl.any_horizontal(spread))
+        # a file of its own is named by its name; two sheets of one file by their sheets too
+        .with_columns(alone=pl.len().over("unit", "file") == 1)
         .sort("unit", "source")
     )
     found: dict[str, tuple[date | None, str, list[str]]] = {}
-    for unit, newest, used, source, file, sheet in differ.select(
-        "unit", "newest", "used", "source", "file", "sheet"
+    for unit, newest, used, source, file, sheet, alone in differ.select(
+        "unit", "newest", "used", "source", "file", "sheet", "alone"
     ).iter_rows():
-        files = differ.filter(pl.col("unit") == unit).get_column("file")
-        # a file of its own is named by its name; two sheets of one file by their sheets too
-        label = Path(file).name if (files == file).sum() == 1 else f"{Path(file).name} [{sheet}]"
+        label = Path(file).name if alone else f"{Path(file).name} [{sheet}]"
         when, ranked, others = found.get(unit, (newest, "", []))
         if source == used:
             ranked = label
