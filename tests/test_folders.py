@@ -691,6 +691,20 @@ def test_two_uploads_of_one_date_with_other_figures_are_said_and_agreeing_ones_a
     assert "Dinas Kesehatan" not in said["message"]
 
 
+def test_two_sheets_of_one_workbook_with_other_figures_name_their_sheets(tmp_path: Path) -> None:
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]
+    revised = [list(row) for row in rows]
+    revised[-1][3] = 210_000_000  # Dinas Perhubungan's realization, on a second sheet
+    book = write_book(tmp_path / "lra.xlsx", {"Awal": rows, "Perbaikan": revised})
+    doc = rank_json(book)
+    # the last sheet is ranked
+    assert by_name(doc)["Dinas Perhubungan"]["realized"] == 210_000_000
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+    assert "Dinas Perhubungan (lra.xlsx [Perbaikan], not lra.xlsx [Awal])" in said["message"]
+    assert "then by sheet order" in said["message"]
+
+
 # --- 9, 10. text amounts ------------------------------------------------------------------------
 
 
