@@ -547,6 +547,35 @@ def test_uploads_of_different_units_at_different_dates_are_not_a_series(tmp_path
     assert "Dinas Pertanian" not in undated[0]
 
 
+def test_a_period_written_as_two_dates_joined_by_a_dash_is_a_part_of_the_year(tmp_path: Path) -> None:
+    folder = tmp_path / "lra"
+    folder.mkdir()
+    write_book(
+        folder / "32_lra.xlsx",
+        {
+            "Sheet1": toba_rows(
+                "Periode : 01/07/2022 - 31/07/2022", "Badan Perencanaan", 1_500_000_000, 150_000_000
+            )
+        },
+    )
+    write_book(
+        folder / "12_lra.xlsx",
+        {
+            "Sheet1": toba_rows(
+                "Periode 1 Januari 2022 – 31 Juli 2022", "Dinas Pertanian", 2_000_000_000, 1_100_000_000
+            )
+        },
+    )
+    doc = rank_json(folder)
+    units = by_name(doc)
+    assert units["Badan Perencanaan"]["period_start"] == "2022-07-01"
+    assert units["Badan Perencanaan"]["as_of"] == "2022-07-31"
+    assert units["Dinas Pertanian"]["period_start"] == "2022-01-01"
+    partial = [m for m in messages(doc) if "not from 1 January" in m]
+    assert len(partial) == 1
+    assert partial[0].startswith("Badan Perencanaan: the realization covers 1 July 2022 to 31 July 2022")
+
+
 def series_folder(folder: Path) -> Path:
     """Dinas Pertanian uploads in March and in June, Dinas Sosial only in June."""
     folder.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from itertools import pairwise
 
 MONTHS: dict[str, int] = {
     "januari": 1,
@@ -59,6 +60,7 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{4}})\b", re.I)
 _UNTIL = re.compile(
     r"\b(s\s*\.?\s*/?\s*d\s*\.?|sd|sampai\s+dengan|hingga|per|keadaan|posisi|tanggal|tgl)\b", re.I
 )
+_DASH = re.compile(r"\s*[-\u2013\u2014]+\s*")  # the dash of "01/07/2022 - 31/07/2022"
 _YEAR = re.compile(r"\b(?:tahun\s+anggaran|ta\.?|tahun|apbd(?:\s+\w+)*?)\s*(20\d{2})\b", re.I)
 _MONTH_TOKEN = re.compile(rf"(?<![a-z])({_MONTH_WORD})(?![a-z])", re.I)
 
@@ -85,23 +87,28 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def dates_in(text: str) -> list[date]:
-    """Every full date written in ``text`` (``10 November 2023``, ``30/09/2023``, ISO)."""
-    found: list[tuple[int, date]] = []
+def _dates_at(text: str) -> list[tuple[int, int, date]]:
+    """Every full date written in ``text``, with where it starts and ends, in order."""
+    found: list[tuple[int, int, date]] = []
     for m in _DATE.finditer(text):
         month = month_number(m.group(2))
         d = _valid(int(m.group(3)), month, int(m.group(1))) if month else None
         if d:
-            found.append((m.start(), d))
+            found.append((m.start(), m.end(), d))
     for m in _NUMERIC_DATE.finditer(text):
         d = _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if d:
-            found.append((m.start(), d))
+            found.append((m.start(), m.end(), d))
     for m in _ISO_DATE.finditer(text):
         d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            found.append((m.start(), d))
-    return [d for _, d in sorted(found, key=lambda item: item[0])]
+            found.append((m.start(), m.end(), d))
+    return sorted(found, key=lambda item: item[0])
+
+
+def dates_in(text: str) -> list[date]:
+    """Every full date written in ``text`` (``10 November 2023``, ``30/09/2023``, ISO)."""
+    return [d for _, _, d in _dates_at(text)]
 
 
 def as_of_in(text: str) -> date | None:
@@ -149,7 +156,12 @@ _SHORT_DATE = re.compile(
 
 def period_start_in(text: str) -> date | None:
     """The first day a title's period covers, when it states a range: ``01 Juli s.d 31 Juli
-    2022`` → 1 July 2022; ``Januari s.d Agustus 2022`` → 1 January 2022."""
+    2022`` → 1 July 2022; ``Januari s.d Agustus 2022`` → 1 January 2022; two dates joined by a
+    dash, ``01/07/2022 - 31/07/2022`` → 1 July 2022."""
+    dated = _dates_at(text)
+    for (_, stop, first), (start, _, last) in pairwise(dated):
+        if first <= last and _DASH.fullmatch(text[stop:start]):
+            return first
     until = _UNTIL.search(text)
     end = as_of_in(text)
     if (
