@@ -186,6 +186,35 @@ def test_amounts_in_thousands_as_the_title_or_a_header_says_are_read_in_rupiah(t
     assert doc["total"]["budget"] == 3_250_000 and doc["total"]["realized"] == 2_000_000
 
 
+def test_a_title_saying_thousands_over_full_rupiah_figures_is_not_believed(tmp_path: Path) -> None:
+    # a template's "(dalam ribuan rupiah)" left above a kabupaten's figures in rupiah: ×1000 would
+    # make its median unit 45 trillion rupiah, more than most governments' whole budgets
+    kabupaten = [
+        ("Dinas Pendidikan", 120_000_000_000, 60_000_000_000),
+        ("Dinas Kesehatan", 45_000_000_000, 20_000_000_000),
+        ("Kecamatan Balige", 8_000_000_000, 5_000_000_000),
+    ]
+    rows = recap_rows(kabupaten)
+    rows[1] = ["Keadaan s.d. 30 September 2024 (dalam ribuan rupiah)"]
+    doc = rank_json(write_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert by_name(doc)["Dinas Kesehatan"]["budget"] == 45_000_000_000
+    assert doc["total"]["budget"] == 173_000_000_000
+    assert not [w for w in doc["warnings"] if w["code"] == "W-SCALED"]
+    (doubted,) = [w for w in doc["warnings"] if w["code"] == "W-SCALE-DOUBTED"]
+    assert "'dalam ribuan" in doubted["message"] and "read as they are" in doubted["message"]
+    # a province's recap in thousands, its median unit 400 billion rupiah, is multiplied
+    province = [
+        ("Dinas Pendidikan", 9_000_000_000, 4_500_000_000),
+        *[(f"Dinas {i}", budget, budget // 2) for i, budget in ((1, 150_000_000), (2, 400_000_000))],
+    ]
+    rows = recap_rows(province)
+    rows[1] = ["Keadaan s.d. 30 September 2024 (dalam ribuan rupiah)"]
+    doc = rank_json(write_book(tmp_path / "provinsi.xlsx", {"Rekap": rows}))
+    assert by_name(doc)["Dinas Pendidikan"]["budget"] == 9_000_000_000_000
+    assert doc["total"]["realized"] == (4_500_000_000 + 75_000_000 + 200_000_000) * 1000
+    assert [w["code"] for w in doc["warnings"] if w["code"].startswith("W-SCALE")] == ["W-SCALED"]
+
+
 def test_a_hidden_older_copy_with_its_own_figures_does_not_replace_the_sheet_shown(tmp_path: Path) -> None:
     # "lama": the same units, the same date, the figures of an earlier draft, hidden; it comes
     # after the sheet shown, and a rule by order alone would rank its figures

@@ -968,6 +968,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "nilainya ditulis '{said}': dibaca ×{factor} dalam rupiah",
         "its amounts are written '{said}': read ×{factor} in rupiah",
     ),
+    "W-SCALE-DOUBTED": (
+        "nilainya ditulis '{said}', tetapi angkanya sudah dalam rupiah: ×{factor} membuat nilai "
+        "tengah per baris lebih dari Rp1 triliun; dibaca apa adanya, dalam rupiah",
+        "its amounts are written '{said}', but its figures are rupiah already: ×{factor} would make "
+        "the median row more than Rp1 trillion; read as they are, in rupiah",
+    ),
     "W-SAME-DATE": (
         "{n} perangkat daerah diberi angka berbeda oleh sumber bertanggal sama: {names} — yang dipakai "
         "yang terakhir menurut nama berkas, lalu urutan lembar; pindahkan berkas, atau hapus lembar, "

@@ -201,27 +201,48 @@ def amount_columns(
     return parsed, exprs
 
 
+# No row of a regional export is a trillion rupiah at its median: a sheet whose figures would be,
+# once multiplied as its words say, is already in rupiah (a template's "dalam ribuan rupiah" left
+# above full figures). A province's median unit is some hundreds of billions in rupiah.
+_MEDIAN_ROW_LIMIT = 1e12
+
+
 def _scale_amounts(
     layout: Layout, measures: list[Column], parsed: dict[str, pl.Series], warnings: list[Warning_]
 ) -> None:
     """Amounts written in thousands or millions, as the column's header or the title says
-    ("Pagu (Rp 000)", "dalam ribuan rupiah"), made rupiah, with a warning that says so."""
-    said = None
+    ("Pagu (Rp 000)", "dalam ribuan rupiah"), made rupiah, with a warning that says so; unless
+    the figures say they are rupiah already (their median row would pass a trillion), which is
+    warned too."""
+    scaled: list[tuple[str, float, str]] = []
     for c in measures:
         own = vocab.amounts_in(c.header)
         factor, words = own or (layout.context.scale, layout.context.scale_said)
         key = f"m{c.index}"
-        if factor == 1 or words is None or key not in parsed:
-            continue
-        parsed[key] = parsed[key] * factor
-        said = said or (factor, words)
-    if said is not None:
-        grid = layout.grid
+        if factor != 1 and words is not None and key in parsed:
+            scaled.append((key, factor, words))
+    if not scaled:
+        return
+    grid = layout.grid
+    _, factor, words = scaled[0]
+    if any(_median_row(parsed[key]) * f > _MEDIAN_ROW_LIMIT for key, f, _ in scaled):
         warnings.append(
             Warning_(
-                str(grid.file), grid.sheet, None, "W-SCALED", {"factor": round(said[0]), "said": said[1]}
+                str(grid.file), grid.sheet, None, "W-SCALE-DOUBTED", {"factor": round(factor), "said": words}
             )
         )
+        return
+    for key, f, _ in scaled:
+        parsed[key] = parsed[key] * f
+    warnings.append(
+        Warning_(str(grid.file), grid.sheet, None, "W-SCALED", {"factor": round(factor), "said": words})
+    )
+
+
+def _median_row(amounts: pl.Series) -> float:
+    """The median of a column's amounts that are not zero, in absolute value (0 where none are)."""
+    median = amounts.abs().filter(amounts != 0).median()
+    return float(median) if isinstance(median, int | float) else 0.0
 
 
 def name_units(
