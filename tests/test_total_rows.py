@@ -64,3 +64,92 @@ def test_a_row_whose_amounts_no_rule_reads_is_named_not_dropped_in_silence(tmp_p
     assert not codes(doc, "W-NOT-AMOUNTS")  # no cell of a counted row was taken for 0
     assert codes(doc, "W-AMOUNT-MALFORMED")[0]["row"] == 2  # 617,283.50 in an Indonesian column
     assert [u["name"] for u in doc["units"]] == ["Dinas B"]
+
+
+# --- each unit's jenis belanja on the rows under it ------------------------------------------
+
+TITLE = ["REKAPITULASI REALISASI BELANJA PERANGKAT DAERAH s.d. 30 September 2024"]
+# Dinas Pendidikan 100 bn (operasi 60, modal 40), realized 50 bn (35, 15);
+# Dinas Kesehatan 80 bn (operasi 50, modal 30), realized 20 bn (15, 5)
+BREAKDOWN = [
+    ("Dinas Pendidikan", 100e9, 50e9, [("Belanja Operasi", 60e9, 35e9), ("Belanja Modal", 40e9, 15e9)]),
+    ("Dinas Kesehatan", 80e9, 20e9, [("Belanja Operasi", 50e9, 15e9), ("Belanja Modal", 30e9, 5e9)]),
+]
+
+
+def by_unit(doc: dict[str, Any]) -> dict[str, tuple[float, float, dict[str, tuple[float, float]]]]:
+    return {
+        u["name"]: (
+            u["budget"],
+            u["realized"],
+            {k: (v["budget"], v["realized"]) for k, v in (u.get("categories") or {}).items()},
+        )
+        for u in doc["units"]
+    }
+
+
+EXPECTED = {
+    "Dinas Pendidikan": (100e9, 50e9, {"operasi": (60e9, 35e9), "modal": (40e9, 15e9)}),
+    "Dinas Kesehatan": (80e9, 20e9, {"operasi": (50e9, 15e9), "modal": (30e9, 5e9)}),
+}
+
+
+def test_jenis_rows_under_each_unit_in_the_unit_column_are_its_categories(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah / Jenis Belanja", "Pagu", "Realisasi"]]
+    for number, (unit, budget, realized, parts) in enumerate(BREAKDOWN, start=1):
+        rows.append([number, unit, budget, realized])
+        rows += [[None, f"- {label}", b, r] for label, b, r in parts]
+    rows.append([None, "JUMLAH", 180e9, 70e9])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    # counted once, not with the jenis rows as units of their own beside the units' rows
+    assert by_unit(doc) == EXPECTED
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (180e9, 70e9)
+    assert not doc["warnings"]
+
+
+def test_jenis_rows_as_uraian_with_the_unit_left_blank_under_the_units_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Uraian", "Pagu", "Realisasi"]]
+    for number, (unit, budget, realized, parts) in enumerate(BREAKDOWN, start=1):
+        rows.append([number, unit, None, budget, realized])
+        rows += [[None, None, label, b, r] for label, b, r in parts]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert by_unit(doc) == EXPECTED
+    assert not doc["warnings"]  # no row without a unit: each jenis row is its unit's
+
+
+def test_jenis_rows_under_unit_headings_without_amounts(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    for number, (unit, _budget, _realized, parts) in enumerate(BREAKDOWN, start=1):
+        rows.append([number, unit, None, None])
+        rows += [
+            [None, f"{letter}. {label}", b, r] for letter, (label, b, r) in zip("ab", parts, strict=True)
+        ]
+    rows.append([None, "JUMLAH", 180e9, 70e9])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert by_unit(doc) == EXPECTED
+    assert not doc["warnings"]
+
+
+def test_a_unit_named_on_its_first_jenis_row_keeps_every_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Jenis Belanja", "Pagu", "Realisasi"]]
+    for number, (unit, _budget, _realized, parts) in enumerate(BREAKDOWN, start=1):
+        (first, b, r), *rest = parts
+        rows.append([number, unit, first, b, r])
+        rows += [[None, None, label, b, r] for label, b, r in rest]
+    rows.append([None, "JUMLAH", None, 180e9, 70e9])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert by_unit(doc) == EXPECTED
+    assert not doc["warnings"]
+
+
+def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rows += [[1, "Dinas Pendidikan", 100e9, 50e9], [None, "- Belanja Modal", 40e9, 15e9]]
+    rows += [[2, "Dinas Penanaman Modal dan PTSP", 10e9, 2e9]]  # "Modal" in a unit's name
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {
+        "Dinas Pendidikan": (100e9, 50e9),
+        "Dinas Penanaman Modal dan PTSP": (10e9, 2e9),
+    }
+    (said,) = codes(doc, "W-BREAKDOWN-APART")
+    assert said["row"] == 5 and said["message"].startswith("1 jenis-belanja row(s)")

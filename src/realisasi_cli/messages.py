@@ -891,6 +891,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "perangkat daerahnya",
         "{n} row(s) hold amounts but name no unit: not counted — fill in the unit's name",
     ),
+    "W-BREAKDOWN-APART": (
+        "{n} baris jenis belanja di bawah perangkat daerahnya tidak sama jumlahnya dengan baris "
+        "perangkat daerah itu: baris perangkat daerahnya yang dihitung, rinciannya tidak — periksa "
+        "rinciannya",
+        "{n} jenis-belanja row(s) under their unit do not add up to the unit's row: the unit's row "
+        "is counted, the breakdown is not — check the breakdown",
+    ),
     "W-ROWS-UNREAD": (
         "{n} baris tidak dihitung karena tak satu pun nilainya terbaca, yang pertama {name}: '{raw}' di "
         "{where} ditulis tidak seperti angka lain di kolomnya — perbaiki selnya",

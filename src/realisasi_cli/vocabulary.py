@@ -81,6 +81,8 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("account", re.compile(r"\b(kode )?(rekening|akun)\b|\bkd rek\b|^kode rek")),
     ("code", re.compile(r"^(kode|kd|kode urusan|kode program|kode kegiatan)$")),
+    # "Perangkat Daerah / Jenis Belanja": each unit's row, then its jenis belanja under it
+    ("unit_name", re.compile(r"\b(skpd|opd|perangkat daerah|unit kerja|satuan kerja)\b.*\bjenis belanja\b")),
     (
         "description",
         re.compile(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from realisasi_cli import frames as fr
@@ -148,6 +150,103 @@ def warn_nameless(
         grid = layout.grid
         first = int(said.min())  # type: ignore[arg-type]
         warnings.append(Warning_(str(grid.file), grid.sheet, first + 1, "W-ROWS-NO-UNIT", {"n": said.len()}))
+
+
+# a jenis-belanja row's label, after a list marker: "Belanja Modal", "- Belanja Operasi", "a. Belanja"
+_JENIS_ROW = re.compile(r"^(?:[a-z]|\d{1,2}|[ivx]{1,4})?\s*belanja\b")
+BREAKDOWN_APART = "breakdown not adding up"
+
+
+def _jenis_labels(values: pl.Series) -> pl.Series:
+    """Whether each of ``values`` labels a jenis belanja (no unit's name starts with "belanja")."""
+    mapping = {v: bool(_JENIS_ROW.match(vocab.normalize(v))) for v in values.unique().drop_nulls().to_list()}
+    return fr.lookup(values, mapping, pl.Boolean()).fill_null(False)
+
+
+def mark_breakdowns(
+    rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
+) -> pl.DataFrame:
+    """A rekap that lists each unit's jenis belanja on the rows under it (Dinas Pendidikan, then
+    Belanja Operasi and Belanja Modal, in the unit column or as uraian with the unit left blank):
+    the jenis rows are the unit's, each of its category. The unit's own row is their subtotal
+    where it has amounts; where they do not add up to it (a "thereof" line), the unit's row
+    stands and the jenis rows are left out, with a warning. Where the unit's row is its first
+    jenis (its uraian says one), every row of the block is data."""
+    names = [f"m{c.index}" for c in measures]
+    if not names or not rows.height:
+        return rows
+    unit_jenis = _jenis_labels(rows.get_column("unit_name"))
+    uraian_jenis = _jenis_labels(rows.get_column("description"))
+    if not (unit_jenis.any() or uraian_jenis.any()):
+        return rows
+    reason, unit = pl.col("reason"), pl.col("unit_name")
+    lines = fr.with_columns(
+        fr.select(rows, "row", "unit_code", "unit_name", "reason", *names),
+        unit_jenis=unit_jenis,
+        uraian_jenis=uraian_jenis,
+    )
+    lines = fr.with_columns(
+        lines,
+        jenis=(pl.col("unit_jenis") & reason.is_null())
+        | (unit.is_null() & pl.col("uraian_jenis") & (reason.is_null() | reason.eq_missing("no unit"))),
+        # what opens a block: a unit's row (with amounts, or a heading without), or a total row
+        opens=(
+            unit.is_not_null() & ~pl.col("unit_jenis") & (reason.is_null() | reason.eq_missing("no amounts"))
+        )
+        | reason.eq_missing("total"),
+    )
+    lines = fr.with_columns(lines, block=pl.col("opens").cast(pl.Int32).cum_sum())
+    jenis, opens = pl.col("jenis"), pl.col("opens")
+    first = pl.col("row").filter(opens).first()
+    # a block under a unit's row that holds jenis rows; those after a total, or above every
+    # unit, are not a unit's
+    blocks = (
+        lines.group_by("block")
+        .agg(
+            owner=first,
+            code=pl.col("unit_code").filter(opens).first(),
+            name=pl.col("unit_name").filter(opens).first(),
+            own_jenis=pl.col("uraian_jenis").filter(opens).first(),
+            total=reason.eq_missing("total").filter(opens).first(),
+            parts=jenis.sum(),
+            adds=pl.all_horizontal(
+                [
+                    pl.col(n).filter(opens).first().is_null()
+                    | (
+                        (pl.col(n).filter(opens).first() - pl.col(n).filter(jenis).fill_null(0.0).sum()).abs()
+                        <= TOLERANCE
+                    )
+                    for n in names
+                ]
+            ),
+        )
+        .filter(pl.col("owner").is_not_null() & ~pl.col("total") & (pl.col("parts") > 0))
+    )
+    if not blocks.height:
+        return rows
+    parts = lines.filter(jenis).join(blocks, on="block", how="inner")
+    whole = pl.col("adds") | pl.col("own_jenis")
+    apart = parts.filter(~whole).get_column("row")
+    subtotals = blocks.filter(pl.col("adds") & ~pl.col("own_jenis")).get_column("owner")
+    if apart.len():
+        grid, at = layout.grid, int(apart.min()) + 1  # type: ignore[arg-type]
+        warnings.append(Warning_(str(grid.file), grid.sheet, at, "W-BREAKDOWN-APART", {"n": apart.len()}))
+    # the jenis rows take their unit's code and name, and keep their label as uraian
+    owned = parts.filter(whole).select("row", owner_code="code", owner_name="name")
+    rows = rows.join(owned, on="row", how="left", maintain_order="left")
+    is_part = pl.col("row").is_in(owned.get_column("row").implode())
+    return rows.with_columns(
+        description=pl.when(is_part).then(pl.coalesce("description", "unit_name")).otherwise("description"),
+        unit_code=pl.when(is_part).then("owner_code").otherwise("unit_code"),
+        unit_name=pl.when(is_part).then("owner_name").otherwise("unit_name"),
+        reason=pl.when(is_part)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("row").is_in(subtotals.implode()))
+        .then(pl.lit("subtotal"))
+        .when(pl.col("row").is_in(apart.implode()))
+        .then(pl.lit(BREAKDOWN_APART))
+        .otherwise("reason"),
+    ).drop("owner_code", "owner_name")
 
 
 def mark_subtotals(

@@ -523,7 +523,8 @@ def normalize(
     rows = row_reasons(rows, columns, revenue)
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
-    else:  # a rekap's JUMLAH row: what the rows above it must add up to
+    else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
+        rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings)
         checks.warn_totals(layout, rows, columns.measures, warnings)
         checks.warn_nameless(layout, rows, columns.measures, warnings)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
