@@ -130,6 +130,22 @@ def test_jenis_rows_under_unit_headings_without_amounts(tmp_path: Path) -> None:
     assert not doc["warnings"]
 
 
+def test_rows_under_a_units_heading_with_the_unit_left_blank_are_the_units(tmp_path: Path) -> None:
+    # the unit column holds nothing on the rows with amounts: it names the headings above them
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Uraian", "Pagu", "Realisasi"]]
+    rows += [[1, "Dinas Pendidikan", None, None, None]]
+    rows += [[None, None, "Program Pendidikan Dasar", 60e9, 35e9], [None, None, "Program Guru", 40e9, 15e9]]
+    rows += [[2, "Dinas Kesehatan", None, None, None]]
+    rows += [[None, None, "Belanja Operasi", 50e9, 15e9], [None, None, "Belanja Modal", 30e9, 5e9]]
+    rows += [[], [None, "Kepala Bagian Keuangan", None, None, None], [None, "NIP. 19700101 199003 1 001"]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert by_unit(doc) == {
+        "Dinas Pendidikan": (100e9, 50e9, {}),  # programs say no jenis belanja
+        "Dinas Kesehatan": (80e9, 20e9, {"operasi": (50e9, 15e9), "modal": (30e9, 5e9)}),
+    }
+    assert not doc["warnings"]
+
+
 def test_a_unit_named_on_its_first_jenis_row_keeps_every_row(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Jenis Belanja", "Pagu", "Realisasi"]]
     for number, (unit, _budget, _realized, parts) in enumerate(BREAKDOWN, start=1):

@@ -136,11 +136,16 @@ def _has_text(column: pl.Series) -> bool:
 
 
 def _names_amount_rows(sample: pl.DataFrame, name: str, amounts: _AmountCells) -> bool:
-    """Whether the column has a value on some row that has an amount."""
+    """Whether the column has a value on some row that has an amount, or heads such rows: a
+    unit's name on a row of its own, the rows under it with amounts and the unit left blank."""
     if not amounts.names:
         return True
     named = sample.get_column(name).cast(pl.String).str.strip_chars().fill_null("") != ""
-    return bool(((amounts.count() > 0) & named).any())
+    held = amounts.count() > 0
+    if (held & named).any():
+        return True
+    heads = named & ~held & held.shift(-1, fill_value=False) & ~named.shift(-1, fill_value=True)
+    return bool(heads.any())
 
 
 def _all_words(sample: object, name: str) -> bool:

@@ -171,13 +171,15 @@ def mark_breakdowns(
     the jenis rows are the unit's, each of its category. The unit's own row is their subtotal
     where it has amounts; where they do not add up to it (a "thereof" line), the unit's row
     stands and the jenis rows are left out, with a warning. Where the unit's row is its first
-    jenis (its uraian says one), every row of the block is data."""
+    jenis (its uraian says one), every row of the block is data. Under a unit's heading without
+    amounts, every row that leaves the unit blank is the unit's, jenis or not."""
     names = [f"m{c.index}" for c in measures]
     if not names or not rows.height:
         return rows
     unit_jenis = _jenis_labels(rows.get_column("unit_name"))
     uraian_jenis = _jenis_labels(rows.get_column("description"))
-    if not (unit_jenis.any() or uraian_jenis.any()):
+    blank = rows.get_column("reason").eq("no unit")
+    if not (unit_jenis.any() or uraian_jenis.any() or blank.any()):
         return rows
     reason, unit = pl.col("reason"), pl.col("unit_name")
     lines = fr.with_columns(
@@ -189,6 +191,7 @@ def mark_breakdowns(
         lines,
         jenis=(pl.col("unit_jenis") & reason.is_null())
         | (unit.is_null() & pl.col("uraian_jenis") & (reason.is_null() | reason.eq_missing("no unit"))),
+        blank=unit.is_null() & reason.eq_missing("no unit"),
         # what opens a block: a unit's row (with amounts, or a heading without), or a total row
         opens=(
             unit.is_not_null() & ~pl.col("unit_jenis") & (reason.is_null() | reason.eq_missing("no amounts"))
@@ -208,7 +211,9 @@ def mark_breakdowns(
             name=pl.col("unit_name").filter(opens).first(),
             own_jenis=pl.col("uraian_jenis").filter(opens).first(),
             total=reason.eq_missing("total").filter(opens).first(),
+            heading=reason.eq_missing("no amounts").filter(opens).first(),
             parts=jenis.sum(),
+            blanks=pl.col("blank").sum(),
             adds=pl.all_horizontal(
                 [
                     pl.col(n).filter(opens).first().is_null()
@@ -220,14 +225,18 @@ def mark_breakdowns(
                 ]
             ),
         )
-        .filter(pl.col("owner").is_not_null() & ~pl.col("total") & (pl.col("parts") > 0))
+        .filter(
+            pl.col("owner").is_not_null()
+            & ~pl.col("total")
+            & ((pl.col("parts") > 0) | (pl.col("heading") & (pl.col("blanks") > 0)))
+        )
     )
     if not blocks.height:
         return rows
-    parts = lines.filter(jenis).join(blocks, on="block", how="inner")
-    whole = pl.col("adds") | pl.col("own_jenis")
+    parts = lines.join(blocks, on="block", how="inner").filter(jenis | (pl.col("blank") & pl.col("heading")))
+    whole = pl.col("adds") | pl.col("own_jenis") | pl.col("heading")
     apart = parts.filter(~whole).get_column("row")
-    subtotals = blocks.filter(pl.col("adds") & ~pl.col("own_jenis")).get_column("owner")
+    subtotals = blocks.filter(pl.col("adds") & ~pl.col("own_jenis") & ~pl.col("heading")).get_column("owner")
     if apart.len():
         grid, at = layout.grid, int(apart.min()) + 1  # type: ignore[arg-type]
         warnings.append(Warning_(str(grid.file), grid.sheet, at, "W-BREAKDOWN-APART", {"n": apart.len()}))
