@@ -749,6 +749,23 @@ def test_two_uploads_of_one_date_with_other_figures_are_said_and_agreeing_ones_a
     assert "Dinas Kesehatan" not in said["message"]
 
 
+def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title = [["REKAPITULASI s.d. 30 September 2024"], []]
+    dpa = [*title, ["No", "Perangkat Daerah", "Pagu"]]
+    dpa += [[i, name, budget] for i, (name, budget, _real) in enumerate(UNITS_3, start=1)]
+    lra = [*title, ["No", "Perangkat Daerah", "Realisasi"]]
+    lra += [[i, name, real] for i, (name, _budget, real) in enumerate(UNITS_3, start=1)]
+    write_book(folder / "dpa.xlsx", {"DPA": dpa})
+    write_book(folder / "realisasi.xlsx", {"LRA": lra})
+    doc = rank_json(folder)
+    assert {n: (u["budget"], u["realized"]) for n, u in by_name(doc).items()} == {
+        name: (budget, real) for name, budget, real in UNITS_3
+    }
+    assert not [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+
+
 def test_two_sheets_of_one_workbook_with_other_figures_name_their_sheets(tmp_path: Path) -> None:
     rows = recap_rows(UNITS_3)
     rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]

@@ -169,3 +169,30 @@ def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_pa
     }
     (said,) = codes(doc, "W-BREAKDOWN-APART")
     assert said["row"] == 5 and said["message"].startswith("1 jenis-belanja row(s)")
+
+
+def test_sub_jumlah_rows_and_unlabelled_group_totals_are_totals_not_units(tmp_path: Path) -> None:
+    header = ["No", "Nama SKPD", "Pagu", "Realisasi"]
+    # group I: 1,500 + 2,000 = 3,500 (realized 750 + 1,000); group II: 3,000 + 800 = 3,800 (900 + 200)
+    groups = [
+        [[1, "Dinas Pendidikan", 1_500, 750], [2, "Dinas Kesehatan", 2_000, 1_000]],
+        [[3, "Dinas PUPR", 3_000, 900], [4, "Dinas Sosial", 800, 200]],
+    ]
+    subtotals = [[3_500, 1_750], [3_800, 1_100]]
+    labelled: list[list[object]] = [TITLE, header]
+    unlabelled: list[list[object]] = [TITLE, header]
+    for group, (budget, realized) in zip(groups, subtotals, strict=True):
+        labelled += [*group, [None, "Sub Jumlah", budget, realized]]
+        unlabelled += [*group, [None, None, budget, realized]]
+    labelled.append([None, "JUMLAH", 7_300, 2_850])
+    for rows, name in ((labelled, "sub.xlsx"), (unlabelled, "kosong.xlsx")):
+        doc = rank_json(openpyxl_book(tmp_path / name, {"Rekap": rows}))
+        assert sorted(u["name"] for u in doc["units"]) == [
+            "Dinas Kesehatan",
+            "Dinas PUPR",
+            "Dinas Pendidikan",
+            "Dinas Sosial",
+        ]
+        assert (doc["total"]["budget"], doc["total"]["realized"]) == (7_300, 2_850)
+        # each group's total equals its own rows: neither a unit nor a row without one
+        assert not doc["warnings"], name

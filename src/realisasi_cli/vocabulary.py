@@ -116,8 +116,9 @@ PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
 PHYSICAL = re.compile(r"\bfisik\b")
 GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
-# A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total".
-TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|grand total)\b"
+# A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total",
+# "Sub Jumlah".
+TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|sub ?jumlah|grand total)\b"
 # A row of revenue or financing in a table without account codes ("PENDAPATAN", "PEMBIAYAAN").
 NOT_SPENDING_LABEL = r"(?i)^\s*(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan)\b"
 

@@ -121,7 +121,7 @@ def warn_nameless(
     if not names or not rows.get_column("reason").eq("no unit").any():
         return
     lines = fr.filter_rows(rows, reason.is_null() | (reason == "no unit")).select(
-        "row", *names, nameless=reason == "no unit"
+        "row", *names, nameless=reason.eq_missing("no unit")
     )
     nameless = pl.col("nameless")
     # a row's block: how many nameless rows are above it; a nameless row shares its block with

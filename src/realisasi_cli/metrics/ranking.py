@@ -236,7 +236,8 @@ def rivals(
     alike = (
         seen.join(dated, on="source")
         .join(newest, on="unit")
-        .filter(pl.col("as_of").eq_missing(pl.col("newest")))
+        # undated sources follow their order (a later file name wins) and are warned as undated
+        .filter(pl.col("as_of").is_not_null() & (pl.col("as_of") == pl.col("newest")))
         .filter(pl.len().over("unit") > 1)
     )
     if not alike.height:
@@ -251,8 +252,8 @@ def rivals(
     differ = (
         alike.join(sums[0], on=["unit", "source"], how="left")
         .join(sums[1], on=["unit", "source"], how="left")
-        .with_columns(pl.col("budget", "realized").fill_null(0.0))
-        .filter(pl.any_horizontal(spread))
+        # a source without budget (a DPA beside the realization) differs in nothing it lacks
+        .filter(pl.any_horizontal(spread).fill_null(False))
         # a file of its own is named by its name; two sheets of one file by their sheets too
         .with_columns(alone=pl.len().over("unit", "file") == 1)
         .sort("unit", "source")
