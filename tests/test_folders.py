@@ -766,6 +766,24 @@ def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_p
     assert not [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
 
 
+def test_last_years_undated_file_beside_this_years_is_left_out_by_the_year_its_title_says(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    this_year = recap_rows(UNITS_3)  # "TAHUN ANGGARAN 2024" in the title, no date
+    last_year = recap_rows([(name, budget, budget * 9 // 10) for name, budget, _real in UNITS_3])
+    last_year[1] = ["PEMERINTAH KABUPATEN CONTOH TAHUN ANGGARAN 2023"]
+    write_book(folder / "LRA TA 2024.xlsx", {"Rekap": this_year})
+    write_book(folder / "Realisasi TA 2023.xlsx", {"Rekap": last_year})  # last by name
+    doc = rank_json(folder)
+    assert {n: (u["budget"], u["realized"]) for n, u in by_name(doc).items()} == {
+        name: (budget, real) for name, budget, real in UNITS_3
+    }
+    (mixed,) = [w for w in doc["warnings"] if w["code"] == "W-MIXED-YEARS"]
+    assert mixed["file"].endswith("Realisasi TA 2023.xlsx") and "only 2024 is used" in mixed["message"]
+
+
 def test_two_sheets_of_one_workbook_with_other_figures_name_their_sheets(tmp_path: Path) -> None:
     rows = recap_rows(UNITS_3)
     rows[1] = ["Keadaan s.d. Tanggal 30 September 2024"]

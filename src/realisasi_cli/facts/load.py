@@ -108,6 +108,8 @@ class _Collected:
     """What the sheets of every input gave, before it becomes one dataset."""
 
     sources: list[dict[str, object]] = field(default_factory=list)
+    # each source's fiscal year: its data date's, else the one its title or names state
+    years: dict[object, int | None] = field(default_factory=dict)
     # each sheet's facts under its source number; the number is written into them when joined
     frames: dict[str, list[tuple[int, pl.DataFrame]]] = field(
         default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": [], "last_year": []}
@@ -135,6 +137,7 @@ class _Collected:
                 "order": order,
             }
         )
+        self.years[source] = result.year
         facts = result.facts
         for name, frame in (
             ("budget", facts.budget),
@@ -200,13 +203,14 @@ class _Collected:
             self._keep({row["source"] for row in self.sources if row["source"] not in dropped})
 
     def keep_latest_year(self) -> None:
-        """A folder that mixes fiscal years: keep the latest, with a warning."""
-        dated = [(row, row["as_of"]) for row in self.sources if isinstance(row["as_of"], date)]
-        years = {as_of.year for _row, as_of in dated}
+        """A folder that mixes fiscal years: keep the latest, with a warning. A source without a
+        data date counts by the year its title or names state (``LRA TA 2023.xlsx``)."""
+        dated = [(row, self.years.get(row["source"])) for row in self.sources]
+        years = {year for _row, year in dated if year is not None}
         if len(years) < 2:
             return
         latest = max(years)
-        dropped = [row for row, as_of in dated if as_of.year != latest]
+        dropped = [row for row, year in dated if year is not None and year != latest]
         self.warnings.append(
             Warning_(
                 str(dropped[0]["file"]),
