@@ -801,6 +801,33 @@ def test_two_sheets_of_one_workbook_with_other_figures_name_their_sheets(tmp_pat
 # --- 9, 10. text amounts ------------------------------------------------------------------------
 
 
+def test_text_amounts_under_a_million_beside_numeric_cells_and_in_a_comma_csv(tmp_path: Path) -> None:
+    # typed "750.000" among numeric cells: no number's text ends its fraction with a zero
+    rows: list[list[object]] = [
+        ["REKAPITULASI s.d. 30 September 2024"],
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi"],
+    ]
+    rows += [[1, "Kelurahan A", 1_500_000, "750.000"], [2, "Kelurahan B", 2_000_000, "250.000"]]
+    rows += [[3, "Kelurahan C", 1_000_000, 500_000]]
+    doc = rank_json(write_book(tmp_path / "kelurahan.xlsx", {"Rekap": rows}))
+    assert {n: u["realized"] for n, u in by_name(doc).items()} == {
+        "Kelurahan A": 750_000,
+        "Kelurahan B": 250_000,
+        "Kelurahan C": 500_000,
+    }
+    # a comma-separated file whose amounts are all under a million: "750,000" groups thousands
+    path = tmp_path / "kelurahan.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Perangkat Daerah", "Pagu", "Realisasi"])
+        writer.writerows([["Kelurahan A", "750,000", "250,000"], ["Kelurahan B", "900,000", "450,000"]])
+    doc = rank_json(path)
+    assert {n: (u["budget"], u["realized"]) for n, u in by_name(doc).items()} == {
+        "Kelurahan A": (750_000, 250_000),
+        "Kelurahan B": (900_000, 450_000),
+    }
+
+
 def test_a_csv_with_a_key_value_block_above_the_header_is_read(tmp_path: Path) -> None:
     path = tmp_path / "realisasi_2014.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:

@@ -184,9 +184,10 @@ def test_a_csv_separated_by_semicolons_reads_every_amount_as_typed(
     assert got == pytest.approx(expected, abs=0.005)
 
 
-def test_small_amounts_of_a_semicolon_csv_are_thousands_and_of_a_workbook_decimals() -> None:
+def test_small_amounts_typed_with_a_dot_are_thousands_in_a_semicolon_csv_and_a_workbook() -> None:
     # "1.500" and "250.000" alone: typed in a ";" CSV they are 1500 and 250000; in a workbook's
-    # column read as text they are numeric cells (1.5 and 250.0), as before
+    # column they are typed text too, as no numeric cell's text ends its fraction with a zero
+    # (1.5 reads "1.5", 250.0 "250")
     texts = pl.Series("v", ["1.500", "2.000", "250.000", "750"])
     assert parse_amounts(texts, text_file=True, decimal_comma=True).to_list() == [
         1500.0,
@@ -194,7 +195,9 @@ def test_small_amounts_of_a_semicolon_csv_are_thousands_and_of_a_workbook_decima
         250000.0,
         750.0,
     ]
-    assert parse_amounts(texts).to_list() == [1.5, 2.0, 250.0, 750.0]
+    assert parse_amounts(texts).to_list() == [1500.0, 2000.0, 250000.0, 750.0]
+    # numeric cells among them ("1.25", "1.234": what 1.25 and 1.234 read as) decide nothing
+    assert parse_amounts(pl.Series("v", ["1.25", "1.234", "750"])).to_list() == [1.25, 1.234, 750.0]
     # a ";" file whose column writes a decimal point where no thousands can be ("1500000.50"):
     # its "616.875" is a decimal too
     points = pl.Series("v", ["1500000.50", "616.875", "12.5", "2000"])
@@ -213,18 +216,22 @@ def test_a_column_that_cannot_tell_follows_the_other_amounts_of_its_sheet() -> N
     realisasi = pl.Series("b", ["500.000", "250.000"])  # 500 or 500,000: this column cannot tell
     got = read_sheet_amounts({"m1": pagu, "m2": realisasi}, deciding=["m1", "m2"])
     assert got["m2"][0].to_list() == [500_000.0, 250_000.0]
-    # a column of percentages decides nothing for the amounts
-    got = read_sheet_amounts({"p": pagu, "m2": realisasi}, deciding=["m2"])
-    assert got["m2"][0].to_list() == [500.0, 250.0]
+    # a column of percentages decides nothing for the amounts: a column of "1.234" and "1.25"
+    # (numeric cells 1.234 and 1.25, read as text) stays as it reads
+    cells = pl.Series("b", ["1.234", "1.25"])
+    got = read_sheet_amounts({"p": pagu, "m2": cells}, deciding=["m2"])
+    assert got["m2"][0].to_list() == [1.234, 1.25]
     # amounts that disagree (one column English, one Indonesian) leave it to its own cells
     english = pl.Series("c", ["1,000,000.00", "2,000,000.00"])
-    got = read_sheet_amounts({"m1": pagu, "m3": english, "m2": realisasi}, deciding=["m1", "m2", "m3"])
-    assert got["m2"][0].to_list() == [500.0, 250.0] and got["m3"][0].to_list() == [1e6, 2e6]
+    got = read_sheet_amounts({"m1": pagu, "m3": english, "m2": cells}, deciding=["m1", "m2", "m3"])
+    assert got["m2"][0].to_list() == [1.234, 1.25] and got["m3"][0].to_list() == [1e6, 2e6]
 
 
 def test_a_text_file_reads_its_short_amounts_as_its_column_writes_the_long_ones() -> None:
     # in a CSV ("," between fields) no cell is a workbook's numeric cell: beside "1.000.000,00",
-    # "2.500" was typed the same way, 2500; in a workbook it would be a numeric cell, 2.5
+    # "2.500" was typed the same way, 2500; so it was in a workbook, where 2.5 reads "2.5"
     texts = pl.Series("v", ["1.000.000,00", "2.500"])
     assert parse_amounts(texts, text_file=True).to_list() == [1_000_000.0, 2_500.0]
-    assert parse_amounts(texts).to_list() == [1_000_000.0, 2.5]
+    assert parse_amounts(texts).to_list() == [1_000_000.0, 2_500.0]
+    # what a workbook's numeric cell 2.25 reads as stays 2.25 beside them
+    assert parse_amounts(pl.Series("v", ["1.000.000,00", "2.25"])).to_list() == [1_000_000.0, 2.25]

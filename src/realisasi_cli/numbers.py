@@ -24,6 +24,9 @@ _AMBIGUOUS_DOT = r"^\d{1,3}\.\d{3}$"
 _ID_BARE = r"^\d{1,3}(\.\d{3}){2,}$"  # "2.500.000": dots for thousands, no decimals
 _AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
 _SIGNED_AMBIGUOUS_DOT = r"^[+-]?\d{1,3}\.\d{3}$"
+# A number's text never ends its fraction with a zero (750.0 is "750", 1.25 is "1.25"): a
+# workbook cell "750.000" or "1.250" was typed as text, and typed with a dot for thousands.
+_TYPED_GROUP = r"^\s*[+-]?\d{1,3}\.\d\d0\s*$"
 _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
 # The shapes a text amount may take once its currency, sign and scale are gone: groups of three
 # after the first, one decimal separator at most. Anything else ("1.234.567,89.00", "1.23,45")
@@ -130,9 +133,14 @@ def detect_notation(
         return Notation(dot_thousands=False, comma_thousands=False)
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
+    typed_groups = (
+        0 if text_file else int(values.filter(plain.is_not_null()).str.contains(_TYPED_GROUP).sum())
+    )
     if plain.null_count() == values.null_count():  # every cell a number: nothing to decide
         if text_file and _decimal_points(values, plain):  # "12.5" written so: a decimal point
             return Notation(dot_thousands=False, comma_thousands=False)
+        if typed_groups:  # "750.000" among numeric cells
+            return Notation(dot_thousands=True, comma_thousands=False)
         return Notation(dot_thousands=text_file and decimal_comma, comma_thousands=False, decided=False)
     typed = values.filter(plain.is_null()).drop_nulls()
     sample = typed.gather_every(typed.len() // 5_000) if typed.len() > 5_000 else typed
@@ -151,13 +159,13 @@ def detect_notation(
         )
         .row(0, named=True)
     )
-    indonesian = stats["id_grouped"] + stats["id_decimal"]
+    indonesian = stats["id_grouped"] + stats["id_decimal"] + typed_groups
     english = stats["en_grouped"]
     # An Indonesian column whose text amounts carry ",00" leaves bare "123.456" to numeric
     # cells (a decimal point); one whose amounts are written "1.234.567" uses the dot for
     # thousands throughout, and so does one that writes some "2.500.000" without decimals
     # beside "1.000.000,00": its "1.234" is typed as those are, not 1,234 rupiah.
-    bare = stats["id_bare"] > 0
+    bare = stats["id_bare"] > 0 or typed_groups > 0
     if not bare and indonesian > english and sample.len() < typed.len() and _ambiguous(values, plain):
         # one amount typed without sen anywhere decides it; the sample may have missed it (the
         # notation decides only the cells that read as a number both ways: where there are none,
@@ -170,7 +178,9 @@ def detect_notation(
             return Notation(dot_thousands=True, comma_thousands=False)
         if _decimal_points(values, plain):
             return Notation(dot_thousands=False, comma_thousands=False)
-        return Notation(dot_thousands=decimal_comma, comma_thousands=False, decided=False)
+        # "500,000" alone: a comma-separated file groups thousands with it (no amount has three
+        # decimals), a ";" one writes its decimals after it
+        return Notation(dot_thousands=decimal_comma, comma_thousands=not decimal_comma, decided=False)
     decided = indonesian > 0 or english > 0 or bare
     dot_thousands = indonesian > english and (bare or (stats["id_comma"] == 0 and stats["id_decimal"] == 0))
     if dot_thousands and not bare and sample.len() < typed.len():
