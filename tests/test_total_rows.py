@@ -196,3 +196,92 @@ def test_sub_jumlah_rows_and_unlabelled_group_totals_are_totals_not_units(tmp_pa
         assert (doc["total"]["budget"], doc["total"]["realized"]) == (7_300, 2_850)
         # each group's total equals its own rows: neither a unit nor a row without one
         assert not doc["warnings"], name
+
+
+# --- group headings with their totals above their rows ------------------------------------
+
+
+def test_group_headings_above_their_units_are_subtotals_named_or_not(tmp_path: Path) -> None:
+    header = ["No", "Nama SKPD", "Pagu", "Realisasi"]
+    # I: 1,500 + 2,000 = 3,500 (realized 750 + 1,000); II: 3,000 + 800 = 3,800 (900 + 200)
+    units = [[1, "Dinas Pendidikan", 1_500, 750], [2, "Dinas Kesehatan", 2_000, 1_000]]
+    others = [[3, "Dinas PUPR", 3_000, 900], [4, "Dinas Sosial", 800, 200]]
+    named: list[list[object]] = [TITLE, header, ["I.", "URUSAN WAJIB PELAYANAN DASAR", 3_500, 1_750], *units]
+    named += [
+        ["II.", "URUSAN WAJIB NON PELAYANAN DASAR", 3_800, 1_100],
+        *others,
+        [None, "JUMLAH", 7_300, 2_850],
+    ]
+    nameless: list[list[object]] = [
+        TITLE,
+        header,
+        ["I", None, 3_500, 1_750],
+        *units,
+        ["II", None, 3_800, 1_100],
+    ]
+    nameless += others
+    for rows, name in ((named, "urusan.xlsx"), (nameless, "tanpa_nama.xlsx")):
+        doc = rank_json(openpyxl_book(tmp_path / name, {"Rekap": rows}))
+        assert sorted(u["name"] for u in doc["units"]) == [
+            "Dinas Kesehatan",
+            "Dinas PUPR",
+            "Dinas Pendidikan",
+            "Dinas Sosial",
+        ]
+        assert (doc["total"]["budget"], doc["total"]["realized"]) == (7_300, 2_850)
+        assert not doc["warnings"], name
+
+
+def test_a_units_lra_without_codes_counts_its_jenis_belanja_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN"],
+        ["SKPD : DINAS PENDIDIKAN"],
+        ["s.d. 30 Juni 2024"],
+        ["Uraian", "Anggaran", "Realisasi"],
+        ["BELANJA OPERASI", 1_200_000_000, 600_000_000],  # 800 + 400 million
+        ["Belanja Pegawai", 800_000_000, 450_000_000],
+        ["Belanja Barang dan Jasa", 400_000_000, 150_000_000],
+        ["BELANJA MODAL", 300_000_000, 100_000_000],  # its one line
+        ["Belanja Modal Peralatan dan Mesin", 300_000_000, 100_000_000],
+        ["JUMLAH BELANJA", 1_500_000_000, 700_000_000],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "lra.xlsx", {"LRA": rows}))
+    (unit,) = doc["units"]
+    assert (unit["budget"], unit["realized"]) == (1_500_000_000, 700_000_000)
+    assert unit["categories"]["modal"]["budget"] == 300_000_000
+    assert unit["categories"]["modal"]["realized"] == 100_000_000
+    assert not codes(doc, "W-TOTAL-ROW")
+
+
+def test_programs_over_kegiatan_over_sub_kegiatan_count_the_sub_kegiatan(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REALISASI PER PROGRAM s.d. 30 Juni 2024"],
+        ["SKPD : DINAS KOMUNIKASI DAN INFORMATIKA"],
+        ["NO", "PROGRAM DAN KEGIATAN", "PAGU ANGGARAN", "REALISASI"],
+        ["A", "PROGRAM PENUNJANG URUSAN", 300, 130],  # I + II
+        ["I", "Kegiatan Perencanaan", 100, 40],
+        ["1.1", "Sub Kegiatan Penyusunan Dokumen", 60, 30],
+        ["1.2", "Sub Kegiatan Evaluasi Kinerja", 40, 10],
+        ["II", "Kegiatan Administrasi Keuangan", 200, 90],  # its one sub kegiatan
+        ["2.1", "Sub Kegiatan Penyediaan Gaji", 200, 90],
+        ["B", "PROGRAM INFORMASI PUBLIK", 500, 210],
+        ["III", "Kegiatan Pengelolaan Informasi", 500, 210],
+        ["3.1", "Sub Kegiatan Relasi Media", 450, 200],
+        ["3.2", "Sub Kegiatan Diseminasi", 50, 10],
+        ["JUMLAH", None, 800, 340],  # under No, as the row numbers are
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "program.xlsx", {"Program": rows}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (800, 340)
+    assert not codes(doc, "W-TOTAL-ROW")
+
+
+def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
+    rows += [[1, "Kelurahan Sisir", 500_000_000, 0], [2, "Kelurahan Ngaglik", 500_000_000, 0]]
+    rows += [
+        [3, "Kelurahan Temas", 400_000_000, 100_000_000],
+        [4, "Kelurahan Songgokerto", 400_000_000, 100_000_000],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "kelurahan.xlsx", {"Rekap": rows}))
+    assert len(doc["units"]) == 4
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1_800_000_000, 200_000_000)

@@ -258,6 +258,76 @@ def mark_breakdowns(
     ).drop("owner_code", "owner_name")
 
 
+# rows of a table without account codes looked at for group subtotals, and rows below each
+_GROUP_ROWS = 5_000
+_GROUP_SPAN = 60
+
+
+def mark_group_subtotals(rows: pl.DataFrame, measures: list[Column]) -> pl.DataFrame:
+    """Rows of a table without account codes whose amounts are, in every amount column, the sum
+    of the data rows right under them: a group's heading with its total ("I. URUSAN WAJIB"
+    over its units, "BELANJA OPERASI" over Belanja Pegawai and Belanja Barang dan Jasa), named
+    or not. They are subtotals, not data. Two rows or more make the sum, or one alone whose
+    jenis belanja is the heading's (BELANJA MODAL over Belanja Modal Peralatan dan Mesin) or
+    whose every amount, none of them zero, is the heading's within one unit (a kegiatan of one
+    sub kegiatan);
+    groups within groups are found from the innermost out."""
+    names = [f"m{c.index}" for c in measures]
+    reason = pl.col("reason")
+    open_ = reason.is_null() | reason.eq_missing("no unit")
+    if not names or rows.height > _GROUP_ROWS or not rows.get_column("reason").is_null().any():
+        return rows
+    label = pl.coalesce(pl.col("description"), pl.col("unit_name"))
+    lines = fr.select(
+        rows,
+        "row",
+        label.alias("label"),
+        *[pl.col(n).fill_null(0.0) for n in names],
+        data=reason.is_null(),
+        open=open_,
+        unit=pl.coalesce("unit_code", "unit_name"),
+    )
+    lines = fr.filter_rows(lines, pl.col("open"))
+    if lines.height < 2:
+        return rows
+    amounts = list(zip(*(lines.get_column(n).to_list() for n in names), strict=True))
+    data = lines.get_column("data").to_list()
+    labels = [
+        vocab.category_of(vocab.normalize(t)) if t else None for t in lines.get_column("label").to_list()
+    ]
+    row_numbers = lines.get_column("row").to_list()
+    units = lines.get_column("unit").to_list()
+    marked: set[int] = set()
+    for i in range(len(amounts) - 2, -1, -1):
+        own = amounts[i]
+        if not any(own):
+            continue
+        sums = [0.0] * len(own)
+        taken = 0
+        for j in range(i + 1, min(len(amounts), i + 1 + _GROUP_SPAN)):
+            if j in marked or not data[j]:
+                continue
+            sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
+            taken += 1
+            if all(abs(a - b) <= TOLERANCE for a, b in zip(own, sums, strict=True)):
+                # one row alone: a heading over its only line, told by its jenis belanja or, in
+                # one unit's rows, by every amount agreeing and none zero (two units of one
+                # budget and one realization are two units)
+                alone = labels[i] is not None and labels[i] == labels[j]
+                if taken >= 2 or alone or (all(own) and units[i] is not None and units[i] == units[j]):
+                    marked.add(i)
+                break
+            if all(b > a + TOLERANCE for a, b in zip(own, sums, strict=True)):
+                break  # past it in every column: no later row brings it back (amounts are not negative)
+    if not marked:
+        return rows
+    subtotal = pl.Series([row_numbers[i] for i in marked], dtype=rows.schema["row"])
+    return fr.with_columns(
+        rows,
+        reason=pl.when(pl.col("row").is_in(subtotal.implode())).then(pl.lit("subtotal")).otherwise(reason),
+    )
+
+
 def mark_subtotals(
     rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
 ) -> pl.DataFrame:

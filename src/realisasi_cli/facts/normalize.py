@@ -52,6 +52,7 @@ class SheetColumns:
     account: Column | None
     codes: list[Column]  # program/activity codes: rows of one activity share them
     descriptions: list[str]  # grid columns of uraian text, merged spans included
+    numbering: list[str]  # grid columns of row numbers ("No"), where a JUMLAH may stand
     period: Column | None  # a month, quarter or date per row
     measure: Column | None  # what each row's amounts are: plan (Target) or realization
     measures: list[Column]  # the amount columns of the slots
@@ -79,6 +80,9 @@ class SheetColumns:
                 if c.role == "description"
                 for i in range(c.span[0], c.span[1] + 1)
                 if f"c{i}" in frame.columns
+            ],
+            numbering=[
+                f"c{c.index}" for c in layout.columns if c.role == "index" and f"c{c.index}" in frame.columns
             ],
             period=first("period_key"),
             measure=first("measure"),
@@ -127,11 +131,13 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
         if account is not None and columns.present(account, frame)
         else _NULL_TEXT
     )
-    exprs["description"] = (
-        pl.coalesce([per_distinct(frame, n, stripped) for n in columns.descriptions])
-        if columns.descriptions
-        else _NULL_TEXT
-    )
+    # a total's label in the row-number column ("JUMLAH" under No, nothing beside it) is the row's
+    totals = [
+        pl.when(text.str.contains(vocab.TOTAL_ROW)).then(text)
+        for text in (pl.col(n).cast(pl.String).str.strip_chars() for n in columns.numbering)
+    ]
+    described = [per_distinct(frame, n, stripped) for n in columns.descriptions] + totals
+    exprs["description"] = pl.coalesce(described) if described else _NULL_TEXT
     measure = columns.measure
     exprs["measure"] = (
         _measures(frame, f"c{measure.index}")
@@ -525,6 +531,7 @@ def normalize(
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
         rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings)
+        rows = checks.mark_group_subtotals(rows, columns.measures)
         checks.warn_totals(layout, rows, columns.measures, warnings)
         checks.warn_nameless(layout, rows, columns.measures, warnings)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
