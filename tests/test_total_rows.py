@@ -171,6 +171,9 @@ def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_pa
     assert said["row"] == 5 and said["message"].startswith("1 jenis-belanja row(s)")
 
 
+FOUR_UNITS = ["Dinas Kesehatan", "Dinas PUPR", "Dinas Pendidikan", "Dinas Sosial"]
+
+
 def test_sub_jumlah_rows_and_unlabelled_group_totals_are_totals_not_units(tmp_path: Path) -> None:
     header = ["No", "Nama SKPD", "Pagu", "Realisasi"]
     # group I: 1,500 + 2,000 = 3,500 (realized 750 + 1,000); group II: 3,000 + 800 = 3,800 (900 + 200)
@@ -187,12 +190,7 @@ def test_sub_jumlah_rows_and_unlabelled_group_totals_are_totals_not_units(tmp_pa
     labelled.append([None, "JUMLAH", 7_300, 2_850])
     for rows, name in ((labelled, "sub.xlsx"), (unlabelled, "kosong.xlsx")):
         doc = rank_json(openpyxl_book(tmp_path / name, {"Rekap": rows}))
-        assert sorted(u["name"] for u in doc["units"]) == [
-            "Dinas Kesehatan",
-            "Dinas PUPR",
-            "Dinas Pendidikan",
-            "Dinas Sosial",
-        ]
+        assert sorted(u["name"] for u in doc["units"]) == FOUR_UNITS
         assert (doc["total"]["budget"], doc["total"]["realized"]) == (7_300, 2_850)
         # each group's total equals its own rows: neither a unit nor a row without one
         assert not doc["warnings"], name
@@ -222,12 +220,7 @@ def test_group_headings_above_their_units_are_subtotals_named_or_not(tmp_path: P
     nameless += others
     for rows, name in ((named, "urusan.xlsx"), (nameless, "tanpa_nama.xlsx")):
         doc = rank_json(openpyxl_book(tmp_path / name, {"Rekap": rows}))
-        assert sorted(u["name"] for u in doc["units"]) == [
-            "Dinas Kesehatan",
-            "Dinas PUPR",
-            "Dinas Pendidikan",
-            "Dinas Sosial",
-        ]
+        assert sorted(u["name"] for u in doc["units"]) == FOUR_UNITS
         assert (doc["total"]["budget"], doc["total"]["realized"]) == (7_300, 2_850)
         assert not doc["warnings"], name
 
