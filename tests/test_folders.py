@@ -330,6 +330,26 @@ def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_unit
     assert set(left_out(doc, "derived")) == {"Rekap"}
 
 
+def test_a_recap_that_alone_holds_a_unit_gives_that_unit_and_sums_up_the_others(tmp_path: Path) -> None:
+    # ten units' LRA sheets, each DINKES's lines times its number, and a recap of eleven
+    sheets: dict[str, Sequence[Sequence[object]]] = {}
+    recap: list[list[object]] = [["REKAPITULASI PER SKPD"], ["TAHUN ANGGARAN 2024"], []]
+    recap.append(["No", "Perangkat Daerah", "Anggaran", "Realisasi"])
+    for n in range(1, 11):
+        lines = [(code, name, budget * n, real * n) for code, name, budget, real in DINKES]
+        unit = f"7.01.0.00.0.00.{n:02d}.0000 KECAMATAN {n}"
+        sheets[f"Kec {n}"] = lra_rows(LRA, f"SKPD : {unit}", lines)
+        recap.append([n, f"KECAMATAN {n}", DINKES_BUDGET * n, DINKES_REALIZED * n])
+    recap.append([11, "RSUD KOTA", 1_100_000, 405_000])  # no sheet of its own
+    doc = rank_json(write_book(tmp_path / "lra_2024.xlsx", {**sheets, "Rekap": recap}))
+    units = {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]}
+    assert len(units) == 11 and units["RSUD KOTA"] == (1_100_000, 405_000)
+    assert units["KECAMATAN 7"] == (DINKES_BUDGET * 7, DINKES_REALIZED * 7)
+    assert doc["total"]["budget"] == DINKES_BUDGET * 55 + 1_100_000
+    (part,) = [w for w in doc["warnings"] if w["code"] == "W-SUMMARY-PART"]
+    assert part["sheet"] == "Rekap" and "only it holds 1 unit(s): RSUD KOTA" in part["message"]
+
+
 def test_two_units_with_the_same_budget_lines_are_two_units_not_a_copy(tmp_path: Path) -> None:
     """Two kecamatan given one DPA: the same accounts and budgets, their own realization."""
     same_dpa = [(code, name, budget, 0) for code, name, budget, _real in DINKES]

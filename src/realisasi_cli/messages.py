@@ -898,6 +898,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} jenis-belanja row(s) under their unit do not add up to the unit's row: the unit's row "
         "is counted, the breakdown is not — check the breakdown",
     ),
+    "W-SUMMARY-PART": (
+        "lembar ini merangkum lembar-lembar lain, tetapi hanya lembar ini yang memuat {n} perangkat "
+        "daerah: {names} — angka mereka diambil dari sini, yang lain dari lembarnya sendiri",
+        "this sheet sums up the other sheets, but only it holds {n} unit(s): {names} — their figures "
+        "are taken from it, the others' from their own sheets",
+    ),
     "W-ROWS-UNREAD": (
         "{n} baris tidak dihitung karena tak satu pun nilainya terbaca, yang pertama {name}: '{raw}' di "
         "{where} ditulis tidak seperti angka lain di kolomnya — perbaiki selnya",

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING
-from realisasi_cli.facts.schema import SheetResult
-from realisasi_cli.messages import Message
+from realisasi_cli.facts.schema import SheetResult, Warning_
+from realisasi_cli.messages import Message, some_of
 from realisasi_cli.vocabulary import period_in_name
 
 # Share of a sheet's rows (or amounts) found elsewhere that makes it a copy (or a summary).
@@ -222,9 +222,57 @@ def mark_derived(results: list[SheetResult]) -> None:
             o.priority[1] > sheet.priority[1] or o.rows_per_unit > sheet.rows_per_unit for o in others
         )
         if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
+            alone = _units_alone(sheet, others)
+            if alone is not None:  # the units no other sheet gives are read from it; the rest is summary
+                _keep_units(sheet.result, alone)
+                continue
             sheet.result.kind = "derived"
             sheet.result.reason = Message("R-SUMMARY")
     mark_hidden_peers(sheets)
+
+
+_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+
+
+def _units_alone(sheet: _Sheet, others: Sequence[_Sheet]) -> pl.DataFrame | None:
+    """The units (code, name) of a summary that none of ``others`` names, where they are a few
+    beside those the others give (a rekap of 30 units beside the sheets of 29): None where
+    there are none, or where a sheet it sums up names no unit to tell."""
+    facts = sheet.result.facts
+    if facts is None or not sheet.units or not others or any(not o.units for o in others):
+        return None
+    given = pl.Series(sorted(frozenset().union(*(o.units for o in others))), dtype=pl.String)
+    pairs = pl.concat(
+        [facts.budget.select("unit_code", "unit_name"), facts.realization.select("unit_code", "unit_name")]
+    )
+    alone = pairs.unique().filter(
+        ~pl.col("unit_code").is_in(given.implode()).fill_null(False)
+        & ~_NAME_KEY.is_in(given.implode()).fill_null(False)
+    )
+    if not alone.height or alone.height * 2 > sheet.unit_count:
+        return None
+    return alone
+
+
+def _keep_units(result: SheetResult, units: pl.DataFrame) -> None:
+    """Only ``units``' facts of a summary stay, with a warning that names them."""
+    facts = result.facts
+    assert facts is not None
+    on = ["unit_code", "unit_name"]
+
+    def mine(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(units, on=on, how="semi", nulls_equal=True)
+
+    facts.budget, facts.realization = mine(facts.budget), mine(facts.realization)
+    facts.plan, facts.physical, facts.last_year = (
+        mine(facts.plan),
+        mine(facts.physical),
+        mine(facts.last_year),
+    )
+    facts.rows_used = pl.concat([facts.budget.select("row"), facts.realization.select("row")]).n_unique()
+    names = [str(name or code) for code, name in units.sort(on).iter_rows()]
+    params = {"n": len(names), "names": some_of(names)}
+    facts.warnings.append(Warning_(str(result.file), result.sheet, None, "W-SUMMARY-PART", params))
 
 
 def mark_hidden_peers(sheets: list[_Sheet]) -> None:
