@@ -278,3 +278,13 @@ def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading
     doc = rank_json(openpyxl_book(tmp_path / "kelurahan.xlsx", {"Rekap": rows}))
     assert len(doc["units"]) == 4
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (1_800_000_000, 200_000_000)
+
+
+def test_a_total_in_thousands_rounded_to_a_thousand_is_no_mismatch(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, ["(dalam ribuan rupiah)"], ["No", "Nama SKPD", "Pagu", "Realisasi"]]
+    rows += [[1, "Dinas A", 1_250.25, 500.5], [2, "Dinas B", 2_249.5, 1_249.25]]
+    rows += [[None, "JUMLAH", 3_500, 1_750]]  # 3,499.75 and 1,749.75 rounded, as the sheet shows them
+    rows += [[3, None, 10, 5]]  # and a row without a unit, still said
+    doc = rank_json(openpyxl_book(tmp_path / "ribuan.xlsx", {"Rekap": rows}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (3_499_750, 1_749_750)
+    assert [w["code"] for w in doc["warnings"]] == ["W-SCALED", "W-ROWS-NO-UNIT"]

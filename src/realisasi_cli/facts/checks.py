@@ -68,10 +68,17 @@ def warn_error_cells(
         )
 
 
-def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]) -> None:
+def warn_totals(
+    layout: Layout,
+    rows: pl.DataFrame,
+    measures: list[Column],
+    warnings: list[Warning_],
+    tolerance: float = TOLERANCE,
+) -> None:
     """A JUMLAH row of a table without account codes whose amount is not the sum of the data rows
     it totals: those since the total before it, all those above it, or (a total above the table)
-    all of them. The data rows are used; the warning says the table may be missing a row."""
+    all of them. The data rows are used; the warning says the table may be missing a row.
+    ``tolerance``: the rounding of the sheet's figures (a thousand for amounts in thousands)."""
     if not measures:
         return
     reason = pl.col("reason")
@@ -90,7 +97,7 @@ def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warn
         previous = row
         for column, name, shown, whole in zip(measures, names, stated, everything, strict=True):
             sums = (block.get_column(name).sum(), before.get_column(name).sum(), whole)
-            if shown is None or any(abs(shown - summed) <= TOLERANCE for summed in sums):
+            if shown is None or any(abs(shown - summed) <= tolerance for summed in sums):
                 continue
             warnings.append(
                 Warning_(
@@ -110,7 +117,11 @@ def warn_totals(layout: Layout, rows: pl.DataFrame, measures: list[Column], warn
 
 
 def warn_nameless(
-    layout: Layout, rows: pl.DataFrame, measures: list[Column], warnings: list[Warning_]
+    layout: Layout,
+    rows: pl.DataFrame,
+    measures: list[Column],
+    warnings: list[Warning_],
+    tolerance: float = TOLERANCE,
 ) -> None:
     """Rows of a table without account codes that hold amounts but name no unit: they are not
     counted (no unit to count them for), and said, unless their amounts are a total without its
@@ -142,7 +153,7 @@ def warn_nameless(
     def totals(n: str) -> pl.Expr:
         amount = pl.col(n)
         sums = [pl.col(f"{kind}{n}").fill_null(0.0) for kind in ("above", "every", "block", "all")]
-        return amount.is_null() | pl.any_horizontal([(amount - s).abs() <= TOLERANCE for s in sums])
+        return amount.is_null() | pl.any_horizontal([(amount - s).abs() <= tolerance for s in sums])
 
     counted = pl.any_horizontal([pl.col(n).fill_null(0.0) != 0 for n in names])
     said = rows_said.filter(counted & ~pl.all_horizontal([totals(n) for n in names])).get_column("row")
@@ -164,7 +175,11 @@ def _jenis_labels(values: pl.Series) -> pl.Series:
 
 
 def mark_breakdowns(
-    rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_]
+    rows: pl.DataFrame,
+    layout: Layout,
+    measures: list[Column],
+    warnings: list[Warning_],
+    tolerance: float = TOLERANCE,
 ) -> pl.DataFrame:
     """A rekap that lists each unit's jenis belanja on the rows under it (Dinas Pendidikan, then
     Belanja Operasi and Belanja Modal, in the unit column or as uraian with the unit left blank):
@@ -219,7 +234,7 @@ def mark_breakdowns(
                     pl.col(n).filter(opens).first().is_null()
                     | (
                         (pl.col(n).filter(opens).first() - pl.col(n).filter(jenis).fill_null(0.0).sum()).abs()
-                        <= TOLERANCE
+                        <= tolerance
                     )
                     for n in names
                 ]
@@ -263,7 +278,9 @@ _GROUP_ROWS = 5_000
 _GROUP_SPAN = 60
 
 
-def mark_group_subtotals(rows: pl.DataFrame, measures: list[Column]) -> pl.DataFrame:
+def mark_group_subtotals(
+    rows: pl.DataFrame, measures: list[Column], tolerance: float = TOLERANCE
+) -> pl.DataFrame:
     """Rows of a table without account codes whose amounts are, in every amount column, the sum
     of the data rows right under them: a group's heading with its total ("I. URUSAN WAJIB"
     over its units, "BELANJA OPERASI" over Belanja Pegawai and Belanja Barang dan Jasa), named
@@ -309,7 +326,7 @@ def mark_group_subtotals(rows: pl.DataFrame, measures: list[Column]) -> pl.DataF
                 continue
             sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
             taken += 1
-            if all(abs(a - b) <= TOLERANCE for a, b in zip(own, sums, strict=True)):
+            if all(abs(a - b) <= tolerance for a, b in zip(own, sums, strict=True)):
                 # one row alone: a heading over its only line, told by its jenis belanja or, in
                 # one unit's rows, by every amount agreeing and none zero (two units of one
                 # budget and one realization are two units)
@@ -317,7 +334,7 @@ def mark_group_subtotals(rows: pl.DataFrame, measures: list[Column]) -> pl.DataF
                 if taken >= 2 or alone or (all(own) and units[i] is not None and units[i] == units[j]):
                     marked.add(i)
                 break
-            if all(b > a + TOLERANCE for a, b in zip(own, sums, strict=True)):
+            if all(b > a + tolerance for a, b in zip(own, sums, strict=True)):
                 break  # past it in every column: no later row brings it back (amounts are not negative)
     if not marked:
         return rows

@@ -36,6 +36,7 @@ from realisasi_cli.facts.periods import period_bounds, row_period
 from realisasi_cli.facts.physical import physical_columns, physical_facts
 from realisasi_cli.facts.schema import BUDGET_SCHEMA, PLAN_SCHEMA, REALIZATION_SCHEMA, Facts, Warning_
 from realisasi_cli.facts.slots import Slot, plan_slots
+from realisasi_cli.facts.subtotals import TOLERANCE
 from realisasi_cli.numbers import read_sheet_amounts
 from realisasi_cli.reading.grid import Grid
 
@@ -215,11 +216,11 @@ _MEDIAN_ROW_LIMIT = 1e12
 
 def _scale_amounts(
     layout: Layout, measures: list[Column], parsed: dict[str, pl.Series], warnings: list[Warning_]
-) -> None:
+) -> float:
     """Amounts written in thousands or millions, as the column's header or the title says
     ("Pagu (Rp 000)", "dalam ribuan rupiah"), made rupiah, with a warning that says so; unless
     the figures say they are rupiah already (their median row would pass a trillion), which is
-    warned too."""
+    warned too. Returns the largest factor applied (1 for none): what the figures are rounded to."""
     scaled: list[tuple[str, float, str]] = []
     for c in measures:
         own = vocab.amounts_in(c.header)
@@ -228,7 +229,7 @@ def _scale_amounts(
         if factor != 1 and words is not None and key in parsed:
             scaled.append((key, factor, words))
     if not scaled:
-        return
+        return 1.0
     grid = layout.grid
     _, factor, words = scaled[0]
     if any(_median_row(parsed[key]) * f > _MEDIAN_ROW_LIMIT for key, f, _ in scaled):
@@ -237,12 +238,13 @@ def _scale_amounts(
                 str(grid.file), grid.sheet, None, "W-SCALE-DOUBTED", {"factor": round(factor), "said": words}
             )
         )
-        return
+        return 1.0
     for key, f, _ in scaled:
         parsed[key] = parsed[key] * f
     warnings.append(
         Warning_(str(grid.file), grid.sheet, None, "W-SCALED", {"factor": round(factor), "said": words})
     )
+    return max(f for _, f, _ in scaled)
 
 
 def _median_row(amounts: pl.Series) -> float:
@@ -515,7 +517,8 @@ def normalize(
     keys = key_columns(frame, columns)
     physical = physical_columns(layout)
     parsed, amounts = amount_columns(frame, columns, physical, grid)
-    _scale_amounts(layout, columns.measures, parsed, warnings)
+    # figures in thousands add up to a thousand, not to a rupiah
+    tolerance = TOLERANCE * _scale_amounts(layout, columns.measures, parsed, warnings)
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
     if columns.present(columns.period, frame):
@@ -530,10 +533,10 @@ def normalize(
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
-        rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings)
-        rows = checks.mark_group_subtotals(rows, columns.measures)
-        checks.warn_totals(layout, rows, columns.measures, warnings)
-        checks.warn_nameless(layout, rows, columns.measures, warnings)
+        rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings, tolerance)
+        rows = checks.mark_group_subtotals(rows, columns.measures, tolerance)
+        checks.warn_totals(layout, rows, columns.measures, warnings, tolerance)
+        checks.warn_nameless(layout, rows, columns.measures, warnings, tolerance)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
     data = fr.filter_rows(rows, pl.col("reason").is_null())
     # a row whose amounts are all unreadable is no data row, yet what it held must be said
