@@ -133,9 +133,7 @@ def detect_notation(
         return Notation(dot_thousands=False, comma_thousands=False)
     # Cells that read as a plain number (numeric cells among text) count for no notation;
     # the notation of the rest shows in any large sample, no need to scan them all four times.
-    typed_groups = (
-        0 if text_file else int(values.filter(plain.is_not_null()).str.contains(_TYPED_GROUP).sum())
-    )
+    typed_groups = 0 if text_file else _typed_groups(values)
     if plain.null_count() == values.null_count():  # every cell a number: nothing to decide
         if text_file and _decimal_points(values, plain):  # "12.5" written so: a decimal point
             return Notation(dot_thousands=False, comma_thousands=False)
@@ -189,6 +187,18 @@ def detect_notation(
         found = _bodies(commas).select(pl.any_horizontal(*comma_shapes.values()).any())
         dot_thousands = not found.item()
     return Notation(dot_thousands=dot_thousands, comma_thousands=english > indonesian, decided=decided)
+
+
+_TYPED_GROUP_RE = re.compile(_TYPED_GROUP)
+_FEW_CELLS = 2_000  # below this, Python's regex over the cells is quicker than Polars compiling one
+
+
+def _typed_groups(values: pl.Series) -> int:
+    """How many cells of a workbook's text column are typed thousands ("750.000", "1.250"); a
+    cell of that shape always reads as a number, so the whole column is searched at once."""
+    if values.len() < _FEW_CELLS:
+        return sum(1 for v in values.to_list() if v is not None and _TYPED_GROUP_RE.match(v))
+    return int(values.str.contains(_TYPED_GROUP).sum())
 
 
 def _decimal_points(values: pl.Series, plain: pl.Series) -> bool:
