@@ -288,3 +288,20 @@ def test_a_total_in_thousands_rounded_to_a_thousand_is_no_mismatch(tmp_path: Pat
     doc = rank_json(openpyxl_book(tmp_path / "ribuan.xlsx", {"Rekap": rows}))
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (3_499_750, 1_749_750)
     assert [w["code"] for w in doc["warnings"]] == ["W-SCALED", "W-ROWS-NO-UNIT"]
+
+
+def test_a_dpa_of_round_budgets_keeps_a_unit_whose_budget_is_the_next_twos(tmp_path: Path) -> None:
+    # pagu only: 3 bn is 1 bn + 2 bn by chance, and Dinas A is a unit, not a heading
+    rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
+    rows += [
+        [1, "Dinas A", 3_000_000_000, 0],
+        [2, "Dinas B", 1_000_000_000, 0],
+        [3, "Dinas C", 2_000_000_000, 0],
+    ]
+    rows += [[4, "Dinas D", 500_000_000, 100_000_000]]
+    doc = rank_json(openpyxl_book(tmp_path / "dpa.xlsx", {"Rekap": rows}))
+    assert len(doc["units"]) == 4 and doc["total"]["budget"] == 6_500_000_000
+    # the same under a heading that reads as one is its subtotal
+    rows[2:2] = [["I", "URUSAN WAJIB", 6_500_000_000, 100_000_000]]
+    doc = rank_json(openpyxl_book(tmp_path / "urusan.xlsx", {"Rekap": rows}))
+    assert len(doc["units"]) == 4 and doc["total"]["budget"] == 6_500_000_000

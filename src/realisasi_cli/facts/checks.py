@@ -273,6 +273,8 @@ def mark_breakdowns(
     ).drop("owner_code", "owner_name")
 
 
+# a group's heading, normalized: "I. URUSAN WAJIB", "A. PROGRAM …", "Kegiatan …", "Bidang …"
+_GROUP_LABEL = re.compile(r"^(?:[ivxlc]+|[a-z])\s|\b(?:urusan|bidang|program|kegiatan|fungsi|sub kegiatan)\b")
 # rows of a table without account codes looked at for group subtotals, and rows below each
 _GROUP_ROWS = 5_000
 _GROUP_SPAN = 60
@@ -287,8 +289,8 @@ def mark_group_subtotals(
     or not. They are subtotals, not data. Two rows or more make the sum, or one alone whose
     jenis belanja is the heading's (BELANJA MODAL over Belanja Modal Peralatan dan Mesin) or
     whose every amount, none of them zero, is the heading's within one unit (a kegiatan of one
-    sub kegiatan);
-    groups within groups are found from the innermost out."""
+    sub kegiatan). Where one amount alone agrees, the row must read as a heading. Groups within
+    groups are found from the innermost out."""
     names = [f"m{c.index}" for c in measures]
     reason = pl.col("reason")
     open_ = reason.is_null() | reason.eq_missing("no unit")
@@ -309,9 +311,11 @@ def mark_group_subtotals(
         return rows
     amounts = list(zip(*(lines.get_column(n).to_list() for n in names), strict=True))
     data = lines.get_column("data").to_list()
-    labels = [
-        vocab.category_of(vocab.normalize(t)) if t else None for t in lines.get_column("label").to_list()
-    ]
+    texts = [vocab.normalize(t) if t else "" for t in lines.get_column("label").to_list()]
+    # the jenis belanja a jenis row names ("Dinas Penanaman Modal" names none), and whether a row
+    # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
+    labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
+    headings = [not t or labels[k] is not None or bool(_GROUP_LABEL.search(t)) for k, t in enumerate(texts)]
     row_numbers = lines.get_column("row").to_list()
     units = lines.get_column("unit").to_list()
     marked: set[int] = set()
@@ -327,11 +331,15 @@ def mark_group_subtotals(
             sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
             taken += 1
             if all(abs(a - b) <= tolerance for a, b in zip(own, sums, strict=True)):
+                # one amount alone (a DPA's pagu, nothing realized yet) adds up by chance among
+                # round budgets: then only a row that reads as a heading is one
+                strong = sum(1 for a in own if a) >= 2 or headings[i]
                 # one row alone: a heading over its only line, told by its jenis belanja or, in
                 # one unit's rows, by every amount agreeing and none zero (two units of one
                 # budget and one realization are two units)
                 alone = labels[i] is not None and labels[i] == labels[j]
-                if taken >= 2 or alone or (all(own) and units[i] is not None and units[i] == units[j]):
+                one_units = all(own) and units[i] is not None and units[i] == units[j]
+                if strong and (taken >= 2 or alone or one_units):
                     marked.add(i)
                 break
             if all(b > a + tolerance for a, b in zip(own, sums, strict=True)):
