@@ -348,6 +348,12 @@ def test_a_recap_that_alone_holds_a_unit_gives_that_unit_and_sums_up_the_others(
     assert doc["total"]["budget"] == DINKES_BUDGET * 55 + 1_100_000
     (part,) = [w for w in doc["warnings"] if w["code"] == "W-SUMMARY-PART"]
     assert part["sheet"] == "Rekap" and "only it holds 1 unit(s): RSUD KOTA" in part["message"]
+    # a unit the recap names otherwise ("KEC. KOTA 1"), with its sheet's very figures, is that unit
+    recap[4][1] = "KEC. KOTA 1"
+    recap.pop()
+    doc = rank_json(write_book(tmp_path / "singkat.xlsx", {**sheets, "Rekap": recap}))
+    assert len(doc["units"]) == 10 and doc["total"]["budget"] == DINKES_BUDGET * 55
+    assert not [w for w in doc["warnings"] if w["code"] == "W-SUMMARY-PART"]
 
 
 def test_two_units_with_the_same_budget_lines_are_two_units_not_a_copy(tmp_path: Path) -> None:
@@ -615,10 +621,15 @@ def test_a_period_written_as_two_dates_joined_by_a_dash_is_a_part_of_the_year(tm
             )
         },
     )
+    write_book(  # from the year's first working day: the year to date
+        folder / "14_lra.xlsx",
+        {"Sheet1": toba_rows("Periode : 02/01/2022 - 31/07/2022", "Dinas Sosial", 900_000_000, 300_000_000)},
+    )
     doc = rank_json(folder)
     units = by_name(doc)
     assert units["Badan Perencanaan"]["period_start"] == "2022-07-01"
     assert units["Badan Perencanaan"]["as_of"] == "2022-07-31"
+    assert units["Dinas Sosial"]["period_start"] == "2022-01-01"
     assert units["Dinas Pertanian"]["period_start"] == "2022-01-01"
     partial = [m for m in messages(doc) if "not from 1 January" in m]
     assert len(partial) == 1
@@ -802,6 +813,30 @@ def test_last_years_undated_file_beside_this_years_is_left_out_by_the_year_its_t
     }
     (mixed,) = [w for w in doc["warnings"] if w["code"] == "W-MIXED-YEARS"]
     assert mixed["file"].endswith("Realisasi TA 2023.xlsx") and "only 2024 is used" in mixed["message"]
+
+
+def test_a_cited_regulations_year_and_next_years_plan_do_not_decide_the_fiscal_year(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title = [
+        ["LAMPIRAN II PERATURAN BUPATI NOMOR 45 TAHUN 2023"],
+        ["TENTANG PENJABARAN APBD TAHUN ANGGARAN 2024"],
+    ]
+    dpa = [*title, [], ["No", "Perangkat Daerah", "Pagu"]]
+    dpa += [[i, name, budget] for i, (name, budget, _real) in enumerate(UNITS_3, start=1)]
+    lra = [["REKAPITULASI REALISASI s.d. 30 Juni 2024"], [], ["No", "Perangkat Daerah", "Realisasi"]]
+    lra += [[i, name, real] for i, (name, _budget, real) in enumerate(UNITS_3, start=1)]
+    plan = [["PAGU INDIKATIF"], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    plan += [[i, name, budget * 2, 0] for i, (name, budget, _real) in enumerate(UNITS_3, start=1)]
+    write_book(folder / "penjabaran.xlsx", {"DPA": dpa})
+    write_book(folder / "realisasi.xlsx", {"LRA": lra})
+    write_book(folder / "Pagu Indikatif TA 2025.xlsx", {"Pagu": plan})  # next year's, undated
+    doc = rank_json(folder)
+    assert {n: (u["budget"], u["realized"]) for n, u in by_name(doc).items()} == {
+        name: (budget, real) for name, budget, real in UNITS_3
+    }
+    (mixed,) = [w for w in doc["warnings"] if w["code"] == "W-MIXED-YEARS"]
+    assert mixed["file"].endswith("Pagu Indikatif TA 2025.xlsx") and "only 2024 is used" in mixed["message"]
 
 
 def test_two_sheets_of_one_workbook_with_other_figures_name_their_sheets(tmp_path: Path) -> None:

@@ -209,6 +209,13 @@ def test_small_amounts_typed_with_a_dot_are_thousands_in_a_semicolon_csv_and_a_w
     ]
 
 
+def test_typed_thousands_are_not_read_so_beside_numbers_with_decimals() -> None:
+    # a sheet of millions: numeric 450.125 and 12345.678 read as text; a typed "210.250" among
+    # them may be 210.25 with its zero, and no numeric cell is read as thousands
+    cells = pl.Series("v", ["450.125", "12345.678", "210.250"])
+    assert parse_amounts(cells).to_list() == [450.125, 12345.678, 210.25]
+
+
 def test_a_column_that_cannot_tell_follows_the_other_amounts_of_its_sheet() -> None:
     from realisasi_cli.numbers import read_sheet_amounts
 

@@ -255,8 +255,9 @@ def test_programs_over_kegiatan_over_sub_kegiatan_count_the_sub_kegiatan(tmp_pat
         ["I", "Kegiatan Perencanaan", 100, 40],
         ["1.1", "Sub Kegiatan Penyusunan Dokumen", 60, 30],
         ["1.2", "Sub Kegiatan Evaluasi Kinerja", 40, 10],
-        ["II", "Kegiatan Administrasi Keuangan", 200, 90],  # its one sub kegiatan
-        ["2.1", "Sub Kegiatan Penyediaan Gaji", 200, 90],
+        ["II", "Kegiatan Administrasi Keuangan", 200, 90],
+        ["2.1", "Sub Kegiatan Penyediaan Gaji", 150, 80],
+        ["2.2", "Sub Kegiatan Laporan Keuangan", 50, 10],
         ["B", "PROGRAM INFORMASI PUBLIK", 500, 210],
         ["III", "Kegiatan Pengelolaan Informasi", 500, 210],
         ["3.1", "Sub Kegiatan Relasi Media", 450, 200],
@@ -305,3 +306,32 @@ def test_a_dpa_of_round_budgets_keeps_a_unit_whose_budget_is_the_next_twos(tmp_p
     rows[2:2] = [["I", "URUSAN WAJIB", 6_500_000_000, 100_000_000]]
     doc = rank_json(openpyxl_book(tmp_path / "urusan.xlsx", {"Rekap": rows}))
     assert len(doc["units"]) == 4 and doc["total"]["budget"] == 6_500_000_000
+
+
+def test_units_that_add_up_by_chance_in_a_rekap_without_a_second_witness_are_kept(tmp_path: Path) -> None:
+    # year end, all at 100 %: Kecamatan Kota is Barat + Timur in both columns, by their shares alone
+    rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
+    rows += [
+        [1, "Kecamatan Kota", 1_000_000_000, 1_000_000_000],
+        [2, "Kecamatan Barat", 500_000_000, 500_000_000],
+    ]
+    rows += [
+        [3, "Kecamatan Timur", 500_000_000, 500_000_000],
+        [4, "Kecamatan Utara", 800_000_000, 700_000_000],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "akhir_tahun.xlsx", {"Rekap": rows}))
+    assert len(doc["units"]) == 4
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (2_800_000_000, 2_700_000_000)
+    # one unit's sub kegiatan, two alike in a row: both count
+    lines: list[list[object]] = [
+        ["SKPD : DINAS PENDIDIKAN"],
+        ["s.d. 30 Juni 2024"],
+        ["Uraian", "Pagu", "Realisasi"],
+    ]
+    lines += [
+        ["Sub Kegiatan Rapat", 50_000_000, 50_000_000],
+        ["Sub Kegiatan Pelatihan", 50_000_000, 50_000_000],
+    ]
+    lines += [["Sub Kegiatan Sosialisasi", 80_000_000, 20_000_000]]
+    doc = rank_json(openpyxl_book(tmp_path / "sub_kegiatan.xlsx", {"LRA": lines}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (180_000_000, 120_000_000)

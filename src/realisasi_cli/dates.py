@@ -130,9 +130,15 @@ def as_of_in(text: str) -> date | None:
     return None
 
 
+_FISCAL_YEAR = re.compile(r"\b(?:tahun\s+anggaran|t\.?\s?a\.?)\s*(20\d{2})\b", re.I)
+# a regulation cited ("Peraturan Bupati Nomor 45 Tahun 2023"): the year it was made, not the budget's
+_CITED = re.compile(r"\bnomor\s+\S+\s+tahun\s+20\d{2}\b", re.I)
+
+
 def year_in(text: str) -> int | None:
-    """The fiscal year a title states (``TAHUN ANGGARAN 2026``)."""
-    m = _YEAR.search(text)
+    """The fiscal year a title states (``TAHUN ANGGARAN 2026``, ``TA 2026``, ``APBD 2026``); a
+    regulation's "Nomor 45 Tahun 2023" is none."""
+    m = _FISCAL_YEAR.search(text) or _YEAR.search(_CITED.sub(" ", text))
     return int(m.group(1)) if m else None
 
 
@@ -157,11 +163,15 @@ _SHORT_DATE = re.compile(
 def period_start_in(text: str) -> date | None:
     """The first day a title's period covers, when it states a range: ``01 Juli s.d 31 Juli
     2022`` → 1 July 2022; ``Januari s.d Agustus 2022`` → 1 January 2022; two dates joined by a
-    dash, ``01/07/2022 - 31/07/2022`` → 1 July 2022."""
+    dash, ``01/07/2022 - 31/07/2022`` → 1 July 2022 (``02/01/2022 - …``, the first working day,
+    → 1 January)."""
     dated = _dates_at(text)
     for (_, stop, first), (start, _, last) in pairwise(dated):
-        if first <= last and _DASH.fullmatch(text[stop:start]):
-            return first
+        if first < last and _DASH.fullmatch(text[stop:start]):
+            if first.month == 1 and first.day <= 7:  # the year's first working day: from January
+                return date(first.year, 1, 1)
+            if first.day == 1:  # a period starts on a month's first; "31/07 - 05/08" is none
+                return first
     until = _UNTIL.search(text)
     end = as_of_in(text)
     if (

@@ -190,15 +190,23 @@ def detect_notation(
 
 
 _TYPED_GROUP_RE = re.compile(_TYPED_GROUP)
+_POINTED = r"^\s*[+-]?\d*\.\d+\s*$"  # one dot and digits after it: a decimal, or a typed group
+_POINTED_RE = re.compile(_POINTED)
 _FEW_CELLS = 2_000  # below this, Python's regex over the cells is quicker than Polars compiling one
 
 
 def _typed_groups(values: pl.Series) -> int:
     """How many cells of a workbook's text column are typed thousands ("750.000", "1.250"); a
-    cell of that shape always reads as a number, so the whole column is searched at once."""
+    cell of that shape always reads as a number, so the whole column is searched at once. None
+    count where the column also holds numbers with decimals ("450.125", "12.5"): there a
+    "210.250" may be a decimal typed with its zero, in a sheet of millions."""
     if values.len() < _FEW_CELLS:
-        return sum(1 for v in values.to_list() if v is not None and _TYPED_GROUP_RE.match(v))
-    return int(values.str.contains(_TYPED_GROUP).sum())
+        cells = [v for v in values.to_list() if v is not None and _POINTED_RE.match(v)]
+        typed = sum(1 for v in cells if _TYPED_GROUP_RE.match(v))
+        return typed if typed == len(cells) else 0
+    pointed = int(values.str.contains(_POINTED).sum())
+    grouped = int(values.str.contains(_TYPED_GROUP).sum())
+    return grouped if pointed == grouped else 0
 
 
 def _decimal_points(values: pl.Series, plain: pl.Series) -> bool:

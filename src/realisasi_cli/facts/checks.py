@@ -274,7 +274,8 @@ def mark_breakdowns(
 
 
 # a group's heading, normalized: "I. URUSAN WAJIB", "A. PROGRAM …", "Kegiatan …", "Bidang …"
-_GROUP_LABEL = re.compile(r"^(?:[ivxlc]+|[a-z])\s|\b(?:urusan|bidang|program|kegiatan|fungsi|sub kegiatan)\b")
+_GROUP_LABEL = re.compile(r"\b(?:urusan|bidang|program|kegiatan|fungsi)\b")
+_NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. PROGRAM …"
 # rows of a table without account codes looked at for group subtotals, and rows below each
 _GROUP_ROWS = 5_000
 _GROUP_SPAN = 60
@@ -287,16 +288,18 @@ def mark_group_subtotals(
     of the data rows right under them: a group's heading with its total ("I. URUSAN WAJIB"
     over its units, "BELANJA OPERASI" over Belanja Pegawai and Belanja Barang dan Jasa), named
     or not. They are subtotals, not data. Two rows or more make the sum, or one alone whose
-    jenis belanja is the heading's (BELANJA MODAL over Belanja Modal Peralatan dan Mesin) or
-    whose every amount, none of them zero, is the heading's within one unit (a kegiatan of one
-    sub kegiatan). Where one amount alone agrees, the row must read as a heading. Groups within
-    groups are found from the innermost out."""
+    jenis belanja is the heading's (BELANJA MODAL over Belanja Modal Peralatan dan Mesin). Where
+    the columns do not say it independently (one of them zero, or every row at one share), the
+    row must read as a heading. Groups within groups are found from the innermost out."""
     names = [f"m{c.index}" for c in measures]
     reason = pl.col("reason")
     open_ = reason.is_null() | reason.eq_missing("no unit")
     if not names or rows.height > _GROUP_ROWS or not rows.get_column("reason").is_null().any():
         return rows
-    label = pl.coalesce(pl.col("description"), pl.col("unit_name"))
+    # a row's label: its uraian, else its unit's name where the rows name units of their own (a
+    # unit's sheet names the same one on every row: no row's label)
+    own_units = rows.get_column("unit_name").n_unique() > 1
+    label = pl.coalesce(pl.col("description"), pl.col("unit_name")) if own_units else pl.col("description")
     lines = fr.select(
         rows,
         "row",
@@ -304,42 +307,49 @@ def mark_group_subtotals(
         *[pl.col(n).fill_null(0.0) for n in names],
         data=reason.is_null(),
         open=open_,
-        unit=pl.coalesce("unit_code", "unit_name"),
     )
     lines = fr.filter_rows(lines, pl.col("open"))
     if lines.height < 2:
         return rows
     amounts = list(zip(*(lines.get_column(n).to_list() for n in names), strict=True))
     data = lines.get_column("data").to_list()
-    texts = [vocab.normalize(t) if t else "" for t in lines.get_column("label").to_list()]
+    raw = [t or "" for t in lines.get_column("label").to_list()]
+    texts = [vocab.normalize(t) if t else "" for t in raw]
     # the jenis belanja a jenis row names ("Dinas Penanaman Modal" names none), and whether a row
     # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
-    headings = [not t or labels[k] is not None or bool(_GROUP_LABEL.search(t)) for k, t in enumerate(texts)]
+    labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
+    parents = {"operasi", "modal", "transfer", "tidak_terduga"}  # jenis over other jenis, or its own
+    headings = [
+        (labelled and not t)
+        or labels[k] in parents
+        or bool(_GROUP_LABEL.search(t) or _NUMBERED.match(raw[k]))
+        for k, t in enumerate(texts)
+    ]
     row_numbers = lines.get_column("row").to_list()
-    units = lines.get_column("unit").to_list()
     marked: set[int] = set()
     for i in range(len(amounts) - 2, -1, -1):
         own = amounts[i]
         if not any(own):
             continue
         sums = [0.0] * len(own)
+        shapes: set[tuple[float, ...]] = set()  # the children's amounts as shares of their first
         taken = 0
         for j in range(i + 1, min(len(amounts), i + 1 + _GROUP_SPAN)):
             if j in marked or not data[j]:
                 continue
             sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
+            base = amounts[j][0] or 1.0
+            shapes.add(tuple(round(a / base, 9) for a in amounts[j]))
             taken += 1
             if all(abs(a - b) <= tolerance for a, b in zip(own, sums, strict=True)):
-                # one amount alone (a DPA's pagu, nothing realized yet) adds up by chance among
-                # round budgets: then only a row that reads as a heading is one
-                strong = sum(1 for a in own if a) >= 2 or headings[i]
-                # one row alone: a heading over its only line, told by its jenis belanja or, in
-                # one unit's rows, by every amount agreeing and none zero (two units of one
-                # budget and one realization are two units)
+                # the sum is evidence where two columns say it independently: not where one is
+                # zero (nothing realized yet) or every row realized the same share (all at 100 %),
+                # as round budgets add up by chance; else only a row that reads as a heading is one
+                strong = headings[i] or (sum(1 for a in own if a) >= 2 and len(shapes) >= 2)
+                # one row alone is a heading over its only line where its jenis belanja says so
                 alone = labels[i] is not None and labels[i] == labels[j]
-                one_units = all(own) and units[i] is not None and units[i] == units[j]
-                if strong and (taken >= 2 or alone or one_units):
+                if strong and (taken >= 2 or alone):
                     marked.add(i)
                 break
             if all(b > a + tolerance for a, b in zip(own, sums, strict=True)):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING
-from realisasi_cli.facts.schema import SheetResult, Warning_
+from realisasi_cli.facts.schema import Facts, SheetResult, Warning_
 from realisasi_cli.messages import Message, some_of
 from realisasi_cli.vocabulary import period_in_name
 
@@ -222,7 +222,7 @@ def mark_derived(results: list[SheetResult]) -> None:
             o.priority[1] > sheet.priority[1] or o.rows_per_unit > sheet.rows_per_unit for o in others
         )
         if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
-            alone = _units_alone(sheet, others)
+            alone = _units_alone(sheet, others, [o for o in sheets if o is not sheet])
             if alone is not None:  # the units no other sheet gives are read from it; the rest is summary
                 _keep_units(sheet.result, alone)
                 continue
@@ -234,10 +234,11 @@ def mark_derived(results: list[SheetResult]) -> None:
 _NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
 
 
-def _units_alone(sheet: _Sheet, others: Sequence[_Sheet]) -> pl.DataFrame | None:
+def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sheet]) -> pl.DataFrame | None:
     """The units (code, name) of a summary that none of ``others`` names, where they are a few
     beside those the others give (a rekap of 30 units beside the sheets of 29): None where
-    there are none, or where a sheet it sums up names no unit to tell."""
+    there are none, or where a sheet it sums up names no unit to tell. A unit whose figures are
+    those of a unit of ``everyone`` (the workbook's other sheets) is that unit, named otherwise."""
     facts = sheet.result.facts
     if facts is None or not sheet.units or not others or any(not o.units for o in others):
         return None
@@ -249,9 +250,33 @@ def _units_alone(sheet: _Sheet, others: Sequence[_Sheet]) -> pl.DataFrame | None
         ~pl.col("unit_code").is_in(given.implode()).fill_null(False)
         & ~_NAME_KEY.is_in(given.implode()).fill_null(False)
     )
+    # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
+    # sheet's unit's is that unit
+    known = {pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)}
+    mine = dict(zip(_unit_keys(facts), _unit_totals(facts), strict=True))
+    alone = alone.filter(
+        pl.Series([mine.get((code, name)) not in known for code, name in alone.iter_rows()], dtype=pl.Boolean)
+    )
     if not alone.height or alone.height * 2 > sheet.unit_count:
         return None
     return alone
+
+
+def _unit_sums(facts: Facts) -> pl.DataFrame:
+    """Each unit's budget and realization, in whole rupiah, of one sheet's facts."""
+    keys = ["unit_code", "unit_name"]
+    budget = facts.budget.group_by(keys).agg(pl.col("budget").sum())
+    realized = facts.realization.group_by(keys).agg(pl.col("realized").sum())
+    both = budget.join(realized, on=keys, how="full", coalesce=True, nulls_equal=True)
+    return both.with_columns(pl.col("budget", "realized").fill_null(0.0).round(0)).sort(keys)
+
+
+def _unit_keys(facts: Facts) -> list[tuple[object, object]]:
+    return list(_unit_sums(facts).select("unit_code", "unit_name").iter_rows())
+
+
+def _unit_totals(facts: Facts) -> list[tuple[object, object]]:
+    return list(_unit_sums(facts).select("budget", "realized").iter_rows())
 
 
 def _keep_units(result: SheetResult, units: pl.DataFrame) -> None:

@@ -204,13 +204,23 @@ class _Collected:
 
     def keep_latest_year(self) -> None:
         """A folder that mixes fiscal years: keep the latest, with a warning. A source without a
-        data date counts by the year its title or names state (``LRA TA 2023.xlsx``)."""
+        data date counts by the year its title or names state (``LRA TA 2023.xlsx``), but decides
+        the latest year only where no source has a date (next year's "Pagu Indikatif TA 2025"
+        beside this year's LRA is left out, not the LRA), and is kept where leaving it out would
+        leave the rest without budget or realization."""
         dated = [(row, self.years.get(row["source"])) for row in self.sources]
         years = {year for _row, year in dated if year is not None}
         if len(years) < 2:
             return
-        latest = max(years)
+        own = {row["as_of"].year for row in self.sources if isinstance(row["as_of"], date)}
+        latest = max(own or years)
         dropped = [row for row, year in dated if year is not None and year != latest]
+        undated = {row["source"] for row in dropped if not isinstance(row["as_of"], date)}
+        kept = {row["source"] for row in self.sources} - {row["source"] for row in dropped}
+        if undated and not all(any(s in kept for s, _f in self.frames[n]) for n in ("budget", "realization")):
+            dropped = [row for row in dropped if row["source"] not in undated]
+            if not dropped:
+                return
         self.warnings.append(
             Warning_(
                 str(dropped[0]["file"]),

@@ -117,14 +117,20 @@ class SheetResult:
 
     @property
     def year(self) -> int | None:
-        """The fiscal year of the sheet: its data date's, else the one its title or names state."""
-        from realisasi_cli.dates import year_in_name
+        """The fiscal year of the sheet: its data date's, else the one its title states, else the
+        one its sheet or file name states (where it states only one: "… 2024 (format Permendagri
+        77 2020)" states none for sure)."""
+        import re
 
         if self.as_of is not None:
             return self.as_of.year
         if self.layout is not None and self.layout.context.year is not None:
             return self.layout.context.year
-        return year_in_name(self.sheet) or year_in_name(self.file.stem)
+        for name in (self.sheet, self.file.stem):
+            years = set(re.findall(r"(?<!\d)(20\d{2})(?!\d)", name))
+            if len(years) == 1:
+                return int(years.pop())
+        return None
 
 
 @dataclass
