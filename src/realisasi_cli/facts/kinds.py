@@ -253,7 +253,10 @@ def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sh
     # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
     # sheet's unit's is that unit
     known = {pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)}
-    mine = dict(zip(_unit_keys(facts), _unit_totals(facts), strict=True))
+    known.discard((0.0, 0.0))  # nothing budgeted or realized tells no unit
+    mine = {
+        (code, name): (budget, realized) for code, name, budget, realized in _unit_sums(facts).iter_rows()
+    }
     alone = alone.filter(
         pl.Series([mine.get((code, name)) not in known for code, name in alone.iter_rows()], dtype=pl.Boolean)
     )
@@ -268,11 +271,7 @@ def _unit_sums(facts: Facts) -> pl.DataFrame:
     budget = facts.budget.group_by(keys).agg(pl.col("budget").sum())
     realized = facts.realization.group_by(keys).agg(pl.col("realized").sum())
     both = budget.join(realized, on=keys, how="full", coalesce=True, nulls_equal=True)
-    return both.with_columns(pl.col("budget", "realized").fill_null(0.0).round(0)).sort(keys)
-
-
-def _unit_keys(facts: Facts) -> list[tuple[object, object]]:
-    return list(_unit_sums(facts).select("unit_code", "unit_name").iter_rows())
+    return both.select(*keys, pl.col("budget", "realized").fill_null(0.0).round(0)).sort(keys)
 
 
 def _unit_totals(facts: Facts) -> list[tuple[object, object]]:

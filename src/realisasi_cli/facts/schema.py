@@ -7,6 +7,7 @@ metrics and presentation import it without pulling in the readers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -120,8 +121,6 @@ class SheetResult:
         """The fiscal year of the sheet: its data date's, else the one its title states, else the
         one its sheet or file name states (where it states only one: "… 2024 (format Permendagri
         77 2020)" states none for sure)."""
-        import re
-
         if self.as_of is not None:
             return self.as_of.year
         if self.layout is not None and self.layout.context.year is not None:
