@@ -148,10 +148,20 @@ def month_in_name(name: str) -> int | None:
     return month_number(tokens[-1]) if tokens else None
 
 
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
 def year_in_name(name: str) -> int | None:
-    """A four-digit year in a file or sheet name."""
-    years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", name)
+    """A four-digit year in a file or sheet name (the last, where it writes several)."""
+    years = _NAME_YEAR.findall(name)
     return int(years[-1]) if years else None
+
+
+def sole_year_in_name(name: str) -> int | None:
+    """The year a file or sheet name writes, where it writes one only ("… 2024 (format
+    Permendagri 77 2020)" says none for sure)."""
+    years = set(_NAME_YEAR.findall(name))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\b\.?", re.I)

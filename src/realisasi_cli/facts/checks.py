@@ -273,6 +273,8 @@ def mark_breakdowns(
     ).drop("owner_code", "owner_name")
 
 
+# the jenis belanja over others or their own kind (operasi over pegawai, modal over its lines)
+_TOP_JENIS = frozenset(category for category, _ in vocab.CATEGORY_WORDS) - frozenset(vocab.CATEGORY_PARENT)
 # a group's heading, normalized: "I. URUSAN WAJIB", "A. PROGRAM …", "Kegiatan …", "Bidang …"
 _GROUP_LABEL = re.compile(r"\b(?:urusan|bidang|program|kegiatan|fungsi)\b")
 _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. PROGRAM …"
@@ -319,10 +321,9 @@ def mark_group_subtotals(
     # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
     labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
-    parents = {"operasi", "modal", "transfer", "tidak_terduga"}  # jenis over other jenis, or its own
     headings = [
         (labelled and not t)
-        or labels[k] in parents
+        or labels[k] in _TOP_JENIS
         or bool(_GROUP_LABEL.search(t) or _NUMBERED.match(raw[k]))
         for k, t in enumerate(texts)
     ]

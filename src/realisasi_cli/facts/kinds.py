@@ -88,6 +88,10 @@ class _Sheet:
         return (not self.hidden, rows, -self.index)
 
 
+# a unit's name as a key: lower case, words apart ("Dinas Kesehatan," and "DINAS  KESEHATAN")
+_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+
+
 def _evidence(index: int, result: SheetResult) -> _Sheet | None:
     facts = result.facts
     if facts is None or facts.evidence is None:
@@ -116,8 +120,7 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
                 facts.realization.select("unit_code", "unit_name"),
             ]
         )
-        names = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
-        keys = pl.concat([named["unit_code"], named.select(names).to_series()])
+        keys = pl.concat([named["unit_code"], named.select(_NAME_KEY).to_series()])
         units = frozenset(keys.drop_nulls().unique().to_list())
         count = named.unique().height
     has_realized = bool(data.select((~pl.col("budget")).any()).item())
@@ -229,9 +232,6 @@ def mark_derived(results: list[SheetResult]) -> None:
             sheet.result.kind = "derived"
             sheet.result.reason = Message("R-SUMMARY")
     mark_hidden_peers(sheets)
-
-
-_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
 
 
 def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sheet]) -> pl.DataFrame | None:

@@ -7,7 +7,6 @@ metrics and presentation import it without pulling in the readers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -121,15 +120,13 @@ class SheetResult:
         """The fiscal year of the sheet: its data date's, else the one its title states, else the
         one its sheet or file name states (where it states only one: "… 2024 (format Permendagri
         77 2020)" states none for sure)."""
+        from realisasi_cli.dates import sole_year_in_name
+
         if self.as_of is not None:
             return self.as_of.year
         if self.layout is not None and self.layout.context.year is not None:
             return self.layout.context.year
-        for name in (self.sheet, self.file.stem):
-            years = set(re.findall(r"(?<!\d)(20\d{2})(?!\d)", name))
-            if len(years) == 1:
-                return int(years.pop())
-        return None
+        return sole_year_in_name(self.sheet) or sole_year_in_name(self.file.stem)
 
 
 @dataclass
