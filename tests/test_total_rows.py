@@ -171,6 +171,38 @@ def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_pa
     assert said["row"] == 5 and said["message"].startswith("1 jenis-belanja row(s)")
 
 
+EXPECTED_CATEGORIES = {name: categories for name, (_b, _r, categories) in EXPECTED.items()}
+
+
+def test_jenis_rows_within_jenis_rows_under_a_unit_count_the_innermost(tmp_path: Path) -> None:
+    # Dinas Pendidikan 100 bn = operasi 60 (pegawai 40 + barang 20) + modal 40, realized
+    # 50 = 35 (25 + 10) + 15; Dinas Kesehatan 80 = 50 (30 + 20) + 30, realized 20 = 15 (10 + 5) + 5
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah / Jenis Belanja", "Pagu", "Realisasi"]]
+    rows += [[1, "Dinas Pendidikan", 100e9, 50e9], [None, "Belanja Operasi", 60e9, 35e9]]
+    rows += [[None, "  Belanja Pegawai", 40e9, 25e9], [None, "  Belanja Barang dan Jasa", 20e9, 10e9]]
+    rows += [[None, "Belanja Modal", 40e9, 15e9], [2, "Dinas Kesehatan", 80e9, 20e9]]
+    rows += [[None, "Belanja Operasi", 50e9, 15e9], [None, "  Belanja Pegawai", 30e9, 10e9]]
+    rows += [[None, "  Belanja Barang dan Jasa", 20e9, 5e9], [None, "Belanja Modal", 30e9, 5e9]]
+    rows.append([None, "JUMLAH", 180e9, 70e9])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    units = by_unit(doc)
+    assert {name: unit[:2] for name, unit in units.items()} == {
+        "Dinas Pendidikan": (100e9, 50e9),
+        "Dinas Kesehatan": (80e9, 20e9),
+    }
+    # operasi from its pegawai and barang dan jasa, its own row being their subtotal
+    assert {name: unit[2] for name, unit in units.items()} == EXPECTED_CATEGORIES
+    assert not doc["warnings"]
+    # where the jenis within do not add up to theirs, the unit's row stands, as for a thereof line
+    rows[5][2] = 21e9  # Barang dan Jasa of Dinas Pendidikan
+    doc = rank_json(openpyxl_book(tmp_path / "lain.xlsx", {"Rekap": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {
+        "Dinas Pendidikan": (100e9, 50e9),
+        "Dinas Kesehatan": (80e9, 20e9),
+    }
+    assert [(w["code"], w["row"]) for w in doc["warnings"]] == [("W-BREAKDOWN-APART", 5)]
+
+
 FOUR_UNITS = ["Dinas Kesehatan", "Dinas PUPR", "Dinas Pendidikan", "Dinas Sosial"]
 
 

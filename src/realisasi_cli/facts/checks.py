@@ -174,6 +174,35 @@ def _jenis_labels(values: pl.Series) -> pl.Series:
     return fr.lookup(values, mapping, pl.Boolean()).fill_null(False)
 
 
+def _jenis_within(lines: pl.DataFrame, names: list[str], tolerance: float) -> pl.Series:
+    """The rows of ``lines`` (its jenis rows, in blocks) that are the subtotal of the jenis rows
+    right under them: Belanja Operasi over Belanja Pegawai and Belanja Barang dan Jasa, Belanja
+    Modal over Belanja Modal Tanah. Only where those add up to it in every amount column; else
+    each row stands as it is."""
+    jenis = fr.filter_rows(lines, pl.col("jenis"))
+    found: list[int] = []
+    if jenis.height < 3:
+        return pl.Series(found, dtype=lines.schema["row"])
+    label = pl.when(pl.col("unit_jenis")).then("unit_name").otherwise("description")
+    texts = fr.select(jenis, label).to_series().to_list()
+    categories = [vocab.category_of(vocab.normalize(t)) if t else None for t in texts]
+    within = [vocab.CATEGORY_PARENT.get(c, c) if c else None for c in categories]  # pegawai: operasi
+    amounts = list(zip(*(jenis.get_column(n).fill_null(0.0).to_list() for n in names), strict=True))
+    blocks, row_numbers = jenis.get_column("block").to_list(), jenis.get_column("row").to_list()
+    i = 0
+    while i < len(texts):
+        top, sums, j = categories[i], [0.0] * len(names), i + 1
+        while top in _TOP_JENIS and j < len(texts) and blocks[j] == blocks[i] and within[j] == top:
+            sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
+            j += 1
+        if j > i + 1 and all(abs(a - b) <= tolerance for a, b in zip(amounts[i], sums, strict=True)):
+            found.append(row_numbers[i])
+            i = j
+        else:
+            i += 1
+    return pl.Series(found, dtype=lines.schema["row"])
+
+
 def mark_breakdowns(
     rows: pl.DataFrame,
     layout: Layout,
@@ -198,7 +227,7 @@ def mark_breakdowns(
         return rows
     reason, unit = pl.col("reason"), pl.col("unit_name")
     lines = fr.with_columns(
-        fr.select(rows, "row", "unit_code", "unit_name", "reason", *names),
+        fr.select(rows, "row", "unit_code", "unit_name", "description", "reason", *names),
         unit_jenis=unit_jenis,
         uraian_jenis=uraian_jenis,
     )
@@ -214,6 +243,11 @@ def mark_breakdowns(
         | reason.eq_missing("total"),
     )
     lines = fr.with_columns(lines, block=pl.col("opens").cast(pl.Int32).cum_sum())
+    # a jenis over the jenis within it (Belanja Operasi over Pegawai and Barang dan Jasa) is
+    # their subtotal: the block adds up without it, and it is left out with the unit's row
+    inner = _jenis_within(lines, names, tolerance)
+    lines = fr.with_columns(lines, inner=pl.col("row").is_in(inner.implode()))
+    lines = fr.with_columns(lines, jenis=pl.col("jenis") & ~pl.col("inner"))
     jenis, opens = pl.col("jenis"), pl.col("opens")
     first = pl.col("row").filter(opens).first()
     # a block under a unit's row that holds jenis rows; those after a total, or above every
@@ -248,7 +282,9 @@ def mark_breakdowns(
     )
     if not blocks.height:
         return rows
-    parts = lines.join(blocks, on="block", how="inner").filter(jenis | (pl.col("blank") & pl.col("heading")))
+    parts = lines.join(blocks, on="block", how="inner").filter(
+        jenis | pl.col("inner") | (pl.col("blank") & pl.col("heading"))
+    )
     whole = pl.col("adds") | pl.col("own_jenis") | pl.col("heading")
     apart = parts.filter(~whole).get_column("row")
     subtotals = blocks.filter(pl.col("adds") & ~pl.col("own_jenis") & ~pl.col("heading")).get_column("owner")
@@ -259,11 +295,14 @@ def mark_breakdowns(
     owned = parts.filter(whole).select("row", owner_code="code", owner_name="name")
     rows = rows.join(owned, on="row", how="left", maintain_order="left")
     is_part = pl.col("row").is_in(owned.get_column("row").implode())
+    within = pl.col("row").is_in(parts.filter(whole & pl.col("inner")).get_column("row").implode())
     return rows.with_columns(
         description=pl.when(is_part).then(pl.coalesce("description", "unit_name")).otherwise("description"),
         unit_code=pl.when(is_part).then("owner_code").otherwise("unit_code"),
         unit_name=pl.when(is_part).then("owner_name").otherwise("unit_name"),
-        reason=pl.when(is_part)
+        reason=pl.when(within)
+        .then(pl.lit("subtotal"))
+        .when(is_part)
         .then(pl.lit(None, dtype=pl.String))
         .when(pl.col("row").is_in(subtotals.implode()))
         .then(pl.lit("subtotal"))
