@@ -301,6 +301,33 @@ def test_programs_over_kegiatan_over_sub_kegiatan_count_the_sub_kegiatan(tmp_pat
     assert not codes(doc, "W-TOTAL-ROW")
 
 
+def test_a_kegiatan_over_its_one_sub_kegiatan_is_counted_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REALISASI PER PROGRAM s.d. 30 Juni 2024"],
+        ["SKPD : DINAS KOMUNIKASI DAN INFORMATIKA"],
+        ["NO", "PROGRAM DAN KEGIATAN", "PAGU ANGGARAN", "REALISASI"],
+        ["A", "PROGRAM PENUNJANG URUSAN", 300, 130],  # I + II
+        ["I", "Kegiatan Perencanaan", 100, 40],  # its one sub kegiatan
+        ["1.1", "Sub Kegiatan Penyusunan Dokumen", 100, 40],
+        ["II", "Kegiatan Administrasi Keuangan", 200, 90],
+        ["2.1", "Sub Kegiatan Penyediaan Gaji", 150, 80],
+        ["2.2", "Sub Kegiatan Laporan Keuangan", 50, 10],
+        ["B", "PROGRAM INFORMASI PUBLIK", 100, 20],  # its one kegiatan, of two alike sub kegiatan
+        ["III", "Kegiatan Pengelolaan Informasi", 100, 20],
+        ["3.1", "Sub Kegiatan Relasi Media", 50, 10],
+        ["3.2", "Sub Kegiatan Diseminasi", 50, 10],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "program.xlsx", {"Program": rows}))
+    # 100 + 150 + 50 + 50 + 50; realized 40 + 80 + 10 + 10 + 10
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (400, 150)
+    assert not doc["warnings"]
+    # lines that name a level inside their label, not as their level, are lines alike
+    lines: list[list[object]] = [*rows[:3], [1, "Penyusunan Program Kerja", 50, 0]]
+    lines += [[2, "Koordinasi Kegiatan Sub Kegiatan", 50, 0]]
+    doc = rank_json(openpyxl_book(tmp_path / "lines.xlsx", {"Program": lines}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (100, 0)
+
+
 def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
     rows += [[1, "Kelurahan Sisir", 500_000_000, 0], [2, "Kelurahan Ngaglik", 500_000_000, 0]]

@@ -317,6 +317,19 @@ _TOP_JENIS = frozenset(category for category, _ in vocab.CATEGORY_WORDS) - froze
 # a group's heading, normalized: "I. URUSAN WAJIB", "A. PROGRAM …", "Kegiatan …", "Bidang …"
 _GROUP_LABEL = re.compile(r"\b(?:urusan|bidang|program|kegiatan|fungsi)\b")
 _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. PROGRAM …"
+# the levels of the budget's structure, outermost first, as a normalized label opens with one
+# after its number ("i urusan wajib", "1 1 sub kegiatan …"; not "penyusunan program kerja"): a
+# row naming one over a row naming a deeper one is its heading, be it over one row alone
+_LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
+_LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
+
+
+def _level(text: str) -> int | None:
+    """How deep in the budget's structure a row's normalized label says it is, if it says."""
+    found = _LEVEL.match(text)
+    return _LEVELS.index(found.group(1)) if found else None
+
+
 # rows of a table without account codes looked at for group subtotals, and rows below each
 _GROUP_ROWS = 5_000
 _GROUP_SPAN = 60
@@ -359,6 +372,7 @@ def mark_group_subtotals(
     # the jenis belanja a jenis row names ("Dinas Penanaman Modal" names none), and whether a row
     # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
+    levels = [_level(t) for t in texts]
     labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
     headings = [
         (labelled and not t)
@@ -387,8 +401,12 @@ def mark_group_subtotals(
                 # zero (nothing realized yet) or every row realized the same share (all at 100 %),
                 # as round budgets add up by chance; else only a row that reads as a heading is one
                 strong = headings[i] or (sum(1 for a in own if a) >= 2 and len(shapes) >= 2)
-                # one row alone is a heading over its only line where its jenis belanja says so
-                alone = labels[i] is not None and labels[i] == labels[j]
+                # one row alone is a heading over its only line where its jenis belanja says so,
+                # or the level it names is above the line's (a kegiatan over its sub kegiatan)
+                outer, inner = levels[i], levels[j]
+                alone = (labels[i] is not None and labels[i] == labels[j]) or (
+                    outer is not None and inner is not None and outer < inner
+                )
                 if strong and (taken >= 2 or alone):
                     marked.add(i)
                 break
