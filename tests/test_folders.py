@@ -780,6 +780,39 @@ def test_two_uploads_of_one_date_with_other_figures_are_said_and_agreeing_ones_a
     assert "Dinas Kesehatan" not in said["message"]
 
 
+def test_a_rekap_in_thousands_beside_the_units_own_uploads_agrees_and_gives_way(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title: list[list[object]] = [["REKAPITULASI REALISASI s.d. 30 September 2024"], []]
+    exact = [
+        ("Dinas Pendidikan", 1_500_457_123, 750_123_456),
+        ("Dinas Kesehatan", 2_000_987_654, 1_000_654_321),
+        ("Dinas Sosial", 800_111_499, 200_332_501),
+    ]
+    for name, budget, real in exact:
+        write_book(
+            folder / f"{name}.xlsx",
+            {"LRA": [*title, ["Perangkat Daerah", "Pagu", "Realisasi"], [name, budget, real]]},
+        )
+    # the rekap rounds each figure to a thousand and sorts last by name
+    rekap = [*title, ["(dalam ribuan rupiah)"], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, n, round(b / 1000), round(r / 1000)] for i, (n, b, r) in enumerate(exact, start=1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    # the units' own figures, to the rupiah, and no rivals: the rekap says the same in thousands
+    assert {n: (u["budget"], u["realized"]) for n, u in by_name(doc).items()} == {
+        name: (budget, real) for name, budget, real in exact
+    }
+    assert not [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+    # a rekap that says otherwise by more than its rounding is a rival still
+    rekap[-1][3] = 250_000  # Dinas Sosial's realization, 250,000 thousand
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+    assert "Dinas Sosial (Dinas Sosial.xlsx, not rekap.xlsx)" in said["message"]
+    assert by_name(doc)["Dinas Sosial"]["realized"] == 200_332_501
+
+
 def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
     folder.mkdir()

@@ -989,11 +989,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "W-SAME-DATE": (
         "{n} perangkat daerah diberi angka berbeda oleh sumber bertanggal sama: {names} — yang dipakai "
-        "yang terakhir menurut nama berkas, lalu urutan lembar; pindahkan berkas, atau hapus lembar, "
-        "yang tidak berlaku lagi",
-        "{n} unit(s) are given different figures by sources of the same date: {names} — the last by "
-        "file name, then by sheet order, is used; move away the file, or delete the sheet, that no "
-        "longer holds",
+        "yang angkanya lebih rinci (rupiah sebelum ribuan), lalu yang terakhir menurut nama berkas, "
+        "lalu urutan lembar; pindahkan berkas, atau hapus lembar, yang tidak berlaku lagi",
+        "{n} unit(s) are given different figures by sources of the same date: {names} — the more "
+        "precise (rupiah before thousands), then the last by file name, then by sheet order, is used; "
+        "move away the file, or delete the sheet, that no longer holds",
     ),
     "W-STALE": (
         "{n} perangkat daerah memiliki data lebih lama dari yang terbaru ({newest}) lebih dari {days} hari: {names}",

@@ -135,6 +135,7 @@ class _Collected:
                 "sheet": result.sheet,
                 "as_of": result.as_of,
                 "order": order,
+                "precision": result.facts.precision,
             }
         )
         self.years[source] = result.year

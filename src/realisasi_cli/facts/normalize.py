@@ -518,7 +518,8 @@ def normalize(
     physical = physical_columns(layout)
     parsed, amounts = amount_columns(frame, columns, physical, grid)
     # figures in thousands add up to a thousand, not to a rupiah
-    tolerance = TOLERANCE * _scale_amounts(layout, columns.measures, parsed, warnings)
+    precision = _scale_amounts(layout, columns.measures, parsed, warnings)
+    tolerance = TOLERANCE * precision
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
     if columns.present(columns.period, frame):
@@ -580,4 +581,5 @@ def normalize(
         rows_skipped=counts,
         slots=[slot.as_dict() for slot in slots],
         evidence=evidence_of(rows, slots) if evidence else None,
+        precision=precision,
     )

@@ -49,6 +49,8 @@ SOURCES_SCHEMA = {
     "sheet": pl.String(),
     "as_of": pl.Date(),
     "order": pl.Int32(),
+    # what the sheet's amounts are rounded to, in rupiah: 1,000 for a sheet in thousands
+    "precision": pl.Float64(),
 }
 
 
@@ -97,6 +99,7 @@ class Facts:
     rows_skipped: dict[str, int] = field(default_factory=dict)
     slots: list[dict[str, object]] = field(default_factory=list)
     evidence: pl.DataFrame | None = None  # key, cents, data, budget: every amount (facts.kinds)
+    precision: float = 1.0  # what the amounts are rounded to: 1,000 for figures in thousands
 
 
 @dataclass

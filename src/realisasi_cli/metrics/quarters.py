@@ -11,7 +11,7 @@ import polars as pl
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.metrics.ranking import unit_totals
 from realisasi_cli.metrics.targets import latest_plan, plan_months, plan_to_date, targets_on
-from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify
+from realisasi_cli.metrics.units import SAME_DATE_ORDER, RankOptions, absorption, condense, identify
 from realisasi_cli.vocabulary import categories_within
 
 
@@ -63,8 +63,8 @@ def cumulative_points(realization: pl.DataFrame, sources: pl.DataFrame) -> pl.Da
     )
     return (
         pl.concat([points, carried, zeros], how="diagonal_relaxed")
-        .join(sources.select("source", "file", "order"), on="source")
-        .sort("unit", "period_end", "order")
+        .join(sources.select("source", "file", "order", "precision"), on="source")
+        .sort(pl.col("unit"), pl.col("period_end"), *SAME_DATE_ORDER)
     )
 
 
@@ -175,7 +175,7 @@ def quarters(
         points = points.filter(pl.col("period_end").dt.year() == year)
     per_quarter = (
         points.with_columns(quarter=((pl.col("period_end").dt.month() - 1) // 3 + 1).cast(pl.Int64))
-        .sort("period_end", "order")
+        .sort(pl.col("period_end"), *SAME_DATE_ORDER)
         .group_by("unit", "quarter")
         .agg(cumulative=pl.col("cumulative").last(), at=pl.col("period_end").last())
     )

@@ -226,12 +226,13 @@ def rivals(
 ) -> list[tuple[str, date | None, str, list[str]]]:
     """The units that two or more sources of their latest date give different budgets or
     realization (lra.xlsx and lra (1).xlsx uploaded the same day, one of them revised): unit,
-    as_of, the file ranked (the last by name: ``latest_of``), the other files. Sources that
-    agree (a rekap beside the units' own uploads) are no rivals."""
+    as_of, the file ranked (``latest_of``), the other files. Sources that agree (a rekap beside
+    the units' own uploads), be it to the thousand a rekap in thousands rounds each row to, are
+    no rivals."""
     seen = pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]).unique()
     if sources.height < 2 or not seen.get_column("unit").is_duplicated().any():
         return []
-    dated = sources.select("source", "as_of", "file", "sheet")
+    dated = sources.select("source", "as_of", "file", "sheet", "precision")
     newest = latest.join(dated, on="source").select("unit", newest="as_of", used="source")
     alike = (
         seen.join(dated, on="source")
@@ -245,10 +246,18 @@ def rivals(
     sums = [
         frame.join(alike.select("unit", "source"), on=["unit", "source"])
         .group_by("unit", "source")
-        .agg(pl.col(column).sum().alias(column))
+        .agg(pl.col(column).sum(), pl.len().alias(f"{column}_rows"))
         for frame, column in ((budget, "budget"), (realization, "realized"))
     ]
-    spread = [(pl.col(c).max() - pl.col(c).min()).over("unit") > TOLERANCE for c in ("budget", "realized")]
+    # each row rounded by up to half its precision: a unit's sum by half of that per row
+    rounding = [
+        pl.max_horizontal(TOLERANCE, (pl.col("precision") * pl.col(f"{c}_rows") / 2).max().over("unit"))
+        for c in ("budget", "realized")
+    ]
+    spread = [
+        (pl.col(c).max() - pl.col(c).min()).over("unit") > allowed
+        for c, allowed in zip(("budget", "realized"), rounding, strict=True)
+    ]
     differ = (
         alike.join(sums[0], on=["unit", "source"], how="left")
         .join(sums[1], on=["unit", "source"], how="left")

@@ -136,8 +136,14 @@ class RankOptions:
     domain: str = "belanja"  # or "pendapatan": what the facts are (the reading decided it)
 
 
+# of two sources of one date, the one used: the more precise (rupiah over thousands: a rekap in
+# thousands beside the units' own uploads), then the later given (by file name, then sheet)
+SAME_DATE_ORDER = (pl.col("precision").neg(), pl.col("order"))
+
+
 def latest_sources(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
-    """For each unit, the source (file/sheet) of its latest snapshot: by as-of date, then order given."""
+    """For each unit, the source (file/sheet) of its latest snapshot: by as-of date, then
+    ``SAME_DATE_ORDER``."""
     return latest_of(
         pl.concat([budget.select("unit", "source"), realization.select("unit", "source")]), sources
     )
@@ -149,8 +155,8 @@ def latest_of(facts: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
     if sources.height == 1:  # one file or sheet: the latest of every unit
         return seen.sort("unit")
     return (
-        seen.join(sources.select("source", "as_of", "order"), on="source")
-        .sort(["unit", "as_of", "order", "source"], nulls_last=False)
+        seen.join(sources.select("source", "as_of", "order", "precision"), on="source")
+        .sort([pl.col("unit"), pl.col("as_of"), *SAME_DATE_ORDER, pl.col("source")], nulls_last=False)
         .group_by("unit", maintain_order=True)
         .last()
         .select("unit", "source")
