@@ -330,6 +330,35 @@ def test_a_recap_of_the_per_unit_sheets_is_a_summary_and_not_a_third_set_of_unit
     assert set(left_out(doc, "derived")) == {"Rekap"}
 
 
+def test_a_recap_naming_every_unit_otherwise_is_a_summary_by_its_figures(tmp_path: Path) -> None:
+    recap = [
+        ["REKAPITULASI REALISASI ANGGARAN PER SKPD"],
+        ["TAHUN ANGGARAN 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Anggaran", "Realisasi"],
+        [1, "Dinkes", DINKES_BUDGET, DINKES_REALIZED],  # the sheets say DINAS KESEHATAN
+        [2, "Dishub", DISHUB_BUDGET, DISHUB_REALIZED],
+    ]
+    doc = rank_json(two_units_and_recap(tmp_path, ("Kesehatan", "Perhubungan"), DINKES, DISHUB, recap))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "DINAS KESEHATAN": (DINKES_BUDGET, DINKES_REALIZED),
+        "DINAS PERHUBUNGAN": (DISHUB_BUDGET, DISHUB_REALIZED),
+    }
+    assert set(left_out(doc, "derived")) == {"Rekap"}
+    # a rekap of other units whose round figures chance to stand in a longer sheet is no summary
+    title: list[list[object]] = [["REKAPITULASI PAGU TAHUN ANGGARAN 2024"], []]
+    budgets = [500_000_000, 600_000_000, 700_000_000, 800_000_000]
+    kecamatan = [*title, ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    kecamatan += [
+        [i, f"Kecamatan {name}", b, 0] for i, (name, b) in enumerate(zip("ABCD", budgets, strict=True), 1)
+    ]
+    kelurahan = [*title, ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    kelurahan += [[i, f"Kelurahan {i}", budgets[i % 4], 0] for i in range(1, 9)]
+    doc = rank_json(write_book(tmp_path / "pagu.xlsx", {"Kecamatan": kecamatan, "Kelurahan": kelurahan}))
+    assert len(doc["units"]) == 12 and doc["total"]["budget"] == 3 * sum(budgets)
+    assert not left_out(doc, "derived")
+
+
 def test_a_recap_that_alone_holds_a_unit_gives_that_unit_and_sums_up_the_others(tmp_path: Path) -> None:
     # ten units' LRA sheets, each DINKES's lines times its number, and a recap of eleven
     sheets: dict[str, Sequence[Sequence[object]]] = {}

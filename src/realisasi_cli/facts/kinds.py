@@ -14,6 +14,7 @@ only of a sheet of the same date: month sheets of one unit are never each other'
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -147,10 +148,12 @@ def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
     return int(found.sum()) / found.len()
 
 
-def _comparable(sheet: _Sheet, other: _Sheet) -> bool:
+def _comparable(sheet: _Sheet, other: _Sheet, *, named: bool = True) -> bool:
     """A dated snapshot is a copy only of a sheet of the same date; a sheet that names its units
-    is a copy only of one that names some of the same (two kecamatan with one DPA are two)."""
-    if sheet.units and other.units and not sheet.units & other.units:
+    is a copy only of one that names some of the same (two kecamatan with one DPA are two).
+    Not ``named``: a summary may name each unit otherwise than its sheet ("Dinkes" for DINAS
+    KESEHATAN); its figures tell."""
+    if named and sheet.units and other.units and not sheet.units & other.units:
         return False
     mine, theirs = period_in_name(sheet.result.sheet), period_in_name(other.result.sheet)
     if mine is not None and theirs is not None and mine != theirs:
@@ -218,27 +221,41 @@ def mark_derived(results: list[SheetResult]) -> None:
                 "R-COPY-HIDDEN" if sheet.hidden else "R-COPY", {"sheet": best.result.sheet}
             )
             continue
-        others = [o for o in sheets if o is not sheet and _comparable(sheet, o) and not copy_of(o, sheet)]
-        # a summary is shorter than a sheet it sums up, or has fewer rows per unit (a rekap's one
-        # line for each unit's sheet of lines): sheets alike in both are each other's peers
-        longer = any(
-            o.priority[1] > sheet.priority[1] or o.rows_per_unit > sheet.rows_per_unit for o in others
-        )
-        if longer and _amounts_found(sheet, others) > SUMMARY_SHARE:
-            alone = _units_alone(sheet, others, [o for o in sheets if o is not sheet])
-            if alone is not None:  # the units no other sheet gives are read from it; the rest is summary
-                _keep_units(sheet.result, alone)
-                continue
-            sheet.result.kind = "derived"
-            sheet.result.reason = Message("R-SUMMARY")
+        rest = [o for o in sheets if o is not sheet]
+        named = [o for o in rest if _comparable(sheet, o) and not copy_of(o, sheet)]
+        # a rekap that names the units otherwise than their sheets ("Dinkes" beside DINAS
+        # KESEHATAN) sums them up only where their figures say so, unit by unit
+        others = [o for o in rest if _comparable(sheet, o, named=False) and not copy_of(o, sheet)]
+        if _sums_up(sheet, named):
+            alone, by_figures = _units_alone(sheet, named, rest), False
+        elif sheet.unit_count > 1 and _sums_up(sheet, others):
+            alone, by_figures = _units_alone(sheet, others, rest), True
+        else:
+            continue
+        many = alone is not None and alone.height * 2 > sheet.unit_count
+        if by_figures and (alone is None or many):
+            continue  # most of its units are not the others' by name nor figures: no summary
+        if alone is not None and alone.height and not many:
+            _keep_units(sheet.result, alone)  # the units no other sheet gives are read from it
+            continue
+        sheet.result.kind = "derived"
+        sheet.result.reason = Message("R-SUMMARY")
     mark_hidden_peers(sheets)
 
 
+def _sums_up(sheet: _Sheet, others: Sequence[_Sheet]) -> bool:
+    """Whether ``sheet`` reads as a summary of ``others``: shorter than one of them, or of fewer
+    rows per unit (a rekap's one line for each unit's sheet of lines; sheets alike in both are
+    each other's peers), and its amounts found among theirs."""
+    longer = any(o.priority[1] > sheet.priority[1] or o.rows_per_unit > sheet.rows_per_unit for o in others)
+    return longer and _amounts_found(sheet, others) > SUMMARY_SHARE
+
+
 def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sheet]) -> pl.DataFrame | None:
-    """The units (code, name) of a summary that none of ``others`` names, where they are a few
-    beside those the others give (a rekap of 30 units beside the sheets of 29): None where
-    there are none, or where a sheet it sums up names no unit to tell. A unit whose figures are
-    those of a unit of ``everyone`` (the workbook's other sheets) is that unit, named otherwise."""
+    """The units (code, name) of a summary that none of ``others`` names (a rekap of 30 units
+    beside the sheets of 29), maybe none; None where a sheet it sums up names no unit to tell.
+    A unit whose figures are those of a unit of ``everyone`` (the workbook's other sheets) is
+    that unit, named otherwise."""
     facts = sheet.result.facts
     if facts is None or not sheet.units or not others or any(not o.units for o in others):
         return None
@@ -251,17 +268,22 @@ def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sh
         & ~_NAME_KEY.is_in(given.implode()).fill_null(False)
     )
     # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
-    # sheet's unit's is that unit
-    known = {pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)}
-    known.discard((0.0, 0.0))  # nothing budgeted or realized tells no unit
+    # sheet's unit's, and no other unit's on either side, is that unit: round budgets that
+    # repeat (kelurahan of 500 million each, nothing realized yet) tell no unit
+    known = Counter(
+        pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)
+    )
     mine = {
         (code, name): (budget, realized) for code, name, budget, realized in _unit_sums(facts).iter_rows()
     }
+    repeated = Counter(mine.values())
+
+    def told(pair: tuple[object, object] | None) -> bool:
+        return pair is not None and pair != (0.0, 0.0) and known[pair] == 1 and repeated[pair] == 1
+
     alone = alone.filter(
-        pl.Series([mine.get((code, name)) not in known for code, name in alone.iter_rows()], dtype=pl.Boolean)
+        pl.Series([not told(mine.get((code, name))) for code, name in alone.iter_rows()], dtype=pl.Boolean)
     )
-    if not alone.height or alone.height * 2 > sheet.unit_count:
-        return None
     return alone
 
 
