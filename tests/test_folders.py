@@ -842,6 +842,45 @@ def test_a_rekap_in_thousands_beside_the_units_own_uploads_agrees_and_gives_way(
     assert by_name(doc)["Dinas Sosial"]["realized"] == 200_332_501
 
 
+def test_a_rekap_that_abbreviates_the_units_beside_their_uploads_counts_each_once(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    units = [
+        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinkes", 2_000_987_654, 1_000_654_321),
+        ("1.01.0.00.0.00.01.0000", "DINAS PENDIDIKAN", "Disdik", 1_500_456_789, 750_123_456),
+        ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 800_111_222, 200_333_444),
+    ]
+    for code, name, _short, budget, real in units:
+        lines = [["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]]
+        lines += [["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget - 1_000_000, real - 400_000]]
+        lines += [["5.2.02.05.01.0001", "Belanja Modal Alat Kantor", 1_000_000, 400_000]]
+        write_book(folder / f"{name}.xlsx", {"LRA": [*title, [f"SKPD : {code} {name}"], [], *lines]})
+    rekap = [*title, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, short, b, r] for i, (_c, _n, short, b, r) in enumerate(units, start=1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        name: (budget, real) for _c, name, _s, budget, real in units
+    }
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert Path(said["file"]).name == "rekap.xlsx" and said["message"].startswith("3 unit(s)")
+    assert "Dinkes → DINAS KESEHATAN" in said["message"]
+    # figures that two units share tell neither: the rekap's unit stays its own
+    units[2] = ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 1_500_456_789, 750_123_456)
+    code, name, _short, budget, real = units[2]
+    lines = [["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]]
+    lines += [["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget, real]]
+    write_book(folder / f"{name}.xlsx", {"LRA": [*title, [f"SKPD : {code} {name}"], [], *lines]})
+    rekap[-1] = [3, "Dinsos", budget, real]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    names = sorted(u["name"] for u in doc["units"])
+    assert names == ["DINAS KESEHATAN", "DINAS PENDIDIKAN", "DINAS SOSIAL", "Dinsos", "Disdik"]
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert said["message"].startswith("1 unit(s)") and "Dinkes → DINAS KESEHATAN" in said["message"]
+
+
 def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
     folder.mkdir()

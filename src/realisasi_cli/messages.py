@@ -898,6 +898,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} jenis-belanja row(s) under their unit do not add up to the unit's row: the unit's row "
         "is counted, the breakdown is not — check the breakdown",
     ),
+    "W-NAMED-BY-FIGURES": (
+        "{n} perangkat daerah yang di sini dinamai lain daripada di berkas atau lembar lain "
+        "dianggap sama karena pagu dan realisasinya sama: {names} — periksa bahwa memang sama",
+        "{n} unit(s) named here otherwise than in other files or sheets are taken for theirs, by "
+        "the same budget and realization: {names} — check that they are",
+    ),
     "W-SUMMARY-PART": (
         "lembar ini merangkum lembar-lembar lain, tetapi hanya lembar ini yang memuat {n} perangkat "
         "daerah: {names} — angka mereka diambil dari sini, yang lain dari lembarnya sendiri",
@@ -1174,6 +1180,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "N-NAMES-MORE": ("{names} dan {n} lainnya", "{names} and {n} more"),
     "N-NAME-DATE": ("{name} ({day})", "{name} ({day})"),
+    "N-NAMED-AS": ("{name} → {unit}", "{name} → {unit}"),
     "N-RIVAL": ("{name} ({used}, bukan {others})", "{name} ({used}, not {others})"),
     "N-NOTE": ("catatan", "note"),
     "N-NO-SERVER": (

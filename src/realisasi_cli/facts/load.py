@@ -257,18 +257,25 @@ class _Collected:
         return frame.with_columns(source)
 
     def dataset(self) -> Dataset:
-        """The collected facts as one dataset."""
+        """The collected facts as one dataset, with the units a source names otherwise than
+        the others, where their figures tell which they are, named as the others name them."""
+        from realisasi_cli.facts.figures import named_by_figures, rename
 
+        tables = {name: self._joined(name) for name in self.frames}
+        sources = pl.DataFrame(self.sources, schema=SOURCES_SCHEMA)
+        renamed, said = named_by_figures(tables["budget"], tables["realization"], sources)
+        if renamed is not None:
+            tables = {name: rename(frame, renamed) for name, frame in tables.items()}
         return Dataset(
-            budget=self._joined("budget"),
-            realization=self._joined("realization"),
-            plan=self._joined("plan"),
-            physical=self._joined("physical"),
-            sources=pl.DataFrame(self.sources, schema=SOURCES_SCHEMA),
+            budget=tables["budget"],
+            realization=tables["realization"],
+            plan=tables["plan"],
+            physical=tables["physical"],
+            sources=sources,
             sheets=self.sheets,
-            warnings=self.warnings,
+            warnings=[*self.warnings, *said],
             skipped_files=self.skipped,
-            last_year=self._joined("last_year"),
+            last_year=tables["last_year"],
         )
 
 

@@ -1,0 +1,117 @@
+"""Units that one source names otherwise than the others, told by their figures.
+
+A BPKAD rekap beside the units' own uploads often abbreviates ("Dinkes" for DINAS KESEHATAN):
+by name they are two units, and the folder's total counts the unit twice. Where such a unit's
+budget and realization are, to the rounding of the coarser source, those of one unit of another
+source of the same date, and of no other unit, it is that unit: it takes that unit's code and
+name, and a warning says so. The figures must tell: a unit with nothing budgeted or nothing
+realized yet is told by no figures, nor is a pair that two units share.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from realisasi_cli.facts.schema import Warning_
+from realisasi_cli.messages import Message, some_of
+
+_KEYS = ["source", "unit_code", "unit_name"]
+# a name compared without case or punctuation ("Dinas Kesehatan" and "DINAS KESEHATAN")
+_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+
+
+def named_by_figures(
+    budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame
+) -> tuple[pl.DataFrame | None, list[Warning_]]:
+    """The units to rename (source, unit_name → new_code, new_name), None where there are none,
+    and a warning per source renamed. Only a unit without a code, in a source of two units or
+    more, whose name no other source gives, is renamed."""
+    if sources.height < 2 or not budget.height or not realization.height:
+        return None, []
+    if not budget.get_column("unit_code").null_count():  # every unit coded (known without a look)
+        return None, []
+    spent = budget.group_by(_KEYS).agg(pl.col("budget").sum())
+    realized = realization.group_by(_KEYS).agg(pl.col("realized").sum())
+    units = spent.join(realized, on=_KEYS, how="inner", nulls_equal=True).with_columns(
+        key=pl.coalesce("unit_code", _NAME_KEY), name_key=_NAME_KEY
+    )
+    units = units.with_columns(
+        units=pl.len().over("source"), given=pl.col("source").n_unique().over("name_key")
+    ).join(sources.select("source", "as_of", "precision"), on="source")
+    told = (pl.col("budget") != 0) & (pl.col("realized") != 0)
+    alone = units.filter(
+        pl.col("unit_code").is_null() & (pl.col("units") > 1) & (pl.col("given") == 1) & told
+    )
+    if not alone.height:
+        return None, []
+    others = units.filter(told).select(
+        pl.col("source").alias("other"),
+        "as_of",
+        pl.col("unit_code").alias("new_code"),
+        pl.col("unit_name").alias("new_name"),
+        pl.col("key").alias("other_key"),
+        pl.col("name_key").alias("other_name"),
+        pl.col("budget").alias("other_budget"),
+        pl.col("realized").alias("other_realized"),
+        pl.col("precision").alias("other_precision"),
+    )
+    # the codes and names each source gives: a unit it names is no other unit of it
+    codes = units.select("source", other_key="key").unique()
+    names = units.select("source", other_name="name_key").unique()
+    rounding = pl.max_horizontal("precision", "other_precision")
+    pairs = (
+        alone.join(others, on="as_of", nulls_equal=True)
+        .filter(
+            (pl.col("other") != pl.col("source"))
+            & ((pl.col("budget") - pl.col("other_budget")).abs() <= rounding)
+            & ((pl.col("realized") - pl.col("other_realized")).abs() <= rounding)
+        )
+        .join(codes, on=["source", "other_key"], how="anti")
+        .join(names, on=["source", "other_name"], how="anti", nulls_equal=True)
+    )
+    # one unit for one unit: neither figures that fit two units, nor two that fit one
+    pairs = pairs.filter(
+        (pl.col("other_key").n_unique().over(_KEYS) == 1)
+        & (pl.col("unit_name").n_unique().over("source", "other_key") == 1)
+    )
+    if not pairs.height:
+        return None, []
+    renamed = (
+        pairs.sort("other")
+        .group_by(_KEYS, maintain_order=True)
+        .first()
+        .select("source", "unit_name", "new_code", "new_name")
+    )
+    files = dict(sources.select("source", "file").iter_rows())
+    sheets = dict(sources.select("source", "sheet").iter_rows())
+    warnings = []
+    for (source,), group in renamed.sort("source", "unit_name").group_by("source", maintain_order=True):
+        pairs_named: list[object] = [
+            Message("N-NAMED-AS", {"name": name, "unit": new_name or new_code})
+            for name, new_code, new_name in group.select("unit_name", "new_code", "new_name").iter_rows()
+        ]
+        params = {"n": len(pairs_named), "names": some_of(pairs_named)}
+        warnings.append(
+            Warning_(str(Path(files[source])), sheets[source], None, "W-NAMED-BY-FIGURES", params)
+        )
+    return renamed, warnings
+
+
+def rename(frame: pl.DataFrame, renamed: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s units renamed as ``named_by_figures`` found."""
+    if not frame.height:
+        return frame
+    columns = frame.columns
+    joined = frame.join(
+        renamed.with_columns(pl.col("source").cast(frame.schema["source"])),
+        on=["source", "unit_name"],
+        how="left",
+        maintain_order="left",
+    )
+    found = pl.col("new_name").is_not_null() | pl.col("new_code").is_not_null()
+    return joined.with_columns(
+        unit_code=pl.when(found & pl.col("unit_code").is_null()).then("new_code").otherwise("unit_code"),
+        unit_name=pl.when(found & pl.col("unit_code").is_null()).then("new_name").otherwise("unit_name"),
+    ).select(columns)
