@@ -158,6 +158,21 @@ def test_a_unit_named_on_its_first_jenis_row_keeps_every_row(tmp_path: Path) -> 
     assert not doc["warnings"]
 
 
+def test_sub_units_named_in_their_own_column_under_a_units_heading_are_units(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Sub Unit", "Pagu", "Realisasi"]]
+    rows += [[1, "KECAMATAN", None, None, None]]  # a heading over its sub units
+    rows += [[None, None, "Kecamatan Kota", 5e9, 2e9], [None, None, "Kecamatan Utara", 4e9, 1e9]]
+    rows += [[None, None, "Kecamatan Selatan", 3e9, 1.5e9], [2, "Dinas Pendidikan", None, 100e9, 50e9]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {
+        "Kecamatan Kota": (5e9, 2e9),
+        "Kecamatan Utara": (4e9, 1e9),
+        "Kecamatan Selatan": (3e9, 1.5e9),
+        "Dinas Pendidikan": (100e9, 50e9),
+    }
+    assert not doc["warnings"]
+
+
 def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
     rows += [[1, "Dinas Pendidikan", 100e9, 50e9], [None, "- Belanja Modal", 40e9, 15e9]]

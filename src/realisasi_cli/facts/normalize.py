@@ -49,7 +49,8 @@ class SheetColumns:
     """The columns of one sheet that normalization reads, by what they hold."""
 
     unit: Column | None  # unit code, or code and name in one cell
-    name: Column | None  # unit name
+    name: Column | None  # unit name (a sub unit's, where a column names them)
+    outer_name: Column | None  # beside a sub unit's name column, the unit's: rows without a sub unit
     account: Column | None
     codes: list[Column]  # program/activity codes: rows of one activity share them
     descriptions: list[str]  # grid columns of uraian text, merged spans included
@@ -70,9 +71,14 @@ class SheetColumns:
         # column is a slot's plan and its realization): its cells are read and warned of once
         every = [c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year) if c is not None]
         measures = list({id(c): c for c in every}.values())
+        # a sub unit's name where a column gives it (RSUD, UPT, a kecamatan under KECAMATAN), as
+        # for codes; sub units stay units of their own
+        names = [c for c in layout.columns if c.role == "unit_name"]
+        sub = next((c for c in names if "sub" in c.header.lower()), None)
         return cls(
             unit=first("unit", "unit_code"),
-            name=first("unit_name"),
+            name=sub or first("unit_name"),
+            outer_name=next((c for c in names if c is not sub), None) if sub is not None else None,
             account=first("account"),
             codes=[c for c in layout.columns if c.role == "code" and f"c{c.index}" in frame.columns],
             descriptions=[
@@ -122,6 +128,11 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
     }
     if name is not None and columns.present(name, frame):
         exprs["unit_name"] = per_distinct(frame, f"c{name.index}", clean_name)
+        outer = columns.outer_name
+        if outer is not None and columns.present(outer, frame):
+            exprs["unit_name"] = pl.coalesce(
+                exprs["unit_name"], per_distinct(frame, f"c{outer.index}", clean_name)
+            )
     elif unit is not None and unit.role == "unit" and columns.present(unit, frame):
         exprs["unit_name"] = per_distinct(frame, f"c{unit.index}", clean_name)
     else:
