@@ -359,6 +359,25 @@ def test_a_recap_naming_every_unit_otherwise_is_a_summary_by_its_figures(tmp_pat
     assert not left_out(doc, "derived")
 
 
+def test_a_january_recap_naming_one_unit_otherwise_among_repeated_budgets_is_a_summary(
+    tmp_path: Path,
+) -> None:
+    title = "LAPORAN REALISASI ANGGARAN s.d. 31 Januari 2024"
+    names = ["KELURAHAN CIBODAS", "KELURAHAN PANUNGGANGAN", "KELURAHAN SINDANGSARI", "KELURAHAN UWUNG JAYA"]
+    names += ["KELURAHAN KOANG JAYA", "KELURAHAN NUSA JAYA"]
+    budgets = [500_000_000, 500_000_000, 600_000_000, 600_000_000, 700_000_000, 700_000_000]  # none realized
+    sheets: dict[str, Sequence[Sequence[object]]] = {}
+    recap: list[list[object]] = [[title], [], ["No", "Perangkat Daerah", "Anggaran", "Realisasi"]]
+    for n, (name, budget) in enumerate(zip(names, budgets, strict=True), start=1):
+        lines = [("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget - 120_000_000, 0)]
+        lines += [("5.2.02.05.01.0001", "Belanja Modal Alat Kantor", 120_000_000, 0)]
+        sheets[name.title()] = lra_rows(title, f"SKPD : 7.01.0.00.0.00.01.000{n} {name}", lines)
+        recap.append([n, "Kel. Sindang Sari" if n == 3 else name.title(), budget, 0])
+    doc = rank_json(write_book(tmp_path / "kecamatan.xlsx", {**sheets, "Rekap": recap}))
+    assert doc["total"]["budget"] == sum(budgets) and len(doc["units"]) == 6
+    assert set(left_out(doc, "derived")) == {"Rekap"}
+
+
 def test_a_recap_that_alone_holds_a_unit_gives_that_unit_and_sums_up_the_others(tmp_path: Path) -> None:
     # ten units' LRA sheets, each DINKES's lines times its number, and a recap of eleven
     sheets: dict[str, Sequence[Sequence[object]]] = {}
@@ -879,6 +898,123 @@ def test_a_rekap_that_abbreviates_the_units_beside_their_uploads_counts_each_onc
     assert names == ["DINAS KESEHATAN", "DINAS PENDIDIKAN", "DINAS SOSIAL", "Dinsos", "Disdik"]
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
     assert said["message"].startswith("1 unit(s)") and "Dinkes → DINAS KESEHATAN" in said["message"]
+
+
+def test_a_january_rekap_that_abbreviates_tells_its_units_by_budgets_not_of_whole_millions(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 31 Januari 2024"]]
+    units = [  # nothing realized yet; Dinas Sosial's budget is of whole millions
+        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinkes", 2_000_987_654),
+        ("1.01.0.00.0.00.01.0000", "DINAS PENDIDIKAN", "Disdik", 1_500_456_789),
+        ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 800_000_000),
+    ]
+    for code, name, _short, budget in units:
+        lines = [["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]]
+        lines += [["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget, 0]]
+        write_book(folder / f"{name}.xlsx", {"LRA": [*title, [f"SKPD : {code} {name}"], [], *lines]})
+    rekap = [*title, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, short, b, 0] for i, (_c, _n, short, b) in enumerate(units, start=1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    budgets = {u["name"]: u["budget"] for u in doc["units"]}
+    assert budgets == {
+        "DINAS KESEHATAN": 2_000_987_654,
+        "DINAS PENDIDIKAN": 1_500_456_789,
+        "DINAS SOSIAL": 800_000_000,
+        "Dinsos": 800_000_000,  # a round budget with nothing realized tells no unit: counted apart
+    }
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert said["message"].startswith("2 unit(s)") and "Disdik → DINAS PENDIDIKAN" in said["message"]
+
+
+def upload(folder: Path, code: str, name: str, title: str, lines: list[tuple[str, str, int, int]]) -> None:
+    """A unit's own LRA upload, ``name``.xlsx, under ``title``."""
+    write_book(folder / f"{name}.xlsx", {"LRA": lra_rows(title, f"SKPD : {code} {name}", lines)})
+
+
+def test_figures_that_tell_no_unit_leave_the_names_as_they_are(tmp_path: Path) -> None:
+    title = "LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"
+    folder = tmp_path / "kecamatan"
+    folder.mkdir()
+    # Sukamaju (another kecamatan) and Cibening (no upload) share whole-million figures
+    upload(
+        folder,
+        "7.01.0.00.0.00.02.0001",
+        "KELURAHAN SUKAMAJU",
+        title,
+        [("5.1.02", "Belanja", 500_000_000, 125_000_000)],
+    )
+    upload(
+        folder,
+        "7.01.0.00.0.00.01.0001",
+        "KELURAHAN MEKARSARI",
+        title,
+        [("5.1.02", "Belanja", 612_345_678, 200_111_222)],
+    )
+    rekap = [[title], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[1, "Kel. Mekarsari", 612_345_678, 200_111_222], [2, "Kel. Cibening", 500_000_000, 125_000_000]]
+    write_book(folder / "rekap_kec_timur.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    assert {u["name"]: u["budget"] for u in doc["units"]} == {
+        "KELURAHAN SUKAMAJU": 500_000_000,
+        "KELURAHAN MEKARSARI": 612_345_678,
+        "Kel. Cibening": 500_000_000,
+    }
+    (said,) = [w["message"] for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert said.startswith("1 unit(s)") and "Kel. Mekarsari → KELURAHAN MEKARSARI" in said
+    # two rekaps without codes, each naming the units its own way: neither is renamed the other's
+    folder = tmp_path / "rekaps"
+    folder.mkdir()
+    figures = [(2_000_987_654, 1_000_654_321), (1_500_456_789, 750_123_456)]
+    for file, names in (
+        ("bpkad.xlsx", ["Dinkes", "Disdik"]),
+        ("bappeda.xlsx", ["Dinas Kesehatan", "Dinas Pendidikan"]),
+    ):
+        rows = [[title], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+        rows += [[i, n, b, r] for i, (n, (b, r)) in enumerate(zip(names, figures, strict=True), start=1)]
+        write_book(folder / file, {"Rekap": rows})
+    doc = rank_json(folder)
+    assert not [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+
+
+def test_a_rekap_in_thousands_of_units_and_their_jenis_rows_is_told_by_its_rounded_sums(
+    tmp_path: Path,
+) -> None:
+    title = "LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    parts = [
+        (10_000_400_400, 5_000_300_400),
+        (20_000_400_400, 8_000_300_400),
+        (30_000_400_400, 9_000_300_400),
+    ]
+    jenis = [("5.1.02.01.01.0024", "Belanja Operasi"), ("5.2.02.05.01.0001", "Belanja Modal")]
+    jenis += [("5.3.01.01.01.0001", "Belanja Tidak Terduga")]
+    lines = [(code, label, b, r) for (code, label), (b, r) in zip(jenis, parts, strict=True)]
+    upload(folder, "1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", title, lines)
+    budget, realized = sum(b for b, _ in parts), sum(r for _, r in parts)
+    # each row rounded to a thousand: the jenis rows sum to 1,200 rupiah above the unit's own
+    rekap = [
+        [title],
+        [],
+        ["(dalam ribuan rupiah)"],
+        ["No", "Perangkat Daerah / Jenis Belanja", "Pagu", "Realisasi"],
+    ]
+    rekap += [[1, "Dinkes", round(budget / 1000), round(realized / 1000)]]
+    rekap += [
+        [None, label, round(b / 1000), round(r / 1000)]
+        for (_c, label), (b, r) in zip(jenis, parts, strict=True)
+    ]
+    rekap += [[2, "Dinas Sosial", 8_000_444, 3_100_444]]  # in the rekap only
+    write_book(folder / "rekap_bpkad.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "DINAS KESEHATAN": (budget, realized),
+        "Dinas Sosial": (8_000_444_000, 3_100_444_000),
+    }
 
 
 def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_path: Path) -> None:

@@ -341,6 +341,11 @@ def test_a_kegiatan_over_its_one_sub_kegiatan_is_counted_once(tmp_path: Path) ->
     lines += [[2, "Koordinasi Kegiatan Sub Kegiatan", 50, 0]]
     doc = rank_json(openpyxl_book(tmp_path / "lines.xlsx", {"Program": lines}))
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (100, 0)
+    # and so are lines that open with a level's word, where no structure follows
+    lines = [*rows[:3], [1, "Program Kerja Tahunan Bidang", 25, 10]]
+    lines += [[2, "Kegiatan Sosialisasi Program", 25, 10], [3, "Penyusunan Laporan", 30, 5]]
+    doc = rank_json(openpyxl_book(tmp_path / "flat.xlsx", {"Program": lines}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (80, 25)
 
 
 def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading(tmp_path: Path) -> None:

@@ -324,6 +324,21 @@ _LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
 
 
+def _structured(levels: list[int | None], i: int, j: int) -> bool:
+    """Whether row ``i`` names a level above row ``j``'s, and the first row after ``j`` and the
+    rows deeper than ``j`` under it names ``i``'s level or one above, or there is none: a
+    kegiatan over its one sub kegiatan, not lines that merely open with the words ("Program
+    Kerja Tahunan" then "Kegiatan Sosialisasi" then "Penyusunan Laporan")."""
+    outer, inner = levels[i], levels[j]
+    if outer is None or inner is None or outer >= inner:
+        return False
+    k = j + 1
+    while k < len(levels) and (levels[k] or 0) > inner:
+        k += 1
+    after = levels[k] if k < len(levels) else outer
+    return after is not None and after <= outer
+
+
 def _level(text: str) -> int | None:
     """How deep in the budget's structure a row's normalized label says it is, if it says."""
     found = _LEVEL.match(text)
@@ -403,10 +418,9 @@ def mark_group_subtotals(
                 strong = headings[i] or (sum(1 for a in own if a) >= 2 and len(shapes) >= 2)
                 # one row alone is a heading over its only line where its jenis belanja says so,
                 # or the level it names is above the line's (a kegiatan over its sub kegiatan)
-                outer, inner = levels[i], levels[j]
-                alone = (labels[i] is not None and labels[i] == labels[j]) or (
-                    outer is not None and inner is not None and outer < inner
-                )
+                # and the row after that line and its own deeper rows names the heading's level
+                # or one above (the next kegiatan or program), or there is none
+                alone = (labels[i] is not None and labels[i] == labels[j]) or _structured(levels, i, j)
                 if strong and (taken >= 2 or alone):
                     marked.add(i)
                 break

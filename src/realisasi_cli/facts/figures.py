@@ -4,8 +4,9 @@ A BPKAD rekap beside the units' own uploads often abbreviates ("Dinkes" for DINA
 by name they are two units, and the folder's total counts the unit twice. Where such a unit's
 budget and realization are, to the rounding of the coarser source, those of one unit of another
 source of the same date, and of no other unit, it is that unit: it takes that unit's code and
-name, and a warning says so. The figures must tell: a unit with nothing budgeted or nothing
-realized yet is told by no figures, nor is a pair that two units share.
+name, and a warning says so. The figures must tell: a unit with nothing budgeted tells
+nothing; one with nothing realized yet, only by a budget that is not of whole millions; and a
+pair that two units share tells neither.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 import polars as pl
 
 from realisasi_cli.facts.schema import Warning_
+from realisasi_cli.facts.subtotals import TOLERANCE
 from realisasi_cli.messages import Message, some_of
 
 _KEYS = ["source", "unit_code", "unit_name"]
+_ROUND = 1_000_000  # figures of whole millions may be two units' by chance
 # a name compared without case or punctuation ("Dinas Kesehatan" and "DINAS KESEHATAN")
 _NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
 
@@ -32,21 +35,28 @@ def named_by_figures(
         return None, []
     if not budget.get_column("unit_code").null_count():  # every unit coded (known without a look)
         return None, []
-    spent = budget.group_by(_KEYS).agg(pl.col("budget").sum())
-    realized = realization.group_by(_KEYS).agg(pl.col("realized").sum())
+    spent = budget.group_by(_KEYS).agg(pl.col("budget").sum(), budget_rows=pl.len())
+    realized = realization.group_by(_KEYS).agg(pl.col("realized").sum(), realized_rows=pl.len())
     units = spent.join(realized, on=_KEYS, how="inner", nulls_equal=True).with_columns(
         key=pl.coalesce("unit_code", _NAME_KEY), name_key=_NAME_KEY
     )
     units = units.with_columns(
         units=pl.len().over("source"), given=pl.col("source").n_unique().over("name_key")
     ).join(sources.select("source", "as_of", "precision"), on="source")
-    told = (pl.col("budget") != 0) & (pl.col("realized") != 0)
-    alone = units.filter(
-        pl.col("unit_code").is_null() & (pl.col("units") > 1) & (pl.col("given") == 1) & told
+    # figures tell a unit where no other is likely to share them: not whole millions in both (a
+    # kelurahan's 500 million and its 125 million tranche), nor nothing budgeted
+    told = (pl.col("budget") != 0) & ((pl.col("budget") % _ROUND != 0) | (pl.col("realized") % _ROUND != 0))
+    lone = (
+        pl.col("unit_code").is_null()
+        & pl.col("unit_name").is_not_null()
+        & (pl.col("units") > 1)
+        & (pl.col("given") == 1)
     )
+    alone = units.filter(lone & told)
     if not alone.height:
         return None, []
-    others = units.filter(told).select(
+    # a unit to rename is none to rename another to (two rekaps, each naming them its own way)
+    others = units.filter(told & ~lone).select(
         pl.col("source").alias("other"),
         "as_of",
         pl.col("unit_code").alias("new_code"),
@@ -56,18 +66,30 @@ def named_by_figures(
         pl.col("budget").alias("other_budget"),
         pl.col("realized").alias("other_realized"),
         pl.col("precision").alias("other_precision"),
+        pl.col("budget_rows").alias("other_budget_rows"),
+        pl.col("realized_rows").alias("other_realized_rows"),
     )
+    # only units of near budgets are compared: buckets wider than any rounding, and each unit
+    # against its own bucket and the two beside it
+    width = max(1_000.0, 10 * float(sources.get_column("precision").max() or 1.0))  # type: ignore[arg-type]  # max() is typed as any scalar
+    at = pl.col("budget") // width
+    alone = alone.with_columns(bucket=pl.concat_list(at - 1, at, at + 1)).explode("bucket")
+    others = others.with_columns(bucket=pl.col("other_budget") // width)
     # the codes and names each source gives: a unit it names is no other unit of it
     codes = units.select("source", other_key="key").unique()
     names = units.select("source", other_name="name_key").unique()
-    rounding = pl.max_horizontal("precision", "other_precision")
-    pairs = (
-        alone.join(others, on="as_of", nulls_equal=True)
-        .filter(
-            (pl.col("other") != pl.col("source"))
-            & ((pl.col("budget") - pl.col("other_budget")).abs() <= rounding)
-            & ((pl.col("realized") - pl.col("other_realized")).abs() <= rounding)
+
+    def near(column: str) -> pl.Expr:
+        # each row rounded by up to half its precision: a unit's sum by half of that per row
+        rounding = pl.max_horizontal(
+            pl.col("precision") * pl.col(f"{column}_rows"),
+            pl.col("other_precision") * pl.col(f"other_{column}_rows"),
         )
+        return (pl.col(column) - pl.col(f"other_{column}")).abs() <= rounding / 2 + TOLERANCE
+
+    pairs = (
+        alone.join(others, on=["as_of", "bucket"], nulls_equal=True)
+        .filter((pl.col("other") != pl.col("source")) & near("budget") & near("realized"))
         .join(codes, on=["source", "other_key"], how="anti")
         .join(names, on=["source", "other_name"], how="anti", nulls_equal=True)
     )

@@ -229,7 +229,7 @@ def mark_derived(results: list[SheetResult]) -> None:
         if _sums_up(sheet, named):
             alone, by_figures = _units_alone(sheet, named, rest), False
         elif sheet.unit_count > 1 and _sums_up(sheet, others):
-            alone, by_figures = _units_alone(sheet, others, rest), True
+            alone, by_figures = _units_alone(sheet, others, rest, one_to_one=True), True
         else:
             continue
         many = alone is not None and alone.height * 2 > sheet.unit_count
@@ -251,11 +251,14 @@ def _sums_up(sheet: _Sheet, others: Sequence[_Sheet]) -> bool:
     return longer and _amounts_found(sheet, others) > SUMMARY_SHARE
 
 
-def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sheet]) -> pl.DataFrame | None:
+def _units_alone(
+    sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sheet], *, one_to_one: bool = False
+) -> pl.DataFrame | None:
     """The units (code, name) of a summary that none of ``others`` names (a rekap of 30 units
     beside the sheets of 29), maybe none; None where a sheet it sums up names no unit to tell.
     A unit whose figures are those of a unit of ``everyone`` (the workbook's other sheets) is
-    that unit, named otherwise."""
+    that unit, named otherwise; ``one_to_one``, only where they are no other unit's on either
+    side (where the figures alone say the sheet is a summary)."""
     facts = sheet.result.facts
     if facts is None or not sheet.units or not others or any(not o.units for o in others):
         return None
@@ -268,8 +271,8 @@ def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sh
         & ~_NAME_KEY.is_in(given.implode()).fill_null(False)
     )
     # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
-    # sheet's unit's, and no other unit's on either side, is that unit: round budgets that
-    # repeat (kelurahan of 500 million each, nothing realized yet) tell no unit
+    # sheet's unit's is that unit; one to one, round budgets that repeat (kelurahan of 500
+    # million each, nothing realized yet) tell none
     known = Counter(
         pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)
     )
@@ -279,7 +282,9 @@ def _units_alone(sheet: _Sheet, others: Sequence[_Sheet], everyone: Sequence[_Sh
     repeated = Counter(mine.values())
 
     def told(pair: tuple[object, object] | None) -> bool:
-        return pair is not None and pair != (0.0, 0.0) and known[pair] == 1 and repeated[pair] == 1
+        if pair is None or pair == (0.0, 0.0) or not known[pair]:
+            return False
+        return not one_to_one or (known[pair] == 1 and repeated[pair] == 1)
 
     alone = alone.filter(
         pl.Series([not told(mine.get((code, name))) for code, name in alone.iter_rows()], dtype=pl.Boolean)
