@@ -954,14 +954,25 @@ def test_figures_that_tell_no_unit_leave_the_names_as_they_are(tmp_path: Path) -
         title,
         [("5.1.02", "Belanja", 612_345_678, 200_111_222)],
     )
+    # and Sukarame (another kecamatan) and Jatimulya (no upload) an even split of an allocation
+    upload(
+        folder,
+        "7.01.0.00.0.00.02.0002",
+        "KELURAHAN SUKARAME",
+        title,
+        [("5.1.02", "Belanja", 352_848_500, 176_424_250)],
+    )
     rekap = [[title], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
     rekap += [[1, "Kel. Mekarsari", 612_345_678, 200_111_222], [2, "Kel. Cibening", 500_000_000, 125_000_000]]
+    rekap += [[3, "Kel. Jatimulya", 352_848_500, 176_424_250]]
     write_book(folder / "rekap_kec_timur.xlsx", {"Rekap": rekap})
     doc = rank_json(folder)
     assert {u["name"]: u["budget"] for u in doc["units"]} == {
         "KELURAHAN SUKAMAJU": 500_000_000,
+        "KELURAHAN SUKARAME": 352_848_500,
         "KELURAHAN MEKARSARI": 612_345_678,
         "Kel. Cibening": 500_000_000,
+        "Kel. Jatimulya": 352_848_500,
     }
     (said,) = [w["message"] for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
     assert said.startswith("1 unit(s)") and "Kel. Mekarsari → KELURAHAN MEKARSARI" in said

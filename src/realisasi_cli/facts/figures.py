@@ -11,6 +11,7 @@ pair that two units share tells neither.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +22,23 @@ from realisasi_cli.messages import Message, some_of
 
 _KEYS = ["source", "unit_code", "unit_name"]
 _ROUND = 1_000_000  # figures of whole millions may be two units' by chance
+_CROWD = 8  # units of near figures past which none is told from the others
+
+
+def _abbreviates(name: str | None, other: str | None) -> bool:
+    """Whether one name is the other shortened, its letters in the other's order from the same
+    first letter: Dinkes and DINAS KESEHATAN, Kel. Sindang Sari and KELURAHAN SINDANGSARI,
+    Sekretariat Daerah (Setda) and SEKRETARIAT DAERAH; not Kel. Cibening and KELURAHAN SUKAMAJU."""
+    if not name or not other:
+        return False
+    a, b = (re.sub(r"[^a-z0-9]", "", text.lower()) for text in (name, other))
+    short, long = sorted((a, b), key=len)
+    if not short or short[0] != long[0]:
+        return False
+    letters = iter(long)
+    return all(letter in letters for letter in short)
+
+
 # a name compared without case or punctuation ("Dinas Kesehatan" and "DINAS KESEHATAN")
 _NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
 
@@ -44,8 +62,10 @@ def named_by_figures(
         units=pl.len().over("source"), given=pl.col("source").n_unique().over("name_key")
     ).join(sources.select("source", "as_of", "precision"), on="source")
     # figures tell a unit where no other is likely to share them: not whole millions in both (a
-    # kelurahan's 500 million and its 125 million tranche), nor nothing budgeted
-    told = (pl.col("budget") != 0) & ((pl.col("budget") % _ROUND != 0) | (pl.col("realized") % _ROUND != 0))
+    # kelurahan's 500 million and its 125 million tranche; a rekap in millions, a million of
+    # its own units), nor nothing budgeted
+    whole = _ROUND * pl.col("precision")
+    told = (pl.col("budget") != 0) & ((pl.col("budget") % whole != 0) | (pl.col("realized") % whole != 0))
     lone = (
         pl.col("unit_code").is_null()
         & pl.col("unit_name").is_not_null()
@@ -69,12 +89,22 @@ def named_by_figures(
         pl.col("budget_rows").alias("other_budget_rows"),
         pl.col("realized_rows").alias("other_realized_rows"),
     )
-    # only units of near budgets are compared: buckets wider than any rounding, and each unit
-    # against its own bucket and the two beside it
+    # only units of near figures are compared: buckets wider than any rounding, each unit against
+    # its own and those beside it; a bucket of many units (equal budgets by the thousand) fits
+    # none of them alone, and is not looked into
     width = max(1_000.0, 10 * float(sources.get_column("precision").max() or 1.0))  # type: ignore[arg-type]  # max() is typed as any scalar
-    at = pl.col("budget") // width
-    alone = alone.with_columns(bucket=pl.concat_list(at - 1, at, at + 1)).explode("bucket")
-    others = others.with_columns(bucket=pl.col("other_budget") // width)
+    spent_at, realized_at = pl.col("budget") // width, pl.col("realized") // width
+    alone = (
+        alone.with_columns(
+            bucket=pl.concat_list(spent_at - 1, spent_at, spent_at + 1),
+            realized_bucket=pl.concat_list(realized_at - 1, realized_at, realized_at + 1),
+        )
+        .explode("bucket")
+        .explode("realized_bucket")
+    )
+    others = others.with_columns(
+        bucket=pl.col("other_budget") // width, realized_bucket=pl.col("other_realized") // width
+    ).filter(pl.len().over("as_of", "bucket", "realized_bucket") <= _CROWD)
     # the codes and names each source gives: a unit it names is no other unit of it
     codes = units.select("source", other_key="key").unique()
     names = units.select("source", other_name="name_key").unique()
@@ -88,7 +118,7 @@ def named_by_figures(
         return (pl.col(column) - pl.col(f"other_{column}")).abs() <= rounding / 2 + TOLERANCE
 
     pairs = (
-        alone.join(others, on=["as_of", "bucket"], nulls_equal=True)
+        alone.join(others, on=["as_of", "bucket", "realized_bucket"], nulls_equal=True)
         .filter((pl.col("other") != pl.col("source")) & near("budget") & near("realized"))
         .join(codes, on=["source", "other_key"], how="anti")
         .join(names, on=["source", "other_name"], how="anti", nulls_equal=True)
@@ -97,6 +127,14 @@ def named_by_figures(
     pairs = pairs.filter(
         (pl.col("other_key").n_unique().over(_KEYS) == 1)
         & (pl.col("unit_name").n_unique().over("source", "other_key") == 1)
+    )
+    # and the names must agree as an abbreviation does (Dinkes, DINAS KESEHATAN): a kelurahan
+    # of another kecamatan, of the same allocation, is not this one
+    pairs = pairs.filter(
+        pl.Series(
+            [_abbreviates(a, b) for a, b in pairs.select("unit_name", "new_name").iter_rows()],
+            dtype=pl.Boolean,
+        )
     )
     if not pairs.height:
         return None, []
