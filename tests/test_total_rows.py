@@ -173,6 +173,34 @@ def test_sub_units_named_in_their_own_column_under_a_units_heading_are_units(tmp
     assert not doc["warnings"]
 
 
+def test_a_units_coded_row_over_its_one_coded_sub_unit_is_counted_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [TITLE, [], ["Kode", "Perangkat Daerah", "Sub Unit", "Anggaran", "Realisasi"]]
+    rows += [["1.01.01", "Dinas Pendidikan", None, 24_000_124_656, 11_900_654_871]]  # its two sub units
+    rows += [["1.01.01.01", "Dinas Pendidikan", "Dinas Pendidikan", 20_000_123_456, 10_000_654_321]]
+    rows += [["1.01.01.02", "Dinas Pendidikan", "SMP Negeri 1", 4_000_001_200, 1_900_000_550]]
+    rows += [["1.06.01", "Dinas Sosial", None, 8_000_333_333, 2_000_444_444]]  # its one sub unit
+    rows += [["1.06.01.01", "Dinas Sosial", "Dinas Sosial", 8_000_333_333, 2_000_444_444]]
+    expected = {
+        "Dinas Pendidikan": (20_000_123_456, 10_000_654_321),
+        "SMP Negeri 1": (4_000_001_200, 1_900_000_550),
+        "Dinas Sosial": (8_000_333_333, 2_000_444_444),
+    }
+    doc = rank_json(openpyxl_book(tmp_path / "simda.xlsx", {"Sub Unit": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == expected
+    assert not doc["warnings"]
+    # without codes, a row that names only its unit over rows that name their sub units
+    uncoded = [rows[0], rows[1], ["No", "Perangkat Daerah", "Sub Unit", "Anggaran", "Realisasi"]]
+    uncoded += [[None, *row[1:]] for row in rows[3:]]
+    doc = rank_json(openpyxl_book(tmp_path / "tanpa_kode.xlsx", {"Sub Unit": uncoded}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == expected
+    assert not doc["warnings"]
+    # SIMDA's headers
+    uncoded[2] = ["No", "Nama Unit", "Nama Sub Unit", "Anggaran", "Realisasi"]
+    doc = rank_json(openpyxl_book(tmp_path / "simda_nama.xlsx", {"Sub Unit": uncoded}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == expected
+    assert not doc["warnings"]
+
+
 def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
     rows += [[1, "Dinas Pendidikan", 100e9, 50e9], [None, "- Belanja Modal", 40e9, 15e9]]

@@ -94,7 +94,7 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
         "unit_name",
         re.compile(
             r"\b(skpd|opd|perangkat daerah|unit kerja|satuan kerja|satker|unit organisasi|"
-            r"organisasi|sub unit|instansi|dinas|nama pd|pd)\b|^nama$"
+            r"organisasi|sub unit|instansi|dinas|nama pd|pd)\b|^nama$|^(nama )?unit$"
         ),
     ),
     (

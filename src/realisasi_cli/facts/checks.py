@@ -339,6 +339,11 @@ def _structured(levels: list[int | None], i: int, j: int) -> bool:
     return after is not None and after <= outer
 
 
+def _nests(code: str, other: str) -> bool:
+    """Whether ``other`` is a code within ``code`` (1.06.01.01 within 1.06.01)."""
+    return bool(code) and other.startswith(code + ".")
+
+
 def _level(text: str) -> int | None:
     """How deep in the budget's structure a row's normalized label says it is, if it says."""
     found = _LEVEL.match(text)
@@ -369,11 +374,14 @@ def mark_group_subtotals(
     # unit's sheet names the same one on every row: no row's label)
     own_units = rows.get_column("unit_name").n_unique() > 1
     label = pl.coalesce(pl.col("description"), pl.col("unit_name")) if own_units else pl.col("description")
+    coded, units = "activity" in rows.columns, "unit_row" in rows.columns
     lines = fr.select(
         rows,
         "row",
         label.alias("label"),
         *[pl.col(n).fill_null(0.0) for n in names],
+        (pl.col("activity") if coded else pl.lit("")).alias("code"),
+        (pl.col("unit_row").fill_null(False) if units else pl.lit(False)).alias("unit_row"),
         data=reason.is_null(),
         open=open_,
     )
@@ -389,10 +397,17 @@ def mark_group_subtotals(
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
     levels = [_level(t) for t in texts]
     labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
+    # a row's code (a "Kode" column that is no account: 1.06.01 over its sub unit 1.06.01.01)
+    codes = [(c or "").rsplit("|", 1)[-1].strip() for c in lines.get_column("code").to_list()]
+    # a unit's own row over rows of its sub units (a Sub Unit column left blank on it)
+    unit_rows = lines.get_column("unit_row").to_list()
     headings = [
         (labelled and not t)
         or labels[k] in _TOP_JENIS
         or bool(_GROUP_LABEL.search(t) or _NUMBERED.match(raw[k]))
+        or (
+            k + 1 < len(codes) and (_nests(codes[k], codes[k + 1]) or (unit_rows[k] and not unit_rows[k + 1]))
+        )
         for k, t in enumerate(texts)
     ]
     row_numbers = lines.get_column("row").to_list()
@@ -420,7 +435,12 @@ def mark_group_subtotals(
                 # or the level it names is above the line's (a kegiatan over its sub kegiatan)
                 # and the row after that line and its own deeper rows names the heading's level
                 # or one above (the next kegiatan or program), or there is none
-                alone = (labels[i] is not None and labels[i] == labels[j]) or _structured(levels, i, j)
+                alone = (
+                    (labels[i] is not None and labels[i] == labels[j])
+                    or _structured(levels, i, j)
+                    or _nests(codes[i], codes[j])
+                    or (unit_rows[i] and not unit_rows[j])
+                )
                 if strong and (taken >= 2 or alone):
                     marked.add(i)
                 break

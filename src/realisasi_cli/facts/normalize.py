@@ -130,9 +130,10 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
         exprs["unit_name"] = per_distinct(frame, f"c{name.index}", clean_name)
         outer = columns.outer_name
         if outer is not None and columns.present(outer, frame):
-            exprs["unit_name"] = pl.coalesce(
-                exprs["unit_name"], per_distinct(frame, f"c{outer.index}", clean_name)
-            )
+            unit_name = per_distinct(frame, f"c{outer.index}", clean_name)
+            # a row that names its unit and no sub unit: the unit's own row, over its sub units
+            exprs["unit_row"] = exprs["unit_name"].is_null() & unit_name.is_not_null()
+            exprs["unit_name"] = pl.coalesce(exprs["unit_name"], unit_name)
     elif unit is not None and unit.role == "unit" and columns.present(unit, frame):
         exprs["unit_name"] = per_distinct(frame, f"c{unit.index}", clean_name)
     else:
