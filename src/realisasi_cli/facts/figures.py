@@ -3,10 +3,11 @@
 A BPKAD rekap beside the units' own uploads often abbreviates ("Dinkes" for DINAS KESEHATAN):
 by name they are two units, and the folder's total counts the unit twice. Where such a unit's
 budget and realization are, to the rounding of the coarser source, those of one unit of another
-source of the same date, and of no other unit, it is that unit: it takes that unit's code and
-name, and a warning says so. The figures must tell: a unit with nothing budgeted tells
-nothing; one with nothing realized yet, only by a budget that is not of whole millions; and a
-pair that two units share tells neither.
+source of the same date, and of no other unit, and the names agree as an abbreviation does, it
+is that unit: it takes that unit's code and name, and a warning says so. The figures must tell:
+a unit with nothing budgeted tells nothing; figures of whole millions (in the source's own
+units) tell nothing either, as two kelurahan of one allocation share them; and a pair that two
+units share tells neither.
 """
 
 from __future__ import annotations
