@@ -376,6 +376,34 @@ def test_a_kegiatan_over_its_one_sub_kegiatan_is_counted_once(tmp_path: Path) ->
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (80, 25)
 
 
+def test_numbers_that_nest_tell_a_heading_over_one_line_its_label_does_not_name(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REALISASI PER PROGRAM s.d. 30 Juni 2024"],
+        ["SKPD : DINAS KOMUNIKASI DAN INFORMATIKA"],
+        ["NO", "PROGRAM / KEGIATAN / SUB KEGIATAN", "PAGU ANGGARAN", "REALISASI"],
+        ["A", "PROGRAM APLIKASI INFORMATIKA", 250, 100],  # its kegiatan, of one line
+        ["I", "Kegiatan Pengelolaan e-Government", 250, 100],
+        [],
+        ["1.1", "Pengembangan Aplikasi", 250, 100],
+        [],
+        ["B", "PROGRAM STATISTIK", 40, 12],
+        ["II", "Kegiatan Penyelenggaraan Statistik Sektoral", 40, 12],
+        ["2.1", "Koordinasi Statistik", 40, 12],
+        ["C", "PROGRAM PERSANDIAN", 30, 10],  # C a letter after B, not a hundred
+        ["III", "Kegiatan Persandian", 30, 10],
+        ["3.1", "Keamanan Informasi", 20, 6],
+        ["3.2", "Sandi", 10, 4],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "program.xlsx", {"Program": rows}))
+    # the sub kegiatan: 250 + 40 + 20 + 10, realized 100 + 12 + 6 + 4
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (320, 122)
+    # rows numbered alike are lines alike, however equal their figures
+    lines: list[list[object]] = [*rows[:3], [1, "Pengembangan Aplikasi", 25, 10]]
+    lines += [[2, "Koordinasi Statistik", 25, 10], [3, "Sandi", 30, 5]]
+    doc = rank_json(openpyxl_book(tmp_path / "lines.xlsx", {"Program": lines}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (80, 25)
+
+
 def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
     rows += [[1, "Kelurahan Sisir", 500_000_000, 0], [2, "Kelurahan Ngaglik", 500_000_000, 0]]

@@ -339,6 +339,42 @@ def _structured(levels: list[int | None], i: int, j: int) -> bool:
     return after is not None and after <= outer
 
 
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_DOTTED = re.compile(r"^\d+(?:\.\d+)*\.?$")
+
+
+def _number_depths(numbers: list[str | None]) -> list[int | None]:
+    """How deep each row's number says it is, by the kinds of numbers in the order they first
+    come (A, then I, then 1.1: 0, 1, 2): a letter, a Roman numeral, a number of n parts. A
+    single letter that is also a numeral (C, I, V, X) is a letter where it follows the letters
+    before it (C after B) and a numeral otherwise. None where a row has no number."""
+    kinds: list[str | None] = []
+    letter = "A"  # the letter that would come next
+    for raw in numbers:
+        text = (raw or "").strip().rstrip(".)").upper()
+        if not text:
+            kinds.append(None)
+        elif _DOTTED.match(text):
+            kinds.append(f"n{text.count('.') + 1}")
+        elif len(text) == 1 and text.isalpha() and (text == letter or not _ROMAN.match(text)):
+            kinds.append("letter")
+            letter = chr(ord(text) + 1)
+        elif _ROMAN.match(text):
+            kinds.append("roman")
+        else:
+            kinds.append(None)
+    order: dict[str, int] = {}
+    for kind in kinds:
+        if kind is not None:
+            order.setdefault(kind, len(order))
+    return [order[kind] if kind is not None else None for kind in kinds]
+
+
+def _deeper(depth: int | None, other: int | None) -> bool:
+    """Whether a row of ``depth`` stands above one of ``other`` (both known)."""
+    return depth is not None and other is not None and depth < other
+
+
 def _nests(code: str, other: str) -> bool:
     """Whether ``other`` is a code within ``code`` (1.06.01.01 within 1.06.01)."""
     return bool(code) and other.startswith(code + ".")
@@ -375,12 +411,14 @@ def mark_group_subtotals(
     own_units = rows.get_column("unit_name").n_unique() > 1
     label = pl.coalesce(pl.col("description"), pl.col("unit_name")) if own_units else pl.col("description")
     coded, units = "activity" in rows.columns, "unit_row" in rows.columns
+    numbered = "number" in rows.columns
     lines = fr.select(
         rows,
         "row",
         label.alias("label"),
         *[pl.col(n).fill_null(0.0) for n in names],
         (pl.col("activity") if coded else pl.lit("")).alias("code"),
+        (pl.col("number") if numbered else pl.lit(None, dtype=pl.String)).alias("number"),
         (pl.col("unit_row").fill_null(False) if units else pl.lit(False)).alias("unit_row"),
         data=reason.is_null(),
         open=open_,
@@ -401,12 +439,19 @@ def mark_group_subtotals(
     codes = [(c or "").rsplit("|", 1)[-1].strip() for c in lines.get_column("code").to_list()]
     # a unit's own row over rows of its sub units (a Sub Unit column left blank on it)
     unit_rows = lines.get_column("unit_row").to_list()
+    # the depth the rows' numbers say (A, then I, then 1.1), where they nest
+    depths = _number_depths(lines.get_column("number").to_list())
     headings = [
         (labelled and not t)
         or labels[k] in _TOP_JENIS
         or bool(_GROUP_LABEL.search(t) or _NUMBERED.match(raw[k]))
         or (
-            k + 1 < len(codes) and (_nests(codes[k], codes[k + 1]) or (unit_rows[k] and not unit_rows[k + 1]))
+            k + 1 < len(codes)
+            and (
+                _nests(codes[k], codes[k + 1])
+                or (unit_rows[k] and not unit_rows[k + 1])
+                or _deeper(depths[k], depths[k + 1])
+            )
         )
         for k, t in enumerate(texts)
     ]
@@ -440,6 +485,7 @@ def mark_group_subtotals(
                     or _structured(levels, i, j)
                     or _nests(codes[i], codes[j])
                     or (unit_rows[i] and not unit_rows[j])
+                    or _structured(depths, i, j)
                 )
                 if strong and (taken >= 2 or alone):
                     marked.add(i)

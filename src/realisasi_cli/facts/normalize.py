@@ -151,6 +151,10 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
     ]
     described = [per_distinct(frame, n, stripped) for n in columns.descriptions] + totals
     exprs["description"] = pl.coalesce(described) if described else _NULL_TEXT
+    # the row's number ("A", "I", "1.1"): how they nest tells a heading over its rows
+    exprs["number"] = (
+        pl.col(columns.numbering[0]).cast(pl.String).str.strip_chars() if columns.numbering else _NULL_TEXT
+    )
     measure = columns.measure
     exprs["measure"] = (
         _measures(frame, f"c{measure.index}")
