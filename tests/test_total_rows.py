@@ -404,6 +404,28 @@ def test_numbers_that_nest_tell_a_heading_over_one_line_its_label_does_not_name(
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (80, 25)
 
 
+def test_a_heading_whose_rows_do_not_add_up_gives_way_to_its_rows_and_is_said(tmp_path: Path) -> None:
+    juta = 1_000_000
+    rows: list[list[object]] = [
+        ["REALISASI PER PROGRAM s.d. 30 Juni 2024"],
+        ["SKPD : DINAS KOMUNIKASI DAN INFORMATIKA"],
+        ["NO", "PROGRAM DAN KEGIATAN", "PAGU ANGGARAN", "REALISASI"],
+        ["A", "PROGRAM PENUNJANG URUSAN", 300 * juta, 130 * juta],
+        ["I", "Kegiatan Perencanaan", 100 * juta, 40 * juta],  # its sub kegiatan realized 20 + 19
+        ["1.1", "Sub Kegiatan Penyusunan Dokumen", 60 * juta, 20 * juta],
+        ["1.2", "Sub Kegiatan Evaluasi Kinerja", 40 * juta, 19 * juta],
+        ["II", "Kegiatan Administrasi Keuangan", 200 * juta, 90 * juta],
+        ["2.1", "Sub Kegiatan Penyediaan Gaji", 150 * juta, 80 * juta],
+        ["2.2", "Sub Kegiatan Laporan Keuangan", 50 * juta, 10 * juta],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "program.xlsx", {"Program": rows}))
+    # the sub kegiatan, as an account's leaves are: 60 + 40 + 150 + 50, realized 20 + 19 + 80 + 10
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (300 * juta, 129 * juta)
+    said = codes(doc, "W-SUBTOTAL")
+    assert [w["row"] for w in said] == [4, 5]  # the program and the kegiatan, in Realisasi
+    assert "'Kegiatan Perencanaan'" in said[1]["message"] and "39,000,000.00" in said[1]["message"]
+
+
 def test_units_with_the_same_figures_are_each_counted_not_one_the_others_heading(tmp_path: Path) -> None:
     rows: list[list[object]] = [TITLE, ["No", "Nama SKPD", "Pagu", "Realisasi"]]
     rows += [[1, "Kelurahan Sisir", 500_000_000, 0], [2, "Kelurahan Ngaglik", 500_000_000, 0]]

@@ -324,6 +324,21 @@ _LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
 
 
+def _under(levels: list[int | None], i: int) -> int | None:
+    """Where the rows under row ``i`` end (exclusive): the rows after it of a deeper level, up to
+    one of its level or above, or the table's end. None where it names no level, nothing deeper
+    follows, or a row of no level comes first (not a structure to rely on)."""
+    outer = levels[i]
+    if outer is None:
+        return None
+    k = i + 1
+    while k < len(levels) and (level := levels[k]) is not None and level > outer:
+        k += 1
+    if k == i + 1 or (k < len(levels) and levels[k] is None):
+        return None
+    return k
+
+
 def _structured(levels: list[int | None], i: int, j: int) -> bool:
     """Whether row ``i`` names a level above row ``j``'s, and the first row after ``j`` and the
     rows deeper than ``j`` under it names ``i``'s level or one above, or there is none: a
@@ -392,7 +407,11 @@ _GROUP_SPAN = 60
 
 
 def mark_group_subtotals(
-    rows: pl.DataFrame, measures: list[Column], tolerance: float = TOLERANCE
+    rows: pl.DataFrame,
+    layout: Layout,
+    measures: list[Column],
+    warnings: list[Warning_],
+    tolerance: float = TOLERANCE,
 ) -> pl.DataFrame:
     """Rows of a table without account codes whose amounts are, in every amount column, the sum
     of the data rows right under them: a group's heading with its total ("I. URUSAN WAJIB"
@@ -457,8 +476,25 @@ def mark_group_subtotals(
     ]
     row_numbers = lines.get_column("row").to_list()
     marked: set[int] = set()
+    unequal: list[tuple[int, int, float, float]] = []  # (line, measure, shown, summed)
     for i in range(len(amounts) - 2, -1, -1):
         own = amounts[i]
+        # a heading whose label's level says which rows are under it (a kegiatan, then rows of
+        # sub kegiatan) is their subtotal: where they do not add up to it, they are used, as an
+        # account's leaves are (numbers alone do not say it: a dinas numbered 1 may stand for
+        # its own office above its puskesmas numbered 1.1 and 1.2)
+        end = _under(levels, i)
+        if end is not None and headings[i]:
+            under = [j for j in range(i + 1, end) if j not in marked and data[j]]
+            if under:
+                totals = [sum(column) for column in zip(*(amounts[j] for j in under), strict=True)]
+                unequal += [
+                    (i, m, a, b)
+                    for m, (a, b) in enumerate(zip(own, totals, strict=True))
+                    if abs(a - b) > tolerance
+                ]
+                marked.add(i)
+                continue
         if not any(own):
             continue
         sums = [0.0] * len(own)
@@ -494,6 +530,15 @@ def mark_group_subtotals(
                 break  # past it in every column: no later row brings it back (amounts are not negative)
     if not marked:
         return rows
+    grid = layout.grid
+    for i, m, shown, summed in sorted(unequal)[:20]:
+        what = f"'{raw[i]}' ({measures[m].header})"
+        params = {"what": what, "shown": shown, "summed": summed}
+        warnings.append(Warning_(str(grid.file), grid.sheet, row_numbers[i] + 1, "W-SUBTOTAL", params))
+    if len(unequal) > 20:
+        warnings.append(
+            Warning_(str(grid.file), grid.sheet, None, "W-SUBTOTAL-MORE", {"n": len(unequal) - 20})
+        )
     subtotal = pl.Series([row_numbers[i] for i in marked], dtype=rows.schema["row"])
     return fr.with_columns(
         rows,
