@@ -416,10 +416,14 @@ def mark_group_subtotals(
     """Rows of a table without account codes whose amounts are, in every amount column, the sum
     of the data rows right under them: a group's heading with its total ("I. URUSAN WAJIB"
     over its units, "BELANJA OPERASI" over Belanja Pegawai and Belanja Barang dan Jasa), named
-    or not. They are subtotals, not data. Two rows or more make the sum, or one alone whose
-    jenis belanja is the heading's (BELANJA MODAL over Belanja Modal Peralatan dan Mesin). Where
-    the columns do not say it independently (one of them zero, or every row at one share), the
-    row must read as a heading. Groups within groups are found from the innermost out."""
+    or not. They are subtotals, not data. Two rows or more make the sum, or one alone where the
+    structure says it is under the heading: its jenis belanja is the heading's (BELANJA MODAL
+    over Belanja Modal Peralatan dan Mesin), its level (a kegiatan over its sub kegiatan, by the
+    label or by numbers that nest), its code (1.06.01 over 1.06.01.01), or its sub unit (a
+    unit's own row over it). Where the columns do not say it independently (one of them zero,
+    or every row at one share), the row must read as a heading. A program or kegiatan over rows
+    labelled as its kegiatan and sub kegiatan is their subtotal even where they do not add up,
+    with W-SUBTOTAL (in ``warnings``). Groups within groups are found from the innermost out."""
     names = [f"m{c.index}" for c in measures]
     reason = pl.col("reason")
     open_ = reason.is_null() | reason.eq_missing("no unit")
