@@ -1028,6 +1028,26 @@ def test_a_rekap_in_thousands_of_units_and_their_jenis_rows_is_told_by_its_round
     }
 
 
+def test_a_rekap_in_millions_that_abbreviates_tells_its_units_in_its_own_units(tmp_path: Path) -> None:
+    title = "LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    units = [
+        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinkes", 62_000_987_654, 31_000_654_321),
+        ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 8_800_111_222, 2_200_333_444),
+    ]
+    for code, name, _short, budget, real in units:
+        upload(folder, code, name, title, [("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget, real)])
+    # every figure of a rekap in millions is of whole millions: in its own units, they are not
+    rekap = [[title], [], ["(dalam jutaan rupiah)"], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, short, round(b / 1e6), round(r / 1e6)] for i, (_c, _n, short, b, r) in enumerate(units, 1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        name: (budget, real) for _c, name, _s, budget, real in units
+    }
+
+
 def test_a_budget_file_beside_a_realization_file_of_one_date_are_no_rivals(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
     folder.mkdir()
