@@ -324,16 +324,24 @@ _LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
 
 
+def _past(levels: list[int | None], i: int) -> int:
+    """The first row after row ``i`` (of a known level) that is not deeper than it: one of its
+    level or above, one of no level, or the table's end."""
+    outer = levels[i]
+    assert outer is not None
+    k = i + 1
+    while k < len(levels) and (level := levels[k]) is not None and level > outer:
+        k += 1
+    return k
+
+
 def _under(levels: list[int | None], i: int) -> int | None:
     """Where the rows under row ``i`` end (exclusive): the rows after it of a deeper level, up to
     one of its level or above, or the table's end. None where it names no level, nothing deeper
     follows, or a row of no level comes first (not a structure to rely on)."""
-    outer = levels[i]
-    if outer is None:
+    if levels[i] is None:
         return None
-    k = i + 1
-    while k < len(levels) and (level := levels[k]) is not None and level > outer:
-        k += 1
+    k = _past(levels, i)
     if k == i + 1 or (k < len(levels) and levels[k] is None):
         return None
     return k
@@ -347,9 +355,7 @@ def _structured(levels: list[int | None], i: int, j: int) -> bool:
     outer, inner = levels[i], levels[j]
     if outer is None or inner is None or outer >= inner:
         return False
-    k = j + 1
-    while k < len(levels) and (levels[k] or 0) > inner:
-        k += 1
+    k = _past(levels, j)
     after = levels[k] if k < len(levels) else outer
     return after is not None and after <= outer
 
@@ -433,16 +439,14 @@ def mark_group_subtotals(
     # unit's sheet names the same one on every row: no row's label)
     own_units = rows.get_column("unit_name").n_unique() > 1
     label = pl.coalesce(pl.col("description"), pl.col("unit_name")) if own_units else pl.col("description")
-    coded, units = "activity" in rows.columns, "unit_row" in rows.columns
-    numbered = "number" in rows.columns
     lines = fr.select(
         rows,
         "row",
         label.alias("label"),
         *[pl.col(n).fill_null(0.0) for n in names],
-        (pl.col("activity") if coded else pl.lit("")).alias("code"),
-        (pl.col("number") if numbered else pl.lit(None, dtype=pl.String)).alias("number"),
-        (pl.col("unit_row").fill_null(False) if units else pl.lit(False)).alias("unit_row"),
+        pl.col("activity").alias("code"),
+        "number",
+        pl.col("unit_row").fill_null(False),
         data=reason.is_null(),
         open=open_,
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from realisasi_cli.facts.keys import NAME_KEY
 from realisasi_cli.facts.schema import Warning_
 from realisasi_cli.facts.subtotals import TOLERANCE
 from realisasi_cli.messages import Message, some_of
@@ -40,10 +41,6 @@ def _abbreviates(name: str | None, other: str | None) -> bool:
     return all(letter in letters for letter in short)
 
 
-# a name compared without case or punctuation ("Dinas Kesehatan" and "DINAS KESEHATAN")
-_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
-
-
 def named_by_figures(
     budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame
 ) -> tuple[pl.DataFrame | None, list[Warning_]]:
@@ -57,7 +54,7 @@ def named_by_figures(
     spent = budget.group_by(_KEYS).agg(pl.col("budget").sum(), budget_rows=pl.len())
     realized = realization.group_by(_KEYS).agg(pl.col("realized").sum(), realized_rows=pl.len())
     units = spent.join(realized, on=_KEYS, how="inner", nulls_equal=True).with_columns(
-        key=pl.coalesce("unit_code", _NAME_KEY), name_key=_NAME_KEY
+        key=pl.coalesce("unit_code", NAME_KEY), name_key=NAME_KEY
     )
     units = units.with_columns(
         units=pl.len().over("source"), given=pl.col("source").n_unique().over("name_key")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from realisasi_cli.facts.keys import NAME_KEY
 from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING
 from realisasi_cli.facts.schema import Facts, SheetResult, Warning_
 from realisasi_cli.messages import Message, some_of
@@ -89,10 +90,6 @@ class _Sheet:
         return (not self.hidden, rows, -self.index)
 
 
-# a unit's name as a key: lower case, words apart ("Dinas Kesehatan," and "DINAS  KESEHATAN")
-_NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
-
-
 def _evidence(index: int, result: SheetResult) -> _Sheet | None:
     facts = result.facts
     if facts is None or facts.evidence is None:
@@ -121,7 +118,7 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
                 facts.realization.select("unit_code", "unit_name"),
             ]
         )
-        keys = pl.concat([named["unit_code"], named.select(_NAME_KEY).to_series()])
+        keys = pl.concat([named["unit_code"], named.select(NAME_KEY).to_series()])
         units = frozenset(keys.drop_nulls().unique().to_list())
         count = named.unique().height
     has_realized = bool(data.select((~pl.col("budget")).any()).item())
@@ -268,7 +265,7 @@ def _units_alone(
     )
     alone = pairs.unique().filter(
         ~pl.col("unit_code").is_in(given.implode()).fill_null(False)
-        & ~_NAME_KEY.is_in(given.implode()).fill_null(False)
+        & ~NAME_KEY.is_in(given.implode()).fill_null(False)
     )
     # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
     # sheet's unit's is that unit; one to one, round budgets that repeat (kelurahan of 500

@@ -126,6 +126,7 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
         if unit is not None and columns.present(unit, frame)
         else _NULL_TEXT
     }
+    exprs["unit_row"] = pl.lit(False)  # a unit's own row above its sub units' (Sub Unit left blank)
     if name is not None and columns.present(name, frame):
         exprs["unit_name"] = per_distinct(frame, f"c{name.index}", clean_name)
         outer = columns.outer_name
