@@ -861,20 +861,32 @@ def test_a_rekap_in_thousands_beside_the_units_own_uploads_agrees_and_gives_way(
     assert by_name(doc)["Dinas Sosial"]["realized"] == 200_332_501
 
 
-def test_a_rekap_that_abbreviates_the_units_beside_their_uploads_counts_each_once(tmp_path: Path) -> None:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    title: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
-    units = [
-        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinkes", 2_000_987_654, 1_000_654_321),
-        ("1.01.0.00.0.00.01.0000", "DINAS PENDIDIKAN", "Disdik", 1_500_456_789, 750_123_456),
-        ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 800_111_222, 200_333_444),
-    ]
+# three units' own uploads of 30 September 2024 (code, name, the rekap's short name, pagu, realisasi)
+UPLOADED = [
+    ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinkes", 2_000_987_654, 1_000_654_321),
+    ("1.01.0.00.0.00.01.0000", "DINAS PENDIDIKAN", "Disdik", 1_500_456_789, 750_123_456),
+    ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 800_111_222, 200_333_444),
+]
+
+
+Uploaded = list[tuple[str, str, str, int, int]]
+
+
+def coded_uploads(folder: Path, title: list[list[object]], units: Uploaded) -> None:
+    """Each unit's LRA upload under ``title``: its code and name above two lines (one of them modal)."""
+    folder.mkdir(exist_ok=True)
     for code, name, _short, budget, real in units:
         lines = [["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]]
         lines += [["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget - 1_000_000, real - 400_000]]
         lines += [["5.2.02.05.01.0001", "Belanja Modal Alat Kantor", 1_000_000, 400_000]]
         write_book(folder / f"{name}.xlsx", {"LRA": [*title, [f"SKPD : {code} {name}"], [], *lines]})
+
+
+def test_a_rekap_that_abbreviates_the_units_beside_their_uploads_counts_each_once(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    title: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    units = list(UPLOADED)
+    coded_uploads(folder, title, units)
     rekap = [*title, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
     rekap += [[i, short, b, r] for i, (_c, _n, short, b, r) in enumerate(units, start=1)]
     write_book(folder / "rekap.xlsx", {"Rekap": rekap})
@@ -898,6 +910,26 @@ def test_a_rekap_that_abbreviates_the_units_beside_their_uploads_counts_each_onc
     assert names == ["DINAS KESEHATAN", "DINAS PENDIDIKAN", "DINAS SOSIAL", "Dinsos", "Disdik"]
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
     assert said["message"].startswith("1 unit(s)") and "Dinkes → DINAS KESEHATAN" in said["message"]
+
+
+def test_a_rekap_rounded_to_thousands_without_saying_so_is_told_by_its_rounded_figures(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"
+    title: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    units = list(UPLOADED)
+    coded_uploads(folder, title, units)
+    # the rekap is in rupiah, every figure rounded to a thousand, and no label says so
+    rekap = [*title, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, s, round(b, -3), round(r, -3)] for i, (_c, _n, s, b, r) in enumerate(units, start=1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    # each unit once, with its own upload's figures to the rupiah
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        name: (budget, real) for _c, name, _s, budget, real in units
+    }
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert Path(said["file"]).name == "rekap.xlsx" and said["message"].startswith("3 unit(s)")
 
 
 def test_a_january_rekap_that_abbreviates_tells_its_units_by_budgets_not_of_whole_millions(
@@ -976,19 +1008,38 @@ def test_figures_that_tell_no_unit_leave_the_names_as_they_are(tmp_path: Path) -
     }
     (said,) = [w["message"] for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
     assert said.startswith("1 unit(s)") and "Kel. Mekarsari → KELURAHAN MEKARSARI" in said
-    # two rekaps without codes, each naming the units its own way: neither is renamed the other's
+
+
+def test_of_two_rekaps_without_codes_the_one_that_abbreviates_takes_the_others_names(tmp_path: Path) -> None:
+    title = "LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"
     folder = tmp_path / "rekaps"
     folder.mkdir()
-    figures = [(2_000_987_654, 1_000_654_321), (1_500_456_789, 750_123_456)]
+    figures = [(2_000_987_654, 1_000_654_321), (1_500_456_789, 750_123_456), (800_111_222, 200_333_444)]
     for file, names in (
-        ("bpkad.xlsx", ["Dinkes", "Disdik"]),
-        ("bappeda.xlsx", ["Dinas Kesehatan", "Dinas Pendidikan"]),
+        ("bpkad.xlsx", ["Dinkes", "Disdik", "Dinsos"]),
+        ("bappeda.xlsx", ["Dinas Kesehatan", "Dinas Pendidikan", "Dinas Sosial"]),
     ):
         rows = [[title], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
         rows += [[i, n, b, r] for i, (n, (b, r)) in enumerate(zip(names, figures, strict=True), start=1)]
         write_book(folder / file, {"Rekap": rows})
     doc = rank_json(folder)
+    # three units, each once, under the full names
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas Kesehatan": figures[0],
+        "Dinas Pendidikan": figures[1],
+        "Dinas Sosial": figures[2],
+    }
+    assert doc["total"]["budget"] == sum(b for b, _ in figures)
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert Path(said["file"]).name == "bpkad.xlsx" and "Dinkes → Dinas Kesehatan" in said["message"]
+    # names that do not shorten each other (another first letter) are other units still
+    bappeda = [[title], [], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    others = ["Kesehatan", "Pendidikan", "Sosial"]
+    bappeda += [[i, n, b, r] for i, (n, (b, r)) in enumerate(zip(others, figures, strict=True), start=1)]
+    write_book(folder / "bappeda.xlsx", {"Rekap": bappeda})
+    doc = rank_json(folder)
     assert not [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
+    assert len(doc["units"]) == 6
 
 
 def test_a_rekap_in_thousands_of_units_and_their_jenis_rows_is_told_by_its_rounded_sums(

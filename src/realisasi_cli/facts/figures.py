@@ -7,7 +7,9 @@ source of the same date, and of no other unit, and the names agree as an abbrevi
 is that unit: it takes that unit's code and name, and a warning says so. The figures must tell:
 a unit with nothing budgeted tells nothing; figures of whole millions (in the source's own
 units) tell nothing either, as two kelurahan of one allocation share them; and a pair that two
-units share tells neither.
+units share tells neither. Of two sources without codes that name the units each its own way
+(two rekaps), the one that abbreviates takes the other's names. A source whose every figure is
+of whole thousands is rounded to them (``Facts.precision``), though no label says so.
 """
 
 from __future__ import annotations
@@ -27,13 +29,23 @@ _ROUND = 1_000_000  # figures of whole millions may be two units' by chance
 _CROWD = 8  # units of near figures past which none is told from the others
 
 
+def _letters(name: str) -> str:
+    """A name's letters and digits, lower case: what an abbreviation keeps of it."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _compact(name: str | None) -> int:
+    """How many letters and digits a name has (0 for none)."""
+    return len(_letters(name)) if name else 0
+
+
 def _abbreviates(name: str | None, other: str | None) -> bool:
     """Whether one name is the other shortened, its letters in the other's order from the same
     first letter: Dinkes and DINAS KESEHATAN, Kel. Sindang Sari and KELURAHAN SINDANGSARI,
     Sekretariat Daerah (Setda) and SEKRETARIAT DAERAH; not Kel. Cibening and KELURAHAN SUKAMAJU."""
     if not name or not other:
         return False
-    a, b = (re.sub(r"[^a-z0-9]", "", text.lower()) for text in (name, other))
+    a, b = _letters(name), _letters(other)
     short, long = sorted((a, b), key=len)
     if not short or short[0] != long[0]:
         return False
@@ -73,8 +85,9 @@ def named_by_figures(
     alone = units.filter(lone & told)
     if not alone.height:
         return None, []
-    # a unit to rename is none to rename another to (two rekaps, each naming them its own way)
-    others = units.filter(told & ~lone).select(
+    # a unit to rename may be one to rename another to only as the longer name: of two rekaps
+    # without codes, each naming the units its own way, the one that abbreviates takes the other's
+    others = units.filter(told).select(
         pl.col("source").alias("other"),
         "as_of",
         pl.col("unit_code").alias("new_code"),
@@ -86,6 +99,7 @@ def named_by_figures(
         pl.col("precision").alias("other_precision"),
         pl.col("budget_rows").alias("other_budget_rows"),
         pl.col("realized_rows").alias("other_realized_rows"),
+        lone.alias("other_lone"),
     )
     # only units of near figures are compared: buckets wider than any rounding, each unit against
     # its own and those beside it; a bucket of many units (equal budgets by the thousand) fits
@@ -121,6 +135,8 @@ def named_by_figures(
         .join(codes, on=["source", "other_key"], how="anti")
         .join(names, on=["source", "other_name"], how="anti", nulls_equal=True)
     )
+    # a unit that fits a unit another source codes or shares is not renamed to one no other gives
+    pairs = pairs.filter(~pl.col("other_lone") | pl.col("other_lone").all().over(_KEYS))
     # one unit for one unit: neither figures that fit two units, nor two that fit one
     pairs = pairs.filter(
         (pl.col("other_key").n_unique().over(_KEYS) == 1)
@@ -130,10 +146,17 @@ def named_by_figures(
     # of another kecamatan, of the same allocation, is not this one
     pairs = pairs.filter(
         pl.Series(
-            [_abbreviates(a, b) for a, b in pairs.select("unit_name", "new_name").iter_rows()],
+            [
+                _abbreviates(a, b) and (not lone_other or _compact(a) < _compact(b))
+                for a, b, lone_other in pairs.select("unit_name", "new_name", "other_lone").iter_rows()
+            ],
             dtype=pl.Boolean,
         )
     )
+    # of a name that is both shortened and shortens (Dkes, Dinkes, Dinas Kesehatan), none is renamed
+    # to one renamed itself
+    shortened = pairs.select(pl.col("source").alias("other"), pl.col("unit_name").alias("new_name"))
+    pairs = pairs.join(shortened, on=["other", "new_name"], how="anti", nulls_equal=True)
     if not pairs.height:
         return None, []
     renamed = (

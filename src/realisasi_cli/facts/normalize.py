@@ -264,6 +264,32 @@ def _scale_amounts(
     return max(f for _, f, _ in scaled)
 
 
+# rupiah: a sheet whose every amount is of whole thousands, realizations included, is rounded
+# to them though nothing says so (a BPKAD rekap); realizations are rarely round by chance
+_ROUNDED_TO = 1_000.0
+_ROUNDED_REALIZED = 3  # realizations, not zero, that must all be round to tell
+
+
+def _rounding(measures: list[Column], parsed: dict[str, pl.Series], precision: float) -> float:
+    """What the sheet's figures are rounded to: ``precision`` (what a label said), or a thousand
+    where every amount that is not zero is of whole thousands and at least
+    ``_ROUNDED_REALIZED`` of them are realizations."""
+    if precision >= _ROUNDED_TO:
+        return precision
+    realized = 0
+    for c in measures:
+        amounts = parsed.get(f"m{c.index}")
+        if amounts is None:
+            continue
+        given = amounts.filter(amounts.is_not_null() & (amounts != 0))
+        off = ((given / _ROUNDED_TO).round() * _ROUNDED_TO - given).abs().max()
+        if isinstance(off, int | float) and off > 0.005:
+            return precision
+        if c.role == "realized":
+            realized += given.len()
+    return _ROUNDED_TO if realized >= _ROUNDED_REALIZED else precision
+
+
 def _median_row(amounts: pl.Series) -> float:
     """The median of a column's amounts that are not zero, in absolute value (0 where none are)."""
     median = amounts.abs().filter(amounts != 0).median()
@@ -535,7 +561,8 @@ def normalize(
     physical = physical_columns(layout)
     parsed, amounts = amount_columns(frame, columns, physical, grid)
     # figures in thousands add up to a thousand, not to a rupiah
-    precision = _scale_amounts(layout, columns.measures, parsed, warnings)
+    scaled = _scale_amounts(layout, columns.measures, parsed, warnings)
+    precision = _rounding(columns.measures, parsed, scaled)
     tolerance = TOLERANCE * precision
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
