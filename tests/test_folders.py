@@ -1511,3 +1511,29 @@ def test_a_units_list_names_the_files_that_name_none_and_leaves_a_files_own_code
     units = {u["name"]: u["code"] for u in doc["units"]}
     # the file's own code stands (the manifest's 39 is a database id); the nameless file is named
     assert units == {"Kecamatan Contoh": "4.04.02.01", "Badan Penanggulangan Bencana Daerah": "10"}
+
+
+@pytest.mark.parametrize(
+    ("january", "march"),
+    [
+        ("LRA_Dinkes_31-01-2024", "LRA_Dinkes_15-03-2024"),
+        ("LRA_Dinkes_31.01.2024", "LRA_Dinkes_15.03.2024"),
+        ("lra_dinkes_2024_01_31", "lra_dinkes_2024_03_15"),
+        ("LRA_Dinkes_31_Januari_2024", "LRA_Dinkes_15_Maret_2024"),
+    ],
+)
+def test_dates_in_file_names_joined_by_underscores_date_the_uploads(
+    tmp_path: Path, january: str, march: str
+) -> None:
+    folder = tmp_path / "dinkes"
+    folder.mkdir()
+    unit = "SKPD : 1.02.0.00.0.00.01.0000 DINAS KESEHATAN"
+    title = "LAPORAN REALISASI ANGGARAN"  # the title dates nothing: only the file names do
+    lines = [("5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 10_123_456_000, 812_345_678)]
+    write_book(folder / f"{january}.xlsx", {"LRA": lra_rows(title, unit, lines)})
+    # the March upload sorts before January's by name
+    lines = [("5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 10_123_456_000, 2_212_345_999)]
+    write_book(folder / f"{march}.xlsx", {"LRA": lra_rows(title, unit, lines)})
+    doc = rank_json(folder)
+    (dinkes,) = doc["units"]
+    assert dinkes["realized"] == 2_212_345_999 and dinkes["as_of"] == "2024-03-15"
