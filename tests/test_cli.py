@@ -496,3 +496,15 @@ def test_a_config_number_that_is_none_is_named_by_its_key(tmp_path: Path, line: 
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
     assert f"{key} = " in said and "is not a number" in said and "could not convert" not in said
+
+
+def test_a_sheet_that_cannot_be_read_beside_one_that_can_is_named_in_a_warning(tmp_path: Path) -> None:
+    good = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas A", 1_000, 400], ["Dinas B", 2_000, 500]]
+    formulas = [["Nama OPD", "Pagu", "Realisasi"], ["Dinas C", 100, "=B2*0.5"], ["Dinas D", 100, "=B3*0.2"]]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": good, "Hitung": formulas})
+    result = invoke("rank", str(path), "-f", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["total"]["budget"] == 3_000 and doc["total"]["realized"] == 900
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SHEET-NOT-READ"]
+    assert said["sheet"] == "Hitung" and "simpan lagi" in said["message"]

@@ -1537,3 +1537,63 @@ def test_dates_in_file_names_joined_by_underscores_date_the_uploads(
     doc = rank_json(folder)
     (dinkes,) = doc["units"]
     assert dinkes["realized"] == 2_212_345_999 and dinkes["as_of"] == "2024-03-15"
+
+
+def test_a_summary_that_abbreviates_beside_its_data_and_a_hidden_copy_counts_each_unit_once(
+    tmp_path: Path,
+) -> None:
+    title = ["REALISASI BELANJA PER REKENING s.d. 30 September 2024"]
+    items = [
+        (
+            "1.02.0.00.0.00.01.0000",
+            "Dinas Kesehatan",
+            "5.1.02.01.01.0024",
+            "Belanja ATK",
+            1_200_000_000,
+            456_789_123,
+        ),
+        (
+            "1.02.0.00.0.00.01.0000",
+            "Dinas Kesehatan",
+            "5.2.02.05.01.0005",
+            "Belanja Laptop",
+            2_500_000_000,
+            300_000_500,
+        ),
+        (
+            "1.01.0.00.0.00.01.0000",
+            "Dinas Pendidikan",
+            "5.1.01.01.01.0001",
+            "Belanja Gaji",
+            30_000_000_000,
+            22_345_678_901,
+        ),
+        (
+            "2.07.0.00.0.00.01.0000",
+            "Dinas Perdagangan",
+            "5.1.02.01.01.0024",
+            "Belanja ATK",
+            900_000_000,
+            512_345_678,
+        ),
+    ]
+    header = ["Kode SKPD", "Nama SKPD", "Kode Rekening", "Uraian", "Pagu", "Realisasi"]
+    data = [title, [], header, *(list(item) for item in items)]
+    # a hidden copy filtered to Dinas Kesehatan's rows
+    copy = [title, [], header, *(list(item) for item in items if item[1] == "Dinas Kesehatan")]
+    units: dict[str, tuple[int, int]] = {}
+    for _code, name, _account, _label, budget, real in items:
+        b, r = units.get(name, (0, 0))
+        units[name] = (b + budget, r + real)
+    short = {"Dinas Kesehatan": "Dinkes", "Dinas Pendidikan": "Disdik", "Dinas Perdagangan": "Disdag"}
+    rekap: list[list[object]] = [
+        ["REKAP PER SKPD s.d. 30 September 2024"],
+        [],
+        ["No", "SKPD", "Pagu", "Realisasi"],
+    ]
+    rekap += [[i, short[name], b, r] for i, (name, (b, r)) in enumerate(units.items(), start=1)]
+    path = write_book(
+        tmp_path / "realisasi.xlsx", {"Rekap": rekap, "Data": data, "Data (2)": copy}, hidden=["Data (2)"]
+    )
+    doc = rank_json(path)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == units

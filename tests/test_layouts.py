@@ -364,3 +364,145 @@ def test_a_layout_date_that_is_no_date_is_refused_naming_the_config(tmp_path: Pa
         "realisasi.toml" in result.stderr
         and "as_of = '30 Nopember' di [[layout]] bukan tanggal" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ["LS", "UP/GU", "TU", "JUMLAH"],
+        ["LS Gaji", "LS Non Gaji", "UP/GU/TU", "Total"],
+        ["LS", "GU", "TU", "Jumlah SP2D"],
+    ],
+)
+def test_realization_by_payment_under_a_merged_header_is_read_from_its_total(
+    tmp_path: Path, parts: list[str]
+) -> None:
+    # REALISASI SP2D merged over the payments (LS, UP/GU, TU) and their JUMLAH
+    units = [
+        ("Dinas Kesehatan", 12_580_356_000, (6_012_345_678, 1_500_000_101, 111_111_000)),
+        ("Dinas Sosial", 3_456_789_000, (1_512_345_678, 300_000_000, 200_000_000)),
+    ]
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI SP2D PER SKPD"],
+        ["s.d. 31 Oktober 2024"],
+        [],
+        ["NO", "NAMA SKPD", "PAGU", "REALISASI SP2D", None, None, None, "SISA PAGU"],
+        [None, None, None, *parts, None],
+    ]
+    for i, (name, budget, paid) in enumerate(units, start=1):
+        rows.append([i, name, budget, *paid, sum(paid), budget - sum(paid)])
+    merges = {"SP2D": ["A4:A5", "B4:B5", "C4:C5", "D4:G4", "H4:H5"]}
+    path = openpyxl_book(tmp_path / "sp2d.xlsx", {"SP2D": rows}, merges)
+    assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == {
+        name: (budget, sum(paid)) for name, budget, paid in units
+    }
+
+
+@pytest.mark.parametrize(
+    ("original", "changed"),
+    [
+        ("Pagu DPA", "Pagu DPPA"),
+        ("DPA", "DPPA"),
+        ("Semula", "Menjadi"),
+        ("Anggaran Murni", "Anggaran Perubahan"),
+    ],
+)
+def test_the_changed_budget_is_read_beside_the_original_whatever_its_name(
+    tmp_path: Path, original: str, changed: str
+) -> None:
+    units = [("Dinas Kesehatan", 11_950_000_000, 12_450_000_000, 9_546_913_569)]
+    units += [("Dinas Sosial", 3_500_000_000, 3_900_000_000, 3_135_802_467)]
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PERANGKAT DAERAH"],
+        ["s.d. 30 November 2024"],
+        [],
+        ["No", "Perangkat Daerah", original, changed, "Bertambah/(Berkurang)", "Realisasi", "%"],
+    ]
+    for i, (name, first, then, real) in enumerate(units, start=1):
+        rows.append([i, name, first, then, then - first, real, round(100 * real / then, 2)])
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == {
+        name: (then, real) for name, _first, then, real in units
+    }
+
+
+def test_realization_by_payment_without_its_total_is_their_sum(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI SP2D PER SKPD"],
+        ["s.d. 31 Oktober 2024"],
+        [],
+        ["NO", "NAMA SKPD", "PAGU", "REALISASI SP2D", None],
+        [None, None, None, "LS", "UP/GU/TU"],
+        [1, "Dinas Kesehatan", 12_580_356_000, 6_012_345_678, 1_611_111_101],
+        [2, "Dinas Sosial", 3_456_789_000, None, 500_000_000],  # nothing paid LS yet
+    ]
+    merges = {"SP2D": ["A4:A5", "B4:B5", "C4:C5", "D4:E4"]}
+    path = openpyxl_book(tmp_path / "sp2d.xlsx", {"SP2D": rows}, merges)
+    assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == {
+        "Dinas Kesehatan": (12_580_356_000, 6_012_345_678 + 1_611_111_101),
+        "Dinas Sosial": (3_456_789_000, 500_000_000),
+    }
+    assert not [w for w in load([path]).warnings if w.code == "W-MEASURES-APART"]
+
+
+def test_two_realizations_that_are_not_parts_say_which_column_was_read(tmp_path: Path) -> None:
+    # SP2D and SPJ are two stages of one spending, not parts: neither is added to the other
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI PER SKPD"],
+        ["s.d. 31 Oktober 2024"],
+        [],
+        ["NO", "NAMA SKPD", "PAGU", "REALISASI", None],
+        [None, None, None, "SP2D", "SPJ"],
+        [1, "Dinas Kesehatan", 12_580_356_000, 7_623_456_779, 7_500_000_000],
+        [2, "Dinas Sosial", 3_456_789_000, 500_000_000, 480_000_000],
+    ]
+    merges = {"R": ["A4:A5", "B4:B5", "C4:C5", "D4:E4"]}
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": rows}, merges)
+    assert {name: r for name, (_, r, _) in ranked(path).items()} == {
+        "Dinas Kesehatan": 7_623_456_779,
+        "Dinas Sosial": 500_000_000,
+    }
+    (said,) = [w for w in load([path]).warnings if w.code == "W-MEASURES-APART"]
+    assert said.params["used"] == "REALISASI / SP2D"
+    assert "'REALISASI / SPJ'" in said.message and "realisasi.toml" in said.message
+
+
+@pytest.mark.parametrize("header", ["Uraian", "Uraian SKPD", "Keterangan"])
+def test_a_rekap_whose_uraian_column_names_the_units_ranks_each_unit(tmp_path: Path, header: str) -> None:
+    units = [("Dinas Kesehatan", 11_950_000_000, 6_546_913_569)]
+    units += [("Dinas Pendidikan", 42_000_000_000, 24_333_333_222)]
+    units += [
+        ("Sekretariat DPRD", 3_500_000_000, 2_135_802_467),
+        ("Kecamatan Balige", 1_200_000_000, 612_345_678),
+    ]
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PERANGKAT DAERAH"],
+        ["s.d. 31 Agustus 2024"],
+        [],
+        ["No", header, "Anggaran", "Realisasi", "%"],
+    ]
+    rows += [
+        [i, name, budget, real, round(100 * real / budget, 2)]
+        for i, (name, budget, real) in enumerate(units, 1)
+    ]
+    rows.append([None, "Jumlah", sum(u[1] for u in units), sum(u[2] for u in units), None])
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Sheet1": rows})
+    assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == {
+        name: (budget, real) for name, budget, real in units
+    }
+    assert not [w for w in load([path]).warnings if w.code == "W-UNNAMED"]
+
+
+def test_an_uraian_column_of_spending_lines_names_no_unit(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN DINAS KESEHATAN"],
+        ["s.d. 31 Agustus 2024"],
+        [],
+        ["No", "Uraian", "Anggaran", "Realisasi"],
+        [1, "Belanja Pegawai", 5_000_000_000, 3_000_000_000],
+        [2, "Belanja Barang dan Jasa", 2_000_000_000, 1_000_000_000],
+        [3, "Belanja Modal", 1_000_000_000, 250_000_000],
+    ]
+    path = openpyxl_book(tmp_path / "lra.xlsx", {"Sheet1": rows})
+    # one unit, named after the file as nothing names it, of every line
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {"lra": (8_000_000_000, 4_250_000_000)}

@@ -160,3 +160,38 @@ def test_toba_ppkd_lra_ranks_its_pendapatan_row_4() -> None:
     assert (unit["budget"], unit["realized"]) == (960_503_340_274, 638_444_971_413)
     assert unit["as_of"] == "2022-09-30"
     assert unit["categories"]["pendapatan_transfer"]["realized"] == 623_469_355_764
+
+
+def test_a_rekap_without_codes_titled_pendapatan_beside_its_belanja_is_left_out(tmp_path: Path) -> None:
+    def sheet(title: str, units: list[tuple[str, int, int]]) -> list[list[object]]:
+        rows: list[list[object]] = [["PEMERINTAH KABUPATEN CONTOH"], [title], ["s.d. 30 September 2024"], []]
+        rows.append(["No", "Perangkat Daerah", "Anggaran", "Realisasi"])
+        rows += [[i, name, budget, real] for i, (name, budget, real) in enumerate(units, start=1)]
+        return rows
+
+    belanja = [("Dinas Kesehatan", 11_950_000_000, 6_546_913_569)]
+    belanja += [("Badan Pendapatan Daerah", 5_432_100_000, 3_210_987_654)]
+    pendapatan = [("Dinas Kesehatan", 4_500_000_000, 3_901_234_567)]
+    pendapatan += [("Badan Pendapatan Daerah", 95_000_000_000, 71_234_567_890)]
+    # the pendapatan sheet comes last, as a later sheet of the same date would win
+    path = openpyxl_book(
+        tmp_path / "realisasi_apbd.xlsx",
+        {
+            "Belanja": sheet("REALISASI BELANJA DAERAH PER PERANGKAT DAERAH", belanja),
+            "Pendapatan": sheet("REALISASI PENDAPATAN DAERAH PER PERANGKAT DAERAH", pendapatan),
+        },
+    )
+    result = runner.invoke(app, ["rank", str(path), "--all", "-f", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        name: (budget, real) for name, budget, real in belanja
+    }
+    (left,) = [w for w in doc["warnings"] if w["code"] == "W-LEFT-OUT"]
+    assert left["sheet"] == "Pendapatan" and "title speaks of pendapatan" in left["message"]
+    # a unit's own belanja LRA without codes, whose unit is the Badan Pendapatan, stays belanja
+    own = sheet("LAPORAN REALISASI ANGGARAN BADAN PENDAPATAN DAERAH", belanja[1:])
+    path = openpyxl_book(tmp_path / "bapenda.xlsx", {"LRA": own})
+    result = runner.invoke(app, ["rank", str(path), "--all", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total"]["realized"] == 3_210_987_654

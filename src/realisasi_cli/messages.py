@@ -432,6 +432,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "N-NO-AMOUNT-COLUMNS": ("tidak ada kolom nilai", "no amount columns"),
     "N-COLUMN-ROLE": ("{role} ('{header}')", "{role} ('{header}')"),
     "N-PATH-NOTE": ("{path}: {note}", "{path}: {note}"),
+    "N-WITH-HINT": ("{reason} {hint}", "{reason} {hint}"),
     "N-KIND-REASON": ("{kind} ({reason})", "{kind} ({reason})"),
     "T-budget": ("pagu", "budget"),
     "T-sheet": ("lembar", "sheet"),
@@ -843,6 +844,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "left out: written by realisasi (an earlier output), not an export",
     ),
     "W-SKIPPED": ("dilewati: {reason}", "skipped: {reason}"),
+    "W-SHEET-NOT-READ": (
+        "lembar ini tidak dibaca, lembar lain berkas ini dibaca: {reason}",
+        "this sheet is not read, the file's other sheets are: {reason}",
+    ),
     "W-SUBFOLDER-NOT-READ": (
         "tidak dibaca: subfolder berisi ekspor; berikan sebagai masukan bila datanya ikut dihitung",
         "not read: a subfolder of exports; give it as an input if its data counts",
@@ -983,6 +988,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} unit(s) have no data date in their title, header, sheet or file name: {names}; "
         "their data may be older",
     ),
+    "W-MEASURES-APART": (
+        "kolom {role} '{used}' yang dibaca; {others} juga kolom {role}, tidak dibaca dan tidak "
+        "dijumlahkan: bila yang benar kolom lain, sebutkan di realisasi.toml [[layout]] columns",
+        "the {role} column '{used}' is read; {others} are {role} columns too, neither read nor "
+        "added: if another is the right one, name it in realisasi.toml [[layout]] columns",
+    ),
     "W-SCALED": (
         "nilainya ditulis '{said}': dibaca ×{factor} dalam rupiah",
         "its amounts are written '{said}': read ×{factor} in rupiah",
@@ -1114,6 +1125,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "planned amounts per month or quarter (anggaran kas), no realization",
     ),
     "R-BUDGET": ("hanya nilai pagu (DPA), tanpa realisasi", "budget amounts only (DPA), no realization"),
+    "R-PENDAPATAN-TITLE": (
+        "judulnya menyebut pendapatan, bukan belanja, dan tabelnya tanpa kode rekening",
+        "its title speaks of pendapatan, not belanja, and its table has no account codes",
+    ),
     "R-PENDAPATAN": (
         "hanya baris pendapatan atau pembiayaan (akun 4 atau 6)",
         "only pendapatan or pembiayaan rows (account 4 or 6)",

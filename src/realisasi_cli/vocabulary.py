@@ -103,22 +103,57 @@ ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # a plan to date ("PAGU AKAS / SD JUNI", "Anggaran Kas s.d.") is a plan, not the budget
     ("plan", re.compile(r"\btarget\b|\brencana\b|\brenc\b|\brak\b|\banggaran kas\b|\bakas\b")),
-    ("budget", re.compile(r"\b(pagu|anggaran|dpa|apbd|apbdp|alokasi|plafon|nilai rincian|pagu dana)\b")),
+    # a changed budget beside the original: DPA and DPPA (its change), Semula and Menjadi
+    (
+        "budget",
+        re.compile(
+            r"\b(pagu|anggaran|dpa|dppa|apbd|apbdp|alokasi|plafon|nilai rincian|pagu dana|semula|menjadi)\b"
+        ),
+    ),
 ]
 
-ORIGINAL_BUDGET = re.compile(r"\bmurni\b|\bsebelum perubahan\b|\binduk\b|\bpenetapan\b|\bawal\b")
+# the original budget and its change: Murni, Induk, Semula, Sebelum Perubahan; Perubahan,
+# Pergeseran, Menjadi, Setelah Perubahan, P-APBD, DPPA (a DPA beside it is of no variant). A bare
+# "Sebelum" and "Setelah" are no variant: a hand-made sheet's proposed change is not the budget
+ORIGINAL_BUDGET = re.compile(r"\bmurni\b|\bsebelum perubahan\b|\binduk\b|\bpenetapan\b|\bawal\b|\bsemula\b")
 CHANGED_BUDGET = re.compile(
-    r"\bsetelah perubahan\b|\bperubahan\b|\bpak\b|\bapbd ?p\b|\bp ?apbd\b|\bpergeseran\b"
+    r"\bsetelah perubahan\b|\bperubahan\b|\bpak\b|\bapbd ?p\b|\bp ?apbd\b|\bpergeseran\b|\bdppa\b|\bmenjadi\b"
 )
 CUMULATIVE = re.compile(r"\bsd\b|\bsampai dengan\b|\bkumulatif\b|\bhingga\b|\btotal realisasi\b")
 LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b|\bta lalu\b|\bthn lalu\b|\btahun anggaran lalu\b")
 PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
 PHYSICAL = re.compile(r"\bfisik\b")
-GROUP_TOTAL = re.compile(r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya)$")
+GROUP_TOTAL = re.compile(
+    r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya|(jumlah|total) (sp2d|spj))$"
+)
+# How a realization was paid, each a part of it: LS (to the third party), UP/GU/TU (the
+# treasurer's advances), LS Gaji and LS Non Gaji
+_PAYMENT_WORDS = frozenset(
+    {"ls", "up", "gu", "tu", "gaji", "non", "barang", "dan", "jasa", "pihak", "ke", "3"}
+)
+_PAYMENTS = frozenset({"ls", "up", "gu", "tu"})
+
+
+def is_payment(text: str) -> bool:
+    """Whether a header names a way of payment (``LS``, ``UP/GU/TU``, ``LS Non Gaji``)."""
+    words = set(normalize(text).split())
+    return words <= _PAYMENT_WORDS and bool(words & _PAYMENTS)
+
+
 # A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total",
 # "Sub Jumlah".
 TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|sub ?jumlah|grand total)\b"
+# A unit's name by its first word: a title line ("BADAN KEUANGAN DAN ASET DAERAH" under the
+# government), a rekap's Uraian column
+UNIT_NAME = re.compile(
+    r"^\s*(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
+    r"biro|unit pelaksana|upt|puskesmas)\b",
+    re.I,
+)
+# A title of revenue alone ("REALISASI PENDAPATAN DAERAH"), not of a Badan Pendapatan's belanja
+REVENUE_TITLE = re.compile(r"\b(realisasi|target|laporan|rekapitulasi|rekap) pendapatan\b", re.I)
+SPENDING_TITLE = re.compile(r"\bbelanja\b", re.I)
 # A row of revenue or financing in a table without account codes ("PENDAPATAN", "PEMBIAYAAN").
 NOT_SPENDING_LABEL = r"(?i)^\s*(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan)\b"
 

@@ -21,14 +21,6 @@ _GOVERNMENT = re.compile(
 )
 
 
-# A title line that is itself a unit's name ("BADAN KEUANGAN DAN ASET DAERAH" under the government)
-_UNIT_NAME = re.compile(
-    r"^\s*(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
-    r"biro|unit pelaksana|upt|puskesmas)\b",
-    re.I,
-)
-
-
 _LEGAL_BASIS = re.compile(r"\b(nomor|no\.|perda|peraturan|keputusan|berdasarkan|dasar hukum)\b", re.I)
 
 
@@ -45,7 +37,7 @@ def _unit_of(line: str) -> tuple[int, str | None, str | None] | None:
             return None
         colon = ":" in line
         strength = (2 if colon else 1) + (unit.group(1).lower().startswith("sub") and colon)
-    elif _UNIT_NAME.match(line) and len(line) <= 120:
+    elif vocab.UNIT_NAME.match(line) and len(line) <= 120:  # a title line that is a unit's name
         value, strength = line.strip(), 0
     else:
         return None

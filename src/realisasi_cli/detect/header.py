@@ -148,6 +148,15 @@ def _score(meanings: list[_Meaning]) -> float:
     return score
 
 
+def _splits(above: list[str | None], row: list[str | None]) -> bool:
+    """Whether ``row`` names two columns apart that one cell of ``above`` spans (a merged
+    REALISASI SP2D over LS and UP/GU/TU): the parts of a group, whatever their words."""
+    for j in range(min(len(above), len(row)) - 1):
+        if above[j] and above[j] == above[j + 1] and row[j] and row[j + 1] and row[j] != row[j + 1]:
+            return True
+    return False
+
+
 def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], float] | None:
     """The best header block: (first row, depth, columns, score), or None.
 
@@ -164,7 +173,10 @@ def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], f
             if last >= len(rows) or not _is_header_row(rows[last]) or is_column_number_row(rows[last]):
                 break
             meanings = [_meaning(tuple(p)) for p in _paths(rows, first, depth) if p]
-            score = _score(meanings) - 0.25 * (depth - 1)
+            said = _score(meanings)
+            score = said - 0.25 * (depth - 1)
+            if said and depth > 1 and _splits(rows[last - 1], rows[last]):
+                score += 0.5  # the row names the parts of a merged cell above: it is header
             if score > 0 and (best is None or score > best[2] + 1e-9):
                 best = (first, depth, score)
     if best is None:

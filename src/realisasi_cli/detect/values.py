@@ -69,7 +69,28 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
         if words and _all_words(_amount_rows(sample, name, amounts), name):
             column.role, column.variant, column.period = "description", None, None
             amounts.drop(name)  # a label: no amount column for the columns after it
+    _units_in_descriptions(sample, columns)
     return columns
+
+
+_UNIT_SHARE = 0.6  # of a description column's labels, other than totals, that name units
+
+
+def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
+    """A description column (``Uraian``) of a table that neither names units nor has account
+    codes, whose labels are mostly units' names (Dinas …, Kecamatan …), names the units."""
+    if any(c.role in ("unit_name", "unit_code", "unit", "account") for c in columns):
+        return
+    for column in columns:
+        name = f"c{column.index}"
+        if column.role != "description" or name not in sample.columns:
+            continue
+        cells = (cell_text(v) for v in sample.get_column(name).to_list())
+        labels = [v for v in cells if v is not None and not re.match(vocab.TOTAL_ROW, v)]
+        units = sum(1 for v in labels if vocab.UNIT_NAME.match(v))
+        if units >= 2 and units >= _UNIT_SHARE * len(labels):
+            column.role = "unit_name"
+            return
 
 
 class _AmountCells:

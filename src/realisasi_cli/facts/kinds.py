@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from realisasi_cli.facts.keys import NAME_KEY
-from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING
+from realisasi_cli.facts.normalize import NOT_REVENUE, NOT_SPENDING, REVENUE_TITLED
 from realisasi_cli.facts.schema import Facts, SheetResult, Warning_
 from realisasi_cli.messages import Message, some_of
 from realisasi_cli.vocabulary import period_in_name
@@ -49,6 +49,8 @@ def base_kind(result: SheetResult) -> tuple[str, Message]:
             return "budget", Message("R-BUDGET")
     if facts is None or facts.rows_used == 0:
         skipped = facts.rows_skipped if facts is not None else {}
+        if skipped.get(REVENUE_TITLED, 0):
+            return "pendapatan", Message("R-PENDAPATAN-TITLE")
         if skipped.get(NOT_SPENDING, 0):
             return "pendapatan", Message("R-PENDAPATAN")
         if skipped.get(NOT_REVENUE, 0):  # read for --pendapatan: belanja only
@@ -270,9 +272,11 @@ def _units_alone(
     # a unit named otherwise ("KEC. KOTA 1" for "KECAMATAN KOTA 1") whose figures are another
     # sheet's unit's is that unit; one to one, round budgets that repeat (kelurahan of 500
     # million each, nothing realized yet) tell none
-    known = Counter(
-        pair for o in everyone if o.result.facts is not None for pair in _unit_totals(o.result.facts)
-    )
+    # a unit counts once however many sheets give it (a hidden copy of the data sheet)
+    seen = {
+        row for o in everyone if o.result.facts is not None for row in _unit_sums(o.result.facts).iter_rows()
+    }
+    known = Counter((budget, realized) for _code, _name, budget, realized in seen)
     mine = {
         (code, name): (budget, realized) for code, name, budget, realized in _unit_sums(facts).iter_rows()
     }
@@ -296,10 +300,6 @@ def _unit_sums(facts: Facts) -> pl.DataFrame:
     realized = facts.realization.group_by(keys).agg(pl.col("realized").sum())
     both = budget.join(realized, on=keys, how="full", coalesce=True, nulls_equal=True)
     return both.select(*keys, pl.col("budget", "realized").fill_null(0.0).round(0)).sort(keys)
-
-
-def _unit_totals(facts: Facts) -> list[tuple[object, object]]:
-    return list(_unit_sums(facts).select("budget", "realized").iter_rows())
 
 
 def _keep_units(result: SheetResult, units: pl.DataFrame) -> None:

@@ -127,6 +127,11 @@ class _Collected:
         if not result.used and result.kind in LEFT_OUT:
             left_out: dict[str, object] = {"kind": Message(f"K-{result.kind}"), "reason": result.reason}
             self.warnings.append(Warning_(str(path), result.sheet, None, "W-LEFT-OUT", left_out))
+        elif result.layout is not None and result.facts is None and result.note is not None:
+            # a table that could not be read, beside sheets that could: said, not dropped unseen
+            self.warnings.append(
+                Warning_(str(path), result.sheet, None, "W-SHEET-NOT-READ", {"reason": result.note})
+            )
         if result.facts is None or not result.used:
             return
         source = len(self.sources)
@@ -755,7 +760,12 @@ def _load_file(
             if not several and not explain:
                 raise
             errors.append(exc)
-            results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=exc.detail))
+            note = (
+                exc.detail
+                if exc.hint is None
+                else Message("N-WITH-HINT", {"reason": exc.detail, "hint": Message(exc.hint, exc.params)})
+            )
+            results.append(SheetResult(path, grid.sheet, layout, None, None, None, note=note))
             continue
         result.kind, result.reason = base_kind(result)
         if plan and result.unnamed and result.facts is not None:

@@ -35,8 +35,9 @@ from realisasi_cli.facts.keys import (
 from realisasi_cli.facts.periods import period_bounds, row_period
 from realisasi_cli.facts.physical import physical_columns, physical_facts
 from realisasi_cli.facts.schema import BUDGET_SCHEMA, PLAN_SCHEMA, REALIZATION_SCHEMA, Facts, Warning_
-from realisasi_cli.facts.slots import Slot, plan_slots
+from realisasi_cli.facts.slots import Slot, measures_apart, plan_slots
 from realisasi_cli.facts.subtotals import TOLERANCE
+from realisasi_cli.messages import Message, some_of
 from realisasi_cli.numbers import read_sheet_amounts
 from realisasi_cli.reading.grid import Grid
 
@@ -69,7 +70,9 @@ class SheetColumns:
 
         # a column is one measure however many roles it has (a Target/Realisasi sheet's month
         # column is a slot's plan and its realization): its cells are read and warned of once
-        every = [c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year) if c is not None]
+        every = [
+            c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts) if c is not None
+        ]
         measures = list({id(c): c for c in every}.values())
         # a sub unit's name where a column gives it (RSUD, UPT, a kecamatan under KECAMATAN), as
         # for codes; sub units stay units of their own
@@ -105,6 +108,7 @@ class SheetColumns:
 # why rows are left out, as inspect shows them: revenue and financing among belanja, and back
 NOT_SPENDING = "not spending (pendapatan/pembiayaan)"
 NOT_REVENUE = "not pendapatan (belanja/pembiayaan)"
+REVENUE_TITLED = "pendapatan (its title)"
 
 
 def data_frame(layout: Layout, columns: SheetColumns) -> pl.DataFrame:
@@ -290,6 +294,21 @@ def _rounding(measures: list[Column], parsed: dict[str, pl.Series], precision: f
     return _ROUNDED_TO if realized >= _ROUNDED_REALIZED else precision
 
 
+def _add_parts(slots: list[Slot], parsed: dict[str, pl.Series]) -> None:
+    """Each realization paid in parts (LS, UP/GU/TU) made their sum, in its own column; a row
+    with none of the parts has none (null), as a row with no realization."""
+    for slot in slots:
+        if slot.realized is None or not slot.parts:
+            continue
+        keys = [f"m{c.index}" for c in (slot.realized, *slot.parts) if f"m{c.index}" in parsed]
+        if len(keys) < 2:
+            continue
+        frame = pl.DataFrame({key: parsed[key] for key in keys})
+        given = pl.any_horizontal(pl.col(key).is_not_null() for key in keys)
+        summed = frame.select(pl.when(given).then(pl.sum_horizontal(keys)).alias(keys[0]))
+        parsed[keys[0]] = summed.to_series()
+
+
 def _median_row(amounts: pl.Series) -> float:
     """The median of a column's amounts that are not zero, in absolute value (0 where none are)."""
     median = amounts.abs().filter(amounts != 0).median()
@@ -359,11 +378,14 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
 _kept_or_unread = pl.col("reason").is_null() | (pl.col("reason") == "no amounts")
 
 
-def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False) -> pl.DataFrame:
+def row_reasons(
+    rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False, title: str = ""
+) -> pl.DataFrame:
     """Stage 4: a ``reason`` per row that is not data (null for data rows).
 
     Belanja (account 5) is the data; with ``revenue``, pendapatan (account 4) is, and it needs
-    account codes: a table without them says nothing of which rows are revenue."""
+    account codes: a table without them says nothing of which rows are revenue, except its
+    ``title`` ("REALISASI PENDAPATAN DAERAH", no belanja), which makes every row revenue."""
     amounts = [pl.col(f"m{c.index}") for c in columns.measures]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
     totals = total_rows(rows)
@@ -385,6 +407,8 @@ def row_reasons(rows: pl.DataFrame, columns: SheetColumns, revenue: bool = False
             )
     elif revenue:
         reason = reason.when(pl.lit(True)).then(pl.lit("no account codes"))
+    elif vocab.REVENUE_TITLE.search(title) and not vocab.SPENDING_TITLE.search(title):
+        reason = reason.when(pl.lit(True)).then(pl.lit(REVENUE_TITLED))
     else:
         reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
             pl.lit("no unit")
@@ -551,6 +575,13 @@ def normalize(
     # what reading noticed (a quote that never closes, lines in another encoding) comes first
     warnings = [Warning_(str(grid.file), grid.sheet, row, code, params) for row, code, params in grid.notices]
     slots = plan_slots(layout)
+    for used, others in measures_apart(layout, slots):
+        params = {
+            "role": Message(f"T-{used.role}"),
+            "used": used.header,
+            "others": some_of([f"'{c.header}'" for c in others]),
+        }
+        warnings.append(Warning_(str(grid.file), grid.sheet, None, "W-MEASURES-APART", params))
     frame = layout.grid.frame.slice(layout.data_start)
     columns = SheetColumns.of(layout, slots, frame)
     checks.check_formulas(layout, columns.measures, columns.source_of, warnings)
@@ -562,6 +593,7 @@ def normalize(
     parsed, amounts = amount_columns(frame, columns, physical, grid)
     # figures in thousands add up to a thousand, not to a rupiah
     scaled = _scale_amounts(layout, columns.measures, parsed, warnings)
+    _add_parts(slots, parsed)
     precision = _rounding(columns.measures, parsed, scaled)
     tolerance = TOLERANCE * precision
     exprs = {**keys, **amounts}
@@ -574,7 +606,7 @@ def normalize(
     rows, names_units = name_units(rows, frame, columns, keys, layout, fallback_unit)
 
     checks.warn_refused(layout, rows, columns.measures, warnings)
-    rows = row_reasons(rows, columns, revenue)
+    rows = row_reasons(rows, columns, revenue, " ".join(layout.context.title))
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
 
 Period = tuple[str, int]  # ("month", 2), ("quarter", 3)
@@ -20,6 +21,8 @@ class Slot:
     realized: Column | None
     plan: Column | None = None
     last_year: Column | None = None  # the previous fiscal year's realization, same date
+    # the realization's other parts, added to it: UP/GU/TU beside LS under REALISASI SP2D
+    parts: tuple[Column, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The slot as ``inspect`` shows it: its category, period and column letters."""
@@ -32,11 +35,12 @@ class Slot:
 
 
 def _choose(columns: list[Column], role: str, order: list[str | None]) -> Column | None:
-    """The column of ``role`` whose variant comes first in ``order``."""
+    """The column of ``role`` whose variant comes first in ``order``; of several, their total
+    (JUMLAH beside LS, UP/GU and TU under REALISASI SP2D), else the first."""
     for variant in order:
-        for c in columns:
-            if c.role == role and c.variant == variant:
-                return c
+        found = [c for c in columns if c.role == role and c.variant == variant]
+        if found:
+            return next((c for c in found if c.group_total), found[0])
     return None
 
 
@@ -104,6 +108,7 @@ def plan_slots(layout: Layout) -> list[Slot]:
         if measured and period is not None:
             realized = plan = plan or realized
         last_year = _choose(cols, "realized", ["last_year"]) if period is None else None
+        parts = _parts(realized, cols)
         if budget is None and realized is None and plan is None and last_year is None:
             continue
         slots.append(
@@ -114,6 +119,51 @@ def plan_slots(layout: Layout) -> list[Slot]:
                 realized=realized,
                 plan=plan,
                 last_year=last_year,
+                parts=parts,
             )
         )
     return slots
+
+
+def _parts(realized: Column | None, columns: list[Column]) -> tuple[Column, ...]:
+    """The columns that ``realized`` is one part of, beside it: ways of payment (LS, UP/GU/TU)
+    under one merged header, their total missing. None where it is itself the total."""
+    if realized is None or realized.group_total:
+        return ()
+    *group, own = realized.header.split(" / ")
+    if not group or not vocab.is_payment(own):
+        return ()
+    others = [c for c in columns if c is not realized and _same_kind(c, realized) and not c.group_total]
+    if others and all(
+        c.header.split(" / ")[:-1] == group and vocab.is_payment(c.header.split(" / ")[-1]) for c in others
+    ):
+        return tuple(others)
+    return ()
+
+
+def _same_kind(column: Column, other: Column) -> bool:
+    return (column.role, column.category, column.period, column.variant) == (
+        other.role,
+        other.category,
+        other.period,
+        other.variant,
+    )
+
+
+def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list[Column]]]:
+    """Each budget or realization column read where others of its kind, slot and variant are
+    read by none, none of them their total: the column read and the columns left out (LS read,
+    UP/GU/TU beside it not added)."""
+    used = {
+        id(c) for s in slots for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts) if c is not None
+    }
+    money = _money_columns(layout)
+    apart = []
+    for slot in slots:
+        for chosen in (slot.budget, slot.realized):
+            if chosen is None or chosen.group_total:
+                continue
+            others = [c for c in money if id(c) not in used and not c.group_total and _same_kind(c, chosen)]
+            if others:
+                apart.append((chosen, others))
+    return apart
