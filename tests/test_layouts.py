@@ -506,3 +506,35 @@ def test_an_uraian_column_of_spending_lines_names_no_unit(tmp_path: Path) -> Non
     path = openpyxl_book(tmp_path / "lra.xlsx", {"Sheet1": rows})
     # one unit, named after the file as nothing names it, of every line
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {"lra": (8_000_000_000, 4_250_000_000)}
+
+
+def test_an_uraian_column_of_urusan_unit_and_jenis_rows_ranks_each_unit(tmp_path: Path) -> None:
+    # urusan rows over unit headings, each unit's jenis belanja rows and its own Jumlah row
+    groups = [
+        (
+            "URUSAN WAJIB PELAYANAN DASAR",
+            [("Dinas Kesehatan", (9_450_000_000, 6_234_567_891), (2_500_000_000, 312_345_678))],
+        ),
+        (
+            "URUSAN WAJIB NON PELAYANAN DASAR",
+            [("Dinas Sosial", (3_100_000_000, 2_012_345_678), (400_000_000, 123_456_789))],
+        ),
+    ]
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI BELANJA PER SKPD"],
+        ["Periode s.d. 30 September 2024"],
+        [],
+        ["No", "Uraian", "Anggaran", "Realisasi"],
+    ]
+    expected = {}
+    for g, (urusan, units) in enumerate(groups, start=1):
+        rows.append(
+            ["I" * g, urusan, sum(o[0] + m[0] for _, o, m in units), sum(o[1] + m[1] for _, o, m in units)]
+        )
+        for i, (name, operasi, modal) in enumerate(units, start=1):
+            rows.append([i, name.upper()])
+            rows += [[None, "Belanja Operasi", *operasi], [None, "Belanja Modal", *modal]]
+            rows.append([None, f"Jumlah {name}", operasi[0] + modal[0], operasi[1] + modal[1]])
+            expected[name.upper()] = (operasi[0] + modal[0], operasi[1] + modal[1])
+    path = openpyxl_book(tmp_path / "lap.xlsx", {"Sheet1": rows})
+    assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == expected

@@ -53,10 +53,16 @@ def is_key_value_row(row: list[str | None]) -> bool:
     return any(v == ":" or v.endswith(" :") or v.startswith(": ") for v in cells)
 
 
+# an amount, not a header's word or column number: five digits or more, or thousands grouped
+_AMOUNT = re.compile(r"^[(-]?(rp\.?\s*)?(\d{5,}|\d{1,3}([.,]\d{3})+)([.,]\d+)?\)?$", re.I)
+
+
 def _is_header_row(row: list[str | None], narrow: bool = False) -> bool:
     cells = [v for v in row if v]
     distinct = set(cells)
     if len(distinct) < (3 if narrow else 2) or is_key_value_row(row):
+        return False
+    if any(_AMOUNT.match(v) for v in cells):  # a row of amounts is data (an urusan's first row)
         return False
     numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v))
     return numeric <= len(cells) / 2

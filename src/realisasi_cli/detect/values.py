@@ -74,11 +74,21 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
 
 
 _UNIT_SHARE = 0.6  # of a description column's labels, other than totals, that name units
+_LEVEL = re.compile(r"^\s*(urusan|bidang urusan|program|kegiatan|sub kegiatan)\b", re.I)
+
+
+def _grouping(label: str) -> bool:
+    """A label that groups or breaks down units, not a unit: a total, an urusan or program
+    above them, a jenis belanja under them."""
+    return bool(re.match(vocab.TOTAL_ROW, label) or _LEVEL.match(label)) or bool(
+        vocab.category_of(vocab.normalize(label))
+    )
 
 
 def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
     """A description column (``Uraian``) of a table that neither names units nor has account
-    codes, whose labels are mostly units' names (Dinas …, Kecamatan …), names the units."""
+    codes, whose labels are mostly units' names (Dinas …, Kecamatan …), beside the totals, urusan
+    and jenis belanja among them, names the units."""
     if any(c.role in ("unit_name", "unit_code", "unit", "account") for c in columns):
         return
     for column in columns:
@@ -86,7 +96,7 @@ def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
         if column.role != "description" or name not in sample.columns:
             continue
         cells = (cell_text(v) for v in sample.get_column(name).to_list())
-        labels = [v for v in cells if v is not None and not re.match(vocab.TOTAL_ROW, v)]
+        labels = [v for v in cells if v is not None and not _grouping(v)]
         units = sum(1 for v in labels if vocab.UNIT_NAME.match(v))
         if units >= 2 and units >= _UNIT_SHARE * len(labels):
             column.role = "unit_name"
