@@ -960,6 +960,10 @@ def test_a_january_rekap_that_abbreviates_tells_its_units_by_budgets_not_of_whol
     }
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-FIGURES"]
     assert said["message"].startswith("2 unit(s)") and "Disdik → DINAS PENDIDIKAN" in said["message"]
+    # the unit counted apart is named, beside the one its name may shorten
+    (maybe,) = [w for w in doc["warnings"] if w["code"] == "W-MAYBE-SAME-UNIT"]
+    assert Path(maybe["file"]).name == "rekap.xlsx" and maybe["message"].startswith("1 unit(s)")
+    assert "Dinsos (DINAS SOSIAL?)" in maybe["message"]
 
 
 def upload(folder: Path, code: str, name: str, title: str, lines: list[tuple[str, str, int, int]]) -> None:
@@ -1597,3 +1601,47 @@ def test_a_summary_that_abbreviates_beside_its_data_and_a_hidden_copy_counts_eac
     )
     doc = rank_json(path)
     assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == units
+
+
+def test_a_later_rekap_that_names_the_units_otherwise_is_told_by_their_budgets(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    september: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    units = [
+        (
+            "1.03.0.00.0.00.01.0000",
+            "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG",
+            "",
+            36_456_789_000,
+            9_100_200_349,
+        ),
+        ("4.01.0.00.0.00.01.0000", "SEKRETARIAT DAERAH", "", 8_765_432_000, 5_432_109_876),
+        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "", 2_000_987_000, 1_000_654_321),
+    ]
+    coded_uploads(folder, september, units)
+    # a month later, the BPKAD's rekap: other names, the same budgets, more realized
+    october = [
+        ("Dinas Pekerjaan Umum & Penataan Ruang", 36_456_789_000, 15_987_654_321),
+        ("Sekretariat Daerah Kabupaten Contoh", 8_765_432_000, 6_012_345_678),
+        ("Dinkes", 2_000_987_000, 1_400_000_000),
+    ]
+    rekap: list[list[object]] = [
+        ["REKAP REALISASI BELANJA PER SKPD s.d. 31 Oktober 2024"],
+        [],
+        ["No", "Nama SKPD", "Pagu", "Realisasi"],
+    ]
+    rekap += [[i, name, budget, real] for i, (name, budget, real) in enumerate(october, start=1)]
+    write_book(folder / "rekap_okt.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    # each unit once, at October's figures, under its code and own name
+    assert {(u["code"], u["name"]): (u["budget"], u["realized"], u["as_of"]) for u in doc["units"]} == {
+        (code, name): (budget, real, "2024-10-31")
+        for (code, name, _s, _b, _r), (_n, budget, real) in zip(units, october, strict=True)
+    }
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-BUDGET"]
+    assert Path(said["file"]).name == "rekap_okt.xlsx" and said["message"].startswith("3 unit(s)")
+    # a realization that fell since tells no unit: an earlier rekap that says more is not theirs
+    rekap[0] = ["REKAP REALISASI BELANJA PER SKPD s.d. 31 Agustus 2024"]
+    write_book(folder / "rekap_okt.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    assert not [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-BUDGET"]
+    assert len(doc["units"]) == 6

@@ -41,7 +41,9 @@ def realization(*rows: tuple[int, str | None, str, str | None, tuple[date, date]
 def sources(*as_of: date | None) -> pl.DataFrame:
     """One source per as-of date, in the order given."""
     return pl.DataFrame(
-        [(i, f"f{i}.xlsx", "S", d, i, 1.0) for i, d in enumerate(as_of)], schema.SOURCES_SCHEMA, orient="row"
+        [(i, f"f{i}.xlsx", "S", d, i, 1.0, 1.0) for i, d in enumerate(as_of)],
+        schema.SOURCES_SCHEMA,
+        orient="row",
     )
 
 

@@ -432,6 +432,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "N-NO-AMOUNT-COLUMNS": ("tidak ada kolom nilai", "no amount columns"),
     "N-COLUMN-ROLE": ("{role} ('{header}')", "{role} ('{header}')"),
     "N-PATH-NOTE": ("{path}: {note}", "{path}: {note}"),
+    "N-MAYBE-AS": ("{name} ({unit}?)", "{name} ({unit}?)"),
     "N-WITH-HINT": ("{reason} {hint}", "{reason} {hint}"),
     "N-KIND-REASON": ("{kind} ({reason})", "{kind} ({reason})"),
     "T-budget": ("pagu", "budget"),
@@ -908,6 +909,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "dianggap sama karena pagu dan realisasinya sama: {names} — periksa bahwa memang sama",
         "{n} unit(s) named here otherwise than in other files or sheets are taken for theirs, by "
         "the same budget and realization: {names} — check that they are",
+    ),
+    "W-NAMED-BY-BUDGET": (
+        "{n} perangkat daerah yang di sini dinamai lain daripada di berkas atau lembar lain bertanggal "
+        "lain dianggap sama karena pagunya sama dan realisasinya tidak turun: {names} — periksa bahwa "
+        "memang sama",
+        "{n} unit(s) named here otherwise than in other files or sheets of another date are taken "
+        "for theirs, by the same budget and a realization that did not fall: {names} — check that they are",
+    ),
+    "W-MAYBE-SAME-UNIT": (
+        "{n} perangkat daerah di sini tanpa kode, yang namanya mungkin singkatan perangkat daerah di "
+        "berkas atau lembar lain, tetapi angkanya tidak dapat memastikannya (pagu bulat jutaan, belum "
+        "ada realisasi, tanggal lain): dihitung terpisah, mungkin dua kali: {names} — bila sama, "
+        "samakan namanya, atau pindahkan salah satu berkas",
+        "{n} unit(s) here without a code, whose names may shorten a unit's of another file or sheet, "
+        "which their figures cannot confirm (budgets of whole millions, nothing realized yet, another "
+        "date): counted apart, perhaps twice: {names} — if they are the same, give them one name, or "
+        "move one of the files away",
     ),
     "W-SUMMARY-PART": (
         "lembar ini merangkum lembar-lembar lain, tetapi hanya lembar ini yang memuat {n} perangkat "

@@ -8,7 +8,9 @@ is that unit: it takes that unit's code and name, and a warning says so. The fig
 a unit with nothing budgeted tells nothing; figures of whole millions (in the source's own
 units) tell nothing either, as two kelurahan of one allocation share them; and a pair that two
 units share tells neither. Of two sources without codes that name the units each its own way
-(two rekaps), the one that abbreviates takes the other's names. A source whose every figure is
+(two rekaps), the one that abbreviates takes the other's names. Across dates (a rekap of
+October beside the units' September uploads) the realization moves: there the budget alone must
+tell, and the later realization must not be the smaller. A source whose every figure is
 of whole thousands is rounded to them (``Facts.precision``), though no label says so.
 """
 
@@ -63,6 +65,16 @@ def named_by_figures(
         return None, []
     if not budget.get_column("unit_code").null_count():  # every unit coded (known without a look)
         return None, []
+    units = _units(budget, realization, sources)
+    renamed = _renamed(units, sources)
+    warnings = [] if renamed is None else _said(renamed, sources)
+    return renamed, warnings + _maybe_same(units, renamed, sources)
+
+
+def _units(budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """Each source's units with their budget and realization, how many rows gave them, their key,
+    the source's date and precision, and how many units the source and how many sources the
+    name have."""
     spent = budget.group_by(_KEYS).agg(pl.col("budget").sum(), budget_rows=pl.len())
     realized = realization.group_by(_KEYS).agg(pl.col("realized").sum(), realized_rows=pl.len())
     units = spent.join(realized, on=_KEYS, how="inner", nulls_equal=True).with_columns(
@@ -70,26 +82,36 @@ def named_by_figures(
     )
     units = units.with_columns(
         units=pl.len().over("source"), given=pl.col("source").n_unique().over("name_key")
-    ).join(sources.select("source", "as_of", "precision"), on="source")
+    )
     # figures tell a unit where no other is likely to share them: not whole millions in both (a
     # kelurahan's 500 million and its 125 million tranche; a rekap in millions, a million of
-    # its own units), nor nothing budgeted
-    whole = _ROUND * pl.col("precision")
-    told = (pl.col("budget") != 0) & ((pl.col("budget") % whole != 0) | (pl.col("realized") % whole != 0))
-    lone = (
-        pl.col("unit_code").is_null()
+    # its own units), nor nothing budgeted; across dates the realization moves: the budget
+    # alone must tell
+    whole = _ROUND * pl.col("scale")
+    return units.join(sources.select("source", "as_of", "precision", "scale"), on="source").with_columns(
+        told=(pl.col("budget") != 0) & ((pl.col("budget") % whole != 0) | (pl.col("realized") % whole != 0)),
+        told_by_budget=(pl.col("budget") % whole != 0) & pl.col("as_of").is_not_null(),
+        # a unit that only its source names, without a code, in a source of several units
+        lone=pl.col("unit_code").is_null()
         & pl.col("unit_name").is_not_null()
         & (pl.col("units") > 1)
-        & (pl.col("given") == 1)
+        & (pl.col("given") == 1),
     )
-    alone = units.filter(lone & told)
+
+
+def _renamed(units: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame | None:
+    """``named_by_figures``' units to rename, with what told them (``by``: figures, budget)."""
+    told, told_by_budget, lone = pl.col("told"), pl.col("told_by_budget"), pl.col("lone")
+    alone = units.filter(lone & (told | told_by_budget))
     if not alone.height:
-        return None, []
+        return None
     # a unit to rename may be one to rename another to only as the longer name: of two rekaps
     # without codes, each naming the units its own way, the one that abbreviates takes the other's
-    others = units.filter(told).select(
+    others = units.filter(told | told_by_budget).select(
         pl.col("source").alias("other"),
-        "as_of",
+        pl.col("as_of").alias("other_as_of"),
+        told.alias("other_told"),
+        told_by_budget.alias("other_by_budget"),
         pl.col("unit_code").alias("new_code"),
         pl.col("unit_name").alias("new_name"),
         pl.col("key").alias("other_key"),
@@ -105,18 +127,15 @@ def named_by_figures(
     # its own and those beside it; a bucket of many units (equal budgets by the thousand) fits
     # none of them alone, and is not looked into
     width = max(1_000.0, 10 * float(sources.get_column("precision").max() or 1.0))  # type: ignore[arg-type]  # max() is typed as any scalar
-    spent_at, realized_at = pl.col("budget") // width, pl.col("realized") // width
-    alone = (
-        alone.with_columns(
-            bucket=pl.concat_list(spent_at - 1, spent_at, spent_at + 1),
-            realized_bucket=pl.concat_list(realized_at - 1, realized_at, realized_at + 1),
-        )
-        .explode("bucket")
-        .explode("realized_bucket")
-    )
+    spent_at = pl.col("budget") // width
+    alone = alone.with_columns(
+        by_budget=told_by_budget, bucket=pl.concat_list(spent_at - 1, spent_at, spent_at + 1)
+    ).explode("bucket")
     others = others.with_columns(
         bucket=pl.col("other_budget") // width, realized_bucket=pl.col("other_realized") // width
-    ).filter(pl.len().over("as_of", "bucket", "realized_bucket") <= _CROWD)
+    ).with_columns(
+        crowd=pl.len().over("other_as_of", "bucket", "realized_bucket"), budgets_crowd=pl.len().over("bucket")
+    )
     # the codes and names each source gives: a unit it names is no other unit of it
     codes = units.select("source", other_key="key").unique()
     names = units.select("source", other_name="name_key").unique()
@@ -129,12 +148,45 @@ def named_by_figures(
         )
         return (pl.col(column) - pl.col(f"other_{column}")).abs() <= rounding / 2 + TOLERANCE
 
+    def fallen() -> pl.Expr:
+        # a realization to date does not fall: the later source's is the larger, to its rounding
+        rounding = pl.max_horizontal(
+            pl.col("precision") * pl.col("realized_rows"),
+            pl.col("other_precision") * pl.col("other_realized_rows"),
+        )
+        gain = pl.col("realized") - pl.col("other_realized")
+        later = pl.col("as_of") > pl.col("other_as_of")
+        return pl.when(later).then(gain).otherwise(-gain) < -(rounding / 2 + TOLERANCE)
+
+    # the same date: budget and realization; another date: the budget, the realization grown
+    realized_at_bucket = (pl.col("realized") // width - pl.col("realized_bucket")).abs() <= 1
+    same_date = (
+        alone.filter("told")
+        .join(
+            others.filter("other_told"),
+            left_on=["as_of", "bucket"],
+            right_on=["other_as_of", "bucket"],
+            nulls_equal=True,
+        )
+        .filter(realized_at_bucket & (pl.col("crowd") <= _CROWD))
+        .with_columns(other_as_of=pl.col("as_of"), by=pl.lit("figures"))
+        .filter(near("realized"))
+    )
+    other_date = (
+        alone.filter("by_budget")
+        .join(others.filter("other_by_budget"), on="bucket")
+        .filter((pl.col("as_of") != pl.col("other_as_of")) & (pl.col("budgets_crowd") <= _CROWD))
+        .filter(~fallen())
+        .with_columns(by=pl.lit("budget"))
+    )
     pairs = (
-        alone.join(others, on=["as_of", "bucket", "realized_bucket"], nulls_equal=True)
-        .filter((pl.col("other") != pl.col("source")) & near("budget") & near("realized"))
+        pl.concat([same_date, other_date.select(same_date.columns)])
+        .filter((pl.col("other") != pl.col("source")) & near("budget"))
         .join(codes, on=["source", "other_key"], how="anti")
         .join(names, on=["source", "other_name"], how="anti", nulls_equal=True)
     )
+    # a unit told by its figures of the same date is not told otherwise by a budget of another
+    pairs = pairs.filter((pl.col("by") == "figures") | (pl.col("by") != "figures").all().over(_KEYS))
     # a unit that fits a unit another source codes or shares is not renamed to one no other gives
     pairs = pairs.filter(~pl.col("other_lone") | pl.col("other_lone").all().over(_KEYS))
     # one unit for one unit: neither figures that fit two units, nor two that fit one
@@ -158,26 +210,75 @@ def named_by_figures(
     shortened = pairs.select(pl.col("source").alias("other"), pl.col("unit_name").alias("new_name"))
     pairs = pairs.join(shortened, on=["other", "new_name"], how="anti", nulls_equal=True)
     if not pairs.height:
-        return None, []
-    renamed = (
+        return None
+    return (
         pairs.sort("other")
         .group_by(_KEYS, maintain_order=True)
         .first()
-        .select("source", "unit_name", "new_code", "new_name")
+        .select("source", "unit_name", "new_code", "new_name", "by")
     )
+
+
+_TOLD_BY = {"figures": "W-NAMED-BY-FIGURES", "budget": "W-NAMED-BY-BUDGET"}
+
+
+def _said(renamed: pl.DataFrame, sources: pl.DataFrame) -> list[Warning_]:
+    """A warning per source and evidence of the units renamed."""
     files = dict(sources.select("source", "file").iter_rows())
     sheets = dict(sources.select("source", "sheet").iter_rows())
     warnings = []
-    for (source,), group in renamed.sort("source", "unit_name").group_by("source", maintain_order=True):
+    for (source, by), group in renamed.sort("source", "by", "unit_name").group_by(
+        "source", "by", maintain_order=True
+    ):
         pairs_named: list[object] = [
             Message("N-NAMED-AS", {"name": name, "unit": new_name or new_code})
             for name, new_code, new_name in group.select("unit_name", "new_code", "new_name").iter_rows()
         ]
         params = {"n": len(pairs_named), "names": some_of(pairs_named)}
-        warnings.append(
-            Warning_(str(Path(files[source])), sheets[source], None, "W-NAMED-BY-FIGURES", params)
+        warnings.append(Warning_(str(Path(files[source])), sheets[source], None, _TOLD_BY[str(by)], params))
+    return warnings
+
+
+_MAX_PAIRS = 250_000  # names compared, at most, for the units that may be counted twice
+
+
+def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.DataFrame) -> list[Warning_]:
+    """A warning per source of its units left apart though their names may shorten one unit of
+    another source (Dinsos, DINAS SOSIAL), where the figures cannot tell (whole millions, nothing
+    realized yet, another date): such a unit may be counted twice."""
+    apart = units.filter("lone")
+    if renamed is not None:
+        apart = apart.join(renamed.select("source", "unit_name"), on=["source", "unit_name"], how="anti")
+    if not apart.height or apart.height * units.height > _MAX_PAIRS:
+        return []
+    columns = ["source", "unit_name", "key", "as_of", "told", "told_by_budget"]
+    everyone = list(units.select(*columns, unit=pl.coalesce("unit_name", "unit_code")).iter_rows())
+    found: dict[int, list[object]] = {}
+    for source, name, _key, as_of, told, by_budget in apart.select(columns).iter_rows():
+        # figures that would have told, had they been the same unit's, say it is not
+        fits = {
+            (key, unit)
+            for other, other_name, key, other_as_of, other_told, other_by_budget, unit in everyone
+            if other != source
+            and _compact(name) < _compact(other_name)
+            and _abbreviates(name, other_name)
+            and not (as_of == other_as_of and told and other_told)
+            and not (as_of != other_as_of and by_budget and other_by_budget)
+        }
+        if len({key for key, _ in fits}) == 1:
+            found.setdefault(source, []).append(Message("N-MAYBE-AS", {"name": name, "unit": fits.pop()[1]}))
+    files = dict(sources.select("source", "file").iter_rows())
+    sheets = dict(sources.select("source", "sheet").iter_rows())
+    return [
+        Warning_(
+            str(Path(files[source])),
+            sheets[source],
+            None,
+            "W-MAYBE-SAME-UNIT",
+            {"n": len(names), "names": some_of(names)},
         )
-    return renamed, warnings
+        for source, names in sorted(found.items())
+    ]
 
 
 def rename(frame: pl.DataFrame, renamed: pl.DataFrame) -> pl.DataFrame:

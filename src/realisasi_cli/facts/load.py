@@ -143,6 +143,7 @@ class _Collected:
                 "as_of": result.as_of,
                 "order": order,
                 "precision": result.facts.precision,
+                "scale": result.facts.scale,
             }
         )
         self.years[source] = result.year

@@ -658,4 +658,5 @@ def normalize(
         slots=[slot.as_dict() for slot in slots],
         evidence=evidence_of(rows, slots) if evidence else None,
         precision=precision,
+        scale=scaled,
     )

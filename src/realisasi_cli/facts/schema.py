@@ -49,8 +49,11 @@ SOURCES_SCHEMA = {
     "sheet": pl.String(),
     "as_of": pl.Date(),
     "order": pl.Int32(),
-    # what the sheet's amounts are rounded to, in rupiah: 1,000 for a sheet in thousands
+    # what the sheet's amounts are rounded to, in rupiah: 1,000 for a sheet in thousands, or
+    # for one whose every amount is of whole thousands
     "precision": pl.Float64(),
+    # what a label multiplied them by: 1,000 for "dalam ribuan", else 1
+    "scale": pl.Float64(),
 }
 
 
@@ -100,6 +103,7 @@ class Facts:
     slots: list[dict[str, object]] = field(default_factory=list)
     evidence: pl.DataFrame | None = None  # key, cents, data, budget: every amount (facts.kinds)
     precision: float = 1.0  # what the amounts are rounded to: 1,000 for figures in thousands
+    scale: float = 1.0  # what a label multiplied them by (1,000 for "dalam ribuan"), else 1
 
 
 @dataclass
