@@ -1632,16 +1632,37 @@ def test_a_later_rekap_that_names_the_units_otherwise_is_told_by_their_budgets(t
     rekap += [[i, name, budget, real] for i, (name, budget, real) in enumerate(october, start=1)]
     write_book(folder / "rekap_okt.xlsx", {"Rekap": rekap})
     doc = rank_json(folder)
-    # each unit once, at October's figures, under its code and own name
-    assert {(u["code"], u["name"]): (u["budget"], u["realized"], u["as_of"]) for u in doc["units"]} == {
-        (code, name): (budget, real, "2024-10-31")
-        for (code, name, _s, _b, _r), (_n, budget, real) in zip(units, october, strict=True)
+    # each unit once, at October's figures, under its code (PUPR's names are one: & is dan)
+    assert {u["code"]: (u["budget"], u["realized"], u["as_of"]) for u in doc["units"]} == {
+        code: (budget, real, "2024-10-31")
+        for (code, _name, _s, _b, _r), (_n, budget, real) in zip(units, october, strict=True)
     }
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-BUDGET"]
-    assert Path(said["file"]).name == "rekap_okt.xlsx" and said["message"].startswith("3 unit(s)")
+    assert Path(said["file"]).name == "rekap_okt.xlsx" and said["message"].startswith("2 unit(s)")
+    assert "Dinkes → DINAS KESEHATAN" in said["message"]
     # a realization that fell since tells no unit: an earlier rekap that says more is not theirs
     rekap[0] = ["REKAP REALISASI BELANJA PER SKPD s.d. 31 Agustus 2024"]
     write_book(folder / "rekap_okt.xlsx", {"Rekap": rekap})
     doc = rank_json(folder)
     assert not [w for w in doc["warnings"] if w["code"] == "W-NAMED-BY-BUDGET"]
-    assert len(doc["units"]) == 6
+    assert len(doc["units"]) == 5  # PUPR by its name; Setda and Dinkes apart
+
+
+def test_a_unit_named_with_an_ampersand_is_the_unit_named_with_dan(tmp_path: Path) -> None:
+    folder = tmp_path / "pupr"
+    folder.mkdir()
+    header = ["No", "Perangkat Daerah", "Pagu", "Realisasi"]
+    september = [["REKAP REALISASI s.d. 30 September 2024"], [], header]
+    september += [[1, "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG", 36_000_000_000, 9_000_000_000]]
+    september += [[2, "DINAS SOSIAL", 4_000_000_000, 1_000_000_000]]
+    october = [["REKAP REALISASI s.d. 31 Oktober 2024"], [], header]
+    october += [[1, "Dinas Pekerjaan Umum & Penataan Ruang", 36_000_000_000, 16_000_000_000]]
+    october += [[2, "Dinas Sosial", 4_000_000_000, 2_000_000_000]]
+    write_book(folder / "rekap_sep.xlsx", {"Rekap": september})
+    write_book(folder / "rekap_okt.xlsx", {"Rekap": october})
+    doc = rank_json(folder)
+    # one unit each, at October's figures
+    assert sorted((u["budget"], u["realized"], u["as_of"]) for u in doc["units"]) == [
+        (4_000_000_000, 2_000_000_000, "2024-10-31"),
+        (36_000_000_000, 16_000_000_000, "2024-10-31"),
+    ]

@@ -81,8 +81,15 @@ def fill_merges(layout: Layout, frame: pl.DataFrame, needed: set[str]) -> pl.Dat
     return fr.with_columns(frame, updates)
 
 
-# a unit's name as a key: lower case, words apart ("Dinas Kesehatan," and "DINAS  KESEHATAN")
-NAME_KEY = pl.col("unit_name").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+# a unit's name as a key: lower case, words apart ("Dinas Kesehatan," and "DINAS  KESEHATAN"),
+# "&" as "dan"
+NAME_KEY = (
+    pl.col("unit_name")
+    .str.to_lowercase()
+    .str.replace_all("&", " dan ", literal=True)
+    .str.replace_all(r"[^a-z0-9]+", " ")
+    .str.strip_chars()
+)
 
 
 def clean_code(text: pl.Expr) -> pl.Expr:

@@ -10,8 +10,9 @@ from realisasi_cli.config import DEFAULT_THRESHOLD
 
 
 def normalized_name(expr: pl.Expr) -> pl.Expr:
-    """Unit names compared without case, spacing or punctuation."""
-    return expr.str.to_uppercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    """Unit names compared without case, spacing or punctuation, ``&`` as ``dan``."""
+    upper = expr.str.to_uppercase().str.replace_all("&", " DAN ", literal=True)
+    return upper.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
 
 
 def absorption(realized: pl.Expr, budget: pl.Expr) -> pl.Expr:
