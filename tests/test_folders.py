@@ -1666,3 +1666,56 @@ def test_a_unit_named_with_an_ampersand_is_the_unit_named_with_dan(tmp_path: Pat
         (4_000_000_000, 2_000_000_000, "2024-10-31"),
         (36_000_000_000, 16_000_000_000, "2024-10-31"),
     ]
+
+
+@pytest.mark.parametrize(
+    "stem", ["LRA_1_02_01_2024_Des", "lra_5_01_03_2024_desember", "Realisasi_1_01_01_2024_Des"]
+)
+def test_a_unit_code_in_a_file_name_is_no_date(tmp_path: Path, stem: str) -> None:
+    folder = tmp_path / "dinkes"
+    folder.mkdir()
+    unit = "SKPD : 1.02.0.00.0.00.01.0000 DINAS KESEHATAN"
+    lines = [("5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 10_000_000_000, 6_041_401_787)]
+    write_book(folder / f"{stem}.xlsx", {"LRA": lra_rows("LAPORAN REALISASI ANGGARAN", unit, lines)})
+    (dinkes,) = rank_json(folder)["units"]
+    assert dinkes["as_of"] == "2024-12-31"  # December's end, from the month's name
+
+
+def test_a_units_own_lra_of_round_figures_is_not_less_precise_than_a_rekap(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    title = "LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"
+    # the BPKAD's coded rekap, first by name, and the unit's own later-sorting LRA of whole thousands
+    rekap = [[title], [], ["Kode SKPD", "Nama SKPD", "Pagu", "Realisasi"]]
+    rekap += [["1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", 12_000_000_000, 3_941_575_433]]
+    rekap += [["1.06.0.00.0.00.01.0000", "DINAS SOSIAL", 3_000_000_000, 1_200_123_456]]
+    write_book(folder / "00_rekap_bpkad.xlsx", {"Rekap": rekap})
+    lines = [("5.1.01.01.01.0001", "Belanja Gaji", 9_000_000_000, 3_000_000_000)]
+    lines += [("5.1.02.01.01.0024", "Belanja ATK", 2_000_000_000, 600_810_000)]
+    lines += [("5.2.02.05.01.0005", "Belanja Modal Laptop", 1_000_000_000, 342_000_000)]
+    upload(folder, "1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", title, lines)
+    dinkes = by_name(rank_json(folder))["DINAS KESEHATAN"]
+    assert dinkes["realized"] == 3_000_000_000 + 600_810_000 + 342_000_000
+
+
+def test_of_two_units_that_may_be_one_unit_elsewhere_only_the_nearer_name_is_said(tmp_path: Path) -> None:
+    folder = tmp_path / "kelurahan"
+    rekap: list[list[object]] = [["REKAPITULASI REALISASI BELANJA KELURAHAN s.d. 31 Oktober 2024"], []]
+    rekap.append(["No", "Nama SKPD", "Anggaran", "Realisasi"])
+    rekap += [
+        [1, "Kel. Sukamaju", 500_000_000, 210_000_000],
+        [2, "Kel. Sukamaju Baru", 500_000_000, 230_000_000],
+    ]
+    rekap += [[3, "Kel. Cibening", 450_000_000, 180_000_000]]
+    september: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    # only Kelurahan Sukamaju Baru uploaded, a month before; round figures tell nothing
+    coded_uploads(
+        folder,
+        september,
+        [("7.01.0.00.0.00.02.0003", "Kelurahan Sukamaju Baru", "", 500_000_000, 200_000_000)],
+    )
+    write_book(folder / "rekap_okt.xlsx", {"R": rekap})
+    doc = rank_json(folder)
+    (maybe,) = [w for w in doc["warnings"] if w["code"] == "W-MAYBE-SAME-UNIT"]
+    assert maybe["message"].startswith("1 unit(s)")
+    assert "Kel. Sukamaju Baru (Kelurahan Sukamaju Baru?)" in maybe["message"]

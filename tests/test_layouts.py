@@ -538,3 +538,78 @@ def test_an_uraian_column_of_urusan_unit_and_jenis_rows_ranks_each_unit(tmp_path
             expected[name.upper()] = (operasi[0] + modal[0], operasi[1] + modal[1])
     path = openpyxl_book(tmp_path / "lap.xlsx", {"Sheet1": rows})
     assert {name: (b, r) for name, (b, r, _) in ranked(path).items()} == expected
+
+
+def test_a_units_own_report_by_its_sub_offices_in_an_uraian_column_stays_one_unit(tmp_path: Path) -> None:
+    biros = [("Biro Pemerintahan dan Otonomi Daerah", 8_123_456_789, 5_012_345_678)]
+    biros += [("Biro Hukum", 3_456_789_012, 2_001_234_567), ("Biro Umum", 21_345_678_901, 15_432_109_876)]
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN PER BIRO"],
+        ["SEKRETARIAT DAERAH PROVINSI"],  # the title names the unit: the Biro rows are its parts
+        ["s.d. 30 September 2024"],
+        [],
+        ["No", "Uraian", "Anggaran", "Realisasi"],
+    ]
+    rows += [[i, name, budget, real] for i, (name, budget, real) in enumerate(biros, start=1)]
+    path = openpyxl_book(tmp_path / "lra_setda.xlsx", {"Sheet1": rows})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "SEKRETARIAT DAERAH PROVINSI": (sum(b for _, b, _ in biros), sum(r for _, _, r in biros))
+    }
+
+
+def test_a_count_of_sp2d_beside_the_realization_is_not_read_as_it(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAP REALISASI PER SKPD s.d. 30 September 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi", "%", "Jumlah SP2D"],
+        [1, "Dinas Kesehatan", 12_000_000_000, 7_025_049_379, 58.54, 412],
+        [2, "Dinas Sosial", 3_000_000_000, 1_200_000_000, 40.0, 97],
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    assert {n: r for n, (_, r, _) in ranked(path).items()} == {
+        "Dinas Kesehatan": 7_025_049_379,
+        "Dinas Sosial": 1_200_000_000,
+    }
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LAPORAN REALISASI PENDAPATAN DAN PENYERAPAN ANGGARAN PERANGKAT DAERAH",
+        "REKAP PENDAPATAN DAN SERAPAN ANGGARAN OPD",
+        "LAPORAN REALISASI PENDAPATAN DAN PENGELUARAN PER OPD",
+    ],
+)
+def test_a_rekap_titled_with_pendapatan_and_spending_is_read_as_spending(tmp_path: Path, title: str) -> None:
+    rows: list[list[object]] = [
+        [title],
+        ["s.d. 30 September 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Pagu Anggaran", "Realisasi Anggaran"],
+    ]
+    rows += [
+        [1, "Dinas Kesehatan", 12_000_000_000, 7_025_049_379],
+        [2, "Dinas Sosial", 3_000_000_000, 1_200_000_000],
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    assert {n: r for n, (_, r, _) in ranked(path).items()} == {
+        "Dinas Kesehatan": 7_025_049_379,
+        "Dinas Sosial": 1_200_000_000,
+    }
+
+
+def test_a_rekap_of_whole_thousands_still_says_a_total_row_off_by_a_thousand(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAP REALISASI PER SKPD s.d. 30 September 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi"],
+    ]
+    units = [
+        ("Dinas Kesehatan", 12_000_000_000, 7_025_049_000),
+        ("Dinas Sosial", 3_000_000_000, 1_200_000_000),
+    ]
+    units += [("Dinas Perhubungan", 5_000_000_000, 2_500_123_000)]
+    rows += [[i, name, budget, real] for i, (name, budget, real) in enumerate(units, start=1)]
+    rows.append([None, "JUMLAH", sum(b for _, b, _ in units), sum(r for _, _, r in units) + 1_000])  # a typo
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    assert [w.code for w in load([path]).warnings] == ["W-TOTAL-ROW"]

@@ -203,6 +203,21 @@ def period_start_in(text: str) -> date | None:
     return date(end.year, month, 1) if month else None
 
 
+# a day, month and year of digits standing alone in a file name (LRA_Dinkes_31-01-2024,
+# lra_2024_01_31, LRA Dinkes 31-01-2024); digits that run on from more digits (the unit code
+# in LRA_1_02_01_2024_Des) are none
+_NAME_DATE = re.compile(r"(?<!\d[-_.])(?<!\d)(\d{1,2})([-_.])(\d{1,2})\2(\d{4})(?![-_.]?\d)")
+_NAME_ISO = re.compile(r"(?<!\d[-_.])(?<!\d)(\d{4})([-_.])(\d{2})\2(\d{2})(?![-_.]?\d)")
+
+
+def numeric_date_in_name(name: str) -> date | None:
+    """The last date a file or sheet name writes in digits alone, day first or ISO."""
+    found = [(m.start(), _valid(int(m[4]), int(m[3]), int(m[1]))) for m in _NAME_DATE.finditer(name)]
+    found += [(m.start(), _valid(int(m[1]), int(m[3]), int(m[4]))) for m in _NAME_ISO.finditer(name)]
+    dated = [d for _, d in sorted(found, key=lambda item: item[0]) if d is not None]
+    return dated[-1] if dated else None
+
+
 def short_date_in_name(name: str) -> date | None:
     """A day, month and two-digit year in a file or sheet name: ``Realisasi Jan sd 12 Mei 26``."""
     found = list(_SHORT_DATE.finditer(name.replace("_", " ")))

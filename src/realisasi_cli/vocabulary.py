@@ -153,7 +153,7 @@ UNIT_NAME = re.compile(
 )
 # A title of revenue alone ("REALISASI PENDAPATAN DAERAH"), not of a Badan Pendapatan's belanja
 REVENUE_TITLE = re.compile(r"\b(realisasi|target|laporan|rekapitulasi|rekap) pendapatan\b", re.I)
-SPENDING_TITLE = re.compile(r"\bbelanja\b", re.I)
+SPENDING_TITLE = re.compile(r"\b(belanja|anggaran|serapan|penyerapan|pengeluaran)\b", re.I)
 # A row of revenue or financing in a table without account codes ("PENDAPATAN", "PEMBIAYAAN").
 NOT_SPENDING_LABEL = r"(?i)^\s*(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan)\b"
 

@@ -53,7 +53,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
     context = read_context(grid, rows, first)
     _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
     _resolve_years(columns, context)
-    columns = classify_by_values(grid, columns, data_start)
+    columns = classify_by_values(grid, columns, data_start, context)
     return Layout(
         grid=grid,
         header_first=first,

@@ -16,7 +16,7 @@ import polars as pl
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.codes import _value_counts
 from realisasi_cli.detect.header import MEASURES, cell_text
-from realisasi_cli.detect.layout import Column
+from realisasi_cli.detect.layout import Column, Context
 from realisasi_cli.numbers import parse_amounts
 from realisasi_cli.reading.grid import Grid
 
@@ -35,8 +35,11 @@ def measure_of(text: str | None) -> str | None:
     return role if role in _MEASURE_KINDS else None
 
 
-def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> list[Column]:
-    """Give measure, label and empty key columns the role their values show."""
+def classify_by_values(
+    grid: Grid, columns: list[Column], data_start: int, context: Context | None = None
+) -> list[Column]:
+    """Give measure, label and empty key columns the role their values show; ``context``, what
+    the lines above the table say (a unit they name is the table's)."""
     sample = grid.frame.slice(data_start, 3000)
     periods = [c for c in columns if c.period and c.role in ("plan", "realized", "period")]
     amounts = _AmountCells(sample, columns)
@@ -69,7 +72,8 @@ def classify_by_values(grid: Grid, columns: list[Column], data_start: int) -> li
         if words and _all_words(_amount_rows(sample, name, amounts), name):
             column.role, column.variant, column.period = "description", None, None
             amounts.drop(name)  # a label: no amount column for the columns after it
-    _units_in_descriptions(sample, columns)
+    if context is None or (context.unit_name is None and context.unit_code is None):
+        _units_in_descriptions(sample, columns)
     return columns
 
 

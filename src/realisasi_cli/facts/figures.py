@@ -253,7 +253,7 @@ def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.D
         return []
     columns = ["source", "unit_name", "key", "as_of", "told", "told_by_budget"]
     everyone = list(units.select(*columns, unit=pl.coalesce("unit_name", "unit_code")).iter_rows())
-    found: dict[int, list[object]] = {}
+    claims: dict[tuple[int, object], list[tuple[str, object]]] = {}  # (source, unit) → names
     for source, name, _key, as_of, told, by_budget in apart.select(columns).iter_rows():
         # figures that would have told, had they been the same unit's, say it is not
         fits = {
@@ -266,7 +266,14 @@ def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.D
             and not (as_of != other_as_of and by_budget and other_by_budget)
         }
         if len({key for key, _ in fits}) == 1:
-            found.setdefault(source, []).append(Message("N-MAYBE-AS", {"name": name, "unit": fits.pop()[1]}))
+            key, unit = fits.pop()
+            claims.setdefault((source, key), []).append((name, unit))
+    # of two units of a source that may be one (Kel. Sukamaju, Kel. Sukamaju Baru for KELURAHAN
+    # SUKAMAJU BARU), the nearer name: the longer
+    found: dict[int, list[object]] = {}
+    for (source, _key), named in sorted(claims.items(), key=lambda item: str(item[0])):
+        name, unit = max(named, key=lambda pair: _compact(pair[0]))
+        found.setdefault(source, []).append(Message("N-MAYBE-AS", {"name": name, "unit": unit}))
     files = dict(sources.select("source", "file").iter_rows())
     sheets = dict(sources.select("source", "sheet").iter_rows())
     return [

@@ -61,6 +61,7 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
         as_of_in,
         month_end,
         month_in_name,
+        numeric_date_in_name,
         short_date_in_name,
         year_in,
         year_in_name,
@@ -81,10 +82,8 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
         else [(sheet, "sheet name"), (file.stem, "file name")]
     )
     for name, where in names:
-        # words joined by underscores (LRA_Dinkes_31-01-2024, lra_2024_01_31): dashed, a numeric
-        # date keeps its separators; spaced, a month and year are words apart
         spaced = name.replace("_", " ").replace("-", " ")
-        found = as_of_in(name.replace("_", "-")) or as_of_in(spaced) or short_date_in_name(spaced)
+        found = as_of_in(spaced) or numeric_date_in_name(name) or short_date_in_name(spaced)
         if found:
             return found, where
         month = month_in_name(name)

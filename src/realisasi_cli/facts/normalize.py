@@ -594,8 +594,9 @@ def normalize(
     # figures in thousands add up to a thousand, not to a rupiah
     scaled = _scale_amounts(layout, columns.measures, parsed, warnings)
     _add_parts(slots, parsed)
-    precision = _rounding(columns.measures, parsed, scaled)
-    tolerance = TOLERANCE * precision
+    # a rekap's figures may be rounded though nothing says so; an LRA's lines are exact
+    precision = scaled if columns.account is not None else _rounding(columns.measures, parsed, scaled)
+    tolerance = TOLERANCE * scaled  # a row's own figures are checked to what the label says
     exprs = {**keys, **amounts}
     fiscal = year or (as_of.year if as_of else None)
     if columns.present(columns.period, frame):

@@ -35,13 +35,20 @@ class Slot:
 
 
 def _choose(columns: list[Column], role: str, order: list[str | None]) -> Column | None:
-    """The column of ``role`` whose variant comes first in ``order``; of several, their total
-    (JUMLAH beside LS, UP/GU and TU under REALISASI SP2D), else the first."""
+    """The column of ``role`` whose variant comes first in ``order``; of several, the total of
+    those under one merged header with it (JUMLAH beside LS, UP/GU and TU under REALISASI
+    SP2D), else the first (a Jumlah SP2D that counts documents beside Realisasi is no total)."""
     for variant in order:
         found = [c for c in columns if c.role == role and c.variant == variant]
         if found:
-            return next((c for c in found if c.group_total), found[0])
+            return next((c for c in found if c.group_total and _beside(c, found)), found[0])
     return None
+
+
+def _beside(column: Column, columns: list[Column]) -> bool:
+    """Whether another of ``columns`` sits under the same merged header as ``column``."""
+    *group, _ = column.header.split(" / ")
+    return bool(group) and any(c is not column and c.header.split(" / ")[:-1] == group for c in columns)
 
 
 def _money_columns(layout: Layout) -> list[Column]:
