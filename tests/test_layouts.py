@@ -613,3 +613,42 @@ def test_a_rekap_of_whole_thousands_still_says_a_total_row_off_by_a_thousand(tmp
     rows.append([None, "JUMLAH", sum(b for _, b, _ in units), sum(r for _, _, r in units) + 1_000])  # a typo
     path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
     assert [w.code for w in load([path]).warnings] == ["W-TOTAL-ROW"]
+
+
+@pytest.mark.parametrize("unit", ["(Rp. 1.000)", "Rp. 1.000", "(Rp 000)", "(dalam Rp 1.000)"])
+def test_a_row_under_the_header_that_says_thousands_scales_the_amounts(tmp_path: Path, unit: str) -> None:
+    units = [("Dinas Kesehatan", 12_580_356, 7_025_049), ("Dinas Sosial", 3_456_789, 1_675_234)]
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PER SKPD"],
+        ["s.d. 31 Oktober 2024"],
+        [],
+        ["No", "Nama SKPD", "Anggaran", "Realisasi", "Sisa Anggaran", "%"],
+        [None, None, unit, unit, unit, "(%)"],
+    ]
+    rows += [[i, n, b, r, b - r, round(100 * r / b, 2)] for i, (n, b, r) in enumerate(units, start=1)]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": rows}, {"R": ["A4:A5", "B4:B5"]})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        name: (budget * 1000, real * 1000) for name, budget, real in units
+    }
+
+
+def test_realization_by_payment_under_each_period_is_the_sum_of_its_cumulative_parts(tmp_path: Path) -> None:
+    # REALISASI > s.d. Bulan Lalu | Bulan Ini | s.d. Bulan Ini > LS | UP/GU/TU: three header rows
+    units = [("Dinas Kesehatan", 12_580_356_123, (5_012_345_678, 1_000_123_456), (912_345_678, 100_234_567))]
+    units += [("Dinas Sosial", 3_456_789_012, (1_212_345_671, 300_111_222), (112_345_678, 50_432_109))]
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PER SKPD"],
+        ["s.d. 31 Oktober 2024"],
+        [],
+        ["No", "Nama SKPD", "Pagu", "REALISASI", None, None, None, None, None],
+        [None, None, None, "s.d. Bulan Lalu", None, "Bulan Ini", None, "s.d. Bulan Ini", None],
+        [None, None, None, "LS", "UP/GU/TU", "LS", "UP/GU/TU", "LS", "UP/GU/TU"],
+    ]
+    expected = {}
+    for i, (name, budget, before, now) in enumerate(units, start=1):
+        to_date = (before[0] + now[0], before[1] + now[1])
+        rows.append([i, name, budget, *before, *now, *to_date])
+        expected[name] = (budget, sum(to_date))
+    merges = {"R": ["A4:A6", "B4:B6", "C4:C6", "D4:I4", "D5:E5", "F5:G5", "H5:I5"]}
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": rows}, merges)
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected

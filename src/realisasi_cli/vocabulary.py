@@ -170,12 +170,15 @@ ACCOUNT_CODE = re.compile(r"^[1-9](\.\d{1,2}(\.\d{1,3}(\.\d{1,3}(\.\d{1,4}(\.\d{
 # "Dalam Jutaan Rupiah", "(Rp 000)", "in thousands of rupiah"
 _AMOUNTS_IN = re.compile(
     r"\b(?:dalam|in)\s+(ribuan|jutaan|miliaran|milyaran|ribu|juta|miliar|milyar|thousands?|millions?|billions?)\b"
-    r"|\(\s*(?:rp\.?|idr)?\s*(000\.000|000|ribuan|jutaan|ribu|juta|miliar|milyar)\s*(?:rp\.?|idr)?\s*\)",
+    r"|\(\s*(?:dalam\s+)?(?:rp\.?|idr)?\s*(1[.,]000[.,]000|1[.,]000|000\.000|000|ribuan|jutaan|ribu|juta|miliar|milyar)"
+    r"\s*(?:rp\.?|idr)?\s*\)"
+    # a cell that is the unit alone: "Rp. 1.000" under the amounts' header
+    r"|(?:^|/)\s*(?:rp\.?|idr)\s*(1[.,]000[.,]000|1[.,]000|000)\s*$",
     re.I,
 )
 _AMOUNT_UNITS = {
-    "ribuan": 1e3, "ribu": 1e3, "thousand": 1e3, "thousands": 1e3, "000": 1e3,
-    "jutaan": 1e6, "juta": 1e6, "million": 1e6, "millions": 1e6, "000.000": 1e6,
+    "ribuan": 1e3, "ribu": 1e3, "thousand": 1e3, "thousands": 1e3, "000": 1e3, "1.000": 1e3,
+    "jutaan": 1e6, "juta": 1e6, "million": 1e6, "millions": 1e6, "000.000": 1e6, "1.000.000": 1e6,
     "miliaran": 1e9, "milyaran": 1e9, "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "billions": 1e9,
 }  # fmt: skip
 
@@ -186,7 +189,7 @@ def amounts_in(text: str) -> tuple[float, str] | None:
     found = _AMOUNTS_IN.search(text)
     if found is None:
         return None
-    word = (found.group(1) or found.group(2)).lower()
+    word = next(group for group in found.groups() if group).lower().replace(",", ".")
     return _AMOUNT_UNITS[word], found.group(0).strip()
 
 

@@ -54,7 +54,8 @@ def is_key_value_row(row: list[str | None]) -> bool:
 
 
 # an amount, not a header's word or column number: five digits or more, or thousands grouped
-_AMOUNT = re.compile(r"^[(-]?(rp\.?\s*)?(\d{5,}|\d{1,3}([.,]\d{3})+)([.,]\d+)?\)?$", re.I)
+# (not "Rp. 1.000", the unit under an amount's header)
+_AMOUNT = re.compile(r"^[(-]?(\d{5,}|\d{1,3}([.,]\d{3})+)([.,]\d+)?\)?$")
 
 
 def _is_header_row(row: list[str | None], narrow: bool = False) -> bool:
@@ -64,7 +65,7 @@ def _is_header_row(row: list[str | None], narrow: bool = False) -> bool:
         return False
     if any(_AMOUNT.match(v) for v in cells):  # a row of amounts is data (an urusan's first row)
         return False
-    numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v))
+    numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v) and not vocab.amounts_in(v))
     return numeric <= len(cells) / 2
 
 
@@ -163,6 +164,11 @@ def _splits(above: list[str | None], row: list[str | None]) -> bool:
     return False
 
 
+def _says_units(row: list[str | None]) -> bool:
+    """Whether a row under a header says what its amounts are written in ("(Rp. 1.000)")."""
+    return any(v and vocab.amounts_in(v) for v in row)
+
+
 def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], float] | None:
     """The best header block: (first row, depth, columns, score), or None.
 
@@ -181,8 +187,11 @@ def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], f
             meanings = [_meaning(tuple(p)) for p in _paths(rows, first, depth) if p]
             said = _score(meanings)
             score = said - 0.25 * (depth - 1)
-            if said and depth > 1 and _splits(rows[last - 1], rows[last]):
-                score += 0.5  # the row names the parts of a merged cell above: it is header
+            if said:  # each row that names the parts of a merged cell above, or the amounts' unit
+                told = sum(
+                    _splits(rows[r - 1], rows[r]) or _says_units(rows[r]) for r in range(first + 1, last + 1)
+                )
+                score += 0.5 * told
             if score > 0 and (best is None or score > best[2] + 1e-9):
                 best = (first, depth, score)
     if best is None:
