@@ -652,3 +652,56 @@ def test_realization_by_payment_under_each_period_is_the_sum_of_its_cumulative_p
     merges = {"R": ["A4:A6", "B4:B6", "C4:C6", "D4:I4", "D5:E5", "F5:G5", "H5:I5"]}
     path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": rows}, merges)
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected
+
+
+@pytest.mark.parametrize("header", ["Perangkat Daerah", "Uraian"])
+def test_program_kegiatan_and_sub_kegiatan_rows_under_a_units_row_are_that_units(
+    tmp_path: Path, header: str
+) -> None:
+    units = {
+        "DINAS KESEHATAN": {
+            "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH": {
+                "Administrasi Keuangan Perangkat Daerah": [
+                    ("Penyediaan Gaji dan Tunjangan ASN", 8_250_000_000, 6_123_456_789)
+                ],
+                "Administrasi Umum Perangkat Daerah": [
+                    ("Penyediaan Alat Tulis Kantor", 350_000_000, 212_345_678),
+                    ("Penyediaan Bahan Logistik Kantor", 150_000_000, 98_765_432),
+                ],
+            },
+            "PROGRAM PEMENUHAN UPAYA KESEHATAN": {
+                "Penyediaan Fasilitas Pelayanan Kesehatan": [
+                    ("Pembangunan Puskesmas", 4_000_000_000, 1_234_567_890)
+                ]
+            },
+        },
+        "DINAS PERHUBUNGAN": {
+            "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH": {
+                "Administrasi Keuangan Perangkat Daerah": [
+                    ("Penyediaan Gaji dan Tunjangan ASN", 3_100_000_000, 2_312_345_678)
+                ]
+            },
+        },
+    }
+
+    def total(lines: list[tuple[str, int, int]]) -> tuple[int, int]:
+        return sum(b for _, b, _ in lines), sum(r for _, _, r in lines)
+
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN PER PROGRAM, KEGIATAN DAN SUB KEGIATAN"],
+        ["s.d. 31 Juli 2024"],
+        [],
+        ["No", header, "Pagu Anggaran", "Realisasi"],
+    ]
+    expected = {}
+    for u, (unit, programs) in enumerate(units.items(), start=1):
+        leaves = [line for kegiatan in programs.values() for lines in kegiatan.values() for line in lines]
+        expected[unit] = total(leaves)
+        rows.append([u, unit, *total(leaves)])
+        for program, kegiatan in programs.items():
+            rows.append([None, program, *total([line for lines in kegiatan.values() for line in lines])])
+            for name, lines in kegiatan.items():
+                rows.append([None, f"Kegiatan {name}", *total(lines)])
+                rows += [[None, f"Sub Kegiatan {label}", budget, real] for label, budget, real in lines]
+    path = openpyxl_book(tmp_path / "realisasi_program.xlsx", {"Realisasi": rows})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected

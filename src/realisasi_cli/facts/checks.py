@@ -321,6 +321,7 @@ _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. 
 # after its number ("i urusan wajib", "1 1 sub kegiatan …"; not "penyusunan program kerja"): a
 # row naming one over a row naming a deeper one is its heading, be it over one row alone
 _LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
+_UNIT_LEVEL = -1  # a unit's own row over the levels of its budget
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
 
 
@@ -407,6 +408,39 @@ def _level(text: str) -> int | None:
     return _LEVELS.index(found.group(1)) if found else None
 
 
+def own_level_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """A rekap's rows that name a level of the budget's structure in the unit's column (PROGRAM
+    …, Kegiatan …, Sub Kegiatan …) under a unit's row that is their subtotal or heading are that
+    unit's: they take its code and name, and keep their label as uraian. Without it, each sub
+    kegiatan was ranked as a unit of its own."""
+    names = rows.get_column("unit_name").to_list()
+    levels = [_level(vocab.normalize(name)) if name else None for name in names]
+    if not any(level is not None for level in levels):
+        return rows
+    reasons = rows.get_column("reason").to_list()
+    codes = rows.get_column("unit_code").to_list()
+    owner: int | None = None
+    owned: list[int | None] = []
+    for i, (name, level, reason) in enumerate(zip(names, levels, reasons, strict=True)):
+        if name and level is None:
+            # a unit's row owns the rows under it where it is their sum or their heading
+            owner = i if reason in ("subtotal", "no amounts") else None
+        owned.append(owner if level is not None and reason != "total" else None)
+    if all(o is None for o in owned):
+        return rows
+    found = pl.Series([o is not None for o in owned], dtype=pl.Boolean)
+    return fr.with_columns(
+        rows,
+        description=pl.when(found).then(pl.coalesce("description", "unit_name")).otherwise("description"),
+        unit_code=pl.Series(
+            [codes[o] if o is not None else c for o, c in zip(owned, codes, strict=True)], dtype=pl.String
+        ),
+        unit_name=pl.Series(
+            [names[o] if o is not None else n for o, n in zip(owned, names, strict=True)], dtype=pl.String
+        ),
+    )
+
+
 # rows of a table without account codes looked at for group subtotals, and rows below each
 _GROUP_ROWS = 5_000
 _GROUP_SPAN = 60
@@ -460,7 +494,11 @@ def mark_group_subtotals(
     # the jenis belanja a jenis row names ("Dinas Penanaman Modal" names none), and whether a row
     # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
-    levels = [_level(t) for t in texts]
+    # a unit's row among them (DINAS KESEHATAN over its programs) stands above every level
+    levels = [
+        _UNIT_LEVEL if own_units and level is None and vocab.UNIT_NAME.match(t) else level
+        for t, level in zip(raw, map(_level, texts), strict=True)
+    ]
     labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
     # a row's code (a "Kode" column that is no account: 1.06.01 over its sub unit 1.06.01.01)
     codes = [(c or "").rsplit("|", 1)[-1].strip() for c in lines.get_column("code").to_list()]
@@ -475,7 +513,9 @@ def mark_group_subtotals(
         or (
             k + 1 < len(codes)
             and (
-                _nests(codes[k], codes[k + 1])
+                # a unit's row over a program, kegiatan or sub kegiatan
+                (levels[k] == _UNIT_LEVEL and _deeper(_UNIT_LEVEL, levels[k + 1]))
+                or _nests(codes[k], codes[k + 1])
                 or (unit_rows[k] and not unit_rows[k + 1])
                 or _deeper(depths[k], depths[k + 1])
             )
