@@ -705,3 +705,4 @@ def test_program_kegiatan_and_sub_kegiatan_rows_under_a_units_row_are_that_units
                 rows += [[None, f"Sub Kegiatan {label}", budget, real] for label, budget, real in lines]
     path = openpyxl_book(tmp_path / "realisasi_program.xlsx", {"Realisasi": rows})
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected
+    assert not [w for w in load([path]).warnings if w.code == "W-DUPLICATE-UNIT"]  # a unit's lines

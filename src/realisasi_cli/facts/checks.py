@@ -408,15 +408,15 @@ def _level(text: str) -> int | None:
     return _LEVELS.index(found.group(1)) if found else None
 
 
-def own_level_rows(rows: pl.DataFrame) -> pl.DataFrame:
+def own_level_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     """A rekap's rows that name a level of the budget's structure in the unit's column (PROGRAM
     …, Kegiatan …, Sub Kegiatan …) under a unit's row that is their subtotal or heading are that
     unit's: they take its code and name, and keep their label as uraian. Without it, each sub
-    kegiatan was ranked as a unit of its own."""
+    kegiatan was ranked as a unit of its own. Returns the rows and whether any was owned so."""
     names = rows.get_column("unit_name").to_list()
     levels = [_level(vocab.normalize(name)) if name else None for name in names]
     if not any(level is not None for level in levels):
-        return rows
+        return rows, False
     reasons = rows.get_column("reason").to_list()
     codes = rows.get_column("unit_code").to_list()
     owner: int | None = None
@@ -427,9 +427,9 @@ def own_level_rows(rows: pl.DataFrame) -> pl.DataFrame:
             owner = i if reason in ("subtotal", "no amounts") else None
         owned.append(owner if level is not None and reason != "total" else None)
     if all(o is None for o in owned):
-        return rows
+        return rows, False
     found = pl.Series([o is not None for o in owned], dtype=pl.Boolean)
-    return fr.with_columns(
+    owned_rows = fr.with_columns(
         rows,
         description=pl.when(found).then(pl.coalesce("description", "unit_name")).otherwise("description"),
         unit_code=pl.Series(
@@ -439,6 +439,7 @@ def own_level_rows(rows: pl.DataFrame) -> pl.DataFrame:
             [names[o] if o is not None else n for o, n in zip(owned, names, strict=True)], dtype=pl.String
         ),
     )
+    return owned_rows, True
 
 
 # rows of a table without account codes looked at for group subtotals, and rows below each

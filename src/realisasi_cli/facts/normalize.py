@@ -608,12 +608,13 @@ def normalize(
 
     checks.warn_refused(layout, rows, columns.measures, warnings)
     rows = row_reasons(rows, columns, revenue, " ".join(layout.context.title))
+    lines_of_units = False
     if columns.account is not None:
         rows = checks.mark_subtotals(rows, layout, columns.measures, warnings)
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
         rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings, tolerance)
         rows = checks.mark_group_subtotals(rows, layout, columns.measures, warnings, tolerance)
-        rows = checks.own_level_rows(rows)
+        rows, lines_of_units = checks.own_level_rows(rows)
         checks.warn_totals(layout, rows, columns.measures, warnings, tolerance)
         checks.warn_nameless(layout, rows, columns.measures, warnings, tolerance)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
@@ -625,7 +626,9 @@ def normalize(
     category = category_of_rows(data, rows, columns, layout, warnings, revenue)
     # a unit on a row per month (a period column) is not listed twice
     if columns.account is None and names_units and (columns.unit or columns.name) and columns.period is None:
-        checks.warn_duplicates(layout, data, warnings, by_label=category is not None)
+        # a unit's lines (its sub kegiatan, its jenis) are told apart by their labels
+        by_label = category is not None or lines_of_units
+        checks.warn_duplicates(layout, data, warnings, by_label=by_label)
     if category is not None:  # once, not once per slot
         data = fr.with_columns(data, category_of_row=category)
     base_columns = {
