@@ -615,7 +615,7 @@ def test_a_rekap_of_whole_thousands_still_says_a_total_row_off_by_a_thousand(tmp
     assert [w.code for w in load([path]).warnings] == ["W-TOTAL-ROW"]
 
 
-@pytest.mark.parametrize("unit", ["(Rp. 1.000)", "Rp. 1.000", "(Rp 000)", "(dalam Rp 1.000)"])
+@pytest.mark.parametrize("unit", ["(Rp. 1.000)", "(Rp 000)", "(dalam Rp 1.000)"])
 def test_a_row_under_the_header_that_says_thousands_scales_the_amounts(tmp_path: Path, unit: str) -> None:
     units = [("Dinas Kesehatan", 12_580_356, 7_025_049), ("Dinas Sosial", 3_456_789, 1_675_234)]
     rows: list[list[object]] = [
@@ -706,3 +706,100 @@ def test_program_kegiatan_and_sub_kegiatan_rows_under_a_units_row_are_that_units
     path = openpyxl_book(tmp_path / "realisasi_program.xlsx", {"Realisasi": rows})
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected
     assert not [w for w in load([path]).warnings if w.code == "W-DUPLICATE-UNIT"]  # a unit's lines
+
+
+def test_a_first_line_written_with_rp_is_data_not_a_unit_row(tmp_path: Path) -> None:
+    # a rincian whose amounts are text with Rp: "Rp 1.000.000" is an honorarium, not "in millions"
+    rows: list[list[object]] = [
+        ["RINCIAN REALISASI BELANJA"],
+        ["DINAS KOMUNIKASI DAN INFORMATIKA"],
+        ["s.d. 30 September 2024"],
+        [],
+        ["No", "Uraian", "Pagu", "Realisasi"],
+        [1, "Honorarium Narasumber", "Rp 1.000.000", "Rp 1.000.000"],
+        [2, "Belanja Alat Tulis Kantor", "Rp 750.000", "Rp 520.000"],
+        [3, "Belanja Makan Minum Rapat", "Rp 1.200.000", "Rp 650.000"],
+    ]
+    path = openpyxl_book(tmp_path / "rincian.xlsx", {"R": rows})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "DINAS KOMUNIKASI DAN INFORMATIKA": (2_950_000, 2_170_000)
+    }
+
+
+def test_a_unit_row_of_one_unit_statement_repeated_scales_the_amounts(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PER SKPD s.d. 31 Oktober 2024"],
+        [],
+        ["No", "Nama SKPD", "Anggaran", "Realisasi"],
+        [None, None, "(Rp. 1.000)", "(Rp. 1.000)"],
+        [1, "Dinas Kesehatan", 12_580_356, 7_025_049],
+        [2, "Dinas Sosial", 3_456_789, 1_675_234],
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": rows})  # the unit row's one statement, twice
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "Dinas Kesehatan": (12_580_356_000, 7_025_049_000),
+        "Dinas Sosial": (3_456_789_000, 1_675_234_000),
+    }
+
+
+def _program_rekap(
+    units: list[tuple[str, tuple[int, int] | None, list[tuple[str, int, int]]]],
+) -> list[list[object]]:
+    """A rekap of unit rows (their own amounts, or None for a heading), each over PROGRAM,
+    Kegiatan and Sub Kegiatan rows of its sub kegiatan (label, pagu, realisasi)."""
+    rows: list[list[object]] = [["LAPORAN REALISASI PER PROGRAM"], ["s.d. 31 Juli 2024"], []]
+    rows.append(["No", "Perangkat Daerah", "Pagu", "Realisasi"])
+    for u, (unit, own, subs) in enumerate(units, start=1):
+        rows.append([u, unit, *(own or (None, None))])
+        if subs:
+            b, r = sum(s[1] for s in subs), sum(s[2] for s in subs)
+            rows += [[None, "PROGRAM PENUNJANG URUSAN", b, r], [None, "Kegiatan Administrasi Umum", b, r]]
+            rows += [[None, f"Sub Kegiatan {label}", sb, sr] for label, sb, sr in subs]
+    return rows
+
+
+def test_a_unit_row_without_its_own_lines_keeps_them_from_the_next_units_heading(tmp_path: Path) -> None:
+    units: list[tuple[str, tuple[int, int] | None, list[tuple[str, int, int]]]] = [
+        (
+            "DINAS PEKERJAAN UMUM",
+            None,
+            [("Jalan", 600_000_000, 400_000_000), ("Jembatan", 300_000_000, 210_000_000)],
+        ),
+        ("SEKRETARIAT DPRD", (300_000_000, 200_000_000), []),  # one row, no breakdown
+        ("BAPPEDA", None, [("Penyusunan RPJMD", 250_000_000, 120_000_000)]),  # a heading without amounts
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": _program_rekap(units)})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "DINAS PEKERJAAN UMUM": (900_000_000, 610_000_000),
+        "SEKRETARIAT DPRD": (300_000_000, 200_000_000),
+        "BAPPEDA": (250_000_000, 120_000_000),
+    }
+
+
+def test_programs_that_cover_part_of_a_units_row_leave_the_units_row_counted(tmp_path: Path) -> None:
+    units: list[tuple[str, tuple[int, int] | None, list[tuple[str, int, int]]]] = [
+        (
+            "DINAS PENDIDIKAN",
+            (10_000_000_000, 7_000_000_000),
+            [("Gedung Sekolah", 4_000_000_000, 2_500_000_000)],
+        ),
+        ("DINAS KESEHATAN", (8_000_000_000, 6_000_000_000), [("Puskesmas", 8_000_000_000, 6_000_000_000)]),
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": _program_rekap(units)})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "DINAS PENDIDIKAN": (10_000_000_000, 7_000_000_000),
+        "DINAS KESEHATAN": (8_000_000_000, 6_000_000_000),
+    }
+    assert "W-BREAKDOWN-APART" in [w.code for w in load([path]).warnings]
+
+
+def test_units_named_short_over_their_program_chains_are_each_one_unit(tmp_path: Path) -> None:
+    units: list[tuple[str, tuple[int, int] | None, list[tuple[str, int, int]]]] = [
+        ("BAPPEDA", (250_000_000, 120_000_000), [("Penyusunan RPJMD", 250_000_000, 120_000_000)]),
+        ("SATPOL PP", (400_000_000, 310_000_000), [("Patroli Ketertiban", 400_000_000, 310_000_000)]),
+    ]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"R": _program_rekap(units)})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "BAPPEDA": (250_000_000, 120_000_000),
+        "SATPOL PP": (400_000_000, 310_000_000),
+    }

@@ -211,7 +211,9 @@ def test_a_thereof_line_that_does_not_add_up_leaves_the_units_row_counted(tmp_pa
         "Dinas Penanaman Modal dan PTSP": (10e9, 2e9),
     }
     (said,) = codes(doc, "W-BREAKDOWN-APART")
-    assert said["row"] == 5 and said["message"].startswith("1 jenis-belanja row(s)")
+    assert said["row"] == 5 and said["message"].startswith(
+        "1 breakdown row(s) (jenis belanja, program, kegiatan)"
+    )
 
 
 EXPECTED_CATEGORIES = {name: categories for name, (_b, _r, categories) in EXPECTED.items()}

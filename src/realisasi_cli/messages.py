@@ -898,11 +898,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} row(s) hold amounts but name no unit: not counted — fill in the unit's name",
     ),
     "W-BREAKDOWN-APART": (
-        "{n} baris jenis belanja di bawah perangkat daerahnya tidak sama jumlahnya dengan baris "
-        "perangkat daerah itu: baris perangkat daerahnya yang dihitung, rinciannya tidak — periksa "
-        "rinciannya",
-        "{n} jenis-belanja row(s) under their unit do not add up to the unit's row: the unit's row "
-        "is counted, the breakdown is not — check the breakdown",
+        "{n} baris rincian (jenis belanja, program, kegiatan) di bawah perangkat daerahnya tidak sama "
+        "jumlahnya dengan baris perangkat daerah itu: baris perangkat daerahnya yang dihitung, "
+        "rinciannya tidak — periksa rinciannya",
+        "{n} breakdown row(s) (jenis belanja, program, kegiatan) under their unit do not add up to the "
+        "unit's row: the unit's row is counted, the breakdown is not — check the breakdown",
     ),
     "W-NAMED-BY-FIGURES": (
         "{n} perangkat daerah yang di sini dinamai lain daripada di berkas atau lembar lain "

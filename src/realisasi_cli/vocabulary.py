@@ -148,7 +148,10 @@ TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|sub ?jumlah|grand total)\b"
 # government), a rekap's Uraian column
 UNIT_NAME = re.compile(
     r"^\s*(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
-    r"biro|unit pelaksana|upt|puskesmas)\b",
+    r"biro|unit pelaksana|upt|puskesmas"
+    # and as units write their names short: BAPPEDA, BPKAD, SATPOL PP, SETWAN, DISDIK, DPMPTSP
+    r"|bappeda|bappelitbangda|bapenda|bpkad|bpkd|bkpsdm|bkd|bpbd|bpprd|satpol|setda|setwan|sekwan|"
+    r"dprd|disdik|disdikbud|dinkes|dinsos|dishub|diskominfo|disdukcapil|dukcapil|dpmptsp|dpupr|dlh)\b",
     re.I,
 )
 # A title of revenue alone ("REALISASI PENDAPATAN DAERAH"), not of a Badan Pendapatan's belanja
@@ -171,9 +174,7 @@ ACCOUNT_CODE = re.compile(r"^[1-9](\.\d{1,2}(\.\d{1,3}(\.\d{1,3}(\.\d{1,4}(\.\d{
 _AMOUNTS_IN = re.compile(
     r"\b(?:dalam|in)\s+(ribuan|jutaan|miliaran|milyaran|ribu|juta|miliar|milyar|thousands?|millions?|billions?)\b"
     r"|\(\s*(?:dalam\s+)?(?:rp\.?|idr)?\s*(1[.,]000[.,]000|1[.,]000|000\.000|000|ribuan|jutaan|ribu|juta|miliar|milyar)"
-    r"\s*(?:rp\.?|idr)?\s*\)"
-    # a cell that is the unit alone: "Rp. 1.000" under the amounts' header
-    r"|(?:^|/)\s*(?:rp\.?|idr)\s*(1[.,]000[.,]000|1[.,]000|000)\s*$",
+    r"\s*(?:rp\.?|idr)?\s*\)",
     re.I,
 )
 _AMOUNT_UNITS = {

@@ -54,17 +54,19 @@ def is_key_value_row(row: list[str | None]) -> bool:
 
 
 # an amount, not a header's word or column number: five digits or more, or thousands grouped
-# (not "Rp. 1.000", the unit under an amount's header)
-_AMOUNT = re.compile(r"^[(-]?(\d{5,}|\d{1,3}([.,]\d{3})+)([.,]\d+)?\)?$")
+# ("Rp 1.000.000"; not "(Rp. 1.000)", the unit under an amount's header)
+_AMOUNT = re.compile(r"^[(-]?(rp\.?\s*)?(\d{5,}|\d{1,3}([.,]\d{3})+)([.,]\d+)?\)?$", re.I)
 
 
 def _is_header_row(row: list[str | None], narrow: bool = False) -> bool:
     cells = [v for v in row if v]
+    if cells and all(vocab.amounts_in(v) for v in cells):
+        return True  # the amounts' unit under their headers: "(Rp. 1.000)" in each
     distinct = set(cells)
     if len(distinct) < (3 if narrow else 2) or is_key_value_row(row):
         return False
-    if any(_AMOUNT.match(v) for v in cells):  # a row of amounts is data (an urusan's first row)
-        return False
+    if any(_AMOUNT.match(v) and not vocab.amounts_in(v) for v in cells):
+        return False  # a row of amounts is data (an urusan's first row)
     numeric = sum(1 for v in cells if _NUMERIC_TEXT.match(v) and not vocab.amounts_in(v))
     return numeric <= len(cells) / 2
 

@@ -408,11 +408,13 @@ def _level(text: str) -> int | None:
     return _LEVELS.index(found.group(1)) if found else None
 
 
-def own_level_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_]) -> tuple[pl.DataFrame, bool]:
     """A rekap's rows that name a level of the budget's structure in the unit's column (PROGRAM
     …, Kegiatan …, Sub Kegiatan …) under a unit's row that is their subtotal or heading are that
     unit's: they take its code and name, and keep their label as uraian. Without it, each sub
-    kegiatan was ranked as a unit of its own. Returns the rows and whether any was owned so."""
+    kegiatan was ranked as a unit of its own. Under a unit's row that is data (its programs
+    cover part of it), they are left out, with a warning. Returns the rows and whether any was
+    owned so."""
     names = rows.get_column("unit_name").to_list()
     levels = [_level(vocab.normalize(name)) if name else None for name in names]
     if not any(level is not None for level in levels):
@@ -420,12 +422,29 @@ def own_level_rows(rows: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     reasons = rows.get_column("reason").to_list()
     codes = rows.get_column("unit_code").to_list()
     owner: int | None = None
+    counted = False  # whether the unit's row above is itself data
     owned: list[int | None] = []
+    apart: list[int] = []
     for i, (name, level, reason) in enumerate(zip(names, levels, reasons, strict=True)):
         if name and level is None:
             # a unit's row owns the rows under it where it is their sum or their heading
             owner = i if reason in ("subtotal", "no amounts") else None
-        owned.append(owner if level is not None and reason != "total" else None)
+            counted = reason is None
+        under = level is not None and reason != "total"
+        owned.append(owner if under else None)
+        if under and counted and reason is None:
+            apart.append(i)
+    if apart:
+        rows = fr.with_columns(
+            rows,
+            reason=pl.when(pl.Series([i in set(apart) for i in range(rows.height)], dtype=pl.Boolean))
+            .then(pl.lit(BREAKDOWN_APART))
+            .otherwise("reason"),
+        )
+        at = int(rows.get_column("row")[apart[0]]) + 1
+        warnings.append(
+            Warning_(str(layout.grid.file), layout.grid.sheet, at, "W-BREAKDOWN-APART", {"n": len(apart)})
+        )
     if all(o is None for o in owned):
         return rows, False
     found = pl.Series([o is not None for o in owned], dtype=pl.Boolean)
@@ -514,9 +533,7 @@ def mark_group_subtotals(
         or (
             k + 1 < len(codes)
             and (
-                # a unit's row over a program, kegiatan or sub kegiatan
-                (levels[k] == _UNIT_LEVEL and _deeper(_UNIT_LEVEL, levels[k + 1]))
-                or _nests(codes[k], codes[k + 1])
+                _nests(codes[k], codes[k + 1])
                 or (unit_rows[k] and not unit_rows[k + 1])
                 or _deeper(depths[k], depths[k + 1])
             )
@@ -560,7 +577,12 @@ def mark_group_subtotals(
                 # the sum is evidence where two columns say it independently: not where one is
                 # zero (nothing realized yet) or every row realized the same share (all at 100 %),
                 # as round budgets add up by chance; else only a row that reads as a heading is one
-                strong = headings[i] or (sum(1 for a in own if a) >= 2 and len(shapes) >= 2)
+                # a unit's row over its one program's chain is as a heading (its level above them)
+                strong = (
+                    headings[i]
+                    or (sum(1 for a in own if a) >= 2 and len(shapes) >= 2)
+                    or (levels[i] == _UNIT_LEVEL and _structured(levels, i, j))
+                )
                 # one row alone is a heading over its only line where its jenis belanja says so,
                 # or the level it names is above the line's (a kegiatan over its sub kegiatan)
                 # and the row after that line and its own deeper rows names the heading's level

@@ -614,7 +614,7 @@ def normalize(
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
         rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings, tolerance)
         rows = checks.mark_group_subtotals(rows, layout, columns.measures, warnings, tolerance)
-        rows, lines_of_units = checks.own_level_rows(rows)
+        rows, lines_of_units = checks.own_level_rows(rows, layout, warnings)
         checks.warn_totals(layout, rows, columns.measures, warnings, tolerance)
         checks.warn_nameless(layout, rows, columns.measures, warnings, tolerance)
     counts = dict(rows.get_column("reason").drop_nulls().value_counts().iter_rows())
