@@ -803,3 +803,21 @@ def test_units_named_short_over_their_program_chains_are_each_one_unit(tmp_path:
         "BAPPEDA": (250_000_000, 120_000_000),
         "SATPOL PP": (400_000_000, 310_000_000),
     }
+
+
+def test_a_comparison_of_two_years_reads_the_later_years_realization(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["PERBANDINGAN REALISASI BELANJA SKPD TAHUN 2023 DAN 2024"],
+        [],
+        ["No", "Perangkat Daerah", "Pagu 2024", "Realisasi", None],
+        [None, None, None, "2023", "2024"],
+        [1, "Dinas Pendidikan", 850_000_000, 700_000_000, 612_000_000],
+        [2, "Dinas Kesehatan", 420_000_000, 390_000_000, 301_000_000],
+    ]
+    path = openpyxl_book(
+        tmp_path / "rekap.xlsx", {"Rekap": rows}, {"Rekap": ["A3:A4", "B3:B4", "C3:C4", "D3:E3"]}
+    )
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        "Dinas Pendidikan": (850_000_000, 612_000_000),
+        "Dinas Kesehatan": (420_000_000, 301_000_000),
+    }

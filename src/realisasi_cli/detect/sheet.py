@@ -84,12 +84,15 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 def _resolve_years(columns: list[Column], context: Context) -> None:
     """``REALISASI 2025`` beside ``REALISASI 2026``: amounts of an earlier fiscal year than the
-    sheet's (its title's year, else the latest a header names) are last year's, never this year's."""
+    sheet's (its title's year, else the latest a header names; of a title naming two of the
+    headers' years, the later) are last year's, never this year's."""
     years = {id(c): int(m.group(1)) for c in columns if (m := _YEAR.search(c.header))}
     named = [years[id(c)] for c in columns if id(c) in years and c.role in ("budget", "realized")]
     if not named:
         return
-    fiscal = context.year or max(named)
+    # a title of two years ("… TAHUN 2023 DAN 2024") is of the later one the headers name
+    titled = {int(y) for y in _YEAR.findall(" ".join(context.title))} & set(named)
+    fiscal = max(titled) if len(titled) > 1 else context.year or max(named)
     for column in columns:
         year = years.get(id(column))
         if year is not None and year < fiscal and column.role in ("budget", "realized"):
