@@ -821,3 +821,43 @@ def test_a_comparison_of_two_years_reads_the_later_years_realization(tmp_path: P
         "Dinas Pendidikan": (850_000_000, 612_000_000),
         "Dinas Kesehatan": (420_000_000, 301_000_000),
     }
+
+
+def test_an_spj_fungsional_is_read_from_its_total_of_the_payments(tmp_path: Path) -> None:
+    # SPJ-LS Gaji | SPJ-LS Barang & Jasa | SPJ UP/GU/TU, each over s.d. Bulan Lalu | Bulan Ini |
+    # s.d. Bulan Ini, then their Jumlah to date: "Barang & Jasa" is a way of payment, no jenis
+    units = [
+        (
+            "Dinas Kesehatan",
+            12_580_356_123,
+            (2_506_172_839, 2_506_172_839, 1_000_123_456),
+            (456_172_839, 456_172_839, 100_234_567),
+        )
+    ]
+    units += [
+        (
+            "Dinas Sosial",
+            3_456_789_012,
+            (606_172_835, 606_172_836, 300_111_222),
+            (56_172_839, 56_172_839, 50_432_109),
+        )
+    ]
+    rows: list[list[object]] = [
+        ["LAPORAN PERTANGGUNGJAWABAN BENDAHARA PENGELUARAN (SPJ FUNGSIONAL) PER SKPD"],
+        ["Bulan Oktober 2024"],
+        [],
+        ["No", "Nama SKPD", "Jumlah Anggaran", "SPJ-LS Gaji", None, None, "SPJ-LS Barang & Jasa", None, None]
+        + ["SPJ UP/GU/TU", None, None, "Jumlah SPJ (LS+UP/GU/TU) s.d. Bulan Ini", "Sisa Pagu Anggaran"],
+        [None, None, None, *["s.d. Bulan Lalu", "Bulan Ini", "s.d. Bulan Ini"] * 3, None, None],
+    ]
+    expected = {}
+    for i, (name, budget, before, now) in enumerate(units, start=1):
+        cells: list[object] = []
+        for b, n in zip(before, now, strict=True):
+            cells += [b, n, b + n]
+        total = sum(before) + sum(now)
+        rows.append([i, name, budget, *cells, total, budget - total])
+        expected[name] = (budget, total)
+    merges = ["A4:A5", "B4:B5", "C4:C5", "D4:F4", "G4:I4", "J4:L4", "M4:M5", "N4:N5"]
+    path = openpyxl_book(tmp_path / "spj.xlsx", {"S": rows}, {"S": merges})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected

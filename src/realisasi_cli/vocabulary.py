@@ -130,7 +130,7 @@ GROUP_TOTAL = re.compile(
 # How a realization was paid, each a part of it: LS (to the third party), UP/GU/TU (the
 # treasurer's advances), LS Gaji and LS Non Gaji
 _PAYMENT_WORDS = frozenset(
-    {"ls", "up", "gu", "tu", "gaji", "non", "barang", "dan", "jasa", "pihak", "ke", "3"}
+    {"ls", "up", "gu", "tu", "gaji", "non", "barang", "dan", "jasa", "pihak", "ke", "3", "spj", "sp2d"}
 )
 _PAYMENTS = frozenset({"ls", "up", "gu", "tu"})
 

@@ -101,7 +101,10 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
     normalized = [vocab.normalize(p) for p in path]
     joined = " ".join(normalized)
     role = next((r for r in map(vocab.role_of, reversed(normalized)) if r), None)
-    category = next((c for c in map(vocab.category_of, reversed(normalized)) if c), None)
+    # "SPJ-LS Barang & Jasa" is a way of payment, no jenis belanja
+    category = next(
+        (c for p in reversed(normalized) if (c := vocab.category_of(p)) and not vocab.is_payment(p)), None
+    )
     period = next((p for p in map(vocab.period_of, reversed(normalized)) if p), None)
     variant = None
     if role == "budget":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from realisasi_cli import vocabulary as vocab
@@ -41,8 +42,27 @@ def _choose(columns: list[Column], role: str, order: list[str | None]) -> Column
     for variant in order:
         found = [c for c in columns if c.role == role and c.variant == variant]
         if found:
-            return next((c for c in found if c.group_total and _beside(c, found)), found[0])
+            return next((c for c in found if c.group_total and _beside(c, found)), None) or _summing(found)
     return None
+
+
+_TOTAL_WORD = re.compile(r"^(jumlah|total)\b")
+
+
+def _summing(columns: list[Column]) -> Column:
+    """Of several columns of one kind, the one that sums the others: a "Jumlah …" under no
+    merged header beside columns each under one ("Jumlah SPJ (LS+UP/GU/TU) s.d. Bulan Ini"
+    beside "SPJ-LS Gaji / s.d. Bulan Ini"); else the first."""
+    for column in columns:
+        others = [c for c in columns if c is not column]
+        if (
+            others
+            and " / " not in column.header
+            and _TOTAL_WORD.match(vocab.normalize(column.header))
+            and all(" / " in c.header for c in others)
+        ):
+            return column
+    return columns[0]
 
 
 def _beside(column: Column, columns: list[Column]) -> bool:
@@ -171,6 +191,6 @@ def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list
             if chosen is None or chosen.group_total:
                 continue
             others = [c for c in money if id(c) not in used and not c.group_total and _same_kind(c, chosen)]
-            if others:
+            if others and _summing([*others, chosen]) is not chosen:  # not where it is their total
                 apart.append((chosen, others))
     return apart
