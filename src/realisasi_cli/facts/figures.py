@@ -266,7 +266,7 @@ def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.D
             and not (as_of != other_as_of and by_budget and other_by_budget)
         }
         if len({key for key, _ in fits}) == 1:
-            key, unit = fits.pop()
+            key, unit = min(fits, key=lambda fit: str(fit[1]))  # one name, whichever set order
             claims.setdefault((source, key), []).append((name, unit))
     # of two units of a source that may be one (Kel. Sukamaju, Kel. Sukamaju Baru for KELURAHAN
     # SUKAMAJU BARU), the nearer name: the longer

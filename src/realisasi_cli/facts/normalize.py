@@ -385,7 +385,8 @@ def row_reasons(
 
     Belanja (account 5) is the data; with ``revenue``, pendapatan (account 4) is, and it needs
     account codes: a table without them says nothing of which rows are revenue, except its
-    ``title`` ("REALISASI PENDAPATAN DAERAH", no belanja), which makes every row revenue."""
+    ``title`` ("REALISASI PENDAPATAN DAERAH", no word of belanja, anggaran, serapan or
+    pengeluaran), which makes every row revenue."""
     amounts = [pl.col(f"m{c.index}") for c in columns.measures]
     has_amount = pl.any_horizontal([a.is_not_null() for a in amounts]) if amounts else pl.lit(False)
     totals = total_rows(rows)
