@@ -846,8 +846,20 @@ def test_an_spj_fungsional_is_read_from_its_total_of_the_payments(tmp_path: Path
         ["LAPORAN PERTANGGUNGJAWABAN BENDAHARA PENGELUARAN (SPJ FUNGSIONAL) PER SKPD"],
         ["Bulan Oktober 2024"],
         [],
-        ["No", "Nama SKPD", "Jumlah Anggaran", "SPJ-LS Gaji", None, None, "SPJ-LS Barang & Jasa", None, None]
-        + ["SPJ UP/GU/TU", None, None, "Jumlah SPJ (LS+UP/GU/TU) s.d. Bulan Ini", "Sisa Pagu Anggaran"],
+        [
+            *[
+                "No",
+                "Nama SKPD",
+                "Jumlah Anggaran",
+                "SPJ-LS Gaji",
+                None,
+                None,
+                "SPJ-LS Barang & Jasa",
+                None,
+                None,
+            ],
+            *["SPJ UP/GU/TU", None, None, "Jumlah SPJ (LS+UP/GU/TU) s.d. Bulan Ini", "Sisa Pagu Anggaran"],
+        ],
         [None, None, None, *["s.d. Bulan Lalu", "Bulan Ini", "s.d. Bulan Ini"] * 3, None, None],
     ]
     expected = {}
