@@ -873,3 +873,30 @@ def test_an_spj_fungsional_is_read_from_its_total_of_the_payments(tmp_path: Path
     merges = ["A4:A5", "B4:B5", "C4:C5", "D4:F4", "G4:I4", "J4:L4", "M4:M5", "N4:N5"]
     path = openpyxl_book(tmp_path / "spj.xlsx", {"S": rows}, {"S": merges})
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == expected
+
+
+def test_a_title_line_right_above_a_three_row_header_is_no_header_row(tmp_path: Path) -> None:
+    million = 1_000_000
+    units = [("Dinas Pendidikan", 850 * million, (300 * million, 20 * million, 100 * million, 5 * million))]
+    units += [("Dinas Kesehatan", 420 * million, (150 * million, 12 * million, 60 * million, 3 * million))]
+    rows: list[list[object]] = [
+        [
+            "LAPORAN REALISASI BELANJA PERANGKAT DAERAH",
+            None,
+            None,
+            None,
+            None,
+            "Lampiran I",
+            "Peraturan Bupati Nomor 5",
+        ],
+        ["No", "Perangkat Daerah", "Anggaran", None, "Realisasi", None, None, None, "%"],
+        [None, None, "Murni", "Perubahan", "Belanja Operasi", None, "Belanja Modal", None, None],
+        [None, None, None, None, "LS", "UP/GU/TU", "LS", "UP/GU/TU", None],
+    ]
+    for i, (name, changed, paid) in enumerate(units, start=1):
+        rows.append([i, name, changed - 50 * million, changed, *paid, round(100 * sum(paid) / changed, 2)])
+    merges = ["A1:E1", "A2:A4", "B2:B4", "C2:D2", "E2:H2", "I2:I4", "C3:C4", "D3:D4", "E3:F3", "G3:H3"]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}, {"Rekap": merges})
+    assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
+        name: (changed, sum(paid)) for name, changed, paid in units
+    }

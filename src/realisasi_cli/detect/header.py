@@ -162,10 +162,16 @@ def _score(meanings: list[_Meaning]) -> float:
 
 def _splits(above: list[str | None], row: list[str | None]) -> bool:
     """Whether ``row`` names two columns apart that one cell of ``above`` spans (a merged
-    REALISASI SP2D over LS and UP/GU/TU): the parts of a group, whatever their words."""
+    REALISASI SP2D over LS and UP/GU/TU): the parts of a group, whatever their words. A cell
+    merged from the row's first cell on is a title over the header, no group."""
+    first = next((j for j, v in enumerate(above) if v), len(above))
     for j in range(min(len(above), len(row)) - 1):
         if above[j] and above[j] == above[j + 1] and row[j] and row[j + 1] and row[j] != row[j + 1]:
-            return True
+            start = j
+            while start > 0 and above[start - 1] == above[j]:
+                start -= 1
+            if start != first:
+                return True
     return False
 
 
