@@ -184,6 +184,7 @@ _AMOUNT_UNITS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def amounts_in(text: str) -> tuple[float, str] | None:
     """The factor of the unit ``text`` says amounts are written in (1000 for "dalam ribuan
     rupiah"), and the words that say it; None where it says none."""

@@ -435,9 +435,10 @@ def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_])
         if under and counted and reason is None:
             apart.append(i)
     if apart:
+        left_out = set(apart)
         rows = fr.with_columns(
             rows,
-            reason=pl.when(pl.Series([i in set(apart) for i in range(rows.height)], dtype=pl.Boolean))
+            reason=pl.when(pl.Series([i in left_out for i in range(rows.height)], dtype=pl.Boolean))
             .then(pl.lit(BREAKDOWN_APART))
             .otherwise("reason"),
         )

@@ -57,18 +57,23 @@ def _summing(columns: list[Column]) -> Column:
         others = [c for c in columns if c is not column]
         if (
             others
-            and " / " not in column.header
+            and not _parent(column)
             and _TOTAL_WORD.match(vocab.normalize(column.header))
-            and all(" / " in c.header for c in others)
+            and all(_parent(c) for c in others)
         ):
             return column
     return columns[0]
 
 
+def _parent(column: Column) -> list[str]:
+    """The merged headers a column sits under, outermost first (none for a header of one row)."""
+    return column.header.split(" / ")[:-1]
+
+
 def _beside(column: Column, columns: list[Column]) -> bool:
     """Whether another of ``columns`` sits under the same merged header as ``column``."""
-    *group, _ = column.header.split(" / ")
-    return bool(group) and any(c is not column and c.header.split(" / ")[:-1] == group for c in columns)
+    group = _parent(column)
+    return bool(group) and any(c is not column and _parent(c) == group for c in columns)
 
 
 def _money_columns(layout: Layout) -> list[Column]:
@@ -157,15 +162,18 @@ def _parts(realized: Column | None, columns: list[Column]) -> tuple[Column, ...]
     under one merged header, their total missing. None where it is itself the total."""
     if realized is None or realized.group_total:
         return ()
-    *group, own = realized.header.split(" / ")
-    if not group or not vocab.is_payment(own):
+    group = _parent(realized)
+    if not group or not vocab.is_payment(_own(realized)):
         return ()
     others = [c for c in columns if c is not realized and _same_kind(c, realized) and not c.group_total]
-    if others and all(
-        c.header.split(" / ")[:-1] == group and vocab.is_payment(c.header.split(" / ")[-1]) for c in others
-    ):
+    if others and all(_parent(c) == group and vocab.is_payment(_own(c)) for c in others):
         return tuple(others)
     return ()
+
+
+def _own(column: Column) -> str:
+    """A column's own header, under the merged ones above it."""
+    return column.header.split(" / ")[-1]
 
 
 def _same_kind(column: Column, other: Column) -> bool:
