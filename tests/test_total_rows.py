@@ -323,6 +323,49 @@ def test_a_units_lra_without_codes_counts_its_jenis_belanja_once(tmp_path: Path)
     assert not codes(doc, "W-TOTAL-ROW")
 
 
+def test_a_kelompok_over_its_one_jenis_line_is_counted_once(tmp_path: Path) -> None:
+    million = 1_000_000
+    # the old scheme's BELANJA TIDAK LANGSUNG over its one jenis, then BELANJA LANGSUNG over programs
+    rows: list[list[object]] = [
+        ["LAPORAN REALISASI ANGGARAN TAHUN 2024"],
+        ["SKPD : 1.02.01 DINAS KESEHATAN"],
+        [],
+        ["No", "Program / Kegiatan", "Anggaran", "Realisasi"],
+        ["A", "BELANJA TIDAK LANGSUNG", 5000 * million, 3600 * million],
+        [None, "Belanja Pegawai", 5000 * million, 3600 * million],
+        ["B", "BELANJA LANGSUNG", 3000 * million, 1900 * million],
+        ["1", "PROGRAM PELAYANAN ADMINISTRASI PERKANTORAN", 1000 * million, 700 * million],
+        [None, "Kegiatan Penyediaan Jasa Surat Menyurat", 400 * million, 300 * million],
+        [None, "Kegiatan Penyediaan Jasa Kebersihan Kantor", 600 * million, 400 * million],
+        ["2", "PROGRAM UPAYA KESEHATAN MASYARAKAT", 2000 * million, 1200 * million],
+        [None, "Kegiatan Pelayanan Kesehatan Penduduk Miskin", 2000 * million, 1200 * million],
+        [None, "JUMLAH", 8000 * million, 5500 * million],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "btl_bl.xlsx", {"Realisasi": rows}))
+    (unit,) = doc["units"]
+    # 5000 + 400 + 600 + 2000 million; realized 3600 + 300 + 400 + 1200
+    assert (unit["budget"], unit["realized"]) == (8000 * million, 5500 * million)
+    assert not doc["warnings"]
+    # the new scheme's BELANJA OPERASI over its one jenis, Belanja Pegawai
+    rows = [
+        ["LAPORAN REALISASI ANGGARAN"],
+        ["SKPD : DINAS PENDIDIKAN"],
+        ["s.d. 30 Juni 2024"],
+        ["Uraian", "Anggaran", "Realisasi"],
+        ["BELANJA OPERASI", 800 * million, 450 * million],
+        ["Belanja Pegawai", 800 * million, 450 * million],
+        ["BELANJA MODAL", 300 * million, 100 * million],
+        ["Belanja Modal Peralatan dan Mesin", 200 * million, 60 * million],
+        ["Belanja Modal Gedung dan Bangunan", 100 * million, 40 * million],
+        ["JUMLAH BELANJA", 1100 * million, 550 * million],
+    ]
+    doc = rank_json(openpyxl_book(tmp_path / "operasi.xlsx", {"LRA": rows}))
+    (unit,) = doc["units"]
+    assert (unit["budget"], unit["realized"]) == (1100 * million, 550 * million)
+    assert unit["categories"]["operasi"]["budget"] == 800 * million
+    assert not doc["warnings"]
+
+
 def test_programs_over_kegiatan_over_sub_kegiatan_count_the_sub_kegiatan(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["REALISASI PER PROGRAM s.d. 30 Juni 2024"],

@@ -165,6 +165,8 @@ def warn_nameless(
 
 # a jenis-belanja row's label, after a list marker: "Belanja Modal", "- Belanja Operasi", "a. Belanja"
 _JENIS_ROW = re.compile(r"^(?:[a-z]|\d{1,2}|[ivx]{1,4})?\s*belanja\b")
+# the old scheme's kelompok (Permendagri 13/2006), above every jenis: "A. BELANJA TIDAK LANGSUNG"
+_KELOMPOK_ROW = re.compile(r"^(?:[a-z]|\d{1,2}|[ivx]{1,4})?\s*belanja (?:tidak )?langsung$")
 BREAKDOWN_APART = "breakdown not adding up"
 
 
@@ -408,6 +410,16 @@ def _level(text: str) -> int | None:
     return _LEVELS.index(found.group(1)) if found else None
 
 
+def _jenis_under(labels: list[str | None], kelompok: list[bool], i: int, j: int) -> bool:
+    """Whether row ``j``'s jenis belanja is within row ``i``'s: the same (BELANJA MODAL over
+    Belanja Modal Peralatan), one it holds (BELANJA OPERASI over Belanja Pegawai), or any under
+    an old kelompok (BELANJA TIDAK LANGSUNG over Belanja Pegawai)."""
+    inner, outer = labels[j], labels[i]
+    if inner is None:
+        return False
+    return kelompok[i] or (outer is not None and outer in (inner, vocab.CATEGORY_PARENT.get(inner)))
+
+
 def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_]) -> tuple[pl.DataFrame, bool]:
     """A rekap's rows that name a level of the budget's structure in the unit's column (PROGRAM
     …, Kegiatan …, Sub Kegiatan …) under a unit's row that is their subtotal or heading are that
@@ -515,6 +527,7 @@ def mark_group_subtotals(
     # the jenis belanja a jenis row names ("Dinas Penanaman Modal" names none), and whether a row
     # reads as a group's heading: no label, a jenis, an urusan, a program, a numbered part
     labels = [vocab.category_of(t) if _JENIS_ROW.match(t) else None for t in texts]
+    kelompok = [bool(_KELOMPOK_ROW.match(t)) for t in texts]
     # a unit's row among them (DINAS KESEHATAN over its programs) stands above every level
     levels = [
         _UNIT_LEVEL if own_units and level is None and vocab.UNIT_NAME.match(t) else level
@@ -530,6 +543,7 @@ def mark_group_subtotals(
     headings = [
         (labelled and not t)
         or labels[k] in _TOP_JENIS
+        or kelompok[k]
         or bool(_GROUP_LABEL.search(t) or _NUMBERED.match(raw[k]))
         or (
             k + 1 < len(codes)
@@ -589,7 +603,7 @@ def mark_group_subtotals(
                 # and the row after that line and its own deeper rows names the heading's level
                 # or one above (the next kegiatan or program), or there is none
                 alone = (
-                    (labels[i] is not None and labels[i] == labels[j])
+                    _jenis_under(labels, kelompok, i, j)
                     or _structured(levels, i, j)
                     or _nests(codes[i], codes[j])
                     or (unit_rows[i] and not unit_rows[j])
