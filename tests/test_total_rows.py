@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from builders import openpyxl_book
@@ -537,3 +538,101 @@ def test_units_that_add_up_by_chance_in_a_rekap_without_a_second_witness_are_kep
     lines += [["Sub Kegiatan Sosialisasi", 80_000_000, 20_000_000]]
     doc = rank_json(openpyxl_book(tmp_path / "sub_kegiatan.xlsx", {"LRA": lines}))
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (180_000_000, 120_000_000)
+
+
+# (name, (pagu, realisasi) of belanja operasi, of belanja modal); their sums are the unit's
+JENIS_UNITS = [
+    ("Dinas Pendidikan", (612_345_678_000, 301_234_567_890), (88_765_432_000, 20_111_222_333)),
+    ("Dinas Kesehatan", (401_000_000_000, 210_987_654_321), (0, 0)),
+    ("Dinas Sosial", (35_432_100_000, 17_000_123_456), (12_345_000_000, 6_543_210_987)),
+]
+
+
+def _jenis_rekap(
+    tmp_path: Path, name: str, header: list[str], cells: Any, units: list[Any] = JENIS_UNITS
+) -> dict[str, Any]:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA PER PERANGKAT DAERAH"],
+        ["Keadaan s.d. 30 September 2024"],
+        [],
+        ["No", "Perangkat Daerah", *header],
+    ]
+    for i, (unit, operasi, modal) in enumerate(units, start=1):
+        rows.append([i, unit, *cells(operasi, modal)])
+    return rank_json(openpyxl_book(tmp_path / f"{name}.xlsx", {"Rekap": rows}))
+
+
+@pytest.mark.parametrize(
+    ("total_pagu", "total_realisasi"),
+    [("Total Pagu", "Total Realisasi"), ("Jumlah Pagu", "Jumlah Realisasi"), ("Pagu", "Realisasi")],
+)
+def test_a_total_column_beside_its_jenis_columns_is_counted_once(
+    tmp_path: Path, total_pagu: str, total_realisasi: str
+) -> None:
+    header = ["Pagu Belanja Operasi", "Realisasi Belanja Operasi", "Pagu Belanja Modal"]
+    header += ["Realisasi Belanja Modal", total_pagu, total_realisasi]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        return [*operasi, *modal, operasi[0] + modal[0], operasi[1] + modal[1]]
+
+    doc = _jenis_rekap(tmp_path, "jenis_total", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        budget, realized, categories = got[unit]
+        assert (budget, realized) == (operasi[0] + modal[0], operasi[1] + modal[1])
+        assert categories["modal"] == modal
+    assert doc["total"]["budget"] == 612_345_678_000 + 88_765_432_000 + 401e9 + 35_432_100_000 + 12_345e6
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_units_pagu_and_realisasi_beside_its_modal_count_the_modal_once(tmp_path: Path) -> None:
+    # Pagu | Realisasi of the whole unit, then of which belanja modal
+    header = ["Pagu", "Realisasi", "Pagu Belanja Modal", "Realisasi Belanja Modal"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        return [operasi[0] + modal[0], operasi[1] + modal[1], *modal]
+
+    got = by_unit(_jenis_rekap(tmp_path, "of_which_modal", header, cells))
+    for unit, operasi, modal in JENIS_UNITS:
+        budget, realized, categories = got[unit]
+        assert (budget, realized) == (operasi[0] + modal[0], operasi[1] + modal[1])
+        assert categories["modal"] == modal
+
+
+def test_a_realization_by_jenis_beside_its_jumlah_is_counted_once(tmp_path: Path) -> None:
+    header = ["Pagu Anggaran", "Realisasi Belanja Operasi", "Realisasi Belanja Modal", "Jumlah Realisasi"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        return [operasi[0] + modal[0], operasi[1], modal[1], operasi[1] + modal[1]]
+
+    got = by_unit(_jenis_rekap(tmp_path, "realized_by_jenis", header, cells))
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+
+
+def test_a_realization_by_source_of_funds_is_read_from_its_jumlah(tmp_path: Path) -> None:
+    header = ["Pagu", "Realisasi DAU", "Realisasi DAK", "Realisasi PAD", "Jumlah Realisasi"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        realized = operasi[1] + modal[1]
+        dau, dak = realized // 2, realized // 3
+        return [operasi[0] + modal[0], dau, dak, realized - dau - dak, realized]
+
+    doc = _jenis_rekap(tmp_path, "sumber_dana", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_column_of_no_jenis_below_the_jenis_beside_it_is_counted_beside_them(tmp_path: Path) -> None:
+    # "Pagu | Realisasi" here is the rest of the unit's spending, smaller than its modal in a row
+    header = ["Pagu Belanja Modal", "Realisasi Belanja Modal", "Pagu", "Realisasi"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        return [*modal, *operasi]
+
+    units = [*JENIS_UNITS, ("Dinas Perhubungan", (1_000_000_000, 400_000_000), (9_000_000_000, 100_000_000))]
+    got = by_unit(_jenis_rekap(tmp_path, "rest", header, cells, units))
+    for unit, operasi, modal in units:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])

@@ -309,6 +309,31 @@ def _add_parts(slots: list[Slot], parsed: dict[str, pl.Series]) -> None:
         parsed[keys[0]] = summed.to_series()
 
 
+def _rest_of_totals(slots: list[Slot], parsed: dict[str, pl.Series], tolerance: float) -> None:
+    """Amount columns of no jenis belanja beside columns each of one, of their period, hold them
+    where neither is on any row below their sum ("Pagu | Realisasi" beside "Pagu Belanja Modal |
+    Realisasi Belanja Modal"; "Total Pagu" beside "Pagu Belanja Operasi" and "Pagu Belanja
+    Modal"): they count what the jenis leave, their amounts less the jenis' (nothing where the
+    jenis are all of it), in their own columns. Below their sum on a row, they are a part
+    beside them."""
+    for whole in (s for s in slots if s.category is None):
+        parts = [s for s in slots if s.category is not None and s.period == whole.period]
+        rests: dict[str, pl.Series] = {}
+        for role in ("budget", "realized"):
+            column = getattr(whole, role)
+            keys = [f"m{c.index}" for s in parts if (c := getattr(s, role)) is not None]
+            keys = [key for key in keys if key in parsed]
+            if column is None or f"m{column.index}" not in parsed or not keys:
+                continue
+            key = f"m{column.index}"
+            frame = pl.DataFrame({k: parsed[k] for k in (key, *keys)})
+            rests[key] = frame.select((pl.col(key) - pl.sum_horizontal(keys)).round(2)).to_series()
+        if any(rest.lt(-tolerance).any() for rest in rests.values()):
+            continue
+        for key, rest in rests.items():
+            parsed[key] = rest.clip(lower_bound=0.0).alias(key)
+
+
 def _median_row(amounts: pl.Series) -> float:
     """The median of a column's amounts that are not zero, in absolute value (0 where none are)."""
     median = amounts.abs().filter(amounts != 0).median()
@@ -595,6 +620,7 @@ def normalize(
     # figures in thousands add up to a thousand, not to a rupiah
     scaled = _scale_amounts(layout, columns.measures, parsed, warnings)
     _add_parts(slots, parsed)
+    _rest_of_totals(slots, parsed, TOLERANCE * scaled)
     # a rekap's figures may be rounded though nothing says so; an LRA's lines are exact
     precision = scaled if columns.account is not None else _rounding(columns.measures, parsed, scaled)
     tolerance = TOLERANCE * scaled  # a row's own figures are checked to what the label says

@@ -52,17 +52,25 @@ _TOTAL_WORD = re.compile(r"^(jumlah|total)\b")
 def _summing(columns: list[Column]) -> Column:
     """Of several columns of one kind, the one that sums the others: a "Jumlah …" under no
     merged header beside columns each under one ("Jumlah SPJ (LS+UP/GU/TU) s.d. Bulan Ini"
-    beside "SPJ-LS Gaji / s.d. Bulan Ini"); else the first."""
+    beside "SPJ-LS Gaji / s.d. Bulan Ini"), or whose other words each of the others has
+    ("Jumlah Realisasi" beside "Realisasi DAU" and "Realisasi DAK"; not "Jumlah SP2D" beside
+    "Realisasi"); else the first."""
     for column in columns:
         others = [c for c in columns if c is not column]
-        if (
-            others
-            and not _parent(column)
-            and _TOTAL_WORD.match(vocab.normalize(column.header))
-            and all(_parent(c) for c in others)
-        ):
+        text = vocab.normalize(column.header)
+        total = _TOTAL_WORD.match(text)
+        if not others or _parent(column) or total is None:
+            continue
+        words = set(text[total.end() :].split())
+        if all(_parent(c) for c in others) or all(_qualifies(c, words) for c in others):
             return column
     return columns[0]
+
+
+def _qualifies(column: Column, words: set[str]) -> bool:
+    """Whether ``column`` is of no total and its header has every one of ``words`` and more."""
+    own = vocab.normalize(column.header)
+    return not _TOTAL_WORD.match(own) and words < set(own.split())
 
 
 def _parent(column: Column) -> list[str]:
