@@ -195,3 +195,54 @@ def test_a_rekap_without_codes_titled_pendapatan_beside_its_belanja_is_left_out(
     result = runner.invoke(app, ["rank", str(path), "--all", "-f", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total"]["realized"] == 3_210_987_654
+
+
+def _uncoded_lra(path: Path, sections: list[list[list[object]]]) -> Path:
+    rows: list[list[object]] = [
+        ["PEMERINTAH KABUPATEN CONTOH"],
+        ["BADAN PENGELOLAAN KEUANGAN DAN ASET DAERAH"],
+        ["LAPORAN REALISASI ANGGARAN TAHUN 2024 s.d. 31 Oktober 2024"],
+        ["No", "Uraian", "Anggaran (Rp)", "Realisasi (Rp)", "%"],
+    ]
+    for section in sections:
+        rows += section
+    return openpyxl_book(path, {"Realisasi": rows})
+
+
+BELANJA: list[list[object]] = [
+    ["I", "BELANJA OPERASI", 84_512_300_000, 51_204_117_350, None],
+    ["1", "Belanja Pegawai", 60_000_000_000, 40_000_000_000, None],
+    ["2", "Belanja Barang dan Jasa", 24_512_300_000, 11_204_117_350, None],
+    ["II", "BELANJA MODAL", 3_250_000_000, 1_102_450_000, None],
+    ["1", "Belanja Modal Peralatan dan Mesin", 3_250_000_000, 1_102_450_000, None],
+    [None, "JUMLAH BELANJA", 87_762_300_000, 52_306_567_350, None],
+]
+PENDAPATAN: list[list[object]] = [
+    ["III", "PENDAPATAN", 2_000_000_000, 1_700_000_000, None],
+    ["1", "Retribusi Daerah", 2_000_000_000, 1_700_000_000, None],
+    [None, "JUMLAH PENDAPATAN", 2_000_000_000, 1_700_000_000, None],
+]
+SURPLUS: list[list[object]] = [[None, "SURPLUS / (DEFISIT)", 1_237_700_000, 3_393_432_650, None]]
+PEMBIAYAAN: list[list[object]] = [
+    ["IV", "PEMBIAYAAN", 25_000_000_000, 20_000_000_000, None],
+    ["1", "Penyertaan Modal Daerah pada PT Bank Pembangunan Daerah", 25_000_000_000, 20_000_000_000, None],
+]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [[BELANJA, PENDAPATAN, PEMBIAYAAN], [PENDAPATAN, BELANJA, SURPLUS, PEMBIAYAAN]],
+    ids=["last", "first"],
+)
+def test_the_lines_under_pendapatan_and_pembiayaan_of_an_uncoded_lra_are_not_spending(
+    tmp_path: Path, order: list[list[list[object]]]
+) -> None:
+    path = _uncoded_lra(tmp_path / "lra.xlsx", order)
+    result = CliRunner().invoke(app, ["rank", str(path), "--format", "json", "--all"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    (unit,) = document["units"]
+    assert (unit["budget"], unit["realized"]) == (87_762_300_000, 52_306_567_350)
+    assert not document["warnings"]
+    assert unit["categories"]["modal"]["budget"] == 3_250_000_000
+    assert unit["categories"]["modal"]["realized"] == 1_102_450_000

@@ -68,6 +68,9 @@ def warn_error_cells(
         )
 
 
+_NOT_SPENDING_TOTAL = re.compile(r"\b(pendapatan|pembiayaan|surplus|defisit)\b", re.I)
+
+
 def warn_totals(
     layout: Layout,
     rows: pl.DataFrame,
@@ -92,6 +95,9 @@ def warn_totals(
     said = [pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in ("description", "unit_name")]
     labels = pl.when(said[0]).then("description").when(said[1]).then("unit_name").otherwise("unit_code")
     for row, label, *stated in totals.select("row", labels, *names).iter_rows():
+        if _NOT_SPENDING_TOTAL.search(label or ""):  # JUMLAH PENDAPATAN totals no belanja
+            previous = row
+            continue
         before = fr.filter_rows(data, pl.col("row") < row)
         block = fr.filter_rows(before, pl.col("row") > previous)
         previous = row

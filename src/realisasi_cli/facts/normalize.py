@@ -439,9 +439,24 @@ def row_reasons(
         reason = reason.when(pl.col("unit_name").is_null() & pl.col("unit_code").is_null()).then(
             pl.lit("no unit")
         )
-        not_spending = pl.col("description").str.contains(vocab.NOT_SPENDING_LABEL).fill_null(False)
-        reason = reason.when(not_spending).then(pl.lit(NOT_SPENDING))
+        reason = reason.when(_not_spending(pl.col("description"))).then(pl.lit(NOT_SPENDING))
     return fr.with_columns(rows, reason=reason.otherwise(pl.lit(None, dtype=pl.String)))
+
+
+def _not_spending(label: pl.Expr) -> pl.Expr:
+    """Rows of revenue or financing in a table without account codes: labelled so, or under a
+    heading of pendapatan, pembiayaan or the surplus up to the next belanja heading, within one
+    unit's rows ("III. PENDAPATAN" over its "Retribusi Daerah" after the unit's belanja)."""
+    section = (
+        pl.when(label.str.contains(vocab.NOT_SPENDING_SECTION))
+        .then(pl.lit(True))
+        .when(label.str.contains(vocab.SPENDING_SECTION))
+        .then(pl.lit(False))
+        .otherwise(pl.lit(None, dtype=pl.Boolean))
+        .forward_fill()
+        .over("unit_code", "unit_name")
+    )
+    return (label.str.contains(vocab.NOT_SPENDING_LABEL) | section).fill_null(False)
 
 
 def category_of_rows(
