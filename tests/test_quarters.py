@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from builders import openpyxl_book, xlsxwriter_book
 from conftest import SAMPLES
 from realisasi_cli.cli.application import app
-from realisasi_cli.dates import as_of_in, month_in_name
+from realisasi_cli.dates import as_of_in, month_in_name, part_end_in
 
 runner = CliRunner()
 
@@ -142,10 +142,47 @@ def test_lampung_selatan_monthly_exports_give_q1_from_march_and_q2_from_june(rea
         ("SAMPAI DENGAN FEBRUARI 2023", date(2023, 2, 28)),
         ("periode Januari s.d Oktober 2022", date(2022, 10, 31)),
         ("periode …………. s.d ………….. 2022", None),
+        ("Sampai dengan Bulan Mei Tahun 2024", date(2024, 5, 31)),
     ],
 )
 def test_as_of_from_title_rows(text: str, day: date | None) -> None:
     assert as_of_in(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("REALISASI TRIWULAN III TAHUN ANGGARAN 2024", date(2024, 9, 30)),
+        ("Realisasi s.d. TW II 2024", date(2024, 6, 30)),
+        ("Laporan Triwulan ke-4 Tahun 2024", date(2024, 12, 31)),
+        ("Laporan Realisasi Semester I Tahun 2024", date(2024, 6, 30)),
+        ("LAPORAN REALISASI SEMESTER II T.A. 2023", date(2023, 12, 31)),
+        ("Target Triwulan I s.d. IV 2024", None),
+        ("LAPORAN REALISASI ANGGARAN TAHUN 2024", None),
+    ],
+)
+def test_the_end_of_a_quarter_or_half_year_a_title_names(text: str, day: date | None) -> None:
+    assert part_end_in(text) == day
+
+
+def test_a_rekap_of_a_quarter_is_dated_at_its_end_and_a_date_written_out_comes_first(tmp_path: Path) -> None:
+    def rekap(name: str, title: list[str], realized: int) -> Path:
+        rows: list[list[object]] = [[line] for line in title]
+        rows += [[], ["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+        rows += [[1, "Dinas Kesehatan", 900_000, realized]]
+        return openpyxl_book(tmp_path / name, {"Rekap": rows})
+
+    july = rekap("a.xlsx", ["REKAPITULASI REALISASI BELANJA", "Keadaan s.d. 31 Juli 2024"], 300_000)
+    quarter = rekap("b.xlsx", ["REKAPITULASI REALISASI BELANJA", "TRIWULAN III TAHUN ANGGARAN 2024"], 500_000)
+    result = runner.invoke(app, ["rank", str(july), str(quarter), "--format", "json", "--all"])
+    assert result.exit_code == 0, result.output
+    (unit,) = json.loads(result.stdout)["units"]
+    assert (unit["realized"], unit["as_of"]) == (500_000, "2024-09-30")
+    # a date written out on another line of the title is the date, not the quarter's end
+    title = ["LAPORAN REALISASI TRIWULAN III TAHUN 2024", "Keadaan s.d. 15 Agustus 2024"]
+    both = rekap("c.xlsx", title, 400_000)
+    result = runner.invoke(app, ["rank", str(both), "--format", "json", "--all"])
+    assert json.loads(result.stdout)["units"][0]["as_of"] == "2024-08-15"
 
 
 def test_as_of_from_the_file_name_and_the_fiscal_year(tmp_path: Path) -> None:
@@ -379,3 +416,13 @@ def test_a_total_of_some_units_says_whose_budget_its_percent_is_over(tmp_path: P
     assert "Total · n/N: % atas pagu n perangkat daerah (dari N)" in " ".join(result.stdout.split())
     alone = runner.invoke(app, ["quarters", str(tmp_path / "a.xlsx"), "-q"])
     assert alone.exit_code == 0 and "n/N" not in alone.stdout
+
+
+def test_a_rekap_without_a_date_says_its_date_is_not_known(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA TAHUN 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi"], [1, "Dinas Kesehatan", 900_000, 300_000]]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    result = runner.invoke(app, ["rank", str(path), "--format", "json"])
+    assert [w["code"] for w in json.loads(result.stdout)["warnings"]] == ["W-NO-DATE"]
+    result = runner.invoke(app, ["rank", str(path), "--format", "json", "--as-of", "2024-06-30"])
+    assert json.loads(result.stdout)["warnings"] == []

@@ -328,7 +328,7 @@ def test_a_kelompok_over_its_one_jenis_line_is_counted_once(tmp_path: Path) -> N
     million = 1_000_000
     # the old scheme's BELANJA TIDAK LANGSUNG over its one jenis, then BELANJA LANGSUNG over programs
     rows: list[list[object]] = [
-        ["LAPORAN REALISASI ANGGARAN TAHUN 2024"],
+        ["LAPORAN REALISASI ANGGARAN TAHUN 2024 s.d. 30 Juni 2024"],
         ["SKPD : 1.02.01 DINAS KESEHATAN"],
         [],
         ["No", "Program / Kegiatan", "Anggaran", "Realisasi"],

@@ -56,7 +56,17 @@ _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(\d{{1,2}})\s*[-/ ]?\s*({_MONTH_WORD})\.?\s*[-/ ]?\s*(\d{{4}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_MONTH_YEAR = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{4}})\b", re.I)
+# "Mei 2024", "Mei Tahun 2024", "Mei T.A. 2024"
+_MONTH_YEAR = re.compile(
+    rf"\b({_MONTH_WORD})\.?\s+(?:tahun\s+(?:anggaran\s+)?|t\.?\s?a\.?\s*)?(\d{{4}})\b", re.I
+)
+# a report at a quarter's or a half year's end: "TRIWULAN III TAHUN ANGGARAN 2024", "Semester I 2024"
+_PART_OF_YEAR = re.compile(
+    r"\b(triwulan|trw|tw|semester)\s*(?:ke\s*-?\s*)?(iv|iii|ii|i|[1-4])\b"
+    r"(?!\s*(?:s\s*\.?\s*/?\s*d|sd|sampai|hingga|-|\u2013))\D{0,40}?\b(20\d{2})\b",
+    re.I,
+)
+_PART_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _UNTIL = re.compile(
     r"\b(s\s*\.?\s*/?\s*d\s*\.?|sd|sampai\s+dengan|hingga|per|keadaan|posisi|tanggal|tgl)\b", re.I
 )
@@ -128,6 +138,21 @@ def as_of_in(text: str) -> date | None:
             if month:
                 return month_end(int(last.group(2)), month)
     return None
+
+
+def part_end_in(text: str) -> date | None:
+    """The last day of the quarter or half year a title line reports, with its year (``Semester
+    I Tahun 2024`` → 30 June 2024); not a range of them (``Triwulan I s.d. IV``). A title's,
+    not a column's: "Realisasi TW I 2024" over a column is that quarter's amount."""
+    parts = list(_PART_OF_YEAR.finditer(text))
+    if not parts:
+        return None
+    last = parts[-1]
+    number = _PART_NUMBER[last.group(2).lower()]
+    months = 6 if last.group(1).lower() == "semester" else 3
+    if number * months > 12:
+        return None
+    return month_end(int(last.group(3)), number * months)
 
 
 _FISCAL_YEAR = re.compile(r"\b(?:tahun\s+anggaran|t\.?\s?a\.?)\s*(20\d{2})\b", re.I)

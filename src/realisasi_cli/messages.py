@@ -1006,6 +1006,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} unit(s) have no data date in their title, header, sheet or file name: {names}; "
         "their data may be older",
     ),
+    "W-NO-DATE": (
+        "tidak ada tanggal data di judul, kepala tabel, lembar atau nama berkas: kapan datanya "
+        "tidak diketahui; --as-of TTTT-BB-HH memberinya tanggal",
+        "no data date in the title, header, sheet or file name: when the data stands is not known; "
+        "--as-of YYYY-MM-DD gives it one",
+    ),
     "W-MEASURES-APART": (
         "kolom {role} '{used}' yang dibaca; {others} juga kolom {role}, tidak dibaca dan tidak "
         "dijumlahkan: bila yang benar kolom lain, sebutkan di realisasi.toml [[layout]] columns",

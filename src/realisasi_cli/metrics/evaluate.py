@@ -216,6 +216,8 @@ def _summed(dataset: Dataset) -> Dataset:
 def date_warnings(dates: Freshness, stale_days: int) -> list[Warning_]:
     """Warnings on the units' data dates, each naming the units."""
     warnings = []
+    if dates.undated and dates.newest is None:
+        warnings.append(Warning_("", None, None, "W-NO-DATE", {}))
     if dates.undated and dates.newest is not None:
         warnings.append(
             Warning_(
