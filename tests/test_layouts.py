@@ -900,3 +900,53 @@ def test_a_title_line_right_above_a_three_row_header_is_no_header_row(tmp_path: 
     assert {n: (b, r) for n, (b, r, _) in ranked(path).items()} == {
         name: (changed, sum(paid)) for name, changed, paid in units
     }
+
+
+# SIMDA's Kode Rekening over five columns (5 | 2 | 3 | 01 | 01), the old scheme's accounts
+SIMDA_LINES: list[tuple[tuple[object, ...], str, int, int]] = [
+    ((5,), "BELANJA", 1_350_000_000, 655_000_000),
+    ((5, 1), "BELANJA TIDAK LANGSUNG", 700_000_000, 450_000_000),
+    ((5, 1, 1), "Belanja Pegawai", 700_000_000, 450_000_000),
+    ((5, 1, 1, "01"), "Gaji dan Tunjangan", 700_000_000, 450_000_000),
+    ((5, 1, 1, "01", "01"), "Gaji Pokok PNS", 700_000_000, 450_000_000),
+    ((5, 2), "BELANJA LANGSUNG", 650_000_000, 205_000_000),
+    ((5, 2, 2), "Belanja Barang dan Jasa", 400_000_000, 160_000_000),
+    ((5, 2, 2, "01"), "Belanja Bahan Pakai Habis", 400_000_000, 160_000_000),
+    ((5, 2, 2, "01", "01"), "Belanja Alat Tulis Kantor", 150_000_000, 60_000_000),
+    ((5, 2, 2, "01", "02"), "Belanja Perangko dan Materai", 250_000_000, 100_000_000),
+    ((5, 2, 3), "Belanja Modal", 250_000_000, 45_000_000),
+    ((5, 2, 3, "29"), "Belanja Modal Pengadaan Komputer", 250_000_000, 45_000_000),
+    ((5, 2, 3, "29", "01"), "Belanja Modal Pengadaan Komputer/PC", 250_000_000, 45_000_000),
+]
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_a_kode_rekening_written_over_five_columns_is_one_code(tmp_path: Path, merged: bool) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="cp1252")
+    sheet = book.add_sheet("LRA")
+    title = ["PEMERINTAH KABUPATEN CONTOH", "LAPORAN REALISASI ANGGARAN BELANJA DAERAH"]
+    title += ["Unit Organisasi : 1.02.01 DINAS KESEHATAN", "Periode : 1 Januari 2019 s/d 30 September 2019"]
+    for i, line in enumerate(title):
+        sheet.write(i, 0, line)
+    if merged:
+        sheet.write_merge(5, 5, 0, 4, "KODE REKENING")
+    else:
+        sheet.write(5, 0, "KODE REKENING")
+    for j, header in enumerate(["URAIAN", "ANGGARAN", "REALISASI", "LEBIH/(KURANG)"], start=5):
+        sheet.write(5, j, header)
+    for i, (code, label, budget, realized) in enumerate(SIMDA_LINES, start=6):
+        for j, part in enumerate(code):
+            sheet.write(i, j, part)
+        for j, value in enumerate([label, budget, realized, realized - budget], start=5):
+            sheet.write(i, j, value)
+    path = tmp_path / "lra.xls"
+    book.save(str(path))
+    result = CliRunner().invoke(app, ["--lang", "en", "rank", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (unit,) = json.loads(result.stdout)["units"]
+    # the leaves: 700 + 150 + 250 + 250 million; realized 450 + 60 + 100 + 45
+    assert (unit["budget"], unit["realized"]) == (1_350_000_000, 655_000_000)
+    modal = unit["categories"]["modal"]
+    assert (modal["budget"], modal["realized"]) == (250_000_000, 45_000_000)

@@ -97,6 +97,55 @@ def clean_code(text: pl.Expr) -> pl.Expr:
     return text.str.strip_chars().str.extract(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)", 1)
 
 
+def account_parts(layout: Layout, account: Column, frame: pl.DataFrame) -> list[str]:
+    """The grid columns a Kode Rekening is written across (SIMDA's 5 | 2 | 3 | 01 | 01): the
+    account's own, whose cells are each one part, then the columns right of it that no other
+    header covers (or the account's own, merged over them) and whose cells are parts too. Just
+    its own where its cells are codes already (5.1.02)."""
+    # a header merged over the parts names each of them as it names the account's
+    taken = {
+        i
+        for c in layout.columns
+        if c is not account and c.header != account.header
+        for i in range(c.span[0], c.span[1] + 1)
+    }
+    parts = [f"c{account.index}"]
+    if not _segments(frame, parts[0], widest=2):
+        return parts
+    k = account.index + 1
+    while f"c{k}" in frame.columns and k not in taken and _segments(frame, f"c{k}", widest=4):
+        parts.append(f"c{k}")
+        k += 1
+    return parts if len(parts) > 1 else parts[:1]
+
+
+def _segments(frame: pl.DataFrame, name: str, widest: int) -> bool:
+    """Whether column ``name``'s cells are parts of a code, each a whole number of at most
+    ``widest`` digits: every cell with a digit, and four in five of its cells (a label such as
+    JUMLAH may stand in it)."""
+    text = pl.col(name).cast(pl.String).str.strip_chars()
+    cells = frame.select(
+        given=(text.is_not_null() & (text != "")).sum(),
+        digits=text.str.contains(r"\d").sum(),
+        parts=segment(name, frame.schema[name]).str.len_chars().is_between(1, widest).sum(),
+    ).row(0)
+    given, digits, parts = cells
+    return bool(given) and parts == digits and parts * 5 >= given * 4
+
+
+def segment(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column's cells as parts of a code: whole numbers without a decimal point, text of digits
+    alone stripped; anything else (a fraction, a dotted code, a label) as none."""
+    column = pl.col(name)
+    if dtype.is_float():
+        whole = column.cast(pl.Int64, strict=False)
+        return pl.when(whole == column).then(whole.cast(pl.String))
+    if dtype.is_integer():
+        return column.cast(pl.String)
+    text = column.cast(pl.String).str.strip_chars()
+    return pl.when(text.str.contains(r"^\d+$")).then(text)
+
+
 def clean_name(text: pl.Expr) -> pl.Expr:
     """A unit name without a leading code (``1.01.0.00 Dinas Pendidikan``→``Dinas Pendidikan``)."""
     text = text.str.strip_chars()

@@ -23,11 +23,13 @@ from realisasi_cli.detect.values import measure_of
 from realisasi_cli.facts import checks
 from realisasi_cli.facts.keys import (
     account_categories,
+    account_parts,
     categories_of_labels,
     clean_code,
     clean_name,
     fill_merges,
     per_distinct,
+    segment,
     span_source,
     stripped,
     units_from_section_rows,
@@ -59,6 +61,7 @@ class SheetColumns:
     period: Column | None  # a month, quarter or date per row
     measure: Column | None  # what each row's amounts are: plan (Target) or realization
     measures: list[Column]  # the amount columns of the slots
+    account_parts: list[str]  # grid columns the account code is written across (one, or SIMDA's five)
     source_of: dict[int, str]  # id(measure) -> the grid column its values are read from
 
     @classmethod
@@ -67,6 +70,13 @@ class SheetColumns:
 
         def first(*roles: str) -> Column | None:
             return next((c for c in layout.columns if c.role in roles), None)
+
+        account = first("account")
+        parts = (
+            account_parts(layout, account, frame)
+            if account is not None and f"c{account.index}" in frame.columns
+            else []
+        )
 
         # a column is one measure however many roles it has (a Target/Realisasi sheet's month
         # column is a slot's plan and its realization): its cells are read and warned of once
@@ -83,7 +93,11 @@ class SheetColumns:
             name=sub or first("unit_name"),
             outer_name=next((c for c in names if c is not sub), None) if sub is not None else None,
             account=first("account"),
-            codes=[c for c in layout.columns if c.role == "code" and f"c{c.index}" in frame.columns],
+            codes=[
+                c
+                for c in layout.columns
+                if c.role == "code" and f"c{c.index}" in frame.columns and f"c{c.index}" not in parts
+            ],
             descriptions=[
                 f"c{i}"
                 for c in layout.columns
@@ -97,6 +111,7 @@ class SheetColumns:
             period=first("period_key"),
             measure=first("measure"),
             measures=measures,
+            account_parts=parts,
             source_of={id(c): span_source(layout, c) for c in measures},
         )
 
@@ -144,11 +159,16 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
     else:
         exprs["unit_name"] = _NULL_TEXT
     account = columns.account
-    exprs["account_code"] = (
-        per_distinct(frame, f"c{account.index}", clean_code)
-        if account is not None and columns.present(account, frame)
-        else _NULL_TEXT
-    )
+    parts = columns.account_parts
+    if len(parts) > 1:  # a Kode Rekening written over columns: 5 | 2 | 3 | 01 | 01
+        written = [segment(name, frame.schema[name]) for name in parts]
+        exprs["account_code"] = clean_code(pl.concat_str(written, separator=".", ignore_nulls=True))
+    else:
+        exprs["account_code"] = (
+            per_distinct(frame, f"c{account.index}", clean_code)
+            if account is not None and columns.present(account, frame)
+            else _NULL_TEXT
+        )
     # a total's label in the row-number column ("JUMLAH" under No, nothing beside it) is the row's
     totals = [
         pl.when(text.str.contains(vocab.TOTAL_ROW)).then(text)
