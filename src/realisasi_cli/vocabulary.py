@@ -307,6 +307,7 @@ def categories_within(category: str) -> list[str]:
     return [category] + [child for child, parent in CATEGORY_PARENT.items() if parent == category]
 
 
+@lru_cache(maxsize=65536)
 def period_in_name(name: str) -> tuple[str, int] | int | None:
     """The quarter or month a sheet or file name says (``TW II`` → ("quarter", 2), ``Juni`` → 6)."""
     return period_of(normalize(name)) or month_in_name(name)
