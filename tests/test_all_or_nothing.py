@@ -168,6 +168,24 @@ def terminate_while_writing(folder: Path, *args: str) -> tuple[int, str]:
 
 
 @posix_only
+@posix_only
+@pytest.mark.parametrize(("command", "name"), [("rank", "out.json"), ("brief", "out.html")])
+def test_an_output_named_by_a_link_replaces_the_link_not_the_file_it_points_to(
+    tmp_path: Path, command: str, name: str
+) -> None:
+    victim = tmp_path / "elsewhere" / "victim.txt"
+    victim.parent.mkdir()
+    victim.write_bytes(b"the user's own file\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    link = shared / name
+    link.symlink_to(victim)
+    result = run(command, str(NOVEMBER), "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert victim.read_bytes() == b"the user's own file\n"
+    assert not link.is_symlink() and link.stat().st_size > 0
+
+
 def test_sigterm_while_writing_leaves_no_temporary_file_and_exits_143(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -353,3 +371,42 @@ def test_a_folder_in_place_of_the_state_file_does_not_stop_the_mail(
     assert second.exit_code == 0 and "already sent" in second.stderr
     assert len(smtp.handler.received) == 1
     assert (state / "sent.json.bak").is_dir() and (state / "sent.json").is_file()
+
+
+def test_a_state_folder_on_a_full_disk_stops_the_mail_before_it_goes(
+    smtp: Any, state: Path, exports: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realisasi_cli.delivery import smtp as delivery
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(delivery, "write_atomic", full)
+    for _ in range(2):  # a cron job's every run
+        result = invoke(str(exports), "--to", KABAG, "--send", "--lang", "en")
+        assert result.exit_code == ExitCode.USAGE, result.stderr
+        assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert smtp.handler.received == []  # not once per run, unrecorded
+
+
+def test_a_record_that_fails_after_the_server_took_the_mail_says_it_was_sent(
+    smtp: Any, state: Path, exports: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realisasi_cli.delivery import smtp as delivery
+
+    real, writes = delivery.write_atomic, []
+
+    def fills_up(path: Path, data: bytes) -> None:
+        writes.append(path)
+        if len(writes) > 1:  # the record ahead is written; the disk is full when the server answers
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(delivery, "write_atomic", fills_up)
+    first = invoke(str(exports), "--to", KABAG, "--send", "--lang", "en")
+    assert first.exit_code == ExitCode.DELIVERY, first.stderr
+    assert "was sent to" in first.stderr and KABAG in first.stderr
+    monkeypatch.setattr(delivery, "write_atomic", real)
+    second = invoke(str(exports), "--to", KABAG, "--send", "--lang", "en")
+    assert second.exit_code == ExitCode.DELIVERY and "uncertain" in second.stderr.lower()
+    assert len(smtp.handler.received) == 1

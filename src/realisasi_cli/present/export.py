@@ -47,11 +47,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: all or nothing.
 
     A failure leaves the previous file (or none) and no temporary file behind. A new file gets
-    the usual permissions (the umask's), a replaced one keeps its own.
+    the usual permissions (the umask's), a replaced one keeps its own. A link at ``path`` is
+    replaced itself, not the file it points to: a link planted in a shared folder does not turn
+    the output onto another file of the user's.
     """
-    path = path.resolve()
+    path = path.absolute().parent.resolve() / path.name
     try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+        found = path.lstat()
+        mode: int | None = None if stat.S_ISLNK(found.st_mode) else stat.S_IMODE(found.st_mode)
     except FileNotFoundError:
         mode = None
     tmp: Path | None = None
