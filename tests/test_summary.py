@@ -283,12 +283,17 @@ def test_a_refused_recipient_exits_3_and_the_others_are_not_sent_it_again(
     with serving(refusing, monkeypatch) as server:
         first = invoke(str(exports), "--to", KABAG, "--to", BAPPEDA, "--send")
         second = invoke(str(exports), "--to", KABAG, "--to", BAPPEDA, "--send", "-q")
+        third = invoke(str(exports), "--to", KABAG, "--to", BAPPEDA, "--send", "--lang", "en")
 
     assert first.exit_code == 3
     assert BAPPEDA in first.stderr and "550" in first.stderr
     assert (state / "sent.json").exists()
     assert second.exit_code == 0
     assert [got.recipients for got in server.handler.received] == [[KABAG]]
+    # the run after names whom it went to, and whom the server refused
+    went, refused = third.stderr.split("\n")[:2]
+    assert "already sent" in went and KABAG in went and BAPPEDA not in went
+    assert BAPPEDA in refused and "refused" in refused
 
 
 # --- without --send -------------------------------------------------------------------------------------

@@ -497,6 +497,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: catatan e-mail yang terkirim tidak dapat ditulis ({reason}).",
         "{path}: cannot write the record of sent e-mails ({reason}).",
     ),
+    "E-SENT-NOT-RECORDED": (
+        "ringkasan terkirim ke {recipients}, tetapi tidak dapat dicatat sebagai terkirim ({reason}); "
+        "catatannya tetap 'belum pasti', jadi jalankan berikutnya bertanya dulu sebelum mengirim lagi.",
+        "the summary was sent to {recipients}, but could not be recorded as sent ({reason}); its "
+        "record stays 'uncertain', so the next run asks before sending it again.",
+    ),
     "E-STATE-READ": (
         "{path}: catatan e-mail yang terkirim tidak dapat dibaca ({reason}).",
         "{path}: cannot read the record of sent e-mails ({reason}).",
@@ -1226,6 +1232,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "belum ada server SMTP yang diatur: pengirim (dan, tanpa --to, penerima) uji coba ini hanya contoh",
         "no SMTP server is configured: the sender (and, without --to, the recipient) of this dry run "
         "are placeholders",
+    ),
+    "N-REFUSED-BEFORE": (
+        "{recipients} tidak menerimanya: server menolaknya saat itu (--force mengirimkannya lagi ke semua).",
+        "{recipients} did not get it: the server refused them then (--force sends it again to all).",
     ),
     "N-ALREADY-SENT": (
         "sudah terkirim: ringkasan {day} sudah dikirim ke {recipients}; tidak dikirim lagi "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -25,7 +26,7 @@ from realisasi_cli.cli.options import (
 )
 from realisasi_cli.cli.output import check_output, emit, print_warnings, say, written
 from realisasi_cli.cli.run import prepare
-from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, UsageError
+from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, RealisasiError, UsageError
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
@@ -235,13 +236,25 @@ def summary(
     )
     if done is None:
         if not quiet:
-            say(None, Message("N-ALREADY-SENT", {"day": day, "recipients": recipients}))
+            # those the server took then; those it refused did not get it
+            took = [str(r) for r in log.entry(key).get("recipients") or recipients]
+            refused = [r for r in recipients if _address(r) not in {_address(t) for t in took}]
+            say(None, Message("N-ALREADY-SENT", {"day": day, "recipients": took}))
+            if refused:
+                say(None, Message("N-REFUSED-BEFORE", {"recipients": refused}))
         return
     report, subject, before = done
     report.raise_for_refused()
     if not quiet:
         sent = {"subject": subject, "recipients": report.accepted}
         say(None, Message("N-SENT-AGAIN" if before else "N-SENT", sent))
+
+
+def _address(recipient: str) -> str:
+    """A recipient's address alone, in lower case (``Kabag <KABAG@x.go.id>`` → ``kabag@x.go.id``)."""
+    import email.utils
+
+    return (email.utils.parseaddr(recipient)[1] or recipient).strip().lower()
 
 
 def _send_once(
@@ -276,26 +289,36 @@ def _send_once(
         if before is not None and not force:
             return None
         earlier, mail = log.entry(key), message()
+        # written ahead, before anything goes out: a record that cannot be written (a full disk, a
+        # folder not ours) stops the mail here, instead of letting every later run send it again
+        log.record(key, str(mail["Message-ID"]), recipients, uncertain=True)
         went_out: list[bool] = []
-
-        def transmitted() -> None:
-            went_out.append(True)
-            log.record(key, str(mail["Message-ID"]), recipients, uncertain=True)
-
         try:
             report = send(
-                mail, settings, recipients, retries=retries, deadline=deadline, on_transmitted=transmitted
+                mail,
+                settings,
+                recipients,
+                retries=retries,
+                deadline=deadline,
+                on_transmitted=lambda: went_out.append(True),
             )
         except DeliveryUncertainError as exc:
             # it may be in the mailboxes: the next run must not send it again unasked
             log.record(key, exc.message_id, exc.recipients, uncertain=True)
             raise
         except DeliveryError:
-            if went_out:  # the server refused it outright after the data: no mailbox has it
-                log.restore(key, earlier)
+            log.restore(key, earlier)  # refused, or it never went out: no mailbox has it
+            raise
+        except BaseException:
+            if not went_out:  # stopped (Ctrl+C, SIGTERM) before the message went out
+                with contextlib.suppress(RealisasiError):
+                    log.restore(key, earlier)
             raise
         # the server has the message, so a later run must not send it again
-        log.record(key, report.message_id, report.accepted)
+        try:
+            log.record(key, report.message_id, report.accepted)
+        except RealisasiError as exc:  # left as uncertain: a later run asks before sending again
+            raise DeliveryError("E-SENT-NOT-RECORDED", recipients=report.accepted, reason=exc.detail) from exc
     return report, str(mail["Subject"]), before is not None
 
 

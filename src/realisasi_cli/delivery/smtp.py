@@ -825,6 +825,9 @@ class SentLog:
             json.dumps({"version": 1, "sent": entries}, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         )
         try:
+            if not entries:  # nothing sent: no record, as before the first attempt
+                self.path.unlink(missing_ok=True)
+                return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, data.encode("utf-8"))
         except OSError as exc:
