@@ -242,3 +242,15 @@ def test_a_text_file_reads_its_short_amounts_as_its_column_writes_the_long_ones(
     assert parse_amounts(texts).to_list() == [1_000_000.0, 2_500.0]
     # what a workbook's numeric cell 2.25 reads as stays 2.25 beside them
     assert parse_amounts(pl.Series("v", ["1.000.000,00", "2.25"])).to_list() == [1_000_000.0, 2.25]
+
+
+def test_a_typed_thousand_with_its_minus_after_it_or_in_brackets_is_a_thousand() -> None:
+    # a workbook's text cells beside numeric ones: "500.000-" is a ledger's -500,000, not -500
+    cells = pl.Series("v", ["500.000-", "(250.000)", "1000000", "750"])
+    assert parse_amounts(cells).to_list() == [-500000.0, -250000.0, 1000000.0, 750.0]
+
+
+def test_an_amount_with_two_signs_is_refused_as_malformed() -> None:
+    values, refused = read_amounts(pl.Series("v", ["--500.000", "+-500.000", "1.000.000", "-1.000.000,-"]))
+    assert values.to_list() == [None, None, 1000000.0, -1000000.0]
+    assert refused is not None and refused.to_list() == ["shape", "shape", None, None]

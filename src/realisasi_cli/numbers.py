@@ -26,7 +26,7 @@ _AMBIGUOUS_COMMA = r"^\d{1,3},\d{3}$"
 _SIGNED_AMBIGUOUS_DOT = r"^[+-]?\d{1,3}\.\d{3}$"
 # A number's text never ends its fraction with a zero (750.0 is "750", 1.25 is "1.25"): a
 # workbook cell "750.000" or "1.250" was typed as text, and typed with a dot for thousands.
-_TYPED_GROUP = r"^\s*[+-]?\d{1,3}\.\d\d0\s*$"
+_TYPED_GROUP = r"^\s*\(?[+-]?\d{1,3}\.\d\d0\s*\)?\s*[-\u2212]?\s*$"  # "750.000", "500.000-"
 _ZERO_MARKS = ["", "-", "–", "—", "--", "nihil"]
 # The shapes a text amount may take once its currency, sign and scale are gone: groups of three
 # after the first, one decimal separator at most. Anything else ("1.234.567,89.00", "1.23,45")
@@ -190,7 +190,8 @@ def detect_notation(
 
 
 _TYPED_GROUP_RE = re.compile(_TYPED_GROUP)
-_POINTED = r"^\s*[+-]?\d*\.\d+\s*$"  # one dot and digits after it: a decimal, or a typed group
+# one dot and digits after it: a decimal, or a typed group (its minus after it, a ledger's)
+_POINTED = r"^\s*\(?[+-]?\d*\.\d+\s*\)?\s*[-\u2212]?\s*$"
 _POINTED_RE = re.compile(_POINTED)
 _FEW_CELLS = 2_000  # below this, Python's regex over the cells is quicker than Polars compiling one
 
@@ -354,6 +355,9 @@ def read_amounts(
     return _bounded(parsed.scatter(at, grouped), shapes)
 
 
+_DOUBLED_SIGN = r"[-\u2212+]\s*[-\u2212+]\s*\d|\d\s*[-\u2212+]\s*[-\u2212+]"
+
+
 def _malformed(typed: pl.Series, parsed: pl.Series, notation: Notation) -> pl.Series:
     """Whether each typed cell was read as a number although its separators are out of place."""
     # most typed cells are bare digits and separators ("-1.234.567,89"): one search decides them
@@ -368,8 +372,11 @@ def _malformed(typed: pl.Series, parsed: pl.Series, notation: Notation) -> pl.Se
         | body.str.contains(_PLAIN)
         | body.str.contains(_WELL_FORMED[notation.comma_thousands])
     )
-    shaped = _bodies(typed.gather(at)).select(well_formed.fill_null(True)).to_series()
-    return suspect.scatter(at, ~shaped)
+    cells = typed.gather(at)
+    shaped = _bodies(cells).select(well_formed.fill_null(True)).to_series()
+    # two signs ("--500.000", "+-500.000", "500.000--") say no amount; "-1.000.000,-" is one
+    doubled = cells.str.contains(_DOUBLED_SIGN).fill_null(False)
+    return suspect.scatter(at, ~shaped | doubled)
 
 
 def _within_range(values: pl.Series) -> bool:
