@@ -79,3 +79,24 @@ def test_an_output_suffix_the_command_does_not_write_is_refused_pointing_to_brie
     assert result.exit_code == 2
     assert ".xlsx" in result.stderr and "realisasi brief" in result.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("threshold = nan", "dari 0 sampai 100"),
+        ("threshold = inf", "dari 0 sampai 100"),
+        ("stale_days = -1", "dari 0 sampai 3.660"),
+        ("stale_days = 9999999999999", "dari 0 sampai 3.660"),
+        ("bottom = 0", "dari 1 sampai 100.000"),
+    ],
+)
+def test_a_config_value_the_command_line_would_refuse_is_refused_too(
+    tmp_path: Path, line: str, says: str
+) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["--config", str(config), "rank", SAMPLE])
+    assert result.exit_code == 2
+    assert says in result.stderr and line.split(" = ")[0] in result.stderr
+    assert "Traceback" not in result.stderr

@@ -91,15 +91,23 @@ class _Invalid(ValueError):
         self.detail = Message(code, params)
 
 
-def _number(data: dict[str, Any], key: str, default: _N, kind: type[_N]) -> _N:
-    """``data[key]`` as a number of ``kind``; a value that is none ("lima puluh", true) is said by its key."""
+_MOST_STALE_DAYS = 3660  # ten years: a budget year's data is never older than that
+MAX_SHOWN = 100_000  # units a table shows at most (--bottom, --top, bottom =)
+
+
+def _number(data: dict[str, Any], key: str, default: _N, kind: type[_N], low: _N, high: _N) -> _N:
+    """``data[key]`` as a number of ``kind`` from ``low`` to ``high``; a value that is none
+    ("lima puluh", true, nan) or out of range is said by its key."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _Invalid("E-CONFIG-NUMBER", key=key, value=str(value))
     try:
-        return kind(value)
+        number = kind(value)
     except (TypeError, ValueError, OverflowError) as exc:
         raise _Invalid("E-CONFIG-NUMBER", key=key, value=str(value)) from exc
+    if not low <= number <= high:  # nan is within no range
+        raise _Invalid("E-CONFIG-RANGE", key=key, value=str(value), low=low, high=high)
+    return number
 
 
 def _layout(layout: dict[str, Any]) -> dict[str, Any]:
@@ -256,9 +264,9 @@ def load_config(explicit: Path | None = None) -> Config:
             path=path,
             government=data.get("government"),
             lang=str(data.get("lang", "id")),
-            threshold=_number(data, "threshold", DEFAULT_THRESHOLD, float),
-            bottom=_number(data, "bottom", DEFAULT_BOTTOM, int),
-            stale_days=_number(data, "stale_days", DEFAULT_STALE_DAYS, int),
+            threshold=_number(data, "threshold", DEFAULT_THRESHOLD, float, 0.0, 100.0),
+            bottom=_number(data, "bottom", DEFAULT_BOTTOM, int, 1, MAX_SHOWN),
+            stale_days=_number(data, "stale_days", DEFAULT_STALE_DAYS, int, 0, _MOST_STALE_DAYS),
             targets=targets,
             category_targets=category_targets,
             units={str(k): str(v) for k, v in dict(data.get("units", {})).items()},

@@ -247,6 +247,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{key} = '{value}' bukan angka; tulis misalnya {key} = 50",
         "{key} = '{value}' is not a number; write e.g. {key} = 50",
     ),
+    "E-CONFIG-RANGE": (
+        "{key} = {value} di luar batasnya; tulis angka dari {low} sampai {high}",
+        "{key} = {value} is out of range; write a number from {low} to {high}",
+    ),
     "E-CONFIG-BRIEF-TABLE": (
         "brief harus berupa tabel [brief] dengan signer, title, nip, place",
         "brief must be a [brief] table with signer, title, nip, place",

@@ -11,6 +11,7 @@ import typer
 
 from realisasi_cli import messages
 from realisasi_cli.cli.output import CsvDialect, Format
+from realisasi_cli.config import MAX_SHOWN
 from realisasi_cli.errors import UsageError
 
 
@@ -22,7 +23,6 @@ class Lang(StrEnum):
 
 
 # more units than any government has: a count beyond it is a typing slip, not a request
-MAX_SHOWN = 100_000
 Inputs = Annotated[
     list[Path],
     # a file that cannot be read is said by the reading, in the user's language, with the others read
