@@ -410,3 +410,21 @@ def test_a_record_that_fails_after_the_server_took_the_mail_says_it_was_sent(
     second = invoke(str(exports), "--to", KABAG, "--send", "--lang", "en")
     assert second.exit_code == ExitCode.DELIVERY and "uncertain" in second.stderr.lower()
     assert len(smtp.handler.received) == 1
+
+
+@posix_only
+def test_a_file_name_that_is_not_utf8_is_named_readably_with_what_to_do(tmp_path: Path) -> None:
+    name = os.fsdecode(b"Realisasi Dinas Kesehatan \xe9.xlsx")  # as unpacked from a zip made on Windows
+    try:
+        (tmp_path / name).write_bytes(NOVEMBER.read_bytes())
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system keeps only UTF-8 names")
+    alone = run("rank", str(tmp_path / name))
+    assert alone.exit_code == ExitCode.INPUT
+    assert "Realisasi Dinas Kesehatan é.xlsx" in alone.stderr and "UTF-8" in alone.stderr
+    assert "Rename the file" in alone.stderr and "Traceback" not in alone.stderr
+    (tmp_path / "rekap.xlsx").write_bytes(NOVEMBER.read_bytes())
+    folder = run("rank", str(tmp_path), "--format", "json")
+    assert folder.exit_code == 0, folder.stderr
+    (skipped,) = [w for w in json.loads(folder.stdout)["warnings"] if w["code"] == "W-SKIPPED"]
+    assert skipped["file"].endswith("Realisasi Dinas Kesehatan é.xlsx")

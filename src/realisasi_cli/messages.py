@@ -278,6 +278,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- reading ----------------------------------------------------------------------------
     "E-CANNOT-OPEN": ("{path}: tidak dapat dibuka ({reason}).", "{path}: cannot be opened ({reason})."),
     "E-EMPTY-FILE": ("{path}: berkas ini kosong.", "{path}: the file is empty."),
+    "E-NAME-NOT-UTF8": (
+        "{path}: nama berkas ini tidak tertulis sebagai teks UTF-8 (biasanya berkas dari zip buatan Windows).",
+        "{path}: the file's name is not written as UTF-8 text (as files unpacked from a zip made on "
+        "Windows often are).",
+    ),
+    "H-RENAME-FILE": (
+        "Ganti nama berkasnya, misalnya menjadi '{name}'.",
+        "Rename the file, for instance to '{name}'.",
+    ),
     "E-NOT-SPREADSHEET": (
         "{path}: bukan lembar kerja (.xlsx, .xlsm, .xls, .ods atau .csv).",
         "{path}: not a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv).",
@@ -1322,6 +1331,16 @@ def some_of(items: Sequence[object], limit: int = 5) -> object:
     return Message("N-NAMES-MORE", {"names": list(items[:limit]), "n": len(items) - limit})
 
 
+def readable_name(text: str) -> str:
+    """A file name as Windows would show it where its bytes are not UTF-8 (kept by the system as
+    surrogates: ``\udce9`` → ``é``, cp1252); any other name as it is."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    return text
+
+
 class Lines(tuple[object, ...]):
     """Values shown one per line, indented, where a list would be one line joined by commas."""
 
@@ -1346,7 +1365,7 @@ class _Formatter(string.Formatter):
         if isinstance(value, date):
             return written.long_date(value, self.lang)
         if isinstance(value, PurePath):
-            return value.name if self.short else str(value)
+            return readable_name(value.name if self.short else str(value))
         if isinstance(value, Lines):
             return "\n".join("  " + self.format_field(v, format_spec) for v in value)
         if isinstance(value, list | tuple | set | frozenset):

@@ -36,7 +36,7 @@ from realisasi_cli.facts.schema import (
     Warning_,
 )
 from realisasi_cli.inputs.discover import LeftOut, expand_inputs
-from realisasi_cli.messages import Lines, Message
+from realisasi_cli.messages import Lines, Message, readable_name
 from realisasi_cli.reading import read_grids
 
 if TYPE_CHECKING:
@@ -331,7 +331,7 @@ def load(
             collected.errors.append(outcome)
             collected.skipped.append((path, outcome.detail))
             collected.warnings.append(
-                Warning_(str(path), None, None, "W-SKIPPED", {"reason": outcome.detail})
+                Warning_(readable_name(str(path)), None, None, "W-SKIPPED", {"reason": outcome.detail})
             )
             continue
         for result in outcome:

@@ -12,7 +12,7 @@ from realisasi_cli.inputs.limits import HEAD
 from realisasi_cli.inputs.ole import check_ole
 from realisasi_cli.inputs.sniff import sniff_kind
 from realisasi_cli.inputs.zipgate import check_archive, refuse_zip_of_exports
-from realisasi_cli.messages import Message
+from realisasi_cli.messages import Message, readable_name
 
 if TYPE_CHECKING:
     from realisasi_cli.inputs.package import View
@@ -36,6 +36,10 @@ class Checked:
 def check_file(path: Path) -> Checked:
     """Sniff ``path`` and check it; raise ``UnreadableWorkbookError`` if no reader should open it."""
     suffix = path.suffix.lower()
+    shown = readable_name(str(path))
+    if shown != str(path):
+        # readers and tables hold names as UTF-8 text: the name is shown as Windows wrote it
+        raise UnreadableWorkbookError("E-NAME-NOT-UTF8", "H-RENAME-FILE", path=shown, name=Path(shown).name)
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD)
