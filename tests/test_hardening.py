@@ -964,3 +964,17 @@ def test_an_r_attribute_with_spaces_around_its_equals_sign_is_found(xml: bytes, 
     # Such a reference is read cell by cell; "=" between spaces in a cell's text is not one.
     never = r"r=[\"']ZZZ"
     assert search_batch(bodies_as_text([b'<row r="1">', xml, b"</row>"]), never) is unusual
+
+
+def test_sheet_xml_padded_out_does_not_raise_the_text_its_shared_strings_may_make(tmp_path: Path) -> None:
+    from realisasi_cli.errors import UnreadableWorkbookError
+    from realisasi_cli.inputs.strings import check_text
+
+    path = tmp_path / "padded.xlsx"
+    megabyte = 1 << 20
+    check_text(path, 300 * megabyte, allowed=400 * megabyte)  # a big sheet's own text: read
+    # 2.5 GB of whitespace in the sheets' XML allowed 2.5 GB of copies, past what the reader's
+    # column of text holds (2 GB: it panicked) and some 5 GB of memory
+    with pytest.raises(UnreadableWorkbookError) as refused:
+        check_text(path, 2200 * megabyte, allowed=2500 * megabyte)
+    assert refused.value.code == "E-STRINGS-AMPLIFIED"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # export of a million line items stays well within them.
 MAX_UNCOMPRESSED_BYTES = 3 * 1024**3
 MAX_COMPRESSION_RATIO = 400  # real workbooks compress 5–20:1, deflate's ceiling is ~1032:1
-MAX_CELLS = 60_000_000
+MAX_CELLS = 30_000_000  # a million line items of 30 columns; read, ~2 GB of memory
 MAX_COLUMNS = 16_384  # Excel's own limit
 SPARSE_CELLS = 4_000_000  # a sheet larger than this must hold a value in 1 cell of SPARSE_FILL
 SPARSE_FILL = 8
@@ -32,6 +32,16 @@ MAX_POSITIONAL_TAGS = 20_000_000
 # Text that shared strings make in the cells that reference them (each reference a copy in
 # the reader and in the frame): at most this much, or as much as the sheets' own XML.
 TEXT_BUDGET = 256 << 20
+# and never more than this, however large the XML (whitespace padding it out would otherwise
+# raise the limit, past the 2 GB a column of text can hold in the reader: it panicked there)
+TEXT_CEILING = 512 << 20
+
+
+def text_allowed(xml_bytes: int) -> int:
+    """The text that shared strings may make in the cells of sheets of ``xml_bytes`` of XML."""
+    return min(max(xml_bytes, TEXT_BUDGET), TEXT_CEILING)
+
+
 CHUNK = 1 << 20
 HEAD = 8192
 

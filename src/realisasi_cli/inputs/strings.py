@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 
 from realisasi_cli.errors import UnreadableWorkbookError
 from realisasi_cli.inputs.archive import Damaged, inflate_member
-from realisasi_cli.inputs.limits import TEXT_BUDGET
+from realisasi_cli.inputs.limits import text_allowed
 from realisasi_cli.inputs.xlsx import bodies_as_text, complete_tags, without_asides
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def referenced_text(references: Counter[int], lengths: array[int], longest: int)
 
 def check_text(path: Path, text: int, allowed: int) -> None:
     """Refuse a workbook whose references to shared strings would make more than ``allowed`` bytes."""
-    if text > max(allowed, TEXT_BUDGET):
+    if text > text_allowed(allowed):
         raise UnreadableWorkbookError(
             "E-STRINGS-AMPLIFIED", "H-RESAVE-GENUINE", path=path, megabytes=round(text / 1024**2)
         )

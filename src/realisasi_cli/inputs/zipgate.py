@@ -30,9 +30,9 @@ from realisasi_cli.inputs.limits import (
     MAX_MEMBERS,
     MAX_SHEETS,
     MAX_UNCOMPRESSED_BYTES,
-    TEXT_BUDGET,
     Cells,
     check_extent,
+    text_allowed,
 )
 from realisasi_cli.inputs.ods import OdsExtent
 from realisasi_cli.inputs.package import Members, View, xlsb_view, xlsx_view
@@ -283,7 +283,7 @@ class _Text:
         if self.xml is None or strings is None:
             return
         bound = self.xml_cells * strings.longest
-        if bound <= max(self.xml_bytes, TEXT_BUDGET):
+        if bound <= text_allowed(self.xml_bytes):
             return
         if not strings.plain:
             check_text(path, bound, self.xml_bytes)
