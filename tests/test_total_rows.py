@@ -636,3 +636,22 @@ def test_a_column_of_no_jenis_below_the_jenis_beside_it_is_counted_beside_them(t
     got = by_unit(_jenis_rekap(tmp_path, "rest", header, cells, units))
     for unit, operasi, modal in units:
         assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+
+
+def test_an_skpds_row_over_its_sipd_sub_units_is_their_subtotal(tmp_path: Path) -> None:
+    # SIPD: the SKPD 1.02.….0000 and, right under it, its sub units .0001 and .0002, each at the
+    # SKPD's share (so the figures alone do not tell a heading); the codes do
+    rows: list[list[object]] = [TITLE, [], ["Kode", "SKPD / Unit SKPD", "Anggaran", "Realisasi"]]
+    rows += [["1.01.2.22.0.00.01.0000", "DINAS PENDIDIKAN", 76_314_508_000, 24_296_609_049]]
+    rows += [["1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", 142_000_000_000, 85_200_000_000]]
+    rows += [["1.02.0.00.0.00.01.0001", "   RSUD dr. Soedirman", 64_000_000_000, 38_400_000_000]]
+    rows += [["1.02.0.00.0.00.01.0002", "   UPT Puskesmas Sukamaju", 78_000_000_000, 46_800_000_000]]
+    rows += [["1.03.0.00.0.00.01.0000", "DINAS PEKERJAAN UMUM", 99_477_504_000, 66_054_573_366]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert doc["total"]["budget"] == 76_314_508_000 + 142_000_000_000 + 99_477_504_000
+    assert doc["total"]["realized"] == 24_296_609_049 + 85_200_000_000 + 66_054_573_366
+    assert "DINAS KESEHATAN" not in by_unit(doc)  # ranked by its sub units, as a Sub Unit column's
+    # an SKPD's row of its own figures beside its sub units' is counted with them
+    rows[4][2:] = [20_000_000_000, 9_000_000_000]
+    doc = rank_json(openpyxl_book(tmp_path / "own.xlsx", {"Rekap": rows}))
+    assert doc["total"]["budget"] == 76_314_508_000 + 20e9 + 64e9 + 78e9 + 99_477_504_000

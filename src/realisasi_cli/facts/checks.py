@@ -406,8 +406,14 @@ def _deeper(depth: int | None, other: int | None) -> bool:
 
 
 def _nests(code: str, other: str) -> bool:
-    """Whether ``other`` is a code within ``code`` (1.06.01.01 within 1.06.01)."""
-    return bool(code) and other.startswith(code + ".")
+    """Whether ``other`` is a code within ``code`` (1.06.01.01 within 1.06.01), or a SIPD sub
+    unit's within its SKPD's (1.02.0.00.0.00.01.0001 within 1.02.0.00.0.00.01.0000)."""
+    if not code:
+        return False
+    if other.startswith(code + "."):
+        return True
+    skpd, _, last = code.rpartition(".")
+    return last == "0000" and vocab.UNIT_CODE.match(code) is not None and other.startswith(skpd + ".")
 
 
 def _level(text: str) -> int | None:
@@ -518,6 +524,7 @@ def mark_group_subtotals(
         label.alias("label"),
         *[pl.col(n).fill_null(0.0) for n in names],
         pl.col("activity").alias("code"),
+        "unit_code",
         "number",
         pl.col("unit_row").fill_null(False),
         data=reason.is_null(),
@@ -542,6 +549,8 @@ def mark_group_subtotals(
     labelled = any(texts)  # a row without a label reads as a heading only among labelled rows
     # a row's code (a "Kode" column that is no account: 1.06.01 over its sub unit 1.06.01.01)
     codes = [(c or "").rsplit("|", 1)[-1].strip() for c in lines.get_column("code").to_list()]
+    # or its unit's code, where no activity code is given (an SKPD's 1.02.….0000 over its 0001)
+    codes = [c or (u or "") for c, u in zip(codes, lines.get_column("unit_code").to_list(), strict=True)]
     # a unit's own row over rows of its sub units (a Sub Unit column left blank on it)
     unit_rows = lines.get_column("unit_row").to_list()
     # the depth the rows' numbers say (A, then I, then 1.1), where they nest
