@@ -1719,3 +1719,21 @@ def test_of_two_units_that_may_be_one_unit_elsewhere_only_the_nearer_name_is_sai
     (maybe,) = [w for w in doc["warnings"] if w["code"] == "W-MAYBE-SAME-UNIT"]
     assert maybe["message"].startswith("1 unit(s)")
     assert "Kel. Sukamaju Baru (Kelurahan Sukamaju Baru?)" in maybe["message"]
+
+
+@pytest.mark.parametrize(
+    "name", ["lra revisi.xlsx", "lra_rev2.xlsx", "lra (perbaikan).xlsx", "LRA FINAL.xlsx"]
+)
+def test_an_upload_named_as_a_revision_is_used_over_the_others_of_its_date(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 31 Oktober 2024"]
+    revised = [list(row) for row in rows]
+    revised[-1][3] = 210_000_000  # Dinas Perhubungan's realization, revised the same day
+    write_book(folder / "lra.xlsx", {"Rekap": rows})
+    write_book(folder / name, {"Rekap": revised})  # first by name, or last: the revision counts
+    doc = rank_json(folder)
+    assert by_name(doc)["Dinas Perhubungan"]["realized"] == 210_000_000
+    (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+    assert f"Dinas Perhubungan ({name}, not lra.xlsx)" in said["message"]

@@ -1049,10 +1049,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "W-SAME-DATE": (
         "{n} perangkat daerah diberi angka berbeda oleh sumber bertanggal sama: {names} — yang dipakai "
-        "yang angkanya lebih rinci (rupiah sebelum ribuan), lalu yang terakhir menurut nama berkas, "
-        "lalu urutan lembar; pindahkan berkas, atau hapus lembar, yang tidak berlaku lagi",
+        "yang angkanya lebih rinci (rupiah sebelum ribuan), lalu yang namanya menyebut revisi "
+        "(revisi, perbaikan, final), lalu yang terakhir menurut nama berkas, lalu urutan lembar; "
+        "pindahkan berkas, atau hapus lembar, yang tidak berlaku lagi",
         "{n} unit(s) are given different figures by sources of the same date: {names} — the more "
-        "precise (rupiah before thousands), then the last by file name, then by sheet order, is used; "
+        "precise (rupiah before thousands), then one named as a revision (revisi, perbaikan, final), "
+        "then the last by file name, then by sheet order, is used; "
         "move away the file, or delete the sheet, that no longer holds",
     ),
     "W-STALE": (

@@ -104,6 +104,18 @@ def _named_like_a_copy(file: str) -> bool:
     return bool(_COPY_NAME.search(Path(file).stem.strip()))
 
 
+_REVISED_NAME = re.compile(
+    r"(?:^|[\s_.()\[\]-])(revisi|rev|perbaikan|pembetulan|koreksi|final|terbaru|update)(?:\d*)(?=$|[\s_.()\[\]-])",
+    re.I,
+)
+
+
+def _named_as_revised(path: Path) -> bool:
+    """Whether a file's name says it revises another of its date: ``LRA Okt revisi``, ``LRA_rev2``,
+    ``LRA (perbaikan)``, ``LRA final``."""
+    return bool(_REVISED_NAME.search(path.stem))
+
+
 @dataclass
 class _Collected:
     """What the sheets of every input gave, before it becomes one dataset."""
@@ -324,7 +336,12 @@ def load(
     outcomes = _read_files(jobs, cache, idle, workers, progress, executor, pool)
     # subfolders and archives of exports not read: named when nothing else can be used
     unread = [note for note in left_out if note.code != "W-OWN-OUTPUT"]
-    for order, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
+    # of sources of one date, the later is used: a file named as a revision ("… revisi.xlsx")
+    # comes after the others, then each in its name's order
+    later = sorted(range(len(files)), key=lambda i: (_named_as_revised(files[i]), i))
+    rank = {index: position for position, index in enumerate(later)}
+    for index, (path, outcome) in enumerate(zip(files, outcomes, strict=True)):
+        order = rank[index]
         if isinstance(outcome, InputError):
             if strict or (len(files) == 1 and not unread):
                 raise outcome
