@@ -950,3 +950,27 @@ def test_a_kode_rekening_written_over_five_columns_is_one_code(tmp_path: Path, m
     assert (unit["budget"], unit["realized"]) == (1_350_000_000, 655_000_000)
     modal = unit["categories"]["modal"]
     assert (modal["budget"], modal["realized"]) == (250_000_000, 45_000_000)
+
+
+MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September"]
+MONTHS_ID += ["Oktober", "November", "Desember"]
+
+
+def test_realizations_to_date_month_by_month_read_the_latest_filled_in(tmp_path: Path) -> None:
+    # a year's sheet of "Realisasi s.d. <bulan>", filled in through September
+    header = ["No", "Perangkat Daerah", "Pagu Anggaran", *[f"Realisasi s.d. {m}" for m in MONTHS_ID]]
+    rows: list[list[object]] = [["PERKEMBANGAN REALISASI BELANJA TAHUN ANGGARAN 2024"], [], header]
+    units = {"Dinas Kesehatan": (900_000_000, 37_000_000), "Dinas Sosial": (400_000_000, 11_000_000)}
+    for i, (name, (budget, monthly)) in enumerate(units.items(), start=1):
+        rows.append([i, name, budget, *[monthly * month for month in range(1, 10)]])
+    result = CliRunner().invoke(
+        app, ["--lang", "en", "rank", str(openpyxl_book(tmp_path / "r.xlsx", {"S": rows})), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {u["name"]: u["realized"] for u in doc["units"]} == {
+        "Dinas Kesehatan": 333_000_000,
+        "Dinas Sosial": 99_000_000,
+    }
+    assert {u["as_of"] for u in doc["units"]} == {"2024-09-30"}
+    assert not [w for w in doc["warnings"] if w["code"] == "W-MEASURES-APART"]

@@ -66,6 +66,7 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
         year_in,
         year_in_name,
     )
+    from realisasi_cli.facts.slots import latest_to_date
 
     ctx = layout.context
     if ctx.as_of is not None:
@@ -75,6 +76,11 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
             found = as_of_in(column.header)
             if found:
                 return found, "header"
+    # realizations to date month by month: the latest filled in ("s.d. September"), in its year
+    to_date = [c for c in layout.columns if c.role == "realized" and c.variant == "cumulative"]
+    latest = latest_to_date(to_date, layout)
+    if latest is not None and year is not None:
+        return month_end(year, latest[1]), "header"
     # a text file's one sheet is named after the file: its date is the file name's
     names = (
         [(file.stem, "file name")]

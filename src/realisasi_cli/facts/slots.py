@@ -35,15 +35,45 @@ class Slot:
         }
 
 
-def _choose(columns: list[Column], role: str, order: list[str | None]) -> Column | None:
+def _choose(
+    columns: list[Column], role: str, order: list[str | None], layout: Layout | None = None
+) -> Column | None:
     """The column of ``role`` whose variant comes first in ``order``; of several, the total of
     those under one merged header with it (JUMLAH beside LS, UP/GU and TU under REALISASI
-    SP2D), else the first (a Jumlah SP2D that counts documents beside Realisasi is no total)."""
+    SP2D), the latest of realizations to date month by month ("Realisasi s.d. Januari" …
+    "s.d. September", ``latest_to_date``), else the first (a Jumlah SP2D that counts documents
+    beside Realisasi is no total)."""
     for variant in order:
         found = [c for c in columns if c.role == role and c.variant == variant]
         if found:
-            return next((c for c in found if c.group_total and _beside(c, found)), None) or _summing(found)
+            grouped = next((c for c in found if c.group_total and _beside(c, found)), None)
+            latest = latest_to_date(found, layout) if layout is not None and variant == "cumulative" else None
+            return grouped or (latest[0] if latest else None) or _summing(found)
     return None
+
+
+def _through(column: Column) -> int | None:
+    """The month a realization to date runs through, by its header (s.d. Maret: 3; s.d. TW II: 6)."""
+    period = vocab.period_of(vocab.normalize(column.header.split(" / ")[-1]))
+    if period is None:
+        return None
+    kind, number = period
+    return number if kind == "month" else 3 * number
+
+
+def latest_to_date(columns: list[Column], layout: Layout) -> tuple[Column, int] | None:
+    """Of two realizations to date or more, each through a month its header names, the one
+    through the latest month that has a figure, and that month; None where they are not such."""
+    through = [(c, month) for c in columns if (month := _through(c)) is not None]
+    if len(through) < 2 or len(through) < len(columns):
+        return None
+    frame = layout.grid.frame.slice(layout.data_start)
+    filled = [
+        (c, month)
+        for c, month in through
+        if f"c{c.index}" in frame.columns and frame[f"c{c.index}"].null_count() < frame.height
+    ]
+    return max(filled, key=lambda item: item[1]) if filled else None
 
 
 _TOTAL_WORD = re.compile(r"^(jumlah|total)\b")
@@ -135,7 +165,7 @@ def plan_slots(layout: Layout) -> list[Slot]:
     slots = []
     for (category, period), cols in groups.items():
         budget = _choose(cols, "budget", ["changed", None, "original"])
-        realized = _choose(cols, "realized", ["cumulative", None, "flow"])
+        realized = _choose(cols, "realized", ["cumulative", None, "flow"], layout)
         plan = _choose(cols, "plan", [None, "flow", "cumulative"])
         if (
             period is None
@@ -207,6 +237,9 @@ def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list
             if chosen is None or chosen.group_total:
                 continue
             others = [c for c in money if id(c) not in used and not c.group_total and _same_kind(c, chosen)]
-            if others and _summing([*others, chosen]) is not chosen:  # not where it is their total
+            if not others or _summing([*others, chosen]) is chosen:  # not where it is their total
+                continue
+            latest = latest_to_date([*others, chosen], layout) if chosen.variant == "cumulative" else None
+            if latest is None or latest[0] is not chosen:  # nor the latest of realizations to date
                 apart.append((chosen, others))
     return apart
