@@ -1737,3 +1737,37 @@ def test_an_upload_named_as_a_revision_is_used_over_the_others_of_its_date(tmp_p
     assert by_name(doc)["Dinas Perhubungan"]["realized"] == 210_000_000
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
     assert f"Dinas Perhubungan ({name}, not lra.xlsx)" in said["message"]
+
+
+def test_a_later_rekap_after_a_budget_change_says_which_of_its_units_may_be_counted_twice(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    september: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 30 September 2024"]]
+    units = [  # (code, name, the rekap's name, September's budget, October's after the change)
+        ("1.06.0.00.0.00.01.0000", "DINAS SOSIAL", "Dinsos", 812_345_678, 950_111_222),
+        (
+            "4.01.0.00.0.00.01.0000",
+            "SEKRETARIAT DAERAH",
+            "Sekretariat Daerah Kabupaten Contoh",
+            5_432_109_876,
+            5_987_654_321,
+        ),
+        ("1.02.0.00.0.00.01.0000", "DINAS KESEHATAN", "Dinas Kesehatan", 2_000_987_654, 2_000_987_654),
+    ]
+    for code, name, _short, budget, _later in units:
+        lines = [["Kode Rekening", "Uraian", "Anggaran", "Realisasi"]]
+        lines += [["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", budget, budget // 3]]
+        write_book(folder / f"{name}.xlsx", {"LRA": [*september, [f"SKPD : {code} {name}"], [], *lines]})
+    rekap: list[list[object]] = [["REKAPITULASI REALISASI s.d. 31 Oktober 2024"], []]
+    rekap += [["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+    rekap += [[i, short, later, later // 2] for i, (_c, _n, short, _b, later) in enumerate(units, start=1)]
+    write_book(folder / "rekap.xlsx", {"Rekap": rekap})
+    doc = rank_json(folder)
+    # the budgets changed: nothing tells the units apart or together, and they are counted apart
+    assert len(doc["units"]) == 5
+    (maybe,) = [w for w in doc["warnings"] if w["code"] == "W-MAYBE-SAME-UNIT"]
+    assert Path(maybe["file"]).name == "rekap.xlsx" and maybe["message"].startswith("2 unit(s)")
+    assert "Dinsos (DINAS SOSIAL?)" in maybe["message"]
+    assert "Sekretariat Daerah Kabupaten Contoh (SEKRETARIAT DAERAH?)" in maybe["message"]

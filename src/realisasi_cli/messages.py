@@ -937,14 +937,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "for theirs, by the same budget and a realization that did not fall: {names} — check that they are",
     ),
     "W-MAYBE-SAME-UNIT": (
-        "{n} perangkat daerah di sini tanpa kode, yang namanya mungkin singkatan perangkat daerah di "
-        "berkas atau lembar lain, tetapi angkanya tidak dapat memastikannya (pagu bulat jutaan, belum "
-        "ada realisasi, tanggal lain): dihitung terpisah, mungkin dua kali: {names} — bila sama, "
-        "samakan namanya, atau pindahkan salah satu berkas",
-        "{n} unit(s) here without a code, whose names may shorten a unit's of another file or sheet, "
-        "which their figures cannot confirm (budgets of whole millions, nothing realized yet, another "
-        "date): counted apart, perhaps twice: {names} — if they are the same, give them one name, or "
-        "move one of the files away",
+        "{n} perangkat daerah di sini tanpa kode, yang namanya mungkin nama lain (singkatan, atau "
+        "dengan nama pemerintah daerahnya) perangkat daerah di berkas atau lembar lain, tetapi angkanya "
+        "tidak dapat memastikannya (pagu bulat jutaan, belum ada realisasi, tanggal lain, pagu yang "
+        "berubah): dihitung terpisah, mungkin dua kali: {names} — bila sama, samakan namanya "
+        "(atau [units] di realisasi.toml), atau pindahkan salah satu berkas",
+        "{n} unit(s) here without a code, whose names may be another's of a unit of another file or "
+        "sheet (shortened, or with its government's name), which their figures cannot confirm "
+        "(budgets of whole millions, nothing realized yet, another date, a budget changed): counted "
+        "apart, perhaps twice: {names} — if they are the same, give them one name (or [units] in "
+        "realisasi.toml), or move one of the files away",
     ),
     "W-SUMMARY-PART": (
         "lembar ini merangkum lembar-lembar lain, tetapi hanya lembar ini yang memuat {n} perangkat "

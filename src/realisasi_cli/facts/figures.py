@@ -55,6 +55,19 @@ def _abbreviates(name: str | None, other: str | None) -> bool:
     return all(letter in letters for letter in short)
 
 
+_REGION = re.compile(r"^(kabupaten|kab|kota|provinsi|prov|pemerintah)\b")
+
+
+def _with_region(name: str | None, other: str | None) -> bool:
+    """Whether ``name`` is ``other`` with its government after it: "Sekretariat Daerah Kabupaten
+    Contoh" for SEKRETARIAT DAERAH."""
+    if not name or not other:
+        return False
+    words, others = re.findall(r"[a-z0-9]+", name.lower()), re.findall(r"[a-z0-9]+", other.lower())
+    rest = " ".join(words[len(others) :])
+    return len(words) > len(others) and words[: len(others)] == others and bool(_REGION.match(rest))
+
+
 def named_by_figures(
     budget: pl.DataFrame, realization: pl.DataFrame, sources: pl.DataFrame
 ) -> tuple[pl.DataFrame | None, list[Warning_]]:
@@ -249,7 +262,7 @@ _MAX_PAIRS = 250_000  # names compared, at most, for the units that may be count
 def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.DataFrame) -> list[Warning_]:
     """A warning per source of its units left apart though their names may shorten one unit of
     another source (Dinsos, DINAS SOSIAL), where the figures cannot tell (whole millions, nothing
-    realized yet, another date): such a unit may be counted twice."""
+    realized yet, another date, where the budget may have changed): such a unit may be counted twice."""
     apart = units.filter("lone")
     if renamed is not None:
         apart = apart.join(renamed.select("source", "unit_name"), on=["source", "unit_name"], how="anti")
@@ -258,16 +271,18 @@ def _maybe_same(units: pl.DataFrame, renamed: pl.DataFrame | None, sources: pl.D
     columns = ["source", "unit_name", "key", "as_of", "told", "told_by_budget"]
     everyone = list(units.select(*columns, unit=pl.coalesce("unit_name", "unit_code")).iter_rows())
     claims: dict[tuple[int, object], list[tuple[str, object]]] = {}  # (source, unit) → names
-    for source, name, _key, as_of, told, by_budget in apart.select(columns).iter_rows():
-        # figures that would have told, had they been the same unit's, say it is not
+    for source, name, _key, as_of, told, _by_budget in apart.select(columns).iter_rows():
+        # figures of one date that would have told, had they been the same unit's, say it is not;
+        # across dates they do not (a budget changed in between: the APBD Perubahan)
         fits = {
             (key, unit)
-            for other, other_name, key, other_as_of, other_told, other_by_budget, unit in everyone
+            for other, other_name, key, other_as_of, other_told, _by_budget, unit in everyone
             if other != source
-            and _compact(name) < _compact(other_name)
-            and _abbreviates(name, other_name)
+            and (
+                (_compact(name) < _compact(other_name) and _abbreviates(name, other_name))
+                or _with_region(name, other_name)
+            )
             and not (as_of == other_as_of and told and other_told)
-            and not (as_of != other_as_of and by_budget and other_by_budget)
         }
         if len({key for key, _ in fits}) == 1:
             key, unit = min(fits, key=lambda fit: str(fit[1]))  # one name, whichever set order
