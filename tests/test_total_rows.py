@@ -655,3 +655,19 @@ def test_an_skpds_row_over_its_sipd_sub_units_is_their_subtotal(tmp_path: Path) 
     rows[4][2:] = [20_000_000_000, 9_000_000_000]
     doc = rank_json(openpyxl_book(tmp_path / "own.xlsx", {"Rekap": rows}))
     assert doc["total"]["budget"] == 76_314_508_000 + 20e9 + 64e9 + 78e9 + 99_477_504_000
+
+
+def test_a_units_name_broken_over_two_rows_is_one_name(tmp_path: Path) -> None:
+    # a rekap converted from a PDF: the rest of a long name on the next row, alone
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "Pagu", "Realisasi", "%"]]
+    rows += [[1, "DINAS PENDIDIKAN DAN", 126_692_649_000, 47_688_742_230, 37.64], [None, "KEBUDAYAAN"]]
+    rows += [[2, "DINAS KESEHATAN", 184_101_236_000, 63_058_124_672, 34.25]]
+    rows += [[3, "DINAS PEKERJAAN UMUM DAN", 172_284_830_000, 103_054_584_709, 59.82]]
+    rows += [[None, "PENATAAN RUANG"], [4, "SEKRETARIAT DAERAH", 120_257_451_000, 50_210_187_616, 41.75]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {
+        "DINAS PENDIDIKAN DAN KEBUDAYAAN": (126_692_649_000, 47_688_742_230),
+        "DINAS KESEHATAN": (184_101_236_000, 63_058_124_672),
+        "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG": (172_284_830_000, 103_054_584_709),
+        "SEKRETARIAT DAERAH": (120_257_451_000, 50_210_187_616),
+    }

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -372,6 +373,8 @@ def name_units(
     unit, name, account = columns.unit, columns.name, columns.account
     if unit is not None and unit.role == "unit_code" and name is None:
         rows = _names_from_organisation_rows(rows, frame, columns, keys)
+    if name is not None and account is None:
+        rows = _wrapped_names(rows, columns)
     names_units = unit is not None or name is not None
     if not names_units and account is not None:
         rows = units_from_section_rows(rows)
@@ -384,6 +387,32 @@ def name_units(
             unit_name=pl.lit(context.unit_name or fallback_unit, dtype=pl.String),
         )
     return rows, names_units
+
+
+# a unit's name broken over two rows (a table converted from a PDF): the first row ends so
+_WRAPS = re.compile(r"(?:\s(?:dan|serta|&|dan/atau)|[,&/-])$", re.I)
+_WRAPPED_ROWS = 5_000  # rows looked at, at most
+
+
+def _wrapped_names(rows: pl.DataFrame, columns: SheetColumns) -> pl.DataFrame:
+    """A unit's name that runs on to the next row ("DINAS PENDIDIKAN DAN", then "KEBUDAYAAN" on a
+    row of nothing else: no amount, code or number) is the two joined, on the first row."""
+    if rows.height > _WRAPPED_ROWS or rows.height < 2:
+        return rows
+    names = rows.get_column("unit_name").to_list()
+    codes = rows.get_column("unit_code").to_list()
+    numbers = rows.get_column("number").to_list()
+    amounts = [rows.get_column(f"m{c.index}").to_list() for c in columns.measures]
+    joined = list(names)
+    for i in range(1, len(names)):
+        before, name = joined[i - 1], names[i]
+        if not before or not name or codes[i] or numbers[i] or any(a[i] is not None for a in amounts):
+            continue
+        if _WRAPS.search(before.strip()) and any(a[i - 1] is not None for a in amounts):
+            joined[i - 1], joined[i] = f"{before.strip()} {name.strip()}", None
+    if joined == names:
+        return rows
+    return fr.with_columns(rows, unit_name=pl.Series(joined, dtype=pl.String))
 
 
 def _names_from_organisation_rows(
