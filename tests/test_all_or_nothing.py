@@ -428,3 +428,18 @@ def test_a_file_name_that_is_not_utf8_is_named_readably_with_what_to_do(tmp_path
     assert folder.exit_code == 0, folder.stderr
     (skipped,) = [w for w in json.loads(folder.stdout)["warnings"] if w["code"] == "W-SKIPPED"]
     assert skipped["file"].endswith("Realisasi Dinas Kesehatan é.xlsx")
+
+
+def test_an_output_on_a_full_disk_says_to_free_space_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realisasi_cli.present import export
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_atomic", full)
+    result = run("rank", str(NOVEMBER), "-o", str(tmp_path / "peringkat.json"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "No space left on device" in result.stderr and "Free some space on the disk" in result.stderr
+    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())

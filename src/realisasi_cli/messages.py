@@ -771,6 +771,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau periksa izin bacanya, lalu jalankan lagi.",
         "Close the file if a spreadsheet program has it open, or check that you may read it, then run again.",
     ),
+    "H-OUTPUT-SPACE": (
+        "Kosongkan sebagian ruang di disknya, atau tulis ke folder di disk lain.",
+        "Free some space on the disk, or write to a folder on another disk.",
+    ),
     "H-OUTPUT-CLOSE": (
         "Tutup berkasnya jika sedang dibuka di program lembar kerja, atau pilih nama atau folder lain.",
         "Close the file if a spreadsheet program has it open, or choose another name or folder.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -220,7 +221,11 @@ def emit(text: str | bytes, output: Path | None) -> None:
     try:
         write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
-        raise OutputError("E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=os_reason(exc)) from exc
+        hint = "H-OUTPUT-SPACE" if exc.errno in _NO_SPACE else "H-OUTPUT-CLOSE"
+        raise OutputError("E-OUTPUT-WRITE", hint, path=output, reason=os_reason(exc)) from exc
+
+
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # a full disk, or a quota used up
 
 
 def check_dialect(dialect: CsvDialect | None, fmt: Format) -> None:
