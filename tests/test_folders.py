@@ -1771,3 +1771,24 @@ def test_a_later_rekap_after_a_budget_change_says_which_of_its_units_may_be_coun
     assert Path(maybe["file"]).name == "rekap.xlsx" and maybe["message"].startswith("2 unit(s)")
     assert "Dinsos (DINAS SOSIAL?)" in maybe["message"]
     assert "Sekretariat Daerah Kabupaten Contoh (SEKRETARIAT DAERAH?)" in maybe["message"]
+
+
+def test_sheets_of_one_jenis_each_of_one_date_are_added_up_per_unit(tmp_path: Path) -> None:
+    # a BPKAD workbook: the units' belanja operasi on one sheet, their belanja modal on another
+    units = {
+        "Dinas Kesehatan": ((700e6, 350e6), (200e6, 50e6)),
+        "Dinas Sosial": ((300e6, 210e6), (50e6, 0.0)),
+    }
+
+    def sheet(part: int) -> list[list[object]]:
+        rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+        rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi"]]
+        rows += [[i, name, *figures[part]] for i, (name, figures) in enumerate(units.items(), start=1)]
+        return rows
+
+    path = tmp_path / "rekap_jenis.xlsx"
+    write_book(path, {"Belanja Operasi": sheet(0), "Belanja Modal": sheet(1)})
+    doc = rank_json(path)
+    got = {u["name"]: (u["budget"], u["realized"], u["categories"]["modal"]["budget"]) for u in doc["units"]}
+    assert got == {"Dinas Kesehatan": (900e6, 400e6, 200e6), "Dinas Sosial": (350e6, 210e6, 50e6)}
+    assert not [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]

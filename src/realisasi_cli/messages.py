@@ -1199,6 +1199,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(belum diisi)",
         "its realization is 0 as in sheet '{sheet}' before it, and no month sheet holds any (not filled in yet)",
     ),
+    "R-JENIS-PART": (
+        "satu jenis belanja dari tabel yang sama: dijumlahkan dengan lembar '{sheet}'",
+        "one jenis belanja of the same table: added up with sheet '{sheet}'",
+    ),
     "R-COPY": ("barisnya terdapat di lembar '{sheet}'", "its rows are found in sheet '{sheet}'"),
     "R-HIDDEN-PEER": (
         "lembar tersembunyi yang menyebut perangkat daerah lembar '{sheet}' dengan angka lain: "

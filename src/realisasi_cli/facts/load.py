@@ -797,6 +797,8 @@ def _load_file(
     if several:
         mark_derived(results)
     _choose_used(results, plan, partial)
+    if several and not plan:
+        _add_up_jenis_sheets(results)
     if not any(r.used for r in results) and not explain:
         if errors:
             raise errors[0]
@@ -810,6 +812,55 @@ def _load_file(
         if result.facts is not None:
             result.facts.evidence = None  # compared; not kept for the rest of the run
     return results
+
+
+def _add_up_jenis_sheets(results: list[SheetResult]) -> None:
+    """Sheets of one date that each hold one jenis belanja, named by the sheet ("Belanja
+    Operasi", "Belanja Modal"), with no jenis of their own rows, are parts of one table: their
+    facts are added up on the first, each of its sheet's jenis, and the others are not sources
+    of their own (one would have been taken for the other's snapshot, the units' figures of one
+    jenis only)."""
+    from realisasi_cli import vocabulary as vocab
+
+    parts: list[tuple[SheetResult, str]] = []
+    for result in results:
+        if result.used and result.facts is not None and result.kind == "data":
+            jenis = vocab.category_of(vocab.normalize(result.sheet))
+            given = result.facts.budget.get_column("category").drop_nulls().unique().to_list()
+            if jenis is not None and set(given) <= {jenis}:
+                parts.append((result, jenis))
+    jenis_named = {jenis for _r, jenis in parts}
+    dates = {result.as_of for result, _j in parts}
+    if len(parts) < 2 or len(jenis_named) < len(parts) or len(dates) > 1:
+        return
+    first = parts[0][0]
+    facts = first.facts
+    assert facts is not None
+    tables: dict[str, list[pl.DataFrame]] = {
+        "budget": [],
+        "realization": [],
+        "plan": [],
+        "physical": [],
+        "last_year": [],
+    }
+    for result, jenis in parts:
+        own = result.facts
+        assert own is not None
+        for name, frames in tables.items():
+            frame = getattr(own, name)
+            if "category" in frame.columns:
+                frame = fr.with_columns(frame, category=pl.coalesce("category", pl.lit(jenis)))
+            frames.append(frame)
+        if result is not first:
+            facts.warnings += own.warnings
+            facts.rows_used += own.rows_used
+            for reason, n in own.rows_skipped.items():
+                facts.rows_skipped[reason] = facts.rows_skipped.get(reason, 0) + n
+            facts.precision, facts.scale = max(facts.precision, own.precision), max(facts.scale, own.scale)
+            result.used = False
+            result.reason = Message("R-JENIS-PART", {"sheet": first.sheet})
+    for name, frames in tables.items():
+        setattr(facts, name, pl.concat([f for f in frames if f.height] or frames[:1], how="vertical_relaxed"))
 
 
 def _apply_column_override(layout: Layout, columns: dict[str, str]) -> None:
