@@ -671,3 +671,23 @@ def test_a_units_name_broken_over_two_rows_is_one_name(tmp_path: Path) -> None:
         "DINAS PEKERJAAN UMUM DAN PENATAAN RUANG": (172_284_830_000, 103_054_584_709),
         "SEKRETARIAT DAERAH": (120_257_451_000, 50_210_187_616),
     }
+
+
+def test_two_tables_side_by_side_are_both_read(tmp_path: Path) -> None:
+    # a page laid out to print: units 1–3 in A:D, 4–6 in F:I, under one title
+    units = [
+        ("Dinas Pendidikan", 126_692_649_000, 47_688_742_230),
+        ("Dinas Kesehatan", 184_101_236_000, 63_058_124_672),
+        ("Dinas Sosial", 35_432_100_000, 17_000_123_456),
+        ("Dinas Perhubungan", 107_834_543_000, 55_981_353_913),
+        ("Sekretariat Daerah", 120_257_451_000, 50_210_187_616),
+        ("Inspektorat", 9_876_543_000, 4_321_098_765),
+    ]
+    header = ["No", "Perangkat Daerah", "Pagu", "Realisasi"]
+    rows: list[list[object]] = [TITLE, [], [*header, None, *header]]
+    for i in range(3):
+        rows.append([i + 1, *units[i], None, i + 4, *units[i + 3]])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {n: (b, r) for n, b, r in units}
+    (said,) = codes(doc, "W-SIDE-BY-SIDE")
+    assert "F–I" in said["message"] and "A–D" in said["message"]

@@ -1037,6 +1037,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no data date in the title, header, sheet or file name: when the data stands is not known; "
         "--as-of YYYY-MM-DD gives it one",
     ),
+    "W-SIDE-BY-SIDE": (
+        "dua tabel berdampingan: tabel di kolom {right} dibaca di bawah tabel di kolom {left}, "
+        "barisnya diberi nomor mulai {row} (sesudah baris terakhir lembar)",
+        "two tables side by side: the one in columns {right} is read under the one in columns "
+        "{left}, its rows numbered from {row} (after the sheet's last row)",
+    ),
     "W-MEASURES-APART": (
         "kolom {role} '{used}' yang dibaca; {others} juga kolom {role}, tidak dibaca dan tidak "
         "dijumlahkan: bila yang benar kolom lain, sebutkan di realisasi.toml [[layout]] columns",

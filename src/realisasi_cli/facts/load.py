@@ -522,10 +522,58 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
     layouts: list[tuple[Grid, Layout | None]] = []
     for grid in grids:
         layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
+        stacked = _stacked(grid, layout) if layout is not None and columns is None else None
+        if stacked is not None:  # two tables side by side: the right one read under the left
+            grid = stacked
+            layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
         if layout is not None and isinstance(columns, dict):
             _apply_column_override(layout, {str(k): str(v) for k, v in columns.items()})
         layouts.append((grid, layout))
     return layouts
+
+
+_NAMING = ("unit", "unit_code", "unit_name")
+
+
+def _stacked(grid: Grid, layout: Layout) -> Grid | None:
+    """A sheet of two tables side by side, as a page laid out to print (units 1–4 in A:E, 5–8 in
+    G:K under the same header): the grid with the right table's rows under the left's, and a
+    notice that says so. None where the header is not one block of columns twice over, naming
+    units and amounts."""
+    from dataclasses import replace
+
+    from realisasi_cli.sheetref import column_letter
+
+    columns = sorted(layout.columns, key=lambda c: c.index)
+    half = len(columns) // 2
+    left, right = columns[:half], columns[half:]
+    if (
+        half < 3
+        or len(columns) % 2
+        or [(c.role, c.header) for c in left] != [(c.role, c.header) for c in right]
+    ):
+        return None
+    if not any(c.role in _NAMING for c in left) or not any(c.role in ("budget", "realized") for c in left):
+        return None
+    shift = right[0].index - left[0].index
+    if shift <= left[-1].index - left[0].index or any(
+        b.index - a.index != shift for a, b in zip(left, right, strict=True)
+    ):
+        return None
+    frame = grid.frame
+    moved = [j for j in range(right[0].index, right[-1].index + 1) if f"c{j}" in frame.columns]
+    under = frame.slice(layout.data_start).select(pl.col(f"c{j}").alias(f"c{j - shift}") for j in moved)
+    kept = frame.drop([f"c{j}" for j in moved])
+    stacked = pl.concat([kept, under], how="diagonal_relaxed")
+    notice = {
+        "right": f"{column_letter(right[0].index)}–{column_letter(right[-1].index)}",
+        "left": f"{column_letter(left[0].index)}–{column_letter(left[-1].index)}",
+        "row": frame.height + 1,
+    }
+    merges = [m for m in grid.merges if m[3] < right[0].index]
+    return replace(
+        grid, frame=stacked, merges=merges, notices=[*grid.notices, (None, "W-SIDE-BY-SIDE", notice)]
+    )
 
 
 def _text_named_as_workbook(path: Path) -> bool:
