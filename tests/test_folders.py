@@ -1792,3 +1792,19 @@ def test_sheets_of_one_jenis_each_of_one_date_are_added_up_per_unit(tmp_path: Pa
     got = {u["name"]: (u["budget"], u["realized"], u["categories"]["modal"]["budget"]) for u in doc["units"]}
     assert got == {"Dinas Kesehatan": (900e6, 400e6, 200e6), "Dinas Sosial": (350e6, 210e6, 50e6)}
     assert not [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
+
+
+@pytest.mark.parametrize(
+    "name", ["lra (sebelum revisi).xlsx", "lra belum final.xlsx", "lra draft final.xlsx"]
+)
+def test_a_name_that_says_it_is_not_yet_revised_is_no_revision(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    rows = recap_rows(UNITS_3)
+    rows[1] = ["Keadaan s.d. Tanggal 31 Oktober 2024"]
+    old = [list(row) for row in rows]
+    old[-1][3] = 10_000_000  # Dinas Perhubungan's realization before the revision
+    write_book(folder / name, {"Rekap": old})
+    write_book(folder / "lra.xlsx", {"Rekap": rows})  # first by name: "lra (…" and "lra b…" sort after
+    doc = rank_json(folder)
+    assert by_name(doc)["Dinas Perhubungan"]["realized"] == 105_000_000

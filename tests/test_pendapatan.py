@@ -246,3 +246,43 @@ def test_the_lines_under_pendapatan_and_pembiayaan_of_an_uncoded_lra_are_not_spe
     assert not document["warnings"]
     assert unit["categories"]["modal"]["budget"] == 3_250_000_000
     assert unit["categories"]["modal"]["realized"] == 1_102_450_000
+
+
+def test_a_pendapatan_section_ends_at_its_jumlah_and_a_line_named_pembiayaan_is_spending(
+    tmp_path: Path,
+) -> None:
+    sections: list[list[list[object]]] = [
+        [
+            ["I", "PENDAPATAN", 5_000_000_000, 3_000_000_000, None],
+            ["1", "Retribusi Pelayanan Kesehatan", 5_000_000_000, 3_000_000_000, None],
+            [None, "JUMLAH PENDAPATAN", 5_000_000_000, 3_000_000_000, None],
+            ["II", "PROGRAM PELAYANAN KESEHATAN", 100_000_000_000, 45_000_000_000, None],
+            [
+                "1",
+                "Kegiatan Pembiayaan Jaminan Kesehatan Penduduk Miskin",
+                70_000_000_000,
+                25_000_000_000,
+                None,
+            ],
+            ["2", "Kegiatan Penyediaan Obat", 30_000_000_000, 20_000_000_000, None],
+        ]
+    ]
+    path = _uncoded_lra(tmp_path / "lra.xlsx", sections)
+    result = CliRunner().invoke(app, ["rank", str(path), "--format", "json", "--all"])
+    assert result.exit_code == 0, result.output
+    (unit,) = json.loads(result.stdout)["units"]
+    assert (unit["budget"], unit["realized"]) == (100_000_000_000, 45_000_000_000)
+
+
+def test_a_kegiatan_named_pembiayaan_among_belanja_lines_is_spending(tmp_path: Path) -> None:
+    lines: list[list[list[object]]] = [
+        [
+            ["1", "Kegiatan Penyediaan Obat", 30_000_000_000, 20_000_000_000, None],
+            ["2", "Pembiayaan Jaminan Kesehatan Penduduk Miskin", 10_000_000_000, 6_000_000_000, None],
+            ["3", "Kegiatan Imunisasi", 60_000_000_000, 19_000_000_000, None],
+        ]
+    ]
+    path = _uncoded_lra(tmp_path / "lra.xlsx", lines)
+    result = CliRunner().invoke(app, ["rank", str(path), "--format", "json", "--all"])
+    (unit,) = json.loads(result.stdout)["units"]
+    assert (unit["budget"], unit["realized"]) == (100_000_000_000, 45_000_000_000)

@@ -426,3 +426,29 @@ def test_a_rekap_without_a_date_says_its_date_is_not_known(tmp_path: Path) -> No
     assert [w["code"] for w in json.loads(result.stdout)["warnings"]] == ["W-NO-DATE"]
     result = runner.invoke(app, ["rank", str(path), "--format", "json", "--as-of", "2024-06-30"])
     assert json.loads(result.stdout)["warnings"] == []
+
+
+def test_a_quarter_in_the_title_gives_way_to_the_month_of_a_name_header_or_title_line(tmp_path: Path) -> None:
+    def rekap(name: str, title: list[str], realized_header: str = "Realisasi") -> str:
+        rows: list[list[object]] = [[line] for line in title]
+        rows += [
+            [],
+            ["No", "Perangkat Daerah", "Pagu", realized_header],
+            [1, "Dinas Kesehatan", 900_000, 300_000],
+        ]
+        return str(openpyxl_book(tmp_path / name, {"Rekap": rows}))
+
+    quarter = "LAPORAN REALISASI ANGGARAN TRIWULAN III TAHUN 2024"
+    cases = [
+        rekap("LRA Agustus 2024.xlsx", [quarter]),
+        rekap("b.xlsx", [quarter], "Realisasi s.d. 31 Agustus 2024"),
+        rekap("c.xlsx", [quarter, "Posisi s.d. Bulan Agustus"]),
+    ]
+    for path in cases:
+        result = runner.invoke(app, ["rank", path, "--format", "json"])
+        assert json.loads(result.stdout)["units"][0]["as_of"] == "2024-08-31", path
+    both = rekap("d.xlsx", ["LAPORAN REALISASI TRIWULAN I DAN II TAHUN 2024"])
+    assert (
+        json.loads(runner.invoke(app, ["rank", both, "--format", "json"]).stdout)["units"][0]["as_of"]
+        == "2024-06-30"
+    )

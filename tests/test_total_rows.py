@@ -69,6 +69,8 @@ def test_a_row_whose_amounts_no_rule_reads_is_named_not_dropped_in_silence(tmp_p
 
 # --- each unit's jenis belanja on the rows under it ------------------------------------------
 
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September"]
+MONTHS += ["Oktober", "November", "Desember"]
 TITLE = ["REKAPITULASI REALISASI BELANJA PERANGKAT DAERAH s.d. 30 September 2024"]
 # Dinas Pendidikan 100 bn (operasi 60, modal 40), realized 50 bn (35, 15);
 # Dinas Kesehatan 80 bn (operasi 50, modal 30), realized 20 bn (15, 5)
@@ -691,3 +693,29 @@ def test_two_tables_side_by_side_are_both_read(tmp_path: Path) -> None:
     assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {n: (b, r) for n, b, r in units}
     (said,) = codes(doc, "W-SIDE-BY-SIDE")
     assert "F–I" in said["message"] and "A–D" in said["message"]
+
+
+def test_a_kelompok_beside_belanja_modal_is_no_total_of_it(tmp_path: Path) -> None:
+    # BELANJA TIDAK LANGSUNG | BELANJA MODAL, each over Pagu | Realisasi: two parts, added up
+    rows: list[list[object]] = [TITLE, [], ["No", "Perangkat Daerah", "BELANJA TIDAK LANGSUNG", None]]
+    rows[2] += ["BELANJA MODAL", None]
+    rows += [[None, None, "Pagu", "Realisasi", "Pagu", "Realisasi"]]
+    rows += [
+        [1, "Dinas Pendidikan", 300e9, 200e9, 40e9, 15e9],
+        [2, "Dinas Kesehatan", 250e9, 150e9, 30e9, 10e9],
+    ]
+    merges = {"Rekap": ["C3:D3", "E3:F3"]}
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}, merges))
+    assert {name: unit[:2] for name, unit in by_unit(doc).items()} == {
+        "Dinas Pendidikan": (340e9, 215e9),
+        "Dinas Kesehatan": (280e9, 160e9),
+    }
+
+
+def test_months_to_date_not_filled_in_yet_are_zeros_or_dashes(tmp_path: Path) -> None:
+    header = ["No", "Perangkat Daerah", "Pagu Anggaran", *[f"Realisasi s.d. {m}" for m in MONTHS]]
+    rows: list[list[object]] = [["PERKEMBANGAN REALISASI BELANJA TAHUN ANGGARAN 2024"], [], header]
+    rows.append([1, "Dinas Kesehatan", 900_000_000, *[37_000_000 * m for m in range(1, 9)], 0, 0, "-", "-"])
+    doc = rank_json(openpyxl_book(tmp_path / "r.xlsx", {"S": rows}))
+    (unit,) = doc["units"]
+    assert (unit["realized"], unit["as_of"]) == (296_000_000, "2024-08-31")

@@ -61,8 +61,9 @@ _MONTH_YEAR = re.compile(
     rf"\b({_MONTH_WORD})\.?\s+(?:tahun\s+(?:anggaran\s+)?|t\.?\s?a\.?\s*)?(\d{{4}})\b", re.I
 )
 # a report at a quarter's or a half year's end: "TRIWULAN III TAHUN ANGGARAN 2024", "Semester I 2024"
+_PART_NUMBERS = r"(?:iv|iii|ii|i|[1-4])"
 _PART_OF_YEAR = re.compile(
-    r"\b(triwulan|trw|tw|semester)\s*(?:ke\s*-?\s*)?(iv|iii|ii|i|[1-4])\b"
+    rf"\b(triwulan|trw|tw|semester)\s*(?:ke\s*-?\s*)?({_PART_NUMBERS}(?:\s*(?:,|dan|&)\s*{_PART_NUMBERS})*)\b"
     r"(?!\s*(?:s\s*\.?\s*/?\s*d|sd|sampai|hingga|-|\u2013))\D{0,40}?\b(20\d{2})\b",
     re.I,
 )
@@ -140,6 +141,15 @@ def as_of_in(text: str) -> date | None:
     return None
 
 
+def month_to_in(text: str) -> int | None:
+    """The month a title line runs to without its year ("Posisi s.d. Bulan Agustus", "Bulan :
+    Agustus"), where it writes no full date."""
+    if not (_UNTIL.search(text) or re.search(r"\bbulan\b", text, re.I)) or dates_in(text):
+        return None
+    months = [month_number(m.group(1)) for m in _MONTH_TOKEN.finditer(text)]
+    return months[-1] if months and months[-1] else None
+
+
 def part_end_in(text: str) -> date | None:
     """The last day of the quarter or half year a title line reports, with its year (``Semester
     I Tahun 2024`` → 30 June 2024); not a range of them (``Triwulan I s.d. IV``). A title's,
@@ -148,7 +158,7 @@ def part_end_in(text: str) -> date | None:
     if not parts:
         return None
     last = parts[-1]
-    number = _PART_NUMBER[last.group(2).lower()]
+    number = _PART_NUMBER[re.split(r"\s*(?:,|dan|&)\s*", last.group(2).lower())[-1]]  # I dan II: II
     months = 6 if last.group(1).lower() == "semester" else 3
     if number * months > 12:
         return None

@@ -158,16 +158,23 @@ UNIT_NAME = re.compile(
 REVENUE_TITLE = re.compile(r"\b(realisasi|target|laporan|rekapitulasi|rekap) pendapatan\b", re.I)
 SPENDING_TITLE = re.compile(r"\b(belanja|anggaran|serapan|penyerapan|pengeluaran)\b", re.I)
 # A row of revenue or financing in a table without account codes ("PENDAPATAN", "PEMBIAYAAN").
-NOT_SPENDING_LABEL = r"(?i)^\s*(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan)\b"
-# The rows of such a table from one of these to the next belanja heading are revenue, financing
-# or their balance ("III. PENDAPATAN", then "Retribusi Daerah"; "SURPLUS / (DEFISIT)"), and the
-# rows from a belanja heading on are spending again ("BELANJA OPERASI", "2. Belanja Modal").
+# (a belanja line may open with "Pembiayaan": "Pembiayaan Jaminan Kesehatan Penduduk Miskin")
+NOT_SPENDING_LABEL = (
+    r"(?i)^\s*(pendapatan\b|penerimaan pembiayaan\b|pengeluaran pembiayaan\b"
+    r"|pembiayaan(\s+(daerah|netto))?\s*$)"
+)
+# The rows of such a table under a heading of one of these ("III. PENDAPATAN", then "Retribusi
+# Daerah"; "SURPLUS / (DEFISIT)") are revenue, financing or their balance, up to the heading's
+# own JUMLAH, a belanja heading ("BELANJA OPERASI", "2. Belanja Modal") or a program's.
 _NUMBERED_LABEL = r"(?i)^\s*(?:[ivx]+|[a-h]|\d+(?:\.\d+)*)?[.)]?\s*"
 NOT_SPENDING_SECTION = (
-    _NUMBERED_LABEL
-    + r"(pendapatan|pembiayaan|penerimaan pembiayaan|pengeluaran pembiayaan|surplus|defisit)\b"
+    _NUMBERED_LABEL + r"(?:pendapatan(?: asli)?(?: daerah)?|(?:penerimaan |pengeluaran )?pembiayaan"
+    r"(?: netto)?(?: daerah)?|surplus\b.*|defisit\b.*)\s*[:.]?\s*$"
 )
-SPENDING_SECTION = _NUMBERED_LABEL + r"belanja\b"
+SPENDING_SECTION = (
+    _NUMBERED_LABEL + r"(?:belanja\b|program\b|kegiatan\b|sub kegiatan\b)"
+    r"|^\s*(?:jumlah|total)\s+(?:pendapatan|pembiayaan)(?: netto)?(?: daerah)?\s*$"
+)
 
 _QUARTER = re.compile(r"\b(?:tw|triwulan|trw|tri wulan|kuartal|q)\s*(iv|iii|ii|i|[1-4])\b")
 _MONTH_NUMBER = re.compile(r"^(?:bulan|bln)\s*(1[0-2]|0?[1-9])$")  # bulan1 … bulan12 of a flat export

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from realisasi_cli import vocabulary as vocab
-from realisasi_cli.dates import as_of_in, part_end_in, period_start_in, year_in
+from realisasi_cli.dates import as_of_in, month_to_in, part_end_in, period_start_in, year_in
 from realisasi_cli.detect.layout import Context
 from realisasi_cli.reading.grid import Grid
 
@@ -49,11 +49,13 @@ def _unit_of(line: str) -> tuple[int, str | None, str | None] | None:
     return strength, None, value
 
 
+_PLANNED = re.compile(r"\b(target|rencana|anggaran kas|rak)\b", re.I)
+
+
 def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) -> Context:
     """The context above the header: title lines, government, unit, year and the data date."""
     context = Context()
     best = -1
-    part_end = None  # a quarter's or half year's end a line names, where no line gives a date
     for row in rows[:header_first]:
         cells: list[str] = []
         for v in row:
@@ -78,10 +80,9 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
         if found and (context.as_of is None or context.as_of_source == "title"):
             context.as_of, context.as_of_source = found, "title"
             context.period_start = period_start_in(line)
-        elif not found and part_end is None:
-            part_end = part_end_in(line)
-    if context.as_of is None and part_end is not None:  # a date written out comes first
-        context.as_of, context.as_of_source = part_end, "title"
+        elif not found and not _PLANNED.search(line):  # "Target Triwulan III" dates no data
+            context.part_end = context.part_end or part_end_in(line)
+            context.month_to = context.month_to or month_to_in(line)
     if context.year is None and context.as_of is not None:
         context.year = context.as_of.year
     return context

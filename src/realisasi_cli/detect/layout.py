@@ -52,6 +52,10 @@ class Context:
     as_of: date | None = None
     as_of_source: str | None = None
     period_start: date | None = None  # where the title states a range (01 Juli s.d 31 Juli 2022)
+    # where no line writes a date: the month a line runs to without its year ("s.d. Bulan
+    # Agustus"), and the end of the quarter or half year a line names ("TRIWULAN III TAHUN 2024")
+    month_to: int | None = None
+    part_end: date | None = None
     # the unit the title says its amounts are in ("dalam ribuan rupiah": 1000), and its words
     scale: float = 1.0
     scale_said: str | None = None

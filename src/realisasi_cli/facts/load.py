@@ -81,6 +81,8 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
     latest = latest_to_date(to_date, layout)
     if latest is not None and year is not None:
         return month_end(year, latest[1]), "header"
+    if ctx.month_to is not None and year is not None:  # "s.d. Bulan Agustus" under TAHUN 2024
+        return month_end(year, ctx.month_to), "title"
     # a text file's one sheet is named after the file: its date is the file name's
     names = (
         [(file.stem, "file name")]
@@ -96,6 +98,8 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
         name_year = year or year_in_name(name) or year_in(spaced)
         if month and name_year:
             return month_end(name_year, month), where
+    if ctx.part_end is not None:  # TRIWULAN III TAHUN 2024, where nothing else dates it
+        return ctx.part_end, "title"
     return None, None
 
 
@@ -116,10 +120,14 @@ _REVISED_NAME = re.compile(
 )
 
 
+_NOT_YET = re.compile(r"(?:^|[\s_.()\[\]-])(sebelum|belum|tidak|bukan|pra|draft|draf)[\s_.()\[\]-]*$", re.I)
+
+
 def _named_as_revised(path: Path) -> bool:
     """Whether a file's name says it revises another of its date: ``LRA Okt revisi``, ``LRA_rev2``,
-    ``LRA (perbaikan)``, ``LRA final``."""
-    return bool(_REVISED_NAME.search(path.stem))
+    ``LRA (perbaikan)``, ``LRA final``; not ``LRA (sebelum revisi)`` nor ``LRA belum final``."""
+    stem = path.stem
+    return any(not _NOT_YET.search(stem[: m.start(1)]) for m in _REVISED_NAME.finditer(stem))
 
 
 @dataclass

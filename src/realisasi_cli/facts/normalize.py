@@ -330,6 +330,52 @@ def _add_parts(slots: list[Slot], parsed: dict[str, pl.Series]) -> None:
         parsed[keys[0]] = summed.to_series()
 
 
+# what a column's header may say besides its measure, and still be the whole of the spending
+_OF_ALL = frozenset(
+    [
+        "pagu",
+        "anggaran",
+        "realisasi",
+        "dpa",
+        "dppa",
+        "spj",
+        "sp2d",
+        "jumlah",
+        "total",
+        "seluruhnya",
+        "semua",
+        "belanja",
+        "rp",
+        "rupiah",
+        "nilai",
+        "daerah",
+        "apbd",
+        "perubahan",
+        "murni",
+        "semula",
+        "menjadi",
+        "setelah",
+        "s",
+        "d",
+        "sd",
+        "bulan",
+        "ini",
+        "lalu",
+        "kumulatif",
+        "tahun",
+        "keuangan",
+        "dana",
+    ]
+)
+
+
+def _says_all(column: Column) -> bool:
+    """Whether a column's header names no part of the spending: "Pagu", "Total Realisasi", "Jumlah
+    Anggaran (Rp)"; not "BELANJA TIDAK LANGSUNG / Pagu", "Belanja Rutin", "Gaji dan Tunjangan"."""
+    words = set(vocab.normalize(column.header.replace(" / ", " ")).split())
+    return words <= _OF_ALL
+
+
 def _rest_of_totals(slots: list[Slot], parsed: dict[str, pl.Series], tolerance: float) -> None:
     """Amount columns of no jenis belanja beside columns each of one, of their period, hold them
     where neither is on any row below their sum ("Pagu | Realisasi" beside "Pagu Belanja Modal |
@@ -342,6 +388,8 @@ def _rest_of_totals(slots: list[Slot], parsed: dict[str, pl.Series], tolerance: 
         rests: dict[str, pl.Series] = {}
         for role in ("budget", "realized"):
             column = getattr(whole, role)
+            if column is not None and not _says_all(column):
+                continue  # BELANJA TIDAK LANGSUNG / Pagu beside BELANJA MODAL / Pagu: a part too
             keys = [f"m{c.index}" for s in parts if (c := getattr(s, role)) is not None]
             keys = [key for key in keys if key in parsed]
             if column is None or f"m{column.index}" not in parsed or not keys:

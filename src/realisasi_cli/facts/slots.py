@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import polars as pl
+
 from realisasi_cli import vocabulary as vocab
 from realisasi_cli.detect.layout import Column, Layout
 
@@ -68,12 +70,19 @@ def latest_to_date(columns: list[Column], layout: Layout) -> tuple[Column, int] 
     if len(through) < 2 or len(through) < len(columns):
         return None
     frame = layout.grid.frame.slice(layout.data_start)
-    filled = [
-        (c, month)
-        for c, month in through
-        if f"c{c.index}" in frame.columns and frame[f"c{c.index}"].null_count() < frame.height
-    ]
+    filled = [(c, month) for c, month in through if _has_figures(frame, f"c{c.index}")]
     return max(filled, key=lambda item: item[1]) if filled else None
+
+
+def _has_figures(frame: pl.DataFrame, name: str) -> bool:
+    """Whether a column holds an amount other than zero: months not filled in yet are empty, 0
+    or "-" (a template's formulas)."""
+    if name not in frame.columns:
+        return False
+    values = frame[name]
+    if values.dtype.is_numeric():
+        return bool((values.fill_null(0) != 0).any())
+    return bool(values.cast(pl.String).str.contains(r"[1-9]").fill_null(False).any())
 
 
 _TOTAL_WORD = re.compile(r"^(jumlah|total)\b")
