@@ -1725,15 +1725,8 @@ def test_of_two_units_that_may_be_one_unit_elsewhere_only_the_nearer_name_is_sai
     "name", ["lra revisi.xlsx", "lra_rev2.xlsx", "lra (perbaikan).xlsx", "LRA FINAL.xlsx"]
 )
 def test_an_upload_named_as_a_revision_is_used_over_the_others_of_its_date(tmp_path: Path, name: str) -> None:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    rows = recap_rows(UNITS_3)
-    rows[1] = ["Keadaan s.d. Tanggal 31 Oktober 2024"]
-    revised = [list(row) for row in rows]
-    revised[-1][3] = 210_000_000  # Dinas Perhubungan's realization, revised the same day
-    write_book(folder / "lra.xlsx", {"Rekap": rows})
-    write_book(folder / name, {"Rekap": revised})  # first by name, or last: the revision counts
-    doc = rank_json(folder)
+    # first by name, or last: the revision counts
+    doc = _beside_lra_of_october(tmp_path, name, dishub_realized=210_000_000)
     assert by_name(doc)["Dinas Perhubungan"]["realized"] == 210_000_000
     (said,) = [w for w in doc["warnings"] if w["code"] == "W-SAME-DATE"]
     assert f"Dinas Perhubungan ({name}, not lra.xlsx)" in said["message"]
@@ -1798,13 +1791,20 @@ def test_sheets_of_one_jenis_each_of_one_date_are_added_up_per_unit(tmp_path: Pa
     "name", ["lra (sebelum revisi).xlsx", "lra belum final.xlsx", "lra draft final.xlsx"]
 )
 def test_a_name_that_says_it_is_not_yet_revised_is_no_revision(tmp_path: Path, name: str) -> None:
+    # lra.xlsx is last by name ("lra (…" and "lra b…" sort before it), and counts
+    doc = _beside_lra_of_october(tmp_path, name, dishub_realized=10_000_000)
+    assert by_name(doc)["Dinas Perhubungan"]["realized"] == 105_000_000
+
+
+def _beside_lra_of_october(tmp_path: Path, name: str, dishub_realized: int) -> dict[str, Any]:
+    """A folder of lra.xlsx and ``name``, both of 31 October, ``name`` with another realization
+    of Dinas Perhubungan; ranked."""
     folder = tmp_path / "uploads"
     folder.mkdir()
     rows = recap_rows(UNITS_3)
     rows[1] = ["Keadaan s.d. Tanggal 31 Oktober 2024"]
-    old = [list(row) for row in rows]
-    old[-1][3] = 10_000_000  # Dinas Perhubungan's realization before the revision
-    write_book(folder / name, {"Rekap": old})
-    write_book(folder / "lra.xlsx", {"Rekap": rows})  # first by name: "lra (…" and "lra b…" sort after
-    doc = rank_json(folder)
-    assert by_name(doc)["Dinas Perhubungan"]["realized"] == 105_000_000
+    other = [list(row) for row in rows]
+    other[-1][3] = dishub_realized
+    write_book(folder / "lra.xlsx", {"Rekap": rows})
+    write_book(folder / name, {"Rekap": other})
+    return rank_json(folder)
