@@ -331,42 +331,11 @@ def _add_parts(slots: list[Slot], parsed: dict[str, pl.Series]) -> None:
 
 
 # what a column's header may say besides its measure, and still be the whole of the spending
-_OF_ALL = frozenset(
-    [
-        "pagu",
-        "anggaran",
-        "realisasi",
-        "dpa",
-        "dppa",
-        "spj",
-        "sp2d",
-        "jumlah",
-        "total",
-        "seluruhnya",
-        "semua",
-        "belanja",
-        "rp",
-        "rupiah",
-        "nilai",
-        "daerah",
-        "apbd",
-        "perubahan",
-        "murni",
-        "semula",
-        "menjadi",
-        "setelah",
-        "s",
-        "d",
-        "sd",
-        "bulan",
-        "ini",
-        "lalu",
-        "kumulatif",
-        "tahun",
-        "keuangan",
-        "dana",
-    ]
+_OF_ALL_WORDS = (
+    "pagu anggaran realisasi dpa dppa spj sp2d jumlah total seluruhnya semua belanja rp rupiah nilai "
+    "daerah apbd perubahan murni semula menjadi setelah s d sd bulan ini lalu kumulatif tahun keuangan dana"
 )
+_OF_ALL = frozenset(_OF_ALL_WORDS.split())
 
 
 def _says_all(column: Column) -> bool:
