@@ -443,3 +443,22 @@ def test_an_output_on_a_full_disk_says_to_free_space_and_writes_nothing(
     assert result.exit_code == ExitCode.USAGE
     assert "No space left on device" in result.stderr and "Free some space on the disk" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
+
+
+@posix_only
+def test_a_line_break_in_a_file_name_stays_in_its_warnings_line(tmp_path: Path) -> None:
+    (tmp_path / "rekap.xlsx").write_bytes(NOVEMBER.read_bytes())
+    (tmp_path / "broken\nname.xlsx").write_bytes(b"not a workbook")
+    result = run("rank", str(tmp_path), "-q", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    shown = run("rank", str(tmp_path))
+    (line,) = [line for line in shown.stderr.splitlines() if "broken" in line]
+    assert "brokenname.xlsx" in line and "skipped" in line
+
+
+def test_an_output_of_a_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("rank", str(NOVEMBER), "--format", "json", "-o", "-", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"]["budget"] > 0
+    assert not (tmp_path / "-").exists()

@@ -14,6 +14,7 @@ Codes: ``E-`` an error (the command stops), ``W-`` a warning, ``H-`` a hint unde
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1349,14 +1350,18 @@ def some_of(items: Sequence[object], limit: int = 5) -> object:
     return Message("N-NAMES-MORE", {"names": list(items[:limit]), "n": len(items) - limit})
 
 
+_BREAKS = re.compile(r"[\n\r\t\v\f\x85\u2028\u2029]")  # the output strips escape sequences itself
+
+
 def readable_name(text: str) -> str:
     """A file name as Windows would show it where its bytes are not UTF-8 (kept by the system as
-    surrogates: ``\udce9`` → ``é``, cp1252); any other name as it is."""
+    surrogates: ``\udce9`` → ``é``, cp1252), without line breaks (a line break in a name is no
+    new line of the message)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
-    return text
+        text = text.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    return _BREAKS.sub("", text)
 
 
 class Lines(tuple[object, ...]):

@@ -26,6 +26,7 @@ from realisasi_cli.cli.options import (
     TargetsOption,
     ThresholdOption,
     UnitsOption,
+    dash_is_stdout,
     parse_date,
     parse_targets,
 )
@@ -116,6 +117,7 @@ def brief(
             help="Write to this file (.md, .html, .pdf, or .xlsx for the follow-up worksheet) "
             "instead of stdout.",
             dir_okay=False,
+            callback=dash_is_stdout,
         ),
     ] = None,
     meeting_date: Annotated[

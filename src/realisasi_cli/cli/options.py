@@ -141,10 +141,22 @@ CsvDialectOption = Annotated[
         "Indonesian Windows (excel-id: semicolons, decimal commas, headers in --lang).",
     ),
 ]
+
+
+def dash_is_stdout(value: Path | None) -> Path | None:
+    """``-o -``: standard output, as with no ``-o`` (not a file named ``-``)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.", dir_okay=False
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of the terminal.",
+        dir_okay=False,
+        callback=dash_is_stdout,
     ),
 ]
 LangOption = Annotated[Lang | None, typer.Option("--lang", help="Language for people: id (default) or en.")]

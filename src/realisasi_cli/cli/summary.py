@@ -22,6 +22,7 @@ from realisasi_cli.cli.options import (
     TargetsOption,
     ThresholdOption,
     UnitsOption,
+    dash_is_stdout,
     parse_targets,
 )
 from realisasi_cli.cli.output import check_output, emit, print_warnings, say, written
@@ -91,6 +92,7 @@ def summary(
             metavar="FILE",
             help="Write the text (or with --dry-run the .eml) here.",
             dir_okay=False,
+            callback=dash_is_stdout,
         ),
     ] = None,
     fmt_: Annotated[

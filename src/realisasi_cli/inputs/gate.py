@@ -36,10 +36,14 @@ class Checked:
 def check_file(path: Path) -> Checked:
     """Sniff ``path`` and check it; raise ``UnreadableWorkbookError`` if no reader should open it."""
     suffix = path.suffix.lower()
-    shown = readable_name(str(path))
-    if shown != str(path):
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
         # readers and tables hold names as UTF-8 text: the name is shown as Windows wrote it
-        raise UnreadableWorkbookError("E-NAME-NOT-UTF8", "H-RENAME-FILE", path=shown, name=Path(shown).name)
+        shown = readable_name(str(path))
+        raise UnreadableWorkbookError(
+            "E-NAME-NOT-UTF8", "H-RENAME-FILE", path=shown, name=Path(shown).name
+        ) from None
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from realisasi_cli.facts.schema import Warning_
-from realisasi_cli.messages import text
+from realisasi_cli.messages import readable_name, text
 
 SHEETS_NAMED = 5  # sheets named on a line; the rest counted
 
@@ -26,7 +26,7 @@ def located(warnings: Sequence[Warning_], lang: str) -> list[tuple[str, str]]:
     # (file, sheets, row, message, the message without its sheet's cell references)
     lines: list[tuple[str, list[str], int | None, str, str]] = []
     for w in warnings:
-        name = Path(w.file).name if w.file else ""
+        name = readable_name(Path(w.file).name) if w.file else ""
         message = w.detail.text(lang, short=True)
         # month sheets of one template say the same of the same row, each of its own cells
         same = message.replace(f"{w.sheet}!", "!") if w.sheet else message
