@@ -239,8 +239,10 @@ def summary(
     if done is None:
         if not quiet:
             # those the server took then; those it refused did not get it
+            from realisasi_cli.delivery.smtp import address_of
+
             took = [str(r) for r in log.entry(key).get("recipients") or recipients]
-            refused = [r for r in recipients if _address(r) not in {_address(t) for t in took}]
+            refused = [r for r in recipients if address_of(r) not in {address_of(t) for t in took}]
             say(None, Message("N-ALREADY-SENT", {"day": day, "recipients": took}))
             if refused:
                 say(None, Message("N-REFUSED-BEFORE", {"recipients": refused}))
@@ -250,13 +252,6 @@ def summary(
     if not quiet:
         sent = {"subject": subject, "recipients": report.accepted}
         say(None, Message("N-SENT-AGAIN" if before else "N-SENT", sent))
-
-
-def _address(recipient: str) -> str:
-    """A recipient's address alone, in lower case (``Kabag <KABAG@x.go.id>`` → ``kabag@x.go.id``)."""
-    import email.utils
-
-    return (email.utils.parseaddr(recipient)[1] or recipient).strip().lower()
 
 
 def _send_once(

@@ -9,10 +9,9 @@ The caller (the ``summary`` command) does, in this order::
     with log.locked(deadline):                             # overlapping runs: one sends, the other waits
         if log.status(key) is None:                        # "sent", "uncertain" or None
             message = build_message(subject=..., sender=settings.sender, recipients=to, text=..., html=...)
-            report = send(                                 # DeliveryError (exit 3)
-                message, settings, to, deadline=deadline,
-                on_transmitted=lambda: log.record(key, message_id, to, uncertain=True),
-            )
+            log.record(key, message_id, to, uncertain=True)  # ahead: a record that cannot be
+                                                           # written stops the mail here
+            report = send(message, settings, to, deadline=deadline)  # DeliveryError (exit 3)
             log.record(key, report.message_id, report.accepted)
     report.raise_for_refused()                             # exit 3 naming the refused addresses
 
@@ -21,8 +20,9 @@ and with ``--dry-run`` writes ``write_eml(message)`` instead of sending.
 At most once per run: a failure before the message data went out whole is tried again, and so
 is an explicit 4xx reply to it; once the data and its final ``.`` were sent, a missing reply or a
 dropped connection is *uncertain* (the server may have it): DeliveryUncertainError (exit 3), never
-sent again automatically, and the record made by ``on_transmitted`` stays. Where the server
-refused the message outright, the caller puts the record back as it was (``SentLog.restore``).
+sent again automatically, and the record written ahead stays. Where the server refused the
+message outright, or it never went out, the caller puts the record back as it was
+(``SentLog.restore``).
 """
 
 from __future__ import annotations
@@ -754,6 +754,11 @@ Status = Literal["sent", "uncertain"]
 _STATE_LIMIT = 16 << 20
 
 
+def address_of(recipient: str) -> str:
+    """A recipient's address alone, in lower case (``Kabag <KABAG@x.go.id>`` → ``kabag@x.go.id``)."""
+    return email.utils.parseaddr(recipient)[1].strip().lower() or recipient.strip().lower()
+
+
 class SentLog:
     """Which summaries went out already, in ``sent.json`` under the state directory.
 
@@ -778,9 +783,7 @@ class SentLog:
     @staticmethod
     def key(data_fingerprint: str, recipients: Iterable[str]) -> str:
         """One key per data and set of recipients, whatever their order, case or display names."""
-        addresses = sorted(
-            {email.utils.parseaddr(r)[1].strip().lower() or r.strip().lower() for r in recipients}
-        )
+        addresses = sorted({address_of(r) for r in recipients})
         payload = json.dumps([data_fingerprint, addresses], ensure_ascii=False, allow_nan=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

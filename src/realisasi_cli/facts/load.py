@@ -130,6 +130,9 @@ def _named_as_revised(path: Path) -> bool:
     return any(not _NOT_YET.search(stem[: m.start(1)]) for m in _REVISED_NAME.finditer(stem))
 
 
+FACT_TABLES = ("budget", "realization", "plan", "physical", "last_year")  # the frames of ``Facts``
+
+
 @dataclass
 class _Collected:
     """What the sheets of every input gave, before it becomes one dataset."""
@@ -139,7 +142,7 @@ class _Collected:
     years: dict[object, int | None] = field(default_factory=dict)
     # each sheet's facts under its source number; the number is written into them when joined
     frames: dict[str, list[tuple[int, pl.DataFrame]]] = field(
-        default_factory=lambda: {"budget": [], "realization": [], "plan": [], "physical": [], "last_year": []}
+        default_factory=lambda: {name: [] for name in FACT_TABLES}
     )
     sheets: list[SheetResult] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
@@ -173,13 +176,8 @@ class _Collected:
         )
         self.years[source] = result.year
         facts = result.facts
-        for name, frame in (
-            ("budget", facts.budget),
-            ("realization", facts.realization),
-            ("plan", facts.plan),
-            ("physical", facts.physical),
-            ("last_year", facts.last_year),
-        ):
+        for name in FACT_TABLES:
+            frame = getattr(facts, name)
             if frame.height:  # an empty one adds nothing (the dataset has the schema without it)
                 self.frames[name].append((source, frame))
         self.warnings.extend(facts.warnings)
@@ -892,13 +890,7 @@ def _add_up_jenis_sheets(results: list[SheetResult]) -> None:
     first = parts[0][0]
     facts = first.facts
     assert facts is not None
-    tables: dict[str, list[pl.DataFrame]] = {
-        "budget": [],
-        "realization": [],
-        "plan": [],
-        "physical": [],
-        "last_year": [],
-    }
+    tables: dict[str, list[pl.DataFrame]] = {name: [] for name in FACT_TABLES}
     for result, jenis in parts:
         own = result.facts
         assert own is not None

@@ -56,7 +56,7 @@ def _choose(
 
 def _through(column: Column) -> int | None:
     """The month a realization to date runs through, by its header (s.d. Maret: 3; s.d. TW II: 6)."""
-    period = vocab.period_of(vocab.normalize(column.header.split(" / ")[-1]))
+    period = vocab.period_of(vocab.normalize(_own(column)))
     if period is None:
         return None
     kind, number = period
