@@ -719,3 +719,35 @@ def test_months_to_date_not_filled_in_yet_are_zeros_or_dashes(tmp_path: Path) ->
     doc = rank_json(openpyxl_book(tmp_path / "r.xlsx", {"S": rows}))
     (unit,) = doc["units"]
     assert (unit["realized"], unit["as_of"]) == (296_000_000, "2024-08-31")
+
+
+@pytest.mark.parametrize("non_modal", ["Belanja Non Modal", "Belanja Non-Modal", "Selain Belanja Modal"])
+def test_columns_of_the_spending_but_modal_are_counted_with_it(tmp_path: Path, non_modal: str) -> None:
+    header = [f"Pagu {non_modal}", "Pagu Belanja Modal", f"Realisasi {non_modal}", "Realisasi Belanja Modal"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        return [operasi[0], modal[0], operasi[1], modal[1]]
+
+    doc = _jenis_rekap(tmp_path, "non_modal", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        budget, realized, categories = got[unit]
+        assert (budget, realized) == (operasi[0] + modal[0], operasi[1] + modal[1])
+        assert categories["modal"] == modal
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_non_modal_row_over_its_jenis_is_their_subtotal(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [["No", "Perangkat Daerah / Jenis Belanja", "Pagu", "Realisasi"]]
+    rows += [[1, "Dinas Pendidikan", 1000 * m, 550 * m], [None, "Belanja Non Modal", 800 * m, 500 * m]]
+    rows += [[None, "Belanja Pegawai", 500 * m, 400 * m], [None, "Belanja Barang dan Jasa", 300 * m, 100 * m]]
+    rows += [[None, "Belanja Modal", 200 * m, 50 * m], [2, "Dinas Kesehatan", 1000 * m, 400 * m]]
+    rows += [[None, "Belanja Non Modal", 600 * m, 300 * m], [None, "Belanja Pegawai", 400 * m, 200 * m]]
+    rows += [[None, "Belanja Barang dan Jasa", 200 * m, 100 * m], [None, "Belanja Modal", 400 * m, 100 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "rows.xlsx", {"Rekap": rows}))
+    got = by_unit(doc)
+    assert got["Dinas Pendidikan"][:2] == (1000 * m, 550 * m)
+    assert got["Dinas Kesehatan"][:2] == (1000 * m, 400 * m)
+    assert got["Dinas Kesehatan"][2]["modal"] == (400 * m, 100 * m)

@@ -59,6 +59,8 @@ CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("subsidi", re.compile(r"\bsubsidi\b")),
     ("hibah", re.compile(r"\bhibah\b")),
     ("bansos", re.compile(r"\bbantuan sosial\b|\bbansos\b")),
+    # "Belanja Non Modal", "Selain Belanja Modal": all the spending but modal, beside it
+    ("non_modal", re.compile(r"\b(non|bukan|selain) ?(belanja )?modal\b")),
     ("modal", re.compile(r"\bmodal\b")),
     ("tidak_terduga", re.compile(r"\b(tidak|tak) terduga\b|\bbtt\b")),
     ("transfer", re.compile(r"\btransfer\b|\bbagi hasil\b|\bbantuan keuangan\b")),
@@ -307,6 +309,15 @@ def category_of_old_account(code: str) -> str | None:
     """The category of a pre-2021 account code (``5.2.3.01`` → modal)."""
     prefix = ".".join(code.split(".")[:3])
     return OLD_SCHEME_PREFIXES.get(prefix)
+
+
+def part_of(category: str | None, top: str | None) -> bool:
+    """Whether jenis ``category`` is ``top`` or within it: pegawai within operasi, modal within
+    modal, every jenis but modal within non_modal."""
+    if category is None or top is None:
+        return False
+    parent = CATEGORY_PARENT.get(category, category)
+    return parent == top or (top == "non_modal" and parent not in ("modal", "non_modal"))
 
 
 def categories_within(category: str) -> list[str]:

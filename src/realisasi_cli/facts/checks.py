@@ -194,13 +194,14 @@ def _jenis_within(lines: pl.DataFrame, names: list[str], tolerance: float) -> pl
     label = pl.when(pl.col("unit_jenis")).then("unit_name").otherwise("description")
     texts = fr.select(jenis, label).to_series().to_list()
     categories = [vocab.category_of(vocab.normalize(t)) if t else None for t in texts]
-    within = [vocab.CATEGORY_PARENT.get(c, c) if c else None for c in categories]  # pegawai: operasi
     amounts = list(zip(*(jenis.get_column(n).fill_null(0.0).to_list() for n in names), strict=True))
     blocks, row_numbers = jenis.get_column("block").to_list(), jenis.get_column("row").to_list()
     i = 0
     while i < len(texts):
         top, sums, j = categories[i], [0.0] * len(names), i + 1
-        while top in _TOP_JENIS and j < len(texts) and blocks[j] == blocks[i] and within[j] == top:
+        while top in _TOP_JENIS and j < len(texts) and blocks[j] == blocks[i]:
+            if not vocab.part_of(categories[j], top):
+                break
             sums = [a + b for a, b in zip(sums, amounts[j], strict=True)]
             j += 1
         if j > i + 1 and all(abs(a - b) <= tolerance for a, b in zip(amounts[i], sums, strict=True)):
@@ -429,7 +430,7 @@ def _jenis_under(labels: list[str | None], kelompok: list[bool], i: int, j: int)
     inner, outer = labels[j], labels[i]
     if inner is None:
         return False
-    return kelompok[i] or (outer is not None and outer in (inner, vocab.CATEGORY_PARENT.get(inner)))
+    return kelompok[i] or vocab.part_of(inner, outer)
 
 
 def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_]) -> tuple[pl.DataFrame, bool]:
