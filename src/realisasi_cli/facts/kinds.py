@@ -127,15 +127,42 @@ def _evidence(index: int, result: SheetResult) -> _Sheet | None:
     return _Sheet(index, result, rows, data["cents"].unique(), everything, units, has_realized, count)
 
 
-def _rows_found(sheet: _Sheet, other: _Sheet) -> float:
-    """Share of ``sheet``'s data rows whose key and amount stand among ``other``'s rows."""
-    rows = sheet.rows
-    if not other.has_realized or other.result.kind == "plan":  # a plan or DPA: its budget lines repeat
-        rows = rows.filter(pl.col("budget"))
-    if rows.height < MIN_ROWS:
-        return 0.0
-    found = rows.join(other.everything.unique(), on=["key", "cents"], how="semi", nulls_equal=False)
-    return found.height / rows.height
+def _rows_found(sheets: Sequence[_Sheet]) -> dict[tuple[int, int], float]:
+    """Share of each sheet's data rows whose key and amount stand among another's rows, for every
+    pair of ``sheets`` (their positions) that share a row: one join over them all, not one per
+    pair. Against a plan or a DPA (no realization) only budget rows count: its lines repeat."""
+    rows = pl.concat([s.rows.with_columns(me=pl.lit(k)) for k, s in enumerate(sheets)])
+    pool = pl.concat([s.everything.unique().with_columns(other=pl.lit(k)) for k, s in enumerate(sheets)])
+    pairs = (
+        rows.join(pool, on=["key", "cents"], how="inner", nulls_equal=False)
+        .filter(pl.col("me") != pl.col("other"))
+        .group_by("me", "other")
+        .agg(found=pl.len(), budget_found=pl.col("budget").sum())
+    )
+    counts = [(s.rows.height, int(s.rows.get_column("budget").sum())) for s in sheets]
+    shares: dict[tuple[int, int], float] = {}
+    for me, other, found, budget_found in pairs.iter_rows():
+        every, budget = counts[me]
+        if not sheets[other].has_realized or sheets[other].result.kind == "plan":
+            every, found = budget, budget_found
+        if every >= MIN_ROWS:
+            shares[me, other] = found / every
+    return shares
+
+
+def _found_elsewhere(sheets: Sequence[_Sheet]) -> list[float]:
+    """Share of each sheet's distinct amounts that any other of ``sheets`` holds (rows,
+    subtotals, totals): at most what any of them together hold."""
+    held = pl.concat(
+        [s.everything.select("cents").unique().with_columns(k=pl.lit(k)) for k, s in enumerate(sheets)]
+    )
+    many = set(held.group_by("cents").agg(pl.len()).filter(pl.col("len") > 1).get_column("cents").to_list())
+    shares = []
+    for sheet in sheets:
+        amounts = sheet.amounts.drop_nulls().to_list()
+        enough = len(amounts) >= MIN_AMOUNTS
+        shares.append(sum(a in many for a in amounts) / len(amounts) if enough else 0.0)
+    return shares
 
 
 def _amounts_found(sheet: _Sheet, others: Sequence[_Sheet]) -> float:
@@ -195,17 +222,22 @@ def mark_derived(results: list[SheetResult]) -> None:
     candidates = [s for s in sheets if s.result.kind == "data"]
     if len(sheets) < 2 or not candidates:
         return
+    position = {id(s): k for k, s in enumerate(sheets)}
+    shares = _rows_found(sheets)
     copies: dict[int, list[_Sheet]] = {}
     for sheet in candidates:
+        me = position[id(sheet)]
         copies[sheet.index] = [
             other
-            for other in sheets
-            if other is not sheet and _comparable(sheet, other) and _rows_found(sheet, other) >= COPY_SHARE
+            for k, other in enumerate(sheets)
+            if shares.get((me, k), 0.0) >= COPY_SHARE and _comparable(sheet, other)
         ]
+    copied = {index: {o.index for o in others} for index, others in copies.items()}
 
     def copy_of(sheet: _Sheet, other: _Sheet) -> bool:
-        return other.index in {o.index for o in copies.get(sheet.index, [])}
+        return other.index in copied.get(sheet.index, ())
 
+    elsewhere = _found_elsewhere(sheets)
     for sheet in candidates:
         # of two identical sheets, the one kept is not a copy of the other
         sources = [
@@ -220,6 +252,8 @@ def mark_derived(results: list[SheetResult]) -> None:
                 "R-COPY-HIDDEN" if sheet.hidden else "R-COPY", {"sheet": best.result.sheet}
             )
             continue
+        if elsewhere[position[id(sheet)]] <= SUMMARY_SHARE:
+            continue  # too few of its amounts are anywhere else to sum others up
         rest = [o for o in sheets if o is not sheet]
         named = [o for o in rest if _comparable(sheet, o) and not copy_of(o, sheet)]
         # a rekap that names the units otherwise than their sheets ("Dinkes" beside DINAS
