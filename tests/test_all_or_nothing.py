@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -101,7 +102,8 @@ def test_a_disk_that_fills_up_leaves_the_earlier_facts_as_they_were(
     result = run("facts", str(NOVEMBER), "-o", str(out))
 
     assert result.exit_code == ExitCode.USAGE
-    assert "No space left on device" in result.stderr and "nothing was written" in result.stderr
+    assert "the disk is full" in result.stderr and "nothing was written" in result.stderr
+    assert "free some space" in result.stderr.lower()
     assert "Traceback" not in result.stderr
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts", "fisik.csv"]
@@ -168,7 +170,6 @@ def terminate_while_writing(folder: Path, *args: str) -> tuple[int, str]:
 
 
 @posix_only
-@posix_only
 @pytest.mark.parametrize(("command", "name"), [("rank", "out.json"), ("brief", "out.html")])
 def test_an_output_named_by_a_link_replaces_the_link_not_the_file_it_points_to(
     tmp_path: Path, command: str, name: str
@@ -184,6 +185,57 @@ def test_an_output_named_by_a_link_replaces_the_link_not_the_file_it_points_to(
     assert result.exit_code == 0, result.output
     assert victim.read_bytes() == b"the user's own file\n"
     assert not link.is_symlink() and link.stat().st_size > 0
+
+
+@posix_only
+def test_an_output_that_is_a_named_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "peringkat.csv"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    # the reader opens first, without blocking, and reads until the writer is done
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+
+    def read() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(reader, 65536)
+            except BlockingIOError:
+                time.sleep(0.01)
+                continue
+            if chunk:
+                got.append(chunk)
+            elif got:  # the writer has closed it
+                return
+            else:  # no writer yet
+                time.sleep(0.01)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        result = run("rank", str(NOVEMBER), "-o", str(pipe), "-f", "csv")
+        thread.join(timeout=40)
+    finally:
+        os.close(reader)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(pipe.lstat().st_mode), "the pipe is still a pipe"
+    lines = b"".join(got).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("rank,code,name,budget,realized") and len(lines) == 11
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_the_screens_output_is_a_clear_error(tmp_path: Path) -> None:
+    with Path("/dev/full").open("wb") as full:
+        child = subprocess.run(
+            [sys.executable, "-m", "realisasi_cli", "rank", str(NOVEMBER), "--all"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ | {"REALISASI_CACHE": "off"},
+            check=False,
+        )
+    assert child.returncode == ExitCode.USAGE == 2
+    assert "E-STDOUT-WRITE" in child.stderr and "Traceback" not in child.stderr
 
 
 def test_sigterm_while_writing_leaves_no_temporary_file_and_exits_143(tmp_path: Path) -> None:
@@ -385,7 +437,7 @@ def test_a_state_folder_on_a_full_disk_stops_the_mail_before_it_goes(
     for _ in range(2):  # a cron job's every run
         result = invoke(str(exports), "--to", KABAG, "--send", "--lang", "en")
         assert result.exit_code == ExitCode.USAGE, result.stderr
-        assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+        assert "the disk is full" in result.stderr and "Traceback" not in result.stderr
     assert smtp.handler.received == []  # not once per run, unrecorded
 
 
@@ -441,7 +493,7 @@ def test_an_output_on_a_full_disk_says_to_free_space_and_writes_nothing(
     monkeypatch.setattr(export, "write_atomic", full)
     result = run("rank", str(NOVEMBER), "-o", str(tmp_path / "peringkat.json"))
     assert result.exit_code == ExitCode.USAGE
-    assert "No space left on device" in result.stderr and "Free some space on the disk" in result.stderr
+    assert "the disk is full" in result.stderr and "Free some space on the disk" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
 
 

@@ -860,7 +860,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     monkeypatch.setattr(export.os, "fsync", disk_full)
     result = invoke("rank", str(SAMPLES / "rekap_pd_10nov2023.xlsx"), "-o", str(out), "-q")
     assert result.exit_code == 2
-    assert "peringkat.csv: cannot be written (No space left on device)" in result.stderr
+    assert "peringkat.csv: cannot be written (the disk is full)" in result.stderr
     assert out.read_text(encoding="utf-8") == "last week\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["peringkat.csv"]
 

@@ -12,6 +12,7 @@ import email
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -27,10 +28,13 @@ import pytest
 from realisasi_cli.delivery.smtp import (
     DATA_TIMEOUT,
     DEADLINE,
+    MAX_SECONDS,
+    QUIT_WAIT,
     Deadline,
     SentLog,
     SmtpSettings,
     build_message,
+    recipients_in,
     send,
 )
 from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, ExitCode, UsageError
@@ -59,6 +63,8 @@ class Script:
     mail_replies: list[str] = field(default_factory=list)  # replies to MAIL FROM, one per session
     auth: bool = False  # offers AUTH over the plain connection
     flood: bool = False  # answers EHLO with "250-" lines as fast as it can, never the last one
+    reset_in_data: bool = False  # resets the connection after the message's first line, unread
+    quiet_quit: bool = False  # never answers QUIT, the message taken
 
 
 class MisbehavingServer:
@@ -72,6 +78,7 @@ class MisbehavingServer:
         self.connections = 0
         self.messages: list[bytes] = []
         self.auth_lines: list[bytes] = []
+        self.rcpt_lines: list[bytes] = []
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._accepting = threading.Thread(target=self._accept, daemon=True)
@@ -118,8 +125,14 @@ class MisbehavingServer:
                     if not self._after_data(conn, lines):
                         return
                 elif verb == b"QUIT":
+                    if self.script.quiet_quit:
+                        self._stop.wait(30)
+                        return
                     conn.sendall(b"221 Bye\r\n")
                     return
+                elif verb == b"RCPT":
+                    self.rcpt_lines.append(line)
+                    conn.sendall(b"250 OK\r\n")
                 else:  # RCPT, RSET, NOOP
                     conn.sendall(b"250 OK\r\n")
 
@@ -127,6 +140,10 @@ class MisbehavingServer:
         """Read the message up to its final dot, store it, and answer as the script says."""
         body = b""
         for line in lines:
+            if self.script.reset_in_data:  # closed with the rest unread: the system sends a reset
+                time.sleep(0.2)
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return False
             if line == b".\r\n":
                 break
             body += line
@@ -221,6 +238,58 @@ def test_a_connection_dropped_after_the_data_is_uncertain(misbehaving: Any) -> N
     assert server.connections == 1 and len(server.messages) == 1
 
 
+def test_a_connection_reset_in_the_data_is_no_delivery_and_is_tried_again(misbehaving: Any) -> None:
+    # a reset says the server closed with the message unread: it does not have it
+    server = misbehaving(Script(reset_in_data=True))
+    sleeps: list[float] = []
+
+    with pytest.raises(DeliveryError, match="after 2 attempts: the server closed the connection") as caught:
+        send(message(), settings(server.port), [KABAG], retries=1, sleep=sleeps.append)
+
+    assert not isinstance(caught.value, DeliveryUncertainError)
+    assert server.connections == 2 and server.messages == [] and sleeps == [1.0]
+
+
+def test_a_server_silent_after_taking_the_message_holds_the_run_only_briefly(misbehaving: Any) -> None:
+    server = misbehaving(Script(quiet_quit=True))
+    started = time.monotonic()
+
+    report = send(message(), settings(server.port, timeout=30.0), [KABAG])
+
+    assert report.accepted == [KABAG] and len(server.messages) == 1
+    assert time.monotonic() - started < QUIT_WAIT + 3, "QUIT waits QUIT_WAIT, not the 30 s of a command"
+
+
+def test_recipients_given_in_one_value_are_each_sent_to(misbehaving: Any) -> None:
+    server = misbehaving(Script())
+    recipients = recipients_in(["kabag@pemda.go.id, Sekda <sekda@pemda.go.id>"])
+
+    send(
+        build_message(subject="s", sender=SENDER, recipients=recipients, text="t", html="h"),
+        settings(server.port),
+        recipients,
+    )
+
+    assert [line.split(b":", 1)[1] for line in server.rcpt_lines] == [
+        b"<kabag@pemda.go.id>\r\n",
+        b"<sekda@pemda.go.id>\r\n",
+    ]
+    [stored] = server.messages
+    assert (
+        email.message_from_bytes(stored, policy=policy.default)["To"]
+        == "kabag@pemda.go.id, Sekda <sekda@pemda.go.id>"
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["kabag@pemda.go.id\r\nBcc: x@y.id", "Kabag, Keuangan <k@pemda.go.id>", "kabag", "a@b.id\x00"]
+)
+def test_a_recipient_with_a_line_break_or_no_address_is_refused(value: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        recipients_in([value])
+    assert caught.value.code == "E-BAD-ADDRESS" and caught.value.exit_code == ExitCode.USAGE
+
+
 def test_a_refusal_before_the_data_is_tried_again_and_delivered_once(misbehaving: Any) -> None:
     server = misbehaving(Script(mail_replies=["451 4.7.1 Greylisted, try again"]))
     sleeps: list[float] = []
@@ -300,10 +369,15 @@ def test_the_time_settings_come_from_the_config_and_the_environment() -> None:
         ("data_timeout", "REALISASI_SMTP_DATA_TIMEOUT"),
         ("deadline", "REALISASI_SMTP_DEADLINE"),
     ):
-        for bad in ("0", "-5", "inf", "soon"):
+        for bad in ("0", "-5", "inf", "soon", "1e12", "86401"):
             with pytest.raises(UsageError, match=variable):
                 SmtpSettings.resolve({"host": "h", "from": "a@b.id"}, {variable: bad})
         assert key in str(SmtpSettings.resolve({"host": "h", "from": "a@b.id"}, {}))
+    assert (
+        SmtpSettings.resolve({"host": "h", "from": "a@b.id"}, {"REALISASI_SMTP_TIMEOUT": "86400"}).timeout
+        == 86400
+    )
+    assert MAX_SECONDS == 86400
 
 
 def test_security_none_with_a_user_is_refused_however_it_is_set() -> None:

@@ -293,6 +293,30 @@ def test_a_wrong_password_fails_at_once(
     assert server.handler.received == []
 
 
+def test_a_temporary_login_failure_is_tried_again(
+    serve: Callable[..., Server], server_tls: ssl.SSLContext, cafile: Path, sleeps: list[float]
+) -> None:
+    sessions: list[int] = []
+
+    def flaky(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        sessions.append(id(session))
+        if sessions[0] == id(session):  # RFC 4954: 454 is a temporary failure, not a wrong password
+            return AuthResult(
+                success=False, handled=False, message="454 4.7.0 Temporary authentication failure"
+            )
+        return authenticator(server, session, envelope, mechanism, auth_data)
+
+    server = serve(tls_context=server_tls, authenticator=flaky)
+    config = settings(server.port, security="starttls", cafile=cafile, user="realisasi", password=PASSWORD)
+
+    report = send(summary([KABAG]), config, [KABAG], sleep=sleeps.append)
+
+    assert (report.accepted, report.attempts, sleeps) == ([KABAG], 2, [1.0])
+    assert len(server.handler.received) == 1
+
+
 def test_a_certificate_from_an_unknown_ca_is_refused(
     serve: Callable[..., Server], server_tls: ssl.SSLContext, stranger_cafile: Path, sleeps: list[float]
 ) -> None:

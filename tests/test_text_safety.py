@@ -248,3 +248,28 @@ def test_a_cell_longer_than_any_export_writes_is_refused_in_the_users_words(tmp_
     assert result.exit_code == 1, result.stderr
     said = " ".join(result.stderr.split())
     assert "satu_baris.csv" in said and "more than 131,072 characters" in said and "field limit" not in said
+
+
+def test_the_whatsapp_summary_carries_no_control(tmp_path: Path) -> None:
+    result = invoke("summary", str(export(tmp_path)), "-f", "whatsapp")
+    assert result.exit_code == 0, result.stderr
+    assert_inert(result.stdout)
+    assert "DINAS SATU" in result.stdout and "AWAS" in result.stdout
+
+
+def test_the_pdf_brief_and_the_follow_up_sheet_carry_no_control(tmp_path: Path) -> None:
+    import openpyxl
+    from pypdf import PdfReader
+
+    path = export(tmp_path)
+    for suffix in ("pdf", "xlsx"):
+        result = invoke("brief", str(path), "-o", str(tmp_path / f"brief.{suffix}"))
+        assert result.exit_code == 0, result.stderr
+    pdf = " ".join(page.extract_text() for page in PdfReader(tmp_path / "brief.pdf").pages)
+    assert_inert(pdf)
+    assert "[2J" not in pdf and "31m" not in pdf  # no sequence left behind as text either
+    assert "DINAS SATU" in pdf
+    book = openpyxl.load_workbook(tmp_path / "brief.xlsx")
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert_inert(" ".join(cells))
+    assert any("DINAS SATU" in c for c in cells)

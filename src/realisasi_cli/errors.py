@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 from realisasi_cli.messages import Message
@@ -116,6 +117,13 @@ class Terminated(KeyboardInterrupt):
     """
 
 
+NO_SPACE = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})  # a full disk, a quota used up
+
+
+class NotRegularFileError(OSError):
+    """A path that names a disk or a socket, where a file was to be written."""
+
+
 def os_reason(exc: OSError) -> Message | str:
     """Why the system refused a file, in the user's language where it is a common refusal (the
     system's own words are in English, or in the code page of a Windows set up otherwise)."""
@@ -125,4 +133,8 @@ def os_reason(exc: OSError) -> Message | str:
         return Message("D-NOT-FOUND")
     if isinstance(exc, IsADirectoryError):
         return Message("D-IS-FOLDER")
+    if isinstance(exc, NotRegularFileError):
+        return Message("D-NOT-A-FILE")
+    if exc.errno in NO_SPACE:
+        return Message("D-DISK-FULL")
     return exc.strerror or str(exc)

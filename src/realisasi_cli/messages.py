@@ -104,6 +104,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: tidak dapat ditulis ({reason}); tidak ada yang ditulis.",
         "{path}: cannot be written ({reason}); nothing was written.",
     ),
+    "E-STDOUT-WRITE": (
+        "keluaran standar tidak dapat ditulis ({reason}); keluarannya tidak utuh.",
+        "standard output cannot be written ({reason}); the output is incomplete.",
+    ),
     "E-OUTPUT-NEEDS-FILE": (
         "--format {fmt} memerlukan -o BERKAS.{fmt}.",
         "--format {fmt} needs -o FILE.{fmt}.",
@@ -469,8 +473,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "E-SMTP-PORT": ("port SMTP {value} di luar rentang.", "SMTP port {value} is out of range."),
     "E-SMTP-TIMEOUT": (
-        "{key} SMTP {value} harus berupa jumlah detik yang positif.",
-        "SMTP {key} {value} must be a positive number of seconds.",
+        "{key} SMTP {value} harus berupa jumlah detik di atas 0, paling banyak {most}.",
+        "SMTP {key} {value} must be a number of seconds above 0, at most {most}.",
     ),
     "E-SMTP-PLAIN-LOGIN": (
         "pengguna SMTP '{user}' dengan keamanan 'none': kata sandinya akan terkirim tanpa enkripsi.",
@@ -587,6 +591,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(a shared folder may not choose the mail server); name it with --config or set "
         "REALISASI_SMTP_*.",
     ),
+    "D-DISCONNECTED": (
+        "server memutus sambungan sebelum selesai",
+        "the server closed the connection before the end",
+    ),
     "D-CONNECTION-REFUSED": (
         "sambungan ditolak (apakah servernya berjalan di port itu?)",
         "connection refused (is the server running on that port?)",
@@ -613,6 +621,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "D-NOT-FOUND": ("berkas tidak ada (lagi)", "the file is not there (any more)"),
     "D-IS-FOLDER": ("ini sebuah folder", "it is a folder"),
+    "D-NOT-A-FILE": (
+        "ini bukan berkas biasa (sebuah disk atau soket)",
+        "it is no regular file (a disk or a socket)",
+    ),
+    "D-DISK-FULL": ("disk penuh", "the disk is full"),
     "D-CONFIG-NESTED": (
         "larik atau tabel bersarang terlalu dalam",
         "arrays or tables are nested too deep",

@@ -12,7 +12,7 @@ from realisasi_cli.cli.application import command
 from realisasi_cli.cli.options import AsOfOption, Inputs, QuietOption, StrictOption
 from realisasi_cli.cli.output import check_output, print_warnings, say
 from realisasi_cli.cli.run import read_inputs
-from realisasi_cli.errors import OutputError, UsageError, os_reason
+from realisasi_cli.errors import NO_SPACE, OutputError, UsageError, os_reason
 from realisasi_cli.messages import Message
 
 
@@ -56,7 +56,8 @@ def facts(
     try:
         counts = write_facts(dataset, output)
     except OSError as exc:
-        raise OutputError("E-OUTPUT-WRITE", "H-OUTPUT-CLOSE", path=output, reason=os_reason(exc)) from exc
+        hint = "H-OUTPUT-SPACE" if exc.errno in NO_SPACE else "H-OUTPUT-CLOSE"
+        raise OutputError("E-OUTPUT-WRITE", hint, path=output, reason=os_reason(exc)) from exc
     print_warnings(dataset.warnings, quiet, messages.current())
     if not quiet:
         rows = [Message("N-ROWS-OF", {"name": name, "n": n}) for name, n in counts.items() if n]

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from realisasi_cli.cli.output import err, escape
-from realisasi_cli.errors import ExitCode, RealisasiError, Terminated
+from realisasi_cli.errors import NO_SPACE, ExitCode, RealisasiError, Terminated, os_reason
 from realisasi_cli.messages import Message, text
 
 P = ParamSpec("P")
@@ -69,6 +69,16 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(int(ExitCode.OK)) from None
+        except OSError as exc:
+            if state.debug or exc.errno not in NO_SPACE:
+                raise
+            # what reaches here full is the screen's output sent to a file (> out.txt); a
+            # file of -o is told by its own message; nothing is left to flush
+            message = text("E-STDOUT-WRITE", reason=os_reason(exc))
+            err.print(_error_line(message, "E-STDOUT-WRITE"), soft_wrap=True)
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except BaseException as exc:  # Rust panics from the readers derive from BaseException
             if state.debug or isinstance(exc, SystemExit | GeneratorExit):
                 raise

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import os
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realisasi_cli import messages
-from realisasi_cli.errors import OutputError, UsageError, os_reason
+from realisasi_cli.errors import NO_SPACE, OutputError, UsageError, os_reason
 from realisasi_cli.messages import Message
 
 if TYPE_CHECKING:
@@ -213,19 +212,23 @@ def emit(text: str | bytes, output: Path | None) -> None:
     from realisasi_cli.present.export import write_atomic
 
     if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        try:
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader has stopped (| head): nothing is wrong
+        except OSError as exc:  # a full disk under > out.csv
+            hint = "H-OUTPUT-SPACE" if exc.errno in NO_SPACE else "H-OUTPUT-CLOSE"
+            raise OutputError("E-STDOUT-WRITE", hint, reason=os_reason(exc)) from exc
         return
     try:
         write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
-        hint = "H-OUTPUT-SPACE" if exc.errno in _NO_SPACE else "H-OUTPUT-CLOSE"
+        hint = "H-OUTPUT-SPACE" if exc.errno in NO_SPACE else "H-OUTPUT-CLOSE"
         raise OutputError("E-OUTPUT-WRITE", hint, path=output, reason=os_reason(exc)) from exc
-
-
-_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # a full disk, or a quota used up
 
 
 def check_dialect(dialect: CsvDialect | None, fmt: Format) -> None:

@@ -196,7 +196,9 @@ def summary(
         return
 
     settings = _server(config, dry_run, quiet)
-    recipients = list(to or settings.to) or ([_PLACEHOLDER_TO] if dry_run else [])
+    # "--to 'a@x.id, b@x.id'" names two, as the environment's and the config's lists do
+    recipients = notify.recipients_in(to) if to else list(settings.to)
+    recipients = recipients or ([_PLACEHOLDER_TO] if dry_run else [])
     if not recipients:
         raise UsageError("E-NO-RECIPIENTS", "H-GIVE-RECIPIENTS")
     log = notify.SentLog()

@@ -50,7 +50,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, UsageError
+from realisasi_cli.errors import DeliveryError, DeliveryUncertainError, UsageError, os_reason
 from realisasi_cli.inputs.discover import kind_of
 from realisasi_cli.messages import Message
 from realisasi_cli.present.export import write_atomic
@@ -82,6 +82,7 @@ DATA_TIMEOUT = 600.0
 # All of one run's delivery (the lock, every try, every reply) ends within this, whatever the
 # server does: a server that trickles a line every few seconds never lets a per-read timeout fire.
 DEADLINE = 900.0
+QUIT_WAIT = 5.0  # seconds for the reply to QUIT, once the message is accepted
 
 
 @dataclass(frozen=True, repr=False)
@@ -191,23 +192,48 @@ def _number(value: Any, key: str, kind: type[int] | type[float]) -> Any:
         raise UsageError("E-SMTP-NUMBER", "H-SMTP-FIX", key=key, value=str(value), env=_ENV[key]) from exc
 
 
+MAX_SECONDS = 86_400.0  # a day: no wait of a weekly job is longer, and the clock's waits take it
+
+
 def _seconds(value: Any, key: str) -> float | None:
-    """A time setting in seconds, positive and finite; None when not set."""
+    """A time setting in seconds, above 0 and at most a day; None when not set."""
     seconds = _number(value, key, float)
-    if seconds is not None and not 0 < seconds < float("inf"):
-        raise UsageError("E-SMTP-TIMEOUT", "H-SMTP-FIX", value=seconds, env=_ENV[key], key=key)
+    if seconds is not None and not 0 < seconds <= MAX_SECONDS:
+        raise UsageError(
+            "E-SMTP-TIMEOUT", "H-SMTP-FIX", value=seconds, env=_ENV[key], key=key, most=int(MAX_SECONDS)
+        )
     return cast("float | None", seconds)
 
 
 def _recipient_list(value: Any) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, str):
-        # from the environment: "a@x.id, b@x.id"; getaddresses keeps "Name, Title <a@x.id>" whole
-        return [addr for _, addr in email.utils.getaddresses([value]) if addr]
+    if isinstance(value, str):  # from the environment: "a@x.id, b@x.id"
+        return recipients_in([value])
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return [v.strip() for v in value if v.strip()]
+        return recipients_in(value)
     raise UsageError("E-SMTP-TO", "H-FIX-CONFIG")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def recipients_in(values: Iterable[str]) -> list[str]:
+    """Each recipient of ``values``, where one value may name several ("a@x.id, b@x.id", as a
+    mail program takes them): ``Kabag <kabag@x.id>`` or a bare address each. A value with a line
+    break or another control character, or a part that is no address ("Bcc: …", a name whose
+    comma is not in quotes), is refused: what is sent to is what is shown."""
+    found: list[str] = []
+    for value in values:
+        if _CONTROL.search(value):
+            raise UsageError("E-BAD-ADDRESS", "H-FIX-RECIPIENTS", value=" ".join(value.split()))
+        if not value.strip():
+            continue
+        parts = email.utils.getaddresses([value])
+        if not parts or any("@" not in address or ":" in name for name, address in parts):
+            raise UsageError("E-BAD-ADDRESS", "H-FIX-RECIPIENTS", value=value.strip())
+        found += [email.utils.formataddr((name, address)) if name else address for name, address in parts]
+    return found
 
 
 def _addresses(recipients: Iterable[str]) -> list[str]:
@@ -462,7 +488,10 @@ class _Session(smtplib.SMTP):
                 self.guard.on_transmitted()
         if self.sock is not None:
             self.sock.settimeout(min(self.guard.data_timeout, _left(self.guard.deadline)))
-        return self.getreply()
+        verdict = self.getreply()
+        if self.sock is not None:  # QUIT, after the verdict, waits briefly: the server has it
+            self.sock.settimeout(min(self.timeout, QUIT_WAIT, _left(self.guard.deadline)))
+        return verdict
 
     def close(self) -> None:
         self.guard.watchdog.release()
@@ -639,7 +668,15 @@ def _deliver_once(
             smtp.close()
         if isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 600:
             raise  # the server's verdict on the message: it does not have it
-        if smtp is not None and smtp.transmitted and isinstance(exc, OSError | smtplib.SMTPException):
+        # a connection reset by the server: it closed with the message unread (a server that read
+        # it to the end and failed closes without a reset), so it does not have it
+        reset = isinstance(exc, ConnectionResetError) or isinstance(exc.__context__, ConnectionResetError)
+        if (
+            smtp is not None
+            and smtp.transmitted
+            and not reset
+            and isinstance(exc, OSError | smtplib.SMTPException)
+        ):
             raise _Uncertain(_reason(exc, fired=watchdog.fired, deadline=deadline)) from exc
         if watchdog.fired and isinstance(exc, OSError):
             raise _Expired(_reason(exc, fired=True, deadline=deadline)) from exc
@@ -670,6 +707,8 @@ def _converse(
         try:
             _login(smtp, settings.user, settings.password or "")
         except smtplib.SMTPAuthenticationError as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise  # 454: a temporary failure (RFC 4954), tried again as any 4xx
             raise _Permanent(
                 "D-LOGIN-REFUSED",
                 user=settings.user,
@@ -730,6 +769,8 @@ def _reason(exc: BaseException, *, fired: bool = False, deadline: Deadline | Non
         return Message("D-TIMEOUT")
     if isinstance(exc, ConnectionRefusedError):
         return Message("D-CONNECTION-REFUSED")
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):  # smtplib says so in English
+        return Message("D-DISCONNECTED")
     return Message("D-READER", {"reason": _one_line(str(exc) or type(exc).__name__)})
 
 
@@ -941,7 +982,7 @@ class SentLog:
 
     @staticmethod
     def _error(code: str, path: Path, problem: OSError | Message) -> UsageError:
-        reason = problem if isinstance(problem, Message) else problem.strerror or str(problem)
+        reason = problem if isinstance(problem, Message) else os_reason(problem)
         return UsageError(code, "H-STATE-DIR", path=path, reason=reason, env=STATE_DIR_ENV)
 
 

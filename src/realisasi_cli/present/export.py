@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import math
 import os
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realisasi_cli import __version__
+from realisasi_cli.errors import NotRegularFileError
 from realisasi_cli.inputs.discover import OUTPUT_PROPERTY
+from realisasi_cli.present import safe_text
 from realisasi_cli.present.safe_text import plain
 from realisasi_cli.present.words import QUARTER_NAMES
 
@@ -33,7 +36,10 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
 
 def neutralize(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with ``'`` (numbers untouched)."""
+    """Text without controls (ESC, U+202E), prefixed with ``'`` where a spreadsheet would run
+    it as a formula (numbers untouched)."""
+    if isinstance(value, str):
+        value = safe_text.cell(value)
     if (
         isinstance(value, str)
         and value.lstrip(" \u00a0\u3000").startswith(_FORMULA_START)
@@ -52,6 +58,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     the output onto another file of the user's.
     """
     path = path.absolute().parent.resolve() / path.name
+    if _written_into(path):
+        with path.open("wb") as handle:
+            handle.write(data)
+        return
     try:
         found = path.lstat()
         mode: int | None = None if stat.S_ISLNK(found.st_mode) else stat.S_IMODE(found.st_mode)
@@ -81,6 +91,22 @@ def write_atomic(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
+
+
+def _written_into(path: Path) -> bool:
+    """Whether ``path`` is a device or a pipe to write into, never to replace with a file: a
+    terminal, ``/dev/null``, a named pipe, and the system's own links to them (``/dev/stdout``,
+    ``/proc/self/fd/1``). A block device (a disk) is refused; so is a link elsewhere to any of
+    them (planted in a shared folder: replaced as a link is)."""
+    try:
+        own = path.lstat()
+    except OSError:
+        return False
+    if stat.S_ISBLK(own.st_mode) or stat.S_ISSOCK(own.st_mode):
+        raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
+    if stat.S_ISCHR(own.st_mode) or stat.S_ISFIFO(own.st_mode):
+        return True
+    return stat.S_ISLNK(own.st_mode) and path.parts[1:2] in (("dev",), ("proc",))
 
 
 # A text cell holding either list separator is quoted, whatever the file's own delimiter.

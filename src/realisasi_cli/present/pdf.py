@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realisasi_cli.errors import RenderError, UsageError
-from realisasi_cli.present import fmt
+from realisasi_cli.present import fmt, safe_text
 
 if TYPE_CHECKING:
     from realisasi_cli.present.brief_context import BriefContext, FileNote, Summary
@@ -510,6 +510,18 @@ def _diagnostic_line(diagnostic: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _cleaned(value: Any) -> Any:
+    """Every text of the brief's document without controls or the marks that turn text around
+    (U+202E): the PDF shows a name as it is written, as the HTML brief does."""
+    if isinstance(value, str):
+        return safe_text.plain(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(item) for item in value]
+    return value
+
+
 def render_pdf(context: BriefContext, template_path: Path | None = None) -> bytes:
     """The brief as PDF bytes, with the shipped ``brief.typ`` or a user's own Typst template.
 
@@ -528,7 +540,7 @@ def render_pdf(context: BriefContext, template_path: Path | None = None) -> byte
         shipped = resources.files("realisasi_cli.templates") / TEMPLATE
         source = shipped.read_bytes()
         root = Path(str(resources.files("realisasi_cli.templates")))
-    data = json.dumps(brief_json(context), ensure_ascii=False, allow_nan=False)
+    data = json.dumps(_cleaned(brief_json(context)), ensure_ascii=False, allow_nan=False)
     compiler = typst.Compiler(root=str(root), ignore_system_fonts=True)
     try:
         pdf = compiler.compile(input=source, format="pdf", sys_inputs={INPUT_KEY: data})

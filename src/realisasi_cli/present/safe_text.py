@@ -43,6 +43,14 @@ def plain(text: str, *, one_line: bool = False) -> str:
     return _CONTROLS.sub("", text)
 
 
+def cell(text: str) -> str:
+    """``text`` for a spreadsheet's cell: no escape sequence, control or mark that turns text
+    around; its line breaks (``\r``, ``\n``) and tabs kept as the data has them."""
+    if text.isprintable():
+        return text
+    return _CONTROLS.sub(lambda m: m.group() if m.group() == "\r" else "", _SEQUENCES.sub("", text))
+
+
 def markup(text: str) -> str:
     """``text`` for a Rich console: controls stripped, and shown as it is, not read as markup."""
     from rich.markup import escape

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from realisasi_cli.present import fmt
+from realisasi_cli.present import fmt, safe_text
 from realisasi_cli.present.summary import SummaryContext
 
 LIMIT = 1500  # characters: what fits a phone's screen or two, and far below WhatsApp's own limit
@@ -28,7 +28,7 @@ _ABSENT_FIRST = 5  # names of units that have not reported, before any is counte
 
 def plain(text: object, limit: int = _NAME_MAX) -> str:
     """Text from the data as one line that cannot change the message's markup."""
-    line = fmt.one_line(text).translate(_LOOK_ALIKES)
+    line = fmt.one_line(safe_text.plain(str(text or ""), one_line=True)).translate(_LOOK_ALIKES)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -135,7 +135,8 @@ def _compose(ctx: SummaryContext, detail: _Detail) -> str:
             f"_{labels['wa_notes'].format(n=ctx.notes_total or len(ctx.notes))} ({labels['see_json']})_"
         )
     lines.append(f"_{labels['summary_footer']}_")
-    return "\n".join(lines) + "\n"
+    # nothing from the data acts on a terminal or turns the text around (ESC, BEL, U+202E)
+    return safe_text.plain("\n".join(lines)) + "\n"
 
 
 def _less(ctx: SummaryContext) -> Iterator[_Detail]:
