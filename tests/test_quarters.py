@@ -452,3 +452,27 @@ def test_a_quarter_in_the_title_gives_way_to_the_month_of_a_name_header_or_title
         json.loads(runner.invoke(app, ["rank", both, "--format", "json"]).stdout)["units"][0]["as_of"]
         == "2024-06-30"
     )
+
+
+def test_a_quarters_own_realization_beside_its_realization_to_date_gives_way_to_it(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN OPD"], ["TAHUN ANGGARAN 2024"], []]
+    rows += [["No", "OPD", "Pagu", "Realisasi Triwulan III", "Realisasi s.d. Triwulan III"]]
+    rows += [[1, "Dinas Kesehatan", 900_000, 120_000, 480_000], [2, "Dinas Sosial", 600_000, 50_000, 150_000]]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})), "--all")
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1_500_000, 630_000)
+    assert doc["as_of"] == "2024-09-30"  # the column's header says to when
+    assert not [w for w in doc["warnings"] if w["code"] in ("W-NOT-YEAR-TO-DATE", "W-NO-DATE")]
+
+
+def test_a_quarter_on_a_title_line_of_its_own_is_in_the_titles_year(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI ANGGARAN"],
+        ["TAHUN ANGGARAN 2024"],
+        ["TRIWULAN III"],
+    ]
+    rows += [[], ["No", "Perangkat Daerah", "Pagu", "Realisasi"], [1, "Dinas Kesehatan", 900_000, 300_000]]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})))
+    assert doc["as_of"] == "2024-09-30"
+    planned = [rows[0], rows[1], ["Target Triwulan III"], *rows[3:]]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "target.xlsx", {"Rekap": planned})))
+    assert doc["as_of"] is None

@@ -751,3 +751,195 @@ def test_a_non_modal_row_over_its_jenis_is_their_subtotal(tmp_path: Path) -> Non
     assert got["Dinas Pendidikan"][:2] == (1000 * m, 550 * m)
     assert got["Dinas Kesehatan"][:2] == (1000 * m, 400 * m)
     assert got["Dinas Kesehatan"][2]["modal"] == (400 * m, 100 * m)
+
+
+# (name, pagu, realisasi): the units of a rekap grouped by urusan and unsur (Permendagri 90)
+GROUPED_UNITS = [
+    ("DINAS PENDIDIKAN", 250_123_456_000, 160_234_567_890),
+    ("DINAS KESEHATAN", 180_456_789_000, 120_567_891_234),
+    ("DINAS TENAGA KERJA", 12_345_678_000, 8_123_456_789),
+    ("SEKRETARIAT DAERAH", 75_432_100_000, 50_250_750_125),
+    ("INSPEKTORAT DAERAH", 8_765_432_000, 5_432_100_000),
+    ("BADAN KESATUAN BANGSA DAN POLITIK", 4_321_000_000, 2_100_000_000),
+]
+GROUPS = [
+    ("URUSAN PEMERINTAHAN WAJIB YANG BERKAITAN DENGAN PELAYANAN DASAR", GROUPED_UNITS[0:2]),
+    ("URUSAN PEMERINTAHAN WAJIB YANG TIDAK BERKAITAN DENGAN PELAYANAN DASAR", GROUPED_UNITS[2:3]),
+    ("UNSUR PENDUKUNG URUSAN PEMERINTAHAN", GROUPED_UNITS[3:4]),
+    ("UNSUR PENGAWASAN URUSAN PEMERINTAHAN", GROUPED_UNITS[4:5]),
+    ("UNSUR PEMERINTAHAN UMUM", GROUPED_UNITS[5:6]),
+]
+GROUPED_BUDGET = (
+    250_123_456_000 + 180_456_789_000 + 12_345_678_000 + 75_432_100_000 + 8_765_432_000 + 4_321_000_000
+)
+GROUPED_REALIZED = (
+    160_234_567_890 + 120_567_891_234 + 8_123_456_789 + 50_250_750_125 + 5_432_100_000 + 2_100_000_000
+)
+
+
+def _group_sum(units: list[tuple[str, int, int]]) -> tuple[int, int]:
+    return sum(u[1] for u in units), sum(u[2] for u in units)
+
+
+def test_unsur_headings_over_one_unit_each_are_their_subtotals(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN BELANJA DAERAH s.d. 30 September 2024"], []]
+    rows.append(["No", "Urusan / Perangkat Daerah", "Anggaran", "Realisasi"])
+    number = 0
+    for heading, units in GROUPS:
+        rows.append([None, heading, *_group_sum(units)])
+        for name, budget, realized in units:
+            number += 1
+            rows.append([number, name, budget, realized])
+    doc = rank_json(openpyxl_book(tmp_path / "unsur.xlsx", {"Rekap": rows}))
+    assert sorted(u["name"] for u in doc["units"]) == sorted(u[0] for u in GROUPED_UNITS)
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (GROUPED_BUDGET, GROUPED_REALIZED)
+
+
+def test_belanja_daerah_over_numbered_groups_is_the_total(tmp_path: Path) -> None:
+    # the whole at the top, its label merged over No and name; groups numbered I., II. in the label
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN BELANJA DAERAH s.d. 30 September 2024"], []]
+    rows.append(["No", "Urusan / Perangkat Daerah", "Anggaran", "Realisasi"])
+    rows.append(["BELANJA DAERAH", None, GROUPED_BUDGET, GROUPED_REALIZED])
+    merges = ["A4:B4"]
+    for roman, (heading, units) in zip(["I", "II", "III", "IV", "V"], GROUPS, strict=True):
+        rows.append([f"{roman}. {heading}", None, *_group_sum(units)])
+        merges.append(f"A{len(rows)}:B{len(rows)}")
+        for letter, (name, budget, realized) in zip("abc", units, strict=False):
+            rows.append([f"{letter}.", name, budget, realized])
+    doc = rank_json(openpyxl_book(tmp_path / "top.xlsx", {"Rekap": rows}, {"Rekap": merges}))
+    assert sorted(u["name"] for u in doc["units"]) == sorted(u[0] for u in GROUPED_UNITS)
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (GROUPED_BUDGET, GROUPED_REALIZED)
+
+
+def test_units_numbered_in_an_uraian_column_are_named_without_their_number(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN BELANJA DAERAH s.d. 30 September 2024"], []]
+    rows.append(["Uraian", "Anggaran", "Realisasi"])
+    number = 0
+    for letter, (heading, units) in zip("ABCDE", GROUPS, strict=True):
+        rows.append([f"{letter}. {heading}", *_group_sum(units)])
+        for name, budget, realized in units:
+            number += 1
+            rows.append([f"{number}. {name}", budget, realized])
+    rows.append(["JUMLAH", GROUPED_BUDGET, GROUPED_REALIZED])
+    doc = rank_json(openpyxl_book(tmp_path / "uraian.xlsx", {"Rekap": rows}))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        name: (budget, realized) for name, budget, realized in GROUPED_UNITS
+    }
+    assert not codes(doc, "W-TOTAL-ROW")
+
+
+@pytest.mark.parametrize(
+    "previous", ["Realisasi s.d. Bulan Lalu", "Realisasi Bulan Lalu", "Realisasi Yang Lalu"]
+)
+def test_the_realization_before_and_this_months_without_their_sum_are_added(
+    tmp_path: Path, previous: str
+) -> None:
+    header = ["Pagu", previous, "Realisasi Bulan Ini"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        realized = operasi[1] + modal[1]
+        return [operasi[0] + modal[0], realized - realized // 7, realized // 7]
+
+    doc = _jenis_rekap(tmp_path, "lalu_ini", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+    assert not codes(doc, "W-MEASURES-APART") and not codes(doc, "W-NOT-YEAR-TO-DATE")
+
+
+def test_realizations_to_date_month_by_month_under_one_header_read_the_latest(tmp_path: Path) -> None:
+    # REALISASI KUMULATIF merged over Januari … April: each month's column runs from January
+    rows: list[list[object]] = [["PERKEMBANGAN REALISASI KUMULATIF PER BULAN"], ["TAHUN ANGGARAN 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu", "REALISASI KUMULATIF", None, None, None]]
+    rows += [[None, None, None, "Januari", "Februari", "Maret", "April"]]
+    rows += [[1, "Dinas Kesehatan", 900_000, 20_000, 70_000, 150_000, 210_000]]
+    rows += [[2, "Dinas Sosial", 600_000, 0, 30_000, 45_000, 90_000]]
+    merges = ["A4:A5", "B4:B5", "C4:C5", "D4:G4"]
+    doc = rank_json(openpyxl_book(tmp_path / "kumulatif.xlsx", {"Rekap": rows}, {"Rekap": merges}))
+    assert {u["name"]: u["realized"] for u in doc["units"]} == {
+        "Dinas Kesehatan": 210_000,
+        "Dinas Sosial": 90_000,
+    }
+    assert doc["as_of"] == "2024-04-30"
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_a_realization_by_source_of_funds_without_a_jumlah_is_added_up(tmp_path: Path, grouped: bool) -> None:
+    # REALISASI BERDASARKAN SUMBER DANA over DAU | DAK | PAD, or Realisasi DAU | … side by side
+    sources = ["DAU", "DAK Fisik", "PAD"]
+    header = ["Pagu", *(sources if grouped else [f"Realisasi {s}" for s in sources])]
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    if grouped:  # No, Perangkat Daerah and Pagu merged over both rows of the header
+        rows.append(["No", "Perangkat Daerah", "Pagu", "Realisasi Berdasarkan Sumber Dana", None, None])
+    rows.append(["No", "Perangkat Daerah", *header])
+    for i, (unit, operasi, modal) in enumerate(JENIS_UNITS, start=1):
+        realized = operasi[1] + modal[1]
+        dau, dak = realized // 2, realized // 5
+        rows.append([i, unit, operasi[0] + modal[0], dau, dak, realized - dau - dak])
+    merges = {"Rekap": ["A3:A4", "B3:B4", "C3:C4", "D3:F3"]} if grouped else None
+    doc = rank_json(openpyxl_book(tmp_path / "sumber_dana.xlsx", {"Rekap": rows}, merges))
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_realization_net_of_its_refunds_is_read_beside_the_gross(tmp_path: Path) -> None:
+    header = ["Pagu", "Realisasi SP2D", "Pengembalian Belanja", "Realisasi Netto"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        realized = operasi[1] + modal[1]
+        return [operasi[0] + modal[0], realized + 1_250_000, 1_250_000, realized]
+
+    doc = _jenis_rekap(tmp_path, "netto", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_register_of_sp2d_by_day_is_not_taken_for_a_part_of_the_year(tmp_path: Path) -> None:
+    import datetime
+
+    rows: list[list[object]] = [["REGISTER SP2D"], ["TAHUN ANGGARAN 2024"], []]
+    rows += [["No", "Nomor SP2D", "Tanggal SP2D", "SKPD", "Nilai SP2D"]]  # the SP2D's number: no amount
+    paid = [("Dinas Kesehatan", 2, 400_000), ("Dinas Kesehatan", 5, 300_000), ("Dinas Sosial", 3, 90_000)]
+    for i, (unit, month, amount) in enumerate(paid, start=1):
+        rows.append([i, f"{i:05d}/SP2D/LS/2024", datetime.date(2024, month, 15), unit, amount])
+    openpyxl_book(tmp_path / "register_sp2d_sep_2024.xlsx", {"Register": rows})
+    dpa = [["No", "Nama SKPD", "Pagu DPA"], [1, "Dinas Kesehatan", 2_000_000], [2, "Dinas Sosial", 900_000]]
+    openpyxl_book(tmp_path / "dpa_2024.xlsx", {"DPA": dpa})
+    doc = rank_json(tmp_path)
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas Kesehatan": (2_000_000, 700_000),
+        "Dinas Sosial": (900_000, 90_000),
+    }
+    assert not codes(doc, "W-NOT-YEAR-TO-DATE")
+
+
+def test_a_note_under_the_table_says_the_amounts_are_in_thousands(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [
+        ["No", "Perangkat Daerah", "Pagu", "Realisasi"],
+        [1, "Dinas Kesehatan", 180_456_789, 120_567_891],
+    ]
+    rows += [[2, "Dinas Sosial", 35_432_100, 17_000_123], [], ["Ket: angka dalam ribuan rupiah"]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas Kesehatan": (180_456_789_000, 120_567_891_000),
+        "Dinas Sosial": (35_432_100_000, 17_000_123_000),
+    }
+    assert codes(doc, "W-SCALED")
+
+
+def test_a_realization_in_percent_beside_a_budget_in_rupiah_is_not_read_as_rupiah(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi Keuangan"]]
+    rows += [[1, "Dinas Kesehatan", 180_456_789_000, 64.06], [2, "Dinas Sosial", 35_432_100_000, 47.5]]
+    path = openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})
+    result = runner.invoke(app, ["--lang", "en", "rank", str(path), "--format", "json"])
+    assert result.exit_code == 1 and "E-MISSING-COLUMN" in result.stderr
+    # small figures beside small budgets are amounts: a rekap in millions of rupiah
+    rows[3:] = [[1, "Dinas Kesehatan", 180_456, 64], [2, "Dinas Sosial", 35_432, 47]]
+    doc = rank_json(openpyxl_book(tmp_path / "juta.xlsx", {"Rekap": rows}))
+    assert doc["total"]["realized"] == 111

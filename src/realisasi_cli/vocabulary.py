@@ -68,7 +68,8 @@ CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("index", re.compile(r"^(no|nomor|nmr|no urut|nomor urut)$|^id\b")),  # id_skpd: a database key
+    # id_skpd: a database key; "Nomor SP2D": a document's number, no amount
+    ("index", re.compile(r"^(no|nomor|nmr)( (urut|sp2d|spm|spp|spj|bukti|dokumen|kwitansi))?$|^id\b")),
     # a column saying when each row happened (an SP2D register, a long monthly table)
     ("period_key", re.compile(r"^(bulan|triwulan|periode|masa|tanggal|tgl)( sp2d| transaksi| bayar)?$")),
     ("pct", re.compile(r"%|\bpersen(tase)?\b|\bprosentase\b|\bpct\b|\bcapaian\b")),
@@ -125,7 +126,7 @@ CUMULATIVE = re.compile(r"\bsd\b|\bsampai dengan\b|\bkumulatif\b|\bhingga\b|\bto
 LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b|\bta lalu\b|\bthn lalu\b|\btahun anggaran lalu\b")
 PREVIOUS = re.compile(r"\blalu\b|\bsebelumnya\b|\byang lalu\b")
 FLOW = re.compile(r"\bbulan ini\b|\bperiode ini\b|\bminggu ini\b")
-PHYSICAL = re.compile(r"\bfisik\b")
+PHYSICAL = re.compile(r"(?<!\bdak )(?<!\bdak non )(?<!\bnon )\bfisik\b")  # not DAK (Non) Fisik, a fund
 GROUP_TOTAL = re.compile(
     r"^(jumlah|total|jumlah total|total belanja|jumlah belanja|jumlah seluruhnya|(jumlah|total) (sp2d|spj))$"
 )
@@ -143,13 +144,39 @@ def is_payment(text: str) -> bool:
     return words <= _PAYMENT_WORDS and bool(words & _PAYMENTS)
 
 
+# A source of funds, each a part of the realization: DAU, DAK (Fisik, Non Fisik), DBH, PAD, DID,
+# Dana Desa, Otsus, BLUD, BOS, JKN, Bantuan Keuangan Provinsi
+_FUND_CORE = frozenset(
+    {"dau", "dak", "dbh", "dbhcht", "pad", "did", "otsus", "blud", "bos", "jkn", "bankeu", "desa"}
+)
+_FUND_WORDS = _FUND_CORE | frozenset(
+    {"fisik", "non", "nonfisik", "reguler", "penugasan", "afirmasi", "provinsi", "kabupaten", "pusat",
+     "daerah", "insentif", "bagi", "hasil", "alokasi", "umum", "khusus", "pendapatan", "asli", "bantuan",
+     "keuangan", "pajak", "cukai", "tembakau", "lain", "lainnya", "yang", "sah", "otonomi"}
+)  # fmt: skip
+_FUND_SAID = frozenset({"realisasi", "dana", "sumber", "dari", "rp", "belanja"})
+
+
+def is_fund_source(text: str) -> bool:
+    """Whether a header names a source of funds (``DAU``, ``Realisasi DAK Fisik``, ``Dana Desa``)."""
+    words = set(normalize(text).split()) - _FUND_SAID
+    return bool(words) and words <= _FUND_WORDS and bool(words & _FUND_CORE)
+
+
+def is_part(text: str) -> bool:
+    """Whether a header names a part of the realization: a way of payment or a source of funds."""
+    return is_payment(text) or is_fund_source(text)
+
+
 # A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total",
 # "Sub Jumlah".
-TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|sub ?jumlah|grand total)\b"
+# and "BELANJA DAERAH" alone: the whole of the belanja, over the units or the kelompok of an LRA
+TOTAL_ROW = r"(?i)^\s*(?:(jumlah|total|sub ?total|sub ?jumlah|grand total)\b|belanja daerah\s*$)"
 # A unit's name by its first word: a title line ("BADAN KEUANGAN DAN ASET DAERAH" under the
 # government), a rekap's Uraian column
 UNIT_NAME = re.compile(
-    r"^\s*(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
+    r"^\s*(?:(?:\d{1,3}|[a-z])[.)]\s*)?"  # numbered in a list: "1. Dinas Pendidikan"
+    r"(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
     r"biro|unit pelaksana|upt|puskesmas"
     # and as units write their names short: BAPPEDA, BPKAD, SATPOL PP, SETWAN, DISDIK, DPMPTSP
     r"|bappeda|bappelitbangda|bapenda|bpkad|bpkd|bkpsdm|bkd|bpbd|bpprd|satpol|setda|setwan|sekwan|"

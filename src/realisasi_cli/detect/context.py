@@ -15,7 +15,9 @@ _UNIT_LINE = re.compile(
     re.I,
 )
 # Labels of neighbouring fields, not unit names ("SUB UNIT KERJA :          KEGIATAN")
-_NOT_A_NAME = re.compile(r"^(program|kegiatan|sub kegiatan|pptk|status|sub bagian|bidang|urusan)\b", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(program|kegiatan|sub kegiatan|pptk|status|sub bagian|bidang|urusan|unsur)\b", re.I
+)
 _GOVERNMENT = re.compile(
     r"^\s*((pemerintah|pemkot|pemkab|pemprov|kabupaten|kota|provinsi)\b|kab\.\s*\w)", re.I
 )
@@ -85,4 +87,8 @@ def read_context(grid: Grid, rows: list[list[str | None]], header_first: int) ->
             context.month_to = context.month_to or month_to_in(line)
     if context.year is None and context.as_of is not None:
         context.year = context.as_of.year
+    if context.part_end is None and context.as_of is None and context.year is not None:
+        # "TRIWULAN III" on a line of its own, the year on another ("TAHUN ANGGARAN 2024")
+        lines = (t for t in context.title if not (_PLANNED.search(t) or _LEGAL_BASIS.search(t)))
+        context.part_end = next((e for t in lines if (e := part_end_in(f"{t} {context.year}"))), None)
     return context

@@ -134,6 +134,16 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
     return role or "ignore", category, period, variant, bool(vocab.PHYSICAL.search(joined)), group_total
 
 
+@lru_cache(maxsize=16384)
+def _told(path: tuple[str, ...]) -> _Meaning:
+    """A path's meaning as a header candidate is scored: a realization to date keeps the month
+    its own cell names (REALISASI KUMULATIF over Januari … April: four columns, not one)."""
+    role, category, period, variant, physical, group_total = _meaning(path)
+    if variant == "cumulative" and period is None and len(path) > 1:
+        period = vocab.period_of(vocab.normalize(path[-1]))
+    return role, category, period, variant, physical, group_total
+
+
 def _paths(rows: list[list[str | None]], first: int, depth: int) -> list[list[str]]:
     width = len(rows[0]) if rows else 0
     paths: list[list[str]] = []
@@ -195,7 +205,7 @@ def find_header(rows: list[list[str | None]]) -> tuple[int, int, list[Column], f
             last = first + depth - 1
             if last >= len(rows) or not _is_header_row(rows[last]) or is_column_number_row(rows[last]):
                 break
-            meanings = [_meaning(tuple(p)) for p in _paths(rows, first, depth) if p]
+            meanings = [_told(tuple(p)) for p in _paths(rows, first, depth) if p]
             said = _score(meanings)
             score = said - 0.25 * (depth - 1)
             if said:  # each row that names the parts of a merged cell above, or the amounts' unit
@@ -245,4 +255,4 @@ def merge_spans(
 def score_columns(rows: list[list[str | None]], first: int, depth: int) -> tuple[list[Column], float]:
     paths = _paths(rows, first, depth)
     columns = [_classify(j, p) for j, p in enumerate(paths) if p]
-    return columns, _score([_meaning(tuple(p)) for p in paths if p])
+    return columns, _score([_told(tuple(p)) for p in paths if p])

@@ -51,6 +51,8 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         data_start += 1
     columns = classify_codes(grid, columns, data_start)
     context = read_context(grid, rows, first)
+    if context.scale_said is None:
+        _scale_below(grid, context, data_start)
     _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
     _resolve_years(columns, context)
     columns = classify_by_values(grid, columns, data_start, context)
@@ -64,6 +66,24 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         score=score,
         skipped_rows=skipped,
     )
+
+
+_NOTE_ROWS = 15  # the last rows of a sheet where a note under the table is looked for
+
+
+def _scale_below(grid: Grid, context: Context, data_start: int) -> None:
+    """A note under the table ("Ket: angka dalam ribuan rupiah"), where the title says none,
+    says what the amounts are written in: a line of text alone, one or two cells."""
+    frame = grid.frame
+    tail = frame.slice(max(data_start, frame.height - _NOTE_ROWS))
+    for row in tail.iter_rows():
+        cells = [v for v in row if v is not None and str(v).strip()]
+        if not cells or len(cells) > 2 or not all(isinstance(v, str) for v in cells):
+            continue
+        for text in cells:
+            if (scale := vocab.amounts_in(text)) is not None:
+                context.scale, context.scale_said = scale
+                return
 
 
 def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, str]) -> None:

@@ -72,13 +72,18 @@ def classify_by_values(
         if words and _all_words(_amount_rows(sample, name, amounts), name):
             column.role, column.variant, column.period = "description", None, None
             amounts.drop(name)  # a label: no amount column for the columns after it
+    _percent_realized(sample, columns)
     if context is None or (context.unit_name is None and context.unit_code is None):
         _units_in_descriptions(sample, columns)
     return columns
 
 
 _UNIT_SHARE = 0.6  # of a description column's labels, other than totals, that name units
-_LEVEL = re.compile(r"^\s*(urusan|bidang urusan|program|kegiatan|sub kegiatan)\b", re.I)
+# a level of the budget's structure, numbered or not ("A. URUSAN …", "III. UNSUR PENUNJANG …")
+_LEVEL = re.compile(
+    r"^\s*(?:(?:[ivxlc]+|[a-z]|\d{1,3})[.)]\s*)?(urusan|unsur|bidang urusan|program|kegiatan|sub kegiatan)\b",
+    re.I,
+)
 
 
 def _grouping(label: str) -> bool:
@@ -105,6 +110,30 @@ def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
         if units >= 2 and units >= _UNIT_SHARE * len(labels):
             column.role = "unit_name"
             return
+
+
+_MOST_PERCENT = 150.0  # a realization in percent: above 100 where a unit spent past its budget
+_LEAST_BUDGET = 1e6  # rupiah: the smallest budget beside which a "realization" of 64 is a percentage
+
+
+def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
+    """A realization column whose figures are percentages ("Realisasi Keuangan" 64,06 beside a
+    Pagu of 250 billion, the header saying no "%"): on every row where both are given, at most
+    150 against a budget of a million rupiah or more, on two rows or more. It is a percent
+    column: read as rupiah, it would be 64 rupiah."""
+    budgets = [f"c{c.index}" for c in columns if c.role == "budget" and f"c{c.index}" in sample.columns]
+    if len(budgets) != 1:
+        return
+    budget = parse_amounts(sample.get_column(budgets[0]))
+    for column in columns:
+        name = f"c{column.index}"
+        if column.role != "realized" or column.physical or name not in sample.columns:
+            continue
+        realized = parse_amounts(sample.get_column(name))
+        both = (budget >= _LEAST_BUDGET) & realized.is_not_null() & (realized != 0)
+        given = realized.filter(both.fill_null(False))
+        if given.len() >= 2 and float(given.abs().max()) <= _MOST_PERCENT:  # type: ignore[arg-type]
+            column.role, column.variant, column.period = "pct", None, None
 
 
 class _AmountCells:

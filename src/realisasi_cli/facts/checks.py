@@ -324,14 +324,16 @@ def mark_breakdowns(
 # the jenis belanja over others or their own kind (operasi over pegawai, modal over its lines)
 _TOP_JENIS = frozenset(category for category, _ in vocab.CATEGORY_WORDS) - frozenset(vocab.CATEGORY_PARENT)
 # a group's heading, normalized: "I. URUSAN WAJIB", "A. PROGRAM …", "Kegiatan …", "Bidang …"
-_GROUP_LABEL = re.compile(r"\b(?:urusan|bidang|program|kegiatan|fungsi)\b")
+_GROUP_LABEL = re.compile(r"\b(?:urusan|unsur|bidang|program|kegiatan|fungsi)\b")
 _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. PROGRAM …"
 # the levels of the budget's structure, outermost first, as a normalized label opens with one
 # after its number ("i urusan wajib", "1 1 sub kegiatan …"; not "penyusunan program kerja"): a
-# row naming one over a row naming a deeper one is its heading, be it over one row alone
+# row naming one over a row naming a deeper one is its heading, be it over one row alone; an
+# unsur (UNSUR PENDUKUNG URUSAN PEMERINTAHAN, UNSUR PENGAWASAN) groups units as an urusan does
 _LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
+_LEVEL_OF = {"unsur": 0} | {name: depth for depth, name in enumerate(_LEVELS)}
 _UNIT_LEVEL = -1  # a unit's own row over the levels of its budget
-_LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|bidang|program|kegiatan)\b")
+_LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|unsur|bidang|program|kegiatan)\b")
 
 
 def _past(levels: list[int | None], i: int) -> int:
@@ -420,7 +422,7 @@ def _nests(code: str, other: str) -> bool:
 def _level(text: str) -> int | None:
     """How deep in the budget's structure a row's normalized label says it is, if it says."""
     found = _LEVEL.match(text)
-    return _LEVELS.index(found.group(1)) if found else None
+    return _LEVEL_OF[found.group(1)] if found else None
 
 
 def _jenis_under(labels: list[str | None], kelompok: list[bool], i: int, j: int) -> bool:

@@ -147,9 +147,15 @@ def segment(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def clean_name(text: pl.Expr) -> pl.Expr:
-    """A unit name without a leading code (``1.01.0.00 Dinas Pendidikan``→``Dinas Pendidikan``)."""
+    """A unit name without a leading code (``1.01.0.00 Dinas Pendidikan``→``Dinas Pendidikan``)
+    or its number in a list (``1. Dinas Pendidikan``, ``a) Kecamatan Kota``)."""
     text = text.str.strip_chars()
-    return pl.coalesce(text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text)
+    return pl.coalesce(
+        text.str.extract(vocab.CODE_AND_NAME.pattern, 2), text.str.extract(_LISTED_NAME, 1), text
+    )
+
+
+_LISTED_NAME = r"^(?:\d{1,3}|[A-Za-z])[.)]\s+(\S.*)$"
 
 
 def stripped(text: pl.Expr) -> pl.Expr:

@@ -50,11 +50,22 @@ def _choose(
         if found:
             grouped = next((c for c in found if c.group_total and _beside(c, found)), None)
             latest = latest_to_date(found, layout) if layout is not None and variant == "cumulative" else None
-            return grouped or (latest[0] if latest else None) or _summing(found)
+            return grouped or (latest[0] if latest else None) or _net(found) or _summing(found)
     return None
 
 
-def _through(column: Column) -> int | None:
+_NET = re.compile(r"\b(netto|neto)\b")
+
+
+def _net(columns: list[Column]) -> Column | None:
+    """Of realizations gross and net of the refunds (``Realisasi SP2D | Pengembalian Belanja |
+    Realisasi Netto``), the net one; an SP2D's "Nilai Bersih" (net of the taxes withheld) is no
+    less belanja than its gross, and not chosen so."""
+    net = [c for c in columns if _NET.search(vocab.normalize(c.header))]
+    return net[0] if len(net) == 1 and len(columns) > 1 else None
+
+
+def through(column: Column) -> int | None:
     """The month a realization to date runs through, by its header (s.d. Maret: 3; s.d. TW II: 6)."""
     period = vocab.period_of(vocab.normalize(_own(column)))
     if period is None:
@@ -66,11 +77,11 @@ def _through(column: Column) -> int | None:
 def latest_to_date(columns: list[Column], layout: Layout) -> tuple[Column, int] | None:
     """Of two realizations to date or more, each through a month its header names, the one
     through the latest month that has a figure, and that month; None where they are not such."""
-    through = [(c, month) for c in columns if (month := _through(c)) is not None]
-    if len(through) < 2 or len(through) < len(columns):
+    months = [(c, month) for c in columns if (month := through(c)) is not None]
+    if len(months) < 2 or len(months) < len(columns):
         return None
     frame = layout.grid.frame.slice(layout.data_start)
-    filled = [(c, month) for c, month in through if _has_figures(frame, f"c{c.index}")]
+    filled = [(c, month) for c, month in months if _has_figures(frame, f"c{c.index}")]
     return max(filled, key=lambda item: item[1]) if filled else None
 
 
@@ -142,6 +153,28 @@ def _demote_quarter_subtotals(money: list[Column]) -> list[Column]:
     return [c for c in money if c.role in ("budget", "realized", "plan")]
 
 
+def _demote_partial_flows(money: list[Column]) -> list[Column]:
+    """Realizations of some periods only, not from the year's start ("Realisasi Triwulan III",
+    "Realisasi Bulan September"), beside a realization to date of their jenis ("s.d. Triwulan
+    III"): the one to date is read; the periods' own, summed, would miss the months before."""
+    for category in {c.category for c in money}:
+        mine = [c for c in money if c.role == "realized" and c.category == category]
+        flows = [c for c in mine if c.period]
+        whole = [c for c in mine if not c.period and c.variant in (None, "cumulative")]
+        if flows and whole and not _from_the_start(flows):
+            for c in flows:
+                c.role = "check"
+    return [c for c in money if c.role in ("budget", "realized", "plan")]
+
+
+def _from_the_start(flows: list[Column]) -> bool:
+    """Whether period columns run from the year's first month or quarter without a gap (a month
+    and a quarter among them: as before, the periods are read)."""
+    kinds = {c.period[0] for c in flows if c.period}
+    numbers = sorted({c.period[1] for c in flows if c.period})
+    return len(kinds) > 1 or numbers == list(range(1, len(numbers) + 1))
+
+
 def _group(money: list[Column]) -> _Groups:
     """The columns by (category, period); group totals (JUMLAH) left out where categories exist."""
     if any(c.category and not c.group_total for c in money):
@@ -168,7 +201,7 @@ def plan_slots(layout: Layout) -> list[Slot]:
     Where a measure column says what each row holds (Target / Realisasi), a period column is
     both the slot's plan and its realization: the rows tell them apart.
     """
-    groups = _group(_demote_quarter_subtotals(_money_columns(layout)))
+    groups = _group(_demote_partial_flows(_demote_quarter_subtotals(_money_columns(layout))))
     measured = any(c.role == "measure" for c in layout.columns)
     flows_by_category = {cat for (cat, period) in groups if period is not None}
     slots = []
@@ -188,6 +221,10 @@ def plan_slots(layout: Layout) -> list[Slot]:
             realized = plan = plan or realized
         last_year = _choose(cols, "realized", ["last_year"]) if period is None else None
         parts = _parts(realized, cols)
+        if realized is not None and realized.variant == "flow" and not parts:
+            # "s.d. Bulan Lalu" and "Bulan Ini" without their sum: the realization to date is both
+            previous = _choose(cols, "realized", ["previous"])
+            parts = (previous,) if previous is not None else ()
         if budget is None and realized is None and plan is None and last_year is None:
             continue
         slots.append(
@@ -205,17 +242,22 @@ def plan_slots(layout: Layout) -> list[Slot]:
 
 
 def _parts(realized: Column | None, columns: list[Column]) -> tuple[Column, ...]:
-    """The columns that ``realized`` is one part of, beside it: ways of payment (LS, UP/GU/TU)
-    under one merged header, their total missing. None where it is itself the total."""
+    """The columns that ``realized`` is one part of, beside it, their total missing: ways of
+    payment (LS, UP/GU/TU) or sources of funds (DAU, DAK, PAD) under one merged header, or
+    sources of funds each in a header of its own (Realisasi DAU | Realisasi DAK). None where it
+    is itself the total."""
     if realized is None or realized.group_total:
         return ()
     group = _parent(realized)
-    if not group or not vocab.is_payment(_own(realized)):
-        return ()
     others = [c for c in columns if c is not realized and _same_kind(c, realized) and not c.group_total]
-    if others and all(_parent(c) == group and vocab.is_payment(_own(c)) for c in others):
-        return tuple(others)
-    return ()
+    if not others:
+        return ()
+    if group and vocab.is_part(_own(realized)):
+        parts = all(_parent(c) == group and vocab.is_part(_own(c)) for c in others)
+    else:
+        fund = vocab.is_fund_source(realized.header)
+        parts = not group and fund and all(not _parent(c) and vocab.is_fund_source(c.header) for c in others)
+    return tuple(others) if parts else ()
 
 
 def _own(column: Column) -> str:
@@ -246,8 +288,8 @@ def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list
             if chosen is None or chosen.group_total:
                 continue
             others = [c for c in money if id(c) not in used and not c.group_total and _same_kind(c, chosen)]
-            if not others or _summing([*others, chosen]) is chosen:  # not where it is their total
-                continue
+            if not others or chosen in (_summing([*others, chosen]), _net([*others, chosen])):
+                continue  # not where it is their total, nor their net of the refunds
             latest = latest_to_date([*others, chosen], layout) if chosen.variant == "cumulative" else None
             if latest is None or latest[0] is not chosen:  # nor the latest of realizations to date
                 apart.append((chosen, others))

@@ -49,7 +49,14 @@ def unit_totals(
     r = (
         realization.join(latest_realized, on=["unit", "source"])
         .group_by("unit")
-        .agg(realized=pl.col("realized").sum(), period_start=pl.col("period_start").min())
+        # where a unit's rows are periods (months, quarters), the first one's start is where its
+        # realization starts; a register's days (SP2D by SP2D) say when payments began, not that
+        .agg(
+            realized=pl.col("realized").sum(),
+            period_start=pl.when((pl.col("period_start") != pl.col("period_end")).any())
+            .then(pl.col("period_start").min())
+            .otherwise(pl.col("period_start").filter(pl.col("period_end").is_null()).min()),
+        )
     )
     dated = latest.join(sources.select("source", "as_of"), on="source", how="left").select("unit", "as_of")
     return (
