@@ -380,6 +380,21 @@ def test_the_time_settings_come_from_the_config_and_the_environment() -> None:
     assert MAX_SECONDS == 86400
 
 
+@pytest.mark.parametrize(
+    ("config", "code"),
+    [
+        ({"port": True}, "E-SMTP-NUMBER"),
+        ({"port": 2525.9}, "E-SMTP-NUMBER"),
+        ({"host": ["mail.a.go.id", "mail.b.go.id"]}, "E-SMTP-TEXT"),
+        ({"from": 42}, "E-SMTP-TEXT"),
+    ],
+)
+def test_server_settings_of_the_wrong_kind_are_refused(config: dict[str, Any], code: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        SmtpSettings.resolve({"host": "h", "from": "a@b.id"} | config, {})
+    assert caught.value.code == code and caught.value.exit_code == ExitCode.USAGE
+
+
 def test_security_none_with_a_user_is_refused_however_it_is_set() -> None:
     env = {"REALISASI_SMTP_USER": "realisasi", "REALISASI_SMTP_PASSWORD": "rahasia"}
 

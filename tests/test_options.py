@@ -89,6 +89,14 @@ def test_an_output_suffix_the_command_does_not_write_is_refused_pointing_to_brie
         ("stale_days = -1", "dari 0 sampai 3.660"),
         ("stale_days = 9999999999999", "dari 0 sampai 3.660"),
         ("bottom = 0", "dari 1 sampai 100.000"),
+        ("bottom = 2.7", "bukan bilangan bulat"),
+        ("treshold = 50", "'treshold' tidak dikenal; yang dikenal misalnya threshold"),
+        ('[smtp]\nhots = "mail.pemda.go.id"', "[smtp] 'hots' tidak dikenal; yang dikenal misalnya host"),
+        ("government = 123", "harus berupa teks"),
+        ('lang = "fr"', "pilih id, en"),
+        ("[[layout]]\nheader_row = -5", "dari 1 sampai 100.000"),
+        ('[[layout]]\ncolumns = "Realisasi"', "tabel nama kolom"),
+        ("[[layout]]\nheader = 6", "'header' tidak dikenal; yang dikenal misalnya header_row"),
     ],
 )
 def test_a_config_value_the_command_line_would_refuse_is_refused_too(
@@ -98,5 +106,16 @@ def test_a_config_value_the_command_line_would_refuse_is_refused_too(
     config.write_text(line + "\n", encoding="utf-8")
     result = runner.invoke(app, ["--config", str(config), "rank", SAMPLE])
     assert result.exit_code == 2
-    assert says in result.stderr and line.split(" = ")[0] in result.stderr
+    assert says in result.stderr and line.split(" = ")[0].split("\n")[-1] in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_config_not_saved_as_utf8_says_how_to_save_it(tmp_path: Path, encoding: str) -> None:
+    config = tmp_path / "realisasi.toml"
+    config.write_bytes(
+        'government = "Pemerintah Kabupaten Tanah Datar · Sumbar"\n'.encode(encoding, "replace")
+    )
+    result = runner.invoke(app, ["--config", str(config), "rank", SAMPLE])
+    assert result.exit_code == 2
+    assert "tidak tersimpan sebagai UTF-8" in result.stderr and "Pengodean: UTF-8" in result.stderr

@@ -101,6 +101,8 @@ def _number(data: dict[str, Any], key: str, default: _N, kind: type[_N], low: _N
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _Invalid("E-CONFIG-NUMBER", key=key, value=str(value))
+    if kind is int and isinstance(value, float) and not value.is_integer():  # bottom = 2.7
+        raise _Invalid("E-CONFIG-WHOLE", key=key, value=str(value))
     try:
         number = kind(value)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -110,9 +112,56 @@ def _number(data: dict[str, Any], key: str, default: _N, kind: type[_N], low: _N
     return number
 
 
+# the keys each part of the file may hold: a misspelt one ("treshold") is said, not passed over
+_KEYS = (
+    "government", "lang", "threshold", "bottom", "targets", "stale_days", "brief", "units", "layout", "smtp"
+)  # fmt: skip
+_SMTP_KEYS = (
+    "host",
+    "port",
+    "security",
+    "user",
+    "from",
+    "to",
+    "cafile",
+    "timeout",
+    "data_timeout",
+    "deadline",
+    "password",
+)  # fmt: skip (a password is refused by its own message)
+_LAYOUT_KEYS = ("match", "sheet", "header_row", "columns", "as_of")
+LANGUAGES = ("id", "en")
+
+
+def _known(table: dict[str, Any], keys: tuple[str, ...], section: str) -> None:
+    """Every key of ``table`` among ``keys``; one that is not is named with the closest known."""
+    import difflib
+
+    for key in table:
+        if key not in keys:
+            guess = difflib.get_close_matches(str(key), keys, n=1)
+            where = f"{section} " if section else ""
+            raise _Invalid("E-CONFIG-KEY", key=key, section=where, known=guess or keys)
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _Invalid("E-CONFIG-TEXT", key=key, value=str(value)[:80])
+    return value
+
+
 def _layout(layout: dict[str, Any]) -> dict[str, Any]:
     """A ``[[layout]]`` table, its ``as_of`` (the data date of the files it matches, written
     ``as_of = 2022-11-30`` or as a string) made a date."""
+    _known(layout, _LAYOUT_KEYS, "[[layout]]")
+    for key in ("match", "sheet"):
+        _text(layout, key)
+    if "header_row" in layout:
+        layout["header_row"] = _number(layout, "header_row", 1, int, 1, 100_000)
+    columns = layout.get("columns", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise _Invalid("E-CONFIG-COLUMNS")
     if "as_of" in layout:
         value = layout["as_of"]
         if isinstance(value, datetime):
@@ -225,7 +274,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise UsageError("E-CONFIG-MISSING", path=path) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:  # saved as UTF-16 or in a Windows code page
+        reason = Message("D-CONFIG-NOT-UTF8")
+        raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-UTF8", path=path, reason=reason) from exc
+    except (tomllib.TOMLDecodeError, OSError) as exc:
         raise UsageError("E-CONFIG-SYNTAX", "H-CONFIG-SYNTAX", path=path, reason=str(exc)) from exc
     except RecursionError as exc:  # arrays or tables nested hundreds deep: no config of this tool
         reason = Message("D-CONFIG-NESTED")
@@ -252,8 +304,13 @@ def load_config(explicit: Path | None = None) -> Config:
         return Config()
     data = _read_toml(path)
     try:
+        _known(data, _KEYS, "")
         targets, category_targets = _targets(data.get("targets", DEFAULT_TARGETS))
         smtp = dict(data.get("smtp", {}))
+        _known(smtp, _SMTP_KEYS, "[smtp]")
+        lang = _text(data, "lang") or "id"
+        if lang not in LANGUAGES:
+            raise _Invalid("E-CONFIG-LANG", value=lang, choices=list(LANGUAGES))
         if "password" in smtp:
             raise _Invalid("E-CONFIG-PASSWORD")
         ignored: tuple[str, ...] = ()
@@ -262,8 +319,8 @@ def load_config(explicit: Path | None = None) -> Config:
             smtp = {k: v for k, v in smtp.items() if k not in SERVER_KEYS} | _server_of_the_user()
         return Config(
             path=path,
-            government=data.get("government"),
-            lang=str(data.get("lang", "id")),
+            government=_text(data, "government"),
+            lang=lang,
             threshold=_number(data, "threshold", DEFAULT_THRESHOLD, float, 0.0, 100.0),
             bottom=_number(data, "bottom", DEFAULT_BOTTOM, int, 1, MAX_SHOWN),
             stale_days=_number(data, "stale_days", DEFAULT_STALE_DAYS, int, 0, _MOST_STALE_DAYS),

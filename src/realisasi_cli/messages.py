@@ -248,6 +248,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the SMTP password belongs in $REALISASI_SMTP_PASSWORD, not in a file",
     ),
     "E-CONFIG-TYPE": ("nilai yang salah ({reason})", "a wrong value ({reason})"),
+    "E-CONFIG-WHOLE": (
+        "{key} = {value} bukan bilangan bulat; tulis misalnya {key} = 10",
+        "{key} = {value} is not a whole number; write e.g. {key} = 10",
+    ),
+    "E-CONFIG-KEY": (
+        "kunci {section}'{key}' tidak dikenal; yang dikenal misalnya {known}",
+        "unknown key {section}'{key}'; known keys include {known}",
+    ),
+    "E-CONFIG-TEXT": (
+        '{key} = {value} harus berupa teks dalam tanda kutip; tulis misalnya {key} = "…"',
+        '{key} = {value} must be text in quotes; write e.g. {key} = "…"',
+    ),
+    "E-CONFIG-COLUMNS": (
+        "columns di [[layout]] harus berupa tabel nama kolom; tulis misalnya "
+        'columns = {{ unit = "Perangkat Daerah", budget = "Anggaran" }}',
+        "columns in [[layout]] must be a table of column names; write e.g. "
+        'columns = {{ unit = "Perangkat Daerah", budget = "Anggaran" }}',
+    ),
+    "E-CONFIG-LANG": (
+        "lang = '{value}' tidak dikenal; pilih {choices}",
+        "lang = '{value}' is not known; choose {choices}",
+    ),
     "E-CONFIG-NUMBER": (
         "{key} = '{value}' bukan angka; tulis misalnya {key} = 50",
         "{key} = '{value}' is not a number; write e.g. {key} = 50",
@@ -472,6 +494,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No sender address is configured for the e-mail.",
     ),
     "E-SMTP-PORT": ("port SMTP {value} di luar rentang.", "SMTP port {value} is out of range."),
+    "E-SMTP-TEXT": (
+        "{key} SMTP {value} harus berupa teks dalam tanda kutip.",
+        "SMTP {key} {value} must be text in quotes.",
+    ),
     "E-SMTP-TIMEOUT": (
         "{key} SMTP {value} harus berupa jumlah detik di atas 0, paling banyak {most}.",
         "SMTP {key} {value} must be a number of seconds above 0, at most {most}.",
@@ -621,6 +647,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "D-NOT-FOUND": ("berkas tidak ada (lagi)", "the file is not there (any more)"),
     "D-IS-FOLDER": ("ini sebuah folder", "it is a folder"),
+    "D-CONFIG-NOT-UTF8": ("tidak tersimpan sebagai UTF-8", "it is not saved as UTF-8"),
     "D-NOT-A-FILE": (
         "ini bukan berkas biasa (sebuah disk atau soket)",
         "it is no regular file (a disk or a socket)",
@@ -809,6 +836,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Berikan tanggal ekspor dengan --as-of TTTT-BB-HH, atau gunakan berkas yang judulnya "
         "menyebut 's.d. <tanggal>'.",
         "Give the export date with --as-of YYYY-MM-DD, or use files whose title says 's.d. <tanggal>'.",
+    ),
+    "H-CONFIG-UTF8": (
+        "Simpan ulang berkasnya sebagai UTF-8 (Notepad: Simpan Sebagai, Pengodean: UTF-8).",
+        "Save the file again as UTF-8 (Notepad: Save As, Encoding: UTF-8).",
     ),
     "H-CONFIG-SYNTAX": (
         "Perbaiki sintaks TOML; lihat README, bagian Configuration.",

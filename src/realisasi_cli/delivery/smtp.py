@@ -139,13 +139,13 @@ class SmtpSettings:
                 return value.strip()
             return config_smtp.get(key)
 
-        host = _text(get("host"))
+        host = _text(get("host"), "host")
         if not host:
             raise UsageError("E-SMTP-NO-HOST", "H-SMTP-SET", env=_ENV["host"], key="host")
-        sender = _text(get("from"))
+        sender = _text(get("from"), "from")
         if not sender:
             raise UsageError("E-SMTP-NO-SENDER", "H-SMTP-SET", env=_ENV["from"], key="from")
-        security = (_text(get("security")) or "starttls").lower()
+        security = (_text(get("security"), "security") or "starttls").lower()
         if security not in DEFAULT_PORTS:
             raise UsageError(
                 "E-SMTP-SECURITY", "H-SMTP-SET", value=security, env=_ENV["security"], key="security"
@@ -156,11 +156,11 @@ class SmtpSettings:
         timeout, data_timeout, deadline = (
             _seconds(get(key), key) for key in ("timeout", "data_timeout", "deadline")
         )
-        user = _text(get("user")) or None
+        user = _text(get("user"), "user") or None
         password = env.get(PASSWORD_ENV) or None
         if user and not password:
             raise UsageError("E-SMTP-NO-PASSWORD", "H-SMTP-JOB-PASSWORD", user=user, env=PASSWORD_ENV)
-        cafile_text = _text(get("cafile"))
+        cafile_text = _text(get("cafile"), "cafile")
         cafile = Path(cafile_text).expanduser() if cafile_text else None
         if cafile is not None and not cafile.is_file():
             raise UsageError("E-SMTP-CAFILE", "H-SMTP-CAFILE", path=cafile, env=_ENV["cafile"])
@@ -179,16 +179,22 @@ class SmtpSettings:
         )
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+def _text(value: Any, key: str) -> str:
+    if value is not None and not isinstance(value, str):  # host = ["a", "b"]: no host name
+        raise UsageError("E-SMTP-TEXT", "H-SMTP-FIX", key=key, value=str(value)[:80], env=_ENV[key])
+    return "" if value is None else value.strip()
 
 
 def _number(value: Any, key: str, kind: type[int] | type[float]) -> Any:
     if value is None or value == "":
         return None
+    # port = true is no port 1, port = 25.9 no port 25
+    whole = kind is not int or not isinstance(value, float) or value.is_integer()
+    if isinstance(value, bool) or not whole:
+        raise UsageError("E-SMTP-NUMBER", "H-SMTP-FIX", key=key, value=str(value), env=_ENV[key])
     try:
         return kind(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise UsageError("E-SMTP-NUMBER", "H-SMTP-FIX", key=key, value=str(value), env=_ENV[key]) from exc
 
 
