@@ -943,3 +943,24 @@ def test_a_realization_in_percent_beside_a_budget_in_rupiah_is_not_read_as_rupia
     rows[3:] = [[1, "Dinas Kesehatan", 180_456, 64], [2, "Dinas Sosial", 35_432, 47]]
     doc = rank_json(openpyxl_book(tmp_path / "juta.xlsx", {"Rekap": rows}))
     assert doc["total"]["realized"] == 111
+
+
+@pytest.mark.parametrize("with_total", [False, True])
+def test_a_jenis_column_beside_the_jenis_within_it_is_counted_once(tmp_path: Path, with_total: bool) -> None:
+    # Belanja Operasi | of it Belanja Pegawai | Belanja Modal (| Jumlah): operasi holds pegawai
+    header = ["Pagu Belanja Operasi", "Pagu Belanja Pegawai", "Pagu Belanja Modal"]
+    header += ["Realisasi Belanja Operasi", "Realisasi Belanja Pegawai", "Realisasi Belanja Modal"]
+    header += ["Total Pagu", "Total Realisasi"] if with_total else []
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        pegawai = (operasi[0] // 2, operasi[1] // 2)
+        row: list[object] = [operasi[0], pegawai[0], modal[0], operasi[1], pegawai[1], modal[1]]
+        return row + ([operasi[0] + modal[0], operasi[1] + modal[1]] if with_total else [])
+
+    doc = _jenis_rekap(tmp_path, "operasi_pegawai", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        budget, realized, categories = got[unit]
+        assert (budget, realized) == (operasi[0] + modal[0], operasi[1] + modal[1])
+        assert categories["modal"] == modal
+        assert categories["operasi"] == operasi

@@ -351,25 +351,46 @@ def _rest_of_totals(slots: list[Slot], parsed: dict[str, pl.Series], tolerance: 
     Realisasi Belanja Modal"; "Total Pagu" beside "Pagu Belanja Operasi" and "Pagu Belanja
     Modal"): they count what the jenis leave, their amounts less the jenis' (nothing where the
     jenis are all of it), in their own columns. Below their sum on a row, they are a part
-    beside them."""
+    beside them. So do the columns of a jenis beside those of the jenis within it, first
+    ("Belanja Operasi" beside "Belanja Pegawai" and "Belanja Barang dan Jasa")."""
+    for whole in slots:
+        if whole.category is None:
+            continue
+        within = [
+            s
+            for s in slots
+            if s.period == whole.period
+            and s.category not in (None, whole.category)
+            and vocab.part_of(s.category, whole.category)
+        ]
+        _keep_rest(whole, within, parsed, tolerance)
     for whole in (s for s in slots if s.category is None):
         parts = [s for s in slots if s.category is not None and s.period == whole.period]
-        rests: dict[str, pl.Series] = {}
-        for role in ("budget", "realized"):
-            column = getattr(whole, role)
-            if column is not None and not _says_all(column):
-                continue  # BELANJA TIDAK LANGSUNG / Pagu beside BELANJA MODAL / Pagu: a part too
-            keys = [f"m{c.index}" for s in parts if (c := getattr(s, role)) is not None]
-            keys = [key for key in keys if key in parsed]
-            if column is None or f"m{column.index}" not in parsed or not keys:
-                continue
-            key = f"m{column.index}"
-            frame = pl.DataFrame({k: parsed[k] for k in (key, *keys)})
-            rests[key] = frame.select((pl.col(key) - pl.sum_horizontal(keys)).round(2)).to_series()
-        if any(rest.lt(-tolerance).any() for rest in rests.values()):
+        _keep_rest(whole, parts, parsed, tolerance, all_said=True)
+
+
+def _keep_rest(
+    whole: Slot, parts: list[Slot], parsed: dict[str, pl.Series], tolerance: float, *, all_said: bool = False
+) -> None:
+    """``whole``'s budget and realization columns, less ``parts``' on each row, where on no row
+    they are below their parts' sum; ``all_said``: only a column whose header names no part of
+    the spending (not BELANJA TIDAK LANGSUNG / Pagu)."""
+    rests: dict[str, pl.Series] = {}
+    for role in ("budget", "realized"):
+        column = getattr(whole, role)
+        if all_said and column is not None and not _says_all(column):
+            continue  # BELANJA TIDAK LANGSUNG / Pagu beside BELANJA MODAL / Pagu: a part too
+        keys = [f"m{c.index}" for s in parts if (c := getattr(s, role)) is not None]
+        keys = [key for key in keys if key in parsed]
+        if column is None or f"m{column.index}" not in parsed or not keys:
             continue
-        for key, rest in rests.items():
-            parsed[key] = rest.clip(lower_bound=0.0).alias(key)
+        key = f"m{column.index}"
+        frame = pl.DataFrame({k: parsed[k] for k in (key, *keys)})
+        rests[key] = frame.select((pl.col(key) - pl.sum_horizontal(keys)).round(2)).to_series()
+    if any(rest.lt(-tolerance).any() for rest in rests.values()):
+        return
+    for key, rest in rests.items():
+        parsed[key] = rest.clip(lower_bound=0.0).alias(key)
 
 
 def _median_row(amounts: pl.Series) -> float:
