@@ -476,3 +476,24 @@ def test_a_quarter_on_a_title_line_of_its_own_is_in_the_titles_year(tmp_path: Pa
     planned = [rows[0], rows[1], ["Target Triwulan III"], *rows[3:]]
     doc = run_json("rank", str(openpyxl_book(tmp_path / "target.xlsx", {"Rekap": planned})))
     assert doc["as_of"] is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [("s.d. Triwulan II", "Triwulan III"), ("s.d. Agustus", "Bulan September")]
+)
+def test_a_realization_to_date_and_the_one_period_after_it_are_added(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN OPD"], ["TAHUN ANGGARAN 2024"], []]
+    rows += [["No", "OPD", "Pagu", f"Realisasi {before}", f"Realisasi {after}"]]
+    rows += [
+        [1, "Dinas Kesehatan", 1_000_000, 350_000, 250_000],
+        [2, "Dinas Sosial", 500_000, 100_000, 50_000],
+    ]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})), "--all")
+    assert {u["name"]: u["realized"] for u in doc["units"]} == {
+        "Dinas Kesehatan": 600_000,
+        "Dinas Sosial": 150_000,
+    }
+    assert doc["as_of"] == "2024-09-30"
+    assert not [w for w in doc["warnings"] if w["code"] == "W-NOT-YEAR-TO-DATE"]

@@ -964,3 +964,94 @@ def test_a_jenis_column_beside_the_jenis_within_it_is_counted_once(tmp_path: Pat
         assert (budget, realized) == (operasi[0] + modal[0], operasi[1] + modal[1])
         assert categories["modal"] == modal
         assert categories["operasi"] == operasi
+
+
+def test_a_budget_by_source_of_funds_is_added_up_as_its_realization_is(tmp_path: Path) -> None:
+    header = ["Pagu DAU", "Pagu DAK", "Pagu PAD", "Realisasi DAU", "Realisasi DAK", "Realisasi PAD"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        budget, realized = operasi[0] + modal[0], operasi[1] + modal[1]
+        return [budget // 2, budget // 4, budget - budget // 2 - budget // 4, realized // 2, realized // 4,
+                realized - realized // 2 - realized // 4]  # fmt: skip
+
+    doc = _jenis_rekap(tmp_path, "pagu_sumber_dana", header, cells)
+    got = by_unit(doc)
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+    assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_realization_net_of_the_taxes_withheld_gives_way_to_the_gross(tmp_path: Path) -> None:
+    header = ["Pagu", "Realisasi Bruto", "Potongan Pajak", "Realisasi Netto"]
+
+    def cells(operasi: tuple[int, int], modal: tuple[int, int]) -> list[object]:
+        realized = operasi[1] + modal[1]
+        return [operasi[0] + modal[0], realized, realized // 10, realized - realized // 10]
+
+    got = by_unit(_jenis_rekap(tmp_path, "pajak", header, cells))
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Pagu", "Grafik Realisasi per Kecamatan (dalam ribuan rupiah)"),  # a chart's caption
+        ("Pagu (Rp)", "*) Paket konstruksi dalam juta rupiah pada lampiran"),  # the header says rupiah
+    ],
+)
+def test_a_line_under_the_table_that_is_no_note_of_its_unit_scales_nothing(
+    tmp_path: Path, header: str, note: str
+) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [["No", "Kecamatan", header, "Realisasi"], [1, "Kecamatan Kota", 900_000_000, 450_000_000]]
+    rows += [[2, "Kecamatan Desa", 600_000_000, 120_000_000], [], [note]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1_500_000_000, 570_000_000)
+    assert not codes(doc, "W-SCALED")
+
+
+def test_small_realizations_in_thousands_or_in_whole_rupiah_are_amounts(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["REKAPITULASI REALISASI BELANJA s.d. 31 Januari 2024"],
+        ["(dalam ribuan rupiah)"],
+    ]
+    rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi"], [1, "Dinas Kesehatan", 180_456_789, 125.5]]
+    rows += [[2, "Dinas Sosial", 35_432_100, 98.25]]
+    doc = rank_json(openpyxl_book(tmp_path / "ribuan.xlsx", {"Rekap": rows}))
+    assert doc["total"]["realized"] == 223_750
+    rows[1:2] = [[]]  # no scale said, figures without decimals: rupiah (a first small payment)
+    rows[3:] = [[1, "Dinas Kesehatan", 900_000_000, 120], [2, "Dinas Sosial", 1_200_000_000, 75]]
+    doc = rank_json(openpyxl_book(tmp_path / "rupiah.xlsx", {"Rekap": rows}))
+    assert doc["total"]["realized"] == 195
+
+
+def test_a_file_named_after_its_unit_lists_that_units_parts_not_units(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["LAPORAN REALISASI ANGGARAN PER SUB UNIT"], ["s.d. 30 September 2024"], []]
+    rows += [["Uraian", "Anggaran", "Realisasi"], ["1. Sekretariat", 400 * m, 300 * m]]
+    rows += [["2. UPT Puskesmas Kota", 300 * m, 150 * m], ["3. UPT Puskesmas Desa", 300 * m, 150 * m]]
+    rows += [["JUMLAH", 1000 * m, 600 * m]]
+    openpyxl_book(tmp_path / "Dinas Kesehatan.xlsx", {"LRA": rows})
+    doc = rank_json(tmp_path / "Dinas Kesehatan.xlsx")
+    assert [(u["name"], u["budget"], u["realized"]) for u in doc["units"]] == [
+        ("Dinas Kesehatan", 1000 * m, 600 * m)
+    ]
+
+
+def test_a_register_of_one_quarters_payments_is_said_to_be_no_year_to_date(tmp_path: Path) -> None:
+    import datetime
+
+    rows: list[list[object]] = [["REGISTER SP2D"], ["TAHUN ANGGARAN 2024"], []]
+    rows += [["No", "Tanggal SP2D", "SKPD", "Nilai SP2D"]]
+    rows += [
+        [1, datetime.date(2024, 7, 2), "Dinas Kesehatan", 400_000],
+        [2, datetime.date(2024, 9, 3), "Dinas Kesehatan", 200_000],
+    ]
+    openpyxl_book(tmp_path / "register_sp2d_sep_2024.xlsx", {"Register": rows})
+    openpyxl_book(
+        tmp_path / "dpa_2024.xlsx",
+        {"DPA": [["No", "Nama SKPD", "Pagu DPA"], [1, "Dinas Kesehatan", 2_000_000]]},
+    )
+    (warned,) = codes(rank_json(tmp_path), "W-NOT-YEAR-TO-DATE")
+    assert "covers 2 July 2024 to" in warned["message"]

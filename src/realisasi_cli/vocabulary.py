@@ -154,7 +154,7 @@ _FUND_WORDS = _FUND_CORE | frozenset(
      "daerah", "insentif", "bagi", "hasil", "alokasi", "umum", "khusus", "pendapatan", "asli", "bantuan",
      "keuangan", "pajak", "cukai", "tembakau", "lain", "lainnya", "yang", "sah", "otonomi"}
 )  # fmt: skip
-_FUND_SAID = frozenset({"realisasi", "dana", "sumber", "dari", "rp", "belanja"})
+_FUND_SAID = frozenset({"realisasi", "pagu", "anggaran", "dpa", "dana", "sumber", "dari", "rp", "belanja"})
 
 
 def is_fund_source(text: str) -> bool:

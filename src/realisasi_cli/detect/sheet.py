@@ -51,7 +51,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
         data_start += 1
     columns = classify_codes(grid, columns, data_start)
     context = read_context(grid, rows, first)
-    if context.scale_said is None:
+    if context.scale_said is None and not _says_rupiah(columns):
         _scale_below(grid, context, data_start)
     _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
     _resolve_years(columns, context)
@@ -69,11 +69,28 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
 
 
 _NOTE_ROWS = 15  # the last rows of a sheet where a note under the table is looked for
+# a note of the table's own: "Ket:", "Keterangan", "Catatan", "*)", "Angka dalam …", or the unit
+# alone; not a chart's caption ("Grafik Realisasi per Kecamatan (dalam ribuan rupiah)")
+_NOTE = re.compile(
+    r"^\s*(\*+\)?|ket\b|keterangan\b|catatan\b|nb\b|note\b|angka\b|nilai\b|semua\b|\(?\s*dalam\b)", re.I
+)
+
+
+_NOTE_LENGTH = 60  # characters: a note of the unit, not a sentence about something else
+
+
+def _says_rupiah(columns: list[Column]) -> bool:
+    """Whether an amount column's header says its figures are rupiah ("Pagu (Rp)")."""
+    return any(
+        c.role in ("budget", "realized") and {"rp", "rupiah"} & set(vocab.normalize(c.header).split())
+        for c in columns
+    )
 
 
 def _scale_below(grid: Grid, context: Context, data_start: int) -> None:
     """A note under the table ("Ket: angka dalam ribuan rupiah"), where the title says none,
-    says what the amounts are written in: a line of text alone, one or two cells."""
+    says what the amounts are written in: a line of text alone, one or two cells, that opens
+    as a note does."""
     frame = grid.frame
     tail = frame.slice(max(data_start, frame.height - _NOTE_ROWS))
     for row in tail.iter_rows():
@@ -81,7 +98,8 @@ def _scale_below(grid: Grid, context: Context, data_start: int) -> None:
         if not cells or len(cells) > 2 or not all(isinstance(v, str) for v in cells):
             continue
         for text in cells:
-            if (scale := vocab.amounts_in(text)) is not None:
+            note = len(text) <= _NOTE_LENGTH and _NOTE.match(text)
+            if note and (scale := vocab.amounts_in(text)) is not None:
                 context.scale, context.scale_said = scale
                 return
 

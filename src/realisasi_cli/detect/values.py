@@ -72,8 +72,11 @@ def classify_by_values(
         if words and _all_words(_amount_rows(sample, name, amounts), name):
             column.role, column.variant, column.period = "description", None, None
             amounts.drop(name)  # a label: no amount column for the columns after it
-    _percent_realized(sample, columns)
-    if context is None or (context.unit_name is None and context.unit_code is None):
+    if context is None or context.scale_said is None:  # in thousands, 125 beside 180.456.789 is no %
+        _percent_realized(sample, columns)
+    # a file named after one unit ("Dinas Kesehatan.xlsx") holds that unit's parts, not units
+    named_file = vocab.UNIT_NAME.match(grid.file.stem.replace("_", " ").replace("-", " "))
+    if (context is None or (context.unit_name is None and context.unit_code is None)) and not named_file:
         _units_in_descriptions(sample, columns)
     return columns
 
@@ -119,8 +122,8 @@ _LEAST_BUDGET = 1e6  # rupiah: the smallest budget beside which a "realization" 
 def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
     """A realization column whose figures are percentages ("Realisasi Keuangan" 64,06 beside a
     Pagu of 250 billion, the header saying no "%"): on every row where both are given, at most
-    150 against a budget of a million rupiah or more, on two rows or more. It is a percent
-    column: read as rupiah, it would be 64 rupiah."""
+    150 against a budget of a million rupiah or more, on two rows or more, some with decimals.
+    It is a percent column: read as rupiah, it would be 64 rupiah."""
     budgets = [f"c{c.index}" for c in columns if c.role == "budget" and f"c{c.index}" in sample.columns]
     if len(budgets) != 1:
         return
@@ -132,7 +135,8 @@ def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
         realized = parse_amounts(sample.get_column(name))
         both = (budget >= _LEAST_BUDGET) & realized.is_not_null() & (realized != 0)
         given = realized.filter(both.fill_null(False))
-        if given.len() >= 2 and float(given.abs().max()) <= _MOST_PERCENT:  # type: ignore[arg-type]
+        fractions = (given != given.round(0)).any()
+        if given.len() >= 2 and fractions and float(given.abs().max()) <= _MOST_PERCENT:  # type: ignore[arg-type]
             column.role, column.variant, column.period = "pct", None, None
 
 

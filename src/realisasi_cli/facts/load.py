@@ -66,7 +66,7 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
         year_in,
         year_in_name,
     )
-    from realisasi_cli.facts.slots import latest_to_date, through
+    from realisasi_cli.facts.slots import latest_to_date, months_of, through
 
     ctx = layout.context
     if ctx.as_of is not None:
@@ -82,7 +82,12 @@ def data_date(layout: Layout, file: Path, sheet: str, year: int | None) -> tuple
     if latest is not None and year is not None:
         return month_end(year, latest[1]), "header"
     if len(to_date) == 1 and year is not None and (month := through(to_date[0])) is not None:
-        return month_end(year, month), "header"  # "Realisasi s.d. Triwulan III" under TAHUN 2024
+        # "Realisasi s.d. Triwulan III" under TAHUN 2024; "s.d. Triwulan II" beside the one
+        # "Triwulan III" added to it: through September
+        flows = [c for c in layout.columns if c.role == "realized" and c.period]
+        if len(flows) == 1 and months_of(flows[0])[0] == month + 1:
+            month = months_of(flows[0])[1]
+        return month_end(year, month), "header"
     if ctx.month_to is not None and year is not None:  # "s.d. Bulan Agustus" under TAHUN 2024
         return month_end(year, ctx.month_to), "title"
     # a text file's one sheet is named after the file: its date is the file name's

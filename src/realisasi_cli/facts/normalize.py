@@ -82,7 +82,10 @@ class SheetColumns:
         # a column is one measure however many roles it has (a Target/Realisasi sheet's month
         # column is a slot's plan and its realization): its cells are read and warned of once
         every = [
-            c for s in slots for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts) if c is not None
+            c
+            for s in slots
+            for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts, *s.budget_parts)
+            if c is not None
         ]
         measures = list({id(c): c for c in every}.values())
         # a sub unit's name where a column gives it (RSUD, UPT, a kecamatan under KECAMATAN), as
@@ -316,18 +319,23 @@ def _rounding(measures: list[Column], parsed: dict[str, pl.Series], precision: f
 
 
 def _add_parts(slots: list[Slot], parsed: dict[str, pl.Series]) -> None:
-    """Each realization paid in parts (LS, UP/GU/TU) made their sum, in its own column; a row
-    with none of the parts has none (null), as a row with no realization."""
-    for slot in slots:
-        if slot.realized is None or not slot.parts:
-            continue
-        keys = [f"m{c.index}" for c in (slot.realized, *slot.parts) if f"m{c.index}" in parsed]
-        if len(keys) < 2:
-            continue
-        frame = pl.DataFrame({key: parsed[key] for key in keys})
-        given = pl.any_horizontal(pl.col(key).is_not_null() for key in keys)
-        summed = frame.select(pl.when(given).then(pl.sum_horizontal(keys)).alias(keys[0]))
-        parsed[keys[0]] = summed.to_series()
+    """Each realization paid in parts (LS, UP/GU/TU) or by source of funds, and each budget by
+    source of funds, made their sum, in its own column; a row with none of the parts has none
+    (null), as a row with no realization."""
+    for whole, parts in ((s.realized, s.parts) for s in slots):
+        _sum_into(whole, parts, parsed)
+    for whole, parts in ((s.budget, s.budget_parts) for s in slots):
+        _sum_into(whole, parts, parsed)
+
+
+def _sum_into(whole: Column | None, parts: tuple[Column, ...], parsed: dict[str, pl.Series]) -> None:
+    keys = [f"m{c.index}" for c in (whole, *parts) if c is not None and f"m{c.index}" in parsed]
+    if whole is None or len(keys) < 2:
+        return
+    frame = pl.DataFrame({key: parsed[key] for key in keys})
+    given = pl.any_horizontal(pl.col(key).is_not_null() for key in keys)
+    summed = frame.select(pl.when(given).then(pl.sum_horizontal(keys)).alias(keys[0]))
+    parsed[keys[0]] = summed.to_series()
 
 
 # what a column's header may say besides its measure, and still be the whole of the spending

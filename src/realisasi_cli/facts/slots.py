@@ -26,6 +26,7 @@ class Slot:
     last_year: Column | None = None  # the previous fiscal year's realization, same date
     # the realization's other parts, added to it: UP/GU/TU beside LS under REALISASI SP2D
     parts: tuple[Column, ...] = ()
+    budget_parts: tuple[Column, ...] = ()  # the budget's: Pagu DAK and Pagu PAD beside Pagu DAU
 
     def as_dict(self) -> dict[str, object]:
         """The slot as ``inspect`` shows it: its category, period and column letters."""
@@ -50,19 +51,23 @@ def _choose(
         if found:
             grouped = next((c for c in found if c.group_total and _beside(c, found)), None)
             latest = latest_to_date(found, layout) if layout is not None and variant == "cumulative" else None
-            return grouped or (latest[0] if latest else None) or _net(found) or _summing(found)
+            net = _net(found, layout) if layout is not None else None
+            return grouped or (latest[0] if latest else None) or net or _summing(found)
     return None
 
 
-_NET = re.compile(r"\b(netto|neto)\b")
+_NET = re.compile(r"\b(netto|neto|bersih)\b")
+_REFUND = re.compile(r"\b(pengembalian|kontra pos|setoran (sisa|kembali))\b")
 
 
-def _net(columns: list[Column]) -> Column | None:
+def _net(columns: list[Column], layout: Layout) -> Column | None:
     """Of realizations gross and net of the refunds (``Realisasi SP2D | Pengembalian Belanja |
-    Realisasi Netto``), the net one; an SP2D's "Nilai Bersih" (net of the taxes withheld) is no
-    less belanja than its gross, and not chosen so."""
+    Realisasi Netto``), the net one, where a column of refunds says what it is net of; net of
+    the taxes withheld (``Potongan Pajak``, an SP2D's "Nilai Bersih") it is no less belanja than
+    its gross, and the gross is read."""
     net = [c for c in columns if _NET.search(vocab.normalize(c.header))]
-    return net[0] if len(net) == 1 and len(columns) > 1 else None
+    refunds = any(_REFUND.search(vocab.normalize(c.header)) for c in layout.columns)
+    return net[0] if refunds and len(net) == 1 and len(columns) > 1 else None
 
 
 def through(column: Column) -> int | None:
@@ -156,15 +161,31 @@ def _demote_quarter_subtotals(money: list[Column]) -> list[Column]:
 def _demote_partial_flows(money: list[Column]) -> list[Column]:
     """Realizations of some periods only, not from the year's start ("Realisasi Triwulan III",
     "Realisasi Bulan September"), beside a realization to date of their jenis ("s.d. Triwulan
-    III"): the one to date is read; the periods' own, summed, would miss the months before."""
+    III", or a month it does not name): the one to date is read; the periods' own, summed, would
+    miss the months before. A realization to date through the month before the one period
+    ("s.d. Triwulan II" beside "Triwulan III") is added to it, as s.d. Bulan Lalu to Bulan Ini."""
     for category in {c.category for c in money}:
         mine = [c for c in money if c.role == "realized" and c.category == category]
         flows = [c for c in mine if c.period]
         whole = [c for c in mine if not c.period and c.variant in (None, "cumulative")]
-        if flows and whole and not _from_the_start(flows):
+        if not flows or not whole or _from_the_start(flows):
+            continue
+        months = [m for c in whole if (m := through(c)) is not None]
+        if len(months) < len(whole) or max(months) >= max(months_of(c)[1] for c in flows):
             for c in flows:
                 c.role = "check"
+        elif len(flows) == len(whole) == 1 and months_of(flows[0])[0] == months[0] + 1:
+            whole[0].variant = "previous"
+            flows[0].period, flows[0].variant = None, "flow"
+        # else: months after the one to date and more than one: read as before, the periods
     return [c for c in money if c.role in ("budget", "realized", "plan")]
+
+
+def months_of(column: Column) -> tuple[int, int]:
+    """The first and last month of a period column (Triwulan III: 7 and 9)."""
+    assert column.period is not None
+    kind, number = column.period
+    return (3 * number - 2, 3 * number) if kind == "quarter" else (number, number)
 
 
 def _from_the_start(flows: list[Column]) -> bool:
@@ -225,6 +246,7 @@ def plan_slots(layout: Layout) -> list[Slot]:
             # "s.d. Bulan Lalu" and "Bulan Ini" without their sum: the realization to date is both
             previous = _choose(cols, "realized", ["previous"])
             parts = (previous,) if previous is not None else ()
+        budget_parts = _parts(budget, cols)
         if budget is None and realized is None and plan is None and last_year is None:
             continue
         slots.append(
@@ -236,12 +258,14 @@ def plan_slots(layout: Layout) -> list[Slot]:
                 plan=plan,
                 last_year=last_year,
                 parts=parts,
+                budget_parts=budget_parts,
             )
         )
     return slots
 
 
 def _parts(realized: Column | None, columns: list[Column]) -> tuple[Column, ...]:
+    # (a budget's parts are found the same way: Pagu DAU | Pagu DAK | Pagu PAD)
     """The columns that ``realized`` is one part of, beside it, their total missing: ways of
     payment (LS, UP/GU/TU) or sources of funds (DAU, DAK, PAD) under one merged header, or
     sources of funds each in a header of its own (Realisasi DAU | Realisasi DAK). None where it
@@ -279,7 +303,10 @@ def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list
     read by none, none of them their total: the column read and the columns left out (LS read,
     UP/GU/TU beside it not added)."""
     used = {
-        id(c) for s in slots for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts) if c is not None
+        id(c)
+        for s in slots
+        for c in (s.budget, s.realized, s.plan, s.last_year, *s.parts, *s.budget_parts)
+        if c is not None
     }
     money = _money_columns(layout)
     apart = []
@@ -288,7 +315,7 @@ def measures_apart(layout: Layout, slots: list[Slot]) -> list[tuple[Column, list
             if chosen is None or chosen.group_total:
                 continue
             others = [c for c in money if id(c) not in used and not c.group_total and _same_kind(c, chosen)]
-            if not others or chosen in (_summing([*others, chosen]), _net([*others, chosen])):
+            if not others or chosen in (_summing([*others, chosen]), _net([*others, chosen], layout)):
                 continue  # not where it is their total, nor their net of the refunds
             latest = latest_to_date([*others, chosen], layout) if chosen.variant == "cumulative" else None
             if latest is None or latest[0] is not chosen:  # nor the latest of realizations to date

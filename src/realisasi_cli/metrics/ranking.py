@@ -13,6 +13,8 @@ from realisasi_cli.metrics.targets import latest_plan, plan_months
 from realisasi_cli.metrics.units import RankOptions, absorption, condense, identify, latest_of, latest_sources
 from realisasi_cli.vocabulary import CATEGORY_PARENT, categories_within
 
+_FIRST_PAYMENTS_BY = 3  # the month by which a register of the year to date has paid each unit
+
 
 def unit_totals(
     budget: pl.DataFrame,
@@ -50,10 +52,13 @@ def unit_totals(
         realization.join(latest_realized, on=["unit", "source"])
         .group_by("unit")
         # where a unit's rows are periods (months, quarters), the first one's start is where its
-        # realization starts; a register's days (SP2D by SP2D) say when payments began, not that
+        # realization starts; a register's days (SP2D by SP2D) say when payments began: a first
+        # one after the first quarter (none in January to March) is a part of the year
         .agg(
             realized=pl.col("realized").sum(),
             period_start=pl.when((pl.col("period_start") != pl.col("period_end")).any())
+            .then(pl.col("period_start").min())
+            .when(pl.col("period_start").min().dt.month() > _FIRST_PAYMENTS_BY)
             .then(pl.col("period_start").min())
             .otherwise(pl.col("period_start").filter(pl.col("period_end").is_null()).min()),
         )
