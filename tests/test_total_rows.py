@@ -1055,3 +1055,42 @@ def test_a_register_of_one_quarters_payments_is_said_to_be_no_year_to_date(tmp_p
     )
     (warned,) = codes(rank_json(tmp_path), "W-NOT-YEAR-TO-DATE")
     assert "covers 2 July 2024 to" in warned["message"]
+
+
+def test_a_unit_whose_name_opens_with_unsur_in_a_flat_list_is_a_unit(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi"], [1, "Sekretariat DPRD", 1000 * m, 600 * m]]
+    rows += [[2, "Unsur Pelaksana BPBD", 500 * m, 200 * m], [3, "Dinas Sosial", 400 * m, 100 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1900 * m, 900 * m)
+    assert len(doc["units"]) == 3
+
+
+def test_belanja_daerah_over_its_jenis_rows_is_their_heading_not_a_total(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["LAPORAN REALISASI ANGGARAN"], ["s.d. 30 September 2024"], []]
+    rows += [["Uraian", "Anggaran", "Realisasi"], ["BELANJA DAERAH", 1000 * m, 600 * m]]
+    rows += [["BELANJA OPERASI", 800 * m, 520 * m], ["BELANJA MODAL", 200 * m, 80 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "Dinas Kesehatan.xlsx", {"LRA": rows}))
+    assert [(u["name"], u["budget"], u["realized"]) for u in doc["units"]] == [
+        ("Dinas Kesehatan", 1000 * m, 600 * m)
+    ]
+    assert not codes(doc, "W-TOTAL-ROW")
+
+
+def test_dak_fisik_beside_keuangan_under_realisasi_is_progress_not_rupiah(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["REKAPITULASI REALISASI DAK s.d. 30 September 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu Murni", "Pagu Perubahan", "REALISASI", None]]
+    rows += [[None, None, None, None, "DAK Fisik", "Keuangan"]]
+    rows += [
+        [1, "Dinas Pendidikan", 900 * m, 1000 * m, 70, 600 * m],
+        [2, "Dinas Kesehatan", 500 * m, 500 * m, 40, 150 * m],
+    ]
+    merges = {"Rekap": ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:F3"]}
+    doc = rank_json(openpyxl_book(tmp_path / "dak.xlsx", {"Rekap": rows}, merges))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas Pendidikan": (1000 * m, 600 * m),
+        "Dinas Kesehatan": (500 * m, 150 * m),
+    }

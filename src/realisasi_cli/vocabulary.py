@@ -170,8 +170,21 @@ def is_part(text: str) -> bool:
 
 # A row that totals the rows above it, as Polars reads it: "JUMLAH", "Total Belanja", "Sub Total",
 # "Sub Jumlah".
-# and "BELANJA DAERAH" alone: the whole of the belanja, over the units or the kelompok of an LRA
-TOTAL_ROW = r"(?i)^\s*(?:(jumlah|total|sub ?total|sub ?jumlah|grand total)\b|belanja daerah\s*$)"
+TOTAL_ROW = r"(?i)^\s*(jumlah|total|sub ?total|sub ?jumlah|grand total)\b"
+# "BELANJA DAERAH" alone is the whole of the belanja, over the units (a total) where no jenis
+# belanja follows it; over its BELANJA OPERASI and BELANJA MODAL it is their heading
+WHOLE_BELANJA = r"(?i)^\s*belanja daerah\s*$"
+JENIS_LABEL = r"(?i)^\W*(?:[a-z]|\d{1,2}|[ivx]{1,4})?[.)]?\s*belanja\b"
+
+
+def is_total_label(label: str, following: str | None) -> bool:
+    """Whether a row's label says it totals the rows around it (``JUMLAH``, ``Total``, and
+    ``BELANJA DAERAH`` where the row after it, ``following``, names no jenis belanja)."""
+    if re.match(TOTAL_ROW, label):
+        return True
+    return bool(re.match(WHOLE_BELANJA, label)) and not (following and re.match(JENIS_LABEL, following))
+
+
 # A unit's name by its first word: a title line ("BADAN KEUANGAN DAN ASET DAERAH" under the
 # government), a rekap's Uraian column
 UNIT_NAME = re.compile(

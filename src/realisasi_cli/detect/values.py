@@ -89,10 +89,10 @@ _LEVEL = re.compile(
 )
 
 
-def _grouping(label: str) -> bool:
+def _grouping(label: str, following: str | None) -> bool:
     """A label that groups or breaks down units, not a unit: a total, an urusan or program
-    above them, a jenis belanja under them."""
-    return bool(re.match(vocab.TOTAL_ROW, label) or _LEVEL.match(label)) or bool(
+    above them, a jenis belanja under them (``following``: the label after it)."""
+    return bool(vocab.is_total_label(label, following) or _LEVEL.match(label)) or bool(
         vocab.category_of(vocab.normalize(label))
     )
 
@@ -107,8 +107,10 @@ def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
         name = f"c{column.index}"
         if column.role != "description" or name not in sample.columns:
             continue
-        cells = (cell_text(v) for v in sample.get_column(name).to_list())
-        labels = [v for v in cells if v is not None and not _grouping(v)]
+        cells = [t for v in sample.get_column(name).to_list() if (t := cell_text(v)) is not None]
+        labels = [
+            v for i, v in enumerate(cells) if not _grouping(v, cells[i + 1] if i + 1 < len(cells) else None)
+        ]
         units = sum(1 for v in labels if vocab.UNIT_NAME.match(v))
         if units >= 2 and units >= _UNIT_SHARE * len(labels):
             column.role = "unit_name"
@@ -122,12 +124,13 @@ _LEAST_BUDGET = 1e6  # rupiah: the smallest budget beside which a "realization" 
 def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
     """A realization column whose figures are percentages ("Realisasi Keuangan" 64,06 beside a
     Pagu of 250 billion, the header saying no "%"): on every row where both are given, at most
-    150 against a budget of a million rupiah or more, on two rows or more, some with decimals.
+    150 against a budget of a million rupiah or more, on two rows or more, some with decimals
+    (or all whole, in a column of "DAK Fisik": the progress of a fund's works).
     It is a percent column: read as rupiah, it would be 64 rupiah."""
     budgets = [f"c{c.index}" for c in columns if c.role == "budget" and f"c{c.index}" in sample.columns]
-    if len(budgets) != 1:
+    if not budgets:
         return
-    budget = parse_amounts(sample.get_column(budgets[0]))
+    budget = parse_amounts(sample.get_column(budgets[-1]))  # of Murni and Perubahan, the latter
     for column in columns:
         name = f"c{column.index}"
         if column.role != "realized" or column.physical or name not in sample.columns:
@@ -135,7 +138,8 @@ def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
         realized = parse_amounts(sample.get_column(name))
         both = (budget >= _LEAST_BUDGET) & realized.is_not_null() & (realized != 0)
         given = realized.filter(both.fill_null(False))
-        fractions = (given != given.round(0)).any()
+        # 64,06 has decimals; a whole 70 is a percentage where the header says "fisik" (progress)
+        fractions = (given != given.round(0)).any() or "fisik" in vocab.normalize(column.header).split()
         if given.len() >= 2 and fractions and float(given.abs().max()) <= _MOST_PERCENT:  # type: ignore[arg-type]
             column.role, column.variant, column.period = "pct", None, None
 

@@ -330,9 +330,9 @@ _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. 
 # after its number ("i urusan wajib", "1 1 sub kegiatan …"; not "penyusunan program kerja"): a
 # row naming one over a row naming a deeper one is its heading, be it over one row alone; an
 # unsur (UNSUR PENDUKUNG URUSAN PEMERINTAHAN, UNSUR PENGAWASAN) groups units as an urusan does
-_LEVELS = ("urusan", "bidang", "program", "kegiatan", "sub kegiatan")
-_LEVEL_OF = {"unsur": 0} | {name: depth for depth, name in enumerate(_LEVELS)}
-_UNIT_LEVEL = -1  # a unit's own row over the levels of its budget
+# A unit's own row stands under its urusan and bidang, over the levels of its budget.
+_LEVEL_OF = {"urusan": 0, "unsur": 0, "bidang": 1, "program": 3, "kegiatan": 4, "sub kegiatan": 5}
+_UNIT_LEVEL = 2
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|unsur|bidang|program|kegiatan)\b")
 
 
@@ -419,6 +419,12 @@ def _nests(code: str, other: str) -> bool:
     return last == "0000" and vocab.UNIT_CODE.match(code) is not None and other.startswith(skpd + ".")
 
 
+def _own_level(text: str) -> int | None:
+    """The level a unit's own line names (program, kegiatan, sub kegiatan), if it names one."""
+    level = _level(text)
+    return level if level is not None and level >= _LEVEL_OF["program"] else None
+
+
 def _level(text: str) -> int | None:
     """How deep in the budget's structure a row's normalized label says it is, if it says."""
     found = _LEVEL.match(text)
@@ -443,7 +449,8 @@ def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_])
     cover part of it), they are left out, with a warning. Returns the rows and whether any was
     owned so."""
     names = rows.get_column("unit_name").to_list()
-    levels = [_level(vocab.normalize(name)) if name else None for name in names]
+    # a program, kegiatan or sub kegiatan is a unit's; an urusan, bidang or unsur groups units
+    levels = [_own_level(vocab.normalize(name)) if name else None for name in names]
     if not any(level is not None for level in levels):
         return rows, False
     reasons = rows.get_column("reason").to_list()
@@ -583,7 +590,9 @@ def mark_group_subtotals(
         # account's leaves are (numbers alone do not say it: a dinas numbered 1 may stand for
         # its own office above its puskesmas numbered 1.1 and 1.2)
         end = _under(levels, i)
-        if end is not None and headings[i]:
+        # (an urusan, unsur or bidang over units is their subtotal only where they add up)
+        level = levels[i]
+        if end is not None and headings[i] and level is not None and level >= _UNIT_LEVEL:
             under = [j for j in range(i + 1, end) if j not in marked and data[j]]
             if under:
                 totals = [sum(column) for column in zip(*(amounts[j] for j in under), strict=True)]

@@ -487,11 +487,13 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
     words = ("unit_name", "description", "unit_code")
     if not rows.get_column("account_code").null_count():
         return rows.get_column("row").clear()  # every row has an account: none is a total row
-    headless = fr.filter_rows(
-        fr.select(rows, ["row", "account_code", *words]), pl.col("account_code").is_null()
-    )
     named_total = pl.any_horizontal([pl.col(c).str.contains(vocab.TOTAL_ROW).fill_null(False) for c in words])
-    return fr.filter_rows(headless, named_total).get_column("row")
+    label = pl.coalesce(pl.col("description"), pl.col("unit_name"))
+    whole = label.str.contains(vocab.WHOLE_BELANJA) & ~label.shift(-1).str.contains(
+        vocab.JENIS_LABEL
+    ).fill_null(False)
+    marked = fr.select(rows, "row", "account_code", total=named_total | whole.fill_null(False))
+    return fr.filter_rows(marked, pl.col("account_code").is_null() & pl.col("total")).get_column("row")
 
 
 # data rows, and rows left out for having no amount (some of which held amounts unread)
