@@ -290,6 +290,20 @@ def test_a_recipient_with_a_line_break_or_no_address_is_refused(value: str) -> N
     assert caught.value.code == "E-BAD-ADDRESS" and caught.value.exit_code == ExitCode.USAGE
 
 
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [("hello there", "no SMTP reply (…o there)"), ("550 Line too long.", "550 Line too long")],
+)
+def test_a_reply_is_said_as_the_server_sent_it(misbehaving: Any, reply: str, said: str) -> None:
+    server = misbehaving(Script(mail_replies=[reply, reply]))
+
+    with pytest.raises(DeliveryError) as caught:
+        send(message(), settings(server.port), [KABAG], retries=0, sleep=lambda _: None)
+
+    assert said in str(caught.value)
+    assert "-1" not in str(caught.value) and ".." not in str(caught.value)
+
+
 def test_a_refusal_before_the_data_is_tried_again_and_delivered_once(misbehaving: Any) -> None:
     server = misbehaving(Script(mail_replies=["451 4.7.1 Greylisted, try again"]))
     sleeps: list[float] = []

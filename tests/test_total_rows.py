@@ -1094,3 +1094,42 @@ def test_dak_fisik_beside_keuangan_under_realisasi_is_progress_not_rupiah(tmp_pa
         "Dinas Pendidikan": (1000 * m, 600 * m),
         "Dinas Kesehatan": (500 * m, 150 * m),
     }
+
+
+@pytest.mark.parametrize("number_column", [False, True])
+def test_rows_lettered_under_numbered_units_that_the_jumlah_leaves_out_are_their_parts(
+    tmp_path: Path, number_column: bool
+) -> None:
+    # a unit's row holds its own office and its UPTs; JUMLAH is the sum of the units' rows alone
+    m = 1_000_000
+    lines = [
+        ("1", "Dinas Pendidikan", 1000, 600),
+        ("a", "UPT SD Negeri 1", 300, 200),
+        ("b", "UPT SD Negeri 2", 200, 100),
+    ]
+    lines += [
+        ("2", "Dinas Kesehatan", 800, 400),
+        ("a", "Puskesmas Kota", 300, 150),
+        ("3", "Dinas Sosial", 500, 100),
+    ]
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    if number_column:  # the units numbered in a No column, their parts lettered in the label
+        rows.append(["No", "Uraian", "Anggaran", "Realisasi"])
+        rows += [
+            [n if n.isdigit() else None, name if n.isdigit() else f"{n}. {name}", b * m, r * m]
+            for n, name, b, r in lines
+        ]
+        rows.append(["JUMLAH", None, 2300 * m, 1100 * m])
+    else:
+        rows.append(["Uraian", "Anggaran", "Realisasi"])
+        rows += [[f"{n}. {name}", b * m, r * m] for n, name, b, r in lines]
+        rows.append(["JUMLAH", 2300 * m, 1100 * m])
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert {u["name"]: (u["budget"], u["realized"]) for u in doc["units"]} == {
+        "Dinas Pendidikan": (1000 * m, 600 * m),
+        "Dinas Kesehatan": (800 * m, 400 * m),
+        "Dinas Sosial": (500 * m, 100 * m),
+    }
+    (warned,) = codes(doc, "W-PARTS-WITHIN")
+    assert "3 row(s)" in warned["message"]
+    assert not codes(doc, "W-TOTAL-ROW")

@@ -617,6 +617,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(a shared folder may not choose the mail server); name it with --config or set "
         "REALISASI_SMTP_*.",
     ),
+    "D-NOT-SMTP": (
+        "jawaban server bukan jawaban SMTP (…{reply}); apakah port ini port surat?",
+        "the server's reply is no SMTP reply (…{reply}); is this port a mail port?",
+    ),
     "D-DISCONNECTED": (
         "server memutus sambungan sebelum selesai",
         "the server closed the connection before the end",
@@ -964,6 +968,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} baris memuat nilai tetapi tidak menyebut perangkat daerah: tidak dihitung — isi nama "
         "perangkat daerahnya",
         "{n} row(s) hold amounts but name no unit: not counted — fill in the unit's name",
+    ),
+    "W-PARTS-WITHIN": (
+        "{n} baris bernomor di bawah baris lain (a., b. di bawah 1., 2.) adalah bagiannya: baris JUMLAH "
+        "sama dengan jumlah baris luarnya saja, jadi hanya baris luarnya yang dihitung",
+        "{n} row(s) numbered under others (a., b. under 1., 2.) are their parts: the JUMLAH row is the "
+        "sum of the outer rows alone, so only those are counted",
     ),
     "W-BREAKDOWN-APART": (
         "{n} baris rincian (jenis belanja, program, kegiatan) di bawah perangkat daerahnya tidak sama "

@@ -718,7 +718,7 @@ def _converse(
             raise _Permanent(
                 "D-LOGIN-REFUSED",
                 user=settings.user,
-                reply=f"{exc.smtp_code} {_one_line(exc.smtp_error)}",
+                reply=_reply(exc),
                 user_env=_ENV["user"],
                 password_env=PASSWORD_ENV,
             ) from exc
@@ -769,7 +769,9 @@ def _reason(exc: BaseException, *, fired: bool = False, deadline: Deadline | Non
     if isinstance(exc, ssl.SSLError):
         return Message("D-TLS-HANDSHAKE", {"reason": str(exc.reason or exc), "env": _ENV["security"]})
     if isinstance(exc, smtplib.SMTPResponseException):
-        return Message("D-READER", {"reason": f"{exc.smtp_code} {_one_line(exc.smtp_error)}"})
+        if exc.smtp_code < 0:  # no code: smtplib kept only the reply's end
+            return Message("D-NOT-SMTP", {"reply": _reply(exc)})
+        return Message("D-READER", {"reason": _reply(exc)})
     # smtplib reports a read that timed out as a disconnection
     if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
         return Message("D-TIMEOUT")
@@ -778,6 +780,13 @@ def _reason(exc: BaseException, *, fired: bool = False, deadline: Deadline | Non
     if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):  # smtplib says so in English
         return Message("D-DISCONNECTED")
     return Message("D-READER", {"reason": _one_line(str(exc) or type(exc).__name__)})
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    """A server's reply as said: its code and text (no code where it sent none: smtplib's -1),
+    without the final full stop a message adds its own after."""
+    text = _one_line(exc.smtp_error).rstrip(".")
+    return f"{exc.smtp_code} {text}" if exc.smtp_code >= 0 else text
 
 
 def _one_line(reply: bytes | str) -> str:

@@ -441,6 +441,44 @@ def _jenis_under(labels: list[str | None], kelompok: list[bool], i: int, j: int)
     return kelompok[i] or vocab.part_of(inner, outer)
 
 
+PART_WITHIN = "part of a numbered row above"
+
+
+def mark_parts_by_total(
+    rows: pl.DataFrame, layout: Layout, measures: list[Column], warnings: list[Warning_], tolerance: float
+) -> pl.DataFrame:
+    """Rows numbered under others (``a. UPT SD Negeri 1`` under ``1. Dinas Pendidikan``) that
+    the table's one JUMLAH leaves out: where it is the sum of the outer rows alone, in every
+    amount column, and not the sum of all, the inner rows are parts of the outer ones (a unit's
+    row holds its own office and its UPTs). They are left out, with W-PARTS-WITHIN."""
+    names = [f"m{c.index}" for c in measures]
+    reason = pl.col("reason")
+    totals = fr.filter_rows(rows, reason == "total")
+    if not names or totals.height != 1:
+        return rows
+    data = fr.filter_rows(rows, reason.is_null())
+    depths = _number_depths(data.get_column("number").to_list())
+    known = {d for d in depths if d is not None}
+    if len(known) < 2 or None in depths:
+        return rows
+    outer = [d == min(known) for d in depths]
+    stated = totals.row(0, named=True)
+    for name in names:
+        column = data.get_column(name).fill_null(0.0).to_list()
+        shown, whole = stated[name], sum(column)
+        held = sum(a for a, out in zip(column, outer, strict=True) if out)
+        if shown is None or abs(shown - held) > tolerance or abs(shown - whole) <= tolerance:
+            return rows
+    inner = [r for r, out in zip(data.get_column("row").to_list(), outer, strict=True) if not out]
+    grid = layout.grid
+    warnings.append(Warning_(str(grid.file), grid.sheet, inner[0] + 1, "W-PARTS-WITHIN", {"n": len(inner)}))
+    within = pl.Series(inner, dtype=rows.schema["row"])
+    return fr.with_columns(
+        rows,
+        reason=pl.when(pl.col("row").is_in(within.implode())).then(pl.lit(PART_WITHIN)).otherwise(reason),
+    )
+
+
 def own_level_rows(rows: pl.DataFrame, layout: Layout, warnings: list[Warning_]) -> tuple[pl.DataFrame, bool]:
     """A rekap's rows that name a level of the budget's structure in the unit's column (PROGRAM
     …, Kegiatan …, Sub Kegiatan …) under a unit's row that is their subtotal or heading are that

@@ -141,6 +141,9 @@ def data_frame(layout: Layout, columns: SheetColumns) -> pl.DataFrame:
     return fill_merges(layout, frame, needed)
 
 
+_LISTED = r"^\s*(\d{1,3}|[A-Za-z])[.)]\s+\S"  # a list's number before a label: "1. ", "a) "
+
+
 def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr]:
     """Stage 1: unit_code, unit_name, account_code, description and activity of every row."""
     unit, name = columns.unit, columns.name
@@ -180,10 +183,13 @@ def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr
     ]
     described = [per_distinct(frame, n, stripped) for n in columns.descriptions] + totals
     exprs["description"] = pl.coalesce(described) if described else _NULL_TEXT
-    # the row's number ("A", "I", "1.1"): how they nest tells a heading over its rows
-    exprs["number"] = (
-        pl.col(columns.numbering[0]).cast(pl.String).str.strip_chars() if columns.numbering else _NULL_TEXT
-    )
+    # the row's number ("A", "I", "1.1"): how they nest tells a heading over its rows; where the
+    # number column leaves it blank, the number its label opens with ("a. Kelurahan Kota Baru")
+    numbers = [pl.col(columns.numbering[0]).cast(pl.String).str.strip_chars()] if columns.numbering else []
+    labelled = [c.index for c in (name,) if c is not None and columns.present(c, frame)]
+    labelled += [int(n[1:]) for n in columns.descriptions]
+    numbers += [pl.col(f"c{i}").cast(pl.String).str.extract(_LISTED, 1) for i in labelled]
+    exprs["number"] = pl.coalesce([pl.when(n != "").then(n) for n in numbers]) if numbers else _NULL_TEXT
     measure = columns.measure
     exprs["measure"] = (
         _measures(frame, f"c{measure.index}")
@@ -753,6 +759,7 @@ def normalize(
     else:  # a rekap's jenis-belanja rows under each unit, and its JUMLAH row
         rows = checks.mark_breakdowns(rows, layout, columns.measures, warnings, tolerance)
         rows = checks.mark_group_subtotals(rows, layout, columns.measures, warnings, tolerance)
+        rows = checks.mark_parts_by_total(rows, layout, columns.measures, warnings, tolerance)
         rows, lines_of_units = checks.own_level_rows(rows, layout, warnings)
         checks.warn_totals(layout, rows, columns.measures, warnings, tolerance)
         checks.warn_nameless(layout, rows, columns.measures, warnings, tolerance)
