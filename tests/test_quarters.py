@@ -497,3 +497,16 @@ def test_a_realization_to_date_and_the_one_period_after_it_are_added(
     }
     assert doc["as_of"] == "2024-09-30"
     assert not [w for w in doc["warnings"] if w["code"] == "W-NOT-YEAR-TO-DATE"]
+
+
+def test_a_title_that_says_berdasarkan_is_dated_by_its_date(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA BERDASARKAN OPD S.D. 31 AGUSTUS 2024"], []]
+    rows += [["No", "Perangkat Daerah", "Pagu", "Realisasi"], [1, "Dinas Kesehatan", 900_000, 300_000]]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows})))
+    assert doc["as_of"] == "2024-08-31"
+    legal = [
+        ["REKAPITULASI REALISASI BELANJA TAHUN 2024"],
+        ["Berdasarkan Perda Nomor 10 tanggal 28 Desember 2023"],
+    ]
+    doc = run_json("rank", str(openpyxl_book(tmp_path / "perda.xlsx", {"Rekap": legal + rows[1:]})))
+    assert doc["as_of"] != "2023-12-28"

@@ -1133,3 +1133,66 @@ def test_rows_lettered_under_numbered_units_that_the_jumlah_leaves_out_are_their
     (warned,) = codes(doc, "W-PARTS-WITHIN")
     assert "3 row(s)" in warned["message"]
     assert not codes(doc, "W-TOTAL-ROW")
+
+
+def test_a_rekap_of_opd_in_a_file_named_after_the_office_that_issued_it_ranks_them(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN OPD S.D. 30 SEPTEMBER 2024"], []]
+    rows += [["No", "Uraian", "Pagu", "Realisasi"], [1, "Dinas Pendidikan", 900 * m, 500 * m]]
+    rows += [[2, "Dinas Kesehatan", 700 * m, 400 * m], [3, "Badan Kepegawaian Daerah", 100 * m, 60 * m]]
+    rows += [["JUMLAH", None, 1700 * m, 960 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "BPKAD Rekap Realisasi OPD.xlsx", {"Rekap": rows}))
+    assert sorted(u["name"] for u in doc["units"]) == [
+        "Badan Kepegawaian Daerah",
+        "Dinas Kesehatan",
+        "Dinas Pendidikan",
+    ]
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1700 * m, 960 * m)
+
+
+@pytest.mark.parametrize("header", ["Kecamatan", "Nama Kelurahan", "Nama Sekolah", "Puskesmas"])
+def test_a_column_named_for_the_places_a_list_holds_names_its_units(tmp_path: Path, header: str) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
+    rows += [["No", header, "Pagu", "Realisasi"], [1, "Teluk Pakedai", 3_846 * m, 2_237 * m]]
+    rows += [[2, "Sungai Kakap", 4_751 * m, 1_453 * m], ["JUMLAH", None, 8_597 * m, 3_690 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert sorted(u["name"] for u in doc["units"]) == ["Sungai Kakap", "Teluk Pakedai"]
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (8_597 * m, 3_690 * m)
+
+
+def test_a_kop_naming_the_issuing_office_over_a_rekap_of_opd_leaves_them_units(tmp_path: Path) -> None:
+    m = 1_000_000
+    rows: list[list[object]] = [
+        ["PEMERINTAH KABUPATEN CONTOH"],
+        ["BADAN PENGELOLAAN KEUANGAN DAN ASET DAERAH"],
+    ]
+    rows += [["REKAPITULASI REALISASI ANGGARAN OPD S.D. 30 SEPTEMBER 2024"], []]
+    rows += [["No", "Uraian", "Pagu", "Realisasi"], [1, "Dinas Pendidikan", 900 * m, 500 * m]]
+    rows += [
+        [2, "Dinas Kesehatan", 700 * m, 400 * m],
+        [3, "Badan Pengelolaan Keuangan dan Aset Daerah", 100 * m, 60 * m],
+    ]
+    rows += [["JUMLAH", None, 1700 * m, 960 * m]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert len(doc["units"]) == 3
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (1700 * m, 960 * m)
+
+
+def test_a_csv_of_a_grouped_header_spreads_each_group_over_its_columns(tmp_path: Path) -> None:
+    # as Excel saves merged group cells to CSV: the label in the first of its columns only
+    rows: list[list[object]] = [["REKAPITULASI REALISASI ANGGARAN S.D. 30 SEPTEMBER 2024"], []]
+    rows += [["No", "Nama SKPD", "BELANJA OPERASI", "", "", "BELANJA MODAL", "", ""]]
+    rows += [["", "", "Anggaran", "Realisasi", "%", "Anggaran", "Realisasi", "%"]]
+    rows += [[1, "Dinas Ketahanan Pangan", "42.322.845.000,00", "29.214.106.446,00", "69,03",
+              "21.597.444.000,00", "12.632.652.147,00", "58,49"]]  # fmt: skip
+    rows += [[2, "Dinas Sosial", "10.000.000.000,00", "4.000.000.000,00", "40,00", "2.000.000.000,00",
+              "500.000.000,00", "25,00"]]  # fmt: skip
+    doc = rank_json(semicolons(tmp_path / "rekap.csv", rows))
+    got = by_unit(doc)
+    assert got["Dinas Ketahanan Pangan"][:2] == (
+        42_322_845_000 + 21_597_444_000,
+        29_214_106_446 + 12_632_652_147,
+    )
+    assert got["Dinas Sosial"][2]["modal"] == (2_000_000_000, 500_000_000)
+    assert not codes(doc, "W-MEASURES-APART")

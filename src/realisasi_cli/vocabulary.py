@@ -67,6 +67,13 @@ CATEGORY_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("operasi", re.compile(r"\boperasi(onal)?\b")),
 ]
 
+# a header naming a kind of place or office a list holds (Kecamatan, Nama Sekolah): the units'
+# names where nothing else names units (no role of its own: a header row's word "KECAMATAN" over
+# its kecamatan is no header)
+PLACE_HEADER = (
+    r"^(nama )?(kecamatan|kelurahan|desa|kelurahan desa|desa kelurahan|sekolah|satuan pendidikan|"
+    r"puskesmas|uptd?)$"
+)
 ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # id_skpd: a database key; "Nomor SP2D": a document's number, no amount
     ("index", re.compile(r"^(no|nomor|nmr)( (urut|sp2d|spm|spp|spj|bukti|dokumen|kwitansi))?$|^id\b")),

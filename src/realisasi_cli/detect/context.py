@@ -23,7 +23,8 @@ _GOVERNMENT = re.compile(
 )
 
 
-_LEGAL_BASIS = re.compile(r"\b(nomor|no\.|perda|peraturan|keputusan|berdasarkan|dasar hukum)\b", re.I)
+# "Berdasarkan" alone is no legal basis: "REALISASI BELANJA BERDASARKAN OPD S.D. 31 AGUSTUS 2024"
+_LEGAL_BASIS = re.compile(r"\b(nomor|no\.|perda|peraturan|keputusan|dasar hukum)\b", re.I)
 
 
 def _unit_of(line: str) -> tuple[int, str | None, str | None] | None:

@@ -145,12 +145,25 @@ def _told(path: tuple[str, ...]) -> _Meaning:
 
 
 def _paths(rows: list[list[str | None]], first: int, depth: int) -> list[list[str]]:
+    """Each column's header cells, top to bottom. A group's label written once over the columns
+    it spans, without a merge (a CSV saved from a grouped header: "BELANJA OPERASI;;;BELANJA
+    MODAL;;"), stands over each of them: an empty cell of an upper row, right of a label, over a
+    cell of the rows below, is that label's."""
     width = len(rows[0]) if rows else 0
+    last = first + depth - 1
+    filled: dict[tuple[int, int], str] = {}
+    for r in range(first, last):
+        row = rows[r]
+        for j in range(1, min(width, len(row))):
+            left = row[j - 1] or filled.get((r, j - 1))
+            below = any(j < len(rows[k]) and rows[k][j] for k in range(r + 1, last + 1))
+            if not row[j] and left and below:
+                filled[r, j] = left
     paths: list[list[str]] = []
     for j in range(width):
         path: list[str] = []
         for r in range(first, first + depth):
-            value = rows[r][j] if j < len(rows[r]) else None
+            value = (rows[r][j] if j < len(rows[r]) else None) or filled.get((r, j))
             if value and (not path or path[-1] != value):
                 path.append(value)
         paths.append(path)

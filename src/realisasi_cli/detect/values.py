@@ -74,10 +74,11 @@ def classify_by_values(
             amounts.drop(name)  # a label: no amount column for the columns after it
     if context is None or context.scale_said is None:  # in thousands, 125 beside 180.456.789 is no %
         _percent_realized(sample, columns)
-    # a file named after one unit ("Dinas Kesehatan.xlsx") holds that unit's parts, not units
-    named_file = vocab.UNIT_NAME.match(grid.file.stem.replace("_", " ").replace("-", " "))
-    if (context is None or (context.unit_name is None and context.unit_code is None)) and not named_file:
-        _units_in_descriptions(sample, columns)
+    # a file named after one unit ("Dinas Kesehatan.xlsx"), or a title naming one, holds that
+    # unit's parts, not units; unless it lists perangkat daerah (an issuer's kop over the rekap)
+    named_file = bool(vocab.UNIT_NAME.match(grid.file.stem.replace("_", " ").replace("-", " ")))
+    titled = context is not None and (context.unit_name is not None or context.unit_code is not None)
+    _units_in_descriptions(sample, columns, named_file or titled)
     return columns
 
 
@@ -97,21 +98,40 @@ def _grouping(label: str, following: str | None) -> bool:
     )
 
 
-def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column]) -> None:
+# the head of a perangkat daerah's own name, not of a part of one (Sekretariat, UPT, Bidang)
+_OPD_HEAD = re.compile(
+    r"^\s*(?:(?:\d{1,3}|[a-z])[.)]\s*)?(dinas|badan|inspektorat|satuan polisi|satpol|kecamatan|"
+    r"sekretariat (daerah|dprd)|setda|setwan|sekwan|bappeda|bpkad|bapenda|bkpsdm|bpbd)\b",
+    re.I,
+)
+
+
+def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column], one_unit: bool = False) -> None:
     """A description column (``Uraian``) of a table that neither names units nor has account
     codes, whose labels are mostly units' names (Dinas …, Kecamatan …), beside the totals, urusan
-    and jenis belanja among them, names the units."""
+    and jenis belanja among them, names the units. Where the file or the title names one unit
+    (``Dinas Kesehatan.xlsx``), only where two or more of them are perangkat daerah (``BPKAD
+    Rekap OPD.xlsx``, a BPKAD kop over the dinas): else they are that unit's parts (its
+    Sekretariat, its UPT)."""
     if any(c.role in ("unit_name", "unit_code", "unit", "account") for c in columns):
         return
     for column in columns:
         name = f"c{column.index}"
-        if column.role != "description" or name not in sample.columns:
+        if name not in sample.columns:
+            continue
+        place = re.match(vocab.PLACE_HEADER, vocab.normalize(column.header))
+        if place and column.role in ("ignore", "description") and not one_unit:
+            column.role = "unit_name"  # "Kecamatan", "Nama Sekolah": the list's own units
+            return
+        if column.role != "description":
             continue
         cells = [t for v in sample.get_column(name).to_list() if (t := cell_text(v)) is not None]
         labels = [
             v for i, v in enumerate(cells) if not _grouping(v, cells[i + 1] if i + 1 < len(cells) else None)
         ]
         units = sum(1 for v in labels if vocab.UNIT_NAME.match(v))
+        if one_unit and sum(1 for v in labels if _OPD_HEAD.match(v)) < 2:
+            return
         if units >= 2 and units >= _UNIT_SHARE * len(labels):
             column.role = "unit_name"
             return
