@@ -1150,13 +1150,24 @@ def test_a_rekap_of_opd_in_a_file_named_after_the_office_that_issued_it_ranks_th
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (1700 * m, 960 * m)
 
 
-@pytest.mark.parametrize("header", ["Kecamatan", "Nama Kelurahan", "Nama Sekolah", "Puskesmas"])
-def test_a_column_named_for_the_places_a_list_holds_names_its_units(tmp_path: Path, header: str) -> None:
+@pytest.mark.parametrize(
+    ("header", "file"),
+    [
+        ("Kecamatan", "rekap.xlsx"),
+        ("Nama Kelurahan", "rekap.xlsx"),
+        ("Nama Sekolah", "rekap.xlsx"),
+        ("Kecamatan", "Kecamatan.xlsx"),  # a file named for the kind of unit it lists
+        ("Puskesmas", "Dinas Kesehatan - Puskesmas.xlsx"),  # the office's places, named by the header
+    ],
+)
+def test_a_column_named_for_the_places_a_list_holds_names_its_units(
+    tmp_path: Path, header: str, file: str
+) -> None:
     m = 1_000_000
     rows: list[list[object]] = [["REKAPITULASI REALISASI BELANJA s.d. 30 September 2024"], []]
     rows += [["No", header, "Pagu", "Realisasi"], [1, "Teluk Pakedai", 3_846 * m, 2_237 * m]]
     rows += [[2, "Sungai Kakap", 4_751 * m, 1_453 * m], ["JUMLAH", None, 8_597 * m, 3_690 * m]]
-    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    doc = rank_json(openpyxl_book(tmp_path / file, {"Rekap": rows}))
     assert sorted(u["name"] for u in doc["units"]) == ["Sungai Kakap", "Teluk Pakedai"]
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (8_597 * m, 3_690 * m)
 

@@ -120,7 +120,7 @@ def _units_in_descriptions(sample: pl.DataFrame, columns: list[Column], one_unit
         if name not in sample.columns:
             continue
         place = re.match(vocab.PLACE_HEADER, vocab.normalize(column.header))
-        if place and column.role in ("ignore", "description") and not one_unit:
+        if place and column.role in ("ignore", "description"):
             column.role = "unit_name"  # "Kecamatan", "Nama Sekolah": the list's own units
             return
         if column.role != "description":
