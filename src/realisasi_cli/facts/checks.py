@@ -328,9 +328,9 @@ _GROUP_LABEL = re.compile(r"\b(?:urusan|unsur|bidang|program|kegiatan|fungsi)\b"
 _NUMBERED = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s")  # "I. URUSAN …", "A. PROGRAM …"
 # the levels of the budget's structure, outermost first, as a normalized label opens with one
 # after its number ("i urusan wajib", "1 1 sub kegiatan …"; not "penyusunan program kerja"): a
-# row naming one over a row naming a deeper one is its heading, be it over one row alone; an
-# unsur (UNSUR PENDUKUNG URUSAN PEMERINTAHAN, UNSUR PENGAWASAN) groups units as an urusan does
-# A unit's own row stands under its urusan and bidang, over the levels of its budget.
+# row naming one over a row naming a deeper one is its heading, be it over one row alone. An
+# unsur (UNSUR PENDUKUNG URUSAN PEMERINTAHAN, UNSUR PENGAWASAN) groups units as an urusan does;
+# a unit's own row stands under its urusan and bidang, over the levels of its budget.
 _LEVEL_OF = {"urusan": 0, "unsur": 0, "bidang": 1, "program": 3, "kegiatan": 4, "sub kegiatan": 5}
 _UNIT_LEVEL = 2
 _LEVEL = re.compile(r"^(?:[ivxlc]+ |[a-z] |(?:\d+ )+)?(sub kegiatan|urusan|unsur|bidang|program|kegiatan)\b")

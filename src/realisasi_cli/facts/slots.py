@@ -264,22 +264,21 @@ def plan_slots(layout: Layout) -> list[Slot]:
     return slots
 
 
-def _parts(realized: Column | None, columns: list[Column]) -> tuple[Column, ...]:
-    # (a budget's parts are found the same way: Pagu DAU | Pagu DAK | Pagu PAD)
-    """The columns that ``realized`` is one part of, beside it, their total missing: ways of
-    payment (LS, UP/GU/TU) or sources of funds (DAU, DAK, PAD) under one merged header, or
-    sources of funds each in a header of its own (Realisasi DAU | Realisasi DAK). None where it
-    is itself the total."""
-    if realized is None or realized.group_total:
+def _parts(whole: Column | None, columns: list[Column]) -> tuple[Column, ...]:
+    """The columns that a realization (or a budget) ``whole`` is one part of, beside it, their
+    total missing: ways of payment (LS, UP/GU/TU) or sources of funds (DAU, DAK, PAD) under one
+    merged header, or sources of funds each in a header of its own (Realisasi DAU | Realisasi
+    DAK, Pagu DAU | Pagu DAK). None where it is itself the total."""
+    if whole is None or whole.group_total:
         return ()
-    group = _parent(realized)
-    others = [c for c in columns if c is not realized and _same_kind(c, realized) and not c.group_total]
+    group = _parent(whole)
+    others = [c for c in columns if c is not whole and _same_kind(c, whole) and not c.group_total]
     if not others:
         return ()
-    if group and vocab.is_part(_own(realized)):
+    if group and vocab.is_part(_own(whole)):
         parts = all(_parent(c) == group and vocab.is_part(_own(c)) for c in others)
     else:
-        fund = vocab.is_fund_source(realized.header)
+        fund = vocab.is_fund_source(whole.header)
         parts = not group and fund and all(not _parent(c) and vocab.is_fund_source(c.header) for c in others)
     return tuple(others) if parts else ()
 
