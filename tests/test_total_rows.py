@@ -1207,3 +1207,13 @@ def test_a_csv_of_a_grouped_header_spreads_each_group_over_its_columns(tmp_path:
     )
     assert got["Dinas Sosial"][2]["modal"] == (2_000_000_000, 500_000_000)
     assert not codes(doc, "W-MEASURES-APART")
+
+
+def test_a_jumlah_in_a_column_of_a_header_not_known_is_no_data_row(tmp_path: Path) -> None:
+    # the names stand under "Wilayah Binaan", a header the tool reads for nothing: one unit, its
+    # JUMLAH row not counted in it
+    rows: list[list[object]] = [["REKAPITULASI REALISASI s.d. 30 September 2024"], []]
+    rows += [["No", "Wilayah Binaan", "Pagu", "Realisasi"], [1, "Teluk Pakedai", 3_846, 2_237]]
+    rows += [[2, "Sungai Kakap", 4_751, 1_453], [None, "JUMLAH", 8_597, 3_690]]
+    doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
+    assert (doc["total"]["budget"], doc["total"]["realized"]) == (8_597, 3_690)

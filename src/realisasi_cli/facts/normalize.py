@@ -488,6 +488,30 @@ def _names_from_organisation_rows(
     )
 
 
+_TOTAL_CELL = r"(?i)^\s*(jumlah|total|grand total|jumlah total|total keseluruhan|jumlah seluruhnya)\s*:?\s*$"
+
+
+def _with_totals_said_elsewhere(rows: pl.DataFrame, layout: Layout, columns: SheetColumns) -> pl.DataFrame:
+    """``rows`` with ``total_said``: a row that names no unit nor uraian of its own and says
+    JUMLAH (or TOTAL) alone in a column read for nothing else, as a list whose names stand in a
+    column of a header the tool does not know: counted, it would count the list twice."""
+    used = set(columns.source_of.values()) | {
+        f"c{i}" for c in layout.columns if c.role != "ignore" for i in range(c.span[0], c.span[1] + 1)
+    }
+    frame = layout.grid.frame.slice(layout.data_start)
+    others = [n for n in frame.columns if n not in used and frame.schema[n] == pl.String]
+    if not others:
+        return rows
+    said = fr.select(
+        frame, pl.any_horizontal([pl.col(n).str.contains(_TOTAL_CELL).fill_null(False) for n in others])
+    )
+    at = pl.Series(said.to_series().arg_true() + layout.data_start, dtype=rows.schema["row"])
+    if not at.len():
+        return rows
+    nameless = pl.col("unit_name").is_null() & pl.col("description").is_null()
+    return fr.with_columns(rows, total_said=pl.col("row").is_in(at.implode()) & nameless)
+
+
 def total_rows(rows: pl.DataFrame) -> pl.Series:
     """Rows without an account code whose unit or description starts with a total word."""
     words = ("unit_name", "description", "unit_code")
@@ -498,7 +522,8 @@ def total_rows(rows: pl.DataFrame) -> pl.Series:
     whole = label.str.contains(vocab.WHOLE_BELANJA) & ~label.shift(-1).str.contains(
         vocab.JENIS_LABEL
     ).fill_null(False)
-    marked = fr.select(rows, "row", "account_code", total=named_total | whole.fill_null(False))
+    said = pl.col("total_said") if "total_said" in rows.columns else pl.lit(False)
+    marked = fr.select(rows, "row", "account_code", total=named_total | whole.fill_null(False) | said)
     return fr.filter_rows(marked, pl.col("account_code").is_null() & pl.col("total")).get_column("row")
 
 
@@ -749,6 +774,7 @@ def normalize(
         name = f"c{columns.period.index}"
         exprs["period_start"], exprs["period_end"] = row_period(name, frame.schema[name], fiscal)
     rows = fr.select(fr.with_columns(frame, **parsed), pl.col("row"), **exprs)
+    rows = _with_totals_said_elsewhere(rows, layout, columns)
     rows, names_units = name_units(rows, frame, columns, keys, layout, fallback_unit)
 
     checks.warn_refused(layout, rows, columns.measures, warnings)
