@@ -96,8 +96,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def _written_into(path: Path) -> bool:
     """Whether ``path`` is a device or a pipe to write into, never to replace with a file: a
     terminal, ``/dev/null``, a named pipe, and the system's own links to them (``/dev/stdout``,
-    ``/proc/self/fd/1``). A block device (a disk) is refused; so is a link elsewhere to any of
-    them (planted in a shared folder: replaced as a link is)."""
+    ``/proc/self/fd/1``). A block device (a disk) or a socket is refused. A link elsewhere to
+    any of them (planted in a shared folder) is replaced, as every link at the output is."""
     try:
         own = path.lstat()
     except OSError:
