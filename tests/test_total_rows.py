@@ -1217,3 +1217,20 @@ def test_a_jumlah_in_a_column_of_a_header_not_known_is_no_data_row(tmp_path: Pat
     rows += [[2, "Sungai Kakap", 4_751, 1_453], [None, "JUMLAH", 8_597, 3_690]]
     doc = rank_json(openpyxl_book(tmp_path / "rekap.xlsx", {"Rekap": rows}))
     assert (doc["total"]["budget"], doc["total"]["realized"]) == (8_597, 3_690)
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [(["s.d. Bulan Lalu", "Bulan Ini"], lambda r: [r - r // 5, r // 5]), (["s.d. Bulan Ini"], lambda r: [r])],
+)
+def test_columns_naming_only_their_months_are_the_realization(
+    tmp_path: Path, header: list[str], values: Any
+) -> None:
+    rows: list[list[object]] = [["LAPORAN REALISASI ANGGARAN s.d. 31 Oktober 2024"], []]
+    rows.append(["No", "SKPD", "Anggaran", *header, "%"])
+    for i, (unit, operasi, modal) in enumerate(JENIS_UNITS, start=1):
+        budget, realized = operasi[0] + modal[0], operasi[1] + modal[1]
+        rows.append([i, unit, budget, *values(realized), round(realized / budget * 100, 2)])
+    got = by_unit(rank_json(openpyxl_book(tmp_path / "lra.xlsx", {"Sheet1": rows})))
+    for unit, operasi, modal in JENIS_UNITS:
+        assert got[unit][:2] == (operasi[0] + modal[0], operasi[1] + modal[1])

@@ -56,6 +56,7 @@ def detect(grid: Grid, header_row: int | None = None) -> Layout | None:
     _resolve_periods(columns, context, (grid.sheet, grid.file.stem))
     _resolve_years(columns, context)
     columns = classify_by_values(grid, columns, data_start, context)
+    _bare_months_realized(columns)
     return Layout(
         grid=grid,
         header_first=first,
@@ -102,6 +103,27 @@ def _scale_below(grid: Grid, context: Context, data_start: int) -> None:
             if note and (scale := vocab.amounts_in(text)) is not None:
                 context.scale, context.scale_said = scale
                 return
+
+
+# "s.d. Bulan Lalu", "Bulan Ini", "s.d. Bulan Ini" with no word of what they hold
+_BARE_MONTHS = re.compile(r"^(sd )?(bulan|triwulan|periode) (lalu|ini)$|^yang lalu$")
+
+
+def _bare_months_realized(columns: list[Column]) -> None:
+    """Columns headed only "s.d. Bulan Lalu", "Bulan Ini", "s.d. Bulan Ini", where no column
+    holds a realization or a plan, are the realization: the time they name is of what was spent."""
+    if any(c.role in ("realized", "plan") for c in columns):
+        return
+    for column in columns:
+        text = vocab.normalize(column.header.split(" / ")[-1])
+        if column.role == "ignore" and _BARE_MONTHS.match(text):
+            column.role = "realized"
+            if vocab.PREVIOUS.search(text):
+                column.variant = "previous"
+            elif vocab.CUMULATIVE.search(text):
+                column.variant = "cumulative"
+            else:
+                column.variant = "flow"
 
 
 def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, str]) -> None:
