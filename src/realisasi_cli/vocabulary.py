@@ -192,10 +192,13 @@ def is_total_label(label: str, following: str | None) -> bool:
     return bool(re.match(WHOLE_BELANJA, label)) and not (following and re.match(JENIS_LABEL, following))
 
 
+# The mark of an item of a list, before its label: "1." in "1. Dinas Pendidikan", "a)" in "a) UPT …"
+LIST_MARK = r"(?:\d{1,3}|[A-Za-z])"
+LIST_NUMBER = LIST_MARK + r"[.)]"
 # A unit's name by its first word: a title line ("BADAN KEUANGAN DAN ASET DAERAH" under the
 # government), a rekap's Uraian column
 UNIT_NAME = re.compile(
-    r"^\s*(?:(?:\d{1,3}|[a-z])[.)]\s*)?"  # numbered in a list: "1. Dinas Pendidikan"
+    rf"^\s*(?:{LIST_NUMBER}\s*)?"  # numbered in a list: "1. Dinas Pendidikan"
     r"(dinas|badan|sekretariat|inspektorat|kecamatan|kelurahan|kantor|rumah sakit|rsud|satuan polisi|"
     r"biro|unit pelaksana|upt|puskesmas"
     # and as units write their names short: BAPPEDA, BPKAD, SATPOL PP, SETWAN, DISDIK, DPMPTSP

@@ -115,15 +115,11 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
     elif role == "plan" and vocab.CUMULATIVE.search(joined):
         variant, period = "cumulative", None  # a plan to date ("AKAS s.d. Juni"), not June's plan
     elif role == "realized":
-        if vocab.LAST_YEAR.search(joined):
-            variant, period = "last_year", None  # the previous fiscal year's, never this year's
-        elif vocab.PREVIOUS.search(joined) and not vocab.FLOW.search(joined):
-            variant = "previous"
-        elif vocab.CUMULATIVE.search(joined):
-            variant = "cumulative"
-            period = None  # "s.d. TW III" is the running total, not the quarter's own amount
-        elif vocab.FLOW.search(joined):
-            variant = "flow"
+        variant = realized_variant(joined)
+        if variant in ("last_year", "cumulative"):
+            # the previous fiscal year's, never this year's; "s.d. TW III" is the running total,
+            # not the quarter's own amount
+            period = None
     if role is None and period is not None:
         role = "period"  # a bare month or quarter; the layout decides what it holds
     group_total = any(vocab.GROUP_TOTAL.match(t) for t in normalized[:-1]) or (
@@ -132,6 +128,21 @@ def _meaning(path: tuple[str, ...]) -> _Meaning:
     if role is None and normalized and vocab.GROUP_TOTAL.match(normalized[-1]):
         role, group_total = "total", True  # a lone JUMLAH column: the sum of the others
     return role or "ignore", category, period, variant, bool(vocab.PHYSICAL.search(joined)), group_total
+
+
+def realized_variant(text: str) -> str | None:
+    """What a realization's normalized header says of the time it covers: last year's, up to
+    the period before (``s.d. Bulan Lalu``), to date (``s.d. Bulan Ini``), or the period's own
+    (``Bulan Ini``); None where it says none."""
+    if vocab.LAST_YEAR.search(text):
+        return "last_year"
+    if vocab.PREVIOUS.search(text) and not vocab.FLOW.search(text):
+        return "previous"
+    if vocab.CUMULATIVE.search(text):
+        return "cumulative"
+    if vocab.FLOW.search(text):
+        return "flow"
+    return None
 
 
 @lru_cache(maxsize=16384)

@@ -12,6 +12,7 @@ from realisasi_cli.detect.header import (
     find_header,
     is_column_number_row,
     merge_spans,
+    realized_variant,
     score_columns,
     top_rows,
 )
@@ -117,13 +118,7 @@ def _bare_months_realized(columns: list[Column]) -> None:
     for column in columns:
         text = vocab.normalize(column.header.split(" / ")[-1])
         if column.role == "ignore" and _BARE_MONTHS.match(text):
-            column.role = "realized"
-            if vocab.PREVIOUS.search(text):
-                column.variant = "previous"
-            elif vocab.CUMULATIVE.search(text):
-                column.variant = "cumulative"
-            else:
-                column.variant = "flow"
+            column.role, column.variant = "realized", realized_variant(text) or "flow"
 
 
 def _resolve_periods(columns: list[Column], context: Context, names: tuple[str, str]) -> None:

@@ -73,7 +73,7 @@ def classify_by_values(
             column.role, column.variant, column.period = "description", None, None
             amounts.drop(name)  # a label: no amount column for the columns after it
     if context is None or context.scale_said is None:  # in thousands, 125 beside 180.456.789 is no %
-        _percent_realized(sample, columns)
+        _percent_realized(amounts, columns)
     # a file named after one unit ("Dinas Kesehatan.xlsx"), or a title naming one, holds that
     # unit's parts, not units; unless it lists perangkat daerah (an issuer's kop over the rekap)
     named_file = bool(vocab.UNIT_NAME.match(grid.file.stem.replace("_", " ").replace("-", " ")))
@@ -100,7 +100,7 @@ def _grouping(label: str, following: str | None) -> bool:
 
 # the head of a perangkat daerah's own name, not of a part of one (Sekretariat, UPT, Bidang)
 _OPD_HEAD = re.compile(
-    r"^\s*(?:(?:\d{1,3}|[a-z])[.)]\s*)?(dinas|badan|inspektorat|satuan polisi|satpol|kecamatan|"
+    rf"^\s*(?:{vocab.LIST_NUMBER}\s*)?(dinas|badan|inspektorat|satuan polisi|satpol|kecamatan|"
     r"sekretariat (daerah|dprd)|setda|setwan|sekwan|bappeda|bpkad|bapenda|bkpsdm|bpbd)\b",
     re.I,
 )
@@ -141,21 +141,22 @@ _MOST_PERCENT = 150.0  # a realization in percent: above 100 where a unit spent 
 _LEAST_BUDGET = 1e6  # rupiah: the smallest budget beside which a "realization" of 64 is a percentage
 
 
-def _percent_realized(sample: pl.DataFrame, columns: list[Column]) -> None:
+def _percent_realized(amounts: _AmountCells, columns: list[Column]) -> None:
     """A realization column whose figures are percentages ("Realisasi Keuangan" 64,06 beside a
     Pagu of 250 billion, the header saying no "%"): on every row where both are given, at most
     150 against a budget of a million rupiah or more, on two rows or more, some with decimals
     (or all whole, in a column of "DAK Fisik": the progress of a fund's works).
     It is a percent column: read as rupiah, it would be 64 rupiah."""
-    budgets = [f"c{c.index}" for c in columns if c.role == "budget" and f"c{c.index}" in sample.columns]
+    present = amounts.sample.columns
+    budgets = [f"c{c.index}" for c in columns if c.role == "budget" and f"c{c.index}" in present]
     if not budgets:
         return
-    budget = parse_amounts(sample.get_column(budgets[-1]))  # of Murni and Perubahan, the latter
+    budget = amounts.values(budgets[-1])  # of Murni and Perubahan, the latter
     for column in columns:
         name = f"c{column.index}"
-        if column.role != "realized" or column.physical or name not in sample.columns:
+        if column.role != "realized" or column.physical or name not in present:
             continue
-        realized = parse_amounts(sample.get_column(name))
+        realized = amounts.values(name)
         both = (budget >= _LEAST_BUDGET) & realized.is_not_null() & (realized != 0)
         given = realized.filter(both.fill_null(False))
         # 64,06 has decimals; a whole 70 is a percentage where the header says "fisik" (progress)
@@ -175,11 +176,18 @@ class _AmountCells:
             f"c{c.index}" for c in columns if c.role in MEASURES and f"c{c.index}" in sample.columns
         }
         self.parsed: dict[str, pl.Series] = {}
+        self.amounts: dict[str, pl.Series] = {}
         self._count: pl.Series | None = None
+
+    def values(self, name: str) -> pl.Series:
+        """Column ``name``'s cells as amounts (null where a cell holds none), parsed once."""
+        if name not in self.amounts:
+            self.amounts[name] = parse_amounts(self.sample.get_column(name))
+        return self.amounts[name]
 
     def _of(self, name: str) -> pl.Series:
         if name not in self.parsed:
-            self.parsed[name] = parse_amounts(self.sample.get_column(name)).is_not_null().cast(pl.UInt32)
+            self.parsed[name] = self.values(name).is_not_null().cast(pl.UInt32)
         return self.parsed[name]
 
     def count(self) -> pl.Series:

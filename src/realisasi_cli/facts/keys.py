@@ -155,7 +155,7 @@ def clean_name(text: pl.Expr) -> pl.Expr:
     )
 
 
-_LISTED_NAME = r"^(?:\d{1,3}|[A-Za-z])[.)]\s+(\S.*)$"
+_LISTED_NAME = rf"^{vocab.LIST_NUMBER}\s+(\S.*)$"
 
 
 def stripped(text: pl.Expr) -> pl.Expr:

@@ -531,14 +531,15 @@ def _layouts(grids: list[Grid], path: Path, override: dict[str, object]) -> list
         if not grids:
             raise NoTableError("E-LAYOUT-NO-SHEET", path=path, sheet=wanted_sheet)
     header_row = override.get("header_row")
+    first = int(header_row) - 1 if isinstance(header_row, int) else None  # realisasi.toml counts from 1
     columns = override.get("columns")
     layouts: list[tuple[Grid, Layout | None]] = []
     for grid in grids:
-        layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
+        layout = detect(grid, header_row=first)
         stacked = _stacked(grid, layout) if layout is not None and columns is None else None
         if stacked is not None:  # two tables side by side: the right one read under the left
             grid = stacked
-            layout = detect(grid, header_row=int(header_row) - 1 if isinstance(header_row, int) else None)
+            layout = detect(grid, header_row=first)
         if layout is not None and isinstance(columns, dict):
             _apply_column_override(layout, {str(k): str(v) for k, v in columns.items()})
         layouts.append((grid, layout))

@@ -141,7 +141,7 @@ def data_frame(layout: Layout, columns: SheetColumns) -> pl.DataFrame:
     return fill_merges(layout, frame, needed)
 
 
-_LISTED = r"^\s*(\d{1,3}|[A-Za-z])[.)]\s+\S"  # a list's number before a label: "1. ", "a) "
+_LISTED = rf"^\s*({vocab.LIST_MARK})[.)]\s+\S"  # a list's number before a label: "1. ", "a) "
 
 
 def key_columns(frame: pl.DataFrame, columns: SheetColumns) -> dict[str, pl.Expr]:
